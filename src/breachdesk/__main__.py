@@ -1,0 +1,3 @@
+from breachdesk.cli import main
+
+main()

@@ -1,0 +1,89 @@
+"""The test catalogue: UK pathology tests, the names labs write them under, and sensitive kinds.
+
+The catalogue is data (``data/test_catalogue.csv``) so a lab can extend it without code.
+Columns: code, name, synonyms (``|``-separated), snomed_ct, discipline, specimen, container,
+sensitive (one kind or empty), result_type (numeric|text), units, ref_low, ref_high.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+SENSITIVE_KINDS = (
+    "hiv",
+    "hepatitis",
+    "sexual_health",
+    "pregnancy",
+    "cancer",
+    "genetic",
+    "substance_misuse",
+    "mental_health",
+    "fertility",
+)
+
+
+@dataclass(frozen=True)
+class Test:
+    code: str
+    name: str
+    synonyms: tuple[str, ...]
+    snomed_ct: str
+    discipline: str
+    specimen: str
+    container: str
+    sensitive: str
+    result_type: str
+    units: str
+    ref_low: float | None
+    ref_high: float | None
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.code, self.name, *self.synonyms)
+
+
+def _float(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+@cache
+def load() -> tuple[Test, ...]:
+    path = resources.files("breachdesk") / "data" / "test_catalogue.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return tuple(
+        Test(
+            code=row["code"].strip(),
+            name=row["name"].strip(),
+            synonyms=tuple(s.strip() for s in row["synonyms"].split("|") if s.strip()),
+            snomed_ct=row["snomed_ct"].strip(),
+            discipline=row["discipline"].strip(),
+            specimen=row["specimen"].strip(),
+            container=row["container"].strip(),
+            sensitive=row["sensitive"].strip(),
+            result_type=row["result_type"].strip() or "numeric",
+            units=row["units"].strip(),
+            ref_low=_float(row["ref_low"]),
+            ref_high=_float(row["ref_high"]),
+        )
+        for row in rows
+    )
+
+
+def term_key(text: str) -> str:
+    """Fold a test name for lookup: case, punctuation and spacing differ between labs."""
+    return re.sub(r"[^a-z0-9+]+", " ", text.lower()).strip()
+
+
+@cache
+def by_term() -> dict[str, Test]:
+    """Every code, name and synonym (folded) to its test; the first catalogue row wins a clash."""
+    index: dict[str, Test] = {}
+    for test in load():
+        for term in test.all_names:
+            index.setdefault(term_key(term), test)
+    return index

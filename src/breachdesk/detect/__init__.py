@@ -1,0 +1,1 @@
+"""Detectors: find typed values (identifiers, names, dates, tests) in records and tables."""

@@ -1,0 +1,82 @@
+"""Type each column of a table from its header (synonyms shipped as data) and its values.
+
+Headers vote first; values decide where the header says nothing (a column headed "Ref" holding
+valid NHS numbers is an NHS number column) and catalogue test names as headers mark analytes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+
+from breachdesk import catalogue
+from breachdesk.detect import nhs_number, postcode
+from breachdesk.detect.dates import parse_column
+
+_SAMPLE = 500
+
+
+def fold(header: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", header.lower()).strip()
+
+
+@cache
+def synonyms() -> dict[str, str]:
+    path = resources.files("breachdesk") / "data" / "header_synonyms.yaml"
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return {fold(h): kind for kind, headers in data.items() for h in headers}
+
+
+def _by_header(header: str) -> str | None:
+    folded = fold(header)
+    if not folded:
+        return None
+    table = synonyms()
+    if folded in table:
+        return table[folded]
+    test = catalogue.by_term().get(catalogue.term_key(header))
+    if test is not None and len(folded) >= 2:
+        return f"analyte:{test.code}"
+    padded = f" {folded} "
+    best = max((s for s in table if f" {s} " in padded), key=len, default=None)
+    return table[best] if best else None
+
+
+def _share(mask: pa.Array, total: int) -> float:
+    return (pc.sum(pc.cast(mask, pa.int64())).as_py() or 0) / total if total else 0.0
+
+
+def _by_values(values: pa.Array) -> str | None:
+    values = pc.cast(values, pa.string())
+    non_empty = pc.filter(values, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), 0))
+    sample = non_empty.slice(0, _SAMPLE)
+    total = len(sample)
+    if total < 3:
+        return None
+    if _share(pc.is_valid(nhs_number.validate_column(sample)), total) >= 0.8:
+        return "nhs_number"
+    if _share(pc.is_valid(postcode.extract_column(sample)), total) >= 0.8:
+        short = pc.less_equal(pc.utf8_length(sample), 9)
+        if _share(short, total) >= 0.8:
+            return "postcode"
+    if _share(pc.match_substring_regex(sample, r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"), total) >= 0.8:
+        return "email"
+    if _share(pc.is_valid(parse_column(sample)), total) >= 0.8:
+        return "other_date"
+    index = catalogue.by_term()
+    uniques = pc.unique(sample).to_pylist()
+    known = {u for u in uniques if index.get(catalogue.term_key(u))}
+    if uniques and _share(pc.is_in(sample, pa.array(list(known), pa.string())), total) >= 0.6:
+        return "test"
+    return None
+
+
+def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]:
+    """One type per column (``nhs_number``, ``family_name``, ``analyte:K``, ...), or None."""
+    return [_by_header(h) or _by_values(col) for h, col in zip(header, columns, strict=True)]

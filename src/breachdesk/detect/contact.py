@@ -1,0 +1,24 @@
+"""UK phone numbers and e-mail addresses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from breachdesk.detect.base import Mention
+
+PHONE = re.compile(r"(?<![\d+])(?:(?:\+44\s?\(?0?\)?\s?|0)(?:\d\s?){9,10})(?!\d)")
+EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
+
+
+def detect(text: str) -> Iterator[Mention]:
+    for match in PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if digits.startswith("44"):
+            digits = "0" + digits[2:]
+        if len(digits) in (10, 11) and digits[1] in "12378":
+            yield Mention("phone", match.start(), match.end(), digits, "contact", "uk_phone")
+    for match in EMAIL.finditer(text):
+        yield Mention(
+            "email", match.start(), match.end(), match.group(0).lower(), "contact", "email"
+        )

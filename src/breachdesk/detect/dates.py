@@ -1,0 +1,131 @@
+"""Dates as UK records write them, and which of them are dates of birth.
+
+A column's format is chosen once from its values (day-first is the UK default; a column where
+some first parts exceed 12 is month-first), then the column is parsed in one vectorised call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from breachdesk.detect.base import Mention
+
+# Formats tried for columns, in order of preference for UK data.
+FORMATS = (
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%d/%b/%Y",
+    "%Y%m%d",
+    "%d/%m/%y",
+    "%d-%b-%y",
+    "%d %B %Y",
+    "%m/%d/%Y",
+    "%Y/%m/%d",
+    "%d-%m-%y",
+    "%d.%m.%y",
+)
+
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+    "july|august|september|october|november|december"
+)
+DATE_TEXT = re.compile(
+    r"(?<![\d/.-])("
+    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    r"|\d{4}-\d{2}-\d{2}"
+    r"|(?:19|20)\d{6}"
+    rf"|\d{{1,2}}[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
+    r")(?![\d/.-]|:\d)",
+    re.IGNORECASE,
+)
+DOB_LABEL = re.compile(
+    r"(?:\bd\.?\s?o\.?\s?b\.?|date\s+of\s+birth|\bborn(?:\s+on)?|birth\s?date|\bdob)\s*[:=#-]?\s*$",
+    re.IGNORECASE,
+)
+_TEXT_FORMATS = (
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%Y%m%d",
+    "%d/%m/%y",
+    "%d-%m-%y",
+    "%d.%m.%y",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%d %B %Y",
+    "%d/%b/%Y",
+    "%d %b %y",
+    "%d-%b-%y",
+    "%d %B, %Y",
+)
+
+
+def _plausible_birth(day: dt.date, today: dt.date) -> bool:
+    return dt.date(1900, 1, 1) <= day <= today
+
+
+def parse(text: str, today: dt.date | None = None) -> dt.date | None:
+    """One date written any common UK way (day first), or None."""
+    text = re.sub(r"\s+", " ", text.strip().rstrip(",.")).replace("Sept", "Sep")
+    for fmt in _TEXT_FORMATS:
+        try:
+            value = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if "%y" in fmt and value > (today or dt.date.today()):
+            value = value.replace(year=value.year - 100)  # a two-digit birth year is in the past
+        return value
+    return None
+
+
+def detect_dob(text: str) -> Iterator[Mention]:
+    """Dates with a date-of-birth label just before them (``DOB: 01/02/1980``, ``born 1 Feb``)."""
+    today = dt.date.today()
+    for match in DATE_TEXT.finditer(text):
+        label = DOB_LABEL.search(text[max(0, match.start() - 24) : match.start()])
+        if not label:
+            continue
+        value = parse(match.group(1), today)
+        if value is None or not _plausible_birth(value, today):
+            continue
+        yield Mention(
+            "date_of_birth", match.start(), match.end(), value.isoformat(), "dates", "dob_label"
+        )
+
+
+def parse_column(values: pa.Array) -> pa.Array:
+    """ISO dates (strings) for a column of dates in one format chosen from the values."""
+    values = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
+    # Spreadsheet readers hand us ISO datetimes; keep the date part.
+    values = pc.replace_substring_regex(values, r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}.*$", r"\1")
+    values = pc.replace_substring_regex(values, r"^(.*\d) \d{1,2}:\d{2}(:\d{2})?$", r"\1")
+    floor = pa.scalar(dt.datetime(1890, 1, 1), pa.timestamp("s"))
+    attempts = []
+    for fmt in FORMATS:
+        parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
+        # "%Y" happily reads "45" as the year 45: such a reading is the wrong format, not a date.
+        early = pc.fill_null(pc.less(parsed, floor), False)
+        attempts.append(pc.if_else(early, pa.scalar(None, pa.timestamp("s")), parsed))
+    if not attempts or not len(values):
+        return pa.nulls(len(values), pa.string())
+    # The format most values agree on decides ambiguous cells (01/02 is 1 February in the UK
+    # unless the column shows it is month-first); other formats only fill what it cannot read.
+    ranked = sorted(range(len(attempts)), key=lambda i: (attempts[i].null_count, i))
+    parsed = pc.coalesce(*(attempts[i] for i in ranked))
+    text = pc.strftime(parsed, format="%Y-%m-%d")
+    today = dt.date.today().isoformat()
+    # Two-digit years that land in the future are last century's (dates of birth are past).
+    future = pc.fill_null(pc.greater(text, pa.scalar(today)), False)
+    text = pc.if_else(future, pc.replace_substring_regex(text, r"^20", "19"), text)
+    too_old = pc.fill_null(pc.less(text, pa.scalar("1890-01-01")), False)
+    return pc.if_else(too_old, pa.scalar(None, pa.string()), text)

@@ -1,0 +1,113 @@
+"""Test descriptions and results, recognised from the shipped test catalogue.
+
+Free text is scanned in one Aho–Corasick pass over every catalogue term; short codes and terms
+that are ordinary English words are left to columns and HL7 fields, where context makes them safe.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import ahocorasick
+
+from breachdesk import catalogue
+from breachdesk.detect.base import Mention
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# Catalogue terms that are also everyday words: in free text only their upper-case form counts.
+_ENGLISH = {
+    "fit",
+    "iron",
+    "lead",
+    "sugar",
+    "protein",
+    "bone",
+    "urine",
+    "blood",
+    "stool",
+    "serum",
+    "culture",
+    "swab",
+    "screen",
+    "liver",
+    "kidney",
+    "alt",
+    "ast",
+    "crp",
+}
+_RESULT = re.compile(
+    r"^\s*(?:[:=]|\bwas\b|\bis\b|\bresult\b|\bof\b|\blevel\b)?\s*"
+    r"(?P<value>[<>]?\s?\d+(?:\.\d+)?(?!\d*[/-]\d)|positive|negative|not\s+detected|detected|"
+    r"reactive|non-reactive|equivocal|indeterminate)",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for test in catalogue.load():
+        for term in test.all_names:
+            key = term.translate(_ASCII_LOWER).strip()
+            if len(key) < 3:
+                continue
+            # Short codes ("FBC", "LFT") and everyday words count only when written in capitals.
+            caps = key in _ENGLISH or (key.isalpha() and len(key) <= 4 and term.isupper())
+            if key not in automaton:
+                automaton.add_word(key, (len(key), test.code, caps))
+    automaton.make_automaton()
+    return automaton
+
+
+def _boundary(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
+
+
+def detect(text: str) -> Iterator[Mention]:
+    lowered = text.translate(_ASCII_LOWER)
+    found: list[tuple[int, int, str]] = []
+    for end_index, (length, code, caps) in _automaton().iter(lowered):
+        start, end = end_index - length + 1, end_index + 1
+        if caps and not text[start:end].isupper():
+            continue
+        if _boundary(lowered, start, end):
+            found.append((start, end, code))
+    # Keep the longest term where terms overlap ("Hepatitis B surface antigen" over "Hepatitis B").
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    last_end = -1
+    for start, end, code in found:
+        if start < last_end:
+            continue
+        last_end = end
+        yield Mention("test", start, end, code, "lab_tests", "catalogue")
+        result = _RESULT.match(text[end : end + 40])
+        if result:
+            yield Mention(
+                "test_result",
+                end + result.start("value"),
+                end + result.end("value"),
+                code,
+                "lab_tests",
+                "value_after_test",
+            )
+
+
+def lookup(value: str) -> list[str]:
+    """Catalogue codes for a cell: the whole value, else its parts split at ``; , | /``."""
+    index = catalogue.by_term()
+    whole = index.get(catalogue.term_key(value))
+    if whole:
+        return [whole.code]
+    codes: list[str] = []
+    for part in re.split(r"[;,|/]|\s\+\s", value):
+        test = index.get(catalogue.term_key(part))
+        if test and test.code not in codes:
+            codes.append(test.code)
+    if not codes:
+        # A longer description ("HbA1c (diabetes monitoring)") still names its test.
+        codes = list(dict.fromkeys(m.value for m in detect(value) if m.kind == "test"))
+    return codes

@@ -1,0 +1,135 @@
+"""Person names: in name columns (split vectorised), HL7 XPN, and labelled free text.
+
+Clinicians and staff are named all over a lab's files; a name after "Dr", "requested by",
+"authorised by" and the like is staff, never the patient.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from breachdesk.detect.base import Mention
+
+TITLES = r"(?:mr|mrs|ms|miss|mx|master|dr|prof|rev|sir|dame|lady|lord)"
+_PATIENT_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)"
+_TOKEN = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
+_STAFF_BEFORE = re.compile(
+    r"(?:\bdr\.?|\bdoctor|\bprof\.?|requested\s+by|authori[sz]ed\s+by|reported\s+by|"
+    r"verified\s+by|consultant|clinician|\bgp\b|\bfrom\b|\bregards,?|signed|"
+    r"phlebotomist|biomedical\s+scientist|nurse|sister)\s*[:\-]?\s*$",
+    re.IGNORECASE,
+)
+_LABELLED = re.compile(
+    rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*"
+    rf"(?:{TITLES}\.?\s+)?"
+    rf"(?P<a>{_TOKEN})(?P<sep>\s*,\s*|\s+|\^)(?P<b>{_TOKEN})(?:\s+(?P<c>{_TOKEN}))?",
+    re.IGNORECASE,
+)
+_TITLED = re.compile(
+    rf"\b{_PATIENT_TITLES}\.?\s+(?P<a>{_TOKEN})(?P<sep>\s+)(?P<b>{_TOKEN})(?:\s+(?P<c>{_TOKEN}))?"
+)
+_CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
+_STOP = {
+    "the",
+    "and",
+    "of",
+    "for",
+    "on",
+    "in",
+    "at",
+    "to",
+    "dob",
+    "nhs",
+    "date",
+    "born",
+    "no",
+    "number",
+    "with",
+    "was",
+    "is",
+    "has",
+    "had",
+    "re",
+    "please",
+    "see",
+    "result",
+    "results",
+    "test",
+}
+
+
+def _is_caps(token: str) -> bool:
+    return token.isupper() and len(token) > 1
+
+
+def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
+    """(family, given) from two or three tokens as they were written."""
+    if sep.strip() in {",", "^"}:
+        return a, b
+    if c:
+        # "John Paul SMITH" or "SMITH John Paul": the ALL-CAPS token is the family name.
+        if _is_caps(a) and not _is_caps(c):
+            return a, b
+        return c, a
+    if _is_caps(a) and not _is_caps(b):
+        return a, b
+    return b, a
+
+
+def detect(text: str) -> Iterator[Mention]:
+    seen: set[int] = set()
+    for rule, pattern in (("label", _LABELLED), ("title", _TITLED), ("hl7_xpn", _CARET)):
+        for match in pattern.finditer(text):
+            if match.start("a") in seen:
+                continue
+            if _STAFF_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+                continue
+            a, b, c = match.group("a"), match.group("b"), match.groupdict().get("c")
+            if rule == "label" and c and (c.lower() in _STOP or not c[0].isupper()):
+                c = None
+            if a.lower() in _STOP or b.lower() in _STOP:
+                continue
+            if rule != "hl7_xpn" and not (a[0].isupper() and b[0].isupper()):
+                continue
+            family, given = order(a, b, c, match.group("sep"))
+            seen.add(match.start("a"))
+            yield Mention(
+                "name",
+                match.start("a"),
+                match.end("c") if c else match.end("b"),
+                family,
+                "names",
+                rule,
+                extra=given,
+            )
+
+
+_TITLE_PREFIX = rf"(?i)^\s*(?:{TITLES}\.?\s+)"
+_COMMA = rf"^\s*(?P<family>[^,^]+?)\s*,\s*(?:(?i:{TITLES})\.?\s+)?(?P<given>[^\s,]+)"
+_CARET_CELL = r"^\s*(?P<family>[^\^]+)\^(?P<given>[^\^]*)"
+_CAPS_FIRST = r"^\s*(?P<family>[A-Z][A-Z'\-]+)\s+(?P<given>[A-Z][a-z]\S*)(?:\s+\S+)*\s*$"
+_SPACED = r"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>\S+)\s*$"
+
+
+def strip_title(values: pa.Array) -> pa.Array:
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(values, _TITLE_PREFIX, ""))
+
+
+def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Family and given names from a full-name column, whichever way each cell is written."""
+    values = strip_title(pc.cast(values, pa.string()))
+    families: list[pa.Array] = []
+    givens: list[pa.Array] = []
+    for pattern in (_COMMA, _CARET_CELL, _CAPS_FIRST, _SPACED):
+        found = pc.extract_regex(values, pattern)
+        families.append(pc.struct_field(found, "family"))
+        givens.append(pc.struct_field(found, "given"))
+    family = pc.coalesce(*families)
+    given = pc.coalesce(*givens)
+    single = pc.and_(pc.is_null(family), pc.greater(pc.utf8_length(values), 0))
+    family = pc.if_else(single, values, family)  # one word: take it as the family name
+    return pc.utf8_trim_whitespace(family), pc.utf8_trim_whitespace(given)

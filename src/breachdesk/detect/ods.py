@@ -1,0 +1,34 @@
+"""ODS organisation codes: GP practices (letter + five digits) and NHS trusts (R + two)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from breachdesk.detect.base import Mention
+
+PRACTICE = re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?![A-Za-z0-9])")
+# Trust codes are short enough to collide with ordinary tokens; only take them beside a label.
+TRUST = re.compile(
+    r"(?:\bods|\btrust|\bsite|\bfacility|\bsource|\bprovider|\borg(?:anisation)?)\b[^A-Za-z0-9\n]{0,4}"
+    r"(?:code\s*)?[:=#]?\s*(R[A-Z0-9]{2})(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+CELL = re.compile(r"^\s*(?:[A-HJ-NP-Y]\d{5}|R[A-Z0-9]{2}|R[A-Z0-9]{4})\s*$")
+
+
+def detect(text: str) -> Iterator[Mention]:
+    for match in PRACTICE.finditer(text):
+        yield Mention("ods_code", match.start(), match.end(), match.group(1), "ods", "practice")
+    for match in TRUST.finditer(text):
+        yield Mention(
+            "ods_code", match.start(1), match.end(1), match.group(1).upper(), "ods", "trust"
+        )
+
+
+def code_of(value: str) -> str | None:
+    """The ODS code a field holds (``G85001``, ``RJ1``, ``G85001^Lordship Lane Surgery``)."""
+    for part in re.split(r"[\^&~ ,;|]", value):
+        if CELL.match(part):
+            return part.strip().upper()
+    return None

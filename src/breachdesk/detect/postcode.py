@@ -1,0 +1,41 @@
+"""UK postcodes (outward code, space optional, inward code)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from breachdesk.detect.base import Mention
+
+_CORE = (
+    r"(?:GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)"
+    r" ?\d[ABD-HJLNP-UW-Z]{2})"
+)
+PATTERN = re.compile(rf"(?<![A-Za-z0-9])({_CORE})(?![A-Za-z0-9])", re.IGNORECASE)
+_COLUMN = rf"(?i)(?:^|[^A-Za-z0-9])(?P<pc>{_CORE})(?:[^A-Za-z0-9]|$)"
+
+
+def normalise(text: str) -> str:
+    compact = re.sub(r"\s+", "", text).upper()
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def detect(text: str) -> Iterator[Mention]:
+    for match in PATTERN.finditer(text):
+        yield Mention(
+            "postcode", match.start(), match.end(), normalise(match.group(1)), "postcode", "format"
+        )
+
+
+def extract_column(values: pa.Array) -> pa.Array:
+    """The first postcode in each cell, normalised ``SE15 4AB``; null where there is none."""
+    values = pc.cast(values, pa.string())
+    found = pc.extract_regex(values, _COLUMN)
+    raw = pc.struct_field(found, "pc")
+    compact = pc.utf8_upper(pc.replace_substring_regex(raw, r"\s+", ""))
+    outward = pc.utf8_slice_codeunits(compact, 0, -3)
+    inward = pc.utf8_slice_codeunits(compact, -3)
+    return pc.binary_join_element_wise(outward, inward, " ")

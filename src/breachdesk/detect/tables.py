@@ -1,0 +1,183 @@
+"""Person-records from a table, column-wise: one typed column is validated in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from breachdesk import catalogue
+from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, postcode
+from breachdesk.detect.columns import type_columns
+from breachdesk.detect.records import CATEGORIES, MENTION_SCHEMA, SCHEMA
+from breachdesk.readers.base import Table
+
+_NULL = pa.scalar(None, pa.string())
+
+
+def _clean(values: pa.Array) -> pa.Array:
+    trimmed = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
+    return pc.if_else(pc.greater(pc.utf8_length(trimmed), 0), trimmed, _NULL)
+
+
+def _coalesce(arrays: list[pa.Array], n: int) -> pa.Array:
+    if not arrays:
+        return pa.nulls(n, pa.string())
+    return pc.coalesce(*arrays) if len(arrays) > 1 else arrays[0]
+
+
+def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
+    """Apply a Python function once per distinct value, then map back column-wise."""
+    uniques = pc.unique(values)
+    mapped = pa.array([fn(u) if u is not None else None for u in uniques.to_pylist()], pa.string())
+    return pc.take(mapped, pc.index_in(values, uniques))
+
+
+def _sensitive_of(codes: str) -> str | None:
+    by_code = {t.code: t.sensitive for t in catalogue.load()}
+    kinds = sorted({by_code[c] for c in codes.split(";") if by_code.get(c)})
+    return ";".join(kinds) or None
+
+
+def _join(arrays: list[pa.Array], n: int) -> pa.Array:
+    if not arrays:
+        return pa.nulls(n, pa.string())
+    if len(arrays) == 1:
+        return arrays[0]
+    joined = pc.binary_join_element_wise(*arrays, ";", null_handling="skip")
+    return pc.if_else(pc.greater(pc.utf8_length(joined), 0), joined, _NULL)
+
+
+def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
+    n = table.n_rows
+    raw = [pa.array(col, pa.string()) for col in table.columns]
+    types = type_columns(table.header, raw)
+    cols: dict[str, list[pa.Array]] = {}
+    analytes: list[tuple[str, pa.Array]] = []
+    for kind, values in zip(types, raw, strict=True):
+        if kind is None:
+            continue
+        if kind.startswith("analyte:"):
+            analytes.append((kind.split(":", 1)[1], _clean(values)))
+        else:
+            cols.setdefault(kind, []).append(values)
+
+    def cleaned(kind: str) -> pa.Array:
+        return _coalesce([_clean(v) for v in cols.get(kind, [])], n)
+
+    nhs = _coalesce([nhs_number.validate_column(v) for v in cols.get("nhs_number", [])], n)
+    family = _coalesce([_clean(names.strip_title(v)) for v in cols.get("family_name", [])], n)
+    given = _coalesce([_clean(names.strip_title(v)) for v in cols.get("given_name", [])], n)
+    for full in cols.get("full_name", []):
+        fam, giv = names.split_column(full)
+        family, given = pc.coalesce(family, _clean(fam)), pc.coalesce(given, _clean(giv))
+    dob = _coalesce([dates.parse_column(v) for v in cols.get("date_of_birth", [])], n)
+    address = cleaned("address")
+    post = _coalesce(
+        [postcode.extract_column(v) for v in cols.get("postcode", []) + cols.get("address", [])], n
+    )
+    test_codes = [
+        _map_unique(_clean(v), lambda s: ";".join(lab_tests.lookup(s)) or None)
+        for v in cols.get("test", [])
+    ]
+    test_codes += [pc.if_else(pc.is_valid(v), pa.scalar(code), _NULL) for code, v in analytes]
+    tests = _join(test_codes, n)
+    results = [pc.is_valid(_clean(v)) for v in cols.get("result", [])]
+    results += [pc.is_valid(v) for _, v in analytes]
+    has_result = pc.and_(
+        pc.is_valid(tests),
+        _coalesce_bool(results, n),
+    )
+    requester = _coalesce(
+        [_map_unique(_clean(v), ods.code_of) for v in cols.get("requester", [])], n
+    )
+    person = pc.or_(
+        pc.is_valid(nhs),
+        pc.and_(pc.and_(pc.is_valid(family), pc.is_valid(given)), pc.is_valid(dob)),
+    )
+    person = pc.fill_null(person, False)
+    rows = pa.array(range(table.first_row, table.first_row + n), pa.int64())
+    locator = pc.binary_join_element_wise(
+        pa.scalar(f"{table.prefix}row:"), pc.cast(rows, pa.string()), ""
+    )
+    record_id = pc.binary_join_element_wise(pa.scalar(f"{file_id}:"), locator, "")
+    values = {
+        "record_id": record_id,
+        "file_id": pa.array([file_id] * n, pa.int64()),
+        "locator": locator,
+        "source": pa.array(["table"] * n, pa.string()),
+        "nhs_number": nhs,
+        "family_name": family,
+        "given_name": given,
+        "date_of_birth": dob,
+        "postcode": post,
+        "sex": cleaned("sex"),
+        "hospital_number": cleaned("hospital_number"),
+        "tests": tests,
+        "sensitive": _map_unique(tests, _sensitive_of),
+        "ods_codes": requester,
+    }
+    flags = {
+        "name": pc.or_(pc.is_valid(family), pc.is_valid(given)),
+        "date_of_birth": pc.is_valid(dob),
+        "nhs_number": pc.is_valid(nhs),
+        "hospital_number": pc.is_valid(values["hospital_number"]),
+        "address": pc.is_valid(address),
+        "postcode": pc.is_valid(post),
+        "phone": pc.is_valid(cleaned("phone")),
+        "email": pc.is_valid(cleaned("email")),
+        "test_description": pc.is_valid(tests),
+        "test_result": pc.fill_null(has_result, False),
+    }
+    for cat in CATEGORIES:
+        values[f"e_{cat}"] = pc.fill_null(flags[cat], False)
+    records = pa.Table.from_pydict(values, schema=SCHEMA).filter(person)
+    return records, _mentions(table, types, raw, record_id, locator, person, file_id)
+
+
+def _coalesce_bool(arrays: list[pa.Array], n: int) -> pa.Array:
+    if not arrays:
+        return pa.array([False] * n)
+    out = arrays[0]
+    for arr in arrays[1:]:
+        out = pc.or_(out, arr)
+    return out
+
+
+def _mentions(
+    table: Table,
+    types: list[str | None],
+    raw: list[pa.Array],
+    record_id: pa.Array,
+    locator: pa.Array,
+    person: pa.Array,
+    file_id: int,
+) -> pa.Table:
+    parts = []
+    for header, kind, values in zip(table.header, types, raw, strict=True):
+        if kind is None or kind in {"clinician", "other_date", "units", "received_at"}:
+            continue
+        keep = pc.and_(person, pc.is_valid(_clean(values)))
+        count = pc.sum(pc.cast(keep, pa.int64())).as_py() or 0
+        if not count:
+            continue
+        parts.append(
+            pa.table(
+                {
+                    "record_id": pc.filter(record_id, keep),
+                    "file_id": pa.array([file_id] * count, pa.int64()),
+                    "locator": pc.filter(locator, keep),
+                    "kind": pa.array([kind] * count, pa.string()),
+                    "field": pa.array([header] * count, pa.string()),
+                    "detector": pa.array(["columns"] * count, pa.string()),
+                    "rule": pa.array(["header_or_values"] * count, pa.string()),
+                    "score": pa.array([1.0] * count, pa.float64()),
+                    "checksum": pa.array(
+                        ["pass" if kind == "nhs_number" else ""] * count, pa.string()
+                    ),
+                },
+                schema=MENTION_SCHEMA,
+            )
+        )
+    return pa.concat_tables(parts) if parts else MENTION_SCHEMA.empty_table()

@@ -1,0 +1,112 @@
+"""Person-records from free text: detectors find mentions, anchors gather them into people.
+
+Anchors are valid NHS numbers, else a patient name with a date of birth. Every other mention in
+the same record goes to the nearest anchor, so a paragraph listing three patients gives three
+people, each with their own tests.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+
+from breachdesk.detect.base import Mention
+from breachdesk.detect.records import PersonRecord
+
+_CATEGORY = {
+    "nhs_number": "nhs_number",
+    "date_of_birth": "date_of_birth",
+    "postcode": "postcode",
+    "phone": "phone",
+    "email": "email",
+    "test": "test_description",
+    "test_result": "test_result",
+}
+
+
+def find_mentions(text: str) -> list[Mention]:
+    from breachdesk.detect.registry import TEXT_DETECTORS
+
+    found: list[Mention] = []
+    for detector in TEXT_DETECTORS:
+        found.extend(detector(text))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _anchors(mentions: list[Mention]) -> list[Mention]:
+    anchors = [m for m in mentions if m.kind == "nhs_number"]
+    if anchors:
+        return anchors
+    names_ = [m for m in mentions if m.kind == "name"]
+    dobs = [m for m in mentions if m.kind == "date_of_birth"]
+    if not dobs:
+        return []
+    return [n for n in names_ if min(abs(d.start - n.end) for d in dobs) < 80]
+
+
+def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
+    anchors = _anchors(mentions)
+    if not anchors:
+        return []
+    line_of = _line_index(text)
+    people = [PersonRecord(locator=locator, source=source) for _ in anchors]
+    for mention in mentions:
+        if mention.kind.startswith("nhs_number_"):
+            continue  # failed checksums and test-range numbers are not people
+        if mention.kind == "nhs_number" and mention not in anchors:
+            continue
+        nearest = min(
+            range(len(anchors)),
+            key=lambda i: (
+                line_of(anchors[i].start) != line_of(mention.start),
+                _distance(anchors[i], mention),
+            ),
+        )
+        rec = people[nearest]
+        rec.evidence.append(
+            (
+                mention.kind,
+                f"chars:{mention.start}-{mention.end}",
+                mention.detector,
+                mention.rule,
+                mention.checksum,
+            )
+        )
+        if mention.kind == "name":
+            if not rec.values.get("family_name"):
+                rec.set("family_name", mention.value, "name")
+                rec.set("given_name", mention.extra, "name")
+        elif mention.kind == "test":
+            rec.add_test(mention.value)
+        elif mention.kind == "ods_code":
+            if mention.value not in rec.ods_codes:
+                rec.ods_codes.append(mention.value)
+        elif mention.kind in _CATEGORY:
+            field = (
+                mention.kind if mention.kind in {"nhs_number", "date_of_birth", "postcode"} else ""
+            )
+            if field:
+                rec.set(field, mention.value, _CATEGORY[mention.kind])
+            else:
+                rec.exposed.add(_CATEGORY[mention.kind])
+    return [p for p in people if p.identifies()]
+
+
+def _line_index(text: str) -> Callable[[int], int]:
+    """Which line an offset is on: a fact on an anchor's own line belongs to that anchor."""
+    breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+    return lambda offset: bisect.bisect_left(breaks, offset)
+
+
+def _distance(anchor: Mention, mention: Mention) -> int:
+    if mention.start >= anchor.end:
+        return mention.start - anchor.end
+    if mention.end <= anchor.start:
+        # Facts usually follow the identifier they belong to; a small penalty for those before it.
+        return (anchor.start - mention.end) + 5
+    return 0
+
+
+def people_in_text(text: str, locator: str, source: str = "text") -> list[PersonRecord]:
+    return group(find_mentions(text), locator, source, text)

@@ -1,0 +1,33 @@
+"""The engine seam, modelled on Splink's DatabaseAPI: stages call these methods and nothing else.
+
+A stage hands the engine a picklable per-unit function and the units; the engine decides where
+they run (a process pool here, Spark executors later) and how SQL over the case's tables runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+
+class Engine(Protocol):
+    name: str
+    workers: int
+
+    def map_units(
+        self,
+        fn: Callable[[Any], Any],
+        units: Sequence[Any],
+        *,
+        label: str,
+        weight: Callable[[Any], int] | None = None,
+    ) -> Iterator[Any]:
+        """Apply ``fn`` to every unit, yielding results in any order, with a progress display."""
+        ...
+
+    def query(self, sql: str, tables: dict[str, Path | pa.Table]) -> pa.Table:
+        """Run SQL where each name in ``tables`` is a view over a Parquet path or Arrow table."""
+        ...

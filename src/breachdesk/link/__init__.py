@@ -1,0 +1,1 @@
+"""Link: records to people, people to the PMI."""

@@ -1,0 +1,1 @@
+"""Outputs: the register export and the evaluation against ground truth."""

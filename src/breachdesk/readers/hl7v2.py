@@ -1,0 +1,69 @@
+"""HL7 v2 messages (ORU^R01 and friends): batches, MLLP framing, separators from MSH.
+
+Each message becomes one ``Record`` whose fields are keyed ``SEG-n`` (``PID-5``), with component
+and repetition separators normalised to ``^`` and ``~`` so detectors need not know the encoding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from breachdesk.ingest.sniff import decode
+from breachdesk.readers.base import Item, ReaderError, Record
+
+_SEGMENT = re.compile(r"^[A-Z][A-Z0-9]{2}$")
+
+
+def _segments(text: str) -> Iterator[str]:
+    for seg in re.split(r"[\r\n\x0b\x1c]+", text):
+        seg = seg.strip("\x0b\x1c ")
+        if len(seg) >= 4 and _SEGMENT.match(seg[:3]):
+            yield seg
+
+
+def _normalise(value: str, comp: str, rep: str) -> str:
+    if comp != "^" or rep != "~":
+        value = value.replace("^", "\\S\\").replace("~", "\\R\\")
+        value = value.replace(comp, "^").replace(rep, "~")
+    return value
+
+
+def read(data: bytes, name: str) -> Iterator[Item]:
+    text, _ = decode(data)
+    message: Record | None = None
+    count = 0
+    field_sep, comp, rep = "|", "^", "~"
+    for seg in _segments(text):
+        kind = seg[:3]
+        if kind == "MSH":
+            if message is not None:
+                yield message
+            count += 1
+            field_sep = seg[3]
+            enc = seg[4:8]
+            comp = enc[0] if enc else "^"
+            rep = enc[1] if len(enc) > 1 else "~"
+            message = Record(locator=f"message:{count}", schema="hl7v2")
+            # MSH-1 is the field separator itself, so MSH field numbers are shifted by one.
+            parts = seg.split(field_sep)
+            message.fields.setdefault("MSH-1", []).append(field_sep)
+            for i, value in enumerate(parts[1:], start=2):
+                if value:
+                    message.fields.setdefault(f"MSH-{i}", []).append(
+                        value if i == 2 else _normalise(value, comp, rep)
+                    )
+            continue
+        if message is None or kind in {"FHS", "BHS", "BTS", "FTS"}:
+            continue
+        parts = seg.split(field_sep)
+        for i, value in enumerate(parts[1:], start=1):
+            if value:
+                message.fields.setdefault(f"{kind}-{i}", []).append(_normalise(value, comp, rep))
+        if kind == "NTE" and len(parts) > 3:
+            # Free-text comments can name people; detectors read them as text.
+            message.text += " " + parts[3]
+    if message is not None:
+        yield message
+    if count == 0:
+        raise ReaderError("no MSH segment: not an HL7 v2 message")

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from breachdesk.detect import dates, lab_tests, names, postcode
+from breachdesk.detect.text import people_in_text
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("01/02/1980", "1980-02-01"),
+        ("1/2/1980", "1980-02-01"),
+        ("1980-02-01", "1980-02-01"),
+        ("01-Feb-1980", "1980-02-01"),
+        ("1 February 1980", "1980-02-01"),
+        ("01.02.1980", "1980-02-01"),
+        ("19800201", "1980-02-01"),
+        ("01/02/80", "1980-02-01"),
+        ("01/02/15", "2015-02-01"),
+        ("31/02/1980", None),
+    ],
+)
+def test_parse_uk_dates(text: str, iso: str | None) -> None:
+    value = dates.parse(text)
+    assert (value.isoformat() if value else None) == iso
+
+
+def test_dob_needs_a_label() -> None:
+    text = "Seen 03/04/2024. DOB: 01/02/1980; D.O.B 5 Mar 1977; born 12.12.1950"
+    found = [(m.value, text[m.start : m.end]) for m in dates.detect_dob(text)]
+    assert found == [
+        ("1980-02-01", "01/02/1980"),
+        ("1977-03-05", "5 Mar 1977"),
+        ("1950-12-12", "12.12.1950"),
+    ]
+
+
+def test_date_column_picks_the_format_the_column_agrees_on() -> None:
+    uk = pa.array(["01/02/1980", "13/02/1980", "", None])
+    assert dates.parse_column(uk).to_pylist() == ["1980-02-01", "1980-02-13", None, None]
+    us = pa.array(["02/13/1980", "02/01/1980"])
+    assert dates.parse_column(us).to_pylist() == ["1980-02-13", "1980-02-01"]
+    excel = pa.array(["1980-02-01T00:00:00", "1975-12-31 00:00:00"])
+    assert dates.parse_column(excel).to_pylist() == ["1980-02-01", "1975-12-31"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("SE15 4AB", "SE15 4AB"),
+        ("se154ab", "SE15 4AB"),
+        ("London SW1A 1AA.", "SW1A 1AA"),
+        ("CR0 2XY", "CR0 2XY"),
+        ("EC1A 1BB", "EC1A 1BB"),
+    ],
+)
+def test_postcodes(text: str, value: str) -> None:
+    assert [m.value for m in postcode.detect(text)] == [value]
+
+
+def test_postcode_not_inside_words() -> None:
+    assert list(postcode.detect("ABSE15 4ABC")) == []
+
+
+def test_postcode_column() -> None:
+    col = pa.array(["1 High St, London SE15 4AB", "se15 4ab", "none", None])
+    assert postcode.extract_column(col).to_pylist() == ["SE15 4AB", "SE15 4AB", None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "given"),
+    [
+        ("Patient: SMITH, John", "SMITH", "John"),
+        ("Patient name: John SMITH", "SMITH", "John"),
+        ("re your patient Mrs Jane O'Brien-Kaur", "O'Brien-Kaur", "Jane"),
+        ("Name: Zoë Renée DUPONT", "DUPONT", "Zoë"),
+        ("PID dump SMITH^JOHN^^^MR", "SMITH", "JOHN"),
+    ],
+)
+def test_patient_names(text: str, family: str, given: str) -> None:
+    found = list(names.detect(text))
+    assert [(m.value, m.extra) for m in found] == [(family, given)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Requested by Dr Amir KHAN",
+        "Authorised by: Jane DOE",
+        "Regards, Mr Paul JONES",
+        "Dear Dr Khan",
+    ],
+)
+def test_staff_are_not_patients(text: str) -> None:
+    assert list(names.detect(text)) == []
+
+
+def test_name_column_split() -> None:
+    col = pa.array(["SMITH, John", "Mrs Jane DOE", "O'NEIL^Sean", "AHMED Farah", "Madonna", ""])
+    family, given = names.split_column(col)
+    assert family.to_pylist() == ["SMITH", "DOE", "O'NEIL", "AHMED", "Madonna", None]
+    assert given.to_pylist() == ["John", "Jane", "Sean", "Farah", None, None]
+
+
+def test_catalogue_terms_in_text_with_results() -> None:
+    text = "His HbA1c was 64 mmol/mol and the HIV test was negative; U&E normal."
+    found = [(m.kind, m.value, text[m.start : m.end]) for m in lab_tests.detect(text)]
+    assert ("test", "HBA1C", "HbA1c") in found
+    assert ("test_result", "HBA1C", "64") in found
+    assert any(kind == "test" and span == "U&E" for kind, _, span in found)
+
+
+def test_catalogue_lookup_of_cells() -> None:
+    assert lab_tests.lookup("U&E") == lab_tests.lookup("Urea and electrolytes") != []
+    assert lab_tests.lookup("nonsense test name") == []
+    both = lab_tests.lookup("U&E; FBC")
+    assert len(both) == 2
+
+
+def test_paragraph_with_two_patients_gives_two_people() -> None:
+    text = (
+        "Patient: SMITH, John DOB 01/02/1980 NHS 401 023 2137 HbA1c 64\n"
+        "Patient: JONES, Mary DOB 03/04/1975 NHS 401 023 2145 FBC"
+    )
+    people = people_in_text(text, "line:1")
+    assert [(p.values["nhs_number"], p.values["family_name"], p.tests) for p in people] == [
+        ("4010232137", "SMITH", ["HBA1C"]),
+        ("4010232145", "JONES", ["FBC"]),
+    ]
+    assert "test_result" in people[0].exposed
+
+
+def test_text_without_identity_is_no_person() -> None:
+    assert people_in_text("Mr John SMITH had an FBC", "line:1") == []

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from breachdesk.case import Case
+from breachdesk.engine.local import LocalEngine
+from breachdesk.ingest.sniff import sniff
+from breachdesk.ingest.stage import run_ingest
+from breachdesk.ingest.walk import Limits, walk_file
+
+
+def _zip(
+    members: dict[str, bytes], *, symlink: str | None = None, encrypted: str | None = None
+) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 6, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if name == symlink:
+                info.external_attr = 0o120777 << 16
+            zf.writestr(info, data)
+    raw = bytearray(buffer.getvalue())
+    if encrypted:
+        # zipfile cannot write encryption; set the "encrypted" flag bit as an encrypting tool would.
+        target = encrypted.encode()
+        for sig, flag_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+            at = raw.find(sig)
+            while at != -1:
+                if raw[at + name_at : at + name_at + len(target)] == target:
+                    raw[at + flag_at] |= 0x1
+                at = raw.find(sig, at + 4)
+    return bytes(raw)
+
+
+def _entries(root: Path, rel: str, limits: Limits | None = None) -> dict[str, tuple[str, str]]:
+    return {e.path: (e.type, e.status) for e in walk_file(root, rel, limits or Limits())}
+
+
+def test_nested_members_are_named_with_bang(tmp_path: Path) -> None:
+    inner = _zip({"c.hl7": b"MSH|^~\\&|LAB\rPID|1\r"})
+    (tmp_path / "a.zip").write_bytes(_zip({"b/inner.zip": inner, "b/x.csv": b"a,b\n1,2\n"}))
+    assert _entries(tmp_path, "a.zip") == {
+        "a.zip": ("zip", "ok"),
+        "a.zip!/b/inner.zip": ("zip", "ok"),
+        "a.zip!/b/inner.zip!/c.hl7": ("hl7", "ok"),
+        "a.zip!/b/x.csv": ("csv", "ok"),
+    }
+
+
+def test_hostile_members_are_refused_or_flagged(tmp_path: Path) -> None:
+    data = _zip(
+        {
+            "../../etc/evil": b"x",
+            "/abs/path": b"y",
+            "link": b"/etc/passwd",
+            "secret.csv": b"a,b",
+            "ok.txt": b"hello",
+        },
+        symlink="link",
+        encrypted="secret.csv",
+    )
+    (tmp_path / "h.zip").write_bytes(data)
+    found = _entries(tmp_path, "h.zip")
+    assert found["h.zip!/../../etc/evil"][1] == "refused"
+    assert found["h.zip!//abs/path"][1] == "refused"
+    assert found["h.zip!/link"][1] == "refused"
+    assert found["h.zip!/secret.csv"][1] == "encrypted"
+    assert found["h.zip!/ok.txt"] == ("text", "ok")
+    assert not (tmp_path.parent / "etc").exists()
+
+
+def test_compression_bomb_and_depth(tmp_path: Path) -> None:
+    (tmp_path / "bomb.zip").write_bytes(_zip({"zeros.txt": b"\0" * (8 << 20)}))
+    assert _entries(tmp_path, "bomb.zip")["bomb.zip!/zeros.txt"][1] == "bomb"
+    nested = b"deep"
+    for _ in range(4):
+        nested = _zip({"n.zip" if nested[:2] == b"PK" else "leaf.txt": nested})
+    (tmp_path / "deep.zip").write_bytes(nested)
+    statuses = [s for _, s in _entries(tmp_path, "deep.zip", Limits(max_depth=2)).values()]
+    assert "bomb" in statuses
+
+
+def test_damaged_zip_is_unreadable(tmp_path: Path) -> None:
+    data = _zip({"a.csv": b"a,b\n" * 1000})
+    (tmp_path / "cut.zip").write_bytes(data[: len(data) // 2])
+    assert _entries(tmp_path, "cut.zip")["cut.zip"][1] == "unreadable"
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"%PDF-1.7\n", "pdf"),
+        (b"MSH|^~\\&|LAB|X\r", "hl7"),
+        (b"\x0bMSH|^~\\&|LAB|X\r", "hl7"),
+        (b"FHS|^~\\&|\r", "hl7"),
+        (b'{"resourceType": "Bundle"}', "fhir_json"),
+        (b"From: a@b.nhs.uk\nTo: c@d.nhs.uk\nSubject: results\n\nbody", "eml"),
+        (b"a,b,c\n1,2,3\n4,5,6\n", "csv"),
+        (b"a\tb\tc\n1\t2\t3\n", "tsv"),
+        (b"a|b|c\n1|2|3\n", "psv"),
+        (b"2024-06-01 10:00:01,123 INFO x\n2024-06-01 10:00:02,456 INFO y\n", "log"),
+        (b"CREATE TABLE p (id int);\nINSERT INTO p VALUES (1);\n", "sql"),
+        (b"just some words here\nand more words\n", "text"),
+        (b"\x00\x01\x02\x03" * 100, "bin"),
+        (b"", "empty"),
+    ],
+)
+def test_type_comes_from_content(head: bytes, kind: str) -> None:
+    assert sniff(head, "misleading.csv") == kind
+
+
+def test_ingest_stage_statuses_and_duplicates(tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    (dump / "sub").mkdir(parents=True)
+    (dump / "b.csv").write_bytes(b"x,y\n1,2\n")
+    (dump / "sub" / "a.csv").write_bytes(b"x,y\n1,2\n")
+    (dump / "empty.txt").write_bytes(b"")
+    (dump / "junk.csv").write_bytes(os.urandom(4096))
+    (dump / "link").symlink_to("/etc/passwd")
+    case = Case.create(tmp_path / "case", dump)
+    run_ingest(LocalEngine(workers=1), case)
+    rows = {r["path"]: r for r in case.read_table("files").to_pylist()}
+    assert rows["b.csv"]["status"] == "ok"
+    assert rows["sub/a.csv"]["status"] == "duplicate"
+    assert rows["sub/a.csv"]["duplicate_of"] == "b.csv"
+    assert rows["empty.txt"]["status"] == "ok"
+    assert rows["junk.csv"]["status"] == "unreadable"
+    assert rows["link"]["status"] == "refused"
+    assert set(rows) == {"b.csv", "sub/a.csv", "empty.txt", "junk.csv", "link"}
