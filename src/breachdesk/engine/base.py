@@ -28,6 +28,20 @@ class Engine(Protocol):
         """Apply ``fn`` to every unit, yielding results in any order, with a progress display."""
         ...
 
+    def map_to_tables(
+        self,
+        fn: Callable[[Any], tuple[pa.Table, ...]],
+        units: Sequence[Any],
+        *,
+        outputs: dict[str, pa.Schema],
+        dest: Path,
+        label: str,
+        weight: Callable[[Any], int] | None = None,
+    ) -> dict[str, int]:
+        """Run ``fn`` on every unit and write its tables, one per output in order, as Parquet at
+        ``dest/<name>.parquet``; a table appears only once complete. Returns rows per output."""
+        ...
+
     def query(self, sql: str, tables: dict[str, Path | pa.Table]) -> pa.Table:
         """Run SQL where each name in ``tables`` is a view over a Parquet path or Arrow table."""
         ...

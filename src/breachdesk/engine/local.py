@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from breachdesk.progress import Progress
 
@@ -54,6 +55,35 @@ class LocalEngine:
                         nxt = next(queue, None)
                         if nxt is not None:
                             pending[pool.submit(fn, nxt)] = nxt
+
+    def map_to_tables(
+        self,
+        fn: Callable[[Any], tuple[pa.Table, ...]],
+        units: Sequence[Any],
+        *,
+        outputs: dict[str, pa.Schema],
+        dest: Path,
+        label: str,
+        weight: Callable[[Any], int] | None = None,
+    ) -> dict[str, int]:
+        dest.mkdir(parents=True, exist_ok=True)
+        tmp = {name: dest / f".{name}.parquet.tmp" for name in outputs}
+        rows = dict.fromkeys(outputs, 0)
+        writers = {
+            name: pq.ParquetWriter(tmp[name], schema, compression="zstd")
+            for name, schema in outputs.items()
+        }
+        try:
+            for tables in self.map_units(fn, units, label=label, weight=weight):
+                for (name, schema), table in zip(outputs.items(), tables, strict=True):
+                    writers[name].write_table(table.cast(schema))
+                    rows[name] += table.num_rows
+        finally:
+            for writer in writers.values():
+                writer.close()
+        for name in outputs:
+            tmp[name].replace(dest / f"{name}.parquet")
+        return rows
 
     def query(self, sql: str, tables: dict[str, Path | pa.Table]) -> pa.Table:
         con = duckdb.connect()

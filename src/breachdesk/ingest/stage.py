@@ -12,8 +12,8 @@ import pyarrow as pa
 from breachdesk.case import Case
 from breachdesk.engine import Engine
 from breachdesk.errors import UserError
-from breachdesk.ingest.walk import Entry, Limits, walk_file
-from breachdesk.readers.registry import CONTAINERS, reader_for
+from breachdesk.ingest.walk import Limits, walk_file
+from breachdesk.readers.registry import CONTAINERS, READERS
 
 FILES_SCHEMA = pa.schema(
     [
@@ -52,32 +52,42 @@ def dump_units(dump: Path) -> tuple[Path, list[str]]:
     return dump, units
 
 
-def _ingest_unit(unit: tuple[str, str, Limits]) -> list[dict[str, object]]:
+RAW_SCHEMA = pa.schema([f for f in FILES_SCHEMA if f.name not in {"file_id", "duplicate_of"}])
+
+# The first path in sorted order keeps the content; later paths with the same bytes are
+# duplicates pointing at it. Empty files are not duplicates of each other: they hold nothing.
+_SETTLE_SQL = """
+WITH ranked AS (
+  SELECT *,
+         CASE WHEN status = 'ok' AND size > 0 AND sha256 <> ''
+              THEN min(path) OVER (PARTITION BY sha256, status = 'ok' AND size > 0) END AS original
+  FROM raw
+)
+SELECT (row_number() OVER (ORDER BY path) - 1)::BIGINT AS file_id,
+       path, parent, depth, type, size, sha256,
+       CASE WHEN original IS NOT NULL AND original <> path THEN 'duplicate'
+            WHEN status = 'ok' AND type NOT IN (SELECT type FROM readable) THEN 'unreadable'
+            ELSE status END AS status,
+       CASE WHEN original IS NOT NULL AND original <> path THEN 'same content as ' || original
+            WHEN status = 'ok' AND type NOT IN (SELECT type FROM readable)
+              THEN CASE WHEN type = 'bin' THEN 'binary content of no known format'
+                        ELSE 'no reader for ' || type || ' files in this version' END
+            ELSE reason END AS reason,
+       CASE WHEN original IS NOT NULL AND original <> path THEN original END AS duplicate_of
+FROM ranked
+ORDER BY path
+"""
+
+
+def _ingest_unit(unit: tuple[str, str, Limits]) -> tuple[pa.Table]:
     root, rel, limits = unit
     rows = []
     for entry in walk_file(Path(root), rel, limits):
         row = asdict(entry)
-        row.pop("data")
+        for gone in ("data", "duplicate_of"):
+            row.pop(gone)
         rows.append(row)
-    return rows
-
-
-def _settle(entries: list[Entry]) -> None:
-    """Duplicates (the first path in sorted order is the original) and types without a reader."""
-    first_by_hash: dict[str, str] = {}
-    for entry in entries:
-        if entry.status != "ok":
-            continue
-        if entry.size > 0 and entry.sha256:
-            original = first_by_hash.setdefault(entry.sha256, entry.path)
-            if original != entry.path:
-                entry.status, entry.reason = "duplicate", f"same content as {original}"
-                entry.data = None
-                entry.duplicate_of = original
-                continue
-        if entry.type not in CONTAINERS and reader_for(entry.type) is None:
-            entry.status = "unreadable"
-            entry.reason = f"no reader for {entry.type} files in this version"
+    return (pa.Table.from_pylist(rows, schema=RAW_SCHEMA),)
 
 
 def run_ingest(engine: Engine, case: Case, limits: Limits | None = None) -> dict[str, int]:
@@ -85,36 +95,22 @@ def run_ingest(engine: Engine, case: Case, limits: Limits | None = None) -> dict
     root, units = dump_units(case.dump)
     case.start_stage("ingest", {"limits": asdict(limits)})
     sizes = {rel: _size(root / rel) for rel in units}
-    work = [(str(root), rel, limits) for rel in units]
-    entries: list[Entry] = []
-    for rows in engine.map_units(
-        _ingest_unit, work, label="ingest", weight=partial(_weight, sizes)
-    ):
-        entries.extend(Entry(**row) for row in rows)
-    entries.sort(key=lambda e: e.path)
-    _settle(entries)
-    table = pa.Table.from_pylist(
-        [
-            {
-                "file_id": i,
-                "path": e.path,
-                "parent": e.parent,
-                "depth": e.depth,
-                "type": e.type,
-                "size": e.size,
-                "sha256": e.sha256,
-                "status": e.status,
-                "reason": e.reason,
-                "duplicate_of": e.duplicate_of,
-            }
-            for i, e in enumerate(entries)
-        ],
-        schema=FILES_SCHEMA,
+    tables = case.root / "tables"
+    engine.map_to_tables(
+        _ingest_unit,
+        [(str(root), rel, limits) for rel in units],
+        outputs={"files_raw": RAW_SCHEMA},
+        dest=tables,
+        label="ingest",
+        weight=partial(_weight, sizes),
     )
-    case.write_table("files", table)
-    counts: dict[str, int] = {"files": len(entries)}
-    for e in entries:
-        counts[e.status] = counts.get(e.status, 0) + 1
+    readable = pa.table({"type": sorted({*READERS, *CONTAINERS})})
+    files = engine.query(_SETTLE_SQL, {"raw": tables / "files_raw.parquet", "readable": readable})
+    case.write_table("files", files.cast(FILES_SCHEMA))
+    (tables / "files_raw.parquet").unlink()
+    counts = {"files": files.num_rows}
+    for status in files["status"].to_pylist():
+        counts[status] = counts.get(status, 0) + 1
     case.finish_stage("ingest", counts)
     return counts
 

@@ -7,13 +7,12 @@ A reader that fails costs its file, with the reason kept, never the run.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from breachdesk.case import Case
 from breachdesk.detect.hl7 import person_from_message, sensitive_map
@@ -48,42 +47,50 @@ class Unit:
     size: int
 
 
-def _read_item_tree(
+def _items(
     data: bytes, kind: str, name: str, prefix: str, depth: int
-) -> tuple[list[PersonRecord], list[pa.Table], list[pa.Table]]:
-    """Person-records from one file's bytes, following attachments into nested files."""
+) -> Iterator[PersonRecord | Table]:
+    """Person-records and tables from one file's bytes, following attachments inside it.
+
+    A generator, so a big table's chunks are detected and dropped one at a time.
+    """
     reader = reader_for(kind)
     if reader is None:
         if depth == 0:
             raise ReaderError(f"no reader for {kind} files in this version")
-        return [], [], []
-    people: list[PersonRecord] = []
-    tables: list[pa.Table] = []
-    table_mentions: list[pa.Table] = []
+        return
     for item in reader(data, name):
         if isinstance(item, Table):
             item.prefix = prefix + item.prefix
-            tables.append(item)
+            yield item
         elif isinstance(item, Record):
             locator = prefix + item.locator
             if item.schema == "hl7v2":
                 item.locator = locator
-                people.extend(person_from_message(item))
+                yield from person_from_message(item)
             else:
-                people.extend(people_in_text(item.text, locator, item.schema))
+                yield from people_in_text(item.text, locator, item.schema)
         elif isinstance(item, Nested) and depth < MAX_NESTING:
             inner = sniff(item.data[: 64 * 1024], item.name)
-            p, t, m = _read_item_tree(
-                item.data, inner, item.name, f"{prefix}{item.locator}!", depth + 1
-            )
-            people.extend(p)
-            tables.extend(t)
-            table_mentions.extend(m)
-    return people, tables, table_mentions
+            yield from _items(item.data, inner, item.name, f"{prefix}{item.locator}!", depth + 1)
+
+
+def _scan_file(data: bytes, kind: str, path: str, file_id: int) -> tuple[pa.Table, pa.Table]:
+    people: list[PersonRecord] = []
+    records: list[pa.Table] = []
+    mentions: list[pa.Table] = []
+    for item in _items(data, kind, path, "", 0):
+        if isinstance(item, Table):
+            recs, ments = records_from_table(item, file_id)
+            records.append(recs)
+            mentions.append(ments)
+        else:
+            people.append(item)
+    recs, ments = rows_to_tables(file_id, people, sensitive_map())
+    return pa.concat_tables([recs, *records]), pa.concat_tables([ments, *mentions])
 
 
 def scan_unit(unit: Unit) -> tuple[pa.Table, pa.Table, pa.Table]:
-    sensitive = sensitive_map()
     record_parts: list[pa.Table] = []
     mention_parts: list[pa.Table] = []
     statuses: list[dict[str, object]] = []
@@ -94,17 +101,10 @@ def scan_unit(unit: Unit) -> tuple[pa.Table, pa.Table, pa.Table]:
         started = time.monotonic()
         status, reason, count = "ok", "", 0
         try:
-            people, tables, _ = _read_item_tree(entry.data, entry.type, entry.path, "", 0)
-            recs, ments = rows_to_tables(file_id, people, sensitive)
-            parts, mparts = [recs], [ments]
-            for table in tables:
-                t_recs, t_ments = records_from_table(table, file_id)
-                parts.append(t_recs)
-                mparts.append(t_ments)
-            file_records = pa.concat_tables(parts)
+            file_records, file_mentions = _scan_file(entry.data, entry.type, entry.path, file_id)
             count = file_records.num_rows
             record_parts.append(file_records)
-            mention_parts.append(pa.concat_tables(mparts))
+            mention_parts.append(file_mentions)
         except NeedsOcr as exc:
             status, reason = "needs_ocr", str(exc)
         except ReaderError as exc:
@@ -151,36 +151,20 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
         by_top.setdefault(top, {})[path] = int(row["file_id"])
         sizes[top] = sizes.get(top, 0) + int(row["size"])
     units = [Unit(str(root), top, wanted, limits, sizes[top]) for top, wanted in by_top.items()]
-    out = case.root / "tables"
-    out.mkdir(parents=True, exist_ok=True)
-    counts = {"files": 0, "records": 0, "mentions": 0}
-    writers = {
-        "records": pq.ParquetWriter(out / "records.parquet.tmp", SCHEMA, compression="zstd"),
-        "mentions": pq.ParquetWriter(
-            out / "mentions.parquet.tmp", MENTION_SCHEMA, compression="zstd"
-        ),
-        "scanned": pq.ParquetWriter(
-            out / "scanned.parquet.tmp", SCANNED_SCHEMA, compression="zstd"
-        ),
-    }
-    try:
-        for records, mentions, scanned in engine.map_units(
-            scan_unit, units, label="scan", weight=partial(_weight)
-        ):
-            writers["records"].write_table(records)
-            writers["mentions"].write_table(mentions)
-            writers["scanned"].write_table(scanned)
-            counts["files"] += scanned.num_rows
-            counts["records"] += records.num_rows
-            counts["mentions"] += mentions.num_rows
-            for status in scanned["status"].to_pylist():
-                if status != "ok":
-                    counts[status] = counts.get(status, 0) + 1
-    finally:
-        for writer in writers.values():
-            writer.close()
-    for name in writers:
-        (out / f"{name}.parquet.tmp").replace(out / f"{name}.parquet")
+    rows = engine.map_to_tables(
+        scan_unit,
+        units,
+        outputs={"records": SCHEMA, "mentions": MENTION_SCHEMA, "scanned": SCANNED_SCHEMA},
+        dest=case.root / "tables",
+        label="scan",
+        weight=_weight,
+    )
+    counts = {"files": rows["scanned"], "records": rows["records"], "mentions": rows["mentions"]}
+    statuses = engine.query(
+        "SELECT status, count(*) AS n FROM scanned WHERE status <> 'ok' GROUP BY status",
+        {"scanned": case.table_path("scanned")},
+    )
+    counts.update(zip(statuses["status"].to_pylist(), statuses["n"].to_pylist(), strict=True))
     case.finish_stage("scan", counts)
     return counts
 
