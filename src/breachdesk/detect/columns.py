@@ -22,7 +22,9 @@ _SAMPLE = 500
 
 
 def fold(header: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", header.lower()).strip()
+    """``ResultValue``, ``result_value`` and ``Result value`` all fold to ``result value``."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)
+    return re.sub(r"[^a-z0-9]+", " ", spaced.lower()).strip()
 
 
 @cache
@@ -33,6 +35,12 @@ def synonyms() -> dict[str, str]:
     return {fold(h): kind for kind, headers in data.items() for h in headers}
 
 
+@cache
+def _compact_synonyms() -> dict[str, str]:
+    # "NHSNumber" and "DATEOFBIRTH" have no word breaks to recover: compare without spaces.
+    return {key.replace(" ", ""): kind for key, kind in synonyms().items()}
+
+
 def _by_header(header: str) -> str | None:
     folded = fold(header)
     if not folded:
@@ -40,6 +48,9 @@ def _by_header(header: str) -> str | None:
     table = synonyms()
     if folded in table:
         return table[folded]
+    compact = _compact_synonyms().get(folded.replace(" ", ""))
+    if compact:
+        return compact
     test = catalogue.by_term().get(catalogue.term_key(header))
     if test is not None and len(folded) >= 2:
         return f"analyte:{test.code}"

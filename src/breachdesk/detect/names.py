@@ -16,6 +16,7 @@ from breachdesk.detect.base import Mention
 
 TITLES = r"(?:mr|mrs|ms|miss|mx|master|dr|prof|rev|sir|dame|lady|lord)"
 _PATIENT_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)"
+_SP = r"[^\S\n]"  # a space that is not a line break: a name never runs onto the next line
 _TOKEN = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
 _STAFF_BEFORE = re.compile(
     r"(?:\bdr\.?|\bdoctor|\bprof\.?|requested\s+by|authori[sz]ed\s+by|reported\s+by|"
@@ -26,11 +27,12 @@ _STAFF_BEFORE = re.compile(
 _LABELLED = re.compile(
     rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*"
     rf"(?:{TITLES}\.?\s+)?"
-    rf"(?P<a>{_TOKEN})(?P<sep>\s*,\s*|\s+|\^)(?P<b>{_TOKEN})(?:\s+(?P<c>{_TOKEN}))?",
+    rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?",
     re.IGNORECASE,
 )
 _TITLED = re.compile(
-    rf"\b{_PATIENT_TITLES}\.?\s+(?P<a>{_TOKEN})(?P<sep>\s+)(?P<b>{_TOKEN})(?:\s+(?P<c>{_TOKEN}))?"
+    rf"\b{_PATIENT_TITLES}\.?{_SP}+(?P<a>{_TOKEN})(?P<sep>{_SP}+)(?P<b>{_TOKEN})"
+    rf"(?:{_SP}+(?P<c>{_TOKEN}))?"
 )
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
 _STOP = {

@@ -28,7 +28,7 @@ def detect(text: str) -> Iterator[Mention]:
 
 def code_of(value: str) -> str | None:
     """The ODS code a field holds (``G85001``, ``RJ1``, ``G85001^Lordship Lane Surgery``)."""
-    for part in re.split(r"[\^&~ ,;|]", value):
+    for part in re.split(r"[\^&~ ,;|()\[\]]", value):
         if CELL.match(part):
             return part.strip().upper()
     return None

@@ -34,22 +34,29 @@ def find_mentions(text: str) -> list[Mention]:
     return found
 
 
-def _anchors(mentions: list[Mention]) -> list[Mention]:
+def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Mention]:
     anchors = [m for m in mentions if m.kind == "nhs_number"]
     if anchors:
         return anchors
-    names_ = [m for m in mentions if m.kind == "name"]
     dobs = [m for m in mentions if m.kind == "date_of_birth"]
     if not dobs:
         return []
-    return [n for n in names_ if min(abs(d.start - n.end) for d in dobs) < 80]
+    # A name beside a 999-range NHS number is a test patient on an interface, not a person.
+    test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
+    return [
+        m
+        for m in mentions
+        if m.kind == "name"
+        and line_of(m.start) not in test_lines
+        and min(abs(d.start - m.end) for d in dobs) < 80
+    ]
 
 
 def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
-    anchors = _anchors(mentions)
+    line_of = _line_index(text)
+    anchors = _anchors(mentions, line_of)
     if not anchors:
         return []
-    line_of = _line_index(text)
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
     for mention in mentions:
         if mention.kind.startswith("nhs_number_"):

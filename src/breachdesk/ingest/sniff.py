@@ -57,8 +57,12 @@ def _looks_binary(sample: bytes) -> bool:
     return controls > max(8, len(text) // 100) or text.count("\ufffd") > len(text) // 50
 
 
-def _delimiter(text: str) -> str | None:
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+def delimiter(text: str) -> str | None:
+    """The delimiter most lines agree on, counted outside quotes; None for prose."""
+    lines = [_QUOTED.sub("", ln) for ln in text.splitlines()[:50] if ln.strip()]
     if len(lines) < 2:
         return None
     best: tuple[float, str] | None = None
@@ -114,10 +118,13 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
         return "xml" if stripped.startswith("<?xml") else "html"
     if len(_SQL.findall(text[:8192])) >= 2:
         return "sql"
+    delim = delimiter(text)
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    if delim in {"\t", "|"}:
+        return {"\t": "tsv", "|": "psv"}[delim]
     if lines and sum(bool(_LOG_LINE.match(ln)) for ln in lines) >= 0.6 * len(lines):
-        return "log"  # timestamps with ",123" milliseconds would otherwise pass as CSV
-    delim = _delimiter(text)
+        # Timestamps with ",123" milliseconds would otherwise pass as CSV.
+        return "log"
     if delim is not None:
-        return {",": "csv", "\t": "tsv", "|": "psv", ";": "csv"}[delim]
+        return "csv"
     return "text"

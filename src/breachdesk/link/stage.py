@@ -1,9 +1,10 @@
 """The link stage (foundation): deterministic matching to the PMI, then grouping into people.
 
 Rules run strongest first, as national linkage programmes do: a valid NHS number present in the
-PMI; then family name + given name + date of birth (also with given/family swapped, or a nickname
-of the given name) when it picks exactly one PMI patient. Records left unmatched are grouped into
-people by NHS number or by name + date of birth. Probabilistic linkage (Splink) replaces the
+PMI; then family name + given name + date of birth (also with given/family swapped, a nickname of
+the given name, or one typing slip in one of the names, or a day/month swap in the date of birth)
+when it picks exactly one PMI patient. Records left unmatched are grouped into people by NHS
+number or by name + date of birth. Probabilistic linkage (Splink) replaces the
 residue handling in a later issue; the rule names here stay as evidence.
 """
 
@@ -66,19 +67,41 @@ by_name AS (
   SELECT r.record_id, p.patient_id,
     CASE WHEN r.fam = p.fam AND r.giv = p.giv THEN 0.99::DOUBLE
          WHEN r.fam = p.giv AND r.giv = p.fam THEN 0.95
-         ELSE 0.9 END AS prob,
+         WHEN r.fam = p.fam AND r.giv <> p.giv
+              AND EXISTS (SELECT 1 FROM nick WHERE nick.a = r.giv AND nick.b = p.giv) THEN 0.9
+         ELSE 0.85 END AS prob,
     CASE WHEN r.fam = p.fam AND r.giv = p.giv THEN 'name_dob'
          WHEN r.fam = p.giv AND r.giv = p.fam THEN 'swapped_name_dob'
-         ELSE 'nickname_dob' END AS rule,
-    CASE WHEN r.fam = p.fam AND r.giv = p.giv THEN 2 ELSE 3 END AS strength
+         WHEN r.fam = p.fam AND r.giv <> p.giv
+              AND EXISTS (SELECT 1 FROM nick WHERE nick.a = r.giv AND nick.b = p.giv)
+              THEN 'nickname_dob'
+         ELSE 'typo_name_dob' END AS rule,
+    CASE WHEN r.fam = p.fam AND r.giv = p.giv THEN 2
+         WHEN r.fam = p.giv AND r.giv = p.fam THEN 3
+         WHEN r.fam = p.fam AND r.giv <> p.giv
+              AND EXISTS (SELECT 1 FROM nick WHERE nick.a = r.giv AND nick.b = p.giv) THEN 3
+         ELSE 4 END AS strength
   FROM r JOIN p ON r.dob = p.dob
   WHERE r.fam <> '' AND r.giv <> '' AND (
     (r.fam = p.fam AND r.giv = p.giv)
     OR (r.fam = p.giv AND r.giv = p.fam)
     OR (r.fam = p.fam AND EXISTS (SELECT 1 FROM nick WHERE nick.a = r.giv AND nick.b = p.giv))
+    -- one typing slip (a substitution, deletion or transposition) in one name, the other exact
+    OR (r.giv = p.giv AND length(r.fam) >= 4 AND damerau_levenshtein(r.fam, p.fam) <= 1)
+    OR (r.fam = p.fam AND length(r.giv) >= 4 AND damerau_levenshtein(r.giv, p.giv) <= 1)
   )
 ),
-candidates AS (SELECT * FROM by_nhs UNION ALL SELECT * FROM by_name),
+by_swapped_dob AS (
+  -- a day/month swap in the date of birth, names exact
+  SELECT r.record_id, p.patient_id, 0.85::DOUBLE AS prob, 'name_swapped_dob' AS rule, 4 AS strength
+  FROM r JOIN p
+    ON p.dob = substr(r.dob, 1, 5) || substr(r.dob, 9, 2) || '-' || substr(r.dob, 6, 2)
+   AND r.fam = p.fam AND r.giv = p.giv
+  WHERE r.fam <> '' AND r.giv <> '' AND substr(r.dob, 6, 2) <> substr(r.dob, 9, 2)
+),
+candidates AS (
+  SELECT * FROM by_nhs UNION ALL SELECT * FROM by_name UNION ALL SELECT * FROM by_swapped_dob
+),
 best AS (
   SELECT record_id, min(strength) AS strength FROM candidates GROUP BY record_id
 )

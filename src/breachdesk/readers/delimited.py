@@ -12,24 +12,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from breachdesk.ingest.sniff import decode
+from breachdesk.ingest.sniff import decode, delimiter
 from breachdesk.readers.base import Item, ReaderError, Table
 
 CHUNK_ROWS = 50_000
 _NUMERIC = re.compile(r"^[\d\s/.:+-]*$")
-
-
-def _delimiter(lines: list[str]) -> str:
-    best, best_score = ",", -1.0
-    for delim in (",", "\t", "|", ";"):
-        counts = [ln.count(delim) for ln in lines if ln.strip()]
-        if not counts:
-            continue
-        common, freq = Counter(counts).most_common(1)[0]
-        score = (freq / len(counts)) * min(common, 20) if common else 0.0
-        if score > best_score:
-            best, best_score = delim, score
-    return best
 
 
 def _header_index(rows: list[list[str]]) -> int:
@@ -50,8 +37,7 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     text, _encoding = decode(data)
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
-    lines = text.splitlines()[:200]
-    delim = _delimiter(lines)
+    delim = delimiter(text[:200_000]) or ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     try:
         head_rows = [row for _, row in zip(range(25), reader, strict=False)]

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from breachdesk.readers import delimited, email_message, hl7v2, pdf, spreadsheet, text
+from breachdesk.readers import (
+    delimited,
+    email_message,
+    fhir,
+    hl7v2,
+    pdf,
+    spreadsheet,
+    sql_dump,
+    text,
+)
 from breachdesk.readers.base import ReadFn
 
 READERS: dict[str, ReadFn] = {
@@ -12,9 +21,9 @@ READERS: dict[str, ReadFn] = {
     "hl7": hl7v2.read,
     "text": text.read,
     "log": text.read_lines,
-    "sql": text.read,
+    "sql": sql_dump.read,
     "json": text.read,
-    "fhir_json": text.read,
+    "fhir_json": fhir.read,
     "html": text.read,
     "xml": text.read,
     "eml": email_message.read,

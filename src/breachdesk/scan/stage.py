@@ -7,7 +7,7 @@ A reader that fails costs its file, with the reason kept, never the run.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk.case import Case
+from breachdesk.detect.fhir import person_from_patient
 from breachdesk.detect.hl7 import person_from_message, sensitive_map
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows_to_tables
 from breachdesk.detect.tables import records_from_table
@@ -36,6 +37,11 @@ SCANNED_SCHEMA = pa.schema(
     ]
 )
 MAX_NESTING = 4
+# Structured records (named fields) and the detector that turns each into person-records.
+STRUCTURED: dict[str, Callable[[Record], list[PersonRecord]]] = {
+    "hl7v2": person_from_message,
+    "fhir": person_from_patient,
+}
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,9 @@ def _items(
             yield item
         elif isinstance(item, Record):
             locator = prefix + item.locator
-            if item.schema == "hl7v2":
+            if item.schema in STRUCTURED:
                 item.locator = locator
-                yield from person_from_message(item)
+                yield from STRUCTURED[item.schema](item)
             else:
                 yield from people_in_text(item.text, locator, item.schema)
         elif isinstance(item, Nested) and depth < MAX_NESTING:

@@ -1,0 +1,60 @@
+"""Person-records from FHIR Patient resources and the Observations that point at them."""
+
+from __future__ import annotations
+
+from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, postcode
+from breachdesk.detect.records import PersonRecord
+from breachdesk.readers.base import Record
+
+
+def person_from_patient(record: Record) -> list[PersonRecord]:
+    f = record.fields
+    rec = PersonRecord(locator=record.locator, source="fhir")
+    for value in f.get("nhs_number", []) + f.get("identifier", []):
+        digits = nhs_number.nhs.normalise(value)
+        if nhs_number.classify(digits) == "valid":
+            rec.set("nhs_number", digits, "nhs_number")
+            break
+    for value in f.get("identifier", []):
+        if nhs_number.nhs.normalise(value) != rec.values.get("nhs_number"):
+            rec.set("hospital_number", value, "hospital_number")
+    rec.set("family_name", next(iter(f.get("family_name", [])), None), "name")
+    rec.set("given_name", next(iter(f.get("given_name", [])), None), "name")
+    for full in f.get("full_name", [])[:1]:
+        found = next(names.detect(f"Name: {full}"), None)
+        if found:
+            rec.set("family_name", found.value, "name")
+            rec.set("given_name", found.extra, "name")
+    for value in f.get("date_of_birth", [])[:1]:
+        born = dates.parse(value[:10])
+        if born:
+            rec.set("date_of_birth", born.isoformat(), "date_of_birth")
+    rec.set("sex", next(iter(f.get("sex", [])), "")[:1].upper() or None)
+    if f.get("address"):
+        rec.exposed.add("address")
+    for value in f.get("postcode", []):
+        found = next(postcode.detect(value), None)
+        if found:
+            rec.set("postcode", found.value, "postcode")
+    for kind in ("phone", "email"):
+        if f.get(kind):
+            rec.exposed.add(kind)
+    for coded in f.get("test", []):
+        for candidate in coded.split("^"):
+            codes = lab_tests.lookup(candidate) if candidate else []
+            if codes:
+                for code in codes:
+                    rec.add_test(code)
+                break
+    if f.get("result") and rec.tests:
+        rec.exposed.add("test_result")
+    for value in f.get("requester", []):
+        org = ods.code_of(value)
+        if org and org not in rec.ods_codes:
+            rec.ods_codes.append(org)
+    rec.evidence.extend(
+        (kind, f"fhir:{kind}", "fhir", "resource", "pass" if kind == "nhs_number" else "")
+        for kind in ("nhs_number", "date_of_birth", "postcode")
+        if rec.values.get(kind)
+    )
+    return [rec] if rec.identifies() else []

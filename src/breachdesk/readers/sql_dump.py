@@ -1,0 +1,124 @@
+"""SQL dumps (MySQL/MariaDB ``INSERT`` and PostgreSQL ``COPY ... FROM stdin``) read as tables.
+
+Column names come from ``CREATE TABLE`` (or the statement's own column list), so a dump's
+``patients`` table is typed exactly like a CSV export of it. Values are tokenised, never executed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from breachdesk.ingest.sniff import decode
+from breachdesk.readers.base import Item, Table
+
+_CREATE = re.compile(
+    r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>[`\"\[\]\w.]+)\s*\((?P<body>.*?)\)\s*"
+    r"(?:ENGINE|WITH|TABLESPACE|;)",
+    re.IGNORECASE | re.DOTALL,
+)
+_INSERT = re.compile(
+    r"INSERT\s+(?:IGNORE\s+)?INTO\s+(?P<name>[`\"\[\]\w.]+)\s*(?:\((?P<cols>[^)]*)\))?\s*VALUES\s*",
+    re.IGNORECASE,
+)
+_COPY = re.compile(
+    r"^COPY\s+(?P<name>[\"\w.]+)\s*(?:\((?P<cols>[^)]*)\))?\s+FROM\s+stdin;\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_KEYWORDS = {"primary", "key", "unique", "constraint", "index", "foreign", "check", "fulltext"}
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "", "\\": "\\", "'": "'", '"': '"'}
+
+
+def _bare(name: str) -> str:
+    return name.strip().strip('`"[]').split(".")[-1].strip('`"[]')
+
+
+def _columns(body: str) -> list[str]:
+    names = []
+    depth, start = 0, 0
+    for i, ch in enumerate(body + ","):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            words = body[start:i].split()
+            start = i + 1
+            if words and words[0].strip('`"[]').lower() not in _KEYWORDS:
+                names.append(_bare(words[0]))
+    return names
+
+
+def _tuples(text: str, pos: int) -> tuple[list[list[str]], int]:
+    """Rows of a VALUES list starting at ``pos``; returns them and the offset after the ``;``."""
+    rows: list[list[str]] = []
+    row: list[str] = []
+    value: list[str] = []
+    quoted = in_row = False
+    i, n = pos, len(text)
+    while i < n:
+        ch = text[i]
+        if quoted:
+            if ch == "\\" and i + 1 < n:
+                value.append(_ESCAPES.get(text[i + 1], text[i + 1]))
+                i += 2
+                continue
+            if ch == "'":
+                if i + 1 < n and text[i + 1] == "'":
+                    value.append("'")
+                    i += 2
+                    continue
+                quoted = False
+            else:
+                value.append(ch)
+        elif ch == "'":
+            quoted = True
+        elif ch == "(" and not in_row:
+            in_row, row, value = True, [], []
+        elif ch in ",)" and in_row:
+            token = "".join(value).strip()
+            row.append("" if token.upper() == "NULL" else token)
+            value = []
+            if ch == ")":
+                rows.append(row)
+                in_row = False
+        elif ch == ";" and not in_row:
+            return rows, i + 1
+        elif in_row:
+            value.append(ch)
+        i += 1
+    return rows, n
+
+
+def _table(name: str, header: list[str], rows: list[list[str]]) -> Table:
+    width = max([len(header), *(len(r) for r in rows)]) if rows else len(header)
+    header = header + [f"column_{i + 1}" for i in range(len(header), width)]
+    columns = [[r[i] if i < len(r) else "" for r in rows] for i in range(width)]
+    return Table(header=header, columns=columns, first_row=1, prefix=f"table:{name}!")
+
+
+def read(data: bytes, name: str) -> Iterator[Item]:
+    text, _ = decode(data)
+    schemas = {_bare(m.group("name")): _columns(m.group("body")) for m in _CREATE.finditer(text)}
+    seen: dict[str, int] = {}
+    for match in _INSERT.finditer(text):
+        table = _bare(match.group("name"))
+        header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
+        rows, _end = _tuples(text, match.end())
+        if rows:
+            out = _table(table, header, rows)
+            out.first_row = seen.get(table, 0) + 1  # rows number on across INSERT statements
+            seen[table] = seen.get(table, 0) + len(rows)
+            yield out
+    for match in _COPY.finditer(text):
+        table = _bare(match.group("name"))
+        header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
+        end = text.find("\n\\.", match.end())
+        block = text[match.end() : end if end != -1 else len(text)].strip("\n")
+        rows = [
+            ["" if v == "\\N" else v for v in line.split("\t")]
+            for line in block.split("\n")
+            if line
+        ]
+        if rows:
+            yield _table(table, header, rows)
