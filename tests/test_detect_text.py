@@ -76,6 +76,7 @@ def test_postcode_column() -> None:
         ("Patient name: John SMITH", "SMITH", "John"),
         ("re your patient Mrs Jane O'Brien-Kaur", "O'Brien-Kaur", "Jane"),
         ("Name: Zoë Renée DUPONT", "DUPONT", "Zoë"),
+        ("re Mr Leigh ROINSON DOB 10/11/99", "ROINSON", "Leigh"),
         ("PID dump SMITH^JOHN^^^MR", "SMITH", "JOHN"),
     ],
 )
@@ -134,3 +135,39 @@ def test_paragraph_with_two_patients_gives_two_people() -> None:
 
 def test_text_without_identity_is_no_person() -> None:
     assert people_in_text("Mr John SMITH had an FBC", "line:1") == []
+
+
+def test_printed_list_row_without_labels() -> None:
+    # A results summary printed to PDF: "SURNAME, Given DOB Test Result Source" per line.
+    text = (
+        "NHS No Patient DOB Test Result Source\n"
+        "ATKINSON, Jenna 18/09/1946 HIV proviral DNA PCR Reactive Y03824\n"
+        "401 023 2137 KOWALSKI, Lauren 27/02/1958 HbA1c 64 Y02057"
+    )
+    people = people_in_text(text, "page:1!line:1")
+    got = [
+        (p.values.get("nhs_number"), p.values["family_name"], p.values["date_of_birth"], p.tests)
+        for p in people
+    ]
+    assert got == [
+        (None, "ATKINSON", "1946-09-18", ["HIVDNA"]),
+        ("4010232137", "KOWALSKI", "1958-02-27", ["HBA1C"]),
+    ]
+    assert people[0].ods_codes == ["Y03824"]
+
+
+def test_a_date_away_from_a_name_is_not_a_birth_date() -> None:
+    assert people_in_text("SMITH, John seen on clinic day 01/02/2024 for FBC", "line:1") == []
+
+
+def test_letter_keeps_patient_and_tests_of_the_next_paragraph_together() -> None:
+    from breachdesk.readers.text import paragraphs
+
+    body = (
+        "Dear team,\n\nRe: Dr Adaeze BENNETT, DOB 1973-05-22\n\n"
+        "Could you confirm whether the HIV antigen was processed?\n\nKind regards,\nDr H North\n"
+    )
+    (record,) = paragraphs(body, prefix="part:1!")
+    assert record.locator == "part:1!line:1"
+    (person,) = people_in_text(record.text, record.locator)
+    assert (person.values["family_name"], person.tests) == ("BENNETT", ["HIVP24"])

@@ -103,6 +103,18 @@ def detect_dob(text: str) -> Iterator[Mention]:
         )
 
 
+def detect_unlabelled(text: str) -> Iterator[Mention]:
+    """Dates without a DOB label: a date right after a patient's name is read as their date of
+    birth by the text grouper (``SMITH, John 01/02/1980`` in a printed list)."""
+    today = dt.date.today()
+    for match in DATE_TEXT.finditer(text):
+        if DOB_LABEL.search(text[max(0, match.start() - 24) : match.start()]):
+            continue
+        value = parse(match.group(1), today)
+        if value is not None and _plausible_birth(value, today):
+            yield Mention("date", match.start(), match.end(), value.isoformat(), "dates", "date")
+
+
 def parse_column(values: pa.Array) -> pa.Array:
     """ISO dates (strings) for a column of dates in one format chosen from the values."""
     values = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))

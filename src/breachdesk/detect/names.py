@@ -34,6 +34,11 @@ _TITLED = re.compile(
     rf"\b{_PATIENT_TITLES}\.?{_SP}+(?P<a>{_TOKEN})(?P<sep>{_SP}+)(?P<b>{_TOKEN})"
     rf"(?:{_SP}+(?P<c>{_TOKEN}))?"
 )
+# "SMITH, John" / "O'BRIEN-KAUR, Mary": the way lab lists print a patient, label or not.
+_CAPS_COMMA = re.compile(
+    rf"(?<![\w'])(?P<a>[A-Z][A-Z'’\-]+(?:{_SP}[A-Z][A-Z'’\-]+)?){_SP}*(?P<sep>,){_SP}*"
+    rf"(?P<b>[A-Z][a-z][\w'’\-]*)"
+)
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
 _STOP = {
     "the",
@@ -84,14 +89,24 @@ def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
 
 def detect(text: str) -> Iterator[Mention]:
     seen: set[int] = set()
-    for rule, pattern in (("label", _LABELLED), ("title", _TITLED), ("hl7_xpn", _CARET)):
+    rules = (
+        ("label", _LABELLED),
+        ("title", _TITLED),
+        ("caps_comma", _CAPS_COMMA),
+        ("hl7_xpn", _CARET),
+    )
+    for rule, pattern in rules:
         for match in pattern.finditer(text):
             if match.start("a") in seen:
                 continue
             if _STAFF_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
                 continue
             a, b, c = match.group("a"), match.group("b"), match.groupdict().get("c")
-            if rule == "label" and c and (c.lower() in _STOP or not c[0].isupper()):
+            # A third word is a middle name only if it looks like one: "Leigh ROINSON DOB" has
+            # its family name already in capitals, and "DOB" is a label, not a name.
+            if c and (
+                c.lower() in _STOP or not c[0].isupper() or (_is_caps(b) and not _is_caps(a))
+            ):
                 c = None
             if a.lower() in _STOP or b.lower() in _STOP:
                 continue

@@ -8,6 +8,7 @@ from breachdesk.detect.base import TextDetector
 TEXT_DETECTORS: tuple[TextDetector, ...] = (
     nhs_number.detect,
     dates.detect_dob,
+    dates.detect_unlabelled,
     names.detect,
     postcode.detect,
     contact.detect,

@@ -34,25 +34,53 @@ def find_mentions(text: str) -> list[Mention]:
     return found
 
 
+def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention]:
+    """A date printed straight after a patient's name is their date of birth."""
+    name_ends = sorted(m.end for m in mentions if m.kind == "name")
+    out = []
+    for m in mentions:
+        if m.kind == "date":
+            i = bisect.bisect_right(name_ends, m.start) - 1
+            gap = text[name_ends[i] : m.start] if i >= 0 else None
+            if gap is not None and len(gap) <= 4 and not gap.strip(" \t,;:()"):
+                m = Mention("date_of_birth", m.start, m.end, m.value, m.detector, "after_name")
+            else:
+                continue
+        out.append(m)
+    return out
+
+
 def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Mention]:
-    anchors = [m for m in mentions if m.kind == "nhs_number"]
-    if anchors:
-        return anchors
+    """Valid NHS numbers; and patient names with a date of birth close by.
+
+    Where NHS numbers are present, a name anchors a person of its own only when it shares a
+    line with its date of birth and no NHS number does (a row of a printed list); otherwise
+    the name belongs to the NHS number's person, as in a letter's header block.
+    """
+    nhs = [m for m in mentions if m.kind == "nhs_number"]
     dobs = [m for m in mentions if m.kind == "date_of_birth"]
     if not dobs:
-        return []
+        return nhs
+    nhs_lines = {line_of(m.start) for m in nhs}
     # A name beside a 999-range NHS number is a test patient on an interface, not a person.
     test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
-    return [
-        m
-        for m in mentions
-        if m.kind == "name"
-        and line_of(m.start) not in test_lines
-        and min(abs(d.start - m.end) for d in dobs) < 80
-    ]
+    named = []
+    for m in mentions:
+        if m.kind != "name" or line_of(m.start) in test_lines:
+            continue
+        dob = min(dobs, key=lambda d: abs(d.start - m.end))
+        if abs(dob.start - m.end) >= 80:
+            continue
+        if not nhs or (
+            line_of(m.start) not in nhs_lines and line_of(dob.start) == line_of(m.start)
+        ):
+            named.append(m)
+    return sorted([*nhs, *named], key=lambda m: m.start)
 
 
 def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
+    if text:
+        mentions = _birth_dates_after_names(mentions, text)
     line_of = _line_index(text)
     anchors = _anchors(mentions, line_of)
     if not anchors:

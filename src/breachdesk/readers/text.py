@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from breachdesk.ingest.sniff import decode
 from breachdesk.readers.base import Item, Record
 
-MAX_LINES = 12
+MAX_LINES = 24
 
 
 def read_lines(data: bytes, name: str) -> Iterator[Item]:
@@ -23,21 +23,36 @@ def read_lines(data: bytes, name: str) -> Iterator[Item]:
 
 
 def paragraphs(text: str, prefix: str = "") -> Iterator[Record]:
-    """Records of up to MAX_LINES lines, broken at blank lines; locators name the first line."""
+    """Records of whole paragraphs, merged up to MAX_LINES lines; a paragraph longer than that
+    is cut. A letter's "Re: patient, DOB" and the next paragraph's tests stay in one record."""
     buffer: list[str] = []
     start = 1
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or len(buffer) >= MAX_LINES:
-            if buffer:
-                yield Record(locator=f"{prefix}line:{start}", schema="text", text="\n".join(buffer))
-            buffer = [line] if line.strip() else []
-            start = number
+    paragraph: list[str] = []
+    p_start = 1
+
+    def flush() -> Iterator[Record]:
+        nonlocal buffer
+        if any(line.strip() for line in buffer):
+            text_ = "\n".join(buffer).strip("\n")
+            yield Record(locator=f"{prefix}line:{start}", schema="text", text=text_)
+        buffer = []
+
+    for number, line in enumerate([*text.splitlines(), ""], start=1):
+        if line.strip():
+            if not paragraph:
+                p_start = number
+            paragraph.append(line)
+            if len(paragraph) < MAX_LINES:
+                continue
+        if not paragraph:
             continue
+        if buffer and len(buffer) + len(paragraph) > MAX_LINES:
+            yield from flush()
         if not buffer:
-            start = number
-        buffer.append(line)
-    if buffer:
-        yield Record(locator=f"{prefix}line:{start}", schema="text", text="\n".join(buffer))
+            start = p_start
+        buffer.extend([*paragraph, ""])
+        paragraph = []
+    yield from flush()
 
 
 _SQL_ROWS = re.compile(r"\),\s*\(")
