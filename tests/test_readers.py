@@ -149,3 +149,23 @@ def test_email_body_and_attachment() -> None:
     assert [n.name for n in nested] == ["list.csv"]
     bodies = [i for i in items if isinstance(i, Record) and NHS in i.text]
     assert len(bodies) == 1 and bodies[0].locator.startswith("part:")
+
+
+def test_headerless_csv_is_typed_by_its_values() -> None:
+    rows = [
+        f"{NHS},SMITH, John,01/02/1980,HbA1c",
+        "4010232145,JONES, Mary,13/12/1955,FBC",
+        "4010232153,AHMED, Omar,05/06/2001,U&E",
+    ]
+    text = "\n".join(
+        f'{r.split(",")[0]},"{r.split(",")[1]},{r.split(",")[2]}",'
+        f"{r.split(',')[3]},{r.split(',')[4]}"
+        for r in rows
+    )
+    (table,) = delimited.read(text.encode(), "noheader.csv")
+    assert table.header == ["column_1", "column_2", "column_3", "column_4"]  # type: ignore[union-attr]
+    records, _ = records_from_table(table, file_id=1)  # type: ignore[arg-type]
+    assert records["locator"].to_pylist() == ["row:1", "row:2", "row:3"]
+    assert records["family_name"].to_pylist() == ["SMITH", "JONES", "AHMED"]
+    assert records["date_of_birth"].to_pylist() == ["1980-02-01", "1955-12-13", "2001-06-05"]
+    assert records["tests"].to_pylist() == ["HBA1C", "FBC", "UE"]

@@ -19,6 +19,8 @@ from breachdesk.detect import nhs_number, postcode
 from breachdesk.detect.dates import parse_column
 
 _SAMPLE = 500
+# "SMITH, John" or "Smith, John A": a patient column even under a header we do not know.
+_LISTED_NAME = r"^\s*[A-Za-z][A-Za-z'’\- ]+,\s*[A-Za-z][A-Za-z'’\-]+(?:\s+[A-Za-z.]+)?\s*$"
 
 
 def fold(header: str) -> str:
@@ -78,8 +80,14 @@ def _by_values(values: pa.Array) -> str | None:
             return "postcode"
     if _share(pc.match_substring_regex(sample, r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"), total) >= 0.8:
         return "email"
-    if _share(pc.is_valid(parse_column(sample)), total) >= 0.8:
-        return "other_date"
+    parsed = parse_column(sample)
+    if _share(pc.is_valid(parsed), total) >= 0.8:
+        # Dates spread over decades are dates of birth; collection and report dates cluster.
+        years = pc.cast(pc.utf8_slice_codeunits(pc.drop_null(parsed), 0, 4), pa.int32())
+        spread = (pc.max(years).as_py() or 0) - (pc.min(years).as_py() or 0)
+        return "value_dob" if spread >= 20 else "other_date"
+    if _share(pc.match_substring_regex(sample, _LISTED_NAME), total) >= 0.8:
+        return "full_name"
     index = catalogue.by_term()
     uniques = pc.unique(sample).to_pylist()
     known = {u for u in uniques if index.get(catalogue.term_key(u))}
@@ -89,5 +97,13 @@ def _by_values(values: pa.Array) -> str | None:
 
 
 def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]:
-    """One type per column (``nhs_number``, ``family_name``, ``analyte:K``, ...), or None."""
-    return [_by_header(h) or _by_values(col) for h, col in zip(header, columns, strict=True)]
+    """One type per column (``nhs_number``, ``family_name``, ``analyte:K``, ...), or None.
+
+    A column of dates spread over decades, under a header that says nothing, is taken as the
+    date of birth only when no column is headed as one and it is the only such column.
+    """
+    types = [_by_header(h) or _by_values(col) for h, col in zip(header, columns, strict=True)]
+    guessed = [i for i, t in enumerate(types) if t == "value_dob"]
+    if "date_of_birth" in types or len(guessed) != 1:
+        return ["other_date" if t == "value_dob" else t for t in types]
+    return ["date_of_birth" if t == "value_dob" else t for t in types]

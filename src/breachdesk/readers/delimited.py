@@ -19,6 +19,14 @@ CHUNK_ROWS = 50_000
 _NUMERIC = re.compile(r"^[\d\s/.:+-]*$")
 
 
+_DATA_CELL = re.compile(r"^\s*(?:\d{3}[ -]?\d{3}[ -]?\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})\s*$")
+
+
+def is_data_row(row: list[str]) -> bool:
+    """A first row holding NHS-number-like or date values is data: the file has no header."""
+    return any(_DATA_CELL.match(cell) for cell in row)
+
+
 def _header_index(rows: list[list[str]]) -> int:
     widths = Counter(len(r) for r in rows if any(c.strip() for c in r))
     if not widths:
@@ -33,6 +41,18 @@ def _header_index(rows: list[list[str]]) -> int:
     return 0
 
 
+def split_header(rows: list[list[str]]) -> tuple[list[str], int]:
+    """The header (names by position when the table has none) and the index of the first
+    data row among ``rows`` (the first rows of a table, title rows included)."""
+    if not rows:
+        return [], 0
+    start = _header_index(rows)
+    header = [h.strip() for h in rows[start]]
+    if is_data_row(header):
+        return [f"column_{i + 1}" for i in range(len(header))], start
+    return header, start + 1
+
+
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _encoding = decode(data)
     if "\x00" in text:
@@ -41,10 +61,9 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     try:
         head_rows = [row for _, row in zip(range(25), reader, strict=False)]
-        start = _header_index(head_rows)
-        header = [h.strip() for h in head_rows[start]] if head_rows else []
+        header, first_data = split_header(head_rows)
         width = len(header)
-        pending = head_rows[start + 1 :]
+        pending = head_rows[first_data:]
         first = 1
         chunk: list[list[str]] = []
 

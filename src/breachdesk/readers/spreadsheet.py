@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from python_calamine import CalamineWorkbook
 
 from breachdesk.readers.base import Item, ReaderError, Table
-from breachdesk.readers.delimited import _header_index
+from breachdesk.readers.delimited import split_header
 
 
 def _cell(value: object) -> str:
@@ -35,9 +35,8 @@ def read(data: bytes, name: str) -> Iterator[Item]:
             raise ReaderError(f"sheet {sheet_name!r}: {exc}") from exc
         if not rows:
             continue
-        start = _header_index(rows)
-        header = [h.strip() for h in rows[start]]
-        body = rows[start + 1 :]
+        header, first_data = split_header(rows)
+        body = rows[first_data:]
         if not body:
             continue
         width = len(header)
