@@ -48,7 +48,7 @@ def cli() -> None:
     show_default=True,
     help="Folder for the synthetic incident, the case and the register.",
 )
-@click.option("--patients", type=int, default=2000, show_default=True, help="PMI size.")
+@click.option("--patients", type=int, default=5000, show_default=True, help="PMI size.")
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
 def demo(out: Path, patients: int, seed: int, workers: int | None) -> None:
@@ -64,7 +64,7 @@ def demo(out: Path, patients: int, seed: int, workers: int | None) -> None:
 
 @cli.command()
 @click.option("--out", type=_path, required=True, help="Empty folder to write the incident to.")
-@click.option("--patients", type=int, default=2000, show_default=True, help="PMI size.")
+@click.option("--patients", type=int, default=5000, show_default=True, help="PMI size.")
 @click.option("--seed", type=int, default=7, show_default=True)
 def synth(out: Path, patients: int, seed: int) -> None:
     """Write a seeded synthetic incident with known truth.
