@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from breachdesk.detect.records import CATEGORIES
 from breachdesk.errors import UserError
+from breachdesk.vocabulary import CATEGORIES
 
 LEVELS = ("low", "medium", "high")
 

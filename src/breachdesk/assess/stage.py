@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 
 from breachdesk.assess.risk import assess, load_rules
 from breachdesk.case import Case
-from breachdesk.detect.records import CATEGORIES
 from breachdesk.engine import Engine
+from breachdesk.vocabulary import CATEGORIES
 
 REGISTER_SCHEMA = pa.schema(
     [

@@ -10,18 +10,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-CATEGORIES = (
-    "name",
-    "date_of_birth",
-    "nhs_number",
-    "hospital_number",
-    "address",
-    "postcode",
-    "phone",
-    "email",
-    "test_description",
-    "test_result",
-)
+from breachdesk.vocabulary import CATEGORIES
+
 VALUE_FIELDS = (
     "nhs_number",
     "family_name",

@@ -10,8 +10,9 @@ import pyarrow.compute as pc
 from breachdesk import catalogue
 from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, postcode
 from breachdesk.detect.columns import type_columns
-from breachdesk.detect.records import CATEGORIES, MENTION_SCHEMA, SCHEMA
+from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA
 from breachdesk.readers.base import Table
+from breachdesk.vocabulary import CATEGORIES
 
 _NULL = pa.scalar(None, pa.string())
 

@@ -42,6 +42,13 @@ class Entry:
     duplicate_of: str | None = None
     data: bytes | None = field(default=None, repr=False)
 
+    def fail(self, status: str, reason: str) -> Entry:
+        """Mark the entry not ok; its type stays unknown when its bytes were never seen."""
+        self.status, self.reason = status, reason
+        if not self.sha256:
+            self.type = "unknown"
+        return self
+
 
 class _Budget:
     """Expanded bytes and member counts across one top-level archive and all its nested ones."""
@@ -63,6 +70,26 @@ def _unsafe_member(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
+def _member_problem(info: zipfile.ZipInfo, budget: _Budget) -> tuple[str, str] | None:
+    """Why a member must not be read (status, reason), before a byte of it is expanded."""
+    limits = budget.limits
+    ratio = info.file_size / max(info.compress_size, 1)
+    reason = _unsafe_member(info)
+    if reason:
+        return "refused", reason
+    if info.flag_bits & 0x1:
+        return "encrypted", "password-protected zip member"
+    if budget.members > limits.max_members:
+        return "bomb", f"more than {limits.max_members} members"
+    if budget.expanded > limits.max_expanded:
+        return "bomb", f"expands past {limits.max_expanded} bytes"
+    if info.file_size > 1 << 20 and ratio > limits.max_ratio:
+        return "bomb", f"compression ratio {ratio:.0f}:1"
+    if info.file_size > limits.max_file_bytes:
+        return "too_large", f"{info.file_size} bytes in archive"
+    return None
+
+
 def _walk_zip(
     archive: Entry,
     source: str | io.BytesIO,
@@ -73,7 +100,7 @@ def _walk_zip(
     try:
         zf = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        archive.status, archive.reason = "unreadable", f"damaged zip: {exc}"
+        archive.fail("unreadable", f"damaged zip: {exc}")
         return
     with zf:
         for info in zf.infolist():
@@ -83,34 +110,15 @@ def _walk_zip(
             entry = Entry(path, archive.path, archive.depth + 1, info.file_size)
             budget.members += 1
             budget.expanded += info.file_size
-            reason = _unsafe_member(info)
-            if reason:
-                entry.status, entry.reason = "refused", reason
-            elif info.flag_bits & 0x1:
-                entry.status, entry.reason = "encrypted", "password-protected zip member"
-            elif budget.members > limits.max_members:
-                entry.status, entry.reason = "bomb", f"more than {limits.max_members} members"
-            elif budget.expanded > limits.max_expanded:
-                entry.status, entry.reason = "bomb", f"expands past {limits.max_expanded} bytes"
-            elif info.file_size > 1 << 20 and info.file_size > limits.max_ratio * max(
-                info.compress_size, 1
-            ):
-                entry.status, entry.reason = (
-                    "bomb",
-                    (f"compression ratio {info.file_size / max(info.compress_size, 1):.0f}:1"),
-                )
-            elif info.file_size > limits.max_file_bytes:
-                entry.status, entry.reason = "too_large", f"{info.file_size} bytes in archive"
-            if entry.status != "ok":
-                entry.type = "unknown"
-                yield entry
+            problem = _member_problem(info, budget)
+            if problem:
+                yield entry.fail(*problem)
                 continue
             try:
                 with zf.open(info) as handle:
                     data = handle.read(limits.max_file_bytes + 1)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-                entry.status, entry.reason, entry.type = "unreadable", f"member: {exc}", "unknown"
-                yield entry
+                yield entry.fail("unreadable", f"member: {exc}")
                 continue
             yield from _visit_bytes(entry, data, budget, want)
 
@@ -160,17 +168,11 @@ def walk_file(
     try:
         st = path.lstat()
     except OSError as exc:
-        entry.status, entry.reason, entry.type = (
-            "unreadable",
-            f"cannot stat: {exc.strerror}",
-            "unknown",
-        )
-        yield entry
+        yield entry.fail("unreadable", f"cannot stat: {exc.strerror}")
         return
     entry.size = st.st_size
     if stat.S_ISLNK(st.st_mode):
-        entry.status, entry.reason, entry.type = "refused", "symbolic link in the dump", "unknown"
-        yield entry
+        yield entry.fail("refused", "symbolic link in the dump")
         return
     budget = _Budget(limits)
     try:
@@ -201,11 +203,6 @@ def walk_file(
                     return
                 data = head + handle.read()
     except OSError as exc:
-        entry.status, entry.reason, entry.type = (
-            "unreadable",
-            f"cannot read: {exc.strerror}",
-            "unknown",
-        )
-        yield entry
+        yield entry.fail("unreadable", f"cannot read: {exc.strerror}")
         return
     yield from _visit_bytes(entry, data, budget, want)

@@ -21,19 +21,8 @@ from pathlib import Path
 
 from breachdesk import catalogue
 from breachdesk.synth.people import Population
+from breachdesk.vocabulary import CATEGORIES
 
-CATEGORIES = (
-    "name",
-    "date_of_birth",
-    "nhs_number",
-    "hospital_number",
-    "address",
-    "postcode",
-    "phone",
-    "email",
-    "test_description",
-    "test_result",
-)
 NAME, DOB, NHS, MRN, ADDRESS, POSTCODE, PHONE, EMAIL, TEST, RESULT = (1 << i for i in range(10))
 
 EXPOSED_COLUMNS = (
