@@ -233,6 +233,9 @@ def print_eval(result: dict[str, object]) -> None:
     _console.print(out)
 
 
+# Commands defined beside the code they drive; one registration line each.
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
