@@ -145,11 +145,10 @@ def _stage_command(name: str, doc: str) -> click.Command:
     @click.argument("case_dir", metavar="CASE", type=_path)
     @click.option("--workers", type=int, default=None)
     def command(case_dir: Path, workers: int | None) -> None:
-        from breachdesk.assess.stage import run_assess
         from breachdesk.link.stage import run_link
         from breachdesk.scan.stage import run_scan
 
-        stage = {"scan": run_scan, "link": run_link, "assess": run_assess}[name]
+        stage = {"scan": run_scan, "link": run_link}[name]
         counts = stage(make_engine("local", _workers(workers)), Case.open(case_dir))
         click.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -159,7 +158,6 @@ def _stage_command(name: str, doc: str) -> click.Command:
 
 _stage_command("scan", "Read every ok file and detect people and health facts (records, mentions).")
 _stage_command("link", "Group records into people and match them to the PMI (persons).")
-_stage_command("assess", "Exposure, risk and controllers per person (register, controllers).")
 
 
 @cli.command()
@@ -234,6 +232,14 @@ def print_eval(result: dict[str, object]) -> None:
 
 
 # Commands defined beside the code they drive; one registration line each.
+from breachdesk.assess.commands import assess_command  # noqa: E402
+from breachdesk.notify.commands import notify_command, track_command  # noqa: E402
+from breachdesk.report.commands import report_command  # noqa: E402
+
+cli.add_command(assess_command)
+cli.add_command(notify_command)
+cli.add_command(track_command)
+cli.add_command(report_command)
 
 
 def main() -> None:

@@ -51,6 +51,31 @@ def _test(rec: PersonRecord, coded: str) -> str | None:
     return None
 
 
+# Where an HL7 v2 message names the requesting organisation, by field and component: the
+# receiving facility, the ordering facility (XON id), the entering organisation, the assigning
+# authority of the ordering provider (XCN), the point of care's facility. A provider's own
+# name components are never read as codes ("MISTRY^RICKY" is a person, not a trust site).
+_REQUESTER_COMPONENTS = {
+    "MSH-6": (1, 2),
+    "ORC-21": (10, 3, 1),
+    "ORC-17": (1,),
+    "ORC-12": (9, 14),
+    "OBR-16": (9, 14),
+    "PV1-3": (4,),
+}
+
+
+def _requesters(f: dict[str, list[str]]) -> list[str]:
+    found: list[str] = []
+    for name, components in _REQUESTER_COMPONENTS.items():
+        for value in f.get(name, []):
+            for index in components:
+                code = ods.code_of(_comp(value.split("~")[0], index))
+                if code and code not in found:
+                    found.append(code)
+    return found
+
+
 def person_from_message(message: Record) -> list[PersonRecord]:
     f = message.fields
     rec = PersonRecord(locator=message.locator, source="hl7v2")
@@ -86,12 +111,9 @@ def person_from_message(message: Record) -> list[PersonRecord]:
         _test(rec, coded)
     if values and rec.tests:
         rec.exposed.add("test_result")
-    # The requester: receiving facility, ordering facility, ordering provider's assigner.
-    for name in ("MSH-6", "ORC-21", "ORC-17", "OBR-16", "ORC-12", "PV1-3"):
-        for value in f.get(name, []):
-            code = ods.code_of(value)
-            if code and code not in rec.ods_codes:
-                rec.ods_codes.append(code)
+    for code in _requesters(f):
+        if code not in rec.ods_codes:
+            rec.ods_codes.append(code)
     rec.evidence.extend(
         (kind, where, "hl7v2", "field", "pass" if kind == "nhs_number" else "")
         for kind, where in (

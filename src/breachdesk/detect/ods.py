@@ -14,7 +14,8 @@ TRUST = re.compile(
     r"(?:code\s*)?[:=#]?\s*(R[A-Z0-9]{2})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
-CELL = re.compile(r"^\s*(?:[A-HJ-NP-Y]\d{5}|R[A-Z0-9]{2}|R[A-Z0-9]{4})\s*$")
+# Practices (G85001), trusts (RJ1) and trust sites (RJ122: a trust code and two digits).
+CELL = re.compile(r"^\s*(?:[A-HJ-NP-Y]\d{5}|R[A-Z0-9]{2}(?:\d{2})?)\s*$")
 
 
 def detect(text: str) -> Iterator[Mention]:

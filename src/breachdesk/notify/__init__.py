@@ -1,0 +1,1 @@
+"""Notify: one pack per controller, with patient letter drafts, and a checksummed manifest."""
