@@ -87,6 +87,7 @@ def test_every_controller_has_a_pack_with_exactly_its_people(case: Case, packs: 
         assert listed == people
         letters = {p.stem for p in (packs / code / "letters").glob("*.pdf")}
         assert letters == people
+        assert {r["person_id"] for r in _csv(packs / code / "sources.csv")} == people
         book = CalamineWorkbook.from_path(str(packs / code / "people.xlsx"))
         rows = book.get_sheet_by_name("Affected people").to_python()
         assert {str(r[0]) for r in rows[1:]} == people

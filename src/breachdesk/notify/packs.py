@@ -55,6 +55,7 @@ class PackJob:
     out: str
     controller: dict[str, str]
     people: list[dict[str, Any]]
+    sources: list[dict[str, Any]]  # person_id, path, records: where each person's data was
     settings: dict[str, Any]
     template_dir: str | None
     today: str
@@ -105,6 +106,11 @@ def write_pack(job: PackJob) -> list[dict[str, Any]]:
     letters = folder / "letters"
     letters.mkdir(parents=True, exist_ok=True)
     _write_people(folder, job.people)
+    with (folder / "sources.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("person_id", "path", "records"))
+        for source in job.sources:
+            writer.writerow((source["person_id"], source["path"], source["records"]))
     counts = {
         "people": len(job.people),
         "records": sum(int(p["evidence"] or 0) for p in job.people),
@@ -201,6 +207,9 @@ def run_notify(
     environment(template_dir)  # a missing template folder fails before any pack is written
     groups, unmapped = _people_by_controller(case)
     organisations = {r["code"]: r for r in case.read_table("organisations").to_pylist()}
+    sources: dict[str, list[dict[str, Any]]] = {}
+    for row in case.read_table("person_files").select(["person_id", "path", "records"]).to_pylist():
+        sources.setdefault(row["person_id"], []).append(row)
     staging = out.with_name(f".{out.name}.partial")
     if staging.exists():
         shutil.rmtree(staging)
@@ -214,6 +223,7 @@ def run_notify(
                 "address": organisations.get(code, {}).get("address") or "",
             },
             people=people,
+            sources=[s for p in people for s in sources.get(p["person_id"], [])],
             settings=settings.values,
             template_dir=str(template_dir) if template_dir else None,
             today=(today or dt.date.today()).isoformat(),
