@@ -79,3 +79,6 @@ def run_demo(out: Path, patients: int, seed: int, workers: int | None, console: 
         f"  breachdesk files {out / 'case'} --status unreadable   files not read, and why"
     )
     console.print(f"  {out / 'case' / 'eval.json'}           the figures above as JSON")
+    case_dir = out / "case"
+    console.print(f"  breachdesk report {case_dir} --out {out / 'report'}   report for DPO and ICO")
+    console.print(f"  breachdesk notify {case_dir} --out {out / 'packs'}    packs per controller")
