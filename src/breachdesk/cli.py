@@ -232,6 +232,9 @@ def print_eval(result: dict[str, object]) -> None:
 
 
 # Commands defined beside the code they drive; one registration line each.
+from breachdesk.samples.commands import samples as samples_group  # noqa: E402
+
+cli.add_command(samples_group)
 from breachdesk.assess.commands import assess_command  # noqa: E402
 from breachdesk.notify.commands import notify_command, track_command  # noqa: E402
 from breachdesk.report.commands import report_command  # noqa: E402
