@@ -232,6 +232,11 @@ def print_eval(result: dict[str, object]) -> None:
 
 
 # Commands defined beside the code they drive; one registration line each.
+from breachdesk.helpline.commands import audit_group, serve_command, users_group  # noqa: E402
+
+cli.add_command(serve_command)
+cli.add_command(users_group)
+cli.add_command(audit_group)
 from breachdesk.samples.commands import samples as samples_group  # noqa: E402
 
 cli.add_command(samples_group)

@@ -1,0 +1,1 @@
+"""Alembic migrations for the helpline database (run by ``db.migrate``)."""
