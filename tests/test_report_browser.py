@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,18 +13,10 @@ from breachdesk.report import facts as report_facts
 from breachdesk.report import render
 from breachdesk.synth import generate
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed; CI installs it",
-    ),
-]
+pytestmark = pytest.mark.browser
 
 
-def test_report_charts_render_in_chromium(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
+def test_report_charts_render_in_chromium(tmp_path: Path, chromium: Any) -> None:
 
     generate(tmp_path / "synth", patients=200, seed=3)
     case = open_case(
@@ -34,29 +25,16 @@ def test_report_charts_render_in_chromium(tmp_path: Path) -> None:
     run_all(LocalEngine(workers=1), case)
     html = render.html(report_facts.collect(LocalEngine(workers=1), case), tmp_path)
     assert "http" not in html.read_text().split("<body>")[0]  # nothing fetched from the network
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1200, "height": 1600})
-        page.goto(html.as_uri())
-        assert page.title().startswith("Incident report")
-        charts = page.locator(".chart svg")
-        assert charts.count() >= 4
-        for i in range(charts.count()):
-            box = charts.nth(i).bounding_box()
-            assert box is not None and box["width"] > 200 and box["height"] > 60
-        shot = tmp_path / "risk.png"
-        page.locator("#people ~ .charts .chart").first.screenshot(path=str(shot))
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1200, "height": 1600})
+    page.goto(html.as_uri())
+    assert page.title().startswith("Incident report")
+    charts = page.locator(".chart svg")
+    assert charts.count() >= 4
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 60
+    shot = tmp_path / "risk.png"
+    page.locator("#people ~ .charts .chart").first.screenshot(path=str(shot))
     from PIL import Image
 
     image = Image.open(shot).convert("L")
