@@ -235,7 +235,13 @@ async def test_wrong_passwords_lock_the_username_out(
     assert (await _token(client, "olive"))["Authorization"].startswith("Bearer ")
 
 
-async def test_sign_ins_are_throttled_per_address(client: httpx.AsyncClient) -> None:
+def _freeze(limiter: RateLimiter) -> RateLimiter:
+    """The same limits on a stopped clock: no refill however slowly a loaded machine runs."""
+    return RateLimiter(limiter.rate, int(limiter.burst), clock=lambda: 1000.0)
+
+
+async def test_sign_ins_are_throttled_per_address(hl: Helpline, client: httpx.AsyncClient) -> None:
+    hl.login_limiter = _freeze(hl.login_limiter)
     wrong = {"username": "nobody", "password": "not the password at all"}
     codes = [(await client.post("/api/session", json=wrong)).status_code for _ in range(4)]
     codes += [
@@ -247,6 +253,7 @@ async def test_sign_ins_are_throttled_per_address(client: httpx.AsyncClient) -> 
 
 async def test_lookups_are_rate_limited_per_user(tmp_path: Path, backend: str | None) -> None:
     hl = _open(tmp_path, backend, HelplineConfig(**{**FAST.__dict__, "api_burst": 3}))
+    hl.lookup_limiter = _freeze(hl.lookup_limiter)
     transport = httpx.ASGITransport(app=create_app(hl))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         tel, olive = await _token(client, "tel"), await _token(client, "olive")

@@ -103,6 +103,13 @@ def _pmi_options(fn: F) -> F:
 @_pmi_options
 @click.option("--engine", type=click.Choice(["local"]), default="local", show_default=True)
 @click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
+@click.option(
+    "--limits",
+    "limits_file",
+    type=_path,
+    default=None,
+    help="YAML of ingest limits (bombs, sizes, time, memory; see README); kept with the case.",
+)
 def run(
     dump: Path,
     case_dir: Path,
@@ -110,11 +117,16 @@ def run(
     pmi_columns: str | None,
     engine: str,
     workers: int | None,
+    limits_file: Path | None,
 ) -> None:
     """Run ingest, scan, link and assess on DUMP, writing tables under CASE/tables/."""
+    from breachdesk.ingest.stage import keep_limits, load_limits
     from breachdesk.pipeline import open_case, run_all
 
+    limits = load_limits(limits_file) if limits_file else None
     case = open_case(dump, case_dir, pmi, pmi_columns)
+    if limits:
+        keep_limits(case, limits)
     counts = run_all(make_engine(engine, _workers(workers)), case)
     a = counts["assess"]
     click.echo(
@@ -129,14 +141,29 @@ def run(
 @click.option("--case", "case_dir", type=_path, required=True, help="Case directory.")
 @_pmi_options
 @click.option("--workers", type=int, default=None)
+@click.option(
+    "--limits",
+    "limits_file",
+    type=_path,
+    default=None,
+    help="YAML of ingest limits (bombs, sizes, time, memory; see README); kept with the case.",
+)
 def ingest(
-    dump: Path, case_dir: Path, pmi: Path | None, pmi_columns: str | None, workers: int | None
+    dump: Path,
+    case_dir: Path,
+    pmi: Path | None,
+    pmi_columns: str | None,
+    workers: int | None,
+    limits_file: Path | None,
 ) -> None:
     """Walk DUMP and give every file and archive member a type and a status (CASE/tables/files)."""
-    from breachdesk.ingest.stage import run_ingest
+    from breachdesk.ingest.stage import keep_limits, load_limits, run_ingest
     from breachdesk.pipeline import open_case
 
+    limits = load_limits(limits_file) if limits_file else None
     case = open_case(dump, case_dir, pmi, pmi_columns)
+    if limits:
+        keep_limits(case, limits)
     counts = run_ingest(make_engine("local", _workers(workers)), case)
     click.echo("ingest: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 

@@ -28,6 +28,7 @@ class Progress:
         self.total_bytes = total_bytes
         self.done = 0
         self.bytes = 0
+        self.skipped = 0  # units finished by an earlier, interrupted run
         self.started = time.monotonic()
         self._last_line = self.started
         self._rich: RichProgress | None = None
@@ -52,6 +53,26 @@ class Progress:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         return f"{self.done / elapsed:.1f} files/s {self.bytes / elapsed / 1e6:.1f} MB/s"
 
+    def resumed(self, units: int, left_bytes: int) -> None:
+        """Units an earlier run finished: shown as done, left out of the rates and the ETA."""
+        self.skipped = units
+        self.total_bytes = left_bytes
+        if self._rich is not None and self._task is not None:
+            self._rich.update(self._task, completed=units)
+        if not QUIET:
+            print(
+                f"{self.label}: resuming; {units} of {self.total} units already done",
+                file=sys.stderr,
+            )
+
+    def _eta(self) -> str:
+        """Time left from the bytes still to read (units vary too much in size to count)."""
+        elapsed = time.monotonic() - self.started
+        if not self.bytes or not self.total_bytes or elapsed <= 0:
+            return ""
+        left = max(self.total_bytes - self.bytes, 0) / (self.bytes / elapsed)
+        return f", ETA {int(left // 60)}:{int(left % 60):02d}"
+
     def advance(self, units: int = 1, nbytes: int = 0) -> None:
         self.done += units
         self.bytes += nbytes
@@ -59,7 +80,10 @@ class Progress:
             self._rich.update(self._task, advance=units, rate=self._rate())
         elif not QUIET and time.monotonic() - self._last_line > 5:
             self._last_line = time.monotonic()
-            print(f"{self.label}: {self.done}/{self.total} ({self._rate()})", file=sys.stderr)
+            done = self.done + self.skipped
+            print(
+                f"{self.label}: {done}/{self.total} ({self._rate()}{self._eta()})", file=sys.stderr
+            )
 
     def __exit__(
         self,
@@ -71,7 +95,8 @@ class Progress:
             self._rich.stop()
         if not QUIET and exc is None:
             elapsed = time.monotonic() - self.started
+            again = f", {self.skipped} done before" if self.skipped else ""
             print(
-                f"{self.label}: {self.done} in {elapsed:.1f}s ({self._rate()})",
+                f"{self.label}: {self.done} in {elapsed:.1f}s ({self._rate()}){again}",
                 file=sys.stderr,
             )

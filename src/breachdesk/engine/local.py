@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import multiprocessing
+import multiprocessing.context
 import os
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +18,165 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from breachdesk.ingest.guard import ISOLATED_ENV
 from breachdesk.progress import Progress
+
+MAX_CRASHES = 25  # worker deaths one unit may cause before the stage gives up on it
+
+
+class _Job:
+    """A few units run together in a worker that writes their output as one part itself (a
+    dump of 100,000 small files is then hundreds of parts, not 100,000)."""
+
+    def __init__(
+        self,
+        fn: Callable[[Any], Any],
+        units: list[Any],
+        base: str,
+        outputs: list[tuple[str, pa.Schema]],
+        weight: int,
+    ) -> None:
+        self.fn, self.units, self.base, self.outputs, self.weight = fn, units, base, outputs, weight
+
+    def __call__(self) -> None:
+        writers = {
+            name: _PartWriter(f"{self.base}.{name}", schema) for name, schema in self.outputs
+        }
+        try:
+            for unit in self.units:
+                result = self.fn(unit)
+                for tables in [result] if isinstance(result, tuple) else result:
+                    for (name, _schema), table in zip(self.outputs, tables, strict=True):
+                        writers[name].add(table)
+        finally:
+            for writer in writers.values():
+                writer.close()
+        for writer in writers.values():
+            writer.publish()
+        Path(f"{self.base}.done").touch()  # the part is complete only once this exists
+
+
+class _PartWriter:
+    """Buffers small batches so a part is a few row groups, not one per file."""
+
+    ROWS = 65_536
+
+    def __init__(self, base: str, schema: pa.Schema) -> None:
+        self.tmp = Path(f"{base}.parquet.tmp")
+        self.final = Path(f"{base}.parquet")
+        self.schema = schema
+        self.writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
+        self.buffer: list[pa.Table] = []
+        self.buffered = 0
+
+    def add(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self.buffer.append(table.cast(self.schema))
+            self.buffered += table.num_rows
+            if self.buffered >= self.ROWS:
+                self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.writer.write_table(pa.concat_tables(self.buffer))
+            self.buffer, self.buffered = [], 0
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+    def publish(self) -> None:
+        self.tmp.replace(self.final)
+
+
+JOB_UNITS = 64  # units per part at most; fewer when there are few units, to spread the work
+JOB_BYTES = 16 * 2**20  # unit weight per part at most (a heavier unit is a part of its own)
+
+
+def _group(units: Sequence[Any], size: Callable[[Any], int]) -> list[tuple[str, list[Any], int]]:
+    """Units in consecutive groups, each named by its units' ``resume_key``s (stable across runs,
+    whatever the worker count), else by position: units without keys never resume, since stale
+    parts could not be told from fresh ones."""
+    keys = [getattr(u, "resume_key", None) for u in units]
+    resumable = all(isinstance(k, str) and k for k in keys)
+    # At least ~128 groups when there are that many units: enough to keep any worker count
+    # busy to the end, and the grouping depends only on the units, so a rerun finds its parts.
+    per_group = max(1, min(JOB_UNITS, len(units) // 128))
+    groups: list[tuple[list[Any], list[str], int]] = []
+    for index, (unit, key) in enumerate(zip(units, keys, strict=True)):
+        weight = size(unit)
+        last = groups[-1] if groups else None
+        if last is None or len(last[0]) >= per_group or last[2] + weight > JOB_BYTES:
+            groups.append(([], [], 0))
+            last = groups[-1]
+        last[0].append(unit)
+        last[1].append(str(key) if resumable else f"{os.getpid()}-{index}")
+        groups[-1] = (last[0], last[1], last[2] + weight)
+    out: list[tuple[str, list[Any], int]] = []
+    seen: set[str] = set()
+    for members, names, weight in groups:
+        name = hashlib.sha256("|".join(names).encode()).hexdigest()[:32]
+        while name in seen:  # identical groups of identical units: still one part each
+            name = hashlib.sha256(name.encode()).hexdigest()[:32]
+        seen.add(name)
+        out.append((name, members, weight))
+    return out
+
+
+def _drop_stale(folder: Path, keys: set[str]) -> None:
+    """Parts of units this run does not have (other inputs, other settings) are removed."""
+    for path in folder.iterdir():
+        if path.name.split(".", 1)[0] not in keys:
+            path.unlink(missing_ok=True)
+
+
+def _merge(
+    folder: Path, keys: list[str], outputs: dict[str, pa.Schema], dest: Path
+) -> dict[str, int]:
+    rows = dict.fromkeys(outputs, 0)
+    for name, schema in outputs.items():
+        tmp = dest / f".{name}.parquet.tmp"
+        writer = _PartWriter(str(tmp).removesuffix(".parquet.tmp"), schema)
+        try:
+            for key in keys:
+                part = pq.ParquetFile(folder / f"{key}.{name}.parquet")
+                for batch in part.iter_batches(batch_size=_PartWriter.ROWS, use_threads=False):
+                    writer.add(pa.Table.from_batches([batch], schema=schema))
+                    rows[name] += batch.num_rows
+        finally:
+            writer.close()
+        tmp.replace(dest / f"{name}.parquet")
+    return rows
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers fork from a clean server process, never from this one: by the time a stage runs,
+    DuckDB, Arrow and Splink keep threads here, and a fork of a process with threads can crash
+    the child on a lock held by a thread it does not have. The server imports the stages' code
+    once, so each worker still starts in milliseconds."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["__main__", "breachdesk.ingest.stage", "breachdesk.scan.stage"])
+    return ctx
+
+
+def _isolate() -> None:
+    os.environ[ISOLATED_ENV] = "1"
+
+
+def _run_alone(job: _Job, bar: Progress) -> None:
+    """A unit whose worker died, run in a pool of its own so a crash is its own; each attempt's
+    journal lets the unit skip the file that killed the last one."""
+    for _attempt in range(MAX_CRASHES):
+        with ProcessPoolExecutor(
+            max_workers=1, mp_context=_context(), initializer=_isolate
+        ) as pool:
+            try:
+                pool.submit(job).result()
+            except BrokenProcessPool:
+                continue
+        bar.advance(len(job.units), job.weight)
+        return
+    raise RuntimeError(f"a unit crashed its worker process {MAX_CRASHES} times; giving up")
 
 
 class LocalEngine:
@@ -39,7 +203,7 @@ class LocalEngine:
                 return
             # Largest units first, so one big archive does not start last and run alone.
             order = sorted(units, key=weight, reverse=True) if weight else list(units)
-            with ProcessPoolExecutor(max_workers=self.workers) as pool:
+            with ProcessPoolExecutor(max_workers=self.workers, mp_context=_context()) as pool:
                 pending: dict[Future[Any], Any] = {}
                 queue = iter(order)
                 for unit in queue:
@@ -66,24 +230,80 @@ class LocalEngine:
         label: str,
         weight: Callable[[Any], int] | None = None,
     ) -> dict[str, int]:
+        """Run ``fn`` on every unit in worker processes and write its tables.
+
+        ``fn`` returns one table per output, or yields such tuples in batches (then a unit's
+        output never sits in memory whole). The worker that ran a unit writes its part under
+        ``dest/.parts/<label>/``; a unit with a ``resume_key`` attribute whose part is complete
+        is not run again, so a stage interrupted by Ctrl-C or kill -9 resumes where it stopped.
+        A unit whose worker dies (a native crash, the memory limit) is run again alone, up to
+        ``MAX_CRASHES`` times. Parts are merged in unit order into ``dest/<name>.parquet``, each
+        appearing atomically, and then removed.
+        """
         dest.mkdir(parents=True, exist_ok=True)
-        tmp = {name: dest / f".{name}.parquet.tmp" for name in outputs}
-        rows = dict.fromkeys(outputs, 0)
-        writers = {
-            name: pq.ParquetWriter(tmp[name], schema, compression="zstd")
-            for name, schema in outputs.items()
-        }
-        try:
-            for tables in self.map_units(fn, units, label=label, weight=weight):
-                for (name, schema), table in zip(outputs.items(), tables, strict=True):
-                    writers[name].write_table(table.cast(schema))
-                    rows[name] += table.num_rows
-        finally:
-            for writer in writers.values():
-                writer.close()
-        for name in outputs:
-            tmp[name].replace(dest / f"{name}.parquet")
+        folder = dest / ".parts" / label
+        size = weight or (lambda _unit: 0)
+        groups = _group(units, size)
+        keys = [key for key, _, _ in groups]
+        folder.mkdir(parents=True, exist_ok=True)
+        _drop_stale(folder, set(keys))
+        schemas = list(outputs.items())
+        jobs = [
+            _Job(fn, members, str(folder / key), schemas, weight)
+            for key, members, weight in groups
+            if not (folder / f"{key}.done").exists()
+        ]
+        with Progress(label, total=len(units), total_bytes=sum(size(u) for u in units)) as bar:
+            left = sum(len(j.units) for j in jobs)
+            if left < len(units):
+                bar.resumed(len(units) - left, sum(j.weight for j in jobs))
+            self._run_jobs(jobs, bar)
+        rows = _merge(folder, keys, outputs, dest)
+        shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            folder.parent.rmdir()  # only when no other stage's parts are there
         return rows
+
+    def _run_jobs(self, jobs: list[_Job], bar: Progress) -> None:
+        # Largest first, so one big archive does not start last and run alone.
+        remaining = sorted(jobs, key=lambda j: j.weight, reverse=True)
+        crashed: list[_Job] = []
+        while remaining:
+            remaining, lost = self._pool_pass(remaining, bar)
+            crashed += lost
+        for job in crashed:
+            _run_alone(job, bar)
+
+    def _pool_pass(self, jobs: list[_Job], bar: Progress) -> tuple[list[_Job], list[_Job]]:
+        """Run jobs until done or the pool breaks; returns (never started, lost in a crash)."""
+        queue = list(reversed(jobs))
+        lost: list[_Job] = []
+        pool = ProcessPoolExecutor(
+            max_workers=max(1, min(self.workers, len(jobs))), mp_context=_context()
+        )
+        pending: dict[Future[None], _Job] = {}
+        try:
+            while queue and len(pending) < self.workers * 2:
+                job = queue.pop()
+                pending[pool.submit(job)] = job
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = pending.pop(future)
+                    try:
+                        future.result()
+                    except BrokenProcessPool:
+                        lost.append(job)
+                        continue
+                    bar.advance(len(job.units), job.weight)
+                    if queue and not lost:
+                        nxt = queue.pop()
+                        pending[pool.submit(nxt)] = nxt
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+        return list(reversed(queue)), lost
 
     def query(self, sql: str, tables: dict[str, Path | pa.Table]) -> pa.Table:
         con = duckdb.connect()
@@ -98,3 +318,18 @@ class LocalEngine:
             return con.sql(sql).to_arrow_table()
         finally:
             con.close()
+
+    def linker_db_api(self, workdir: Path) -> Any:
+        from splink import DuckDBAPI
+
+        # Splink keeps its intermediate tables in this connection; past the memory limit DuckDB
+        # spills them under workdir, so a 1M-record linkage fits a laptop.
+        workdir.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect()
+        con.execute(f"SET threads = {self.workers}")
+        con.execute("SET memory_limit = '6GB'")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")  # keep the command's output its own
+        literal = str(workdir).replace("'", "''")
+        con.execute(f"SET temp_directory = '{literal}'")
+        return DuckDBAPI(connection=con)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+from typing import Any, BinaryIO
 
 _TEXT_SAMPLE = 64 * 1024
 
@@ -29,6 +31,12 @@ _SQL = re.compile(
     r"^\s*(?:--|/\*|CREATE TABLE|INSERT INTO|COPY \S+ .*FROM stdin|SET )", re.I | re.M
 )
 _FHIR = re.compile(r'"resourceType"\s*:')
+_EDIFACT = re.compile(rb"^(?:UNA.{6}\s*)?UNB\+UNO[A-Z]:\d", re.DOTALL)
+_MBOX = re.compile(r"^From \S+ .*\d{4}\s*$")
+_ODF = {
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+    b"application/vnd.oasis.opendocument.text": "odt",
+}
 _LOG_LINE = re.compile(r"^\[?(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})[ T]\d{2}:\d{2}")
 
 
@@ -93,14 +101,25 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
                 if any(m.startswith("ppt/") for m in names):
                     return "pptx"
             if "mimetype" in names:
+                # ODF stores its mimetype member first and uncompressed, so it is in the head.
+                for mime, kind in _ODF.items():
+                    if (
+                        b"mimetype" + mime + b"PK" in head[:200]
+                        or mime + b"-template" in head[:200]
+                    ):
+                        return kind
                 return "odf"
         return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and members is not None:
+        return _ole_kind(members)
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
     if len(head) > 262 and head[257:262] == b"ustar":
         return "tar"
     sample = head[:_TEXT_SAMPLE]
+    if _EDIFACT.match(sample.lstrip(b"\xef\xbb\xbf\r\n ")):
+        return "edifact"
     if _HL7_START.match(sample.lstrip(b"\xef\xbb\xbf\r\n ")):
         return "hl7"
     if _looks_binary(sample):
@@ -113,7 +132,7 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
         return "json"
     first_lines = "\n".join(text.splitlines()[:30])
     if len(_EMAIL_HEADER.findall(first_lines)) >= 3:
-        return "eml"
+        return "mbox" if _MBOX.match(text.split("\n", 1)[0]) else "eml"
     if stripped.startswith(("<?xml", "<html", "<!DOCTYPE", "<HTML")):
         return "xml" if stripped.startswith("<?xml") else "html"
     if len(_SQL.findall(text[:8192])) >= 2:
@@ -128,3 +147,77 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
     if delim is not None:
         return "csv"
     return "text"
+
+
+def _ole_kind(names: list[str]) -> str:
+    """Which Office format an OLE compound file is, from its stream names."""
+    top = set(names)
+    if {"EncryptionInfo", "EncryptedPackage"} <= top:
+        return "office_encrypted"  # a password-protected XLSX/DOCX is an OLE wrapper
+    if "Workbook" in top or "Book" in top:
+        return "xls"
+    if "__properties_version1.0" in top or any(n.startswith("__substg1.0_") for n in top):
+        return "msg"
+    if "WordDocument" in top:
+        return "doc"
+    if "PowerPoint Document" in top:
+        return "ppt"
+    return "ole"
+
+
+def ole_names(data: bytes) -> list[str] | None:
+    """Top-level stream and storage names of an OLE compound file, or None if damaged."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return sorted({path[0] for path in ole.listdir(streams=True, storages=True)})
+    except Exception:  # olefile raises OSError, struct.error, IndexError... on hostile input
+        return None
+
+
+def sniff_data(data: bytes, name: str) -> str:
+    """The type of a whole file held in memory, looking inside zips and OLE files."""
+    members: list[str] | None = None
+    if data[:2] == b"PK":
+        from breachdesk.ingest.archives.zipped import names
+
+        members = names(io.BytesIO(data))
+    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        members = ole_names(data)
+    return sniff(data[:_TEXT_SAMPLE], name, members)
+
+
+class _Prefixed(io.RawIOBase):
+    def __init__(self, prefix: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._prefix = memoryview(prefix)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if len(self._prefix):
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def text_stream(stream: BinaryIO) -> io.TextIOWrapper:
+    """Text from a binary stream, its encoding chosen from the first 64 KiB as ``decode`` does.
+
+    Lines split on ``\\n``, ``\\r`` and ``\\r\\n`` alike (HL7 ends segments with ``\\r``); bytes
+    that do not fit the encoding become U+FFFD rather than stopping the read.
+    """
+    head = stream.read(_TEXT_SAMPLE)
+    _, encoding = decode(head)
+    if encoding == "utf-16":
+        encoding = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
+        head = head[2:]
+    raw = io.BufferedReader(_Prefixed(head, stream), 1 << 20)
+    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 
 @dataclass
@@ -43,7 +44,28 @@ class Nested:
 
 Item = Table | Record | Nested
 ReadFn = Callable[[bytes, str], Iterator[Item]]
+# Formats read line by line also take a binary stream, so a file of any size is read without
+# being held whole (``read_stream`` beside ``read`` in the module, registered in STREAM_READERS).
+StreamFn = Callable[[BinaryIO, str], Iterator[Item]]
 
 
 class ReaderError(Exception):
-    """A file a reader cannot make sense of; its message becomes the file's reason."""
+    """A file a reader cannot make sense of; its message becomes the file's reason.
+
+    The only exception a reader may let escape (the fuzz tests hold every reader to it); the
+    subclass says the status.
+    """
+
+    status = "unreadable"
+
+
+class Encrypted(ReaderError):
+    """Password-protected content (a PDF, an Office file) that cannot be read without the key."""
+
+    status = "encrypted"
+
+
+class NeedsOcr(ReaderError):
+    """Pages with no text layer (a scan): listed for OCR, nothing read."""
+
+    status = "needs_ocr"

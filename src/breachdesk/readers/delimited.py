@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
-from breachdesk.ingest.sniff import decode, delimiter
+from breachdesk.ingest.sniff import decode, delimiter, text_stream
 from breachdesk.readers.base import Item, ReaderError, Table
 
 CHUNK_ROWS = 50_000
+_SNIFF_CHARS = 200_000
 _NUMERIC = re.compile(r"^[\d\s/.:+-]*$")
 
 
@@ -57,8 +60,22 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     text, _encoding = decode(data)
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
-    delim = delimiter(text[:200_000]) or ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    yield from _tables(text[:_SNIFF_CHARS], io.StringIO(text, newline=""))
+
+
+def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
+    """The same tables from a stream, ``CHUNK_ROWS`` at a time, for files too big to hold."""
+    handle = text_stream(stream)
+    head = handle.read(_SNIFF_CHARS)
+    head += handle.readline()  # end the sample on a line boundary
+    if "\x00" in head:
+        raise ReaderError("NUL bytes in a delimited text file")
+    yield from _tables(head, itertools.chain(io.StringIO(head, newline=""), handle))
+
+
+def _tables(sample: str, lines: Iterable[str]) -> Iterator[Table]:
+    delim = delimiter(sample) or ","
+    reader = csv.reader(lines, delimiter=delim)
     try:
         head_rows = [row for _, row in zip(range(25), reader, strict=False)]
         header, first_data = split_header(head_rows)
@@ -71,7 +88,7 @@ def read(data: bytes, name: str) -> Iterator[Item]:
             cols = [[row[i] if i < len(row) else "" for row in chunk] for i in range(width)]
             return Table(header=header, columns=cols, first_row=first)
 
-        for row in _chain(pending, reader):
+        for row in itertools.chain(pending, reader):
             chunk.append(row)
             if len(chunk) >= CHUNK_ROWS:
                 yield flush()
@@ -81,8 +98,3 @@ def read(data: bytes, name: str) -> Iterator[Item]:
             yield flush()
     except csv.Error as exc:
         raise ReaderError(f"malformed delimited text: {exc}") from exc
-
-
-def _chain(first: list[list[str]], rest: Iterator[list[str]]) -> Iterator[list[str]]:
-    yield from first
-    yield from rest

@@ -20,6 +20,14 @@ def read(data: bytes, name: str) -> Iterator[Item]:
         raise ReaderError(f"malformed e-mail: {exc}") from exc
     if not isinstance(message, EmailMessage):
         raise ReaderError("not an e-mail message")
+    try:
+        items = list(_items(message))
+    except Exception as exc:  # header and MIME parsing is lazy and raises on hostile values
+        raise ReaderError(f"malformed e-mail: {type(exc).__name__}") from exc
+    yield from items
+
+
+def _items(message: EmailMessage) -> Iterator[Item]:
     header = "\n".join(f"{h}: {message[h]}" for h in _HEADERS if message[h])
     if header:
         yield Record(locator="header", schema="text", text=header)

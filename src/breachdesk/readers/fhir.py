@@ -3,33 +3,52 @@ Observations that point at it, so a test is never separated from whom it was for
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
 
-from breachdesk.ingest.sniff import decode
+from breachdesk.ingest.limits import TooLarge
+from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, ReaderError, Record
 
 NHS_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 
 
+def _loads(text: str, line: int = 1) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReaderError(f"malformed JSON: {exc.msg} at line {line + exc.lineno - 1}") from exc
+    except RecursionError as exc:  # "[[[[...": nesting deeper than the parser's stack
+        raise ReaderError("JSON nested too deeply") from exc
+
+
+def _ndjson(lines: Iterable[str]) -> Iterator[Any]:
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield _loads(line, number)
+
+
 def _resources(text: str) -> list[dict[str, Any]]:
     try:
-        docs = [json.loads(text)]
-    except json.JSONDecodeError:
-        try:
-            docs = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError as exc:
-            raise ReaderError(f"malformed JSON: {exc.msg} at line {exc.lineno}") from exc
+        docs = [_loads(text)]
+    except ReaderError:
+        docs = list(_ndjson(text.splitlines()))
+    return _flatten(docs)
+
+
+def _flatten(docs: Iterable[Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    stack = list(reversed(docs))
+    stack = list(docs)
+    stack.reverse()
     while stack:
         doc = stack.pop()
         if isinstance(doc, list):
             stack.extend(reversed(doc))
         elif isinstance(doc, dict):
             if doc.get("resourceType") == "Bundle":
-                for entry in doc.get("entry") or []:
+                for entry in _list(doc.get("entry")):
                     if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
                         resource = dict(entry["resource"])
                         resource.setdefault("_fullUrl", entry.get("fullUrl", ""))
@@ -37,6 +56,10 @@ def _resources(text: str) -> list[dict[str, Any]]:
             elif "resourceType" in doc:
                 out.append(doc)
     return out
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -55,11 +78,11 @@ def _patient_fields(res: dict[str, Any]) -> dict[str, list[str]]:
     def add(key: str, *values: str) -> None:
         f.setdefault(key, []).extend(v for v in values if v)
 
-    for ident in res.get("identifier") or []:
+    for ident in _list(res.get("identifier")):
         if isinstance(ident, dict):
             key = "nhs_number" if ident.get("system") == NHS_SYSTEM else "identifier"
             add(key, *_strings(ident.get("value")))
-    for name in (res.get("name") or [])[:1]:
+    for name in _list(res.get("name"))[:1]:
         if isinstance(name, dict):
             add("family_name", *_strings(name.get("family")))
             add("given_name", *_strings(name.get("given"))[:1])
@@ -67,17 +90,17 @@ def _patient_fields(res: dict[str, Any]) -> dict[str, list[str]]:
                 add("full_name", *_strings(name.get("text")))
     add("date_of_birth", *_strings(res.get("birthDate")))
     add("sex", *_strings(res.get("gender")))
-    for addr in res.get("address") or []:
+    for addr in _list(res.get("address")):
         if isinstance(addr, dict):
             add("address", *_strings(addr.get("line")))
             add("postcode", *_strings(addr.get("postalCode")))
-    for telecom in res.get("telecom") or []:
+    for telecom in _list(res.get("telecom")):
         if isinstance(telecom, dict):
             add(
                 "email" if telecom.get("system") == "email" else "phone",
                 *_strings(telecom.get("value")),
             )
-    for gp in res.get("generalPractitioner") or []:
+    for gp in _list(res.get("generalPractitioner")):
         if isinstance(gp, dict) and isinstance(gp.get("identifier"), dict):
             add("requester", *_strings(gp["identifier"].get("value")))
     return f
@@ -86,7 +109,7 @@ def _patient_fields(res: dict[str, Any]) -> dict[str, list[str]]:
 def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
     code = _dict(res.get("code"))
     names = _strings(code.get("text"))
-    for coding in code.get("coding") or []:
+    for coding in _list(code.get("coding")):
         if isinstance(coding, dict):
             names += _strings(coding.get("display")) + _strings(coding.get("code"))
     fields.setdefault("test", []).append("^".join(names))
@@ -95,15 +118,32 @@ def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
             value = res[key]
             text = value.get("value", value.get("text", "")) if isinstance(value, dict) else value
             fields.setdefault("result", []).append(str(text))
-    performer = res.get("performer") or []
-    for who in performer if isinstance(performer, list) else []:
+    for who in _list(res.get("performer")):
         if isinstance(who, dict) and isinstance(who.get("identifier"), dict):
             fields.setdefault("requester", []).extend(_strings(who["identifier"].get("value")))
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
-    resources = _resources(text)
+    yield from _records(_resources(text))
+
+
+def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
+    """NDJSON (FHIR bulk export) of any size, a line at a time. A single JSON document this big
+    cannot be parsed without holding it, so it is refused as too large."""
+    handle = text_stream(stream)
+    first = handle.readline(1 << 20)
+    try:
+        head = _loads(first)
+    except ReaderError as exc:
+        raise TooLarge("a FHIR JSON document too big to hold; only NDJSON is streamed") from exc
+    lines = itertools.chain([""], handle)  # keep line numbers: the first line was line 1
+    docs = itertools.chain([head], (doc for doc in _ndjson(lines)))
+    # Resources are kept (not bytes): Observations must meet the Patient they point at.
+    yield from _records(_flatten(docs))
+
+
+def _records(resources: list[dict[str, Any]]) -> Iterator[Item]:
     patients: dict[str, Record] = {}
     order: list[Record] = []
     for index, res in enumerate(resources, start=1):

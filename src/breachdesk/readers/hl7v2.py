@@ -7,19 +7,24 @@ and repetition separators normalised to ``^`` and ``~`` so detectors need not kn
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
-from breachdesk.ingest.sniff import decode
+from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, ReaderError, Record
 
 _SEGMENT = re.compile(r"^[A-Z][A-Z0-9]{2}$")
 
 
-def _segments(text: str) -> Iterator[str]:
-    for seg in re.split(r"[\r\n\x0b\x1c]+", text):
-        seg = seg.strip("\x0b\x1c ")
-        if len(seg) >= 4 and _SEGMENT.match(seg[:3]):
-            yield seg
+_BREAKS = re.compile(r"[\r\n\x0b\x1c]+")
+
+
+def _segments(pieces: Iterable[str]) -> Iterator[str]:
+    for piece in pieces:
+        for seg in _BREAKS.split(piece):
+            seg = seg.strip("\x0b\x1c ")
+            if len(seg) >= 4 and _SEGMENT.match(seg[:3]):
+                yield seg
 
 
 def _normalise(value: str, comp: str, rep: str) -> str:
@@ -31,10 +36,19 @@ def _normalise(value: str, comp: str, rep: str) -> str:
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
+    yield from _messages([text])
+
+
+def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
+    """Messages from a batch file of any size, one at a time."""
+    yield from _messages(text_stream(stream))
+
+
+def _messages(pieces: Iterable[str]) -> Iterator[Record]:
     message: Record | None = None
     count = 0
     field_sep, comp, rep = "|", "^", "~"
-    for seg in _segments(text):
+    for seg in _segments(pieces):
         kind = seg[:3]
         if kind == "MSH":
             if message is not None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html.parser import HTMLParser
+
+from breachdesk.ingest.sniff import decode
+from breachdesk.readers.base import Item
+from breachdesk.readers.text import paragraphs
 
 _BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "td", "th"}
 
@@ -30,6 +35,15 @@ class _Text(HTMLParser):
 
 def to_text(markup: str) -> str:
     parser = _Text()
-    parser.feed(markup)
-    parser.close()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except (AssertionError, ValueError, IndexError):
+        # The stdlib parser asserts on some malformed declarations; keep the text so far.
+        pass
     return "".join(parser.parts)
+
+
+def read(data: bytes, name: str) -> Iterator[Item]:
+    text, _ = decode(data)
+    yield from paragraphs(to_text(text))

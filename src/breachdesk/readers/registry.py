@@ -4,36 +4,71 @@ from __future__ import annotations
 
 from breachdesk.readers import (
     delimited,
+    docx,
+    edifact,
     email_message,
     fhir,
     hl7v2,
+    html,
+    mbox,
+    msg,
+    odt,
     pdf,
+    rtf,
     spreadsheet,
     sql_dump,
+    sqlite,
     text,
+    xml,
 )
-from breachdesk.readers.base import ReadFn
+from breachdesk.readers.base import ReadFn, StreamFn
 
 READERS: dict[str, ReadFn] = {
     "csv": delimited.read,
     "tsv": delimited.read,
     "psv": delimited.read,
     "hl7": hl7v2.read,
+    "edifact": edifact.read,
     "text": text.read,
     "log": text.read_lines,
     "sql": sql_dump.read,
+    "sqlite": sqlite.read,
     "json": text.read,
     "fhir_json": fhir.read,
-    "html": text.read,
-    "xml": text.read,
+    "html": html.read,
+    "xml": xml.read,
     "eml": email_message.read,
+    "mbox": mbox.read,
+    "msg": msg.read,
     "xlsx": spreadsheet.read,
+    "xls": spreadsheet.read,
+    "ods": spreadsheet.read,
+    "docx": docx.read,
+    "odt": odt.read,
+    "rtf": rtf.read,
     "pdf": pdf.read,
 }
 
-# Types that are containers (handled by ingest) or legitimately hold nothing to read.
-CONTAINERS = frozenset({"zip", "empty"})
+# Formats read from a stream when a file is too big to hold (``Limits.max_in_memory``).
+STREAM_READERS: dict[str, StreamFn] = {
+    "csv": delimited.read_stream,
+    "tsv": delimited.read_stream,
+    "psv": delimited.read_stream,
+    "hl7": hl7v2.read_stream,
+    "text": text.read_stream,
+    "log": text.read_lines_stream,
+    "sql": sql_dump.read_stream,
+    "fhir_json": fhir.read_stream,
+    "mbox": mbox.read_stream,
+}
+
+# Types that are containers (walked by ingest) or legitimately hold nothing to read.
+CONTAINERS = frozenset({"zip", "tar", "gzip", "bzip2", "xz", "7z", "empty"})
 
 
 def reader_for(kind: str) -> ReadFn | None:
     return READERS.get(kind)
+
+
+def stream_reader_for(kind: str) -> StreamFn | None:
+    return STREAM_READERS.get(kind)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import BinaryIO
 
-from breachdesk.ingest.sniff import decode
-from breachdesk.readers.base import Item, Table
+from breachdesk.ingest.sniff import decode, text_stream
+from breachdesk.readers.base import Item, ReaderError, Table
+from breachdesk.readers.delimited import CHUNK_ROWS
 
 _CREATE = re.compile(
     r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>[`\"\[\]\w.]+)\s*\((?P<body>.*?)\)\s*"
@@ -122,3 +124,74 @@ def read(data: bytes, name: str) -> Iterator[Item]:
         ]
         if rows:
             yield _table(table, header, rows)
+
+
+_UNESCAPED_QUOTE = re.compile(r"(?<!\\)(?:\\\\)*'")
+_COPY_LINE = re.compile(
+    r"^COPY\s+(?P<name>[\"\w.]+)\s*(?:\((?P<cols>[^)]*)\))?\s+FROM\s+stdin;", re.I
+)
+
+
+def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
+    """A dump of any size, a statement at a time: lines are gathered until a statement ends
+    (a line ending in ``;`` outside quotes), and ``COPY`` rows are read line by line."""
+    schemas: dict[str, list[str]] = {}
+    seen: dict[str, int] = {}
+    statement: list[str] = []
+    quotes = 0
+    lines = iter(text_stream(stream))
+    for line in lines:
+        copy = _COPY_LINE.match(line) if not statement else None
+        if copy:
+            yield from _copy_rows(copy, lines, schemas)
+            continue
+        statement.append(line)
+        quotes += len(_UNESCAPED_QUOTE.findall(line))
+        if quotes % 2 == 0 and line.rstrip().endswith(";"):
+            yield from _statements("".join(statement), schemas, seen)
+            statement, quotes = [], 0
+        elif sum(map(len, statement)) > _MAX_STATEMENT:
+            raise ReaderError(f"an SQL statement longer than {_MAX_STATEMENT} characters")
+    if statement:
+        yield from _statements("".join(statement), schemas, seen)
+
+
+_MAX_STATEMENT = 64 * 2**20
+
+
+def _statements(text: str, schemas: dict[str, list[str]], seen: dict[str, int]) -> Iterator[Table]:
+    for match in _CREATE.finditer(text):
+        schemas[_bare(match.group("name"))] = _columns(match.group("body"))
+    for match in _INSERT.finditer(text):
+        table = _bare(match.group("name"))
+        header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
+        rows, _end = _tuples(text, match.end())
+        if rows:
+            out = _table(table, header, rows)
+            out.first_row = seen.get(table, 0) + 1
+            seen[table] = seen.get(table, 0) + len(rows)
+            yield out
+
+
+def _copy_rows(
+    match: re.Match[str], lines: Iterator[str], schemas: dict[str, list[str]]
+) -> Iterator[Table]:
+    table = _bare(match.group("name"))
+    header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
+    rows: list[list[str]] = []
+    first = 1
+    for line in lines:
+        line = line.rstrip("\r\n")
+        if line == "\\.":
+            break
+        rows.append(["" if v == "\\N" else v for v in line.split("\t")])
+        if len(rows) >= CHUNK_ROWS:
+            out = _table(table, header, rows)
+            out.first_row = first
+            yield out
+            first += len(rows)
+            rows = []
+    if rows:
+        out = _table(table, header, rows)
+        out.first_row = first
+        yield out

@@ -6,10 +6,12 @@ with long paragraphs cut so one record never spans a whole file.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
-from breachdesk.ingest.sniff import decode
+from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, Record
 
 MAX_LINES = 24
@@ -17,7 +19,15 @@ MAX_LINES = 24
 
 def read_lines(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
-    for number, line in enumerate(text.splitlines(), start=1):
+    yield from _lines(text.splitlines())
+
+
+def read_lines_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
+    yield from _lines(line.rstrip("\r\n") for line in text_stream(stream))
+
+
+def _lines(lines: Iterable[str]) -> Iterator[Record]:
+    for number, line in enumerate(lines, start=1):
         if line.strip():
             yield Record(locator=f"line:{number}", schema="text", text=line)
 
@@ -25,6 +35,11 @@ def read_lines(data: bytes, name: str) -> Iterator[Item]:
 def paragraphs(text: str, prefix: str = "") -> Iterator[Record]:
     """Records of whole paragraphs, merged up to MAX_LINES lines; a paragraph longer than that
     is cut. A letter's "Re: patient, DOB" and the next paragraph's tests stay in one record."""
+    yield from paragraphs_of_lines(text.splitlines(), prefix)
+
+
+def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Record]:
+    """``paragraphs`` over lines that arrive one at a time (a stream)."""
     buffer: list[str] = []
     start = 1
     paragraph: list[str] = []
@@ -37,7 +52,7 @@ def paragraphs(text: str, prefix: str = "") -> Iterator[Record]:
             yield Record(locator=f"{prefix}line:{start}", schema="text", text=text_)
         buffer = []
 
-    for number, line in enumerate([*text.splitlines(), ""], start=1):
+    for number, line in enumerate(itertools.chain(lines, [""]), start=1):
         if line.strip():
             if not paragraph:
                 p_start = number
@@ -64,3 +79,10 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     if "INSERT INTO" in text[:1_000_000]:
         text = _SQL_ROWS.sub("),\n(", text)
     yield from paragraphs(text)
+
+
+def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
+    lines = (line.rstrip("\r\n") for line in text_stream(stream))
+    yield from paragraphs_of_lines(
+        piece for line in lines for piece in _SQL_ROWS.sub("),\n(", line).split("\n")
+    )

@@ -1,19 +1,27 @@
 """The scan stage: per top-level file, read every ok member and find the people in it.
 
 The per-unit function is pure (paths and settings in, Arrow tables out) so any engine can run it.
-A reader that fails costs its file, with the reason kept, never the run.
+A reader that fails costs its file, with the reason kept, never the run: exceptions become
+statuses, a per-file deadline becomes ``timeout``, the worker's memory limit ``too_large``, and a
+reader that kills its worker outright is skipped on the unit's next attempt (``guard.Journal``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, BinaryIO, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from breachdesk import __version__
 from breachdesk.case import Case
 from breachdesk.detect.fhir import person_from_patient
 from breachdesk.detect.hl7 import person_from_message, sensitive_map
@@ -21,11 +29,13 @@ from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows
 from breachdesk.detect.tables import records_from_table
 from breachdesk.detect.text import people_in_text
 from breachdesk.engine import Engine
-from breachdesk.ingest.sniff import sniff
-from breachdesk.ingest.walk import Limits, walk_file
-from breachdesk.readers.base import Nested, ReaderError, Record, Table
-from breachdesk.readers.pdf import NeedsOcr
-from breachdesk.readers.registry import reader_for
+from breachdesk.ingest.archives import ARCHIVES
+from breachdesk.ingest.guard import Journal, Watchdog, deadline, limit_memory
+from breachdesk.ingest.limits import LimitExceeded, Limits
+from breachdesk.ingest.sniff import sniff_data
+from breachdesk.ingest.walk import Entry, walk_bytes, walk_file
+from breachdesk.readers.base import Item, Nested, ReaderError, Record, Table
+from breachdesk.readers.registry import reader_for, stream_reader_for
 
 SCANNED_SCHEMA = pa.schema(
     [
@@ -42,6 +52,7 @@ STRUCTURED: dict[str, Callable[[Record], list[PersonRecord]]] = {
     "hl7v2": person_from_message,
     "fhir": person_from_patient,
 }
+Batch = tuple[pa.Table, pa.Table, pa.Table]  # records, mentions, scanned
 
 
 @dataclass(frozen=True)
@@ -51,21 +62,39 @@ class Unit:
     wanted: dict[str, int]  # path -> file_id
     limits: Limits
     size: int
+    journal: str = ""  # folder for the crash journal; empty: no journal
+    identity: str = ""  # what the wanted files are (their hashes), for resuming
+
+    @property
+    def resume_key(self) -> str:
+        """Same key, same output: a finished unit's part is reused when a run resumes."""
+        raw = json.dumps(
+            [__version__, self.top, sorted(self.wanted.items()), asdict(self.limits), self.identity]
+        )
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def _items(
-    data: bytes, kind: str, name: str, prefix: str, depth: int
+    source: bytes | BinaryIO, kind: str, name: str, prefix: str, depth: int, limits: Limits
 ) -> Iterator[PersonRecord | Table]:
-    """Person-records and tables from one file's bytes, following attachments inside it.
+    """Person-records and tables from one file, following attachments and archives inside it.
 
     A generator, so a big table's chunks are detected and dropped one at a time.
     """
-    reader = reader_for(kind)
-    if reader is None:
-        if depth == 0:
-            raise ReaderError(f"no reader for {kind} files in this version")
-        return
-    for item in reader(data, name):
+    items: Iterator[Item]
+    if isinstance(source, bytes):
+        reader = reader_for(kind)
+        if reader is None:
+            if depth == 0:
+                raise ReaderError(f"no reader for {kind} files in this version")
+            return
+        items = reader(source, name)
+    else:
+        streamer = stream_reader_for(kind)
+        if streamer is None:
+            raise ReaderError(f"{kind} files are not read as streams")
+        items = streamer(source, name)
+    for item in items:
         if isinstance(item, Table):
             item.prefix = prefix + item.prefix
             yield item
@@ -77,94 +106,157 @@ def _items(
             else:
                 yield from people_in_text(item.text, locator, item.schema)
         elif isinstance(item, Nested) and depth < MAX_NESTING:
-            inner = sniff(item.data[: 64 * 1024], item.name)
-            yield from _items(item.data, inner, item.name, f"{prefix}{item.locator}!", depth + 1)
+            yield from _nested(item, prefix, depth, limits)
 
 
-def _scan_file(data: bytes, kind: str, path: str, file_id: int) -> tuple[pa.Table, pa.Table]:
+def _nested(
+    item: Nested, prefix: str, depth: int, limits: Limits
+) -> Iterator[PersonRecord | Table]:
+    """An attachment: read like a file, and an attached archive walked under the same limits."""
+    inner = sniff_data(item.data, item.name)
+    here = f"{prefix}{item.locator}!"
+    if inner not in ARCHIVES:
+        yield from _items(item.data, inner, item.name, here, depth + 1, limits)
+        return
+    for entry in walk_bytes(item.data, item.name, limits):
+        if entry.data is not None:
+            member = entry.path.split("!/", 1)[-1]
+            yield from _items(entry.data, entry.type, member, f"{here}{member}!", depth + 1, limits)
+
+
+def _scan_file(entry: Entry, file_id: int, limits: Limits) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """Records and mentions of one file, a table chunk at a time; free-text people at the end."""
     people: list[PersonRecord] = []
-    records: list[pa.Table] = []
-    mentions: list[pa.Table] = []
-    for item in _items(data, kind, path, "", 0):
+    source: bytes | BinaryIO = (
+        entry.data if entry.data is not None else cast(BinaryIO, entry.stream)
+    )
+    for item in _items(source, entry.type, entry.path, "", 0, limits):
         if isinstance(item, Table):
-            recs, ments = records_from_table(item, file_id)
-            records.append(recs)
-            mentions.append(ments)
+            yield records_from_table(item, file_id)
         else:
             people.append(item)
-    recs, ments = rows_to_tables(file_id, people, sensitive_map())
-    return pa.concat_tables([recs, *records]), pa.concat_tables([ments, *mentions])
+    if people:
+        yield rows_to_tables(file_id, people, sensitive_map())
 
 
-def scan_unit(unit: Unit) -> tuple[pa.Table, pa.Table, pa.Table]:
-    record_parts: list[pa.Table] = []
-    mention_parts: list[pa.Table] = []
-    statuses: list[dict[str, object]] = []
-    for entry in walk_file(Path(unit.root), unit.top, unit.limits, want=unit.wanted.__contains__):
-        if entry.data is None or entry.path not in unit.wanted:
-            continue
-        file_id = unit.wanted[entry.path]
-        started = time.monotonic()
-        status, reason, count = "ok", "", 0
-        try:
-            file_records, file_mentions = _scan_file(entry.data, entry.type, entry.path, file_id)
-            count = file_records.num_rows
-            record_parts.append(file_records)
-            mention_parts.append(file_mentions)
-        except NeedsOcr as exc:
-            status, reason = "needs_ocr", str(exc)
-        except ReaderError as exc:
-            status, reason = "unreadable", str(exc)
-        except (
-            ValueError,
-            TypeError,
-            KeyError,
-            IndexError,
-            UnicodeError,
-            pa.ArrowException,
-        ) as exc:
-            # A reader bug on hostile input costs this file, not the run; the type names it.
-            status, reason = "unreadable", f"reader failed: {type(exc).__name__}"
-        entry.data = None
-        statuses.append(
-            {
-                "file_id": file_id,
-                "status": status,
-                "reason": reason,
-                "records": count,
-                "seconds": round(time.monotonic() - started, 4),
-            }
-        )
-    records = pa.concat_tables(record_parts) if record_parts else SCHEMA.empty_table()
-    mentions = pa.concat_tables(mention_parts) if mention_parts else MENTION_SCHEMA.empty_table()
-    return records, mentions, pa.Table.from_pylist(statuses, schema=SCANNED_SCHEMA)
+def _verdict(exc: BaseException, limits: Limits) -> tuple[str, str]:
+    if isinstance(exc, LimitExceeded):
+        return exc.status, exc.reason
+    if isinstance(exc, ReaderError):
+        return exc.status, str(exc)
+    if isinstance(exc, MemoryError):
+        return "too_large", f"needed more than the worker memory limit ({limits.worker_memory})"
+    if isinstance(exc, RecursionError):
+        return "unreadable", "nested too deeply to read"
+    # A reader bug on hostile input costs this file, not the run; the type names it.
+    return "unreadable", f"reader failed: {type(exc).__name__}"
+
+
+def _status(file_id: int, status: str, reason: str, count: int, seconds: float) -> pa.Table:
+    row = {"file_id": file_id, "status": status, "reason": reason, "records": count}
+    return pa.Table.from_pylist([{**row, "seconds": round(seconds, 4)}], schema=SCANNED_SCHEMA)
+
+
+def scan_unit(unit: Unit) -> Iterator[Batch]:
+    """Batches of (records, mentions, scanned) for one top-level file, a file at a time."""
+    limits = unit.limits
+    limit_memory(limits.worker_memory)
+    journal = Journal(Path(unit.journal), unit.resume_key) if unit.journal else None
+    poison = journal.poison if journal else {}
+    empty = (SCHEMA.empty_table(), MENTION_SCHEMA.empty_table())
+    seen: set[int] = set()
+    with Watchdog(journal, limits.seconds_per_file) if journal else _nothing() as dog:
+        for entry in walk_file(Path(unit.root), unit.top, limits, wanted=unit.wanted):
+            file_id = unit.wanted.get(entry.path)
+            if file_id is None or file_id in seen:
+                continue
+            seen.add(file_id)
+            if file_id in poison:
+                yield (*empty, _status(file_id, *poison[file_id], 0, 0.0))
+                continue
+            if journal:
+                journal.start(file_id)
+            if dog:
+                dog.arm(file_id)
+            started = time.monotonic()
+            status, reason, count = "ok", "", 0
+            try:
+                with deadline(limits.seconds_per_file) as clock:
+                    for records, mentions in _scan_file(entry, file_id, limits):
+                        count += records.num_rows
+                        with clock.paused():
+                            yield records, mentions, SCANNED_SCHEMA.empty_table()
+            except Exception as exc:
+                status, reason = _verdict(exc, limits)
+            if dog:
+                dog.arm(None)
+            entry.data = None
+            yield (*empty, _status(file_id, status, reason, count, time.monotonic() - started))
+    # A wanted file the walk did not reach (the dump changed since ingest) is still accounted.
+    for path, file_id in unit.wanted.items():
+        if file_id not in seen:
+            yield (*empty, _status(file_id, "unreadable", f"{path!r} not found again", 0, 0.0))
+    if journal:
+        journal.finish()
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def run_scan(engine: Engine, case: Case) -> dict[str, int]:
+    """Read every ok file. A scan already finished on the same ingest (same files, same
+    limits, same version) is kept; an interrupted one resumes from its finished units."""
     case.require("ingest")
     files = case.read_table("files")
-    limits = Limits(**case.manifest["settings"].get("ingest", {}).get("limits", {}))
-    case.start_stage("scan")
+    ingest = case.manifest["settings"].get("ingest", {})
+    limits = Limits.from_settings(ingest.get("limits"))
+    fingerprint = hashlib.sha256(
+        json.dumps([__version__, ingest.get("fingerprint"), asdict(limits)]).encode()
+    ).hexdigest()
+    done = case.manifest.get("stages", {}).get("scan")
+    if (
+        done
+        and ingest.get("fingerprint")
+        and case.manifest["settings"].get("scan", {}).get("fingerprint") == fingerprint
+        and all(case.table_path(t).exists() for t in ("records", "mentions", "scanned"))
+    ):
+        print("scan: files and limits unchanged since the last scan; kept", file=sys.stderr)
+        return case.stage_counts("scan")
+    case.start_stage("scan", {"fingerprint": fingerprint})
     ok = files.filter(pc.equal(files["status"], "ok")).to_pylist()
     root = case.dump.parent if case.dump.is_file() else case.dump
     by_top: dict[str, dict[str, int]] = {}
+    hashes: dict[str, list[str]] = {}
     sizes: dict[str, int] = {}
     for row in ok:
         path = str(row["path"])
         top = path.split("!/", 1)[0]
-        if row["type"] in {"zip", "empty"}:
+        if row["type"] in {"empty", *ARCHIVES}:
             continue
         by_top.setdefault(top, {})[path] = int(row["file_id"])
+        hashes.setdefault(top, []).append(str(row["sha256"]))
         sizes[top] = sizes.get(top, 0) + int(row["size"])
-    units = [Unit(str(root), top, wanted, limits, sizes[top]) for top, wanted in by_top.items()]
+    journal = case.root / ".journal" / "scan"
+    units = [
+        Unit(str(root), top, wanted, limits, sizes[top], str(journal), ",".join(hashes[top]))
+        for top, wanted in by_top.items()
+    ]
+    # The local engine takes a unit function that yields batches, written as they come, so a
+    # big file's records never sit in memory whole (the Protocol's type says tuples only).
     rows = engine.map_to_tables(
-        scan_unit,
+        cast(Any, scan_unit),
         units,
         outputs={"records": SCHEMA, "mentions": MENTION_SCHEMA, "scanned": SCANNED_SCHEMA},
         dest=case.root / "tables",
         label="scan",
         weight=_weight,
     )
+    shutil.rmtree(journal.parent, ignore_errors=True)
     counts = {"files": rows["scanned"], "records": rows["records"], "mentions": rows["mentions"]}
     statuses = engine.query(
         "SELECT status, count(*) AS n FROM scanned WHERE status <> 'ok' GROUP BY status",

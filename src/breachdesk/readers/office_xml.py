@@ -1,0 +1,68 @@
+"""Text from the XML inside Office Open XML and OpenDocument files, parsed with defusedxml.
+
+A DOCX or ODT is a zip of XML parts; the parts are hostile like everything else (entity
+expansion, external entities), so they are parsed with defusedxml, and only text is kept.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+
+from breachdesk.readers.base import ReaderError
+
+MAX_PART = 256 * 2**20  # expanded bytes of one XML part
+MAX_DEPTH = 200
+_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError)
+
+
+def parts(data: bytes, wanted: list[str]) -> Iterator[tuple[str, Element]]:
+    """The parsed XML parts named in ``wanted``: exact names, or prefixes (``word/header``)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ReaderError(f"damaged document (zip): {exc}") from exc
+    with zf:
+        names = zf.namelist()
+        for want in wanted:
+            if want.endswith(".xml"):
+                matches = [want] if want in names else []
+            else:
+                matches = sorted(n for n in names if n.startswith(want) and n.endswith(".xml"))
+            for part in matches:
+                info = zf.getinfo(part)
+                if info.file_size > MAX_PART:
+                    raise ReaderError(f"{part}: {info.file_size} bytes of XML; limit {MAX_PART}")
+                if info.flag_bits & 0x1:
+                    raise ReaderError(f"{part}: encrypted")
+                try:
+                    with zf.open(info) as handle:
+                        raw = handle.read(MAX_PART + 1)
+                    root = SafeET.fromstring(raw)
+                except defusedxml.DefusedXmlException as exc:
+                    raise ReaderError(f"{part}: refused XML ({type(exc).__name__})") from exc
+                except (*_ERRORS, ParseError) as exc:
+                    raise ReaderError(f"{part}: damaged XML: {exc}") from exc
+                _check_depth(root, part)
+                yield part, root
+
+
+def _check_depth(root: Element, part: str) -> None:
+    """Refuse absurdly deep XML: the text walkers recurse, and real documents are shallow."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ReaderError(f"{part}: XML nested deeper than {MAX_DEPTH}")
+        stack.extend((child, depth + 1) for child in node)
+
+
+def local(tag: object) -> str:
+    """A tag without its namespace: '{urn:...}p' -> 'p'."""
+    text = tag if isinstance(tag, str) else ""
+    return text.rsplit("}", 1)[-1]

@@ -1,0 +1,77 @@
+"""Other XML (interface exports, config dumps), parsed with defusedxml.
+
+Exports are usually records: many elements of one tag (``<Patient>``), each with fields as
+attributes or leaf children. Those become a table whose header is the field names, so the table
+detectors type them like any CSV; other XML is read as ``Tag: text`` lines, the names kept as
+context. An XML file that defusedxml refuses (entity declarations: the billion-laughs bomb) or
+cannot parse is read as plain text instead, which expands nothing and still finds what it says.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+
+from breachdesk.readers import text
+from breachdesk.readers.base import Item, Table
+from breachdesk.readers.text import paragraphs
+
+
+def _name(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _fields(record: Element) -> dict[str, str]:
+    out = {_name(k): " ".join(v.split()) for k, v in record.attrib.items()}
+    for child in record:
+        if len(child) == 0 and child.text and child.text.strip():
+            out.setdefault(_name(child.tag), " ".join(child.text.split()))
+        for key, value in child.attrib.items():
+            out.setdefault(f"{_name(child.tag)} {_name(key)}", " ".join(value.split()))
+    return out
+
+
+def _table(root: Element) -> Table | None:
+    """The records: the children of the element with the most children of one tag."""
+    best: tuple[int, Element, str] | None = None
+    for parent in root.iter():
+        counts = Counter(str(child.tag) for child in parent)
+        if counts:
+            tag, n = counts.most_common(1)[0]
+            if best is None or n > best[0]:
+                best = (n, parent, tag)
+    if best is None:
+        return None
+    _, parent, tag = best
+    rows = [_fields(child) for child in parent if str(child.tag) == tag]
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    if len(header) < 2:
+        return None
+    columns = [[row.get(key, "") for row in rows] for key in header]
+    return Table(header=header, columns=columns, first_row=1, prefix=f"{_name(tag)}!")
+
+
+def _lines(root: Element) -> Iterator[str]:
+    """'Tag: text' and 'attribute: value' lines: the names are the context detectors use."""
+    for el in root.iter():
+        for key, value in el.attrib.items():
+            yield f"{_name(key)}: {' '.join(value.split())}"
+        if el.text and el.text.strip():
+            yield f"{_name(el.tag)}: {' '.join(el.text.split())}"
+
+
+def read(data: bytes, name: str) -> Iterator[Item]:
+    try:
+        root = SafeET.fromstring(data)
+    except (defusedxml.DefusedXmlException, ParseError, ValueError):
+        yield from text.read(data, name)
+        return
+    table = _table(root)
+    if table is not None:
+        yield table
+    else:
+        yield from paragraphs("\n".join(_lines(root)))
