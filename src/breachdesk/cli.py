@@ -259,6 +259,9 @@ def print_eval(result: dict[str, object]) -> None:
 
 
 # Commands defined beside the code they drive; one registration line each.
+from breachdesk.link.commands import review  # noqa: E402
+
+cli.add_command(review)
 from breachdesk.helpline.commands import audit_group, serve_command, users_group  # noqa: E402
 
 cli.add_command(serve_command)

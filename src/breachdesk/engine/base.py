@@ -45,3 +45,10 @@ class Engine(Protocol):
     def query(self, sql: str, tables: dict[str, Path | pa.Table]) -> pa.Table:
         """Run SQL where each name in ``tables`` is a view over a Parquet path or Arrow table."""
         ...
+
+    def linker_db_api(self, workdir: Path) -> Any:
+        """A fresh Splink ``DatabaseAPI`` for record linkage on this engine: Splink's DuckDBAPI
+        in-process here, its SparkAPI on the Spark engine. The link stage talks to Splink only
+        through it, so no stage imports a backend. ``workdir`` (inside the case: what spills
+        holds identifiers) takes any intermediate data the backend writes to disk."""
+        ...

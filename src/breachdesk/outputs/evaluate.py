@@ -3,7 +3,11 @@
 - exposed PMI patients: recall and precision of the register's PMI matches;
 - categories: micro-averaged F1 over (patient, category) pairs of correctly matched patients;
 - sensitive kinds: recall and precision over (patient, kind) pairs;
-- people not in the PMI: found vs true, matched on NHS number, else folded family name + DOB.
+- people not in the PMI: found vs true, matched on NHS number, else folded family name + DOB;
+- clustering: pairwise precision/recall of records grouped into people, over the records that
+  align one-to-one with truth by (file path, locator) — table rows, HL7 messages, SQL rows,
+  FHIR entries; a PDF page or e-mail part holding several people cannot be aligned record by
+  record, so it is left out and the number aligned is reported.
 """
 
 from __future__ import annotations
@@ -43,6 +47,51 @@ def _ratio(num: int, den: int) -> float | None:
 
 def _f1(tp: int, fp: int, fn: int) -> float | None:
     return _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def _pairs(groups: dict[Any, int]) -> int:
+    return sum(n * (n - 1) // 2 for n in groups.values())
+
+
+def clustering(case: Case, truth_rows: list[dict[str, str]]) -> dict[str, Any]:
+    """Pairwise precision/recall of the person each record was put in, against truth."""
+    files = case.read_table("files").select(["file_id", "path"]).to_pydict()
+    path_of = dict(zip(files["file_id"], files["path"], strict=True))
+    records = case.read_table("records").select(["record_id", "file_id", "locator"]).to_pydict()
+    links = case.read_table("record_links").select(["record_id", "person_id"]).to_pydict()
+    person_of = dict(zip(links["record_id"], links["person_id"], strict=True))
+    ours: dict[tuple[str, str], list[str]] = {}
+    for rid, fid, loc in zip(
+        records["record_id"], records["file_id"], records["locator"], strict=True
+    ):
+        ours.setdefault((path_of.get(fid, ""), loc), []).append(rid)
+    theirs: dict[tuple[str, str], list[str]] = {}
+    for row in truth_rows:
+        theirs.setdefault((row["path"], row["locator"]), []).append(row["person"])
+    truth_n: dict[str, int] = {}
+    pred_n: dict[str, int] = {}
+    both_n: dict[tuple[str, str], int] = {}
+    aligned = 0
+    for key, persons in theirs.items():
+        mine = ours.get(key, [])
+        if len(persons) != 1 or len(mine) != 1 or mine[0] not in person_of:
+            continue
+        aligned += 1
+        t, p = persons[0], person_of[mine[0]]
+        truth_n[t] = truth_n.get(t, 0) + 1
+        pred_n[p] = pred_n.get(p, 0) + 1
+        both_n[(t, p)] = both_n.get((t, p), 0) + 1
+    tp, true_pairs, pred_pairs = _pairs(both_n), _pairs(truth_n), _pairs(pred_n)
+    return {
+        "records_truth": len(truth_rows),
+        "records_found": len(records["record_id"]),
+        "records_aligned": aligned,
+        "true_pairs": true_pairs,
+        "found_pairs": pred_pairs,
+        "correct_pairs": tp,
+        "pairwise_recall": _ratio(tp, true_pairs),
+        "pairwise_precision": _ratio(tp, pred_pairs),
+    }
 
 
 def evaluate(case: Case, truth_dir: Path) -> dict[str, Any]:
@@ -108,6 +157,7 @@ def evaluate(case: Case, truth_dir: Path) -> dict[str, Any]:
             "precision": _ratio(correct_unmatched, len(unmatched)),
         },
         "register_rows": len(register),
+        "clustering": clustering(case, _read(truth_dir / "records.csv")),
     }
     (case.root / "eval.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
@@ -122,7 +172,7 @@ def rows_for_display(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     def f(x: float | None) -> str:
         return "n/a" if x is None else f"{x:.4f}"
 
-    return [
+    rows = [
         ("exposed PMI patients: recall", f(e["recall"]), f"{e['correct']}/{e['true']}", ""),
         ("exposed PMI patients: precision", f(e["precision"]), f"{e['correct']}/{e['found']}", ""),
         ("categories: F1", f(c["f1"]), f"tp {c['tp']} fp {c['fp']} fn {c['fn']}", ""),
@@ -131,3 +181,21 @@ def rows_for_display(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         ("not in PMI: recall", f(n["recall"]), f"{n['true_found']}/{n['true']}", ""),
         ("not in PMI: precision", f(n["precision"]), f"found {n['found']}", ""),
     ]
+    k = result.get("clustering")
+    if k:
+        aligned = f"of {k['records_aligned']}/{k['records_truth']} records aligned"
+        rows += [
+            (
+                "clustering: pairwise recall",
+                f(k["pairwise_recall"]),
+                f"{k['correct_pairs']}/{k['true_pairs']} pairs",
+                aligned,
+            ),
+            (
+                "clustering: pairwise precision",
+                f(k["pairwise_precision"]),
+                f"{k['correct_pairs']}/{k['found_pairs']} pairs",
+                aligned,
+            ),
+        ]
+    return rows
