@@ -37,6 +37,7 @@ FILES_SCHEMA = pa.schema(
         ("status", pa.string()),
         ("reason", pa.string()),
         ("duplicate_of", pa.string()),
+        ("modified", pa.string()),
     ]
 )
 
@@ -88,7 +89,8 @@ SELECT (row_number() OVER (ORDER BY path) - 1)::BIGINT AS file_id,
                         WHEN type = 'doc' THEN 'legacy Word (.doc) is not read in this version'
                         ELSE 'no reader for ' || type || ' files in this version' END
             ELSE reason END AS reason,
-       CASE WHEN original IS NOT NULL AND original <> path THEN original END AS duplicate_of
+       CASE WHEN original IS NOT NULL AND original <> path THEN original END AS duplicate_of,
+       modified
 FROM ranked
 ORDER BY path
 """

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from breachdesk.ingest import archives
-from breachdesk.ingest.archives import ARCHIVES, STREAMABLE, Member
+from breachdesk.ingest.archives import ARCHIVES, STREAMABLE, Member, iso_time
 from breachdesk.ingest.limits import ArchiveError, Budget, LimitExceeded, Limits, TooLarge
 from breachdesk.ingest.sniff import sniff, sniff_data
 from breachdesk.readers.registry import STREAM_READERS
@@ -51,6 +51,7 @@ class Entry:
     status: str = "ok"
     reason: str = ""
     duplicate_of: str | None = None
+    modified: str | None = None  # ISO 8601: the file's mtime, or the time its archive records
     data: bytes | None = field(default=None, repr=False)
     stream: BinaryIO | None = field(default=None, repr=False)  # valid only while yielded
 
@@ -225,6 +226,7 @@ class _Walk:
             name = f"{name}#{seen[name]}"
         path = f"{archive.path}{SEPARATOR}{name}"
         entry = Entry(path, archive.path, archive.depth + 1, max(member.size, 0))
+        entry.modified = member.modified
         budget = self.budget
         budget.members += 1
         budget.expanded += max(member.size, 0)
@@ -282,6 +284,7 @@ def walk_file(
         yield entry.fail("unreadable", f"cannot stat: {exc.strerror}")
         return
     entry.size = st.st_size
+    entry.modified = iso_time(st.st_mtime)
     if stat.S_ISLNK(st.st_mode):
         yield entry.fail("refused", "symbolic link in the dump")
         return

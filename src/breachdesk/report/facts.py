@@ -46,6 +46,8 @@ class Facts:
     tool_version: str
     files_by_type: list[dict[str, Any]] = field(default_factory=list)
     files_by_status: list[dict[str, Any]] = field(default_factory=list)
+    files_by_year: dict[str, int] = field(default_factory=dict)  # by modification year
+    dates: dict[str, Any] = field(default_factory=dict)  # earliest and latest file dates
     not_ok: list[dict[str, Any]] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
     authenticity: dict[str, Any] = field(default_factory=dict)
@@ -110,6 +112,20 @@ def collect(engine: Engine, case: Case, today: dt.date | None = None) -> Facts:
         "SELECT status, count(*) AS files FROM files GROUP BY status ORDER BY files DESC, status",
         {"files": files},
     ).to_pylist()
+    dated = engine.query(
+        """SELECT coalesce(substr(f.modified, 1, 4), 'unknown') AS year, count(*) AS files,
+                  min(f.modified) AS earliest, max(f.modified) AS latest
+           FROM files_meta f JOIN files s USING (path)
+           GROUP BY year ORDER BY year""",
+        {"files_meta": case.table_path("files"), "files": files},
+    ).to_pylist()
+    facts.files_by_year = {r["year"]: r["files"] for r in dated}
+    known = [r for r in dated if r["year"] != "unknown"]
+    facts.dates = {
+        "earliest": min((r["earliest"] for r in known), default=None),
+        "latest": max((r["latest"] for r in known), default=None),
+        "undated": next((r["files"] for r in dated if r["year"] == "unknown"), 0),
+    }
     facts.not_ok = [
         {k: r[k] for k in ("path", "type", "status", "reason")}
         for r in files.to_pylist()

@@ -17,6 +17,7 @@ def _chart_data(facts: Facts) -> dict[str, tuple[str, dict[str, int]]]:
     status = {r["status"]: r["files"] for r in facts.files_by_status}
     return {
         "status": ("Files by status", status),
+        "years": ("Files by year last modified", facts.files_by_year),
         "risk": ("People by risk", facts.by_risk),
         "category": ("People by data exposed", {k: v for k, v in facts.by_category.items() if v}),
         "age": ("People by age band", facts.by_age),
@@ -105,6 +106,16 @@ def pdf(facts: Facts, out: Path) -> Path:
     doc.add_page()
     doc.set_font("helvetica", "B", 12)
     doc.cell(0, 9, "What the dump contains", new_x="LMARGIN", new_y="NEXT")
+    if facts.dates.get("earliest"):
+        doc.set_font("helvetica", "", 9)
+        doc.multi_cell(
+            0,
+            5,
+            f"Files are dated from {facts.dates['earliest'][:10]} to "
+            f"{facts.dates['latest'][:10]}; {facts.dates['undated']} carry no date.",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     _table(
         doc,
         ["type", "files", "MB"],

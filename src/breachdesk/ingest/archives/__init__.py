@@ -25,6 +25,22 @@ class Member:
     packed: int = -1  # compressed bytes behind it, for the ratio check; -1 when unknown
     problem: tuple[str, str] | None = None  # (status, reason) decided from the headers alone
     open: Callable[[], BinaryIO] | None = None  # valid until the next member is asked for
+    modified: str | None = None  # as the archive records it (ISO 8601), for the report
+
+
+def iso_time(value: float | tuple[int, ...] | None) -> str | None:
+    """An archive's timestamp (epoch seconds or a zip date tuple) as ISO 8601, or None."""
+    import datetime as dt
+
+    try:
+        if isinstance(value, tuple):
+            year, month, day, hour, minute, second = value[:6]
+            return dt.datetime(year, month, day, hour, minute, second).isoformat()
+        if value:
+            return dt.datetime.fromtimestamp(float(value), dt.UTC).replace(tzinfo=None).isoformat()
+    except (ValueError, OverflowError, OSError, TypeError):
+        return None  # hostile archives carry impossible dates; a date is not worth a failure
+    return None
 
 
 class ListMembers(Protocol):

@@ -16,7 +16,7 @@ from typing import BinaryIO
 import py7zr
 import py7zr.io
 
-from breachdesk.ingest.archives import Member, Source, unsafe_name
+from breachdesk.ingest.archives import Member, Source, iso_time, unsafe_name
 from breachdesk.ingest.limits import ArchiveError, Budget, Limits
 
 
@@ -118,6 +118,8 @@ def members(
 
         for info in infos:
             member = Member(name=info.filename, size=int(info.uncompressed or 0))
+            written = getattr(info, "creationtime", None)
+            member.modified = iso_time(written.timestamp()) if written is not None else None
             if info.compressed is not None:
                 close_block()
                 block, block_packed = [], int(info.compressed)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import BinaryIO, cast
 
-from breachdesk.ingest.archives import Member, Source, as_stream, unsafe_name
+from breachdesk.ingest.archives import Member, Source, as_stream, iso_time, unsafe_name
 from breachdesk.ingest.limits import ArchiveError, Budget, Limits
 
 ERRORS = (tarfile.TarError, EOFError, OSError, ValueError, UnicodeError, OverflowError)
@@ -67,6 +67,7 @@ def members(
                     size=info.size,
                     problem=found,
                     open=None if found else partial(_open, tf, info),
+                    modified=iso_time(info.mtime),
                 )
     finally:
         if owned:

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from breachdesk.ingest.archives import Member, Source, unsafe_name
+from breachdesk.ingest.archives import Member, Source, iso_time, unsafe_name
 from breachdesk.ingest.limits import ArchiveError, Budget, Limits
 
 _AES = 99
@@ -65,4 +65,5 @@ def members(
                 packed=info.compress_size,
                 problem=problem(info),
                 open=partial(_open, zf, info),
+                modified=iso_time(info.date_time),
             )
