@@ -171,3 +171,97 @@ def test_letter_keeps_patient_and_tests_of_the_next_paragraph_together() -> None
     assert record.locator == "part:1!line:1"
     (person,) = people_in_text(record.text, record.locator)
     assert (person.values["family_name"], person.tests) == ("BENNETT", ["HIVP24"])
+
+
+def test_a_pid_segment_in_a_log_line_is_read_as_hl7() -> None:
+    # Interface engines log rejected messages; without an NHS number the name still identifies.
+    line = (
+        "2024-05-29 08:07:15,473 ERROR [ORU] Rejected MSG1 (PV1 location unknown): "
+        "PID|1||G1909408^^^RJ1^MR||PALMER^Billy^^^MR||19830816|M|||||07270 945568"
+    )
+    (person,) = people_in_text(line, "line:7", "log")
+    assert person.values == {
+        "hospital_number": "G1909408",
+        "family_name": "PALMER",
+        "given_name": "Billy",
+        "date_of_birth": "1983-08-16",
+        "sex": "M",
+    }
+    assert sorted(person.exposed) == ["date_of_birth", "hospital_number", "name", "phone"]
+    assert (person.locator, person.source) == ("line:7", "log")
+
+
+def test_a_pid_segment_and_prose_give_one_person_each() -> None:
+    text = "PID|1||4010232137^^^NHS^NH||PALMER^Billy||19830816|M\nNHS No 767 208 9005 HbA1c 48"
+    people = people_in_text(text, "line:1")
+    assert [p.values.get("nhs_number") for p in people] == ["4010232137", "7672089005"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("NHS No: 401 023 2137 Hosp No: L1234567", "L1234567"),
+        ("MRN 00123456", "00123456"),
+        ("Hospital number: k0012345", "K0012345"),
+        ("Unit No. RJ1123456", "RJ1123456"),
+        ("Hosp No: see notes", None),  # a label without a number
+        ("L1234567 on the ward", None),  # a number without a label is anyone's
+    ],
+)
+def test_hospital_numbers_by_label(text: str, value: str | None) -> None:
+    from breachdesk.detect import hospital
+
+    found = [m.value for m in hospital.detect(text)]
+    assert found == ([value] if value else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [
+        ("Lupus anticoagulant Reported", "Reported"),
+        ("Full blood count Abnormal - see comment", "Abnormal"),
+        ("Blood film: normal", "normal"),
+        ("Full blood count See individual results", "See individual results"),
+        ("Full blood count abnormalities discussed", None),  # a word that only starts alike
+    ],
+)
+def test_results_in_words(text: str, result: str | None) -> None:
+    found = [text[m.start : m.end] for m in lab_tests.detect(text) if m.kind == "test_result"]
+    assert found == ([result] if result else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "exposed"),
+    [
+        ("Address: 12 Stockwell Gardens, London, SE9 9ED", True),
+        ("Home address - Flat 2, 7 Manor Park", True),
+        ("Address: 12345", False),  # no street: a number, not an address
+        ("the address book was updated", False),  # no label
+    ],
+)
+def test_labelled_addresses(text: str, exposed: bool) -> None:
+    from breachdesk.detect import address
+
+    assert [m.kind for m in address.detect(text)] == (["address"] if exposed else [])
+
+
+def test_a_labelled_short_test_code_in_a_log() -> None:
+    line = "INFO [ORU] ACK sent for MSG1 patient NHS=4010232137 DOB=19800102 STEVENS^Zainab test=UE"
+    (person,) = people_in_text(line, "line:1")
+    assert (person.values["nhs_number"], person.tests) == ("4010232137", ["UE"])
+    assert [m.value for m in lab_tests.detect("latest=UE")] == []  # "test" only as a word
+
+
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        ("Tel: 020 7946 0958", ["02079460958"]),
+        ("+44 7700 900123", ["07700900123"]),
+        ("Calprotectin 9 Y08390\n437 193 5486 HOPKINS", []),  # a code, a line break, a number
+        ("ring 01632 960123\nthanks", ["01632960123"]),
+    ],
+)
+def test_phone_numbers_stay_on_their_line(text: str, phones: list[str]) -> None:
+    from breachdesk.detect import contact
+
+    assert [m.value for m in contact.detect(text) if m.kind == "phone"] == phones

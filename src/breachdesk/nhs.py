@@ -38,11 +38,24 @@ def is_valid(number: str) -> bool:
     return check_digit(number[:9]) == int(number[9])
 
 
+# Longest day of each month (February allows the 29th: the year is only two digits).
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def chi_date_ok(number: str) -> bool:
+    """A CHI number starts with its holder's birth date as DDMMYY; a Unix timestamp or a sample
+    id in the CHI range (``1700000000``) usually has no such date and is no person's number."""
+    day, month = int(number[:2]), int(number[2:4])
+    return 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1]
+
+
 def region(number: str) -> str | None:
     """Which issuing range a ten-digit number falls in, or None when it is in no issued range."""
     value = int(number)
     for low, high, name in RANGES:
         if low <= value <= high:
+            if name == "scotland_chi" and not chi_date_ok(number):
+                return None
             return name
     return None
 

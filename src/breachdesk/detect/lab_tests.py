@@ -6,6 +6,7 @@ that are ordinary English words are left to columns and HL7 fields, where contex
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -40,7 +41,9 @@ _ENGLISH = {
 _RESULT = re.compile(
     r"^\s*(?:[:=]|\bwas\b|\bis\b|\bresult\b|\bof\b|\blevel\b)?\s*"
     r"(?P<value>[<>]?\s?\d+(?:\.\d+)?(?!\d*[/-]\d)|positive|negative|not\s+detected|detected|"
-    r"reactive|non-reactive|equivocal|indeterminate)",
+    r"reactive|non-reactive|equivocal|indeterminate|"
+    # Tests without a number (a film, a screen) are reported in words.
+    r"abnormal|normal|reported|see\s+individual\s+results)\b",
     re.IGNORECASE,
 )
 
@@ -67,9 +70,19 @@ def _boundary(text: str, start: int, end: int) -> bool:
     return not before.isalnum() and not after.isalnum()
 
 
+# A code after a ``test=`` label, as interface logs write them (``test=UE``): short codes are
+# not matched in prose, but the label makes one safe to look up.
+_LABELLED_CODE = re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])")
+
+
 def detect(text: str) -> Iterator[Mention]:
     lowered = text.translate(_ASCII_LOWER)
     found: list[tuple[int, int, str]] = []
+    if "test" in lowered:
+        for match in _LABELLED_CODE.finditer(lowered):
+            test = catalogue.by_term().get(catalogue.term_key(match.group(1)))
+            if test:
+                found.append((match.start(1), match.end(1), test.code))
     for end_index, (length, code, caps) in _automaton().iter(lowered):
         start, end = end_index - length + 1, end_index + 1
         if caps and not text[start:end].isupper():
@@ -98,10 +111,16 @@ def detect(text: str) -> Iterator[Mention]:
 
 def lookup(value: str) -> list[str]:
     """Catalogue codes for a cell: the whole value, else its parts split at ``; , | /``."""
+    return list(_lookup(value))
+
+
+# Cached: messages and tables repeat the same few hundred test names millions of times.
+@functools.lru_cache(maxsize=16384)
+def _lookup(value: str) -> tuple[str, ...]:
     index = catalogue.by_term()
     whole = index.get(catalogue.term_key(value))
     if whole:
-        return [whole.code]
+        return (whole.code,)
     codes: list[str] = []
     for part in re.split(r"[;,|/]|\s\+\s", value):
         test = index.get(catalogue.term_key(part))
@@ -110,4 +129,4 @@ def lookup(value: str) -> list[str]:
     if not codes:
         # A longer description ("HbA1c (diabetes monitoring)") still names its test.
         codes = list(dict.fromkeys(m.value for m in detect(value) if m.kind == "test"))
-    return codes
+    return tuple(codes)

@@ -16,9 +16,12 @@ import pyarrow.compute as pc
 from breachdesk import nhs
 from breachdesk.detect.base import Mention
 
-PATTERN = re.compile(r"(?<![\d/.:-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)")
+# Not after a letter either: ``S2401234567`` is a sample id, ``INV4010232137`` an invoice.
+PATTERN = re.compile(r"(?<![\dA-Za-z/.:-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)")
 _CELL = r"^\s*\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
 _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
+# Longest day of each month, indexed by month number (0: no such month).
+_MONTH_DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 def classify(digits: str) -> str:
@@ -31,10 +34,40 @@ def classify(digits: str) -> str:
     return "valid" if region else "invalid"
 
 
+# A label naming another kind of number just before it: about one invoice, phone or timestamp in
+# eleven passes Modulus 11 and many fall in an issued range, so the label outweighs the checksum.
+OTHER_LABEL = re.compile(
+    r"\b(?:invoice|inv|account|acct|a/c|tel|telephone|phone|fax|mob|mobile|sample|"
+    r"specimen|accession|barcode|batch|epoch|timestamp|unix|ts)\b[^\n\d]{0,12}$",
+    re.IGNORECASE,
+)
+_SINCE_LAST = re.compile(r"[\d\n]")
+_NHS_LABEL = re.compile(r"nhs|chi\b|h&c|h\+c", re.IGNORECASE)
+
+
+def _other_number(text: str, start: int) -> bool:
+    # Only the words since the previous number or line: "NHS No: 943.., a/c 401.." is an account.
+    before = _SINCE_LAST.split(text[max(0, start - 24) : start])[-1]
+    label = OTHER_LABEL.search(before)
+    return label is not None and not _NHS_LABEL.search(before)
+
+
 def detect(text: str) -> Iterator[Mention]:
     for match in PATTERN.finditer(text):
         digits = "".join(match.groups())
         status = classify(digits)
+        if status == "valid" and _other_number(text, match.start()):
+            yield Mention(
+                "nhs_number_other",
+                match.start(),
+                match.end(),
+                digits,
+                "nhs_number",
+                "labelled_other",
+                0.0,
+                "pass",
+            )
+            continue
         yield Mention(
             kind="nhs_number" if status == "valid" else f"nhs_number_{status}",
             start=match.start(),
@@ -60,10 +93,15 @@ def validate_column(values: pa.Array) -> pa.Array:
     check[check == 11] = 0
     ok = (check == raw[:, 9]) & (raw.min(axis=1) != raw.max(axis=1))
     number = raw[:, :9] @ (10 ** np.arange(8, -1, -1, dtype=np.int64))
+    # The same ranges as nhs.region; a CHI number (Scotland) must start with a DDMMYY date.
+    day, month = raw[:, 0] * 10 + raw[:, 1], raw[:, 2] * 10 + raw[:, 3]
+    longest = _MONTH_DAYS[np.clip(month, 0, 12)]
+    chi = (number >= 10_100_000) & (number <= 311_299_999) & (day >= 1) & (day <= longest)
     in_range = (
         ((number >= 400_000_000) & (number <= 499_999_999))
         | ((number >= 600_000_000) & (number <= 799_999_999))
-        | ((number >= 10_100_000) & (number <= 399_999_999))
+        | ((number >= 320_000_000) & (number <= 399_999_999))
+        | chi
     )
     keep = pa.array(ok & in_range) if len(values) else pa.array([], pa.bool_())
     return pc.if_else(pc.and_(shaped, keep), digits, pa.scalar(None, pa.string()))

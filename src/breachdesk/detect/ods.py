@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -27,9 +28,14 @@ def detect(text: str) -> Iterator[Mention]:
         )
 
 
+_PARTS = re.compile(r"[\^&~ ,;|()\[\]]")
+
+
+# Cached: a feed names the same few facilities in every message.
+@functools.lru_cache(maxsize=8192)
 def code_of(value: str) -> str | None:
     """The ODS code a field holds (``G85001``, ``RJ1``, ``G85001^Lordship Lane Surgery``)."""
-    for part in re.split(r"[\^&~ ,;|()\[\]]", value):
+    for part in _PARTS.split(value):
         if CELL.match(part):
             return part.strip().upper()
     return None

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from breachdesk.detect import contact, dates, lab_tests, names, nhs_number, ods, postcode
+from breachdesk.detect import (
+    address,
+    contact,
+    dates,
+    hospital,
+    lab_tests,
+    names,
+    nhs_number,
+    ods,
+    postcode,
+)
 from breachdesk.detect.base import TextDetector
 
 TEXT_DETECTORS: tuple[TextDetector, ...] = (
@@ -12,6 +22,8 @@ TEXT_DETECTORS: tuple[TextDetector, ...] = (
     names.detect,
     postcode.detect,
     contact.detect,
+    address.detect,
+    hospital.detect,
     lab_tests.detect,
     ods.detect,
 )

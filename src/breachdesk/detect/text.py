@@ -8,10 +8,12 @@ people, each with their own tests.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 
 from breachdesk.detect.base import Mention
 from breachdesk.detect.records import PersonRecord
+from breachdesk.readers.base import Record
 
 _CATEGORY = {
     "nhs_number": "nhs_number",
@@ -19,6 +21,8 @@ _CATEGORY = {
     "postcode": "postcode",
     "phone": "phone",
     "email": "email",
+    "address": "address",
+    "hospital_number": "hospital_number",
     "test": "test_description",
     "test_result": "test_result",
 }
@@ -119,7 +123,9 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
                 rec.ods_codes.append(mention.value)
         elif mention.kind in _CATEGORY:
             field = (
-                mention.kind if mention.kind in {"nhs_number", "date_of_birth", "postcode"} else ""
+                mention.kind
+                if mention.kind in {"nhs_number", "date_of_birth", "postcode", "hospital_number"}
+                else ""
             )
             if field:
                 rec.set(field, mention.value, _CATEGORY[mention.kind])
@@ -128,9 +134,12 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     return [p for p in people if p.identifies()]
 
 
+_NEWLINE = re.compile("\n")
+
+
 def _line_index(text: str) -> Callable[[int], int]:
     """Which line an offset is on: a fact on an anchor's own line belongs to that anchor."""
-    breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+    breaks = [m.start() for m in _NEWLINE.finditer(text)]  # not a Python loop per character
     return lambda offset: bisect.bisect_left(breaks, offset)
 
 
@@ -143,5 +152,34 @@ def _distance(anchor: Mention, mention: Mention) -> int:
     return 0
 
 
+# An HL7 v2 PID segment quoted in free text, as interface engines log rejected messages. Its
+# fields say exactly what each value is (PID-3 type MR is a hospital number, PID-5 a name even
+# without an NHS number to anchor it), so it is read as a segment, not as prose. Bounded.
+_PID = re.compile(r"(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}")
+
+
+def _pid_people(text: str, locator: str, source: str) -> tuple[list[PersonRecord], str]:
+    """People from PID segments in ``text``, and the text with those segments blanked (offsets
+    kept) so the prose detectors do not find the same person twice."""
+    from breachdesk.detect.hl7 import person_from_message
+
+    people: list[PersonRecord] = []
+    for match in _PID.finditer(text):
+        record = Record(locator=locator, schema="hl7v2")
+        for i, value in enumerate(match.group().split("|")[1:], start=1):
+            if value:
+                record.fields[f"PID-{i}"] = [value]
+        found = person_from_message(record)
+        for person in found:
+            person.source = source
+        if found:
+            people.extend(found)
+            text = text[: match.start()] + " " * len(match.group()) + text[match.end() :]
+    return people, text
+
+
 def people_in_text(text: str, locator: str, source: str = "text") -> list[PersonRecord]:
-    return group(find_mentions(text), locator, source, text)
+    embedded: list[PersonRecord] = []
+    if "PID|" in text:
+        embedded, text = _pid_people(text, locator, source)
+    return embedded + group(find_mentions(text), locator, source, text)

@@ -34,6 +34,17 @@ def _normalise(value: str, comp: str, rep: str) -> str:
     return value
 
 
+_KEYS: dict[str, list[str]] = {}
+
+
+def _keys(kind: str, count: int) -> list[str]:
+    """Field names ``SEG-0`` .. ``SEG-n`` for a segment type, made once per process."""
+    keys = _KEYS.get(kind)
+    if keys is None or len(keys) < count:
+        keys = _KEYS[kind] = [f"{kind}-{i}" for i in range(max(count, 32))]
+    return keys
+
+
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
     yield from _messages([text])
@@ -71,9 +82,20 @@ def _messages(pieces: Iterable[str]) -> Iterator[Record]:
         if message is None or kind in {"FHS", "BHS", "BTS", "FTS"}:
             continue
         parts = seg.split(field_sep)
-        for i, value in enumerate(parts[1:], start=1):
+        keys = _keys(kind, len(parts))
+        fields = message.fields
+        plain = comp == "^" and rep == "~"
+        # The per-field loop is the reader's hot path: no key formatting, no call unless needed.
+        for i in range(1, len(parts)):
+            value = parts[i]
             if value:
-                message.fields.setdefault(f"{kind}-{i}", []).append(_normalise(value, comp, rep))
+                if not plain:
+                    value = _normalise(value, comp, rep)
+                held = fields.get(keys[i])
+                if held is None:
+                    fields[keys[i]] = [value]
+                else:
+                    held.append(value)
         if kind == "NTE" and len(parts) > 3:
             # Free-text comments can name people; detectors read them as text.
             message.text += " " + parts[3]
