@@ -101,8 +101,13 @@ def _pmi_options(fn: F) -> F:
 @click.argument("dump", type=_path)
 @click.option("--case", "case_dir", type=_path, required=True, help="Case directory.")
 @_pmi_options
-@click.option("--engine", type=click.Choice(["local"]), default="local", show_default=True)
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True)
 @click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
+@click.option(
+    "--spark-master",
+    default=None,
+    help="Spark master URL for --engine spark (default: local[WORKERS or 2]); see docs/spark.md.",
+)
 @click.option(
     "--limits",
     "limits_file",
@@ -117,6 +122,7 @@ def run(
     pmi_columns: str | None,
     engine: str,
     workers: int | None,
+    spark_master: str | None,
     limits_file: Path | None,
 ) -> None:
     """Run ingest, scan, link and assess on DUMP, writing tables under CASE/tables/."""
@@ -127,7 +133,10 @@ def run(
     case = open_case(dump, case_dir, pmi, pmi_columns)
     if limits:
         keep_limits(case, limits)
-    counts = run_all(make_engine(engine, _workers(workers)), case)
+    runner = make_engine(
+        engine, _workers(workers), master=spark_master, workdir=case.root / "spark"
+    )
+    counts = run_all(runner, case)
     a = counts["assess"]
     click.echo(
         f"run: {counts['ingest']['files']} files, {counts['scan']['records']} person-records, "

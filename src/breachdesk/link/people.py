@@ -79,15 +79,18 @@ def _mode(field: str) -> str:
     """The value most records give; names are counted folded ("HART" and "Hart" agree), ties
     go to the longer spelling (slips and truncations shorten names), then the smaller."""
     key = FOLD.format(x="v") if field in ("family_name", "given_name") else "v"
+    # The top row of a window, not first(v ORDER BY ...): Spark has no ordered aggregates.
     return f"""
 {field}_mode AS (
-  SELECT person_id, first(v ORDER BY kn DESC, length(k) DESC, n DESC, v) AS {field}
-  FROM (
-    SELECT person_id, v, k, n, sum(n) OVER (PARTITION BY person_id, k) AS kn
-    FROM (SELECT person_id, v, {key} AS k, count(*) AS n
-          FROM (SELECT person_id, {field} AS v FROM j WHERE {field} IS NOT NULL)
-          GROUP BY ALL))
-  GROUP BY person_id
+  SELECT person_id, v AS {field} FROM (
+    SELECT person_id, v, row_number() OVER (
+      PARTITION BY person_id ORDER BY kn DESC, length(k) DESC, n DESC, v) AS rank
+    FROM (
+      SELECT person_id, v, k, n, sum(n) OVER (PARTITION BY person_id, k) AS kn
+      FROM (SELECT person_id, v, {key} AS k, count(*) AS n
+            FROM (SELECT person_id, {field} AS v FROM j WHERE {field} IS NOT NULL)
+            GROUP BY ALL)))
+  WHERE rank = 1
 )"""
 
 

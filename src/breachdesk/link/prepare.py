@@ -126,23 +126,29 @@ dob_n AS (SELECT dob, count(*) AS n FROM t WHERE dob IS NOT NULL GROUP BY dob),
 cut AS (SELECT greatest({MIN_PLACEHOLDER_DOB}, {PLACEHOLDER_DOB_FACTOR} * avg(n)) AS n FROM dob_n),
 bad_nhs AS (SELECT nhs FROM nhs_n WHERE n > {MAX_PROFILES_PER_NHS}),
 bad_dob AS (SELECT dob FROM dob_n WHERE n > (SELECT n FROM cut))
-SELECT t.* REPLACE (
-  CASE WHEN t.nhs IN (SELECT nhs FROM bad_nhs) THEN NULL ELSE t.nhs END AS nhs,
-  CASE WHEN t.nhs IN (SELECT nhs FROM bad_nhs) THEN false ELSE t.nhs_valid END AS nhs_valid,
-  CASE WHEN t.dob IN (SELECT dob FROM bad_dob) THEN NULL ELSE t.dob END AS dob,
-  CASE WHEN t.dob IN (SELECT dob FROM bad_dob) THEN NULL ELSE t.dob_swap END AS dob_swap,
-  CASE WHEN t.dob IN (SELECT dob FROM bad_dob) THEN NULL ELSE t.yob END AS yob
-),
+SELECT {{columns}},
   (SELECT count(*) FROM bad_nhs) AS placeholder_nhs,
   (SELECT count(*) FROM bad_dob) AS placeholder_dob
 FROM t
 """
+# Columns replaced in place; spelled out (not DuckDB's ``* REPLACE``) so Spark runs it too.
+_PLACEHOLDER_COLUMNS = {
+    "nhs": "CASE WHEN t.nhs IN (SELECT nhs FROM bad_nhs) THEN NULL ELSE t.nhs END",
+    "nhs_valid": "CASE WHEN t.nhs IN (SELECT nhs FROM bad_nhs) THEN false ELSE t.nhs_valid END",
+    "dob": "CASE WHEN t.dob IN (SELECT dob FROM bad_dob) THEN NULL ELSE t.dob END",
+    "dob_swap": "CASE WHEN t.dob IN (SELECT dob FROM bad_dob) THEN NULL ELSE t.dob_swap END",
+    "yob": "CASE WHEN t.dob IN (SELECT dob FROM bad_dob) THEN NULL ELSE t.yob END",
+}
 
 
 def drop_placeholders(engine: Engine, table: pa.Table) -> tuple[pa.Table, dict[str, int]]:
     """``table`` (profiles or PMI entities) with placeholder NHS numbers and birth dates
     nulled, and how many distinct values were dropped."""
-    out = engine.query(_PLACEHOLDER_SQL, {"t": table})
+    columns = ", ".join(
+        f"{_PLACEHOLDER_COLUMNS[c]} AS {c}" if c in _PLACEHOLDER_COLUMNS else f"t.{c}"
+        for c in table.column_names
+    )
+    out = engine.query(_PLACEHOLDER_SQL.format(columns=columns), {"t": table})
     counts = {
         "placeholder_nhs_numbers": int(out["placeholder_nhs"][0].as_py()) if out.num_rows else 0,
         "placeholder_birth_dates": int(out["placeholder_dob"][0].as_py()) if out.num_rows else 0,

@@ -187,10 +187,10 @@ def run_link(
     records_path = case.table_path("records")
     rp = prepare.record_profiles(engine, records_path)
     profiles = engine.query(
-        "SELECT * EXCLUDE (record_id, n), n AS records FROM (SELECT *, count(*) OVER "
-        "(PARTITION BY profile_key) AS n FROM rp) "
-        "QUALIFY row_number() OVER (PARTITION BY profile_key ORDER BY record_id) = 1 "
-        "ORDER BY profile_key",
+        # A filter on a numbered subquery, not QUALIFY: Spark SQL has no QUALIFY.
+        "SELECT * EXCLUDE (record_id, n, first), n AS records FROM (SELECT *, count(*) OVER "
+        "(PARTITION BY profile_key) AS n, row_number() OVER (PARTITION BY profile_key "
+        "ORDER BY record_id) AS first FROM rp) WHERE first = 1 ORDER BY profile_key",
         {"rp": rp},
     )
     pmi_path = case.pmi_path
