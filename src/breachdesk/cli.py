@@ -193,7 +193,11 @@ def _stage_command(name: str, doc: str) -> click.Command:
 
 
 _stage_command("scan", "Read every ok file and detect people and health facts (records, mentions).")
-_stage_command("link", "Group records into people and match them to the PMI (persons).")
+_stage_command(
+    "link",
+    "Group records into people and match them to the PMI with Splink (persons, record_links, "
+    "link_review, link_conflicts; model and report in CASE/link/; see `breachdesk review`).",
+)
 
 
 @cli.command()
