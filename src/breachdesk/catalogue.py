@@ -74,6 +74,12 @@ def load() -> tuple[Test, ...]:
     )
 
 
+@cache
+def sensitive_by_code() -> dict[str, str]:
+    """Catalogue code -> sensitive kind, for the tests that have one."""
+    return {t.code: t.sensitive for t in load() if t.sensitive}
+
+
 def term_key(text: str) -> str:
     """Fold a test name for lookup: case, punctuation and spacing differ between labs."""
     return re.sub(r"[^a-z0-9+]+", " ", text.lower()).strip()

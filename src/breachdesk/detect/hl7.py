@@ -136,4 +136,4 @@ def person_from_message(message: Record) -> list[PersonRecord]:
 
 
 def sensitive_map() -> dict[str, str]:
-    return {t.code: t.sensitive for t in catalogue.load() if t.sensitive}
+    return catalogue.sensitive_by_code()

@@ -36,8 +36,8 @@ def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
 
 
 def _sensitive_of(codes: str) -> str | None:
-    by_code = {t.code: t.sensitive for t in catalogue.load()}
-    kinds = sorted({by_code[c] for c in codes.split(";") if by_code.get(c)})
+    by_code = catalogue.sensitive_by_code()  # cached: this runs once per distinct test list
+    kinds = sorted({by_code[c] for c in codes.split(";") if c in by_code})
     return ";".join(kinds) or None
 
 
