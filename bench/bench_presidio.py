@@ -12,6 +12,11 @@ invoice and order numbers of ten digits that fail Modulus 11, valid-checksum 999
 patients on interface logs, message control ids, phone and extension numbers, and the names of
 lab staff and clinicians (who are people, not patients).
 
+To these the bench adds ``--distractors`` pairs of log lines with ten-digit numbers that pass
+Modulus 11 yet are no one's NHS number (sample numbers in an unissued range, epoch timestamps in
+the CHI range without a birth date; see ``distractor_units``): the generator's own look-alikes
+all fail the checksum.
+
 Ground truth comes from what the generator knows: ``truth/records.csv`` says which patient each
 free-text record (``line:N``, ``part:N``, ``page:N``) is about, and the population (rebuilt from
 the seed) gives that patient's NHS number and names. The spans are then found by exact search in
@@ -217,6 +222,30 @@ def add_truth(units: list[Unit], truth_dir: Path, pop: people.Population) -> dic
     return dict(counts)
 
 
+def distractor_units(seed: int, count: int) -> list[Unit]:
+    """Log lines whose ten-digit numbers pass Modulus 11 but are no one's NHS number.
+
+    The generator's own look-alikes (invoice and order numbers) fail the checksum, and its
+    999-range test patients are few; a real LIMS log also carries sample numbers and epoch
+    timestamps, about one in eleven of which passes Modulus 11. These are such numbers: sample
+    numbers from the unissued 800-989 range, and May 2024 epoch seconds (171 6xx xxxx...) that
+    fall in the CHI range but hold no birth date. No person is named; truth is empty.
+    """
+    rng = random.Random(f"bench_presidio/{seed}/distractors")
+    lines = []
+    for i in range(count):
+        second = 1_716_000_000 + i * 17
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(second))
+        sample = nhs.generate(rng, low=800_000_000, high=989_999_999)
+        epoch = nhs.generate(rng, low=171_600_000, high=171_999_999)
+        lines.append(f"{stamp},000 INFO [LIMS] Sample {sample} received at bench {i % 12 + 1}")
+        lines.append(f"{stamp},500 DEBUG [ENGINE] Heartbeat ok epoch={epoch} queue_depth={i % 40}")
+    return [
+        Unit("bench/distractors.log", f"line:{n}", "log", text)
+        for n, text in enumerate(lines, start=1)
+    ]
+
+
 # ---------------------------------------------------------------- tools
 
 
@@ -382,7 +411,11 @@ def _distractor(digits: str) -> str:
     region = nhs.region(digits)
     if region == "test":
         return "999 test range"
-    return "valid, no patient here" if region else "valid, unissued range"
+    if region:
+        return "valid, no patient here"
+    if 10_100_0000 <= int(digits) <= 311_299_9999:
+        return "valid, CHI range, no birth date"
+    return "valid, unissued range"
 
 
 def distractors(units: list[Unit]) -> dict[str, int]:
@@ -425,6 +458,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--incident", type=Path, help="an existing `breachdesk synth` output")
     parser.add_argument("--batch", type=int, default=64, help="Presidio/spaCy batch size")
+    parser.add_argument(
+        "--distractors",
+        type=int,
+        default=500,
+        help="pairs of look-alike log lines added to the corpus (see distractor_units)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -443,6 +482,7 @@ def main() -> None:
         )
         units = corpus(incident / "dump")
         located = add_truth(units, incident / "truth", pop)
+    units += distractor_units(seed, args.distractors)
     mb = sum(len(u.text.encode("utf-8")) for u in units) / 1e6
     ours, person_s, mention_s = run_breachdesk(units)
     theirs, presidio_s, load_s = run_presidio(units, args.batch)
