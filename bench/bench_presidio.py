@@ -1,7 +1,12 @@
 """Free-text detection against Microsoft Presidio: throughput and NHS number / name accuracy.
 
-    pip install -e '.[bench]'      # Presidio, spaCy and the small English model; own venv advised
-    python bench/bench_presidio.py [--patients 10000] [--seed 7] [--incident DIR] [--json OUT]
+    python3 -m venv /tmp/venv-bench                  # its own venv: spaCy pulls in a lot
+    /tmp/venv-bench/bin/pip install -e '.[bench]'     # breachdesk, Presidio, spaCy, small model
+    /tmp/venv-bench/bin/python bench/bench_presidio.py [--patients 10000] [--seed 7]
+        [--incident DIR] [--distractors 500] [--batch 64] [--json OUT]
+
+At the defaults (10,000 patients, ~1 MB of text) it takes about a minute of CPU, nearly all of
+it Presidio's.
 
 Corpus: every free-text record of one seeded synthetic incident (``breachdesk synth``, or an
 existing one with ``--incident``), exactly as the scan stage hands them to ``people_in_text``:
@@ -24,8 +29,9 @@ the record's text, which is exact for synthetic data: the NHS number in its plai
 dashed form, and the name as the generator writes it ("Given FAMILY", "FAMILY, Given" or
 "FAMILY^Given"; upper-case, nickname and transliterated forms included; a typo'd name matched as
 a word with the same first letter beside the other, exact, part). Records whose name could not be
-found are counted as ``unlocated`` and are not truth. Staff and clinician names are found the same
-way from the population's staff lists.
+found are counted as ``unlocated`` and are not truth. Staff and clinician names (for the "any
+person" precision below) are every occurrence of a word of a staff member's given or family name,
+from the population's lab staff, consultants and GPs.
 
 Both tools run on the same texts in this process; throughput is UTF-8 MB per CPU second
 (``time.process_time``, so per core whatever else runs), after a warm-up that is not counted.
