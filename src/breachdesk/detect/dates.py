@@ -137,6 +137,23 @@ def detect_dob(text: str) -> Iterator[Mention]:
         )
 
 
+def detect(text: str) -> Iterator[Mention]:
+    """``detect_dob`` and ``detect_unlabelled`` in one pass over the dates: each date is
+    labelled or not, so every date gives what exactly one of the two would."""
+    today = dt.date.today()
+    for match in DATE_TEXT.finditer(text):
+        labelled = DOB_LABEL.search(text[max(0, match.start() - 24) : match.start()])
+        value = parse(match.group(1), today)
+        if value is None or not _plausible_birth(value, today):
+            continue
+        if labelled:
+            yield Mention(
+                "date_of_birth", match.start(), match.end(), value.isoformat(), "dates", "dob_label"
+            )
+        else:
+            yield Mention("date", match.start(), match.end(), value.isoformat(), "dates", "date")
+
+
 def detect_unlabelled(text: str) -> Iterator[Mention]:
     """Dates without a DOB label: a date right after a patient's name is read as their date of
     birth by the text grouper (``SMITH, John 01/02/1980`` in a printed list)."""

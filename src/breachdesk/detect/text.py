@@ -11,6 +11,7 @@ import bisect
 import re
 from collections.abc import Callable
 
+from breachdesk.detect import prefilter
 from breachdesk.detect.base import Mention
 from breachdesk.detect.records import PersonRecord
 from breachdesk.readers.base import Record
@@ -28,14 +29,33 @@ _CATEGORY = {
 }
 
 
-def find_mentions(text: str) -> list[Mention]:
-    from breachdesk.detect.registry import TEXT_DETECTORS
+def find_mentions(text: str, present: frozenset[str] | None = None) -> list[Mention]:
+    """Every detector's mentions in ``text``, in order of position. ``present`` (the prefilter's
+    triggers found in the text) skips the detectors that cannot find anything; None runs all."""
+    from breachdesk.detect import names
+    from breachdesk.detect.registry import GATED_DETECTORS
 
     found: list[Mention] = []
-    for detector in TEXT_DETECTORS:
-        found.extend(detector(text))
+    for detector, trigger in GATED_DETECTORS:
+        if detector is names.detect:
+            if present is None or "name" in present:
+                found.extend(names.detect(text, present))  # and each rule by its own trigger
+        elif present is None or trigger is None or trigger in present:
+            found.extend(detector(text))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _may_anchor(present: frozenset[str] | None, text: str) -> bool:
+    """Whether ``text`` can hold an anchor: a valid NHS number, or a name and a date (every date
+    of birth is a date). False only when that is certain, so skipping the text loses nothing."""
+    if present is None or ("name" in present and "date" in present):
+        return True
+    if "nhs" not in present:
+        return False
+    from breachdesk.detect import nhs_number
+
+    return any(m.kind == "nhs_number" for m in nhs_number.detect(text))
 
 
 def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention]:
@@ -182,4 +202,7 @@ def people_in_text(text: str, locator: str, source: str = "text") -> list[Person
     embedded: list[PersonRecord] = []
     if "PID|" in text:
         embedded, text = _pid_people(text, locator, source)
-    return embedded + group(find_mentions(text), locator, source, text)
+    present = prefilter.triggers(text)
+    if not _may_anchor(present, text):
+        return embedded  # no anchor, so no person: group() would return nothing
+    return embedded + group(find_mentions(text, present), locator, source, text)
