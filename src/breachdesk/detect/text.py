@@ -110,18 +110,25 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     if not anchors:
         return []
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
+    # The nearest anchor on the mention's own line, else the nearest anywhere; the first of
+    # equals. Anchors are looked up by line once rather than per mention and anchor.
+    on_line: dict[int, list[int]] = {}
+    for index, anchor in enumerate(anchors):
+        on_line.setdefault(line_of(anchor.start), []).append(index)
+    everywhere = list(range(len(anchors)))
     for mention in mentions:
         if mention.kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
         if mention.kind == "nhs_number" and mention not in anchors:
             continue
-        nearest = min(
-            range(len(anchors)),
-            key=lambda i: (
-                line_of(anchors[i].start) != line_of(mention.start),
-                _distance(anchors[i], mention),
-            ),
-        )
+        candidates = on_line.get(line_of(mention.start)) or everywhere
+        nearest = candidates[0]
+        if len(candidates) > 1:
+            best = _distance(anchors[nearest], mention)
+            for index in candidates[1:]:
+                distance = _distance(anchors[index], mention)
+                if distance < best:
+                    nearest, best = index, distance
         rec = people[nearest]
         rec.evidence.append(
             (
