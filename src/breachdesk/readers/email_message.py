@@ -26,7 +26,7 @@ class _CachedRegistry(HeaderRegistry):
         self._parsed = functools.lru_cache(maxsize=4096)(super().__call__)
 
     def __call__(self, name: str, value: str) -> BaseHeader:
-        return self._parsed(name, value)  # type: ignore[no-any-return]
+        return self._parsed(name, value)
 
 
 _POLICY = email.policy.default.clone(header_factory=_CachedRegistry())
