@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -137,12 +137,15 @@ def detect_dob(text: str) -> Iterator[Mention]:
         )
 
 
-def detect(text: str) -> Iterator[Mention]:
+def detect(text: str, keep_unlabelled: Callable[[int], bool] | None = None) -> Iterator[Mention]:
     """``detect_dob`` and ``detect_unlabelled`` in one pass over the dates: each date is
-    labelled or not, so every date gives what exactly one of the two would."""
+    labelled or not, so every date gives what exactly one of the two would. ``keep_unlabelled``
+    (given a date's start) drops unwanted unlabelled dates before they are parsed."""
     today = dt.date.today()
     for match in DATE_TEXT.finditer(text):
         labelled = DOB_LABEL.search(text[max(0, match.start() - 24) : match.start()])
+        if not labelled and keep_unlabelled is not None and not keep_unlabelled(match.start()):
+            continue
         value = parse(match.group(1), today)
         if value is None or not _plausible_birth(value, today):
             continue

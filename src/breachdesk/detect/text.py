@@ -29,21 +29,47 @@ _CATEGORY = {
 }
 
 
-def find_mentions(text: str, present: frozenset[str] | None = None) -> list[Mention]:
+def find_mentions(
+    text: str, present: frozenset[str] | None = None, *, for_people: bool = False
+) -> list[Mention]:
     """Every detector's mentions in ``text``, in order of position. ``present`` (the prefilter's
-    triggers found in the text) skips the detectors that cannot find anything; None runs all."""
-    from breachdesk.detect import names
+    triggers found in the text) skips the detectors that cannot find anything; None runs all.
+    ``for_people`` leaves out the unlabelled dates ``group`` would drop (those not straight
+    after a name), so a log's timestamps are not parsed only to be thrown away."""
+    from breachdesk.detect import dates, names
     from breachdesk.detect.registry import GATED_DETECTORS
 
+    named: list[Mention] = []
+    if present is None or "name" in present:
+        named = list(names.detect(text, present))  # and each rule by its own trigger
+    after_name = _after_name(named, text) if for_people else None
     found: list[Mention] = []
     for detector, trigger in GATED_DETECTORS:
         if detector is names.detect:
-            if present is None or "name" in present:
-                found.extend(names.detect(text, present))  # and each rule by its own trigger
-        elif present is None or trigger is None or trigger in present:
+            found.extend(named)
+        elif present is not None and trigger is not None and trigger not in present:
+            continue
+        elif detector is dates.detect:
+            found.extend(dates.detect(text, after_name))
+        else:
             found.extend(detector(text))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _after_name(named: list[Mention], text: str) -> Callable[[int], bool]:
+    """Whether a date starting at an offset follows a name as ``_birth_dates_after_names``
+    requires (the same test, so a date it rejects is never needed)."""
+    name_ends = sorted(m.end for m in named)
+
+    def test(start: int) -> bool:
+        i = bisect.bisect_right(name_ends, start) - 1
+        if i < 0:
+            return False
+        gap = text[name_ends[i] : start]
+        return len(gap) <= 4 and not gap.strip(" \t,;:()")
+
+    return test
 
 
 def _may_anchor(present: frozenset[str] | None, text: str) -> bool:
@@ -116,10 +142,11 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     for index, anchor in enumerate(anchors):
         on_line.setdefault(line_of(anchor.start), []).append(index)
     everywhere = list(range(len(anchors)))
+    anchor_set = set(anchors)  # mentions are frozen: equal ones hash alike, as ``in`` compares
     for mention in mentions:
         if mention.kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
-        if mention.kind == "nhs_number" and mention not in anchors:
+        if mention.kind == "nhs_number" and mention not in anchor_set:
             continue
         candidates = on_line.get(line_of(mention.start)) or everywhere
         nearest = candidates[0]
@@ -212,4 +239,4 @@ def people_in_text(text: str, locator: str, source: str = "text") -> list[Person
     present = prefilter.triggers(text)
     if not _may_anchor(present, text):
         return embedded  # no anchor, so no person: group() would return nothing
-    return embedded + group(find_mentions(text, present), locator, source, text)
+    return embedded + group(find_mentions(text, present, for_people=True), locator, source, text)
