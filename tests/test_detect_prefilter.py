@@ -43,6 +43,7 @@ FRAGMENTS = [
     "MRN K0012345",
     "unit no 0012345",
     "G85001",
+    "MSG4794216 xG85001 G85002b",
     "site RJ1",
     "FBC",
     "Haemoglobin 135",
@@ -104,7 +105,11 @@ def test_triggers_name_what_is_there() -> None:
         "name:hl7_xpn",
         "name:title",  # "MR" of "MRN": a trigger may fire where its rule then finds nothing
         "ods",
+        "ods:practice",
+        "ods:trust",
     }
+    # A practice code inside a longer token ("MSG4794216") cannot match, so does not trigger.
+    assert prefilter.triggers("ACK for MSG4794216 xG85001") == {"name", "name:title"}
 
 
 def test_non_ascii_text_gets_no_verdict() -> None:

@@ -45,7 +45,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "contact": (r"(?:\+44[ \t]?\(?0?\)?[ \t]?|0)(?:\d[ \t]?){9}", "@"),
     "address": (r"(?i)addr|residence",),
     "hospital": (r"(?i)hosp|mrn|m\.r\.n\.|unit|case",),
-    "ods": (r"[A-HJ-NP-Y]\d{5}", r"(?i)ods|trust|site|facility|source|provider|org"),
+    # ods.PRACTICE's lookarounds as the characters they allow (or the text's ends).
+    "ods:practice": (r"(?:^|[^A-Za-z0-9])[A-HJ-NP-Y]\d{5}(?:[^A-Za-z0-9]|$)",),
+    "ods:trust": (r"(?i)ods|trust|site|facility|source|provider|org",),
 }
 _NAMES = tuple(TRIGGERS)
 
@@ -87,7 +89,7 @@ def triggers(text: str) -> frozenset[str] | None:
     def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
         name = _NAMES[index]
         found.add(name)
-        found.add(name.split(":", 1)[0])  # "name:title" also says "some name rule may fire"
+        found.add(name.split(":", 1)[0])  # "name:title" also says "a name rule may fire"
 
     database.scan(text.encode("ascii"), match_event_handler=hit)
     return frozenset(found)

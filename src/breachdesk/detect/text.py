@@ -36,7 +36,7 @@ def find_mentions(
     triggers found in the text) skips the detectors that cannot find anything; None runs all.
     ``for_people`` leaves out the unlabelled dates ``group`` would drop (those not straight
     after a name), so a log's timestamps are not parsed only to be thrown away."""
-    from breachdesk.detect import dates, names
+    from breachdesk.detect import dates, names, ods
     from breachdesk.detect.registry import GATED_DETECTORS
 
     named: list[Mention] = []
@@ -51,6 +51,8 @@ def find_mentions(
             continue
         elif detector is dates.detect:
             found.extend(dates.detect(text, after_name))
+        elif detector is ods.detect:
+            found.extend(ods.detect(text, present))  # each rule by its own trigger
         else:
             found.extend(detector(text))
     found.sort(key=lambda m: m.start)
