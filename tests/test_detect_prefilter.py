@@ -175,3 +175,30 @@ def test_email_headers_parsed_once_read_the_same() -> None:
         ),
     ]
     assert email_message._POLICY.header_max_count("To") == 1
+
+
+def test_date_pattern_matches_as_its_plain_form() -> None:
+    """DATE_TEXT is written digit-first for speed; it must match exactly where the plain form
+    (lookbehind first) does, on random strings of date parts."""
+    import re
+
+    plain = re.compile(
+        r"(?<![\d/.-])("
+        r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+        r"|\d{4}-\d{2}-\d{2}"
+        r"|(?:19|20)\d{6}"
+        rf"|\d{{1,2}}[ -/](?:{dates._MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
+        r")(?![\d/.-]|:\d)",
+        re.IGNORECASE,
+    )
+    parts = ["1", "12", "3", "0", "/", "-", ".", ":", " ", ",", "Jan", "FEB", "sept", "uary"]
+    parts += ["1980", "80", "19", "20", "2024", "x", "\n", "+"]
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    texts += ["DOB 01/02/1980", "19891012", "3 Feb 1979", "2024-06-01 00:08", "1/2/80-1"]
+    matched = 0
+    for text in texts:
+        want = [(m.span(), m.group(1)) for m in plain.finditer(text)]
+        assert [(m.span(), m.group(1)) for m in dates.DATE_TEXT.finditer(text)] == want, text
+        matched += bool(want)
+    assert matched > 400  # a good share of the strings hold a date

@@ -39,13 +39,18 @@ _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
     "july|august|september|october|november|december"
 )
+# Every form starts with a digit, written first so ``re`` skips to digits before trying a match
+# (a pattern opening with a lookbehind is tried at every position): the lookbehind follows that
+# digit, and each form continues from it. The same matches as
+#   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}-\d{2}-\d{2} | (?:19|20)\d{6}
+#                | \d{1,2}[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2}))(?![\d/.-]|:\d)
 DATE_TEXT = re.compile(
-    r"(?<![\d/.-])("
-    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
-    r"|\d{4}-\d{2}-\d{2}"
-    r"|(?:19|20)\d{6}"
-    rf"|\d{{1,2}}[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
-    r")(?![\d/.-]|:\d)",
+    r"(\d(?<![\d/.-]\d)(?:"
+    r"\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    r"|\d{3}-\d{2}-\d{2}"
+    r"|(?<=1)9\d{6}|(?<=2)0\d{6}"
+    rf"|\d?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
+    r"))(?![\d/.-]|:\d)",
     re.IGNORECASE,
 )
 DOB_LABEL = re.compile(
