@@ -202,3 +202,37 @@ def test_date_pattern_matches_as_its_plain_form() -> None:
         assert [(m.span(), m.group(1)) for m in dates.DATE_TEXT.finditer(text)] == want, text
         matched += bool(want)
     assert matched > 400  # a good share of the strings hold a date
+
+
+@pytest.mark.parametrize(
+    ("fast", "plain", "parts"),
+    [
+        (
+            "nhs",
+            r"(?<![\dA-Za-z/.:-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)",
+            ["123", "4", "56", "7890", "450", "557", "7104", " ", "-", "/", ".", ":", "a", "\n"],
+        ),
+        (
+            "phone",
+            r"(?<![\dA-Za-z+])(?:(?:\+44[ \t]?\(?0?\)?[ \t]?|0)(?:\d[ \t]?){9,10})(?!\d)",
+            ["+44", "0", "020", "7946", "0000", "11", "1", "(0)", " ", "\t", "+", "a", "\n"],
+        ),
+    ],
+)
+def test_digit_first_patterns_match_as_their_plain_forms(
+    fast: str, plain: str, parts: list[str]
+) -> None:
+    import re
+
+    from breachdesk.detect import contact, nhs_number
+
+    pattern = nhs_number.PATTERN if fast == "nhs" else contact.PHONE
+    reference = re.compile(plain)
+    rng = random.Random(11)
+    matched = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 14)))
+        want = [(m.span(), m.groups()) for m in reference.finditer(text)]
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == want, text
+        matched += bool(want)
+    assert matched > 400
