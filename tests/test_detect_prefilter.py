@@ -56,6 +56,14 @@ FRAGMENTS = [
     "2024-06-01 00:08:27,564 INFO [ORU]",
     "SMITH,",
     "Mx",
+    "Siobhán",
+    "Dr A Horváth",
+    "O’BRIEN , Mary",
+    "DOB\xa001/02/1980",
+    "Re:\u2003Mrs Zoë DOE",
+    "NHS ٤٥٠ 557 7104",
+    "café",
+    "ſite RJ1",
     "^",
     "@",
 ]
@@ -112,9 +120,19 @@ def test_triggers_name_what_is_there() -> None:
     assert prefilter.triggers("ACK for MSG4794216 xG85001") == {"name", "name:title"}
 
 
-def test_non_ascii_text_gets_no_verdict() -> None:
-    # re's \s, \d and word classes are wider than the byte triggers on Unicode text.
-    assert prefilter.triggers("Patient: ZOË SMITH, DOB 01/02/1980") is None
+def test_non_ascii_characters_are_scanned_as_what_they_can_stand_for() -> None:
+    # re's \s and \d take any Unicode space and digit, and ’ is in the CAPS-comma class.
+    assert prefilter.triggers("Patient: ZOË SMITH, DOB 01/02/1980") == {
+        "date",
+        "name",
+        "name:caps_comma",
+        "name:label",
+    }
+    assert prefilter.triggers("O’BRIEN\u2003, Mary") == {"name", "name:caps_comma"}
+    assert prefilter.triggers("NHS ٤٥٠ 557 7104") == {"contact", "nhs"}
+    assert prefilter.triggers("Horváth née Łukasz") == frozenset()
+    # ſ matches "s" under IGNORECASE ("ſite RJ1" is a trust label to re): no verdict.
+    assert prefilter.triggers("ſite RJ1") is None
 
 
 @pytest.mark.parametrize("text", _texts(600))

@@ -7,14 +7,16 @@ patterns contains, so a detector whose trigger is absent would find nothing and 
 record that can hold no anchor (a valid NHS number, or a name and a date) is skipped whole. The
 detectors themselves still decide every mention, so results are exactly those of running them all.
 
-The triggers are written for ASCII: ``re`` classes such as ``\\s``, ``\\d`` and word characters
-are wider on Unicode text than Hyperscan's byte classes, so a text with any non-ASCII character
-gets no verdict (every detector runs).
+The triggers are written for ASCII bytes. On Unicode text ``re`` is wider (``\\d`` takes any
+decimal digit, ``\\s`` any space, ``’`` is in the CAPS-comma class, and four letters fold to ASCII
+ones under IGNORECASE), so each non-ASCII character is scanned as the ASCII character it can stand
+for, or as one no trigger uses; a text holding one of the four folding letters gets no verdict.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 # Python ``re`` counts these as ``\s`` on str patterns; Hyperscan's ``\s`` does not.
@@ -76,10 +78,36 @@ def _database() -> Any:
     return database
 
 
+# The only non-ASCII characters ``re`` matches to ASCII letters under IGNORECASE (İ ı ſ K).
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _stand_in(char: str) -> str:
+    """The ASCII character a non-ASCII one can play in a detector's pattern: a digit, a space,
+    the CAPS-comma rule's apostrophe; else DEL, which no trigger matches (and which, like the
+    original, is outside ``[A-Za-z0-9]``)."""
+    if char.isdecimal():
+        return "0"
+    if char.isspace():
+        return " "
+    return "'" if char == "\u2019" else "\x7f"
+
+
+def _ascii(text: str) -> str | None:
+    if text.isascii():
+        return text
+    if not _FOLDS_TO_ASCII.isdisjoint(text):
+        return None
+    return _NON_ASCII.sub(lambda match: _stand_in(match.group()), text)
+
+
 def triggers(text: str) -> frozenset[str] | None:
-    """The trigger names present in ``text``; None when no verdict can be given (non-ASCII text
-    or no Hyperscan), meaning every detector must run."""
-    if not text.isascii():
+    """The trigger names present in ``text``; None when no verdict can be given (a letter that
+    folds to ASCII, or no Hyperscan), meaning every detector must run."""
+    scanned = _ascii(text)
+    if scanned is None:
         return None
     database = _database()
     if database is None:
@@ -91,5 +119,5 @@ def triggers(text: str) -> frozenset[str] | None:
         found.add(name)
         found.add(name.split(":", 1)[0])  # "name:title" also says "a name rule may fire"
 
-    database.scan(text.encode("ascii"), match_event_handler=hit)
+    database.scan(scanned.encode("ascii"), match_event_handler=hit)
     return frozenset(found)
