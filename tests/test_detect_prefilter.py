@@ -64,6 +64,11 @@ FRAGMENTS = [
     "NHS ٤٥٠ 557 7104",
     "café",
     "ſite RJ1",
+    "٤G85001",
+    "source: rj1",
+    "organisation code = RX1",
+    "Trust\u2003RJ1",
+    "methods and periods",
     "^",
     "@",
 ]
@@ -129,7 +134,8 @@ def test_non_ascii_characters_are_scanned_as_what_they_can_stand_for() -> None:
         "name:label",
     }
     assert prefilter.triggers("O’BRIEN\u2003, Mary") == {"name", "name:caps_comma"}
-    assert prefilter.triggers("NHS ٤٥٠ 557 7104") == {"contact", "nhs"}
+    # A non-ASCII digit is a digit to \\d yet outside [A-Za-z0-9]: no verdict.
+    assert prefilter.triggers("NHS ٤٥٠ 557 7104") is None
     assert prefilter.triggers("Horváth née Łukasz") == frozenset()
     # ſ matches "s" under IGNORECASE ("ſite RJ1" is a trust label to re): no verdict.
     assert prefilter.triggers("ſite RJ1") is None

@@ -10,7 +10,8 @@ detectors themselves still decide every mention, so results are exactly those of
 The triggers are written for ASCII bytes. On Unicode text ``re`` is wider (``\\d`` takes any
 decimal digit, ``\\s`` any space, ``’`` is in the CAPS-comma class, and four letters fold to ASCII
 ones under IGNORECASE), so each non-ASCII character is scanned as the ASCII character it can stand
-for, or as one no trigger uses; a text holding one of the four folding letters gets no verdict.
+for, or as one no trigger uses; a text holding a non-ASCII digit or one of the four folding
+letters gets no verdict.
 """
 
 from __future__ import annotations
@@ -49,7 +50,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "hospital": (r"(?i)hosp|mrn|m\.r\.n\.|unit|case",),
     # ods.PRACTICE's lookarounds as the characters they allow (or the text's ends).
     "ods:practice": (r"(?:^|[^A-Za-z0-9])[A-HJ-NP-Y]\d{5}(?:[^A-Za-z0-9]|$)",),
-    "ods:trust": (r"(?i)ods|trust|site|facility|source|provider|org",),
+    # ods.TRUST without its word boundaries: a label, then the code close after it.
+    "ods:trust": (
+        r"(?i)(?:ods|trust|site|facility|source|provider|org(?:anisation)?)[^A-Za-z0-9\n]{0,4}"
+        rf"(?:code{_S}*)?[:=#]?{_S}*R[A-Z0-9]{{2}}",
+    ),
 }
 _NAMES = tuple(TRIGGERS)
 
@@ -85,11 +90,9 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 @functools.lru_cache(maxsize=4096)
 def _stand_in(char: str) -> str:
-    """The ASCII character a non-ASCII one can play in a detector's pattern: a digit, a space,
-    the CAPS-comma rule's apostrophe; else DEL, which no trigger matches (and which, like the
-    original, is outside ``[A-Za-z0-9]``)."""
-    if char.isdecimal():
-        return "0"
+    """The ASCII character a non-ASCII one can play in a detector's pattern: a space, the
+    CAPS-comma rule's apostrophe; else DEL, which only the triggers' ``[^A-Za-z0-9]`` classes
+    take, as re's do the original."""
     if char.isspace():
         return " "
     return "'" if char == "\u2019" else "\x7f"
@@ -98,7 +101,8 @@ def _stand_in(char: str) -> str:
 def _ascii(text: str) -> str | None:
     if text.isascii():
         return text
-    if not _FOLDS_TO_ASCII.isdisjoint(text):
+    # A non-ASCII digit is both ``\\d`` and outside ``[A-Za-z0-9]`` to re: no one stand-in is.
+    if any(c in _FOLDS_TO_ASCII or c.isdecimal() for c in set(_NON_ASCII.findall(text))):
         return None
     return _NON_ASCII.sub(lambda match: _stand_in(match.group()), text)
 
