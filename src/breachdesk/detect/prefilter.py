@@ -37,8 +37,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"(?i)\d{{1,2}}[ -/](?:{_MONTHS})",
     ),
     # names: the label, title, CAPS-comma and HL7 caret rules, one trigger each.
-    "name:label": (rf"(?i)(?:patient|pt|name|re|subject){_S}*[:=\-]",),
-    "name:title": (r"Mr|Ms|Mx|Miss|Master|MR|MS|MX|MISS|MASTER",),
+    # The rules' leading \b as a non-word character (or the start): "MSG4794216" is no title.
+    "name:label": (rf"(?i)(?:^|\W)(?:patient|pt|name|re|subject){_S}*[:=\-]",),
+    "name:title": (
+        r"(?:^|\W)(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?[ \t\v\f\r\x1c-\x1f]",
+    ),
     "name:caps_comma": (r"[A-Z][A-Z'\-]+[\t\v\f\r \x1c-\x1f]*,",),
     "name:hl7_xpn": (r"\^",),
     "postcode": (
