@@ -10,7 +10,11 @@ from breachdesk.detect.base import Mention
 # Spaces within the number but never a line break (a code ending a line is not the start of a
 # phone number running into the next line's NHS number), and not straight after a letter
 # (``Y08390`` is a practice code).
-PHONE = re.compile(r"(?<![\dA-Za-z+])(?:(?:\+44[ \t]?\(?0?\)?[ \t]?|0)(?:\d[ \t]?){9,10})(?!\d)")
+# "+" or "0" first, so ``re`` skips to those before trying a match; each is followed by the plain
+# form's lookbehind: ``(?<![\dA-Za-z+])(?:(?:\+44[ \t]?\(?0?\)?[ \t]?|0)(?:\d[ \t]?){9,10})(?!\d)``.
+PHONE = re.compile(
+    r"(?:\+(?<![\dA-Za-z+]\+)44[ \t]?\(?0?\)?[ \t]?|0(?<![\dA-Za-z+]0))(?:\d[ \t]?){9,10}(?!\d)"
+)
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,13 +39,18 @@ _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
     "july|august|september|october|november|december"
 )
+# Every form starts with a digit, written first so ``re`` skips to digits before trying a match
+# (a pattern opening with a lookbehind is tried at every position): the lookbehind follows that
+# digit, and each form continues from it. The same matches as
+#   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}-\d{2}-\d{2} | (?:19|20)\d{6}
+#                | \d{1,2}[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2}))(?![\d/.-]|:\d)
 DATE_TEXT = re.compile(
-    r"(?<![\d/.-])("
-    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
-    r"|\d{4}-\d{2}-\d{2}"
-    r"|(?:19|20)\d{6}"
-    rf"|\d{{1,2}}[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
-    r")(?![\d/.-]|:\d)",
+    r"(\d(?<![\d/.-]\d)(?:"
+    r"\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    r"|\d{3}-\d{2}-\d{2}"
+    r"|(?<=1)9\d{6}|(?<=2)0\d{6}"
+    rf"|\d?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
+    r"))(?![\d/.-]|:\d)",
     re.IGNORECASE,
 )
 DOB_LABEL = re.compile(
@@ -135,6 +140,26 @@ def detect_dob(text: str) -> Iterator[Mention]:
         yield Mention(
             "date_of_birth", match.start(), match.end(), value.isoformat(), "dates", "dob_label"
         )
+
+
+def detect(text: str, keep_unlabelled: Callable[[int], bool] | None = None) -> Iterator[Mention]:
+    """``detect_dob`` and ``detect_unlabelled`` in one pass over the dates: each date is
+    labelled or not, so every date gives what exactly one of the two would. ``keep_unlabelled``
+    (given a date's start) drops unwanted unlabelled dates before they are parsed."""
+    today = dt.date.today()
+    for match in DATE_TEXT.finditer(text):
+        labelled = DOB_LABEL.search(text[max(0, match.start() - 24) : match.start()])
+        if not labelled and keep_unlabelled is not None and not keep_unlabelled(match.start()):
+            continue
+        value = parse(match.group(1), today)
+        if value is None or not _plausible_birth(value, today):
+            continue
+        if labelled:
+            yield Mention(
+                "date_of_birth", match.start(), match.end(), value.isoformat(), "dates", "dob_label"
+            )
+        else:
+            yield Mention("date", match.start(), match.end(), value.isoformat(), "dates", "date")
 
 
 def detect_unlabelled(text: str) -> Iterator[Mention]:

@@ -87,15 +87,21 @@ def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
     return b, a
 
 
-def detect(text: str) -> Iterator[Mention]:
+_RULES = (
+    ("label", _LABELLED),
+    ("title", _TITLED),
+    ("caps_comma", _CAPS_COMMA),
+    ("hl7_xpn", _CARET),
+)
+
+
+def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention]:
+    """Patient names; ``present`` (the prefilter's triggers, ``name:<rule>``) skips the rules
+    that cannot match, None runs them all."""
     seen: set[int] = set()
-    rules = (
-        ("label", _LABELLED),
-        ("title", _TITLED),
-        ("caps_comma", _CAPS_COMMA),
-        ("hl7_xpn", _CARET),
-    )
-    for rule, pattern in rules:
+    for rule, pattern in _RULES:
+        if present is not None and f"name:{rule}" not in present:
+            continue
         for match in pattern.finditer(text):
             if match.start("a") in seen:
                 continue

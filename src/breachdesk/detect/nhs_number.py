@@ -17,7 +17,9 @@ from breachdesk import nhs
 from breachdesk.detect.base import Mention
 
 # Not after a letter either: ``S2401234567`` is a sample id, ``INV4010232137`` an invoice.
-PATTERN = re.compile(r"(?<![\dA-Za-z/.:-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)")
+# Digit first, so ``re`` skips to digits before trying a match; the lookbehind after it is the
+# plain form's ``(?<![\dA-Za-z/.:-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)``.
+PATTERN = re.compile(r"(\d(?<![\dA-Za-z/.:-]\d)\d{2})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)")
 _CELL = r"^\s*\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
 _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
 # Longest day of each month, indexed by month number (0: no such month).

@@ -19,9 +19,14 @@ TRUST = re.compile(
 CELL = re.compile(r"^\s*(?:[A-HJ-NP-Y]\d{5}|R[A-Z0-9]{2}(?:\d{2})?)\s*$")
 
 
-def detect(text: str) -> Iterator[Mention]:
-    for match in PRACTICE.finditer(text):
-        yield Mention("ods_code", match.start(), match.end(), match.group(1), "ods", "practice")
+def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention]:
+    """Practice and trust codes; ``present`` (the prefilter's triggers, ``ods:<rule>``) skips
+    a rule that cannot match, None runs both."""
+    if present is None or "ods:practice" in present:
+        for match in PRACTICE.finditer(text):
+            yield Mention("ods_code", match.start(), match.end(), match.group(1), "ods", "practice")
+    if present is not None and "ods:trust" not in present:
+        return
     for match in TRUST.finditer(text):
         yield Mention(
             "ods_code", match.start(1), match.end(1), match.group(1).upper(), "ods", "trust"

@@ -15,15 +15,17 @@ from breachdesk.detect import (
 )
 from breachdesk.detect.base import TextDetector
 
-TEXT_DETECTORS: tuple[TextDetector, ...] = (
-    nhs_number.detect,
-    dates.detect_dob,
-    dates.detect_unlabelled,
-    names.detect,
-    postcode.detect,
-    contact.detect,
-    address.detect,
-    hospital.detect,
-    lab_tests.detect,
-    ods.detect,
+# Each detector with the prefilter trigger (``prefilter.TRIGGERS``) without which it finds
+# nothing; None: it always runs (the catalogue automaton is already one pass).
+GATED_DETECTORS: tuple[tuple[TextDetector, str | None], ...] = (
+    (nhs_number.detect, "nhs"),
+    (dates.detect, "date"),  # detect_dob and detect_unlabelled in one pass
+    (names.detect, "name"),
+    (postcode.detect, "postcode"),
+    (contact.detect, "contact"),
+    (address.detect, "address"),
+    (hospital.detect, "hospital"),
+    (lab_tests.detect, None),
+    (ods.detect, "ods"),
 )
+TEXT_DETECTORS: tuple[TextDetector, ...] = tuple(detector for detector, _ in GATED_DETECTORS)

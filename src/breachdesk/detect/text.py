@@ -3,6 +3,10 @@
 Anchors are valid NHS numbers, else a patient name with a date of birth. Every other mention in
 the same record goes to the nearest anchor, so a paragraph listing three patients gives three
 people, each with their own tests.
+
+Speed: one Hyperscan pass (``prefilter``) says which detectors can match a record; a record that
+can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs.
+The result is exactly that of running every detector (tests/test_detect_prefilter.py).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import bisect
 import re
 from collections.abc import Callable
 
+from breachdesk.detect import prefilter
 from breachdesk.detect.base import Mention
 from breachdesk.detect.records import PersonRecord
 from breachdesk.readers.base import Record
@@ -28,14 +33,61 @@ _CATEGORY = {
 }
 
 
-def find_mentions(text: str) -> list[Mention]:
-    from breachdesk.detect.registry import TEXT_DETECTORS
+def find_mentions(
+    text: str, present: frozenset[str] | None = None, *, for_people: bool = False
+) -> list[Mention]:
+    """Every detector's mentions in ``text``, in order of position. ``present`` (the prefilter's
+    triggers found in the text) skips the detectors that cannot find anything; None runs all.
+    ``for_people`` leaves out the unlabelled dates ``group`` would drop (those not straight
+    after a name), so a log's timestamps are not parsed only to be thrown away."""
+    from breachdesk.detect import dates, names, ods
+    from breachdesk.detect.registry import GATED_DETECTORS
 
+    named: list[Mention] = []
+    if present is None or "name" in present:
+        named = list(names.detect(text, present))  # and each rule by its own trigger
+    after_name = _after_name(named, text) if for_people else None
     found: list[Mention] = []
-    for detector in TEXT_DETECTORS:
-        found.extend(detector(text))
+    for detector, trigger in GATED_DETECTORS:
+        if detector is names.detect:
+            found.extend(named)
+        elif present is not None and trigger is not None and trigger not in present:
+            continue
+        elif detector is dates.detect:
+            found.extend(dates.detect(text, after_name))
+        elif detector is ods.detect:
+            found.extend(ods.detect(text, present))  # each rule by its own trigger
+        else:
+            found.extend(detector(text))
     found.sort(key=lambda m: m.start)
     return found
+
+
+def _after_name(named: list[Mention], text: str) -> Callable[[int], bool]:
+    """Whether a date starting at an offset follows a name as ``_birth_dates_after_names``
+    requires (the same test, so a date it rejects is never needed)."""
+    name_ends = sorted(m.end for m in named)
+
+    def test(start: int) -> bool:
+        i = bisect.bisect_right(name_ends, start) - 1
+        if i < 0:
+            return False
+        gap = text[name_ends[i] : start]
+        return len(gap) <= 4 and not gap.strip(" \t,;:()")
+
+    return test
+
+
+def _may_anchor(present: frozenset[str] | None, text: str) -> bool:
+    """Whether ``text`` can hold an anchor: a valid NHS number, or a name and a date (every date
+    of birth is a date). False only when that is certain, so skipping the text loses nothing."""
+    if present is None or ("name" in present and "date" in present):
+        return True
+    if "nhs" not in present:
+        return False
+    from breachdesk.detect import nhs_number
+
+    return any(m.kind == "nhs_number" for m in nhs_number.detect(text))
 
 
 def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention]:
@@ -90,18 +142,26 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     if not anchors:
         return []
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
+    # The nearest anchor on the mention's own line, else the nearest anywhere; the first of
+    # equals. Anchors are looked up by line once rather than per mention and anchor.
+    on_line: dict[int, list[int]] = {}
+    for index, anchor in enumerate(anchors):
+        on_line.setdefault(line_of(anchor.start), []).append(index)
+    everywhere = list(range(len(anchors)))
+    anchor_set = set(anchors)  # mentions are frozen: equal ones hash alike, as ``in`` compares
     for mention in mentions:
         if mention.kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
-        if mention.kind == "nhs_number" and mention not in anchors:
+        if mention.kind == "nhs_number" and mention not in anchor_set:
             continue
-        nearest = min(
-            range(len(anchors)),
-            key=lambda i: (
-                line_of(anchors[i].start) != line_of(mention.start),
-                _distance(anchors[i], mention),
-            ),
-        )
+        candidates = on_line.get(line_of(mention.start)) or everywhere
+        nearest = candidates[0]
+        if len(candidates) > 1:
+            best = _distance(anchors[nearest], mention)
+            for index in candidates[1:]:
+                distance = _distance(anchors[index], mention)
+                if distance < best:
+                    nearest, best = index, distance
         rec = people[nearest]
         rec.evidence.append(
             (
@@ -182,4 +242,7 @@ def people_in_text(text: str, locator: str, source: str = "text") -> list[Person
     embedded: list[PersonRecord] = []
     if "PID|" in text:
         embedded, text = _pid_people(text, locator, source)
-    return embedded + group(find_mentions(text), locator, source, text)
+    present = prefilter.triggers(text)
+    if not _may_anchor(present, text):
+        return embedded  # no anchor, so no person: group() would return nothing
+    return embedded + group(find_mentions(text, present, for_people=True), locator, source, text)

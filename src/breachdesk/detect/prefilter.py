@@ -1,0 +1,130 @@
+"""Which free-text detectors can find anything in a text, from one Hyperscan pass.
+
+Each detector's regular expressions are slow to run (Python ``re``, ten passes a record) and most
+of a log's lines hold nothing they would take. One multi-pattern Hyperscan scan reports which
+*triggers* occur; a trigger is a lookaround-free pattern that every match of its detector's
+patterns contains, so a detector whose trigger is absent would find nothing and is skipped, and a
+record that can hold no anchor (a valid NHS number, or a name and a date) is skipped whole. The
+detectors themselves still decide every mention, so results are exactly those of running them all.
+
+The triggers are written for ASCII bytes. On Unicode text ``re`` is wider (``\\d`` takes any
+decimal digit, ``\\s`` any space, ``’`` is in the CAPS-comma class, and four letters fold to ASCII
+ones under IGNORECASE), so each non-ASCII character is scanned as the ASCII character it can stand
+for, or as one no trigger uses; a text holding a non-ASCII digit or one of the four folding
+letters gets no verdict.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+# Python ``re`` counts these as ``\s`` on str patterns; Hyperscan's ``\s`` does not.
+_S = r"[\t\n\v\f\r \x1c-\x1f]"
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+
+# Trigger name -> patterns. Each is implied by (contained in) every match of the named detector
+# rule, so "trigger absent" proves "rule finds nothing"; they are deliberately loose.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    # nhs_number.PATTERN without its lookarounds.
+    "nhs": (r"\d{3}[ -]?\d{3}[ -]?\d{4}",),
+    # dates.DATE_TEXT's alternatives; the month form's separator class is the range " -/".
+    "date": (
+        r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
+        r"\d{4}-\d{2}-\d{2}",
+        r"(?:19|20)\d{6}",
+        rf"(?i)\d{{1,2}}[ -/](?:{_MONTHS})",
+    ),
+    # names: the label, title, CAPS-comma and HL7 caret rules, one trigger each.
+    # The rules' leading \b as a non-word character (or the start): "MSG4794216" is no title.
+    "name:label": (rf"(?i)(?:^|\W)(?:patient|pt|name|re|subject){_S}*[:=\-]",),
+    "name:title": (
+        r"(?:^|\W)(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?[ \t\v\f\r\x1c-\x1f]",
+    ),
+    "name:caps_comma": (r"[A-Z][A-Z'\-]+[\t\v\f\r \x1c-\x1f]*,",),
+    "name:hl7_xpn": (r"\^",),
+    "postcode": (
+        r"(?i)GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?) ?\d"
+        r"[ABD-HJLNP-UW-Z]{2}",
+    ),
+    "contact": (r"(?:\+44[ \t]?\(?0?\)?[ \t]?|0)(?:\d[ \t]?){9}", "@"),
+    "address": (r"(?i)addr|residence",),
+    "hospital": (r"(?i)hosp|mrn|m\.r\.n\.|unit|case",),
+    # ods.PRACTICE's lookarounds as the characters they allow (or the text's ends).
+    "ods:practice": (r"(?:^|[^A-Za-z0-9])[A-HJ-NP-Y]\d{5}(?:[^A-Za-z0-9]|$)",),
+    # ods.TRUST without its word boundaries: a label, then the code close after it.
+    "ods:trust": (
+        r"(?i)(?:ods|trust|site|facility|source|provider|org(?:anisation)?)[^A-Za-z0-9\n]{0,4}"
+        rf"(?:code{_S}*)?[:=#]?{_S}*R[A-Z0-9]{{2}}",
+    ),
+}
+_NAMES = tuple(TRIGGERS)
+
+
+@functools.cache
+def _database() -> Any:
+    """The compiled trigger database, or None where Hyperscan is not installed."""
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover - a platform without wheels: every detector runs
+        return None
+    expressions: list[bytes] = []
+    ids: list[int] = []
+    for index, name in enumerate(_NAMES):
+        for pattern in TRIGGERS[name]:
+            expressions.append(pattern.encode("ascii"))
+            ids.append(index)
+    database = hyperscan.Database()
+    database.compile(
+        expressions=expressions,
+        ids=ids,
+        elements=len(expressions),
+        # One report per pattern is all a yes/no needs; DOTALL so "." never depends on lines.
+        flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_DOTALL] * len(expressions),
+    )
+    return database
+
+
+# The only non-ASCII characters ``re`` matches to ASCII letters under IGNORECASE (İ ı ſ K).
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _stand_in(char: str) -> str:
+    """The ASCII character a non-ASCII one can play in a detector's pattern: a space, the
+    CAPS-comma rule's apostrophe; else DEL, which only the triggers' ``[^A-Za-z0-9]`` classes
+    take, as re's do the original."""
+    if char.isspace():
+        return " "
+    return "'" if char == "\u2019" else "\x7f"
+
+
+def _ascii(text: str) -> str | None:
+    if text.isascii():
+        return text
+    # A non-ASCII digit is both ``\\d`` and outside ``[A-Za-z0-9]`` to re: no one stand-in is.
+    if any(c in _FOLDS_TO_ASCII or c.isdecimal() for c in set(_NON_ASCII.findall(text))):
+        return None
+    return _NON_ASCII.sub(lambda match: _stand_in(match.group()), text)
+
+
+def triggers(text: str) -> frozenset[str] | None:
+    """The trigger names present in ``text``; None when no verdict can be given (a letter that
+    folds to ASCII, or no Hyperscan), meaning every detector must run."""
+    scanned = _ascii(text)
+    if scanned is None:
+        return None
+    database = _database()
+    if database is None:
+        return None
+    found: set[str] = set()
+
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
+        name = _NAMES[index]
+        found.add(name)
+        found.add(name.split(":", 1)[0])  # "name:title" also says "a name rule may fire"
+
+    database.scan(scanned.encode("ascii"), match_event_handler=hit)
+    return frozenset(found)
