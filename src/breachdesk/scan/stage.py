@@ -26,6 +26,7 @@ from breachdesk.case import Case
 from breachdesk.detect.fhir import person_from_patient
 from breachdesk.detect.hl7 import person_from_message, sensitive_map
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows_to_tables
+from breachdesk.detect.relations import Relations
 from breachdesk.detect.tables import records_from_table
 from breachdesk.detect.text import people_in_text
 from breachdesk.engine import Engine
@@ -125,16 +126,21 @@ def _nested(
 
 
 def _scan_file(entry: Entry, file_id: int, limits: Limits) -> Iterator[tuple[pa.Table, pa.Table]]:
-    """Records and mentions of one file, a table chunk at a time; free-text people at the end."""
+    """Records and mentions of one file, a table chunk at a time; then the rows of its tables
+    that point at people in another of its tables (``detect.relations``); free-text people last."""
     people: list[PersonRecord] = []
+    relations = Relations()
     source: bytes | BinaryIO = (
         entry.data if entry.data is not None else cast(BinaryIO, entry.stream)
     )
     for item in _items(source, entry.type, entry.path, "", 0, limits):
         if isinstance(item, Table):
-            yield records_from_table(item, file_id)
+            records, mentions = records_from_table(item, file_id)
+            relations.add(item, records)
+            yield records, mentions
         else:
             people.append(item)
+    yield from relations.joined(file_id)
     if people:
         yield rows_to_tables(file_id, people, sensitive_map())
 
