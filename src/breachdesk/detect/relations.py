@@ -142,8 +142,8 @@ def _codes(value: str) -> str | None:
     return ";".join(lab_tests.lookup(value)) or None
 
 
-def _distinct(codes: str) -> str:
-    return ";".join(dict.fromkeys(codes.split(";")))
+def _distinct(codes: str) -> str | None:
+    return ";".join(dict.fromkeys(c for c in codes.split(";") if c)) or None
 
 
 def _sensitive(codes: str) -> str | None:
@@ -174,8 +174,8 @@ def row_facts(header: Sequence[str], columns: Sequence[pa.Array]) -> Facts:
     for name, kind, values in zip(
         header, type_columns(list(header), list(columns)), columns, strict=True
     ):
-        if kind is None:
-            continue
+        if kind is None or _is_key(_compact(name)):
+            continue  # ``result_id`` is typed a result by its words; a key is no fact
         clean = _clean(values)
         if kind == "test":
             codes.append(_map_unique(clean, _codes))
@@ -195,8 +195,9 @@ def row_facts(header: Sequence[str], columns: Sequence[pa.Array]) -> Facts:
     elif len(codes) == 1:
         tests = codes[0]
     else:
-        joined = pc.binary_join_element_wise(*codes, ";", null_handling="skip")
-        joined = pc.if_else(pc.greater(pc.utf8_length(joined), 0), joined, _NULL)
+        # Nulls made empty first: pyarrow 26 drops the rows where every input is null from
+        # binary_join_element_wise(..., null_handling="skip"), shortening the column.
+        joined = pc.binary_join_element_wise(*[pc.fill_null(c, "") for c in codes], ";")
         tests = _map_unique(joined, _distinct)
     any_result = pa.array([False] * n)
     for given in results:
