@@ -7,6 +7,7 @@ person key but whose values are not the people's keys is not joined.
 
 from __future__ import annotations
 
+import csv
 import io
 import sqlite3
 from pathlib import Path
@@ -23,6 +24,7 @@ from breachdesk.ingest.limits import Limits
 from breachdesk.readers import sql_dump
 from breachdesk.readers.base import Table
 from breachdesk.scan.stage import Unit, scan_unit
+from breachdesk.synth import generate
 
 MYSQL = b"""-- MySQL dump 10.13
 CREATE TABLE `patients` (
@@ -292,3 +294,37 @@ def test_row_facts_keeps_non_person_rows() -> None:
     assert facts.result.to_pylist() == [True, False, True]
     assert facts.requester.to_pylist() == ["G85001", None, "RJ1"]
     assert (facts.test_field, facts.result_field) == ("test_code;Haemoglobin", "value;Haemoglobin")
+
+
+def test_synthetic_dumps_join_as_truth_says(tmp_path: Path) -> None:
+    """Every results row the generator's truth counts is joined, to the right patient row, with
+    the truth's tests; nothing else is joined."""
+    generate(tmp_path / "synth", patients=300, seed=4)
+    dump = tmp_path / "synth" / "dump"
+    with (tmp_path / "synth" / "truth" / "records.csv").open(encoding="utf-8") as handle:
+        truth = [r for r in csv.DictReader(handle) if r["path"].endswith(".sql")]
+    want = {(r["path"], r["locator"]): r for r in truth}
+    got: dict[tuple[str, str], dict[str, Any]] = {}
+    paths = sorted({r["path"] for r in truth})
+    for file_id, path in enumerate(paths):
+        unit = Unit(str(dump), path, {path: file_id}, Limits(), 1)
+        for records, *_ in scan_unit(unit):
+            got.update({(path, r["locator"]): r for r in records.to_pylist()})
+    assert set(got) == set(want)
+    joined = [key for key, r in got.items() if r["source"] == "joined"]
+    assert len(joined) == sum(1 for r in truth if r["locator"].startswith("table:results!"))
+    assert len(joined) > 50
+    # A person may have two patient rows in one dump (written with different noise).
+    patient_rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in truth:
+        if r["locator"].startswith("table:patients!"):
+            patient_rows.setdefault((r["path"], r["person"]), []).append(
+                got[r["path"], r["locator"]]
+            )
+    identity = ("nhs_number", "family_name", "given_name", "date_of_birth", "postcode")
+    for key in joined:
+        mine, theirs = got[key], want[key]
+        assert mine["tests"] == theirs["tests"], key
+        assert (mine["sensitive"] or "") == theirs["sensitive"], key
+        rows = patient_rows[key[0], theirs["person"]]
+        assert [mine[f] for f in identity] in [[row[f] for f in identity] for row in rows], key
