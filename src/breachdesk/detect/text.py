@@ -178,8 +178,19 @@ def _pid_people(text: str, locator: str, source: str) -> tuple[list[PersonRecord
     return people, text
 
 
-def people_in_text(text: str, locator: str, source: str = "text") -> list[PersonRecord]:
+def people_in_text(
+    text: str,
+    locator: str,
+    source: str = "text",
+    *,
+    extra: Callable[[str, list[Mention]], list[Mention]] | None = None,
+) -> list[PersonRecord]:
+    """People in ``text``; ``extra`` (text, mentions) -> mentions merges more of them in before
+    grouping (``detect.pmi_terms``: the PMI's own names and numbers)."""
     embedded: list[PersonRecord] = []
     if "PID|" in text:
         embedded, text = _pid_people(text, locator, source)
-    return embedded + group(find_mentions(text), locator, source, text)
+    mentions = find_mentions(text)
+    if extra is not None:
+        mentions = extra(text, mentions)
+    return embedded + group(mentions, locator, source, text)

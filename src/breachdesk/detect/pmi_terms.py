@@ -1,0 +1,213 @@
+"""PMI terms: the lab's own patients found in free text by their own names and numbers.
+
+The prose detectors need a label or a title to call a word a name ("Patient: Grace Okafor",
+"Mrs Grace Okafor"). A note that says "spoke to Mrs Okafor, dob 03/04/1961, about her results"
+names a patient all the same, and when the case has a PMI we know who: an Aho-Corasick automaton
+over the PMI's NHS numbers (plain and spaced), patient ids and family names finds every
+occurrence in one pass over the text, and each hit becomes a mention (detector ``pmi_terms``,
+rule ``pmi_term``) merged with the other detectors' before mentions are grouped into people.
+
+A family name alone identifies nobody, so a family-name hit is kept only when
+
+- a given name of a PMI patient with that family name stands beside it ("Grace Okafor",
+  "OKAFOR, Grace", "Okafor Grace"): rule ``pmi_term``, the given name as written; or
+- a date within ``DOB_WINDOW`` characters is the birth date of exactly one PMI patient with that
+  family name: rule ``pmi_term:family+dob``, the given name as the PMI has it, and that date
+  becomes the mention's date of birth (rule ``pmi_term:dob``).
+
+Hits inside words, hits a detector already found (an overlapping name, NHS number or hospital
+number), and names after a staff title or role ("Dr Okafor", "requested by Okafor") are dropped.
+
+The automaton is built once per scan from the case's PMI and saved under the case (it holds
+identifiers; the case is where identifiers live); each worker process loads it once.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import pyarrow as pa
+
+from breachdesk.detect.base import Mention
+
+MIN_FAMILY = 3  # shorter family names ("Ng", "Li") hit inside too much prose to be worth it
+MIN_ID = 5  # a patient id shorter than this is a counter, not an identifier
+DOB_WINDOW = 80  # as far from a name as detect.text looks for its date of birth
+NHS, PATIENT_ID, FAMILY = "nhs_number", "hospital_number", "family"
+_WORD = r"[^\W\d_][\w'’\-]*"
+_BEFORE = re.compile(rf"(?P<word>{_WORD})[^\S\n]+$")
+_AFTER = re.compile(rf"^[^\S\n]*,?[^\S\n]*(?P<word>{_WORD})")
+_STAFF = re.compile(
+    r"(?:\bdr|\bdoctor|\bprof|\bsister|\bnurse|\bconsultant|\bgp|requested\s+by|"
+    r"authori[sz]ed\s+by|reported\s+by|verified\s+by|signed|regards,?)\.?[^\S\n]*[:\-]?[^\S\n]*$",
+    re.IGNORECASE,
+)
+
+Matcher = Callable[[str, list[Mention]], list[Mention]]
+
+
+@dataclass
+class Terms:
+    automaton: ahocorasick.Automaton  # folded term -> (kind, key, length)
+    people: dict[str, list[tuple[str, str, str]]]  # family -> [(folded given, given, dob)]
+
+
+def _fold(text: str) -> str:
+    """Lower case with offsets kept: a character whose lower case is longer stays as it is."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def build(pmi: pa.Table) -> Terms:
+    """The automaton over a PMI table (``pmi.COLUMNS``) and what a family-name hit needs."""
+    automaton = ahocorasick.Automaton()
+    people: dict[str, list[tuple[str, str, str]]] = {}
+    columns = ("nhs_number", "patient_id", "family_name", "given_name", "date_of_birth")
+    rows = zip(*(pmi[c].to_pylist() for c in columns), strict=True)
+    for number, patient_id, family, given, dob in rows:
+        if number and len(number) == 10:
+            for form in (number, f"{number[:3]} {number[3:6]} {number[6:]}"):
+                automaton.add_word(form, (NHS, number, len(form)))
+        if patient_id and len(patient_id) >= MIN_ID and any(c.isdigit() for c in patient_id):
+            automaton.add_word(patient_id.lower(), (PATIENT_ID, patient_id, len(patient_id)))
+        if family and given and len(family) >= MIN_FAMILY:
+            key = _fold(family)
+            if key not in people:
+                people[key] = []
+                automaton.add_word(key, (FAMILY, key, len(key)))
+            people[key].append((_fold(given), given, dob or ""))
+    automaton.make_automaton()
+    return Terms(automaton, people)
+
+
+def save(terms: Terms, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as handle:
+        pickle.dump(terms, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+
+
+@lru_cache(maxsize=2)
+def _load(path: str, stamp: tuple[int, int]) -> Terms:
+    with open(path, "rb") as handle:
+        terms = pickle.load(handle)  # written by ``save`` into this case, never from a dump
+    if not isinstance(terms, Terms):
+        raise TypeError(f"{path}: not a PMI-term automaton")
+    return terms
+
+
+def matcher(path: str) -> Matcher:
+    """The merge function for ``people_in_text(extra=...)``; the automaton loaded once per
+    process (per file version: a rebuilt automaton is loaded again)."""
+    stat = Path(path).stat()
+    terms = _load(path, (stat.st_mtime_ns, stat.st_size))
+    return lambda text, mentions: merge(terms, text, mentions)
+
+
+def _bounded(text: str, start: int, end: int, kind: str) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if kind == NHS:
+        return not before.isdigit() and not after.isdigit()
+    inner = {"'", "’", "-"}
+    return not (before.isalnum() or before in inner or after.isalnum() or after in inner)
+
+
+def _overlaps(mentions: list[Mention], start: int, end: int, kinds: tuple[str, ...]) -> bool:
+    return any(m.start < end and start < m.end and m.kind.startswith(kinds) for m in mentions)
+
+
+def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` plus the PMI-term mentions in ``text``, sorted by position."""
+    hits: dict[int, tuple[int, str, str]] = {}  # start -> (end, kind, key): the longest there
+    for last, (kind, key, length) in terms.automaton.iter(_fold(text)):
+        start, end = last + 1 - length, last + 1
+        if _bounded(text, start, end, kind) and end > hits.get(start, (0, "", ""))[0]:
+            hits[start] = (end, kind, key)
+    if not hits:
+        return mentions
+    dates = [m for m in mentions if m.kind in {"date", "date_of_birth"}]
+    added: list[Mention] = []
+    births: dict[int, Mention] = {}  # a date that is the found patient's birth date
+    for start, (end, kind, key) in sorted(hits.items()):
+        if kind == NHS:
+            if not _overlaps(mentions, start, end, ("nhs_number",)):
+                added.append(
+                    Mention(NHS, start, end, key, "pmi_terms", "pmi_term", checksum="pass")
+                )
+        elif kind == PATIENT_ID:
+            if not _overlaps(mentions, start, end, ("hospital_number",)):
+                added.append(Mention(PATIENT_ID, start, end, key, "pmi_terms", "pmi_term"))
+        elif _STAFF.search(text[max(0, start - 40) : start]):
+            continue
+        elif named := [m for m in mentions if m.kind == "name" and m.start < end <= m.end]:
+            # Found by the name detectors already; its date may still be the birth date.
+            date = _birth(terms.people[key], named[0].extra, named[0].start, named[0].end, dates)
+            if date is not None and date.kind == "date":
+                births[date.start] = _as_birth(date)
+        elif not _overlaps(added, start, end, ("name",)):
+            found = _name(terms.people[key], text, start, end, dates)
+            if found:
+                added.append(found[0])
+                if found[1] is not None:
+                    births[found[1].start] = found[1]
+    if not added and not births:
+        return mentions
+    kept = [births.pop(m.start) if m.start in births and m.kind == "date" else m for m in mentions]
+    return sorted([*kept, *added], key=lambda m: m.start)
+
+
+def _name(
+    people: list[tuple[str, str, str]], text: str, start: int, end: int, dates: list[Mention]
+) -> tuple[Mention, Mention | None] | None:
+    """The name mention for a family-name hit, and the date beside it that is the patient's
+    birth date, when the other detectors took it for some other date."""
+    family = text[start:end]
+    if not family[:1].isupper():
+        return None  # "the green box": names are written with a capital
+    givens = {folded for folded, _, _ in people}
+    first, last, given, rule = start, end, "", "pmi_term"
+    before = _BEFORE.search(text[max(0, start - 60) : start])
+    after = _AFTER.match(text[end : end + 60])
+    if before and _fold(before.group("word")) in givens:
+        first, given = max(0, start - 60) + before.start("word"), before.group("word")
+    elif after and _fold(after.group("word")) in givens:
+        last, given = end + after.end("word"), after.group("word")
+    date = _birth(people, given, first, last, dates)
+    if not given:
+        if date is None:
+            return None  # a family name alone identifies nobody
+        matches = {g for _, g, dob in people if dob == date.value}
+        if len(matches) != 1:
+            return None  # two patients of that name born that day: the text does not say which
+        (given,) = matches
+        rule = "pmi_term:family+dob"
+    name = Mention("name", first, last, family, "pmi_terms", rule, extra=given)
+    return name, _as_birth(date) if date is not None and date.kind == "date" else None
+
+
+def _birth(
+    people: list[tuple[str, str, str]], given: str, first: int, last: int, dates: list[Mention]
+) -> Mention | None:
+    """The date nearest the name that is the birth date of a PMI patient of that name (of
+    that family name, when the given name is not known)."""
+    born = {dob for folded, _, dob in people if not given or folded == _fold(given)}
+
+    def gap(d: Mention) -> int:
+        return min(abs(d.start - last), abs(first - d.end))
+
+    near = [d for d in dates if gap(d) < DOB_WINDOW and d.value in born]
+    return min(near, key=gap) if near else None
+
+
+def _as_birth(date: Mention) -> Mention:
+    return Mention("date_of_birth", date.start, date.end, date.value, "pmi_terms", "pmi_term:dob")
