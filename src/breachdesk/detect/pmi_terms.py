@@ -50,12 +50,15 @@ _STAFF = re.compile(
 )
 
 Matcher = Callable[[str, list[Mention]], list[Mention]]
+Patient = tuple[str, str, str, str]  # folded given name, given name, date of birth, sex (F/M/"")
+_TITLE = re.compile(r"(?<![^\W\d_])(?P<title>mrs|miss|ms|mr)\.?[^\S\n]+$", re.IGNORECASE)
+_TITLE_SEX = {"mr": "M", "mrs": "F", "miss": "F", "ms": "F"}
 
 
 @dataclass
 class Terms:
     automaton: ahocorasick.Automaton  # folded term -> (kind, key, length)
-    people: dict[str, list[tuple[str, str, str]]]  # family -> [(folded given, given, dob)]
+    people: dict[str, list[Patient]]  # folded family name -> the PMI patients with it
 
 
 def _fold(text: str) -> str:
@@ -69,10 +72,10 @@ def _fold(text: str) -> str:
 def build(pmi: pa.Table) -> Terms:
     """The automaton over a PMI table (``pmi.COLUMNS``) and what a family-name hit needs."""
     automaton = ahocorasick.Automaton()
-    people: dict[str, list[tuple[str, str, str]]] = {}
-    columns = ("nhs_number", "patient_id", "family_name", "given_name", "date_of_birth")
+    people: dict[str, list[Patient]] = {}
+    columns = ("nhs_number", "patient_id", "family_name", "given_name", "date_of_birth", "sex")
     rows = zip(*(pmi[c].to_pylist() for c in columns), strict=True)
-    for number, patient_id, family, given, dob in rows:
+    for number, patient_id, family, given, dob, sex in rows:
         if number and len(number) == 10:
             for form in (number, f"{number[:3]} {number[3:6]} {number[6:]}"):
                 automaton.add_word(form, (NHS, number, len(form)))
@@ -83,7 +86,7 @@ def build(pmi: pa.Table) -> Terms:
             if key not in people:
                 people[key] = []
                 automaton.add_word(key, (FAMILY, key, len(key)))
-            people[key].append((_fold(given), given, dob or ""))
+            people[key].append((_fold(given), given, dob or "", (sex or "")[:1].upper()))
     automaton.make_automaton()
     return Terms(automaton, people)
 
@@ -149,14 +152,17 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
                 added.append(Mention(PATIENT_ID, start, end, key, "pmi_terms", "pmi_term"))
         elif _STAFF.search(text[max(0, start - 40) : start]):
             continue
-        elif named := [m for m in mentions if m.kind == "name" and m.start < end <= m.end]:
+        elif (named := _named(mentions, start, end)) and not _cut_short(named[0], text[start:end]):
             # Found by the name detectors already; its date may still be the birth date.
             date = _birth(terms.people[key], named[0].extra, named[0].start, named[0].end, dates)
             if date is not None and date.kind == "date":
                 births[date.start] = _as_birth(date)
         elif not _overlaps(added, start, end, ("name",)):
-            found = _name(terms.people[key], text, start, end, dates)
+            found = _name(_by_title(terms.people[key], text, start), text, start, end, dates)
             if found:
+                # A name detector's shorter reading of this name ("Mr Da Silva" read as given
+                # name Da, family name Silva) gives way to the PMI's family name.
+                mentions = [m for m in mentions if m not in named]
                 added.append(found[0])
                 if found[1] is not None:
                     births[found[1].start] = found[1]
@@ -166,15 +172,32 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted([*kept, *added], key=lambda m: m.start)
 
 
+def _by_title(people: list[Patient], text: str, start: int) -> list[Patient]:
+    """ "Mr Okafor" is none of the PMI's women called Okafor."""
+    title = _TITLE.search(text[max(0, start - 8) : start])
+    sex = _TITLE_SEX[title.group("title").lower()] if title else ""
+    return [p for p in people if not sex or not p[3] or p[3] == sex]
+
+
+def _named(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    return [m for m in mentions if m.kind == "name" and m.start < end and start < m.end]
+
+
+def _cut_short(named: Mention, family: str) -> bool:
+    """A name mention whose family name is the tail of a longer PMI family name written here."""
+    short = _fold(named.value)
+    return len(family) > len(short) and _fold(family).endswith(short)
+
+
 def _name(
-    people: list[tuple[str, str, str]], text: str, start: int, end: int, dates: list[Mention]
+    people: list[Patient], text: str, start: int, end: int, dates: list[Mention]
 ) -> tuple[Mention, Mention | None] | None:
     """The name mention for a family-name hit, and the date beside it that is the patient's
     birth date, when the other detectors took it for some other date."""
     family = text[start:end]
     if not family[:1].isupper():
         return None  # "the green box": names are written with a capital
-    givens = {folded for folded, _, _ in people}
+    givens = {p[0] for p in people}
     first, last, given, rule = start, end, "", "pmi_term"
     before = _BEFORE.search(text[max(0, start - 60) : start])
     after = _AFTER.match(text[end : end + 60])
@@ -186,7 +209,7 @@ def _name(
     if not given:
         if date is None:
             return None  # a family name alone identifies nobody
-        matches = {g for _, g, dob in people if dob == date.value}
+        matches = {p[1] for p in people if p[2] == date.value}
         if len(matches) != 1:
             return None  # two patients of that name born that day: the text does not say which
         (given,) = matches
@@ -196,11 +219,11 @@ def _name(
 
 
 def _birth(
-    people: list[tuple[str, str, str]], given: str, first: int, last: int, dates: list[Mention]
+    people: list[Patient], given: str, first: int, last: int, dates: list[Mention]
 ) -> Mention | None:
     """The date nearest the name that is the birth date of a PMI patient of that name (of
     that family name, when the given name is not known)."""
-    born = {dob for folded, _, dob in people if not given or folded == _fold(given)}
+    born = {p[2] for p in people if not given or p[0] == _fold(given)}
 
     def gap(d: Mention) -> int:
         return min(abs(d.start - last), abs(first - d.end))
