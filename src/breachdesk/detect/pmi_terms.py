@@ -30,16 +30,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import ahocorasick
 import pyarrow as pa
 
+from breachdesk import nhs
 from breachdesk.detect.base import Mention
 
 MIN_FAMILY = 3  # shorter family names ("Ng", "Li") hit inside too much prose to be worth it
 MIN_ID = 5  # a patient id shorter than this is a counter, not an identifier
 DOB_WINDOW = 80  # as far from a name as detect.text looks for its date of birth
-NHS, PATIENT_ID, FAMILY = "nhs_number", "hospital_number", "family"
+NHS, PATIENT_ID, FAMILY = 0, 1, 2  # automaton values are kind * _KIND + term length: ints
+_KIND = 1024  # (a Python object per term would cost a big PMI gigabytes in every worker)
 _WORD = r"[^\W\d_][\w'’\-]*"
 _BEFORE = re.compile(rf"(?P<word>{_WORD})[^\S\n]+$")
 _AFTER = re.compile(rf"^[^\S\n]*,?[^\S\n]*(?P<word>{_WORD})")
@@ -51,14 +54,18 @@ _STAFF = re.compile(
 
 Matcher = Callable[[str, list[Mention]], list[Mention]]
 Patient = tuple[str, str, str, str]  # folded given name, given name, date of birth, sex (F/M/"")
+_SEP = "\x1f"
 _TITLE = re.compile(r"(?<![^\W\d_])(?P<title>mrs|miss|ms|mr)\.?[^\S\n]+$", re.IGNORECASE)
 _TITLE_SEX = {"mr": "M", "mrs": "F", "miss": "F", "ms": "F"}
 
 
 @dataclass
 class Terms:
-    automaton: ahocorasick.Automaton  # folded term -> (kind, key, length)
-    people: dict[str, list[Patient]]  # folded family name -> the PMI patients with it
+    automaton: ahocorasick.Automaton  # folded term -> kind * _KIND + its length
+    people: dict[str, list[str]]  # folded family name -> its PMI patients, _SEP-joined fields
+
+    def patients(self, family: str) -> list[Patient]:
+        return [cast(Patient, tuple(p.split(_SEP))) for p in self.people[family]]
 
 
 def _fold(text: str) -> str:
@@ -71,22 +78,23 @@ def _fold(text: str) -> str:
 
 def build(pmi: pa.Table) -> Terms:
     """The automaton over a PMI table (``pmi.COLUMNS``) and what a family-name hit needs."""
-    automaton = ahocorasick.Automaton()
-    people: dict[str, list[Patient]] = {}
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    people: dict[str, list[str]] = {}
     columns = ("nhs_number", "patient_id", "family_name", "given_name", "date_of_birth", "sex")
     rows = zip(*(pmi[c].to_pylist() for c in columns), strict=True)
     for number, patient_id, family, given, dob, sex in rows:
         if number and len(number) == 10:
             for form in (number, f"{number[:3]} {number[3:6]} {number[6:]}"):
-                automaton.add_word(form, (NHS, number, len(form)))
+                automaton.add_word(form, NHS * _KIND + len(form))
         if patient_id and len(patient_id) >= MIN_ID and any(c.isdigit() for c in patient_id):
-            automaton.add_word(patient_id.lower(), (PATIENT_ID, patient_id, len(patient_id)))
+            automaton.add_word(_fold(patient_id), PATIENT_ID * _KIND + len(patient_id))
         if family and given and len(family) >= MIN_FAMILY:
             key = _fold(family)
             if key not in people:
                 people[key] = []
-                automaton.add_word(key, (FAMILY, key, len(key)))
-            people[key].append((_fold(given), given, dob or "", (sex or "")[:1].upper()))
+                automaton.add_word(key, FAMILY * _KIND + len(key))
+            fields = (_fold(given), given, dob or "", (sex or "")[:1].upper())
+            people[key].append(_SEP.join(f.replace(_SEP, " ") for f in fields))
     automaton.make_automaton()
     return Terms(automaton, people)
 
@@ -116,7 +124,7 @@ def matcher(path: str) -> Matcher:
     return lambda text, mentions: merge(terms, text, mentions)
 
 
-def _bounded(text: str, start: int, end: int, kind: str) -> bool:
+def _bounded(text: str, start: int, end: int, kind: int) -> bool:
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
     if kind == NHS:
@@ -131,34 +139,41 @@ def _overlaps(mentions: list[Mention], start: int, end: int, kinds: tuple[str, .
 
 def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
     """``mentions`` plus the PMI-term mentions in ``text``, sorted by position."""
-    hits: dict[int, tuple[int, str, str]] = {}  # start -> (end, kind, key): the longest there
-    for last, (kind, key, length) in terms.automaton.iter(_fold(text)):
+    folded = _fold(text)
+    hits: dict[int, tuple[int, int]] = {}  # start -> (end, kind): the longest term there
+    for last, value in terms.automaton.iter(folded):
+        kind, length = divmod(value, _KIND)
         start, end = last + 1 - length, last + 1
-        if _bounded(text, start, end, kind) and end > hits.get(start, (0, "", ""))[0]:
-            hits[start] = (end, kind, key)
+        if _bounded(text, start, end, kind) and end > hits.get(start, (0, 0))[0]:
+            hits[start] = (end, kind)
     if not hits:
         return mentions
     dates = [m for m in mentions if m.kind in {"date", "date_of_birth"}]
     added: list[Mention] = []
     births: dict[int, Mention] = {}  # a date that is the found patient's birth date
-    for start, (end, kind, key) in sorted(hits.items()):
+    for start, (end, kind) in sorted(hits.items()):
+        key, written = folded[start:end], text[start:end]
         if kind == NHS:
             if not _overlaps(mentions, start, end, ("nhs_number",)):
+                number = key.replace(" ", "")
+                check = "pass" if nhs.is_valid(number) else "fail"  # as the PMI holds it
                 added.append(
-                    Mention(NHS, start, end, key, "pmi_terms", "pmi_term", checksum="pass")
+                    Mention("nhs_number", start, end, number, "pmi_terms", "pmi_term", 1.0, check)
                 )
         elif kind == PATIENT_ID:
             if not _overlaps(mentions, start, end, ("hospital_number",)):
-                added.append(Mention(PATIENT_ID, start, end, key, "pmi_terms", "pmi_term"))
+                added.append(
+                    Mention("hospital_number", start, end, written, "pmi_terms", "pmi_term")
+                )
         elif _STAFF.search(text[max(0, start - 40) : start]):
             continue
         elif (named := _named(mentions, start, end)) and not _cut_short(named[0], text[start:end]):
             # Found by the name detectors already; its date may still be the birth date.
-            date = _birth(terms.people[key], named[0].extra, named[0].start, named[0].end, dates)
+            date = _birth(terms.patients(key), named[0].extra, named[0].start, named[0].end, dates)
             if date is not None and date.kind == "date":
                 births[date.start] = _as_birth(date)
         elif not _overlaps(added, start, end, ("name",)):
-            found = _name(_by_title(terms.people[key], text, start), text, start, end, dates)
+            found = _name(_by_title(terms.patients(key), text, start), text, start, end, dates)
             if found:
                 # A name detector's shorter reading of this name ("Mr Da Silva" read as given
                 # name Da, family name Silva) gives way to the PMI's family name.
