@@ -27,7 +27,7 @@ from __future__ import annotations
 import pickle
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import cast
@@ -55,17 +55,42 @@ _STAFF = re.compile(
 Matcher = Callable[[str, list[Mention]], list[Mention]]
 Patient = tuple[str, str, str, str]  # folded given name, given name, date of birth, sex (F/M/"")
 _SEP = "\x1f"
+_FAMILIES_KEPT = 4096  # indexed families kept per process
 _TITLE = re.compile(r"(?<![^\W\d_])(?P<title>mrs|miss|ms|mr)\.?[^\S\n]+$", re.IGNORECASE)
 _TITLE_SEX = {"mr": "M", "mrs": "F", "miss": "F", "ms": "F"}
+
+
+@dataclass
+class Family:
+    """The PMI patients of one family name, by folded given name and by date of birth."""
+
+    by_given: dict[str, list[Patient]]
+    by_dob: dict[str, list[Patient]]
 
 
 @dataclass
 class Terms:
     automaton: ahocorasick.Automaton  # folded term -> kind * _KIND + its length
     people: dict[str, list[str]]  # folded family name -> its PMI patients, _SEP-joined fields
+    _families: dict[str, Family] = field(default_factory=dict, repr=False)
 
-    def patients(self, family: str) -> list[Patient]:
-        return [cast(Patient, tuple(p.split(_SEP))) for p in self.people[family]]
+    def family(self, key: str) -> Family:
+        """Indexed on first use in this process: "Smith" has thousands of patients, and a log
+        names the same families over and over."""
+        found = self._families.get(key)
+        if found is None:
+            if len(self._families) >= _FAMILIES_KEPT:
+                self._families.clear()
+            found = Family({}, {})
+            for raw in self.people[key]:
+                patient = cast(Patient, tuple(raw.split(_SEP)))
+                found.by_given.setdefault(patient[0], []).append(patient)
+                found.by_dob.setdefault(patient[2], []).append(patient)
+            self._families[key] = found
+        return found
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"automaton": self.automaton, "people": self.people, "_families": {}}
 
 
 def _fold(text: str) -> str:
@@ -167,13 +192,16 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
                 )
         elif _STAFF.search(text[max(0, start - 40) : start]):
             continue
-        elif (named := _named(mentions, start, end)) and not _cut_short(named[0], text[start:end]):
+        elif not written[:1].isupper():
+            continue  # "the green box": names are written with a capital
+        elif (named := _named(mentions, start, end)) and not _cut_short(named[0], written):
             # Found by the name detectors already; its date may still be the birth date.
-            date = _birth(terms.patients(key), named[0].extra, named[0].start, named[0].end, dates)
+            first, last = named[0].start, named[0].end
+            date = _birth(terms.family(key), named[0].extra, "", first, last, dates)
             if date is not None and date.kind == "date":
                 births[date.start] = _as_birth(date)
         elif not _overlaps(added, start, end, ("name",)):
-            found = _name(_by_title(terms.patients(key), text, start), text, start, end, dates)
+            found = _name(terms.family(key), _title_sex(text, start), text, start, end, dates)
             if found:
                 # A name detector's shorter reading of this name ("Mr Da Silva" read as given
                 # name Da, family name Silva) gives way to the PMI's family name.
@@ -187,11 +215,14 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted([*kept, *added], key=lambda m: m.start)
 
 
-def _by_title(people: list[Patient], text: str, start: int) -> list[Patient]:
-    """ "Mr Okafor" is none of the PMI's women called Okafor."""
+def _title_sex(text: str, start: int) -> str:
+    """ "Mr Okafor" is none of the PMI's women called Okafor: F or M from a title, else ""."""
     title = _TITLE.search(text[max(0, start - 8) : start])
-    sex = _TITLE_SEX[title.group("title").lower()] if title else ""
-    return [p for p in people if not sex or not p[3] or p[3] == sex]
+    return _TITLE_SEX[title.group("title").lower()] if title else ""
+
+
+def _fits(patient: Patient, given: str, sex: str) -> bool:
+    return (not given or patient[0] == given) and (not sex or not patient[3] or patient[3] == sex)
 
 
 def _named(mentions: list[Mention], start: int, end: int) -> list[Mention]:
@@ -205,45 +236,50 @@ def _cut_short(named: Mention, family: str) -> bool:
 
 
 def _name(
-    people: list[Patient], text: str, start: int, end: int, dates: list[Mention]
+    family: Family, sex: str, text: str, start: int, end: int, dates: list[Mention]
 ) -> tuple[Mention, Mention | None] | None:
     """The name mention for a family-name hit, and the date beside it that is the patient's
     birth date, when the other detectors took it for some other date."""
-    family = text[start:end]
-    if not family[:1].isupper():
-        return None  # "the green box": names are written with a capital
-    givens = {p[0] for p in people}
     first, last, given, rule = start, end, "", "pmi_term"
     before = _BEFORE.search(text[max(0, start - 60) : start])
     after = _AFTER.match(text[end : end + 60])
-    if before and _fold(before.group("word")) in givens:
+
+    def known(word: str) -> bool:
+        return any(_fits(p, "", sex) for p in family.by_given.get(_fold(word), ()))
+
+    if before and known(before.group("word")):
         first, given = max(0, start - 60) + before.start("word"), before.group("word")
-    elif after and _fold(after.group("word")) in givens:
+    elif after and known(after.group("word")):
         last, given = end + after.end("word"), after.group("word")
-    date = _birth(people, given, first, last, dates)
+    date = _birth(family, given, sex, first, last, dates)
     if not given:
         if date is None:
             return None  # a family name alone identifies nobody
-        matches = {p[1] for p in people if p[2] == date.value}
+        matches = {p[1] for p in family.by_dob[date.value] if _fits(p, "", sex)}
         if len(matches) != 1:
             return None  # two patients of that name born that day: the text does not say which
         (given,) = matches
         rule = "pmi_term:family+dob"
-    name = Mention("name", first, last, family, "pmi_terms", rule, extra=given)
+    name = Mention("name", first, last, text[start:end], "pmi_terms", rule, extra=given)
     return name, _as_birth(date) if date is not None and date.kind == "date" else None
 
 
 def _birth(
-    people: list[Patient], given: str, first: int, last: int, dates: list[Mention]
+    family: Family, given: str, sex: str, first: int, last: int, dates: list[Mention]
 ) -> Mention | None:
     """The date nearest the name that is the birth date of a PMI patient of that name (of
     that family name, when the given name is not known)."""
-    born = {p[2] for p in people if not given or p[0] == _fold(given)}
+    folded = _fold(given)
 
     def gap(d: Mention) -> int:
         return min(abs(d.start - last), abs(first - d.end))
 
-    near = [d for d in dates if gap(d) < DOB_WINDOW and d.value in born]
+    near = [
+        d
+        for d in dates
+        if gap(d) < DOB_WINDOW
+        and any(_fits(p, folded, sex) for p in family.by_dob.get(d.value, ()))
+    ]
     return min(near, key=gap) if near else None
 
 
