@@ -265,6 +265,7 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
         terms_path = case.root / "scan" / "pmi_terms.pickle"
         pmi_terms.save(pmi_terms.build(pq.read_table(case.pmi_path)), terms_path)
         terms = str(terms_path)
+    who = f"|pmi:{pmi.get('sha256')}" if terms else ""  # a unit read with another PMI is not reused
     ok = files.filter(pc.equal(files["status"], "ok")).to_pylist()
     root = case.dump.parent if case.dump.is_file() else case.dump
     by_top: dict[str, dict[str, int]] = {}
@@ -280,7 +281,16 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
         sizes[top] = sizes.get(top, 0) + int(row["size"])
     journal = case.root / ".journal" / "scan"
     units = [
-        Unit(str(root), top, wanted, limits, sizes[top], str(journal), ",".join(hashes[top]), terms)
+        Unit(
+            str(root),
+            top,
+            wanted,
+            limits,
+            sizes[top],
+            str(journal),
+            ",".join(hashes[top]) + who,
+            terms,
+        )
         for top, wanted in by_top.items()
     ]
     # The local engine takes a unit function that yields batches, written as they come, so a
