@@ -111,9 +111,13 @@ def build(pmi: pa.Table) -> Terms:
         if number and len(number) == 10:
             for form in (number, f"{number[:3]} {number[3:6]} {number[6:]}"):
                 automaton.add_word(form, NHS * _KIND + len(form))
-        if patient_id and len(patient_id) >= MIN_ID and any(c.isdigit() for c in patient_id):
+        if (
+            patient_id
+            and MIN_ID <= len(patient_id) < _KIND
+            and any(c.isdigit() for c in patient_id)
+        ):
             automaton.add_word(_fold(patient_id), PATIENT_ID * _KIND + len(patient_id))
-        if family and given and len(family) >= MIN_FAMILY:
+        if family and given and MIN_FAMILY <= len(family) < _KIND:
             key = _fold(family)
             if key not in people:
                 people[key] = []
