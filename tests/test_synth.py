@@ -121,6 +121,15 @@ def _sql_rows(data: bytes) -> list[str]:
     return [r[1].replace("\\'", "'") for r in rows]
 
 
+@functools.lru_cache(maxsize=4)
+def _sql_results(data: bytes) -> list[tuple[int, str]]:
+    """Rows of a MySQL dump's results table, in order: (patient_id, the row's other values)."""
+    block = data.decode("utf-8").split("CREATE TABLE `results`", 1)[1].split("CREATE TABLE", 1)[0]
+    rows = re.findall(r"\((\d+),(\d+),(.*?)\)(?=,\(|;\n)", block)
+    assert [int(r[0]) for r in rows] == list(range(1, len(rows) + 1))
+    return [(int(r[1]), r[2]) for r in rows]
+
+
 def _fhir_entry(data: bytes, n: int) -> str:
     entries = json.loads(data)["entry"]
     patient = entries[n - 1]
@@ -173,7 +182,12 @@ def _text_at(dump: Path, path: str, fmt: str, locator: str) -> str:
     if fmt == "pdf":
         return _pdf_page(data, int(number))
     if fmt == "sql":
-        return _sql_rows(data)[int(steps[1].split(":")[1]) - 1]
+        number = int(steps[1].split(":")[1])
+        if steps[0] == "table:results":
+            # A joined record: the results row and the patients row its patient_id points at.
+            patient, row = _sql_results(data)[number - 1]
+            return row + " " + _sql_rows(data)[patient - 1]
+        return _sql_rows(data)[number - 1]
     if fmt == "fhir_json":
         return _fhir_entry(data, int(number))
     if fmt == "xlsx":

@@ -78,10 +78,11 @@ def _after_name(named: list[Mention], text: str) -> Callable[[int], bool]:
     return test
 
 
-def _may_anchor(present: frozenset[str] | None, text: str) -> bool:
+def _may_anchor(present: frozenset[str] | None, text: str, *, pmi_names: bool = False) -> bool:
     """Whether ``text`` can hold an anchor: a valid NHS number, or a name and a date (every date
-    of birth is a date). False only when that is certain, so skipping the text loses nothing."""
-    if present is None or ("name" in present and "date" in present):
+    of birth is a date). False only when that is certain, so skipping the text loses nothing.
+    With ``pmi_names`` a name needs no trigger: the PMI's family names are found without one."""
+    if present is None or ("date" in present and (pmi_names or "name" in present)):
         return True
     if "nhs" not in present:
         return False
@@ -238,11 +239,24 @@ def _pid_people(text: str, locator: str, source: str) -> tuple[list[PersonRecord
     return people, text
 
 
-def people_in_text(text: str, locator: str, source: str = "text") -> list[PersonRecord]:
+def people_in_text(
+    text: str,
+    locator: str,
+    source: str = "text",
+    *,
+    extra: Callable[[str, list[Mention]], list[Mention]] | None = None,
+) -> list[PersonRecord]:
+    """People in ``text``; ``extra`` (text, mentions) -> mentions merges more of them in before
+    grouping (``detect.pmi_terms``: the PMI's own names and numbers)."""
     embedded: list[PersonRecord] = []
     if "PID|" in text:
         embedded, text = _pid_people(text, locator, source)
     present = prefilter.triggers(text)
-    if not _may_anchor(present, text):
+    if not _may_anchor(present, text, pmi_names=extra is not None):
         return embedded  # no anchor, so no person: group() would return nothing
-    return embedded + group(find_mentions(text, present, for_people=True), locator, source, text)
+    if extra is None:
+        return embedded + group(
+            find_mentions(text, present, for_people=True), locator, source, text
+        )
+    # PMI terms turn a family name and any date near it into a person, so every date is kept.
+    return embedded + group(extra(text, find_mentions(text, present)), locator, source, text)

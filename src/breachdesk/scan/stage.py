@@ -20,12 +20,16 @@ from typing import Any, BinaryIO, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from breachdesk import __version__
 from breachdesk.case import Case
+from breachdesk.detect import pmi_terms
 from breachdesk.detect.fhir import person_from_patient
 from breachdesk.detect.hl7 import person_from_message, sensitive_map
+from breachdesk.detect.pmi_terms import Matcher
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows_to_tables
+from breachdesk.detect.relations import Relations
 from breachdesk.detect.tables import records_from_table
 from breachdesk.detect.text import people_in_text
 from breachdesk.engine import Engine
@@ -64,18 +68,32 @@ class Unit:
     size: int
     journal: str = ""  # folder for the crash journal; empty: no journal
     identity: str = ""  # what the wanted files are (their hashes), for resuming
+    terms: str = ""  # the case's PMI-term automaton (detect.pmi_terms); empty: no PMI
 
     @property
     def resume_key(self) -> str:
         """Same key, same output: a finished unit's part is reused when a run resumes."""
         raw = json.dumps(
-            [__version__, self.top, sorted(self.wanted.items()), asdict(self.limits), self.identity]
+            [
+                __version__,
+                self.top,
+                sorted(self.wanted.items()),
+                asdict(self.limits),
+                self.identity,
+                self.terms,
+            ]
         )
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def _items(
-    source: bytes | BinaryIO, kind: str, name: str, prefix: str, depth: int, limits: Limits
+    source: bytes | BinaryIO,
+    kind: str,
+    name: str,
+    prefix: str,
+    depth: int,
+    limits: Limits,
+    extra: Matcher | None = None,
 ) -> Iterator[PersonRecord | Table]:
     """Person-records and tables from one file, following attachments and archives inside it.
 
@@ -104,37 +122,46 @@ def _items(
                 item.locator = locator
                 yield from STRUCTURED[item.schema](item)
             else:
-                yield from people_in_text(item.text, locator, item.schema)
+                yield from people_in_text(item.text, locator, item.schema, extra=extra)
         elif isinstance(item, Nested) and depth < MAX_NESTING:
-            yield from _nested(item, prefix, depth, limits)
+            yield from _nested(item, prefix, depth, limits, extra)
 
 
 def _nested(
-    item: Nested, prefix: str, depth: int, limits: Limits
+    item: Nested, prefix: str, depth: int, limits: Limits, extra: Matcher | None = None
 ) -> Iterator[PersonRecord | Table]:
     """An attachment: read like a file, and an attached archive walked under the same limits."""
     inner = sniff_data(item.data, item.name)
     here = f"{prefix}{item.locator}!"
     if inner not in ARCHIVES:
-        yield from _items(item.data, inner, item.name, here, depth + 1, limits)
+        yield from _items(item.data, inner, item.name, here, depth + 1, limits, extra)
         return
     for entry in walk_bytes(item.data, item.name, limits):
         if entry.data is not None:
             member = entry.path.split("!/", 1)[-1]
-            yield from _items(entry.data, entry.type, member, f"{here}{member}!", depth + 1, limits)
+            yield from _items(
+                entry.data, entry.type, member, f"{here}{member}!", depth + 1, limits, extra
+            )
 
 
-def _scan_file(entry: Entry, file_id: int, limits: Limits) -> Iterator[tuple[pa.Table, pa.Table]]:
-    """Records and mentions of one file, a table chunk at a time; free-text people at the end."""
+def _scan_file(
+    entry: Entry, file_id: int, limits: Limits, extra: Matcher | None = None
+) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """Records and mentions of one file, a table chunk at a time; then the rows of its tables
+    that point at people in another of its tables (``detect.relations``); free-text people last."""
     people: list[PersonRecord] = []
+    relations = Relations()
     source: bytes | BinaryIO = (
         entry.data if entry.data is not None else cast(BinaryIO, entry.stream)
     )
-    for item in _items(source, entry.type, entry.path, "", 0, limits):
+    for item in _items(source, entry.type, entry.path, "", 0, limits, extra):
         if isinstance(item, Table):
-            yield records_from_table(item, file_id)
+            records, mentions = records_from_table(item, file_id)
+            relations.add(item, records)
+            yield records, mentions
         else:
             people.append(item)
+    yield from relations.joined(file_id)
     if people:
         yield rows_to_tables(file_id, people, sensitive_map())
 
@@ -164,6 +191,7 @@ def scan_unit(unit: Unit) -> Iterator[Batch]:
     journal = Journal(Path(unit.journal), unit.resume_key) if unit.journal else None
     poison = journal.poison if journal else {}
     empty = (SCHEMA.empty_table(), MENTION_SCHEMA.empty_table())
+    extra = pmi_terms.matcher(unit.terms) if unit.terms else None
     seen: set[int] = set()
     with Watchdog(journal, limits.seconds_per_file) if journal else _nothing() as dog:
         for entry in walk_file(Path(unit.root), unit.top, limits, wanted=unit.wanted):
@@ -182,7 +210,7 @@ def scan_unit(unit: Unit) -> Iterator[Batch]:
             status, reason, count = "ok", "", 0
             try:
                 with deadline(limits.seconds_per_file) as clock:
-                    for records, mentions in _scan_file(entry, file_id, limits):
+                    for records, mentions in _scan_file(entry, file_id, limits, extra):
                         count += records.num_rows
                         with clock.paused():
                             yield records, mentions, SCANNED_SCHEMA.empty_table()
@@ -215,8 +243,11 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
     files = case.read_table("files")
     ingest = case.manifest["settings"].get("ingest", {})
     limits = Limits.from_settings(ingest.get("limits"))
+    pmi = case.manifest.get("pmi") or {}
     fingerprint = hashlib.sha256(
-        json.dumps([__version__, ingest.get("fingerprint"), asdict(limits)]).encode()
+        json.dumps(
+            [__version__, ingest.get("fingerprint"), asdict(limits), pmi.get("sha256")]
+        ).encode()
     ).hexdigest()
     done = case.manifest.get("stages", {}).get("scan")
     if (
@@ -228,6 +259,13 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
         print("scan: files and limits unchanged since the last scan; kept", file=sys.stderr)
         return case.stage_counts("scan")
     case.start_stage("scan", {"fingerprint": fingerprint})
+    terms = ""
+    if case.pmi_path is not None:
+        # Built once per scan and kept with the case (it holds identifiers); workers load it.
+        terms_path = case.root / "scan" / "pmi_terms.pickle"
+        pmi_terms.save(pmi_terms.build(pq.read_table(case.pmi_path)), terms_path)
+        terms = str(terms_path)
+    who = f"|pmi:{pmi.get('sha256')}" if terms else ""  # a unit read with another PMI is not reused
     ok = files.filter(pc.equal(files["status"], "ok")).to_pylist()
     root = case.dump.parent if case.dump.is_file() else case.dump
     by_top: dict[str, dict[str, int]] = {}
@@ -243,7 +281,16 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
         sizes[top] = sizes.get(top, 0) + int(row["size"])
     journal = case.root / ".journal" / "scan"
     units = [
-        Unit(str(root), top, wanted, limits, sizes[top], str(journal), ",".join(hashes[top]))
+        Unit(
+            str(root),
+            top,
+            wanted,
+            limits,
+            sizes[top],
+            str(journal),
+            ",".join(hashes[top]) + who,
+            terms,
+        )
         for top, wanted in by_top.items()
     ]
     # The local engine takes a unit function that yields batches, written as they come, so a

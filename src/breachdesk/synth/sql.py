@@ -1,8 +1,10 @@
 """SQL dumps: MySQL ``INSERT`` batches and PostgreSQL ``COPY ... FROM stdin`` blocks.
 
 A ``patients`` row is a person-record (locator ``table:<name>!row:N``, N counting that table's rows
-from 1 across statements). A ``results`` row points at a patient by id only: it names no one, so
-truth does not count it, exactly as a reader that does not join tables would see it.
+from 1 across statements). A ``results`` row points at a patient by id only (``patient_id`` ->
+``patients.id``): joined through that key it is a person-record of its own at
+``table:results!row:N``, the patient's identifying categories plus its test and result, as
+``detect.relations`` reports it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,18 @@ from breachdesk import nhs
 from breachdesk.synth import clinical, noise
 from breachdesk.synth.context import App, Ctx, chunks, moment
 from breachdesk.synth.people import ATTACK, Person
-from breachdesk.synth.truth import ADDRESS, DOB, EMAIL, MRN, NAME, NHS, PHONE, POSTCODE, Rec
+from breachdesk.synth.truth import (
+    ADDRESS,
+    DOB,
+    EMAIL,
+    MRN,
+    NAME,
+    NHS,
+    PHONE,
+    POSTCODE,
+    RESULT,
+    Rec,
+)
 
 
 def _mysql(value: str | None) -> str:
@@ -52,6 +65,7 @@ def mysql(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[str, list[
         ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n\n",
     ]
     recs: list[Rec] = []
+    joined: list[Rec] = []
     results: list[str] = []
     row = 0
     for batch in chunks(rng, apps, 50, 200):
@@ -70,6 +84,9 @@ def mysql(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[str, list[
             for test in clinical.pick_routine(rng, rng.randint(1, 3)):
                 res = clinical.result(rng, test)
                 when = moment(rng, days_before=40)
+                locator = f"table:results!row:{len(results) + 1}"
+                tested = cats | (RESULT if res.value else 0)
+                joined.append((locator, idx, tested, (test.code,), tuple(w.tags), person.gp))
                 results.append(
                     f"({len(results) + 1},{row},{_mysql(test.code)},{_mysql(res.value)},"
                     f"{_mysql(res.units)},'{when:%Y-%m-%d %H:%M:%S}')"
@@ -89,7 +106,7 @@ def mysql(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[str, list[
         "\nCREATE TABLE `invoices` (`id` int, `invoice_no` varchar(10), `amount` decimal(8,2));\n"
         f"INSERT INTO `invoices` VALUES {invoices};\n"
     )
-    return "".join(out), recs
+    return "".join(out), recs + joined
 
 
 def postgres(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[str, list[Rec]]:

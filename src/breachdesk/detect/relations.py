@@ -1,0 +1,426 @@
+"""Relational records: rows of one table that point at a person row of another table.
+
+A database dump, an SQLite file or a workbook often keeps people in one table and what was done
+to them in another: ``results(patient_id, test_code, value)`` names nobody, ``patients(id,
+surname, forename, dob)`` names everyone. Scanned one table at a time, the results are lost.
+
+What the analyst gets: every row of an events table whose key points at a person row becomes a
+person-record of its own, at the row's own locator (``table:results!row:7``), with
+
+- the person's identifiers copied from the person row (NHS number, names, date of birth,
+  postcode, sex, hospital number), so linkage puts it with that person exactly as the lookup a
+  reader of the dump would do;
+- the row's own facts: test codes, whether a result is given, sensitive kinds, and the
+  requester's ODS code (else the person row's);
+- exposure flags of the person row plus the row's test description and result: what the join
+  exposes together;
+- source ``joined``, and mentions (detector ``relations``, rule
+  ``joined:results.patient_id->patients.id``) for the key and for the test and result columns.
+
+Why a record per row rather than adding categories to the person row: the row is where the fact
+sits (a reviewer opens it, a notification cites it), the person row's record has already been
+written when its results arrive (tables stream in chunks), and one record per row aligns with
+ground truth row by row.
+
+A relation is proposed by names (``data/relation_keys.yaml``: ``patient_id``, ``pat_id``,
+``subject_id`` ...; and ``<table>_id`` for ``<table>.id``; or the same key name on both sides)
+and kept only when the values agree: at least ``MIN_CONTAINED`` of the distinct key values of the
+events rows are found in the people table's key column, and that column is unique over the person
+rows. One relation per events table, the best contained (a name naming the table first).
+Tables relate only within one source (one dump, one database, one workbook).
+
+Memory: for people tables, the key columns' values and identifiers of the person rows; for events
+tables, only the rows that name a test, and for them the key values, row number, test codes and
+result and requester flags. Everything else of a chunk is dropped when the chunk is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+
+from breachdesk import catalogue
+from breachdesk.detect import lab_tests, ods
+from breachdesk.detect.columns import fold, type_columns
+from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA
+from breachdesk.readers.base import Table
+from breachdesk.vocabulary import CATEGORIES
+
+MIN_CONTAINED = 0.9  # share of an events table's distinct keys found among the people's keys
+MIN_UNIQUE = 0.99  # a people key column must tell its person rows apart
+OUT_ROWS = 50_000  # joined records are written in chunks this size
+IDENTITY = (
+    "nhs_number",
+    "family_name",
+    "given_name",
+    "date_of_birth",
+    "postcode",
+    "sex",
+    "hospital_number",
+    "ods_codes",
+)
+_FLAGS = tuple(f"e_{c}" for c in CATEGORIES)
+_NULL = pa.scalar(None, pa.string())
+_PREFIX = re.compile(r"(?:table|sheet):(?P<name>[^!]*)!$")
+
+
+@cache
+def person_keys() -> frozenset[str]:
+    """Key names (compact: folded, spaces removed) that point at a person row."""
+    path = resources.files("breachdesk") / "data" / "relation_keys.yaml"
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return frozenset(_compact(name) for name in data["person_keys"])
+
+
+def _compact(name: str) -> str:
+    return fold(name).replace(" ", "")
+
+
+def _table_names(name: str) -> set[str]:
+    """``patients`` answers to ``patients`` and ``patient``; ``studies`` to ``study``."""
+    base = _compact(name)
+    names = {base}
+    if base.endswith("ies"):
+        names.add(base[:-3] + "y")
+    elif base.endswith("s"):
+        names.add(base[:-1])
+    return names
+
+
+def _is_key(compact: str) -> bool:
+    return compact == "id" or _is_pointer(compact)
+
+
+def _is_pointer(compact: str) -> bool:
+    return compact in person_keys() or (compact.endswith("id") and len(compact) > 2)
+
+
+def _naming(pointer: str, key: str, parent: str) -> int:
+    """0: names do not relate; 1: a generic person key; 2: the name names the table or key."""
+    if key == "id":
+        if pointer in {n + "id" for n in _table_names(parent)}:
+            return 2
+        return 1 if pointer in person_keys() else 0
+    return 2 if pointer == key and _is_pointer(pointer) else 0
+
+
+def strings(column: Any) -> pa.Array:
+    """A reader's column as a string array, whether it came as a list or as Arrow."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if not isinstance(column, pa.Array):
+        column = pa.array(column, pa.string())
+    return pc.cast(column, pa.string())
+
+
+def _clean(values: pa.Array) -> pa.Array:
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.greater(pc.utf8_length(trimmed), 0), trimmed, _NULL)
+
+
+def _keys(values: pa.Array) -> pa.Array:
+    """Keys compared as text; a spreadsheet's ``12.0`` is the ``12`` of a dump."""
+    return pc.replace_substring_regex(_clean(values), r"^(\d+)\.0+$", r"\1")
+
+
+def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
+    uniques = pc.unique(values)
+    mapped = pa.array([fn(u) if u is not None else None for u in uniques.to_pylist()], pa.string())
+    return pc.take(mapped, pc.index_in(values, uniques))
+
+
+def _codes(value: str) -> str | None:
+    return ";".join(lab_tests.lookup(value)) or None
+
+
+def _distinct(codes: str) -> str | None:
+    return ";".join(dict.fromkeys(c for c in codes.split(";") if c)) or None
+
+
+def _sensitive(codes: str) -> str | None:
+    by_code = catalogue.sensitive_by_code()
+    return ";".join(sorted({by_code[c] for c in codes.split(";") if c in by_code})) or None
+
+
+@dataclass
+class Facts:
+    """What the rows of a table say besides who they are: per row, and which columns said it."""
+
+    tests: pa.Array  # catalogue codes joined by ";", null where the row names no test
+    result: pa.Array  # bool: a result is given for a named test
+    requester: pa.Array  # ODS code or null
+    test_field: str
+    result_field: str
+
+
+def row_facts(header: Sequence[str], columns: Sequence[pa.Array]) -> Facts:
+    """Tests, results and requester of every row, person or not (``records_from_table`` keeps
+    only the person rows; an events table has none)."""
+    n = len(columns[0]) if columns else 0
+    codes: list[pa.Array] = []
+    results: list[pa.Array] = []
+    requesters: list[pa.Array] = []
+    test_fields: list[str] = []
+    result_fields: list[str] = []
+    for name, kind, values in zip(
+        header, type_columns(list(header), list(columns)), columns, strict=True
+    ):
+        if kind is None or _is_key(_compact(name)):
+            continue  # ``result_id`` is typed a result by its words; a key is no fact
+        clean = _clean(values)
+        if kind == "test":
+            codes.append(_map_unique(clean, _codes))
+            test_fields.append(name)
+        elif kind.startswith("analyte:"):
+            codes.append(pc.if_else(pc.is_valid(clean), pa.scalar(kind.split(":", 1)[1]), _NULL))
+            results.append(pc.is_valid(clean))
+            test_fields.append(name)
+            result_fields.append(name)
+        elif kind == "result":
+            results.append(pc.is_valid(clean))
+            result_fields.append(name)
+        elif kind == "requester":
+            requesters.append(_map_unique(clean, ods.code_of))
+    if not codes:
+        tests = pa.nulls(n, pa.string())
+    elif len(codes) == 1:
+        tests = codes[0]
+    else:
+        # Nulls made empty first: pyarrow 26 drops the rows where every input is null from
+        # binary_join_element_wise(..., null_handling="skip"), shortening the column.
+        joined = pc.binary_join_element_wise(*[pc.fill_null(c, "") for c in codes], ";")
+        tests = _map_unique(joined, _distinct)
+    any_result = pa.array([False] * n)
+    for given in results:
+        any_result = pc.or_(any_result, given)
+    requester = pc.coalesce(*requesters) if requesters else pa.nulls(n, pa.string())
+    return Facts(
+        tests,
+        pc.fill_null(pc.and_(pc.is_valid(tests), any_result), False),
+        requester,
+        ";".join(test_fields),
+        ";".join(result_fields),
+    )
+
+
+@dataclass
+class _State:
+    """One table of one source, as much of it as a join needs."""
+
+    name: str
+    prefix: str
+    headers: dict[str, str] = field(default_factory=dict)  # compact -> as written
+    keys: dict[str, list[pa.Array]] = field(default_factory=dict)  # per person row
+    people: list[pa.Table] = field(default_factory=list)  # identity + flags per person row
+    pointers: dict[str, list[pa.Array]] = field(default_factory=dict)  # per events row
+    rows: list[pa.Array] = field(default_factory=list)
+    tests: list[pa.Array] = field(default_factory=list)
+    result: list[pa.Array] = field(default_factory=list)
+    requester: list[pa.Array] = field(default_factory=list)
+    test_field: str = ""
+    result_field: str = ""
+
+
+@dataclass(frozen=True)
+class Relation:
+    child: str
+    pointer: str  # compact column name in the child
+    parent: str
+    key: str  # compact column name in the parent
+    contained: float  # share of the child's distinct pointer values found among the keys
+    rule: str  # joined:results.patient_id->patients.id
+
+
+class Relations:
+    """Collects a file's tables chunk by chunk; ``joined`` yields the related rows at the end."""
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple[str, str], _State] = {}
+
+    def add(self, table: Table, records: pa.Table) -> None:
+        """Keep what a join could need from one chunk and the person-records made of it."""
+        found = _PREFIX.search(table.prefix)
+        n = table.n_rows
+        if found is None or n == 0:
+            return
+        name = found.group("name")
+        compact = [_compact(h) for h in table.header]
+        wanted = [i for i, c in enumerate(compact) if _is_key(c)]
+        if not wanted:
+            return
+        state = self._tables.setdefault(
+            (table.prefix[: found.start()], name), _State(name, table.prefix)
+        )
+        for i in wanted:
+            state.headers.setdefault(compact[i], table.header[i])
+        columns = [strings(c) for c in table.columns]
+        offset = len(table.prefix) + len("row:")
+        locators = records["locator"].combine_chunks()
+        numbers = pc.cast(pc.utf8_slice_codeunits(locators, offset), pa.int64())
+        at = pc.subtract(numbers, table.first_row)
+        if records.num_rows:
+            for i in wanted:
+                state.keys.setdefault(compact[i], []).append(_keys(pc.take(columns[i], at)))
+            state.people.append(records.select([*IDENTITY, *_FLAGS]))
+        pointers = [i for i in wanted if _is_pointer(compact[i])]
+        if not pointers:
+            return
+        facts = row_facts(table.header, columns)
+        is_person = pc.is_in(pa.array(range(n), pa.int64()), value_set=at)
+        keep = pc.and_(pc.is_valid(facts.tests), pc.invert(is_person))
+        if not pc.any(keep).as_py():
+            return
+        for i in pointers:
+            state.pointers.setdefault(compact[i], []).append(pc.filter(_keys(columns[i]), keep))
+        rows = pa.array(range(table.first_row, table.first_row + n), pa.int64())
+        state.rows.append(pc.filter(rows, keep))
+        state.tests.append(pc.filter(facts.tests, keep))
+        state.result.append(pc.filter(facts.result, keep))
+        state.requester.append(pc.filter(facts.requester, keep))
+        state.test_field = state.test_field or facts.test_field
+        state.result_field = state.result_field or facts.result_field
+
+    def relations(self) -> list[tuple[tuple[str, str], tuple[str, str], Relation]]:
+        """(child table, parent table, relation) for every events table that points at people."""
+        found = []
+        for (source, child_name), child in self._tables.items():
+            best: tuple[int, float] | None = None
+            chosen = None
+            for (other, parent_name), parent in self._tables.items():
+                if other != source or parent_name == child_name or not parent.people:
+                    continue
+                for pointer, chunks in child.pointers.items():
+                    for key, key_chunks in parent.keys.items():
+                        naming = _naming(pointer, key, parent_name)
+                        if not naming or not _unique(key_chunks):
+                            continue
+                        share = _contained(chunks, key_chunks)
+                        if share < MIN_CONTAINED or (best and (naming, share) <= best):
+                            continue
+                        best = (naming, share)
+                        rule = (
+                            f"joined:{child_name}.{child.headers[pointer]}"
+                            f"->{parent_name}.{parent.headers[key]}"
+                        )
+                        chosen = (
+                            (source, parent_name),
+                            Relation(child_name, pointer, parent_name, key, share, rule),
+                        )
+            if chosen:
+                found.append(((source, child_name), *chosen))
+        return found
+
+    def joined(self, file_id: int) -> Iterator[tuple[pa.Table, pa.Table]]:
+        """Records and mentions of the rows that point at people, ``OUT_ROWS`` at a time."""
+        for child_key, parent_key, relation in self.relations():
+            child, parent = self._tables[child_key], self._tables[parent_key]
+            keys = pa.concat_arrays(parent.keys[relation.key])
+            people = pa.concat_tables(parent.people)
+            where = pc.index_in(pa.concat_arrays(child.pointers[relation.pointer]), keys)
+            hit = pc.is_valid(where)
+            picks = {
+                "person": pc.filter(where, hit),
+                "row": pc.filter(pa.concat_arrays(child.rows), hit),
+                "tests": pc.filter(pa.concat_arrays(child.tests), hit),
+                "result": pc.filter(pa.concat_arrays(child.result), hit),
+                "requester": pc.filter(pa.concat_arrays(child.requester), hit),
+            }
+            total = len(picks["row"])
+            for start in range(0, total, OUT_ROWS):
+                part = {k: v.slice(start, OUT_ROWS) for k, v in picks.items()}
+                yield _records(file_id, child, relation, people.take(part["person"]), part)
+        self._tables.clear()
+
+
+def _unique(chunks: list[pa.Array]) -> bool:
+    values = pc.drop_null(pa.concat_arrays(chunks))
+    return len(values) > 0 and pc.count_distinct(values).as_py() >= MIN_UNIQUE * len(values)
+
+
+def _contained(pointers: list[pa.Array], keys: list[pa.Array]) -> float:
+    distinct = pc.unique(pc.drop_null(pa.concat_arrays(pointers)))
+    if not len(distinct):
+        return 0.0
+    inside = pc.is_in(distinct, value_set=pa.concat_arrays(keys))
+    return (pc.sum(pc.cast(inside, pa.int64())).as_py() or 0) / len(distinct)
+
+
+def _records(
+    file_id: int, child: _State, relation: Relation, people: pa.Table, part: dict[str, pa.Array]
+) -> tuple[pa.Table, pa.Table]:
+    n = len(part["row"])
+    locator = pc.binary_join_element_wise(
+        pa.scalar(f"{child.prefix}row:"), pc.cast(part["row"], pa.string()), ""
+    )
+    record_id = pc.binary_join_element_wise(pa.scalar(f"{file_id}:"), locator, "")
+    values: dict[str, pa.Array] = {
+        "record_id": record_id,
+        "file_id": pa.array([file_id] * n, pa.int64()),
+        "locator": locator,
+        "source": pa.array(["joined"] * n, pa.string()),
+    }
+    for name in IDENTITY:
+        values[name] = people[name].combine_chunks()
+    values["tests"] = part["tests"]
+    values["sensitive"] = _map_unique(part["tests"], _sensitive)
+    values["ods_codes"] = pc.coalesce(part["requester"], values["ods_codes"])
+    for flag in _FLAGS:
+        values[flag] = people[flag].combine_chunks()
+    values["e_test_description"] = pa.array([True] * n)
+    values["e_test_result"] = pc.or_(values["e_test_result"], part["result"])
+    records = pa.Table.from_pydict(values, schema=SCHEMA)
+    pointer_field = child.headers[relation.pointer]
+    parts = [
+        _mentions(record_id, locator, file_id, "join_key", pointer_field, relation.rule, None),
+        _mentions(record_id, locator, file_id, "test", child.test_field, relation.rule, None),
+    ]
+    if child.result_field:
+        parts.append(
+            _mentions(
+                record_id,
+                locator,
+                file_id,
+                "result",
+                child.result_field,
+                relation.rule,
+                part["result"],
+            )
+        )
+    return records, pa.concat_tables(parts)
+
+
+def _mentions(
+    record_id: pa.Array,
+    locator: pa.Array,
+    file_id: int,
+    kind: str,
+    where: str,
+    rule: str,
+    keep: pa.Array | None,
+) -> pa.Table:
+    if keep is not None:
+        record_id, locator = pc.filter(record_id, keep), pc.filter(locator, keep)
+    n = len(record_id)
+    return pa.table(
+        {
+            "record_id": record_id,
+            "file_id": pa.array([file_id] * n, pa.int64()),
+            "locator": locator,
+            "kind": pa.array([kind] * n, pa.string()),
+            "field": pa.array([where] * n, pa.string()),
+            "detector": pa.array(["relations"] * n, pa.string()),
+            "rule": pa.array([rule] * n, pa.string()),
+            "score": pa.array([1.0] * n, pa.float64()),
+            "checksum": pa.array([""] * n, pa.string()),
+        },
+        schema=MENTION_SCHEMA,
+    )
