@@ -229,7 +229,7 @@ def test_date_pattern_matches_as_its_plain_form() -> None:
         r"|\d{4}-\d{2}-\d{2}"
         r"|(?:19|20)\d{6}"
         rf"|\d{{1,2}}[ -/](?:{dates._MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
-        r")(?![\d/.-]|:\d)",
+        r")(?![\d/-]|\.\d|:\d)",
         re.IGNORECASE,
     )
     parts = ["1", "12", "3", "0", "/", "-", ".", ":", " ", ",", "Jan", "FEB", "sept", "uary"]

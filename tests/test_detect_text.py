@@ -37,6 +37,14 @@ def test_dob_needs_a_label() -> None:
     ]
 
 
+def test_a_full_stop_ends_a_date_but_a_digit_after_it_does_not() -> None:
+    text = "Patient: Grace OKAFOR dob 23/09/1988. Ref 01.02.1980.5 and DOB 02/03/1970.7"
+    found = [(m.value, text[m.start : m.end]) for m in dates.detect_dob(text)]
+    assert found == [("1988-09-23", "23/09/1988")]
+    [person] = people_in_text(text, "line:1")
+    assert person.values["date_of_birth"] == "1988-09-23"
+
+
 def test_date_column_picks_the_format_the_column_agrees_on() -> None:
     uk = pa.array(["01/02/1980", "13/02/1980", "", None])
     assert dates.parse_column(uk).to_pylist() == ["1980-02-01", "1980-02-13", None, None]

@@ -43,14 +43,16 @@ _MONTHS = (
 # (a pattern opening with a lookbehind is tried at every position): the lookbehind follows that
 # digit, and each form continues from it. The same matches as
 #   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}-\d{2}-\d{2} | (?:19|20)\d{6}
-#                | \d{1,2}[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2}))(?![\d/.-]|:\d)
+#                | \d{1,2}[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2}))(?![\d/-]|\.\d|:\d)
+# A full stop after a date ends a sentence ("dob 23/09/1988."); one with a digit after it
+# continues a number ("23.09.1988.5"), which is no date.
 DATE_TEXT = re.compile(
     r"(\d(?<![\d/.-]\d)(?:"
     r"\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     r"|\d{3}-\d{2}-\d{2}"
     r"|(?<=1)9\d{6}|(?<=2)0\d{6}"
     rf"|\d?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
-    r"))(?![\d/.-]|:\d)",
+    r"))(?![\d/-]|\.\d|:\d)",
     re.IGNORECASE,
 )
 DOB_LABEL = re.compile(
