@@ -49,8 +49,8 @@ def local_path(value: str | Path) -> Path:
     scheme = match.group(1).lower()
     if scheme != "file":
         raise UserError(
-            f"{text}: {scheme}:// paths are not supported; mount the store (NFS, mountpoint-s3, "
-            "blobfuse2, gcsfuse, /dbfs on Databricks) where the driver and every executor see "
+            f"{text}: {scheme}:// paths are not supported; mount the store (NFS, blobfuse2, "
+            "gcsfuse, /dbfs on Databricks) where the driver and every executor see "
             "it and give the mount path (see docs/spark.md)"
         )
     parts = urllib.parse.urlsplit(text)
