@@ -26,6 +26,7 @@ def test_file_urls_name_local_paths(tmp_path: Path) -> None:
         ("s3a://bucket/x", "s3a:// paths are not supported; mount the store"),
         ("file://otherhost/x", "a file:// URL on host 'otherhost' is not local"),
         ("file://./x", "a file:// URL on host '.' is not local"),
+        ("file://localhost", "a file:// URL needs an absolute path"),
     ],
 )
 def test_other_urls_are_refused(url: str, says: str) -> None:
