@@ -204,7 +204,9 @@ def test_interrupted_map_to_tables_resumes_without_rerunning(
 
     reference = run(tmp_path / "reference")
     fail.touch()
-    with pytest.raises(Exception, match="interrupted"):
+    from breachdesk.errors import UserError
+
+    with pytest.raises(UserError, match=r"^t: a Spark task failed \(RuntimeError: interrupted\); "):
         run(tmp_path / "case")
     parts = tmp_path / "case" / ".parts" / "t"
     finished = {

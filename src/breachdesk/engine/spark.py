@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sys
 import unicodedata
@@ -20,6 +21,7 @@ import sqlglot
 from sqlglot import exp
 
 from breachdesk.engine.local import Job, drop_stale, group_units, merge_parts
+from breachdesk.errors import UserError
 from breachdesk.progress import Progress
 
 
@@ -186,7 +188,13 @@ class SparkEngine:
                 ids = balance([j.weight for j in jobs], parts)
                 blobs = [cloudpickle.dumps(j) for j in jobs]
                 frame = self.units_frame(list(zip(ids, blobs, strict=True)), parts)
-                finished = frame.mapInArrow(_run_jobs, "units long").collect()
+                try:
+                    finished = frame.mapInArrow(_run_jobs, "units long").collect()
+                except Exception as exc:  # Py4J and PySpark errors: a page of JVM stack
+                    raise UserError(
+                        f"{label}: a Spark task failed ({_cause(exc)}); the finished units are "
+                        "kept: run the same command again to resume"
+                    ) from exc
                 bar.advance(sum(row.units for row in finished), sum(j.weight for j in jobs))
         rows = merge_parts(folder, keys, outputs, dest)
         shutil.rmtree(folder, ignore_errors=True)
@@ -217,6 +225,21 @@ class SparkEngine:
         workdir.mkdir(parents=True, exist_ok=True)
         self.spark.sparkContext.setCheckpointDir(_uri(workdir / "checkpoints"))
         return SparkAPI(spark_session=self.spark, break_lineage_method="parquet")
+
+
+_RAISED = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception)): (.*)$")
+
+
+def _cause(exc: BaseException) -> str:
+    """The Python error a Spark job failure carries (its last ``Name: message`` line that is
+    not a JVM wrapper), short: what the user needs, without the JVM's stack."""
+    causes = [
+        f"{m.group(1)}: {m.group(2)}"
+        for line in str(exc).splitlines()
+        if (m := _RAISED.match(line.strip()))
+        and not m.group(1).startswith(("org.", "java.", "py4j.", "scala."))
+    ]
+    return (causes[-1] if causes else type(exc).__name__)[:200]
 
 
 def _uri(path: Path) -> str:
