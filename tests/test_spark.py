@@ -137,6 +137,98 @@ def test_same_register_on_both_engines(tmp_path: Path, spark_engine: object) -> 
     assert a["people"] == b["people"]
     assert a["facts"] == b["facts"]
 
+    # The report reads a Spark-made case, and its SQL gives the same facts on Spark.
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from breachdesk.cli import cli
+    from breachdesk.report.facts import collect
+
+    day = dt.date(2026, 1, 1)
+    on_spark = collect(spark_engine, Case.open(tmp_path / "spark"), day)  # type: ignore[arg-type]
+    on_duckdb = collect(LocalEngine(workers=1), Case.open(tmp_path / "spark"), day)
+    assert on_spark.totals["people"] == len(b["people"])
+    assert on_spark == on_duckdb
+    result = CliRunner().invoke(
+        cli, ["report", str(tmp_path / "spark"), "--out", str(tmp_path / "r")]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r" / "report.html").stat().st_size > 0
+
+
+@dataclass
+class _Flaky:
+    """A unit that records each time it runs; unit 3 fails while ``fail`` exists."""
+
+    n: int
+    calls: str
+    fail: str
+
+    @property
+    def resume_key(self) -> str:
+        return f"flaky{self.n}"
+
+
+def _flaky(unit: _Flaky) -> tuple[pa.Table, ...]:
+    import time
+    import uuid
+
+    (Path(unit.calls) / f"{unit.n}.{uuid.uuid4().hex}").touch()
+    if unit.n == 3 and Path(unit.fail).exists():
+        time.sleep(3)  # the other tasks finish first: an interruption part-way through
+        raise RuntimeError("interrupted")
+    return (pa.table({"n": [unit.n]}), pa.table({"m": [unit.n * 2] * unit.n}))
+
+
+def test_interrupted_map_to_tables_resumes_without_rerunning(
+    spark_engine: object, tmp_path: Path
+) -> None:
+    import sys
+
+    import pyarrow.parquet as pq
+    from pyspark import cloudpickle
+
+    from breachdesk.engine.local import group_units
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    calls, fail = tmp_path / "calls", tmp_path / "fail"
+    calls.mkdir()
+    units = [_Flaky(n, str(calls), str(fail)) for n in range(1, 13)]
+    outputs = {"a": pa.schema([("n", pa.int64())]), "b": pa.schema([("m", pa.int64())])}
+
+    def run(dest: Path) -> dict[str, int]:
+        return spark_engine.map_to_tables(  # type: ignore[attr-defined,no-any-return]
+            _flaky, units, outputs=outputs, dest=dest, label="t", weight=lambda u: u.n
+        )
+
+    reference = run(tmp_path / "reference")
+    fail.touch()
+    from breachdesk.errors import UserError
+
+    with pytest.raises(UserError, match=r"^t: a Spark task failed \(RuntimeError: interrupted\); "):
+        run(tmp_path / "case")
+    parts = tmp_path / "case" / ".parts" / "t"
+    finished = {
+        unit.n
+        for key, members, _ in group_units(units, lambda u: u.n)
+        if (parts / f"{key}.done").exists()
+        for unit in members
+    }
+    assert finished, "some units must finish before the interruption"
+    assert 3 not in finished
+    fail.unlink()
+    for call in calls.iterdir():
+        call.unlink()
+    assert run(tmp_path / "case") == reference == {"a": 12, "b": 78}
+    rerun = sorted(int(c.name.split(".")[0]) for c in calls.iterdir())
+    assert rerun == sorted(set(range(1, 13)) - finished)  # each unfinished unit once, no more
+    for name in outputs:
+        assert pq.read_table(tmp_path / "case" / f"{name}.parquet").equals(
+            pq.read_table(tmp_path / "reference" / f"{name}.parquet")
+        )
+    assert not (tmp_path / "case" / ".parts").exists()
+
 
 def test_units_land_in_their_balanced_partition(spark_engine: object) -> None:
     from pyspark.sql import functions as F

@@ -10,7 +10,9 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,40 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):/")
+
+
+def local_path(value: str | Path) -> Path:
+    """A case (or dump) path given as a local path or a ``file://`` URL, as a local path.
+
+    Other URL schemes (hdfs://, s3a://, abfss://, ...) are refused with the fix: the case's
+    control files, crash journals and the helpline database need a POSIX file system, so a
+    store is used through a mount visible to the driver and every executor (docs/spark.md).
+    ``Path`` collapses ``file:///x`` to ``file:/x``; both spellings are accepted.
+    """
+    text = str(value)
+    match = _URL.match(text)
+    if match is None:
+        return Path(text)
+    scheme = match.group(1).lower()
+    if scheme != "file":
+        raise UserError(
+            f"{text}: {scheme}:// paths are not supported; mount the store (NFS, blobfuse2, "
+            "gcsfuse, /dbfs on Databricks) where the driver and every executor see "
+            "it and give the mount path (see docs/spark.md)"
+        )
+    parts = urllib.parse.urlsplit(text)
+    if parts.netloc not in ("", "localhost"):
+        raise UserError(
+            f"{text}: a file:// URL on host {parts.netloc!r} is not local; "
+            "give file:///absolute/path or a mount path"
+        )
+    path = urllib.parse.unquote(parts.path)
+    if not path.startswith("/"):
+        raise UserError(f"{text}: a file:// URL needs an absolute path (file:///abs/path)")
+    return Path(path)
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -42,11 +78,14 @@ class Case:
     root: Path
     manifest: dict[str, Any]
 
+    def __post_init__(self) -> None:
+        self.root = local_path(self.root)
+
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def create(cls, root: Path, dump: Path) -> Case:
         """Open ``root`` for ``dump``; a case already holding another dump is refused."""
-        dump = dump.resolve()
+        root, dump = local_path(root), local_path(dump).resolve()
         if root.exists() and not root.is_dir():
             raise UserError(f"{root}: is a file, not a case directory; choose a directory path")
         manifest_path = root / _MANIFEST
@@ -82,6 +121,7 @@ class Case:
 
     @classmethod
     def open(cls, root: Path) -> Case:
+        root = local_path(root)
         manifest_path = root / _MANIFEST
         if not manifest_path.exists():
             raise UserError(

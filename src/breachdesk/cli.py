@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from breachdesk import __version__
-from breachdesk.case import Case
-from breachdesk.engine import make_engine
+from breachdesk.case import Case, local_path
+from breachdesk.engine.options import engine_for, engine_options
 from breachdesk.errors import UserError
 
 _path = click.Path(path_type=Path)
@@ -101,13 +101,7 @@ def _pmi_options(fn: F) -> F:
 @click.argument("dump", type=_path)
 @click.option("--case", "case_dir", type=_path, required=True, help="Case directory.")
 @_pmi_options
-@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True)
-@click.option("--workers", type=int, default=None, help="Processes (default: all cores).")
-@click.option(
-    "--spark-master",
-    default=None,
-    help="Spark master URL for --engine spark (default: local[WORKERS or 2]); see docs/spark.md.",
-)
+@engine_options
 @click.option(
     "--limits",
     "limits_file",
@@ -133,10 +127,7 @@ def run(
     case = open_case(dump, case_dir, pmi, pmi_columns)
     if limits:
         keep_limits(case, limits)
-    runner = make_engine(
-        engine, _workers(workers), master=spark_master, workdir=case.root / "spark"
-    )
-    counts = run_all(runner, case)
+    counts = run_all(engine_for(case, engine, workers, spark_master), case)
     a = counts["assess"]
     click.echo(
         f"run: {counts['ingest']['files']} files, {counts['scan']['records']} person-records, "
@@ -149,7 +140,7 @@ def run(
 @click.argument("dump", type=_path)
 @click.option("--case", "case_dir", type=_path, required=True, help="Case directory.")
 @_pmi_options
-@click.option("--workers", type=int, default=None)
+@engine_options
 @click.option(
     "--limits",
     "limits_file",
@@ -162,7 +153,9 @@ def ingest(
     case_dir: Path,
     pmi: Path | None,
     pmi_columns: str | None,
+    engine: str,
     workers: int | None,
+    spark_master: str | None,
     limits_file: Path | None,
 ) -> None:
     """Walk DUMP and give every file and archive member a type and a status (CASE/tables/files)."""
@@ -173,19 +166,20 @@ def ingest(
     case = open_case(dump, case_dir, pmi, pmi_columns)
     if limits:
         keep_limits(case, limits)
-    counts = run_ingest(make_engine("local", _workers(workers)), case)
+    counts = run_ingest(engine_for(case, engine, workers, spark_master), case)
     click.echo("ingest: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 def _stage_command(name: str, doc: str) -> click.Command:
     @click.argument("case_dir", metavar="CASE", type=_path)
-    @click.option("--workers", type=int, default=None)
-    def command(case_dir: Path, workers: int | None) -> None:
+    @engine_options
+    def command(case_dir: Path, engine: str, workers: int | None, spark_master: str | None) -> None:
         from breachdesk.link.stage import run_link
         from breachdesk.scan.stage import run_scan
 
         stage = {"scan": run_scan, "link": run_link}[name]
-        counts = stage(make_engine("local", _workers(workers)), Case.open(case_dir))
+        case = Case.open(case_dir)
+        counts = stage(engine_for(case, engine, workers, spark_master), case)
         click.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
     command.__doc__ = doc
@@ -291,6 +285,28 @@ cli.add_command(assess_command)
 cli.add_command(notify_command)
 cli.add_command(track_command)
 cli.add_command(report_command)
+
+
+class _LocalPath(click.ParamType):
+    """A path that may also be given as a file:// URL (what Spark and Hadoop tools print)."""
+
+    name = "path"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        return local_path(value)
+
+
+def _accept_file_urls(group: click.Group) -> None:
+    """Every command's CASE and DUMP take file:// URLs: set once here, so no command forgets."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _accept_file_urls(command)
+        for param in command.params:
+            if param.name in ("case_dir", "dump"):
+                param.type = _LocalPath()
+
+
+_accept_file_urls(cli)
 
 
 def main() -> None:

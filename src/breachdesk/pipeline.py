@@ -6,7 +6,7 @@ from pathlib import Path
 
 from breachdesk import pmi as pmi_mod
 from breachdesk.assess.stage import run_assess
-from breachdesk.case import Case
+from breachdesk.case import Case, local_path
 from breachdesk.engine import Engine
 from breachdesk.ingest.stage import dump_units, run_ingest
 from breachdesk.link.stage import run_link
@@ -15,6 +15,7 @@ from breachdesk.scan.stage import run_scan
 
 def open_case(dump: Path, case_dir: Path, pmi: Path | None, mapping: str | None) -> Case:
     """Check every input before the case is touched, so bad input leaves nothing half-made."""
+    dump, case_dir = local_path(dump), local_path(case_dir)
     dump_units(dump)
     table_mapping = pmi_mod.parse_mapping(mapping)
     if pmi is not None:

@@ -8,7 +8,7 @@ import click
 
 from breachdesk.assess.stage import keep_config, run_assess
 from breachdesk.case import Case
-from breachdesk.engine import make_engine
+from breachdesk.engine.options import engine_for, engine_options
 
 _path = click.Path(path_type=Path)
 
@@ -33,13 +33,15 @@ _path = click.Path(path_type=Path)
     default=None,
     help="ODS reference CSV (epraccur style) naming the controllers.",
 )
-@click.option("--workers", type=int, default=None)
+@engine_options
 def assess_command(
     case_dir: Path,
     rules: Path | None,
     controller_rules: Path | None,
     ods: Path | None,
+    engine: str,
     workers: int | None,
+    spark_master: str | None,
 ) -> None:
     """Exposure, risk and controllers per person.
 
@@ -48,5 +50,5 @@ def assess_command(
     """
     case = Case.open(case_dir)
     keep_config(case, rules=rules, controller_rules=controller_rules, ods=ods)
-    counts = run_assess(make_engine("local", workers), case)
+    counts = run_assess(engine_for(case, engine, workers, spark_master), case)
     click.echo("assess: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

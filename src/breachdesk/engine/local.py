@@ -8,6 +8,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -24,7 +25,7 @@ from breachdesk.progress import Progress
 MAX_CRASHES = 25  # worker deaths one unit may cause before the stage gives up on it
 
 
-class _Job:
+class Job:
     """A few units run together in a worker that writes their output as one part itself (a
     dump of 100,000 small files is then hundreds of parts, not 100,000)."""
 
@@ -62,7 +63,9 @@ class _PartWriter:
     ROWS = 65_536
 
     def __init__(self, base: str, schema: pa.Schema) -> None:
-        self.tmp = Path(f"{base}.parquet.tmp")
+        # A name of its own per attempt: a Spark task and its retry (or speculative twin) may
+        # write the same part at once, and only a complete file is ever renamed into place.
+        self.tmp = Path(f"{base}.parquet.{uuid.uuid4().hex[:12]}.tmp")
         self.final = Path(f"{base}.parquet")
         self.schema = schema
         self.writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
@@ -93,7 +96,9 @@ JOB_UNITS = 64  # units per part at most; fewer when there are few units, to spr
 JOB_BYTES = 16 * 2**20  # unit weight per part at most (a heavier unit is a part of its own)
 
 
-def _group(units: Sequence[Any], size: Callable[[Any], int]) -> list[tuple[str, list[Any], int]]:
+def group_units(
+    units: Sequence[Any], size: Callable[[Any], int]
+) -> list[tuple[str, list[Any], int]]:
     """Units in consecutive groups, each named by its units' ``resume_key``s (stable across runs,
     whatever the worker count), else by position: units without keys never resume, since stale
     parts could not be told from fresh ones."""
@@ -123,20 +128,19 @@ def _group(units: Sequence[Any], size: Callable[[Any], int]) -> list[tuple[str, 
     return out
 
 
-def _drop_stale(folder: Path, keys: set[str]) -> None:
+def drop_stale(folder: Path, keys: set[str]) -> None:
     """Parts of units this run does not have (other inputs, other settings) are removed."""
     for path in folder.iterdir():
         if path.name.split(".", 1)[0] not in keys:
             path.unlink(missing_ok=True)
 
 
-def _merge(
+def merge_parts(
     folder: Path, keys: list[str], outputs: dict[str, pa.Schema], dest: Path
 ) -> dict[str, int]:
     rows = dict.fromkeys(outputs, 0)
     for name, schema in outputs.items():
-        tmp = dest / f".{name}.parquet.tmp"
-        writer = _PartWriter(str(tmp).removesuffix(".parquet.tmp"), schema)
+        writer = _PartWriter(str(dest / f".{name}"), schema)
         try:
             for key in keys:
                 part = pq.ParquetFile(folder / f"{key}.{name}.parquet")
@@ -145,7 +149,7 @@ def _merge(
                     rows[name] += batch.num_rows
         finally:
             writer.close()
-        tmp.replace(dest / f"{name}.parquet")
+        writer.tmp.replace(dest / f"{name}.parquet")
     return rows
 
 
@@ -163,7 +167,7 @@ def _isolate() -> None:
     os.environ[ISOLATED_ENV] = "1"
 
 
-def _run_alone(job: _Job, bar: Progress) -> None:
+def _run_alone(job: Job, bar: Progress) -> None:
     """A unit whose worker died, run in a pool of its own so a crash is its own; each attempt's
     journal lets the unit skip the file that killed the last one."""
     for _attempt in range(MAX_CRASHES):
@@ -243,13 +247,13 @@ class LocalEngine:
         dest.mkdir(parents=True, exist_ok=True)
         folder = dest / ".parts" / label
         size = weight or (lambda _unit: 0)
-        groups = _group(units, size)
+        groups = group_units(units, size)
         keys = [key for key, _, _ in groups]
         folder.mkdir(parents=True, exist_ok=True)
-        _drop_stale(folder, set(keys))
+        drop_stale(folder, set(keys))
         schemas = list(outputs.items())
         jobs = [
-            _Job(fn, members, str(folder / key), schemas, weight)
+            Job(fn, members, str(folder / key), schemas, weight)
             for key, members, weight in groups
             if not (folder / f"{key}.done").exists()
         ]
@@ -258,30 +262,30 @@ class LocalEngine:
             if left < len(units):
                 bar.resumed(len(units) - left, sum(j.weight for j in jobs))
             self._run_jobs(jobs, bar)
-        rows = _merge(folder, keys, outputs, dest)
+        rows = merge_parts(folder, keys, outputs, dest)
         shutil.rmtree(folder, ignore_errors=True)
         with contextlib.suppress(OSError):
             folder.parent.rmdir()  # only when no other stage's parts are there
         return rows
 
-    def _run_jobs(self, jobs: list[_Job], bar: Progress) -> None:
+    def _run_jobs(self, jobs: list[Job], bar: Progress) -> None:
         # Largest first, so one big archive does not start last and run alone.
         remaining = sorted(jobs, key=lambda j: j.weight, reverse=True)
-        crashed: list[_Job] = []
+        crashed: list[Job] = []
         while remaining:
             remaining, lost = self._pool_pass(remaining, bar)
             crashed += lost
         for job in crashed:
             _run_alone(job, bar)
 
-    def _pool_pass(self, jobs: list[_Job], bar: Progress) -> tuple[list[_Job], list[_Job]]:
+    def _pool_pass(self, jobs: list[Job], bar: Progress) -> tuple[list[Job], list[Job]]:
         """Run jobs until done or the pool breaks; returns (never started, lost in a crash)."""
         queue = list(reversed(jobs))
-        lost: list[_Job] = []
+        lost: list[Job] = []
         pool = ProcessPoolExecutor(
             max_workers=max(1, min(self.workers, len(jobs))), mp_context=_context()
         )
-        pending: dict[Future[None], _Job] = {}
+        pending: dict[Future[None], Job] = {}
         try:
             while queue and len(pending) < self.workers * 2:
                 job = queue.pop()

@@ -6,24 +6,23 @@ bytes), SQL is transpiled from DuckDB's dialect with sqlglot, and Splink runs on
 
 from __future__ import annotations
 
-import io
+import contextlib
 import os
+import re
 import shutil
 import sys
 import unicodedata
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import sqlglot
 from sqlglot import exp
 
+from breachdesk.engine.local import Job, drop_stale, group_units, merge_parts
+from breachdesk.errors import UserError
 from breachdesk.progress import Progress
-
-_TAGGED = pa.schema([("output", pa.string()), ("payload", pa.binary())])
 
 
 def _accent_map() -> tuple[str, str]:
@@ -87,35 +86,17 @@ def balance(weights: Sequence[int], partitions: int) -> list[int]:
     return out
 
 
-def _ipc(table: pa.Table) -> bytes:
-    sink = io.BytesIO()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue()
-
-
-def _run_partition(
-    batches: Iterator[pa.RecordBatch], fn: Callable[[Any], Any], names: list[str]
-) -> Iterator[pa.RecordBatch]:
-    """Executor side: unpickle each unit, run the stage's function, and emit each output table
-    as one tagged row of Arrow IPC bytes. One pass runs ``fn`` once per unit whatever the
-    number of outputs (a pass per output would read and scan every file twice)."""
+def _run_jobs(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Executor side: unpickle each group's job and run it; it writes and publishes its own
+    part, so what finished stays finished if the rest of the stage is interrupted. ``fn`` runs
+    once per unit whatever the number of outputs."""
     from pyspark import cloudpickle
 
     for batch in batches:
         for blob in batch.column("unit").to_pylist():
-            result = fn(cloudpickle.loads(blob))
-            for tables in [result] if isinstance(result, tuple) else result:
-                tags, payloads = [], []
-                for name, table in zip(names, tables, strict=True):
-                    if table.num_rows:
-                        tags.append(name)
-                        payloads.append(_ipc(table))
-                if tags:
-                    yield pa.RecordBatch.from_arrays(
-                        [pa.array(tags, pa.string()), pa.array(payloads, pa.binary())],
-                        schema=_TAGGED,
-                    )
+            job = cloudpickle.loads(blob)
+            job()
+            yield pa.RecordBatch.from_arrays([pa.array([len(job.units)], pa.int64())], ["units"])
 
 
 class SparkEngine:
@@ -173,35 +154,52 @@ class SparkEngine:
     ) -> dict[str, int]:
         """Run ``fn`` on executors and write ``dest/<name>.parquet`` as the local engine does.
 
-        Units are pickled into a DataFrame with a partition id from :func:`balance`, so each
-        task gets about the same bytes. Executors return tagged Arrow IPC rows that Spark
-        writes as Parquet under ``dest/.parts/<label>``; the driver then writes each output as
-        one file, in the layout every reader of a case already expects.
+        Units are grouped exactly as on the local engine (groups named by the units'
+        ``resume_key``s) and each group runs on an executor as the local engine's job: it
+        writes its part under ``dest/.parts/<label>/`` and marks it done. A group whose part is
+        already done is not sent, so a Spark run interrupted by a lost driver, a failed task
+        or Ctrl-C resumes where it stopped, on either engine. Groups are pickled into a
+        DataFrame with a partition id from :func:`balance`, so each task gets about the same
+        bytes. The driver then merges the parts in unit order, the layout every reader of a case
+        already expects. Executors must see ``dest`` at the same path (the case's shared mount).
         """
         from pyspark import cloudpickle
 
         dest.mkdir(parents=True, exist_ok=True)
-        names = list(outputs)
+        folder = dest / ".parts" / label
         size = weight or (lambda _unit: 0)
-        weights = [size(u) for u in units]
-        parts = max(1, min(len(units), 4 * self.workers))
-        ids = balance(weights, parts)
-        rows = dict.fromkeys(outputs, 0)
-        staging = dest / ".parts" / f"{label}-{uuid.uuid4().hex[:8]}"
-        with Progress(label, total=len(units), total_bytes=sum(weights)) as bar:
-            if units:
-                blobs = [cloudpickle.dumps(u) for u in units]
+        groups = group_units(units, size)
+        keys = [key for key, _, _ in groups]
+        folder.mkdir(parents=True, exist_ok=True)
+        drop_stale(folder, set(keys))
+        schemas = list(outputs.items())
+        jobs = [
+            Job(fn, members, str(folder / key), schemas, heft)
+            for key, members, heft in groups
+            if not (folder / f"{key}.done").exists()
+        ]
+        total = sum(size(u) for u in units)
+        with Progress(label, total=len(units), total_bytes=total) as bar:
+            left = sum(len(j.units) for j in jobs)
+            if left < len(units):
+                bar.resumed(len(units) - left, sum(j.weight for j in jobs))
+            if jobs:
+                parts = max(1, min(len(jobs), 4 * self.workers))
+                ids = balance([j.weight for j in jobs], parts)
+                blobs = [cloudpickle.dumps(j) for j in jobs]
                 frame = self.units_frame(list(zip(ids, blobs, strict=True)), parts)
-                tagged = frame.mapInArrow(
-                    lambda it: _run_partition(it, fn, names), "output string, payload binary"
-                )
-                tagged.write.mode("overwrite").parquet(str(staging))
-            bar.advance(len(units), sum(weights))
-        try:
-            for name, schema in outputs.items():
-                rows[name] = _write_output(staging, name, schema, dest / f"{name}.parquet")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+                try:
+                    finished = frame.mapInArrow(_run_jobs, "units long").collect()
+                except Exception as exc:  # Py4J and PySpark errors: a page of JVM stack
+                    raise UserError(
+                        f"{label}: a Spark task failed ({_cause(exc)}); the finished units are "
+                        "kept: run the same command again to resume"
+                    ) from exc
+                bar.advance(sum(row.units for row in finished), sum(j.weight for j in jobs))
+        rows = merge_parts(folder, keys, outputs, dest)
+        shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            folder.parent.rmdir()  # only when no other stage's parts are there
         return rows
 
     def units_frame(self, rows: list[tuple[int, bytes]], parts: int) -> Any:
@@ -215,7 +213,7 @@ class SparkEngine:
         spark = self.spark
         for name, source in tables.items():
             if isinstance(source, Path):
-                frame = spark.read.parquet(str(source))
+                frame = spark.read.parquet(_uri(source))
             else:
                 frame = spark.createDataFrame(source)
             frame.createOrReplaceTempView(name)
@@ -225,33 +223,33 @@ class SparkEngine:
         from splink import SparkAPI
 
         workdir.mkdir(parents=True, exist_ok=True)
-        self.spark.sparkContext.setCheckpointDir(str(workdir / "checkpoints"))
+        self.spark.sparkContext.setCheckpointDir(_uri(workdir / "checkpoints"))
         return SparkAPI(spark_session=self.spark, break_lineage_method="parquet")
+
+
+_RAISED = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception)): (.*)$")
+
+
+def _cause(exc: BaseException) -> str:
+    """The Python error a Spark job failure carries (its last ``Name: message`` line that is
+    not a JVM wrapper), short: what the user needs, without the JVM's stack."""
+    causes = [
+        f"{m.group(1)}: {m.group(2)}"
+        for line in str(exc).splitlines()
+        if (m := _RAISED.match(line.strip()))
+        and not m.group(1).startswith(("org.", "java.", "py4j.", "scala."))
+    ]
+    return (causes[-1] if causes else type(exc).__name__)[:200]
+
+
+def _uri(path: Path) -> str:
+    """A case path as a file:// URL for Spark: a bare path would resolve against the cluster's
+    default file system (``fs.defaultFS``, often HDFS), not the case's mount."""
+    return path.resolve().as_uri()
 
 
 def _identity(key: int) -> int:
     return key
-
-
-def _write_output(staging: Path, name: str, schema: pa.Schema, final: Path) -> int:
-    tmp = final.with_suffix(".parquet.tmp")
-    count = 0
-    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        if staging.exists():
-            for part in sorted(staging.glob("*.parquet")):
-                tagged = pq.read_table(part)
-                for tag, payload in zip(
-                    tagged.column("output").to_pylist(),
-                    tagged.column("payload").to_pylist(),
-                    strict=True,
-                ):
-                    if tag != name:
-                        continue
-                    table = pa.ipc.open_stream(payload).read_all().cast(schema)
-                    writer.write_table(table)
-                    count += table.num_rows
-    tmp.replace(final)
-    return count
 
 
 def _session(master: str, workdir: Path | None) -> Any:
@@ -287,6 +285,6 @@ def _session(master: str, workdir: Path | None) -> Any:
         # Spill and warehouse hold identifiers: keep them inside the case.
         workdir.mkdir(parents=True, exist_ok=True)
         builder = builder.config("spark.local.dir", str(workdir / "local")).config(
-            "spark.sql.warehouse.dir", str(workdir / "warehouse")
+            "spark.sql.warehouse.dir", _uri(workdir / "warehouse")
         )
     return builder.getOrCreate()
