@@ -72,16 +72,26 @@ def _by_values(values: pa.Array) -> str | None:
     total = len(sample)
     if total < 3:
         return None
-    if _share(pc.is_valid(nhs_number.validate_column(sample)), total) >= 0.8:
+    # Each costly test runs only when a cheap necessary condition already holds for 80% of the
+    # sample: most columns a header leaves open are codes, numbers or words, not identifiers.
+    digits = pc.utf8_length(pc.replace_substring_regex(sample, r"[^0-9]", ""))
+    has_digit = _share(pc.greater(digits, 0), total) >= 0.8
+    if (
+        _share(pc.equal(digits, 10), total) >= 0.8
+        and _share(pc.is_valid(nhs_number.validate_column(sample)), total) >= 0.8
+    ):
         return "nhs_number"
-    if _share(pc.is_valid(postcode.extract_column(sample)), total) >= 0.8:
-        short = pc.less_equal(pc.utf8_length(sample), 9)
-        if _share(short, total) >= 0.8:
-            return "postcode"
+    short = pc.less_equal(pc.utf8_length(sample), 9)
+    if (
+        has_digit
+        and _share(short, total) >= 0.8
+        and _share(pc.is_valid(postcode.extract_column(sample)), total) >= 0.8
+    ):
+        return "postcode"
     if _share(pc.match_substring_regex(sample, r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"), total) >= 0.8:
         return "email"
-    parsed = parse_column(sample)
-    if _share(pc.is_valid(parsed), total) >= 0.8:
+    parsed = parse_column(sample) if has_digit else None
+    if parsed is not None and _share(pc.is_valid(parsed), total) >= 0.8:
         # Dates spread over decades are dates of birth; collection and report dates cluster.
         years = pc.cast(pc.utf8_slice_codeunits(pc.drop_null(parsed), 0, 4), pa.int32())
         spread = (pc.max(years).as_py() or 0) - (pc.min(years).as_py() or 0)

@@ -149,6 +149,30 @@ def detect_unlabelled(text: str) -> Iterator[Mention]:
             yield Mention("date", match.start(), match.end(), value.isoformat(), "dates", "date")
 
 
+def _shape(text: str) -> str:
+    """What a format can match, whatever the digits and month names: whitespace dropped (the
+    parser skips it anywhere), each run of digits one ``9``, each run of letters one ``a``."""
+    return re.sub(r"[A-Za-z]+", "a", re.sub(r"[0-9]+", "9", re.sub(r"\s+", "", text)))
+
+
+# A format can read a cell only when their shapes agree (``%d/%m/%Y`` and ``01/02/1980`` are both
+# ``9/9/9``): Arrow's parser must consume the whole cell, fields are digits or month names, and
+# the separators are literal.
+_FORMAT_SHAPES = tuple(
+    _shape(re.sub(r"%[bB]", "a", re.sub(r"%[dmYy]", "0", fmt))) for fmt in FORMATS
+)
+
+
+def _possible_formats(values: pa.Array) -> list[str]:
+    """The formats that could read at least one cell, found from the column's few distinct
+    shapes: a format that reads nothing only costs time, so it is not tried."""
+    shapes = pc.replace_substring_regex(values, r"\s+", "")
+    shapes = pc.replace_substring_regex(shapes, r"[0-9]+", "9")
+    shapes = pc.replace_substring_regex(shapes, r"[A-Za-z]+", "a")
+    seen = set(pc.unique(shapes).to_pylist())
+    return [fmt for fmt, shape in zip(FORMATS, _FORMAT_SHAPES, strict=True) if shape in seen]
+
+
 def parse_column(values: pa.Array) -> pa.Array:
     """ISO dates (strings) for a column of dates in one format chosen from the values."""
     values = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
@@ -157,7 +181,7 @@ def parse_column(values: pa.Array) -> pa.Array:
     values = pc.replace_substring_regex(values, r"^(.*\d) \d{1,2}:\d{2}(:\d{2})?$", r"\1")
     floor = pa.scalar(dt.datetime(1890, 1, 1), pa.timestamp("s"))
     attempts = []
-    for fmt in FORMATS:
+    for fmt in _possible_formats(values):
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
         # "%Y" happily reads "45" as the year 45: such a reading is the wrong format, not a date.
         early = pc.fill_null(pc.less(parsed, floor), False)

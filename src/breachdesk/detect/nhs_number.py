@@ -84,9 +84,16 @@ def validate_column(values: pa.Array) -> pa.Array:
     """Valid patient NHS numbers (digits only) where a cell holds one, else null; vectorised."""
     values = pc.cast(values, pa.string())
     shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), False)
+    if not pc.any(shaped).as_py():
+        return pa.nulls(len(values), pa.string())
     digits = pc.replace_substring_regex(values, r"[^0-9]", "")
     filled = pc.if_else(shaped, digits, pa.scalar("0000000000"))
-    raw = np.frombuffer("".join(filled.to_pylist()).encode("ascii"), dtype=np.uint8).reshape(
+    if isinstance(filled, pa.ChunkedArray):
+        filled = filled.combine_chunks()
+    # Every cell is now ten ASCII digits, so the string data is an n x 10 digit matrix as it lies.
+    _validity, offsets, data = filled.buffers()
+    start = np.frombuffer(offsets, dtype=np.int32)[filled.offset]
+    raw = np.frombuffer(data, dtype=np.uint8)[start : start + 10 * len(filled)].reshape(
         -1, 10
     ) - ord("0")
     check = 11 - (raw[:, :9] @ _WEIGHTS) % 11
