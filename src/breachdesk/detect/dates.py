@@ -163,6 +163,11 @@ _FORMAT_SHAPES = tuple(
 )
 
 
+# Made once: a Python literal in a compute call is converted to a scalar on every call.
+_FALSE = pa.scalar(False)
+_EARLIEST = pa.scalar("1890-01-01", pa.string())
+
+
 def _possible_formats(values: pa.Array) -> list[str]:
     """The formats that could read at least one cell, found from the column's few distinct
     shapes: a format that reads nothing only costs time, so it is not tried."""
@@ -184,7 +189,7 @@ def parse_column(values: pa.Array) -> pa.Array:
     for fmt in _possible_formats(values):
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
         # "%Y" happily reads "45" as the year 45: such a reading is the wrong format, not a date.
-        early = pc.fill_null(pc.less(parsed, floor), False)
+        early = pc.fill_null(pc.less(parsed, floor), _FALSE)
         attempts.append(pc.if_else(early, pa.scalar(None, pa.timestamp("s")), parsed))
     if not attempts or not len(values):
         return pa.nulls(len(values), pa.string())
@@ -195,7 +200,7 @@ def parse_column(values: pa.Array) -> pa.Array:
     text = pc.strftime(parsed, format="%Y-%m-%d")
     today = dt.date.today().isoformat()
     # Two-digit years that land in the future are last century's (dates of birth are past).
-    future = pc.fill_null(pc.greater(text, pa.scalar(today)), False)
+    future = pc.fill_null(pc.greater(text, pa.scalar(today, pa.string())), _FALSE)
     text = pc.if_else(future, pc.replace_substring_regex(text, r"^20", "19"), text)
-    too_old = pc.fill_null(pc.less(text, pa.scalar("1890-01-01")), False)
+    too_old = pc.fill_null(pc.less(text, _EARLIEST), _FALSE)
     return pc.if_else(too_old, pa.scalar(None, pa.string()), text)

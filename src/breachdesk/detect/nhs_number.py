@@ -19,6 +19,7 @@ from breachdesk.detect.base import Mention
 # Not after a letter either: ``S2401234567`` is a sample id, ``INV4010232137`` an invoice.
 PATTERN = re.compile(r"(?<![\dA-Za-z/.:-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)")
 _CELL = r"^\s*\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
+_FALSE = pa.scalar(False)
 _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
 # Longest day of each month, indexed by month number (0: no such month).
 _MONTH_DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
@@ -83,7 +84,7 @@ def detect(text: str) -> Iterator[Mention]:
 def validate_column(values: pa.Array) -> pa.Array:
     """Valid patient NHS numbers (digits only) where a cell holds one, else null; vectorised."""
     values = pc.cast(values, pa.string())
-    shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), False)
+    shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
     if not pc.any(shaped).as_py():
         return pa.nulls(len(values), pa.string())
     digits = pc.replace_substring_regex(values, r"[^0-9]", "")

@@ -16,13 +16,16 @@ from breachdesk.readers.base import Table
 from breachdesk.vocabulary import CATEGORIES
 
 _NULL = pa.scalar(None, pa.string())
+# Made once: a Python literal in a compute call is converted to a scalar on every call.
+_ZERO = pa.scalar(0, pa.int32())
+_FALSE = pa.scalar(False)
 # Typed for the record, but no mention of their own: they say nothing about who a row is.
 _NOT_MENTIONED = frozenset({"clinician", "other_date", "units", "received_at"})
 
 
 def _clean(values: pa.Array) -> pa.Array:
     trimmed = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
-    return pc.if_else(pc.greater(pc.utf8_length(trimmed), 0), trimmed, _NULL)
+    return pc.if_else(pc.greater(pc.utf8_length(trimmed), _ZERO), trimmed, _NULL)
 
 
 def _coalesce(arrays: list[pa.Array], n: int) -> pa.Array:
@@ -50,7 +53,7 @@ def _join(arrays: list[pa.Array], n: int) -> pa.Array:
     if len(arrays) == 1:
         return arrays[0]
     joined = pc.binary_join_element_wise(*arrays, ";", null_handling="skip")
-    return pc.if_else(pc.greater(pc.utf8_length(joined), 0), joined, _NULL)
+    return pc.if_else(pc.greater(pc.utf8_length(joined), _ZERO), joined, _NULL)
 
 
 def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
@@ -104,7 +107,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         pc.is_valid(nhs),
         pc.and_(pc.and_(pc.is_valid(family), pc.is_valid(given)), pc.is_valid(dob)),
     )
-    person = pc.fill_null(person, False)
+    person = pc.fill_null(person, _FALSE)
     rows = pa.array(range(table.first_row, table.first_row + n), pa.int64())
     locator = pc.binary_join_element_wise(
         pa.scalar(f"{table.prefix}row:"), pc.cast(rows, pa.string()), ""
@@ -136,10 +139,10 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "phone": pc.is_valid(cleaned("phone")),
         "email": pc.is_valid(cleaned("email")),
         "test_description": pc.is_valid(tests),
-        "test_result": pc.fill_null(has_result, False),
+        "test_result": pc.fill_null(has_result, _FALSE),
     }
     for cat in CATEGORIES:
-        values[f"e_{cat}"] = pc.fill_null(flags[cat], False)
+        values[f"e_{cat}"] = pc.fill_null(flags[cat], _FALSE)
     records = pa.Table.from_pydict(values, schema=SCHEMA).filter(person)
     return records, _mentions(table, types, clean, record_id, locator, person, file_id)
 
