@@ -71,7 +71,9 @@ def _share(mask: pa.Array, total: int) -> float:
 
 def _by_values(values: pa.Array) -> str | None:
     values = pc.cast(values, pa.string())
-    non_empty = pc.filter(values, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), _ZERO))
+    non_empty = pc.filter(
+        values, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), _ZERO)
+    )
     sample = non_empty.slice(0, _SAMPLE)
     total = len(sample)
     if total < 3:

@@ -147,6 +147,8 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
         givens.append(pc.struct_field(found, "given"))
     family = pc.coalesce(*families)
     given = pc.coalesce(*givens)
-    single = pc.and_(pc.is_null(family), pc.greater(pc.utf8_length(values), pa.scalar(0, pa.int32())))
+    single = pc.and_(
+        pc.is_null(family), pc.greater(pc.utf8_length(values), pa.scalar(0, pa.int32()))
+    )
     family = pc.if_else(single, values, family)  # one word: take it as the family name
     return pc.utf8_trim_whitespace(family), pc.utf8_trim_whitespace(given)
