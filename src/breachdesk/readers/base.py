@@ -10,7 +10,7 @@ line in ``registry.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -32,8 +32,7 @@ class Record:
     locator: str
     schema: str  # "hl7v2", "text", ...
     text: str = ""
-    # name -> values (repeats); HL7's fill in as they are read (``hl7v2.SegmentFields``)
-    fields: MutableMapping[str, list[str]] = field(default_factory=dict)
+    fields: dict[str, list[str]] = field(default_factory=dict)  # name -> values (repeats)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from breachdesk.ingest.limits import TooLarge
@@ -106,7 +106,7 @@ def _patient_fields(res: dict[str, Any]) -> dict[str, list[str]]:
     return f
 
 
-def _observation(res: dict[str, Any], fields: MutableMapping[str, list[str]]) -> None:
+def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
     code = _dict(res.get("code"))
     names = _strings(code.get("text"))
     for coding in _list(code.get("coding")):

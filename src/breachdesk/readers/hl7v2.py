@@ -7,7 +7,7 @@ and repetition separators normalised to ``^`` and ``~`` so detectors need not kn
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, text_stream
@@ -16,7 +16,6 @@ from breachdesk.readers.base import Item, ReaderError, Record
 _SEGMENT = re.compile(r"^[A-Z][A-Z0-9]{2}$")
 
 
-_BATCH = frozenset({"FHS", "BHS", "BTS", "FTS"})
 _BREAKS = re.compile(r"[\r\n\x0b\x1c]+")
 
 
@@ -33,89 +32,6 @@ def _normalise(value: str, comp: str, rep: str) -> str:
         value = value.replace("^", "\\S\\").replace("~", "\\R\\")
         value = value.replace(comp, "^").replace(rep, "~")
     return value
-
-
-class SegmentFields(MutableMapping[str, list[str]]):
-    """A message's fields keyed ``SEG-n``, each the non-empty values of that field in segment
-    order, filled in when a key is first asked for.
-
-    A detector reads a dozen fields of a message with hundreds; splitting every field of every
-    segment into a dict (what the reader did) was most of the cost of reading HL7. Segments are
-    split on the field separator only; a field's values are gathered (and their separators
-    normalised) on first use, and the whole dict is built only when someone iterates or writes.
-    """
-
-    __slots__ = ("_by_kind", "_comp", "_known", "_order", "_rep", "_whole")
-
-    def __init__(self, comp: str = "^", rep: str = "~") -> None:
-        self._by_kind: dict[str, list[list[str]]] = {}
-        self._order: list[list[str]] = []  # every segment's parts, in message order
-        self._known: dict[str, list[str]] = {}  # fields gathered so far (and MSH's, at once)
-        self._whole = False  # _known holds every field
-        self._comp, self._rep = comp, rep
-
-    def add(self, parts: list[str]) -> None:
-        self._by_kind.setdefault(parts[0], []).append(parts)
-        self._order.append(parts)
-
-    def _gather(self, key: str) -> list[str] | None:
-        kind, _, number = key.partition("-")
-        segments = self._by_kind.get(kind)
-        if not segments or not number.isdigit() or str(int(number)) != number or number == "0":
-            return None
-        i = int(number)
-        values = [parts[i] for parts in segments if len(parts) > i and parts[i]]
-        if not values:
-            return None
-        if self._comp != "^" or self._rep != "~":
-            values = [_normalise(v, self._comp, self._rep) for v in values]
-        self._known[key] = values
-        return values
-
-    def __getitem__(self, key: str) -> list[str]:
-        found = self._known.get(key)
-        if found is None and not self._whole:
-            found = self._gather(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def get(self, key: str, default: list[str] | None = None) -> list[str] | None:  # type: ignore[override]
-        found = self._known.get(key)
-        if found is None and not self._whole:
-            found = self._gather(key)
-        return default if found is None else found
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key) is not None
-
-    def _fill(self) -> dict[str, list[str]]:
-        """Every field, keyed in the order the old reader met them (segment by segment)."""
-        if not self._whole:
-            whole = {k: v for k, v in self._known.items() if k.startswith("MSH-")}
-            for parts in self._order:
-                keys = _keys(parts[0], len(parts))
-                for i in range(1, len(parts)):
-                    if parts[i] and keys[i] not in whole:
-                        whole[keys[i]] = self[keys[i]]
-            whole.update(self._known)  # values written by a caller stand
-            self._known, self._whole = whole, True
-        return self._known
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._fill())
-
-    def __len__(self) -> int:
-        return len(self._fill())
-
-    def __setitem__(self, key: str, value: list[str]) -> None:
-        self._fill()[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self._fill()[key]
-
-    def __repr__(self) -> str:
-        return repr(self._fill())
 
 
 _KEYS: dict[str, list[str]] = {}
@@ -141,9 +57,8 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
 
 def _messages(pieces: Iterable[str]) -> Iterator[Record]:
     message: Record | None = None
-    fields = SegmentFields()
     count = 0
-    field_sep = "|"
+    field_sep, comp, rep = "|", "^", "~"
     for seg in _segments(pieces):
         kind = seg[:3]
         if kind == "MSH":
@@ -154,22 +69,33 @@ def _messages(pieces: Iterable[str]) -> Iterator[Record]:
             enc = seg[4:8]
             comp = enc[0] if enc else "^"
             rep = enc[1] if len(enc) > 1 else "~"
-            fields = SegmentFields(comp, rep)
-            message = Record(locator=f"message:{count}", schema="hl7v2", fields=fields)
+            message = Record(locator=f"message:{count}", schema="hl7v2")
             # MSH-1 is the field separator itself, so MSH field numbers are shifted by one.
-            known = fields._known
-            known["MSH-1"] = [field_sep]
-            for i, value in enumerate(seg.split(field_sep)[1:], start=2):
+            parts = seg.split(field_sep)
+            message.fields.setdefault("MSH-1", []).append(field_sep)
+            for i, value in enumerate(parts[1:], start=2):
                 if value:
-                    known.setdefault(f"MSH-{i}", []).append(
+                    message.fields.setdefault(f"MSH-{i}", []).append(
                         value if i == 2 else _normalise(value, comp, rep)
                     )
             continue
-        if message is None or kind in _BATCH:
+        if message is None or kind in {"FHS", "BHS", "BTS", "FTS"}:
             continue
         parts = seg.split(field_sep)
-        parts[0] = kind  # "PID" even where the segment id ran into a wrong separator
-        fields.add(parts)
+        keys = _keys(kind, len(parts))
+        fields = message.fields
+        plain = comp == "^" and rep == "~"
+        # The per-field loop is the reader's hot path: no key formatting, no call unless needed.
+        for i in range(1, len(parts)):
+            value = parts[i]
+            if value:
+                if not plain:
+                    value = _normalise(value, comp, rep)
+                held = fields.get(keys[i])
+                if held is None:
+                    fields[keys[i]] = [value]
+                else:
+                    held.append(value)
         if kind == "NTE" and len(parts) > 3:
             # Free-text comments can name people; detectors read them as text.
             message.text += " " + parts[3]
