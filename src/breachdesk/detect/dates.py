@@ -181,9 +181,12 @@ def _possible_formats(values: pa.Array) -> list[str]:
 def parse_column(values: pa.Array) -> pa.Array:
     """ISO dates (strings) for a column of dates in one format chosen from the values."""
     values = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
-    # Spreadsheet readers hand us ISO datetimes; keep the date part.
-    values = pc.replace_substring_regex(values, r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}.*$", r"\1")
-    values = pc.replace_substring_regex(values, r"^(.*\d) \d{1,2}:\d{2}(:\d{2})?$", r"\1")
+    # Spreadsheet readers hand us ISO datetimes; keep the date part (only a time has a colon).
+    if pc.any(pc.match_substring(values, ":")).as_py():
+        values = pc.replace_substring_regex(
+            values, r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}.*$", r"\1"
+        )
+        values = pc.replace_substring_regex(values, r"^(.*\d) \d{1,2}:\d{2}(:\d{2})?$", r"\1")
     floor = pa.scalar(dt.datetime(1890, 1, 1), pa.timestamp("s"))
     attempts = []
     for fmt in _possible_formats(values):
