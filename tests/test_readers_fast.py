@@ -6,7 +6,7 @@ import io
 
 import pyarrow as pa
 
-from breachdesk.detect import dates, nhs_number
+from breachdesk.detect import dates, names, nhs_number
 from breachdesk.detect.columns import type_columns
 from breachdesk.readers import sql_dump
 
@@ -102,3 +102,27 @@ def test_columns_typed_by_values_after_cheap_checks() -> None:
         None,
         None,
     ]
+
+
+def test_name_ways_read_only_cells_no_earlier_way_read() -> None:
+    col = pa.array(["SMITH, John", "JONES^", "BROWN Peter", "Mary Lee", "Mr Solo", None, "  "])
+    family, given = names.split_column(col)
+    assert family.to_pylist() == ["SMITH", "JONES", "BROWN", "Lee", "Solo", None, None]
+    assert given.to_pylist() == ["John", "", "Peter", "Mary", None, None, None]
+
+
+def test_titles_stripped_only_where_whitespace_follows() -> None:
+    assert names.strip_title(pa.array(["SMITH", " Jones ", None])).to_pylist() == [
+        "SMITH",
+        "Jones",
+        None,
+    ]
+    assert names.strip_title(pa.array(["Dr  Who", "Mrs. Ann Lee"])).to_pylist() == [
+        "Who",
+        "Ann Lee",
+    ]
+
+
+def test_times_cut_from_dates_only_when_a_cell_has_one() -> None:
+    col = pa.array(["2024-05-01T10:30:00", "02/05/2024 09:15", "03/05/2024"])
+    assert dates.parse_column(col).to_pylist() == ["2024-05-01", "2024-05-02", "2024-05-03"]

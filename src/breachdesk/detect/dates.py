@@ -171,7 +171,7 @@ _EARLIEST = pa.scalar("1890-01-01", pa.string())
 def _possible_formats(values: pa.Array) -> list[str]:
     """The formats that could read at least one cell, found from the column's few distinct
     shapes: a format that reads nothing only costs time, so it is not tried."""
-    shapes = pc.replace_substring_regex(values, r"\s+", "")
+    shapes = pc.replace_substring_regex(pc.unique(values), r"\s+", "")
     shapes = pc.replace_substring_regex(shapes, r"[0-9]+", "9")
     shapes = pc.replace_substring_regex(shapes, r"[A-Za-z]+", "a")
     seen = set(pc.unique(shapes).to_pylist())

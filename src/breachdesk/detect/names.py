@@ -144,6 +144,9 @@ def strip_title(values: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(values)
 
 
+_NULL = pa.scalar(None, pa.string())
+
+
 def _first_of(arrays: list[pa.Array], n: int) -> pa.Array:
     if not arrays:
         return pa.nulls(n, pa.string())
@@ -163,10 +166,16 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     ]
     families: list[pa.Array] = []
     givens: list[pa.Array] = []
-    for pattern in ways:
-        found = pc.extract_regex(values, pattern)
-        families.append(pc.struct_field(found, "family"))
+    # Each way reads only the cells no earlier way has read: a match fills both parts (if only
+    # with ""), so an earlier match decides both and a later regex need not see the cell.
+    pending = values
+    for number, pattern in enumerate(ways, start=1):
+        found = pc.extract_regex(pending, pattern)
+        family = pc.struct_field(found, "family")
+        families.append(family)
         givens.append(pc.struct_field(found, "given"))
+        if number < len(ways):
+            pending = pc.if_else(pc.is_null(family), pending, _NULL)
     family = _first_of(families, len(values))
     given = _first_of(givens, len(values))
     single = pc.and_(
