@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pyarrow as pa
+import pytest
 
 from breachdesk.detect import dates, names, nhs_number
 from breachdesk.detect.columns import type_columns
@@ -126,3 +127,22 @@ def test_titles_stripped_only_where_whitespace_follows() -> None:
 def test_times_cut_from_dates_only_when_a_cell_has_one() -> None:
     col = pa.array(["2024-05-01T10:30:00", "02/05/2024 09:15", "03/05/2024"])
     assert dates.parse_column(col).to_pylist() == ["2024-05-01", "2024-05-02", "2024-05-03"]
+
+
+def test_date_shapes_the_same_read_in_python_or_arrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A no-break space is not whitespace to Arrow's regexes: "01 Feb 1980" with one is no date.
+    col = pa.array(["01/02/1980", " 1 Feb\t1980", "1980-02-01", "01\u00a0Feb 1980", "x", None])
+    expected = [
+        "%d/%m/%Y",
+        "%Y-%m-%d",
+        "%d-%m-%Y",
+        "%d %b %Y",
+        "%d/%m/%y",
+        "%d %B %Y",
+        "%m/%d/%Y",
+        "%Y/%m/%d",
+        "%d-%m-%y",
+    ]
+    assert dates._possible_formats(col) == expected
+    monkeypatch.setattr(dates, "_FEW", 0)  # the Arrow path, as for a column of many dates
+    assert dates._possible_formats(col) == expected

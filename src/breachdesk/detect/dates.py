@@ -166,15 +166,33 @@ _FORMAT_SHAPES = tuple(
 # Made once: a Python literal in a compute call is converted to a scalar on every call.
 _FALSE = pa.scalar(False)
 _EARLIEST = pa.scalar("1890-01-01", pa.string())
+_FLOOR = pa.scalar(dt.datetime(1890, 1, 1), pa.timestamp("s"))
+
+
+_FEW = 2000
+# RE2's \s (what Arrow's regexes mean by whitespace) is exactly these five.
+_RE2_SPACE = re.compile(r"[\t\n\f\r ]+")
+_DIGITS = re.compile(r"[0-9]+")
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _shape_ascii(text: str) -> str:
+    return _LETTERS.sub("a", _DIGITS.sub("9", _RE2_SPACE.sub("", text)))
 
 
 def _possible_formats(values: pa.Array) -> list[str]:
     """The formats that could read at least one cell, found from the column's few distinct
     shapes: a format that reads nothing only costs time, so it is not tried."""
-    shapes = pc.replace_substring_regex(pc.unique(values), r"\s+", "")
-    shapes = pc.replace_substring_regex(shapes, r"[0-9]+", "9")
-    shapes = pc.replace_substring_regex(shapes, r"[A-Za-z]+", "a")
-    seen = set(pc.unique(shapes).to_pylist())
+    distinct = pc.unique(values)
+    if len(distinct) <= _FEW:
+        # Few distinct cells (a small table, or dates repeating): Python's regexes are compiled
+        # once a process, Arrow's once a call, so these are cheaper read here.
+        seen = {_shape_ascii(text) for text in distinct.to_pylist() if text is not None}
+    else:
+        shapes = pc.replace_substring_regex(distinct, r"\s+", "")
+        shapes = pc.replace_substring_regex(shapes, r"[0-9]+", "9")
+        shapes = pc.replace_substring_regex(shapes, r"[A-Za-z]+", "a")
+        seen = set(pc.unique(shapes).to_pylist())
     return [fmt for fmt, shape in zip(FORMATS, _FORMAT_SHAPES, strict=True) if shape in seen]
 
 
@@ -187,12 +205,11 @@ def parse_column(values: pa.Array) -> pa.Array:
             values, r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}.*$", r"\1"
         )
         values = pc.replace_substring_regex(values, r"^(.*\d) \d{1,2}:\d{2}(:\d{2})?$", r"\1")
-    floor = pa.scalar(dt.datetime(1890, 1, 1), pa.timestamp("s"))
     attempts = []
     for fmt in _possible_formats(values):
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
         # "%Y" happily reads "45" as the year 45: such a reading is the wrong format, not a date.
-        early = pc.fill_null(pc.less(parsed, floor), _FALSE)
+        early = pc.fill_null(pc.less(parsed, _FLOOR), _FALSE)
         attempts.append(pc.if_else(early, pa.scalar(None, pa.timestamp("s")), parsed))
     if not attempts or not len(values):
         return pa.nulls(len(values), pa.string())
@@ -205,6 +222,7 @@ def parse_column(values: pa.Array) -> pa.Array:
     today = dt.date.today().isoformat()
     # Two-digit years that land in the future are last century's (dates of birth are past).
     future = pc.fill_null(pc.greater(text, pa.scalar(today, pa.string())), _FALSE)
-    text = pc.if_else(future, pc.replace_substring_regex(text, r"^20", "19"), text)
+    if pc.any(future).as_py():
+        text = pc.if_else(future, pc.replace_substring_regex(text, r"^20", "19"), text)
     too_old = pc.fill_null(pc.less(text, _EARLIEST), _FALSE)
     return pc.if_else(too_old, pa.scalar(None, pa.string()), text)
