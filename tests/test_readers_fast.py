@@ -10,6 +10,7 @@ import pytest
 from breachdesk.detect import dates, names, nhs_number
 from breachdesk.detect.columns import type_columns
 from breachdesk.readers import sql_dump
+from breachdesk.readers.base import transpose
 
 _DUMP = b"""CREATE TABLE `patients` (
   `id` int NOT NULL,
@@ -146,3 +147,10 @@ def test_date_shapes_the_same_read_in_python_or_arrow(monkeypatch: pytest.Monkey
     assert dates._possible_formats(col) == expected
     monkeypatch.setattr(dates, "_FEW", 0)  # the Arrow path, as for a column of many dates
     assert dates._possible_formats(col) == expected
+
+
+def test_rows_transposed_to_columns_padded_or_cut() -> None:
+    assert transpose([["a", "b"], ["c", "d"]], 2) == [["a", "c"], ["b", "d"]]
+    assert transpose([["a"], ["c", "d", "e"]], 2) == [["a", "c"], ["", "d"]]
+    assert transpose([], 2) == [[], []]
+    assert transpose([["a"]], 0) == []

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from python_calamine import CalamineWorkbook
 
-from breachdesk.readers.base import Item, ReaderError, Table
+from breachdesk.readers.base import Item, ReaderError, Table, transpose
 from breachdesk.readers.delimited import split_header
 
 
@@ -42,5 +42,5 @@ def read(data: bytes, name: str) -> Iterator[Item]:
         if not body:
             continue
         width = len(header)
-        columns = [[row[i] if i < len(row) else "" for row in body] for i in range(width)]
+        columns = transpose(body, width)
         yield Table(header=header, columns=columns, first_row=1, prefix=f"sheet:{sheet_name}!")

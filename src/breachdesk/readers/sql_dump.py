@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, text_stream
-from breachdesk.readers.base import Item, ReaderError, Table
+from breachdesk.readers.base import Item, ReaderError, Table, transpose
 from breachdesk.readers.delimited import CHUNK_ROWS
 
 _CREATE = re.compile(
@@ -96,7 +96,7 @@ def _tuples(text: str, pos: int) -> tuple[list[list[str]], int]:
 def _table(name: str, header: list[str], rows: list[list[str]]) -> Table:
     width = max([len(header), *(len(r) for r in rows)]) if rows else len(header)
     header = header + [f"column_{i + 1}" for i in range(len(header), width)]
-    columns = [[r[i] if i < len(r) else "" for r in rows] for i in range(width)]
+    columns = transpose(rows, width)
     return Table(header=header, columns=columns, first_row=1, prefix=f"table:{name}!")
 
 
