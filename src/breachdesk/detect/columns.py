@@ -19,6 +19,8 @@ from breachdesk.detect import nhs_number, postcode
 from breachdesk.detect.dates import parse_column
 
 _SAMPLE = 500
+# Made once: a Python literal in a compute call is converted to a scalar on every call.
+_ZERO, _NINE, _TEN = (pa.scalar(n, pa.int32()) for n in (0, 9, 10))
 # "SMITH, John" or "Smith, John A": a patient column even under a header we do not know.
 _LISTED_NAME = r"^\s*[A-Za-z][A-Za-z'’\- ]+,\s*[A-Za-z][A-Za-z'’\-]+(?:\s+[A-Za-z.]+)?\s*$"
 
@@ -62,26 +64,40 @@ def _by_header(header: str) -> str | None:
 
 
 def _share(mask: pa.Array, total: int) -> float:
-    return (pc.sum(pc.cast(mask, pa.int64())).as_py() or 0) / total if total else 0.0
+    if isinstance(mask, pa.ChunkedArray):
+        mask = mask.combine_chunks()
+    return mask.true_count / total if total else 0.0
 
 
 def _by_values(values: pa.Array) -> str | None:
     values = pc.cast(values, pa.string())
-    non_empty = pc.filter(values, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), 0))
+    non_empty = pc.filter(
+        values, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), _ZERO)
+    )
     sample = non_empty.slice(0, _SAMPLE)
     total = len(sample)
     if total < 3:
         return None
-    if _share(pc.is_valid(nhs_number.validate_column(sample)), total) >= 0.8:
+    # Each costly test runs only when a cheap necessary condition already holds for 80% of the
+    # sample: most columns a header leaves open are codes, numbers or words, not identifiers.
+    digits = pc.utf8_length(pc.replace_substring_regex(sample, r"[^0-9]", ""))
+    has_digit = _share(pc.greater(digits, _ZERO), total) >= 0.8
+    if (
+        _share(pc.equal(digits, _TEN), total) >= 0.8
+        and _share(pc.is_valid(nhs_number.validate_column(sample)), total) >= 0.8
+    ):
         return "nhs_number"
-    if _share(pc.is_valid(postcode.extract_column(sample)), total) >= 0.8:
-        short = pc.less_equal(pc.utf8_length(sample), 9)
-        if _share(short, total) >= 0.8:
-            return "postcode"
+    short = pc.less_equal(pc.utf8_length(sample), _NINE)
+    if (
+        has_digit
+        and _share(short, total) >= 0.8
+        and _share(pc.is_valid(postcode.extract_column(sample)), total) >= 0.8
+    ):
+        return "postcode"
     if _share(pc.match_substring_regex(sample, r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"), total) >= 0.8:
         return "email"
-    parsed = parse_column(sample)
-    if _share(pc.is_valid(parsed), total) >= 0.8:
+    parsed = parse_column(sample) if has_digit else None
+    if parsed is not None and _share(pc.is_valid(parsed), total) >= 0.8:
         # Dates spread over decades are dates of birth; collection and report dates cluster.
         years = pc.cast(pc.utf8_slice_codeunits(pc.drop_null(parsed), 0, 4), pa.int32())
         spread = (pc.max(years).as_py() or 0) - (pc.min(years).as_py() or 0)

@@ -6,6 +6,9 @@ HL7 v2 field positions are stable across versions for what matters here; the ide
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
+
 from breachdesk import catalogue
 from breachdesk.detect import dates, lab_tests, nhs_number, ods, postcode, text
 from breachdesk.detect.records import PersonRecord
@@ -41,14 +44,22 @@ def _identifiers(rec: PersonRecord, values: list[str]) -> None:
 
 
 def _test(rec: PersonRecord, coded: str) -> str | None:
+    codes = _test_codes(coded)
+    for code in codes:
+        rec.add_test(code)
+    return codes[0] if codes else None
+
+
+# Cached: a feed codes the same few hundred tests (``PTH^Parathyroid hormone^L``) again and again.
+@lru_cache(maxsize=65536)
+def _test_codes(coded: str) -> tuple[str, ...]:
+    """Catalogue codes of a coded test: its code, else its text, else its alternate code."""
     for candidate in (_comp(coded, 1), _comp(coded, 2), _comp(coded, 5)):
         if candidate:
             codes = lab_tests.lookup(candidate)
             if codes:
-                for code in codes:
-                    rec.add_test(code)
-                return codes[0]
-    return None
+                return tuple(codes)
+    return ()
 
 
 # Where an HL7 v2 message names the requesting organisation, by field and component: the
@@ -65,15 +76,23 @@ _REQUESTER_COMPONENTS = {
 }
 
 
-def _requesters(f: dict[str, list[str]]) -> list[str]:
+def _requesters(f: Mapping[str, list[str]]) -> list[str]:
     found: list[str] = []
-    for name, components in _REQUESTER_COMPONENTS.items():
+    for name in _REQUESTER_COMPONENTS:
         for value in f.get(name, []):
-            for index in components:
-                code = ods.code_of(_comp(value.split("~")[0], index))
-                if code and code not in found:
+            for code in _codes_in(name, value):
+                if code not in found:
                     found.append(code)
     return found
+
+
+# Cached: every OBR and ORC of a feed repeats the same requester and practice fields.
+@lru_cache(maxsize=65536)
+def _codes_in(name: str, value: str) -> tuple[str, ...]:
+    """The ODS codes in the components of field ``name`` that name an organisation."""
+    first = value.split("~")[0]
+    codes = (ods.code_of(_comp(first, index)) for index in _REQUESTER_COMPONENTS[name])
+    return tuple(code for code in codes if code)
 
 
 def person_from_message(message: Record) -> list[PersonRecord]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -15,11 +16,16 @@ from breachdesk.readers.base import Table
 from breachdesk.vocabulary import CATEGORIES
 
 _NULL = pa.scalar(None, pa.string())
+# Made once: a Python literal in a compute call is converted to a scalar on every call.
+_ZERO = pa.scalar(0, pa.int32())
+_FALSE = pa.scalar(False)
+# Typed for the record, but no mention of their own: they say nothing about who a row is.
+_NOT_MENTIONED = frozenset({"clinician", "other_date", "units", "received_at"})
 
 
 def _clean(values: pa.Array) -> pa.Array:
     trimmed = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
-    return pc.if_else(pc.greater(pc.utf8_length(trimmed), 0), trimmed, _NULL)
+    return pc.if_else(pc.greater(pc.utf8_length(trimmed), _ZERO), trimmed, _NULL)
 
 
 def _coalesce(arrays: list[pa.Array], n: int) -> pa.Array:
@@ -47,25 +53,31 @@ def _join(arrays: list[pa.Array], n: int) -> pa.Array:
     if len(arrays) == 1:
         return arrays[0]
     joined = pc.binary_join_element_wise(*arrays, ";", null_handling="skip")
-    return pc.if_else(pc.greater(pc.utf8_length(joined), 0), joined, _NULL)
+    return pc.if_else(pc.greater(pc.utf8_length(joined), _ZERO), joined, _NULL)
 
 
 def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     n = table.n_rows
     raw = [pa.array(col, pa.string()) for col in table.columns]
     types = type_columns(table.header, raw)
+    # Trimmed, empty as null: made once per typed column, shared by values, flags and mentions.
+    clean: list[pa.Array | None] = [
+        None if kind is None else _clean(values) for kind, values in zip(types, raw, strict=True)
+    ]
     cols: dict[str, list[pa.Array]] = {}
+    tidy: dict[str, list[pa.Array]] = {}
     analytes: list[tuple[str, pa.Array]] = []
-    for kind, values in zip(types, raw, strict=True):
-        if kind is None:
+    for kind, values, trimmed in zip(types, raw, clean, strict=True):
+        if kind is None or trimmed is None:
             continue
         if kind.startswith("analyte:"):
-            analytes.append((kind.split(":", 1)[1], _clean(values)))
+            analytes.append((kind.split(":", 1)[1], trimmed))
         else:
             cols.setdefault(kind, []).append(values)
+            tidy.setdefault(kind, []).append(trimmed)
 
     def cleaned(kind: str) -> pa.Array:
-        return _coalesce([_clean(v) for v in cols.get(kind, [])], n)
+        return _coalesce(tidy.get(kind, []), n)
 
     nhs = _coalesce([nhs_number.validate_column(v) for v in cols.get("nhs_number", [])], n)
     family = _coalesce([_clean(names.strip_title(v)) for v in cols.get("family_name", [])], n)
@@ -79,25 +91,23 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         [postcode.extract_column(v) for v in cols.get("postcode", []) + cols.get("address", [])], n
     )
     test_codes = [
-        _map_unique(_clean(v), lambda s: ";".join(lab_tests.lookup(s)) or None)
-        for v in cols.get("test", [])
+        _map_unique(v, lambda s: ";".join(lab_tests.lookup(s)) or None)
+        for v in tidy.get("test", [])
     ]
     test_codes += [pc.if_else(pc.is_valid(v), pa.scalar(code), _NULL) for code, v in analytes]
     tests = _join(test_codes, n)
-    results = [pc.is_valid(_clean(v)) for v in cols.get("result", [])]
+    results = [pc.is_valid(v) for v in tidy.get("result", [])]
     results += [pc.is_valid(v) for _, v in analytes]
     has_result = pc.and_(
         pc.is_valid(tests),
         _coalesce_bool(results, n),
     )
-    requester = _coalesce(
-        [_map_unique(_clean(v), ods.code_of) for v in cols.get("requester", [])], n
-    )
+    requester = _coalesce([_map_unique(v, ods.code_of) for v in tidy.get("requester", [])], n)
     person = pc.or_(
         pc.is_valid(nhs),
         pc.and_(pc.and_(pc.is_valid(family), pc.is_valid(given)), pc.is_valid(dob)),
     )
-    person = pc.fill_null(person, False)
+    person = pc.fill_null(person, _FALSE)
     rows = pa.array(range(table.first_row, table.first_row + n), pa.int64())
     locator = pc.binary_join_element_wise(
         pa.scalar(f"{table.prefix}row:"), pc.cast(rows, pa.string()), ""
@@ -129,12 +139,12 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "phone": pc.is_valid(cleaned("phone")),
         "email": pc.is_valid(cleaned("email")),
         "test_description": pc.is_valid(tests),
-        "test_result": pc.fill_null(has_result, False),
+        "test_result": pc.fill_null(has_result, _FALSE),
     }
     for cat in CATEGORIES:
-        values[f"e_{cat}"] = pc.fill_null(flags[cat], False)
+        values[f"e_{cat}"] = pc.fill_null(flags[cat], _FALSE)
     records = pa.Table.from_pydict(values, schema=SCHEMA).filter(person)
-    return records, _mentions(table, types, raw, record_id, locator, person, file_id)
+    return records, _mentions(table, types, clean, record_id, locator, person, file_id)
 
 
 def _coalesce_bool(arrays: list[pa.Array], n: int) -> pa.Array:
@@ -149,36 +159,48 @@ def _coalesce_bool(arrays: list[pa.Array], n: int) -> pa.Array:
 def _mentions(
     table: Table,
     types: list[str | None],
-    raw: list[pa.Array],
+    clean: list[pa.Array | None],
     record_id: pa.Array,
     locator: pa.Array,
     person: pa.Array,
     file_id: int,
 ) -> pa.Table:
-    parts = []
-    for header, kind, values in zip(table.header, types, raw, strict=True):
-        if kind is None or kind in {"clinician", "other_date", "units", "received_at"}:
+    """One mention per filled cell of a typed column in a person's row, column after column.
+
+    Built as row indices with NumPy and taken once, not one small table per column: a table of
+    a few dozen rows would otherwise spend its time in per-column Arrow calls.
+    """
+    is_person = person.to_numpy(zero_copy_only=False)
+    rows: list[np.ndarray] = []
+    kinds: list[str] = []
+    fields: list[str] = []
+    counts: list[int] = []
+    for header, kind, trimmed in zip(table.header, types, clean, strict=True):
+        if kind is None or trimmed is None or kind in _NOT_MENTIONED:
             continue
-        keep = pc.and_(person, pc.is_valid(_clean(values)))
-        count = pc.sum(pc.cast(keep, pa.int64())).as_py() or 0
-        if not count:
-            continue
-        parts.append(
-            pa.table(
-                {
-                    "record_id": pc.filter(record_id, keep),
-                    "file_id": pa.array([file_id] * count, pa.int64()),
-                    "locator": pc.filter(locator, keep),
-                    "kind": pa.array([kind] * count, pa.string()),
-                    "field": pa.array([header] * count, pa.string()),
-                    "detector": pa.array(["columns"] * count, pa.string()),
-                    "rule": pa.array(["header_or_values"] * count, pa.string()),
-                    "score": pa.array([1.0] * count, pa.float64()),
-                    "checksum": pa.array(
-                        ["pass" if kind == "nhs_number" else ""] * count, pa.string()
-                    ),
-                },
-                schema=MENTION_SCHEMA,
-            )
-        )
-    return pa.concat_tables(parts) if parts else MENTION_SCHEMA.empty_table()
+        filled = trimmed.is_valid().to_numpy(zero_copy_only=False)
+        found = np.flatnonzero(is_person & filled)
+        if len(found):
+            rows.append(found)
+            kinds.append(kind)
+            fields.append(header)
+            counts.append(len(found))
+    if not rows:
+        return MENTION_SCHEMA.empty_table()
+    take = pa.array(np.concatenate(rows))
+    total = sum(counts)
+    kind_of = np.repeat(np.array(kinds, dtype=object), counts)
+    return pa.table(
+        {
+            "record_id": record_id.take(take),
+            "file_id": pa.array(np.full(total, file_id, dtype=np.int64)),
+            "locator": locator.take(take),
+            "kind": pa.array(kind_of, pa.string()),
+            "field": pa.array(np.repeat(np.array(fields, dtype=object), counts), pa.string()),
+            "detector": pa.array(["columns"] * total, pa.string()),
+            "rule": pa.array(["header_or_values"] * total, pa.string()),
+            "score": pa.array(np.ones(total), pa.float64()),
+            "checksum": pa.array(np.where(kind_of == "nhs_number", "pass", ""), pa.string()),
+        },
+        schema=MENTION_SCHEMA,
+    )

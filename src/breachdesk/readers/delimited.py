@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, delimiter, text_stream
-from breachdesk.readers.base import Item, ReaderError, Table
+from breachdesk.readers.base import Item, ReaderError, Table, transpose
 
 CHUNK_ROWS = 50_000
 _SNIFF_CHARS = 200_000
@@ -85,8 +85,7 @@ def _tables(sample: str, lines: Iterable[str]) -> Iterator[Table]:
         chunk: list[list[str]] = []
 
         def flush() -> Table:
-            cols = [[row[i] if i < len(row) else "" for row in chunk] for i in range(width)]
-            return Table(header=header, columns=cols, first_row=first)
+            return Table(header=header, columns=transpose(chunk, width), first_row=first)
 
         for row in itertools.chain(pending, reader):
             chunk.append(row)

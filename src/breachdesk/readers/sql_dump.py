@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, text_stream
-from breachdesk.readers.base import Item, ReaderError, Table
+from breachdesk.readers.base import Item, ReaderError, Table, transpose
 from breachdesk.readers.delimited import CHUNK_ROWS
 
 _CREATE = re.compile(
@@ -95,23 +96,52 @@ def _tuples(text: str, pos: int) -> tuple[list[list[str]], int]:
 def _table(name: str, header: list[str], rows: list[list[str]]) -> Table:
     width = max([len(header), *(len(r) for r in rows)]) if rows else len(header)
     header = header + [f"column_{i + 1}" for i in range(len(header), width)]
-    columns = [[r[i] if i < len(r) else "" for r in rows] for i in range(width)]
+    columns = transpose(rows, width)
     return Table(header=header, columns=columns, first_row=1, prefix=f"table:{name}!")
+
+
+@dataclass
+class _Inserts:
+    """Rows of consecutive ``INSERT`` statements into one table, gathered into one ``Table`` of
+    up to ``CHUNK_ROWS``: a dump splits a table into statements of a few hundred rows, and typing
+    and validating a table costs the same whether it holds ten rows or ten thousand. Rows number
+    on across statements (``table:patients!row:N`` is the table's N-th row)."""
+
+    seen: dict[str, int] = field(default_factory=dict)
+    name: str = ""
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    first: int = 1
+
+    def add(self, name: str, header: list[str], rows: list[list[str]]) -> Iterator[Table]:
+        if self.rows and (name != self.name or header != self.header):
+            yield from self.flush()
+        if not self.rows:
+            self.name, self.header, self.first = name, header, self.seen.get(name, 0) + 1
+        self.rows.extend(rows)
+        self.seen[name] = self.seen.get(name, 0) + len(rows)
+        if len(self.rows) >= CHUNK_ROWS:
+            yield from self.flush()
+
+    def flush(self) -> Iterator[Table]:
+        if self.rows:
+            out = _table(self.name, self.header, self.rows)
+            out.first_row = self.first
+            self.rows = []
+            yield out
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
     schemas = {_bare(m.group("name")): _columns(m.group("body")) for m in _CREATE.finditer(text)}
-    seen: dict[str, int] = {}
+    inserts = _Inserts()
     for match in _INSERT.finditer(text):
         table = _bare(match.group("name"))
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
         rows, _end = _tuples(text, match.end())
         if rows:
-            out = _table(table, header, rows)
-            out.first_row = seen.get(table, 0) + 1  # rows number on across INSERT statements
-            seen[table] = seen.get(table, 0) + len(rows)
-            yield out
+            yield from inserts.add(table, header, rows)
+    yield from inserts.flush()
     for match in _COPY.finditer(text):
         table = _bare(match.group("name"))
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
@@ -136,30 +166,32 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     """A dump of any size, a statement at a time: lines are gathered until a statement ends
     (a line ending in ``;`` outside quotes), and ``COPY`` rows are read line by line."""
     schemas: dict[str, list[str]] = {}
-    seen: dict[str, int] = {}
+    inserts = _Inserts()
     statement: list[str] = []
     quotes = 0
     lines = iter(text_stream(stream))
     for line in lines:
         copy = _COPY_LINE.match(line) if not statement else None
         if copy:
+            yield from inserts.flush()
             yield from _copy_rows(copy, lines, schemas)
             continue
         statement.append(line)
         quotes += len(_UNESCAPED_QUOTE.findall(line))
         if quotes % 2 == 0 and line.rstrip().endswith(";"):
-            yield from _statements("".join(statement), schemas, seen)
+            yield from _statements("".join(statement), schemas, inserts)
             statement, quotes = [], 0
         elif sum(map(len, statement)) > _MAX_STATEMENT:
             raise ReaderError(f"an SQL statement longer than {_MAX_STATEMENT} characters")
     if statement:
-        yield from _statements("".join(statement), schemas, seen)
+        yield from _statements("".join(statement), schemas, inserts)
+    yield from inserts.flush()
 
 
 _MAX_STATEMENT = 64 * 2**20
 
 
-def _statements(text: str, schemas: dict[str, list[str]], seen: dict[str, int]) -> Iterator[Table]:
+def _statements(text: str, schemas: dict[str, list[str]], inserts: _Inserts) -> Iterator[Table]:
     for match in _CREATE.finditer(text):
         schemas[_bare(match.group("name"))] = _columns(match.group("body"))
     for match in _INSERT.finditer(text):
@@ -167,10 +199,7 @@ def _statements(text: str, schemas: dict[str, list[str]], seen: dict[str, int]) 
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
         rows, _end = _tuples(text, match.end())
         if rows:
-            out = _table(table, header, rows)
-            out.first_row = seen.get(table, 0) + 1
-            seen[table] = seen.get(table, 0) + len(rows)
-            yield out
+            yield from inserts.add(table, header, rows)
 
 
 def _copy_rows(

@@ -1,0 +1,156 @@
+"""The fast paths of the table readers and column validators give what the slow ones gave."""
+
+from __future__ import annotations
+
+import io
+
+import pyarrow as pa
+import pytest
+
+from breachdesk.detect import dates, names, nhs_number
+from breachdesk.detect.columns import type_columns
+from breachdesk.readers import sql_dump
+from breachdesk.readers.base import transpose
+
+_DUMP = b"""CREATE TABLE `patients` (
+  `id` int NOT NULL,
+  `nhs_number` varchar(10),
+  `surname` varchar(64),
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB;
+INSERT INTO `patients` VALUES (1,'4010232137','O''Brien'),(2,NULL,'Smith\\\\Jones');
+INSERT INTO `patients` VALUES (3,'4010232137',' Lee ');
+INSERT INTO `results` (`id`,`code`) VALUES (1,'FBC;(x)');
+INSERT INTO `patients` VALUES (4,'','Khan');
+"""
+
+
+def test_sql_inserts_into_one_table_are_one_chunk_numbered_on() -> None:
+    tables = list(sql_dump.read(_DUMP, "d.sql"))
+    assert [(t.prefix, t.first_row, t.n_rows) for t in tables] == [
+        ("table:patients!", 1, 3),
+        ("table:results!", 1, 1),
+        ("table:patients!", 4, 1),
+    ]
+    assert tables[0].header == ["id", "nhs_number", "surname"]
+    assert tables[0].columns == [
+        ["1", "2", "3"],
+        ["4010232137", "", "4010232137"],
+        ["O'Brien", "Smith\\Jones", "Lee"],
+    ]
+    assert tables[1].columns == [["1"], ["FBC;(x)"]]
+
+
+def test_sql_stream_gathers_the_same_chunks() -> None:
+    streamed = list(sql_dump.read_stream(io.BytesIO(_DUMP), "d.sql"))
+    whole = list(sql_dump.read(_DUMP, "d.sql"))
+    assert [(t.prefix, t.first_row, t.columns) for t in streamed] == [
+        (t.prefix, t.first_row, t.columns) for t in whole
+    ]
+
+
+def test_sql_tuples_are_tokenised_not_evaluated() -> None:
+    # A bracket closes the row even after a function name: values are never evaluated.
+    rows, end = sql_dump._tuples("(1, NOW(), 'a;b' , null),('x\\'y','',\"q\");rest", 0)
+    assert rows == [["1", "NOW("], ["x'y", "", '"q"']]
+    assert end == len("(1, NOW(), 'a;b' , null),('x\\'y','',\"q\");")
+    # A string never closed leaves its row unfinished: nothing from it is read.
+    text = "(1,'a'),(2,'open ''"
+    assert sql_dump._tuples(text, 0) == ([["1", "a"]], len(text))
+
+
+def test_dates_only_formats_of_matching_shape_are_tried() -> None:
+    col = pa.array(["01/02/1980", "13/02/1980", "1 Mar 1975", "19800102", None, "soon"])
+    assert dates._possible_formats(col) == [
+        "%d/%m/%Y",
+        "%d %b %Y",
+        "%Y%m%d",
+        "%d/%m/%y",
+        "%d %B %Y",
+        "%m/%d/%Y",
+        "%Y/%m/%d",
+    ]
+    assert dates.parse_column(col).to_pylist() == [
+        "1980-02-01",
+        "1980-02-13",
+        "1975-03-01",
+        "1980-01-02",
+        None,
+        None,
+    ]
+    assert dates._possible_formats(pa.array(["Smith", "x-y"])) == []
+    assert dates.parse_column(pa.array(["Smith", "x-y"])).to_pylist() == [None, None]
+
+
+def test_nhs_column_from_a_sliced_array() -> None:
+    col = pa.array(["x", "401 023 2137", "4010232138", "4010232137 ", None]).slice(1, 3)
+    assert nhs_number.validate_column(col).to_pylist() == ["4010232137", None, "4010232137"]
+    assert nhs_number.validate_column(pa.array(["a", None])).to_pylist() == [None, None]
+
+
+def test_columns_typed_by_values_after_cheap_checks() -> None:
+    header = ["A", "B", "C", "D", "E"]
+    columns = [
+        pa.array(["4010232137", "401 023 2137", "4010232137"]),
+        pa.array(["SE15 4AB", "N1 9GU", "LS1 4AP"]),
+        pa.array(["01/02/1950", "03/04/1990", "05/06/1971"]),
+        pa.array(["1234567890", "2345678901", "3456789012"]),
+        pa.array(["5.4", "12", "7.7"]),
+    ]
+    assert type_columns(header, columns) == [
+        "nhs_number",
+        "postcode",
+        "date_of_birth",
+        None,
+        None,
+    ]
+
+
+def test_name_ways_read_only_cells_no_earlier_way_read() -> None:
+    col = pa.array(["SMITH, John", "JONES^", "BROWN Peter", "Mary Lee", "Mr Solo", None, "  "])
+    family, given = names.split_column(col)
+    assert family.to_pylist() == ["SMITH", "JONES", "BROWN", "Lee", "Solo", None, None]
+    assert given.to_pylist() == ["John", "", "Peter", "Mary", None, None, None]
+
+
+def test_titles_stripped_only_where_whitespace_follows() -> None:
+    assert names.strip_title(pa.array(["SMITH", " Jones ", None])).to_pylist() == [
+        "SMITH",
+        "Jones",
+        None,
+    ]
+    assert names.strip_title(pa.array(["Dr  Who", "Mrs. Ann Lee"])).to_pylist() == [
+        "Who",
+        "Ann Lee",
+    ]
+
+
+def test_times_cut_from_dates_only_when_a_cell_has_one() -> None:
+    col = pa.array(["2024-05-01T10:30:00", "02/05/2024 09:15", "03/05/2024"])
+    assert dates.parse_column(col).to_pylist() == ["2024-05-01", "2024-05-02", "2024-05-03"]
+
+
+def test_date_shapes_the_same_read_in_python_or_arrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A no-break space is not whitespace to Arrow's regexes: "01 Feb 1980" with one is no date.
+    col = pa.array(["01/02/1980", " 1 Feb\t1980", "1980-02-01", "01\u00a0Feb 1980", "x", None])
+    expected = [
+        "%d/%m/%Y",
+        "%Y-%m-%d",
+        "%d-%m-%Y",
+        "%d %b %Y",
+        "%d/%m/%y",
+        "%d %B %Y",
+        "%m/%d/%Y",
+        "%Y/%m/%d",
+        "%d-%m-%y",
+    ]
+    assert dates._possible_formats(col) == expected
+    monkeypatch.setattr(dates, "_FEW", 0)  # the Arrow path, as for a column of many dates
+    assert dates._possible_formats(col) == expected
+
+
+def test_rows_transposed_to_columns_padded_or_cut() -> None:
+    assert transpose([["a", "b"], ["c", "d"]], 2) == [["a", "c"], ["b", "d"]]
+    assert transpose([["a"], ["c", "d", "e"]], 2) == [["a", "c"], ["", "d"]]
+    assert transpose([], 2) == [[], []]
+    assert transpose([["a"]], 0) == []
