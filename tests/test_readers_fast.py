@@ -154,3 +154,18 @@ def test_rows_transposed_to_columns_padded_or_cut() -> None:
     assert transpose([["a"], ["c", "d", "e"]], 2) == [["a", "c"], ["", "d"]]
     assert transpose([], 2) == [[], []]
     assert transpose([["a"]], 0) == []
+
+
+def test_analyte_columns_with_a_row_holding_no_test_keep_every_row() -> None:
+    from breachdesk.detect.tables import records_from_table
+    from breachdesk.readers.base import Table
+
+    # pyarrow drops all-null rows from a "skip" join; the row without tests must stay aligned.
+    table = Table(
+        header=["NHS Number", "Surname", "Haemoglobin", "Sodium"],
+        columns=[["4319390717", "4795429162"], ["SMITH", "JONES"], ["131", ""], ["", ""]],
+    )
+    records, _ = records_from_table(table, file_id=1)
+    assert records["nhs_number"].to_pylist() == ["4319390717", "4795429162"]
+    assert records["tests"].to_pylist() == ["HB", None]
+    assert records["e_test_result"].to_pylist() == [True, False]

@@ -52,7 +52,10 @@ def _join(arrays: list[pa.Array], n: int) -> pa.Array:
         return pa.nulls(n, pa.string())
     if len(arrays) == 1:
         return arrays[0]
-    joined = pc.binary_join_element_wise(*arrays, ";", null_handling="skip")
+    # Nulls made empty first: pyarrow 26's null_handling="skip" drops the rows where every input
+    # is null, shortening the column; the empty pieces' separators are then taken out.
+    joined = pc.binary_join_element_wise(*[pc.fill_null(a, "") for a in arrays], ";")
+    joined = pc.utf8_trim(pc.replace_substring_regex(joined, ";{2,}", ";"), ";")
     return pc.if_else(pc.greater(pc.utf8_length(joined), _ZERO), joined, _NULL)
 
 
