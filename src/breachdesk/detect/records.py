@@ -24,6 +24,8 @@ VALUE_FIELDS = (
     "sensitive",
     "ods_codes",
 )
+_JOINED = ("tests", "sensitive", "ods_codes")  # lists, written joined with ";"
+_PLAIN = tuple(name for name in VALUE_FIELDS if name not in _JOINED)
 SCHEMA = pa.schema(
     [
         ("record_id", pa.string()),
@@ -81,32 +83,65 @@ class PersonRecord:
 def rows_to_tables(
     file_id: int, records: list[PersonRecord], sensitive_of: dict[str, str]
 ) -> tuple[pa.Table, pa.Table]:
-    """The records and mentions tables for person-records built one at a time (HL7, text)."""
-    columns: dict[str, list[object]] = {name: [] for name in SCHEMA.names}
-    mentions: dict[str, list[object]] = {name: [] for name in MENTION_SCHEMA.names}
-    for number, rec in enumerate(records):
-        record_id = f"{file_id}:{rec.locator}#{number}"
-        columns["record_id"].append(record_id)
-        for kind, where, detector, rule, checksum in rec.evidence:
-            for name, value in zip(
-                MENTION_SCHEMA.names,
-                (record_id, file_id, rec.locator, kind, where, detector, rule, 1.0, checksum),
-                strict=True,
-            ):
-                mentions[name].append(value)
-        columns["file_id"].append(file_id)
-        columns["locator"].append(rec.locator)
-        columns["source"].append(rec.source)
-        kinds = sorted({sensitive_of[c] for c in rec.tests if sensitive_of.get(c)})
-        values = dict(rec.values)
-        values["tests"] = ";".join(rec.tests)
-        values["sensitive"] = ";".join(kinds)
-        values["ods_codes"] = ";".join(rec.ods_codes)
-        for name in VALUE_FIELDS:
-            columns[name].append(values.get(name) or None)
-        for cat in CATEGORIES:
-            columns[f"e_{cat}"].append(cat in rec.exposed)
-    return (
-        pa.Table.from_pydict(columns, schema=SCHEMA),
-        pa.Table.from_pydict(mentions, schema=MENTION_SCHEMA),
+    """The records and mentions tables for person-records built one at a time (HL7, text).
+
+    Built a column at a time with comprehensions, not a row at a time with an append per cell:
+    a feed of small messages spent a fifth of its scan time here.
+    """
+    ids = [f"{file_id}:{rec.locator}#{number}" for number, rec in enumerate(records)]
+    values = [rec.values for rec in records]
+    exposed = [rec.exposed for rec in records]
+    columns: dict[str, object] = {
+        "record_id": ids,
+        "file_id": pa.repeat(pa.scalar(file_id, pa.int64()), len(records)),
+        "locator": [rec.locator for rec in records],
+        "source": [rec.source for rec in records],
+    }
+    for name in _PLAIN:
+        columns[name] = [v.get(name) or None for v in values]
+    # A feed repeats the same few test lists; their joins and sensitive kinds are made once.
+    joined: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
+    tests: list[str | None] = []
+    sensitive: list[str | None] = []
+    for rec in records:
+        key = tuple(rec.tests)
+        pair = joined.get(key)
+        if pair is None:
+            kinds = sorted({sensitive_of[c] for c in key if sensitive_of.get(c)})
+            pair = joined[key] = (";".join(key) or None, ";".join(kinds) or None)
+        tests.append(pair[0])
+        sensitive.append(pair[1])
+    columns["tests"] = tests
+    columns["sensitive"] = sensitive
+    columns["ods_codes"] = [";".join(rec.ods_codes) or None for rec in records]
+    for cat in CATEGORIES:
+        columns[f"e_{cat}"] = [cat in e for e in exposed]
+    return pa.Table.from_pydict(columns, schema=SCHEMA), _mentions(file_id, ids, records)
+
+
+def _mentions(file_id: int, ids: list[str], records: list[PersonRecord]) -> pa.Table:
+    record_ids: list[str] = []
+    locators: list[str] = []
+    evidence: list[tuple[str, str, str, str, str]] = []
+    for record_id, rec in zip(ids, records, strict=True):
+        if rec.evidence:
+            many = len(rec.evidence)
+            record_ids += [record_id] * many
+            locators += [rec.locator] * many
+            evidence += rec.evidence
+    count = len(evidence)
+    kind, where, detector, rule, checksum = (
+        (list(column) for column in zip(*evidence, strict=True)) if evidence else ([],) * 5
     )
+    columns = {
+        "record_id": record_ids,
+        "file_id": pa.repeat(pa.scalar(file_id, pa.int64()), count),
+        "locator": locators,
+        "kind": kind,
+        "field": where,
+        "detector": detector,
+        "rule": rule,
+        "score": pa.repeat(pa.scalar(1.0, pa.float64()), count),
+        "checksum": checksum,
+    }
+    return pa.Table.from_pydict(columns, schema=MENTION_SCHEMA)
