@@ -8,13 +8,15 @@ Each file (each member of an archive) goes through the scan stage's own calls: r
 detectors, then ``rows_to_tables`` for the person-records of messages and free text (HL7, FHIR,
 e-mail, logs, text, PDF...). Its records and mentions tables are serialised as Arrow IPC and
 hashed, so ``--check`` fails on any difference of value, order, type or null layout. Tables
-(CSV, spreadsheets) are read but their ``records_from_table`` output is not compared.
+(CSV, spreadsheets) are read but their ``records_from_table`` output is not compared. Formats
+with a stream reader (HL7, logs...) are also read as streams, as scan reads big files.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -24,11 +26,11 @@ import pyarrow as pa
 from breachdesk.detect.hl7 import sensitive_map
 from breachdesk.detect.records import rows_to_tables
 from breachdesk.ingest.archives import ARCHIVES
-from breachdesk.ingest.limits import Limits
+from breachdesk.ingest.limits import LimitExceeded, Limits
 from breachdesk.ingest.sniff import sniff_data
 from breachdesk.ingest.walk import walk_bytes
 from breachdesk.readers.base import ReaderError, Table
-from breachdesk.readers.registry import reader_for
+from breachdesk.readers.registry import reader_for, stream_reader_for
 from breachdesk.scan.stage import _items
 
 
@@ -39,14 +41,14 @@ def _digest(table: pa.Table) -> str:
     return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
 
 
-def _people(data: bytes, kind: str, name: str, limits: Limits) -> list[object] | str:
+def _people(data: bytes | io.BytesIO, kind: str, name: str, limits: Limits) -> list[object] | str:
     people = []
     try:
         for item in _items(data, kind, name, "", 0, limits):
             if not isinstance(item, Table):
                 people.append(item)
-    except ReaderError as exc:
-        return f"ReaderError: {exc}"
+    except (ReaderError, LimitExceeded) as exc:
+        return f"{type(exc).__name__}: {exc}"
     if not people:
         return []
     records, mentions = rows_to_tables(7, people, sensitive_map())  # type: ignore[arg-type]
@@ -67,6 +69,8 @@ def fingerprints(dump: Path) -> dict[str, object]:
                     out[member] = _people(entry.data, entry.type, member, limits)
         elif reader_for(kind) is not None:
             out[name] = _people(data, kind, name, limits)
+        if stream_reader_for(kind) is not None:  # big files are read as streams
+            out[f"{name} (stream)"] = _people(io.BytesIO(data), kind, name, limits)
     return out
 
 
