@@ -6,6 +6,7 @@ name and date of birth together (what a caller or a controller would recognise a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -84,7 +85,7 @@ _ROW = pa.struct(list(SCHEMA))
 _MENTION_ROW = pa.struct(list(MENTION_SCHEMA))
 
 
-def _table(columns: list[list[object]], row: pa.StructType) -> pa.Table:
+def _table(columns: list[Sequence[object]], row: pa.StructType) -> pa.Table:
     """A one-chunk table from Python columns, converted in one call: ``from_pydict`` converts a
     column at a time, ~3 us each, so a file with one person spent 150 us on its 33 columns."""
     rows = pa.array(list(zip(*columns, strict=True)), type=row)
@@ -103,7 +104,7 @@ def rows_to_tables(
     ids = [f"{file_id}:{rec.locator}#{number}" for number, rec in enumerate(records)]
     values = [rec.values for rec in records]
     exposed = [rec.exposed for rec in records]
-    columns: list[list[object]] = [
+    columns: list[Sequence[object]] = [
         ids,
         [file_id] * count,
         [rec.locator for rec in records],
@@ -128,8 +129,8 @@ def rows_to_tables(
 
 
 def _mentions(file_id: int, ids: list[str], records: list[PersonRecord]) -> pa.Table:
-    record_ids: list[object] = []
-    locators: list[object] = []
+    record_ids: list[str] = []
+    locators: list[str] = []
     evidence: list[tuple[str, str, str, str, str]] = []
     for record_id, rec in zip(ids, records, strict=True):
         if rec.evidence:
@@ -138,9 +139,7 @@ def _mentions(file_id: int, ids: list[str], records: list[PersonRecord]) -> pa.T
             locators += [rec.locator] * many
             evidence += rec.evidence
     count = len(evidence)
-    kind, where, detector, rule, checksum = (
-        (list(column) for column in zip(*evidence, strict=True)) if evidence else ([],) * 5
-    )
-    columns = [record_ids, [file_id] * count, locators, kind, where, detector, rule]
-    columns += [[1.0] * count, checksum]
+    kind, where, detector, rule, checksum = zip(*evidence, strict=True) if evidence else [()] * 5
+    columns: list[Sequence[object]] = [record_ids, [file_id] * count, locators, kind, where]
+    columns += [detector, rule, [1.0] * count, checksum]
     return _table(columns, _MENTION_ROW)
