@@ -109,10 +109,12 @@ _REQUESTER_COMPONENTS = {
 def _requesters(f: Mapping[str, list[str]]) -> list[str]:
     found: list[str] = []
     for name in _REQUESTER_COMPONENTS:
-        for value in f.get(name, []):
-            for code in _codes_in(name, value):
-                if code not in found:
-                    found.append(code)
+        values = f.get(name)
+        if values:
+            for value in values:
+                for code in _codes_in(name, value):
+                    if code not in found:
+                        found.append(code)
     return found
 
 

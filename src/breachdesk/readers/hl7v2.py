@@ -41,7 +41,12 @@ def _segments(piece: str) -> list[str]:
         piece = piece.replace("\x0b", "\r")
     if "\x1c" in piece:
         piece = piece.replace("\x1c", "\r")
-    return piece.split("\r")
+    segments = piece.split("\r")
+    if piece[:1] == " " or piece[-1:] == " " or " \r" in piece or "\r " in piece:
+        # Spaces around a segment are dropped; most feeds have none, and looking once for a
+        # space beside a break saves a strip per segment.
+        return [seg.strip(" ") for seg in segments]
+    return segments
 
 
 def _normalise(value: str, comp: str, rep: str) -> str:
@@ -70,7 +75,6 @@ def _messages(pieces: Iterable[str]) -> Iterator[Record]:
     plan = _PLAN
     for piece in pieces:
         for seg in _segments(piece):
-            seg = seg.strip(" ")
             kind = seg[:3]
             planned = plan.get(kind)
             if planned is not None:
