@@ -6,6 +6,7 @@ HL7 v2 field positions are stable across versions for what matters here; the ide
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -29,25 +30,41 @@ def _comp(value: str, index: int) -> str:
     return parts[index - 1].strip() if len(parts) >= index else ""
 
 
+_HOSPITAL_KINDS = frozenset({"MR", "PI", "PT", "HN"})
+
+
 def _identifiers(rec: PersonRecord, values: list[str]) -> None:
     for field in values:
         for ident in field.split("~"):
-            number, kind = _comp(ident, 1), _comp(ident, 5).upper()
-            authority = _comp(ident, 4).upper()
+            parts = ident.split("^")  # once, not once per component read
+            count = len(parts)
+            number = parts[0].strip()
+            kind = parts[4].strip().upper() if count > 4 else ""
             digits = number.replace(" ", "").replace("-", "")
-            looks_nhs = kind == "NH" or authority == "NHS" or len(digits) == 10
+            looks_nhs = (
+                kind == "NH"
+                or (count > 3 and parts[3].strip().upper() == "NHS")
+                or len(digits) == 10
+            )
             if looks_nhs and nhs_number.classify(digits) == "valid":
                 rec.set("nhs_number", digits, "nhs_number")
                 continue
-            if kind in {"MR", "PI", "PT", "HN"} and number:
+            if kind in _HOSPITAL_KINDS and number:
                 rec.set("hospital_number", number, "hospital_number")
 
 
-def _test(rec: PersonRecord, coded: str) -> str | None:
-    codes = _test_codes(coded)
-    for code in codes:
-        rec.add_test(code)
-    return codes[0] if codes else None
+def _tests(rec: PersonRecord, coded_fields: list[str]) -> None:
+    """The catalogue tests of coded fields (OBR-4, OBX-3), as ``PersonRecord.add_test`` adds
+    them, without a call per code."""
+    tests = rec.tests
+    found = False
+    for coded in coded_fields:
+        for code in _test_codes(coded):
+            found = True
+            if code not in tests:
+                tests.append(code)
+    if found:
+        rec.exposed.add("test_description")
 
 
 # Cached: a feed codes the same few hundred tests (``PTH^Parathyroid hormone^L``) again and again.
@@ -60,6 +77,19 @@ def _test_codes(coded: str) -> tuple[str, ...]:
             if codes:
                 return tuple(codes)
     return ()
+
+
+def _birth(raw: str) -> str | None:
+    """PID-7's date of birth as ISO text; ``YYYYMMDD``, nearly every feed's form, without the
+    general parser (which reads it the same way after a regex substitution and three matches)."""
+    head = raw[:8]
+    if len(head) == 8 and head.isascii() and head.isdigit():
+        try:
+            return dt.date(int(head[:4]), int(head[4:6]), int(head[6:])).isoformat()
+        except ValueError:
+            pass  # not a calendar date: the general parser decides
+    born = dates.parse(head)
+    return born.isoformat() if born else None
 
 
 # Where an HL7 v2 message names the requesting organisation, by field and component: the
@@ -79,10 +109,12 @@ _REQUESTER_COMPONENTS = {
 def _requesters(f: Mapping[str, list[str]]) -> list[str]:
     found: list[str] = []
     for name in _REQUESTER_COMPONENTS:
-        for value in f.get(name, []):
-            for code in _codes_in(name, value):
-                if code not in found:
-                    found.append(code)
+        values = f.get(name)
+        if values:
+            for value in values:
+                for code in _codes_in(name, value):
+                    if code not in found:
+                        found.append(code)
     return found
 
 
@@ -95,56 +127,66 @@ def _codes_in(name: str, value: str) -> tuple[str, ...]:
     return tuple(code for code in codes if code)
 
 
+# Evidence rows by the category that must be exposed for each: made once, shared by every record.
+_EVIDENCE = tuple(
+    (_CATEGORY_OF[kind], (kind, where, "hl7v2", "field", "pass" if kind == "nhs_number" else ""))
+    for kind, where in (
+        ("nhs_number", "PID-3"),
+        ("name", "PID-5"),
+        ("date_of_birth", "PID-7"),
+        ("postcode", "PID-11"),
+        ("test", "OBR-4"),
+        ("test_result", "OBX-5"),
+    )
+)
+_NO_VALUES: list[str] = []
+
+
 def person_from_message(message: Record) -> list[PersonRecord]:
     f = message.fields
+    get = f.get
     rec = PersonRecord(locator=message.locator, source="hl7v2")
-    _identifiers(rec, f.get("PID-3", []) + f.get("PID-2", []) + f.get("PID-4", []))
-    for xpn in f.get("PID-5", [])[:1]:
-        first = xpn.split("~")[0]
-        rec.set("family_name", _comp(first, 1), "name")
-        rec.set("given_name", _comp(first, 2), "name")
-    for raw in f.get("PID-7", [])[:1]:
-        born = dates.parse(raw[:8])
-        if born:
-            rec.set("date_of_birth", born.isoformat(), "date_of_birth")
-    for raw in f.get("PID-8", [])[:1]:
-        rec.set("sex", raw[:1].upper())
-    for xad in f.get("PID-11", [])[:1]:
-        first = xad.split("~")[0]
-        if _comp(first, 1):
-            rec.exposed.add("address")
-        found = next(postcode.detect(_comp(first, 5) or first), None)
+    exposed = rec.exposed
+    _identifiers(
+        rec, get("PID-3", _NO_VALUES) + get("PID-2", _NO_VALUES) + get("PID-4", _NO_VALUES)
+    )
+    xpns = get("PID-5")
+    if xpns:
+        name = xpns[0].split("~")[0].split("^")
+        rec.set("family_name", name[0].strip(), "name")
+        rec.set("given_name", name[1].strip() if len(name) > 1 else "", "name")
+    births = get("PID-7")
+    if births:
+        rec.set("date_of_birth", _birth(births[0]), "date_of_birth")
+    sexes = get("PID-8")
+    if sexes:
+        rec.set("sex", sexes[0][:1].upper())
+    xads = get("PID-11")
+    if xads:
+        first = xads[0].split("~")[0]
+        address = first.split("^")
+        if address[0].strip():
+            exposed.add("address")
+        where = (address[4].strip() if len(address) > 4 else "") or first
+        found = postcode.PATTERN.search(where)  # the first postcode, as postcode.detect finds it
         if found:
-            rec.set("postcode", found.value, "postcode")
-    for xtn in f.get("PID-13", []) + f.get("PID-14", []):
+            rec.set("postcode", postcode.normalise(found.group(1)), "postcode")
+    for xtn in get("PID-13", _NO_VALUES) + get("PID-14", _NO_VALUES):
         for phone in xtn.split("~"):
             if "@" in phone:
-                rec.exposed.add("email")
-            elif any(ch.isdigit() for ch in _comp(phone, 1) + _comp(phone, 7)):
-                rec.exposed.add("phone")
-    for coded in f.get("OBR-4", []):
-        _test(rec, coded)
-    observed = f.get("OBX-3", [])
-    values = f.get("OBX-5", [])
-    for coded in observed:
-        _test(rec, coded)
-    if values and rec.tests:
-        rec.exposed.add("test_result")
-    for code in _requesters(f):
-        if code not in rec.ods_codes:
-            rec.ods_codes.append(code)
-    rec.evidence.extend(
-        (kind, where, "hl7v2", "field", "pass" if kind == "nhs_number" else "")
-        for kind, where in (
-            ("nhs_number", "PID-3"),
-            ("name", "PID-5"),
-            ("date_of_birth", "PID-7"),
-            ("postcode", "PID-11"),
-            ("test", "OBR-4"),
-            ("test_result", "OBX-5"),
-        )
-        if _CATEGORY_OF[kind] in rec.exposed
-    )
+                exposed.add("email")
+            elif any(map(str.isdigit, _comp(phone, 1) + _comp(phone, 7))):
+                exposed.add("phone")
+    obr = get("OBR-4")
+    if obr:
+        _tests(rec, obr)
+    observed = get("OBX-3")
+    if observed:
+        _tests(rec, observed)
+    if get("OBX-5") and rec.tests:
+        exposed.add("test_result")
+    rec.ods_codes = _requesters(f)
+    rec.evidence = [row for category, row in _EVIDENCE if category in exposed]
     out = [rec] if rec.identifies() else []
     if message.text.strip():
         # NTE comments are free text; they may name tests for this patient.

@@ -2,29 +2,51 @@
 
 Each message becomes one ``Record`` whose fields are keyed ``SEG-n`` (``PID-5``), with component
 and repetition separators normalised to ``^`` and ``~`` so detectors need not know the encoding.
+Only the fields in ``FIELDS`` are kept: a typical ORU^R01 has a hundred filled fields and the
+detectors read twenty, so building the rest cost half the reader's time for nothing.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, ReaderError, Record
 
-_SEGMENT = re.compile(r"^[A-Z][A-Z0-9]{2}$")
+# The fields ``detect.hl7.person_from_message`` reads, by segment type; a test holds it to that.
+# NTE-3 (free-text comments) goes to the record's text instead.
+FIELDS: dict[str, tuple[int, ...]] = {
+    "MSH": (6,),
+    "PID": (2, 3, 4, 5, 7, 8, 11, 13, 14),
+    "PV1": (3,),
+    "ORC": (12, 17, 21),
+    "OBR": (4, 16),
+    "OBX": (3, 5),
+}
+# Per segment type: how far to split it (enough for its last kept field), and (position, key).
+_PLAN: dict[str, tuple[int, tuple[tuple[int, str], ...]]] = {
+    kind: (max(places) + 1, tuple((i, f"{kind}-{i}") for i in places))
+    for kind, places in FIELDS.items()
+    if kind != "MSH"
+}
+_NTE_SPLIT = 4  # NTE-3 and what follows it
 
 
-_BREAKS = re.compile(r"[\r\n\x0b\x1c]+")
-
-
-def _segments(pieces: Iterable[str]) -> Iterator[str]:
-    for piece in pieces:
-        for seg in _BREAKS.split(piece):
-            seg = seg.strip("\x0b\x1c ")
-            if len(seg) >= 4 and _SEGMENT.match(seg[:3]):
-                yield seg
+def _segments(piece: str) -> list[str]:
+    """A piece of the file cut at segment ends (CR, LF) and MLLP frame bytes (VT, FS)."""
+    if "\n" in piece:
+        piece = piece.replace("\n", "\r")
+    if "\x0b" in piece:
+        piece = piece.replace("\x0b", "\r")
+    if "\x1c" in piece:
+        piece = piece.replace("\x1c", "\r")
+    segments = piece.split("\r")
+    if piece[:1] == " " or piece[-1:] == " " or " \r" in piece or "\r " in piece:
+        # Spaces around a segment are dropped; most feeds have none, and looking once for a
+        # space beside a break saves a strip per segment.
+        return [seg.strip(" ") for seg in segments]
+    return segments
 
 
 def _normalise(value: str, comp: str, rep: str) -> str:
@@ -32,17 +54,6 @@ def _normalise(value: str, comp: str, rep: str) -> str:
         value = value.replace("^", "\\S\\").replace("~", "\\R\\")
         value = value.replace(comp, "^").replace(rep, "~")
     return value
-
-
-_KEYS: dict[str, list[str]] = {}
-
-
-def _keys(kind: str, count: int) -> list[str]:
-    """Field names ``SEG-0`` .. ``SEG-n`` for a segment type, made once per process."""
-    keys = _KEYS.get(kind)
-    if keys is None or len(keys) < count:
-        keys = _KEYS[kind] = [f"{kind}-{i}" for i in range(max(count, 32))]
-    return keys
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
@@ -57,48 +68,54 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
 
 def _messages(pieces: Iterable[str]) -> Iterator[Record]:
     message: Record | None = None
+    fields: dict[str, list[str]] = {}
     count = 0
     field_sep, comp, rep = "|", "^", "~"
-    for seg in _segments(pieces):
-        kind = seg[:3]
-        if kind == "MSH":
-            if message is not None:
-                yield message
-            count += 1
-            field_sep = seg[3]
-            enc = seg[4:8]
-            comp = enc[0] if enc else "^"
-            rep = enc[1] if len(enc) > 1 else "~"
-            message = Record(locator=f"message:{count}", schema="hl7v2")
-            # MSH-1 is the field separator itself, so MSH field numbers are shifted by one.
-            parts = seg.split(field_sep)
-            message.fields.setdefault("MSH-1", []).append(field_sep)
-            for i, value in enumerate(parts[1:], start=2):
-                if value:
-                    message.fields.setdefault(f"MSH-{i}", []).append(
-                        value if i == 2 else _normalise(value, comp, rep)
-                    )
-            continue
-        if message is None or kind in {"FHS", "BHS", "BTS", "FTS"}:
-            continue
-        parts = seg.split(field_sep)
-        keys = _keys(kind, len(parts))
-        fields = message.fields
-        plain = comp == "^" and rep == "~"
-        # The per-field loop is the reader's hot path: no key formatting, no call unless needed.
-        for i in range(1, len(parts)):
-            value = parts[i]
-            if value:
-                if not plain:
-                    value = _normalise(value, comp, rep)
-                held = fields.get(keys[i])
-                if held is None:
-                    fields[keys[i]] = [value]
-                else:
-                    held.append(value)
-        if kind == "NTE" and len(parts) > 3:
-            # Free-text comments can name people; detectors read them as text.
-            message.text += " " + parts[3]
+    plain = True
+    plan = _PLAN
+    for piece in pieces:
+        for seg in _segments(piece):
+            kind = seg[:3]
+            planned = plan.get(kind)
+            if planned is not None:
+                if message is None:
+                    continue
+                # The reader's hot path: split no further than the last kept field, and no
+                # call per field unless the separators need normalising.
+                split, places = planned
+                parts = seg.split(field_sep, split)
+                n = len(parts)
+                for i, key in places:
+                    if i < n:
+                        value = parts[i]
+                        if value:
+                            if not plain:
+                                value = _normalise(value, comp, rep)
+                            held = fields.get(key)
+                            if held is None:
+                                fields[key] = [value]
+                            else:
+                                held.append(value)
+            elif kind == "MSH" and len(seg) >= 4:
+                if message is not None:
+                    yield message
+                count += 1
+                field_sep = seg[3]
+                enc = seg[4:8]
+                comp = enc[0] if enc else "^"
+                rep = enc[1] if len(enc) > 1 else "~"
+                plain = comp == "^" and rep == "~"
+                message = Record(locator=f"message:{count}", schema="hl7v2")
+                fields = message.fields
+                # MSH-1 is the field separator itself, so MSH field numbers are shifted by one.
+                parts = seg.split(field_sep, 6)
+                if len(parts) > 5 and parts[5]:
+                    fields["MSH-6"] = [_normalise(parts[5], comp, rep)]
+            elif kind == "NTE" and message is not None:
+                parts = seg.split(field_sep, _NTE_SPLIT)
+                if len(parts) > 3:
+                    # Free-text comments can name people; detectors read them as text.
+                    message.text += " " + parts[3]
     if message is not None:
         yield message
     if count == 0:
