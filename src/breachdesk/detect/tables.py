@@ -74,7 +74,9 @@ def _join(arrays: list[pa.Array], n: int) -> pa.Array:
 
 def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     n = table.n_rows
-    raw = [pa.array(col, pa.string()) for col in table.columns]
+    raw = [
+        col if isinstance(col, pa.Array) else pa.array(col, pa.string()) for col in table.columns
+    ]
     types = type_columns(table.header, raw)
     # Trimmed, empty as null: made once per typed column, shared by values, flags and mentions.
     clean: list[pa.Array | None] = [
