@@ -26,20 +26,23 @@ LONGEST = 256
 
 
 def distinct_ascii(values: pa.Array) -> tuple[pa.Array, list[str | None]] | None:
-    """The column's distinct cells (Arrow and Python) when they are few and all ASCII."""
-    uniques = pc.unique(values)
-    if len(uniques) > FEW:
+    """Each cell's index among the distinct cells, and the distinct cells, when they are few,
+    short and all ASCII; else None. One dictionary encoding finds both (null cells get a null
+    index, which ``map_back`` keeps null)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    if len(encoded.dictionary) > FEW:
         return None
-    cells: list[str | None] = uniques.to_pylist()
+    cells: list[str | None] = encoded.dictionary.to_pylist()
     if not all(c is None or (c.isascii() and len(c) <= LONGEST) for c in cells):
         return None
-    return uniques, cells
+    return encoded.indices, cells
 
 
-def map_back(values: pa.Array, uniques: pa.Array, *mapped: list[str | None]) -> list[pa.Array]:
-    """Each ``mapped`` list (``mapped[i]`` the image of ``uniques[i]``) put back at each cell of
-    ``values``; the cells are looked up once for all of them."""
-    index = pc.index_in(values, uniques)
+def map_back(index: pa.Array, *mapped: list[str | None]) -> list[pa.Array]:
+    """Each ``mapped`` list (``mapped[i]`` the image of distinct cell ``i``) put back at each cell
+    (``index`` from ``distinct_ascii``)."""
     return [pc.take(pa.array(m, pa.string()), index) for m in mapped]
 
 
@@ -48,5 +51,5 @@ def map_ascii(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array | N
     found = distinct_ascii(values)
     if found is None:
         return None
-    uniques, cells = found
-    return map_back(values, uniques, [None if c is None else fn(c) for c in cells])[0]
+    index, cells = found
+    return map_back(index, [None if c is None else fn(c) for c in cells])[0]

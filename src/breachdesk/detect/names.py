@@ -197,11 +197,9 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     values = pc.cast(values, pa.string())
     found = cellwise.distinct_ascii(values)
     if found is not None:
-        uniques, cells = found
+        index, cells = found
         parts = [(None, None) if c is None else _split_cell(c) for c in cells]
-        family, given = cellwise.map_back(
-            values, uniques, [f for f, _ in parts], [g for _, g in parts]
-        )
+        family, given = cellwise.map_back(index, [f for f, _ in parts], [g for _, g in parts])
         return family, given
     values = strip_title(values)
     spaced = _any_match(values, r"\s")

@@ -49,9 +49,12 @@ def _coalesce(arrays: list[pa.Array], n: int) -> pa.Array:
 
 def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
     """Apply a Python function once per distinct value, then map back column-wise."""
-    uniques = pc.unique(values)
-    mapped = pa.array([fn(u) if u is not None else None for u in uniques.to_pylist()], pa.string())
-    return pc.take(mapped, pc.index_in(values, uniques))
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)  # distinct values and each cell's index, in one call
+    uniques = encoded.dictionary.to_pylist()
+    mapped = pa.array([fn(u) if u is not None else None for u in uniques], pa.string())
+    return pc.take(mapped, encoded.indices)
 
 
 def _sensitive_of(codes: str) -> str | None:
