@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 from breachdesk.detect import cellwise, columns, names, postcode
+from breachdesk.detect.dates import may_parse, parse_column
 from breachdesk.detect.tables import _clean
 
 # Pieces that reach each rule's edge: titles with and without a full stop, commas and carets,
@@ -123,3 +124,12 @@ def test_clean_makes_blank_cells_null() -> None:
     assert out.null_count == 3
     assert _clean(pa.array(["x", "y"])).null_count == 0
     assert _clean(pa.array(["x", " ", "y"]).slice(1)).to_pylist() == [None, "y"]
+
+
+def test_may_parse_counts_every_cell_a_format_could_read() -> None:
+    cells = ["01/02/1980", " 3 Jan 1999 ", "01/02/+1980", "2024-01-02T10:00", "S1234", "12.5", "x"]
+    # The sign and the time are counted whatever their shape; "12.5" has no format's shape.
+    assert may_parse(cells) == 4
+    parsed = parse_column(pa.array(cells)).to_pylist()
+    assert sum(v is not None for v in parsed) <= may_parse(cells)
+    assert parsed[:2] == ["1980-02-01", "1999-01-03"]

@@ -17,7 +17,7 @@ import yaml
 
 from breachdesk import catalogue
 from breachdesk.detect import cellwise, nhs_number, postcode
-from breachdesk.detect.dates import parse_column
+from breachdesk.detect.dates import may_parse, parse_column
 
 _SAMPLE = 500
 # Made once: a Python literal in a compute call is converted to a scalar on every call.
@@ -126,7 +126,10 @@ def _by_values(values: pa.Array) -> str | None:
         return "postcode"
     if share(_EMAIL_PY.match(c) is not None for c in cells) >= 0.8:
         return "email"
-    parsed = parse_column(sample) if has_digit else None
+    # Parsed only when enough cells have a date's shape to reach the share (most columns with
+    # digits that a header leaves open are numbers and codes).
+    dated = has_digit and may_parse(cells) / total >= 0.8
+    parsed = parse_column(sample) if dated else None
     if parsed is not None and _share(pc.is_valid(parsed), total) >= 0.8:
         return _date_kind(parsed)
     if share(_LISTED_NAME_PY.match(c) is not None for c in cells) >= 0.8:
