@@ -7,6 +7,7 @@ valid NHS numbers is an NHS number column) and catalogue test names as headers m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -15,14 +16,23 @@ import pyarrow.compute as pc
 import yaml
 
 from breachdesk import catalogue
-from breachdesk.detect import nhs_number, postcode
-from breachdesk.detect.dates import parse_column
+from breachdesk.detect import cellwise, nhs_number, postcode
+from breachdesk.detect.dates import may_parse, parse_column
 
 _SAMPLE = 500
 # Made once: a Python literal in a compute call is converted to a scalar on every call.
 _ZERO, _NINE, _TEN = (pa.scalar(n, pa.int32()) for n in (0, 9, 10))
 # "SMITH, John" or "Smith, John A": a patient column even under a header we do not know.
 _LISTED_NAME = r"^\s*[A-Za-z][A-Za-z'’\- ]+,\s*[A-Za-z][A-Za-z'’\-]+(?:\s+[A-Za-z.]+)?\s*$"
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+# The same for Python's ``re`` on short ASCII cells (see ``cellwise``): RE2's ``\s`` written out
+# and its ``$`` as ``\Z``; the curly apostrophe cannot be in an ASCII cell, so it is left out.
+_SP = r"[\t\n\f\r ]"
+_LISTED_NAME_PY = re.compile(
+    rf"{_SP}*[A-Za-z][A-Za-z'\- ]+,{_SP}*[A-Za-z][A-Za-z'\-]+(?:{_SP}+[A-Za-z.]+)?{_SP}*\Z"
+)
+_EMAIL_PY = re.compile(r"[^@\t\n\f\r ]+@[^@\t\n\f\r ]+\.[A-Za-z]{2,}\Z")
+_NON_DIGIT = re.compile(r"[^0-9]+")
 
 
 def fold(header: str) -> str:
@@ -69,8 +79,77 @@ def _share(mask: pa.Array, total: int) -> float:
     return mask.true_count / total if total else 0.0
 
 
+def _sample_cells(values: pa.Array) -> list[str] | None:
+    """The first ``_SAMPLE`` non-blank cells when they are all short ASCII (see ``cellwise``:
+    Python then reads them exactly as Arrow does), else None."""
+    if len(values) <= cellwise.FEW:
+        every = [c for c in values.to_pylist() if c is not None]
+        # All cells checked before blanks are dropped: Python may strip a non-ASCII space
+        # that Arrow keeps.
+        if not all(c.isascii() for c in every):
+            return None
+        cells = [c for c in every if c.strip()][:_SAMPLE]
+    else:
+        trimmed = pc.utf8_length(pc.utf8_trim_whitespace(values))
+        cells = pc.filter(values, pc.greater(trimmed, _ZERO)).slice(0, _SAMPLE).to_pylist()
+    if all(c.isascii() and len(c) <= cellwise.LONGEST for c in cells):
+        return cells
+    return None
+
+
 def _by_values(values: pa.Array) -> str | None:
     values = pc.cast(values, pa.string())
+    cells = _sample_cells(values)
+    if cells is None:
+        return _by_values_arrow(values)
+    total = len(cells)
+    if total < 3:
+        return None
+
+    def share(hits: Iterable[bool]) -> float:
+        return sum(hits) / total
+
+    # The same tests as ``_by_values_arrow`` in the same order, each read in Python.
+    digits = [len(_NON_DIGIT.sub("", c)) for c in cells]
+    has_digit = share(d > 0 for d in digits) >= 0.8
+    sample = pa.array(cells, pa.string())
+    if (
+        share(d == 10 for d in digits) >= 0.8
+        and _share(pc.is_valid(nhs_number.validate_column(sample)), total) >= 0.8
+    ):
+        return "nhs_number"
+    if (
+        has_digit
+        and share(len(c) <= 9 for c in cells) >= 0.8
+        and _share(pc.is_valid(postcode.extract_column(sample)), total) >= 0.8
+    ):
+        return "postcode"
+    if share(_EMAIL_PY.match(c) is not None for c in cells) >= 0.8:
+        return "email"
+    # Parsed only when enough cells have a date's shape to reach the share (most columns with
+    # digits that a header leaves open are numbers and codes).
+    dated = has_digit and may_parse(cells) / total >= 0.8
+    parsed = parse_column(sample) if dated else None
+    if parsed is not None and _share(pc.is_valid(parsed), total) >= 0.8:
+        return _date_kind(parsed)
+    if share(_LISTED_NAME_PY.match(c) is not None for c in cells) >= 0.8:
+        return "full_name"
+    index = catalogue.by_term()
+    known = {u for u in set(cells) if index.get(catalogue.term_key(u))}
+    if share(c in known for c in cells) >= 0.6:
+        return "test"
+    return None
+
+
+def _date_kind(parsed: pa.Array) -> str:
+    # Dates spread over decades are dates of birth; collection and report dates cluster.
+    years = pc.cast(pc.utf8_slice_codeunits(pc.drop_null(parsed), 0, 4), pa.int32())
+    spread = (pc.max(years).as_py() or 0) - (pc.min(years).as_py() or 0)
+    return "value_dob" if spread >= 20 else "other_date"
+
+
+def _by_values_arrow(values: pa.Array) -> str | None:
+    """``_by_values`` in Arrow calls, for columns with non-ASCII or long cells."""
     non_empty = pc.filter(
         values, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), _ZERO)
     )
@@ -94,14 +173,11 @@ def _by_values(values: pa.Array) -> str | None:
         and _share(pc.is_valid(postcode.extract_column(sample)), total) >= 0.8
     ):
         return "postcode"
-    if _share(pc.match_substring_regex(sample, r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"), total) >= 0.8:
+    if _share(pc.match_substring_regex(sample, _EMAIL), total) >= 0.8:
         return "email"
     parsed = parse_column(sample) if has_digit else None
     if parsed is not None and _share(pc.is_valid(parsed), total) >= 0.8:
-        # Dates spread over decades are dates of birth; collection and report dates cluster.
-        years = pc.cast(pc.utf8_slice_codeunits(pc.drop_null(parsed), 0, 4), pa.int32())
-        spread = (pc.max(years).as_py() or 0) - (pc.min(years).as_py() or 0)
-        return "value_dob" if spread >= 20 else "other_date"
+        return _date_kind(parsed)
     if _share(pc.match_substring_regex(sample, _LISTED_NAME), total) >= 0.8:
         return "full_name"
     index = catalogue.by_term()

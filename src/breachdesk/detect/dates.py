@@ -207,6 +207,19 @@ def _shape_ascii(text: str) -> str:
     return _LETTERS.sub("a", _DIGITS.sub("9", _RE2_SPACE.sub("", text)))
 
 
+def may_parse(cells: list[str]) -> int:
+    """How many of these ASCII cells ``parse_column`` could possibly read (an upper bound, so a
+    caller needing a share of dates can skip the parse when too few could be): a cell's shape
+    must be a format's, but a sign before a year (``%Y`` reads ``+1980``) or a time, which the
+    parser cuts off first, can change the shape, so such cells are always counted."""
+    shapes = set(_FORMAT_SHAPES)
+    return sum(
+        1
+        for cell in cells
+        if "+" in cell or "-" in cell or ":" in cell or _shape_ascii(cell.strip()) in shapes
+    )
+
+
 def _possible_formats(values: pa.Array) -> list[str]:
     """The formats that could read at least one cell, found from the column's few distinct
     shapes: a format that reads nothing only costs time, so it is not tried."""

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from breachdesk.detect import cellwise
 from breachdesk.detect.base import Mention
 
 TITLES = r"(?:mr|mrs|ms|miss|mx|master|dr|prof|rev|sir|dame|lady|lord)"
@@ -138,11 +139,43 @@ _CAPS_FIRST = r"^\s*(?P<family>[A-Z][A-Z'\-]+)\s+(?P<given>[A-Z][a-z]\S*)(?:\s+\
 _SPACED = r"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>\S+)\s*$"
 
 
+# The same for Python's ``re`` on short ASCII cells (see ``cellwise``): RE2's ``\s`` is exactly
+# ``[\t\n\f\r ]`` and its ``$`` is ``\Z``. Every form is anchored at the start, so ``match``.
+_S, _NS = r"[\t\n\f\r ]", r"[^\t\n\f\r ]"
+_TITLE_PREFIX_PY = re.compile(rf"^{_S}*(?:{TITLES}\.?{_S}+)", re.IGNORECASE)
+_WAYS_PY = (
+    re.compile(
+        rf"{_S}*(?P<family>[^,^]+?){_S}*,{_S}*(?:(?i:{TITLES})\.?{_S}+)?(?P<given>[^\t\n\f\r ,]+)"
+    ),
+    re.compile(r"[\t\n\f\r ]*(?P<family>[^\^]+)\^(?P<given>[^\^]*)"),
+    re.compile(
+        rf"{_S}*(?P<family>[A-Z][A-Z'\-]+){_S}+(?P<given>[A-Z][a-z]{_NS}*)(?:{_S}+{_NS}+)*{_S}*\Z"
+    ),
+    re.compile(rf"{_S}*(?P<given>{_NS}+)(?:{_S}+{_NS}+)*?{_S}+(?P<family>{_NS}+){_S}*\Z"),
+)
+
+
+def _strip_title_cell(cell: str) -> str:
+    return _TITLE_PREFIX_PY.sub("", cell, count=1).strip()  # ASCII: strip() trims as Arrow does
+
+
+def _split_cell(cell: str) -> tuple[str | None, str | None]:
+    cell = _strip_title_cell(cell)
+    for way in _WAYS_PY:
+        found = way.match(cell)
+        if found:
+            return found["family"].strip(), found["given"].strip()
+    return (cell, None) if cell else (None, None)
+
+
 def _any_match(values: pa.Array, pattern: str) -> bool:
     return bool(pc.any(pc.match_substring_regex(values, pattern)).as_py())
 
 
 def strip_title(values: pa.Array) -> pa.Array:
+    small = cellwise.map_ascii(values, _strip_title_cell)
+    if small is not None:
+        return small
     # A title is followed by whitespace: a column of single words ("SMITH") has none to strip,
     # and a tiny regex to see so costs a fraction of compiling the titles' alternation.
     if _any_match(values, r"\s"):
@@ -161,7 +194,14 @@ def _first_of(arrays: list[pa.Array], n: int) -> pa.Array:
 
 def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Family and given names from a full-name column, whichever way each cell is written."""
-    values = strip_title(pc.cast(values, pa.string()))
+    values = pc.cast(values, pa.string())
+    found = cellwise.distinct_ascii(values)
+    if found is not None:
+        index, cells = found
+        parts = [(None, None) if c is None else _split_cell(c) for c in cells]
+        family, given = cellwise.map_back(index, [f for f, _ in parts], [g for _, g in parts])
+        return family, given
+    values = strip_title(values)
     spaced = _any_match(values, r"\s")
     # Each way of writing a name needs its mark (a comma, a caret, a space): a way no cell can be
     # written in would find nothing, so its regex is not compiled and run.

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from breachdesk.detect import cellwise
 from breachdesk.detect.base import Mention
 
 _CORE = (
@@ -16,6 +17,8 @@ _CORE = (
 )
 PATTERN = re.compile(rf"(?<![A-Za-z0-9])({_CORE})(?![A-Za-z0-9])", re.IGNORECASE)
 _COLUMN = rf"(?i)(?:^|[^A-Za-z0-9])(?P<pc>{_CORE})(?:[^A-Za-z0-9]|$)"
+# The same for Python's ``re`` on ASCII cells (see ``cellwise``): ``$`` written ``\Z``.
+_COLUMN_PY = re.compile(rf"(?:^|[^A-Za-z0-9])(?P<pc>{_CORE})(?:[^A-Za-z0-9]|\Z)", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
@@ -30,9 +33,20 @@ def detect(text: str) -> Iterator[Mention]:
         )
 
 
+def _first_in_cell(cell: str) -> str | None:
+    match = _COLUMN_PY.search(cell)
+    if match is None:
+        return None
+    compact = match.group("pc").replace(" ", "").upper()  # the pattern's only space is " ?"
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
 def extract_column(values: pa.Array) -> pa.Array:
     """The first postcode in each cell, normalised ``SE15 4AB``; null where there is none."""
     values = pc.cast(values, pa.string())
+    small = cellwise.map_ascii(values, _first_in_cell)
+    if small is not None:
+        return small
     found = pc.extract_regex(values, _COLUMN)
     raw = pc.struct_field(found, "pc")
     compact = pc.utf8_upper(pc.replace_substring_regex(raw, r"\s+", ""))

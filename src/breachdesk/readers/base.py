@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import numpy as np
+import pyarrow as pa
 
 
 def transpose(rows: list[list[str]], width: int) -> list[list[str]]:
@@ -31,7 +32,8 @@ def transpose(rows: list[list[str]], width: int) -> list[list[str]]:
 @dataclass
 class Table:
     header: list[str]
-    columns: list[list[str]]
+    # Lists of cells, or Arrow string arrays where a reader parsed the file in Arrow (big CSVs).
+    columns: list[list[str]] | list[pa.Array]
     first_row: int = 1  # 1-based number of the first data row, after the header
     prefix: str = ""  # e.g. "sheet:Results!" for spreadsheets
 

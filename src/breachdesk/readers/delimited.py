@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, delimiter, text_stream
+from breachdesk.readers.arrow_csv import ARROW_MIN_CHARS, arrow_tables
 from breachdesk.readers.base import Item, ReaderError, Table, transpose
 
 CHUNK_ROWS = 50_000
@@ -60,6 +61,11 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     text, _encoding = decode(data)
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
+    if len(text) >= ARROW_MIN_CHARS:
+        tables = arrow_tables(text[:_SNIFF_CHARS], text)
+        if tables is not None:
+            yield from tables
+            return
     yield from _tables(text[:_SNIFF_CHARS], io.StringIO(text, newline=""))
 
 

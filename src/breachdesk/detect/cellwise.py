@@ -1,0 +1,55 @@
+"""Run a Python function once per distinct cell of a small column, then map back column-wise.
+
+Arrow compiles a regex on every compute call (0.1-0.3 ms for the postcode and name patterns),
+while Python's ``re`` compiles once a process: for the few hundred distinct cells of a typical
+dumped table, Python over the distinct values is several times cheaper than one Arrow regex call.
+
+Python's ``re`` and RE2 (Arrow's regex engine) agree on ASCII text once three differences are
+written out of the Python pattern: ``$`` (Python's also matches before a final newline, so the
+Python forms use ``\\Z``), ``\\s`` (RE2's is exactly ``[\\t\\n\\f\\r ]``, Python's also takes
+``\\v`` and ``\\x1c``-``\\x1f``) and case-insensitive classes (Python's Unicode folding lets
+``[a-z]`` take ``ſ`` or the Kelvin sign). So the Python path is taken only when every distinct
+cell is ASCII, and callers fall back to their Arrow form otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+FEW = 2000  # distinct cells; above this a vectorised Arrow call is cheaper than a Python loop
+# Python's backtracking can go quadratic on a long cell where RE2 stays linear (a hostile file's
+# 100,000-space "name"): longer cells take the Arrow path.
+LONGEST = 256
+
+
+def distinct_ascii(values: pa.Array) -> tuple[pa.Array, list[str | None]] | None:
+    """Each cell's index among the distinct cells, and the distinct cells, when they are few,
+    short and all ASCII; else None. One dictionary encoding finds both (null cells get a null
+    index, which ``map_back`` keeps null)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    if len(encoded.dictionary) > FEW:
+        return None
+    cells: list[str | None] = encoded.dictionary.to_pylist()
+    if not all(c is None or (c.isascii() and len(c) <= LONGEST) for c in cells):
+        return None
+    return encoded.indices, cells
+
+
+def map_back(index: pa.Array, *mapped: list[str | None]) -> list[pa.Array]:
+    """Each ``mapped`` list (``mapped[i]`` the image of distinct cell ``i``) put back at each cell
+    (``index`` from ``distinct_ascii``)."""
+    return [pc.take(pa.array(m, pa.string()), index) for m in mapped]
+
+
+def map_ascii(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array | None:
+    """``fn`` of each cell (null stays null) when the column is small and ASCII, else None."""
+    found = distinct_ascii(values)
+    if found is None:
+        return None
+    index, cells = found
+    return map_back(index, [None if c is None else fn(c) for c in cells])[0]

@@ -1,0 +1,135 @@
+"""Small ASCII columns are read with Python's ``re`` over distinct cells; the result must be the
+Arrow (RE2) path's, cell for cell, and the Arrow path must still serve other columns."""
+
+from __future__ import annotations
+
+import random
+
+import pyarrow as pa
+import pytest
+
+from breachdesk.detect import cellwise, columns, names, postcode
+from breachdesk.detect.dates import may_parse, parse_column
+from breachdesk.detect.tables import _clean
+
+# Pieces that reach each rule's edge: titles with and without a full stop, commas and carets,
+# RE2's whitespace and the ASCII spaces it does not count (\v, \x1c), postcodes in any case.
+_PIECES = [
+    *"abcSMITHJohnMrsDr. ,^'-\t\n\x0b\x1c ",
+    "mr ",
+    "Mrs. ",
+    "MS ",
+    "dr\t",
+    "SE15 4AB",
+    "ec1a1bb",
+    "GIR 0AA",
+    "O'BRIEN",
+    "x@y.co",
+    "01/02/1980",
+    "4010232137",
+]
+
+
+def _cells(seed: int, count: int) -> list[str | None]:
+    rng = random.Random(seed)
+    cells: list[str | None] = [
+        "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 8))) for _ in range(count)
+    ]
+    return [*cells, None, "", "   "]
+
+
+def _both(fn, values: pa.Array, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    fast = fn(values)
+    with monkeypatch.context() as patched:
+        patched.setattr(cellwise, "FEW", -1)  # every column takes the Arrow path
+        slow = fn(values)
+    return fast, slow
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_python_path_equals_arrow_path(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    values = pa.array(_cells(seed, 1500), pa.string())
+    assert cellwise.distinct_ascii(values) is not None  # the fast path is the one tested
+    for fn in (names.strip_title, postcode.extract_column):
+        fast, slow = _both(fn, values, monkeypatch)
+        assert fast.equals(slow), fn.__name__
+    (fam, giv), (fam_slow, giv_slow) = _both(names.split_column, values, monkeypatch)
+    assert fam.equals(fam_slow)
+    assert giv.equals(giv_slow)
+
+
+def test_exact_values_on_the_python_path() -> None:
+    values = pa.array(
+        ["Mrs. Jane SMITH", "SMITH, Dr John", "DOE^Ann", "O'BRIEN Mary", "Cher", "", None, "mr  x"]
+    )
+    family, given = names.split_column(values)
+    assert family.to_pylist() == ["SMITH", "SMITH", "DOE", "O'BRIEN", "Cher", None, None, "x"]
+    assert given.to_pylist() == ["Jane", "John", "Ann", "Mary", None, None, None, None]
+    assert names.strip_title(values).to_pylist()[0] == "Jane SMITH"
+    codes = pa.array(["se154ab", "flat 2, EC1A 1BB.", "SE15 4AB\n", "SE154ABX", None, "gir0aa"])
+    assert postcode.extract_column(codes).to_pylist() == [
+        "SE15 4AB",
+        "EC1A 1BB",
+        "SE15 4AB",
+        None,
+        None,
+        "GIR 0AA",
+    ]
+
+
+def test_non_ascii_and_long_cells_take_the_arrow_path() -> None:
+    assert cellwise.distinct_ascii(pa.array(["SMITH", "Zoë"])) is None
+    assert cellwise.distinct_ascii(pa.array(["SMITH", "x" * (cellwise.LONGEST + 1)])) is None
+    assert cellwise.distinct_ascii(pa.array([str(i) for i in range(cellwise.FEW + 1)])) is None
+    # The Arrow path still reads them: a non-ASCII name splits as before.
+    family, given = names.split_column(pa.array(["Zoë BROWN", "  "]))
+    assert family.to_pylist() == ["BROWN", None]
+    assert given.to_pylist() == ["Zoë", None]
+    # A hostile 100,000-space cell is not handed to a backtracking regex.
+    family, _ = names.split_column(pa.array([" " * 100_000 + "x, y"]))
+    assert family.to_pylist() == ["x"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_value_typing_equals_arrow_typing(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    kinds = [
+        ["4010232137", "401 023 2137", "9434765919"],
+        ["SE15 4AB", "EC1A 1BB", "se1 9rt"],
+        ["a@b.com", "x.y@nhs.net", "bad@"],
+        ["01/02/1980", "2001-03-04", "12.12.1950"],
+        ["SMITH, John", "O'BRIEN-KAUR, Mary A", "DOE, Ann"],
+        ["Sodium", "Potassium", "HbA1c"],
+        ["abc", "12", " "],
+    ]
+    for pool in kinds:
+        cells = [rng.choice(pool + _PIECES[-6:]) for _ in range(rng.randint(2, 40))]
+        values = pa.array(cells, pa.string())
+        fast = columns._by_values(values)
+        with monkeypatch.context() as patched:
+            patched.setattr(columns, "_sample_cells", lambda _values: None)
+            assert fast == columns._by_values(values), cells
+
+
+def test_value_typing_exact() -> None:
+    assert columns._by_values(pa.array(["SE15 4AB", "EC1A 1BB", "se1 9rt"])) == "postcode"
+    assert columns._by_values(pa.array(["a@b.com", "x.y@nhs.net", "c@d.org"])) == "email"
+    assert columns._by_values(pa.array(["SMITH, John", "DOE, Ann", "LEE, Bo"])) == "full_name"
+    assert columns._by_values(pa.array(["a@b.com", "x", "y", ""])) is None
+
+
+def test_clean_makes_blank_cells_null() -> None:
+    out = _clean(pa.array([" a ", "", "  ", None, "b"]))
+    assert out.to_pylist() == ["a", None, None, None, "b"]
+    assert out.null_count == 3
+    assert _clean(pa.array(["x", "y"])).null_count == 0
+    assert _clean(pa.array(["x", " ", "y"]).slice(1)).to_pylist() == [None, "y"]
+
+
+def test_may_parse_counts_every_cell_a_format_could_read() -> None:
+    cells = ["01/02/1980", " 3 Jan 1999 ", "01/02/+1980", "2024-01-02T10:00", "S1234", "12.5", "x"]
+    # The sign and the time are counted whatever their shape; "12.5" has no format's shape.
+    assert may_parse(cells) == 4
+    parsed = parse_column(pa.array(cells)).to_pylist()
+    assert sum(v is not None for v in parsed) <= may_parse(cells)
+    assert parsed[:2] == ["1980-02-01", "1999-01-03"]
