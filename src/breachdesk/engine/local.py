@@ -183,6 +183,43 @@ def _run_alone(job: Job, bar: Progress) -> None:
     raise RuntimeError(f"a unit crashed its worker process {MAX_CRASHES} times; giving up")
 
 
+def map_in_parts(
+    fn: Callable[[Any], Any],
+    units: Sequence[Any],
+    outputs: dict[str, pa.Schema],
+    dest: Path,
+    label: str,
+    weight: Callable[[Any], int] | None,
+    run: Callable[[list[Job], Progress], None],
+) -> dict[str, int]:
+    """What both engines do around running the jobs: group the units into jobs named by their
+    ``resume_key``s, leave out those whose part is already done (a resumed run), ``run`` the
+    rest, then merge the parts in unit order into ``dest/<name>.parquet`` and remove them."""
+    dest.mkdir(parents=True, exist_ok=True)
+    folder = dest / ".parts" / label
+    size = weight or (lambda _unit: 0)
+    groups = group_units(units, size)
+    keys = [key for key, _, _ in groups]
+    folder.mkdir(parents=True, exist_ok=True)
+    drop_stale(folder, set(keys))
+    schemas = list(outputs.items())
+    jobs = [
+        Job(fn, members, str(folder / key), schemas, heft)
+        for key, members, heft in groups
+        if not (folder / f"{key}.done").exists()
+    ]
+    with Progress(label, total=len(units), total_bytes=sum(size(u) for u in units)) as bar:
+        left = sum(len(j.units) for j in jobs)
+        if left < len(units):
+            bar.resumed(len(units) - left, sum(j.weight for j in jobs))
+        run(jobs, bar)
+    rows = merge_parts(folder, keys, outputs, dest)
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        folder.parent.rmdir()  # only when no other stage's parts are there
+    return rows
+
+
 class LocalEngine:
     name = "local"
 
@@ -244,29 +281,7 @@ class LocalEngine:
         ``MAX_CRASHES`` times. Parts are merged in unit order into ``dest/<name>.parquet``, each
         appearing atomically, and then removed.
         """
-        dest.mkdir(parents=True, exist_ok=True)
-        folder = dest / ".parts" / label
-        size = weight or (lambda _unit: 0)
-        groups = group_units(units, size)
-        keys = [key for key, _, _ in groups]
-        folder.mkdir(parents=True, exist_ok=True)
-        drop_stale(folder, set(keys))
-        schemas = list(outputs.items())
-        jobs = [
-            Job(fn, members, str(folder / key), schemas, weight)
-            for key, members, weight in groups
-            if not (folder / f"{key}.done").exists()
-        ]
-        with Progress(label, total=len(units), total_bytes=sum(size(u) for u in units)) as bar:
-            left = sum(len(j.units) for j in jobs)
-            if left < len(units):
-                bar.resumed(len(units) - left, sum(j.weight for j in jobs))
-            self._run_jobs(jobs, bar)
-        rows = merge_parts(folder, keys, outputs, dest)
-        shutil.rmtree(folder, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            folder.parent.rmdir()  # only when no other stage's parts are there
-        return rows
+        return map_in_parts(fn, units, outputs, dest, label, weight, self._run_jobs)
 
     def _run_jobs(self, jobs: list[Job], bar: Progress) -> None:
         # Largest first, so one big archive does not start last and run alone.

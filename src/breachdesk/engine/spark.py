@@ -6,10 +6,8 @@ bytes), SQL is transpiled from DuckDB's dialect with sqlglot, and Splink runs on
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import shutil
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +18,7 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from breachdesk.engine.local import Job, drop_stale, group_units, merge_parts
+from breachdesk.engine.local import Job, map_in_parts
 from breachdesk.errors import UserError
 from breachdesk.progress import Progress
 
@@ -165,42 +163,23 @@ class SparkEngine:
         """
         from pyspark import cloudpickle
 
-        dest.mkdir(parents=True, exist_ok=True)
-        folder = dest / ".parts" / label
-        size = weight or (lambda _unit: 0)
-        groups = group_units(units, size)
-        keys = [key for key, _, _ in groups]
-        folder.mkdir(parents=True, exist_ok=True)
-        drop_stale(folder, set(keys))
-        schemas = list(outputs.items())
-        jobs = [
-            Job(fn, members, str(folder / key), schemas, heft)
-            for key, members, heft in groups
-            if not (folder / f"{key}.done").exists()
-        ]
-        total = sum(size(u) for u in units)
-        with Progress(label, total=len(units), total_bytes=total) as bar:
-            left = sum(len(j.units) for j in jobs)
-            if left < len(units):
-                bar.resumed(len(units) - left, sum(j.weight for j in jobs))
-            if jobs:
-                parts = max(1, min(len(jobs), 4 * self.workers))
-                ids = balance([j.weight for j in jobs], parts)
-                blobs = [cloudpickle.dumps(j) for j in jobs]
-                frame = self.units_frame(list(zip(ids, blobs, strict=True)), parts)
-                try:
-                    finished = frame.mapInArrow(_run_jobs, "units long").collect()
-                except Exception as exc:  # Py4J and PySpark errors: a page of JVM stack
-                    raise UserError(
-                        f"{label}: a Spark task failed ({_cause(exc)}); the finished units are "
-                        "kept: run the same command again to resume"
-                    ) from exc
-                bar.advance(sum(row.units for row in finished), sum(j.weight for j in jobs))
-        rows = merge_parts(folder, keys, outputs, dest)
-        shutil.rmtree(folder, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            folder.parent.rmdir()  # only when no other stage's parts are there
-        return rows
+        def run(jobs: list[Job], bar: Progress) -> None:
+            if not jobs:
+                return
+            parts = max(1, min(len(jobs), 4 * self.workers))
+            ids = balance([j.weight for j in jobs], parts)
+            blobs = [cloudpickle.dumps(j) for j in jobs]
+            frame = self.units_frame(list(zip(ids, blobs, strict=True)), parts)
+            try:
+                finished = frame.mapInArrow(_run_jobs, "units long").collect()
+            except Exception as exc:  # Py4J and PySpark errors: a page of JVM stack
+                raise UserError(
+                    f"{label}: a Spark task failed ({_cause(exc)}); the finished units are "
+                    "kept: run the same command again to resume"
+                ) from exc
+            bar.advance(sum(row.units for row in finished), sum(j.weight for j in jobs))
+
+        return map_in_parts(fn, units, outputs, dest, label, weight, run)
 
     def units_frame(self, rows: list[tuple[int, bytes]], parts: int) -> Any:
         """(partition id, pickled unit) rows as a DataFrame whose partition ``i`` holds exactly
