@@ -64,13 +64,13 @@ class Peak:
         self._thread.join()
 
 
-def build_dump(root: Path, gigabytes: float, patients: int) -> int:
-    generate(root / "synth", patients=patients, seed=7)
-    source = root / "synth" / "dump"
-    dump = root / "dump"
+def copy_until(source: Path, dump: Path, gigabytes: float) -> int:
+    """Copies of the incident in ``source`` under ``dump`` until it holds ``gigabytes``; each
+    copy of a text-like file gets trailing whitespace of its own, so deduplication skips none.
+    Returns the dump's size in bytes."""
     shutil.copytree(source, dump / "copy0000", symlinks=True)
     files = [p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in _PADDABLE]
-    size = sum(p.stat().st_size for p in dump.rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in dump.rglob("*") if p.is_file() and not p.is_symlink())
     copy = 0
     while size < gigabytes * 1e9:
         copy += 1
@@ -80,6 +80,14 @@ def build_dump(root: Path, gigabytes: float, patients: int) -> int:
             data = path.read_bytes() + b" " * copy + b"\n"
             target.write_bytes(data)
             size += len(data)
+    return size
+
+
+def build_dump(root: Path, gigabytes: float, patients: int) -> int:
+    generate(root / "synth", patients=patients, seed=7)
+    source = root / "synth" / "dump"
+    dump = root / "dump"
+    copy_until(source, dump, gigabytes)
     from test_ingest_hostile import _build
 
     _build(dump / "hostile", "4010232145")

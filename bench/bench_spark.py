@@ -32,6 +32,7 @@ from typing import Any
 
 import psutil
 
+from bench_ingest import copy_until  # bench/ is on the path when a script there runs
 from breachdesk import progress
 from breachdesk.assess.stage import run_assess
 from breachdesk.case import Case
@@ -48,8 +49,6 @@ STAGES: tuple[tuple[str, Callable[[Any, Case], Any]], ...] = (
     ("link", run_link),
     ("assess", run_assess),
 )
-# Text-like types tolerate trailing whitespace; binary containers are copied once only.
-_PADDABLE = {".csv", ".tsv", ".txt", ".hl7", ".log", ".sql", ".eml", ".json", ".pdf", ".edi"}
 
 
 def build_dump(root: Path, gigabytes: float, patients: int, seed: int) -> tuple[Path, Path]:
@@ -61,18 +60,7 @@ def build_dump(root: Path, gigabytes: float, patients: int, seed: int) -> tuple[
     shutil.rmtree(dump, ignore_errors=True)
     generate(root / "synth", patients=patients, seed=seed)
     source = root / "synth" / "dump"
-    shutil.copytree(source, dump / "copy0000", symlinks=True)
-    files = [p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in _PADDABLE]
-    size = _dump_bytes(dump)
-    copy = 0
-    while size < gigabytes * 1e9:
-        copy += 1
-        for path in files:
-            target = dump / f"copy{copy:04d}" / path.relative_to(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            data = path.read_bytes() + b" " * copy + b"\n"
-            target.write_bytes(data)
-            size += len(data)
+    copy_until(source, dump, gigabytes)
     marker.write_text(str(gigabytes))
     return dump, pmi
 
