@@ -50,23 +50,15 @@ import yaml
 from breachdesk import catalogue
 from breachdesk.detect import lab_tests, ods
 from breachdesk.detect.columns import fold, type_columns
-from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA
+from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, VALUE_FIELDS
 from breachdesk.readers.base import Table
 from breachdesk.vocabulary import CATEGORIES
 
 MIN_CONTAINED = 0.9  # share of an events table's distinct keys found among the people's keys
 MIN_UNIQUE = 0.99  # a people key column must tell its person rows apart
 OUT_ROWS = 50_000  # joined records are written in chunks this size
-IDENTITY = (
-    "nhs_number",
-    "family_name",
-    "given_name",
-    "date_of_birth",
-    "postcode",
-    "sex",
-    "hospital_number",
-    "ods_codes",
-)
+# What a joined record copies from its person row: every value but the row's own facts.
+IDENTITY = tuple(name for name in VALUE_FIELDS if name not in ("tests", "sensitive"))
 _FLAGS = tuple(f"e_{c}" for c in CATEGORIES)
 _NULL = pa.scalar(None, pa.string())
 _PREFIX = re.compile(r"(?:table|sheet):(?P<name>[^!]*)!$")
