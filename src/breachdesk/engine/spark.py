@@ -256,6 +256,12 @@ def _session(master: str, workdir: Path | None) -> Any:
         builder = builder.config(
             "spark.driver.memory", os.environ.get("BREACHDESK_SPARK_DRIVER_MEMORY", "6g")
         )
+        # The link stage still brings its per-record tables to the driver (docs/spark.md): a
+        # dump of a few GB needs more than Spark's 1 GiB result limit.
+        if os.environ.get("BREACHDESK_SPARK_MAX_RESULT_SIZE"):
+            builder = builder.config(
+                "spark.driver.maxResultSize", os.environ["BREACHDESK_SPARK_MAX_RESULT_SIZE"]
+            )
         # Local executors must run this interpreter (the one with breachdesk installed), not
         # whatever python3 is first on PATH; on a cluster the environment decides.
         # PySpark reads PYSPARK_PYTHON when the context starts.
