@@ -25,12 +25,32 @@ from breachdesk.synth import generate
 BIN = Path(sys.executable).parent / "breachdesk"
 
 
-def _tables(case: Path) -> dict[str, object]:
+def scan_tables(case: Path) -> dict[str, pa.Table]:
+    """A case's scan tables without the timing column, to compare two runs."""
     out = {}
     for name in ("records", "mentions", "scanned"):
         table = pq.read_table(case / "tables" / f"{name}.parquet")
         out[name] = table.drop_columns(["seconds"]) if name == "scanned" else table
     return out
+
+
+def kill_scan_after(args: list[str], parts: Path, *, done: int, seconds: float) -> None:
+    """Start ``breachdesk scan ARGS`` and, once ``done`` parts are finished, kill its whole
+    process group at once (the machine "crashes": parent, workers, a JVM), as a real outage."""
+    proc = subprocess.Popen(
+        [str(BIN), "scan", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        if parts.exists() and len(list(parts.glob("*.done"))) >= done:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the scan ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 @pytest.mark.slow
@@ -43,20 +63,7 @@ def test_scan_killed_mid_run_resumes_without_rereading(tmp_path: Path) -> None:
     run_scan(LocalEngine(workers=1), Case.open(tmp_path / "reference"))
 
     parts = tmp_path / "case" / "tables" / ".parts" / "scan"
-    proc = subprocess.Popen(
-        [str(BIN), "scan", str(tmp_path / "case"), "--workers", "1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if parts.exists() and len(list(parts.glob("*.done"))) >= 5:
-            break
-        time.sleep(0.01)
-    assert proc.poll() is None, "the scan ended before it could be interrupted"
-    os.killpg(proc.pid, signal.SIGKILL)  # the machine "crashes": parent and workers at once
-    proc.wait()
+    kill_scan_after([str(tmp_path / "case"), "--workers", "1"], parts, done=5, seconds=60)
     assert not (tmp_path / "case" / "tables" / "records.parquet").exists()
 
     # What the finished parts hold is never read again: take those files out of the dump.
@@ -79,5 +86,5 @@ def test_scan_killed_mid_run_resumes_without_rereading(tmp_path: Path) -> None:
         check=True,
     )
     assert "resuming;" in resumed.stderr
-    assert _tables(tmp_path / "case") == _tables(tmp_path / "reference")
+    assert scan_tables(tmp_path / "case") == scan_tables(tmp_path / "reference")
     assert not parts.exists()

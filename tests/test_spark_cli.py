@@ -4,12 +4,9 @@ given as a file:// URL throughout."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,19 +18,12 @@ from breachdesk.case import Case
 from breachdesk.engine.local import LocalEngine
 from breachdesk.scan.stage import run_scan
 from breachdesk.synth import generate
+from test_resume import kill_scan_after, scan_tables
 
 pytest.importorskip("pyspark")
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 BIN = Path(sys.executable).parent / "breachdesk"
-
-
-def _tables(case: Path) -> dict[str, pa.Table]:
-    out = {}
-    for name in ("records", "mentions", "scanned"):
-        table = pq.read_table(case / "tables" / f"{name}.parquet")
-        out[name] = table.drop_columns(["seconds"]) if name == "scanned" else table
-    return out
 
 
 def _breachdesk(*args: str) -> subprocess.CompletedProcess[str]:
@@ -53,20 +43,7 @@ def test_stage_commands_on_spark_resume_a_killed_scan(tmp_path: Path) -> None:
     run_scan(LocalEngine(workers=1), Case.open(tmp_path / "reference"))
 
     parts = case / "tables" / ".parts" / "scan"
-    proc = subprocess.Popen(
-        [str(BIN), "scan", url, *spark],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and proc.poll() is None:
-        if parts.exists() and len(list(parts.glob("*.done"))) >= 3:
-            break
-        time.sleep(0.01)
-    assert proc.poll() is None, "the scan ended before it could be interrupted"
-    os.killpg(proc.pid, signal.SIGKILL)  # driver, JVM and Python workers at once
-    proc.wait()
+    kill_scan_after([url, *spark], parts, done=3, seconds=300)  # driver, JVM, Python workers
     assert not (case / "tables" / "records.parquet").exists()
 
     # What the finished parts hold is never read again: take those files out of the dump.
@@ -83,7 +60,8 @@ def test_stage_commands_on_spark_resume_a_killed_scan(tmp_path: Path) -> None:
     resumed = _breachdesk("scan", url, *spark)
     assert resumed.returncode == 0, resumed.stderr
     assert "resuming;" in resumed.stderr
-    assert _tables(case) == _tables(tmp_path / "reference")  # the same bytes as the local engine
+    # The same bytes as the local engine's.
+    assert scan_tables(case) == scan_tables(tmp_path / "reference")
     assert not parts.exists()
     assert "scan" in Case.open(case).manifest["stages"]
 
