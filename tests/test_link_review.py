@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -27,7 +28,9 @@ def _person_of_key(case: Case, key: str) -> set[str]:
     if key.startswith("pmi:"):
         persons = case.read_table("persons").to_pylist()
         return {p["person_id"] for p in persons if p["pmi_patient_id"] == key[4:]}
-    profiles = prepare.record_profiles(ENGINE, case.table_path("records")).to_pylist()
+    dest = case.root / "profiles-for-test.parquet"
+    prepare.record_profiles(ENGINE, case.table_path("records"), dest)
+    profiles = pq.read_table(dest).to_pylist()
     ids = {p["record_id"] for p in profiles if p["profile_key"] == key}
     links = case.read_table("record_links").to_pylist()
     return {r["person_id"] for r in links if r["record_id"] in ids}

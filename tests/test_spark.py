@@ -94,6 +94,106 @@ def test_map_to_tables_on_spark(spark_engine: object, tmp_path: Path) -> None:
     assert sorted(pq.read_table(tmp_path / "a.parquet").column("n").to_pylist()) == [1, 2, 3, 4, 5]
 
 
+def _label(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """A per-batch transform as the assess stage gives one: Python over each row."""
+    rows = [{"k": r["k"], "label": f"{r['k']}:{r['n'] * 10}"} for r in batch.to_pylist()]
+    return pa.RecordBatch.from_pylist(rows, schema=_LABELLED)
+
+
+_LABELLED = pa.schema([("k", pa.string()), ("label", pa.string())])
+_MANY = pa.table({"k": [f"k{i:05d}" for i in range(20_000)][::-1], "n": list(range(20_000))})
+
+
+@pytest.mark.parametrize("engine_name", ["local", "spark"])
+def test_write_query_keeps_order_across_partitions(
+    engine_name: str,
+    spark_engine: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    import sys
+
+    import pyarrow.parquet as pq
+    from pyspark import cloudpickle
+
+    import breachdesk.engine.spark as spark_module
+    from breachdesk.engine.local import LocalEngine
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    engine = spark_engine if engine_name == "spark" else LocalEngine(workers=2)
+    parts: list[int] = []
+    concat = spark_module.concat_parquet
+    monkeypatch.setattr(
+        spark_module,
+        "concat_parquet",
+        lambda files, *rest: parts.append(len(files)) or concat(files, *rest),
+    )
+    if engine_name == "spark":
+        # Adaptive execution would fold this small result into one partition; a big one is
+        # spread over many, which is what must keep its order.
+        conf = engine.spark.conf  # type: ignore[attr-defined]
+        conf.set("spark.sql.adaptive.coalescePartitions.enabled", "false")
+        request.addfinalizer(
+            lambda: conf.set("spark.sql.adaptive.coalescePartitions.enabled", "true")
+        )
+    source = tmp_path / "many.parquet"
+    pq.write_table(_MANY, source, row_group_size=1000)  # many input splits on Spark
+    dest = tmp_path / "out" / "labelled.parquet"
+    dest.parent.mkdir()
+    sql = "SELECT k, n FROM t WHERE n % 3 <> 0 ORDER BY k"
+    rows = engine.write_query(  # type: ignore[attr-defined]
+        sql, {"t": source}, dest, schema=_LABELLED, transform=_label
+    )
+    out = pq.read_table(dest)
+    assert rows == out.num_rows == 13_333
+    assert out.schema == _LABELLED
+    keys = out.column("k").to_pylist()
+    assert keys == sorted(keys)  # the ORDER BY survives parts written by several tasks
+    assert out.slice(0, 2).to_pylist() == [
+        {"k": "k00000", "label": "k00000:199990"},
+        {"k": "k00002", "label": "k00002:199970"},
+    ]
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["labelled.parquet"]
+    if engine_name == "spark":
+        assert parts and parts[0] > 1
+
+    empty = tmp_path / "out" / "empty.parquet"
+    schema = pa.schema([("k", pa.string()), ("n", pa.int64())])
+    assert (
+        engine.write_query(  # type: ignore[attr-defined]
+            "SELECT k, n FROM t WHERE n < 0", {"t": source}, empty, schema=schema
+        )
+        == 0
+    )
+    assert pq.read_table(empty).schema == schema
+
+
+@pytest.mark.parametrize("engine_name", ["local", "spark"])
+def test_write_query_failure_leaves_nothing(
+    engine_name: str, spark_engine: object, tmp_path: Path
+) -> None:
+    import sys
+
+    import pyarrow.parquet as pq
+    from pyspark import cloudpickle
+
+    from breachdesk.engine.local import LocalEngine
+    from breachdesk.errors import UserError
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    engine = spark_engine if engine_name == "spark" else LocalEngine(workers=2)
+    source = tmp_path / "many.parquet"
+    pq.write_table(_MANY, source)
+    dest = tmp_path / "out" / "bad.parquet"
+    dest.parent.mkdir()
+    with pytest.raises((UserError, KeyError)):
+        engine.write_query(  # type: ignore[attr-defined]
+            "SELECT n FROM t", {"t": source}, dest, schema=_LABELLED, transform=_label
+        )
+    assert list(dest.parent.iterdir()) == []
+
+
 def _register(case_root: Path) -> dict[str, object]:
     from breachdesk.case import Case
 

@@ -11,11 +11,10 @@ import shutil
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from breachdesk.assess import organisations
-from breachdesk.assess.controllers import load_path_rules, resolve
-from breachdesk.assess.risk import assess, load_rules
+from breachdesk.assess.controllers import PathRule, load_path_rules, resolve
+from breachdesk.assess.risk import Rule, assess, load_rules
 from breachdesk.case import Case
 from breachdesk.engine import Engine
 from breachdesk.errors import UserError
@@ -68,6 +67,37 @@ FROM records r JOIN record_links l USING (record_id) JOIN files f USING (file_id
 GROUP BY l.person_id, r.file_id, f.path
 ORDER BY l.person_id, f.path
 """
+PERSON_FILES_SCHEMA = pa.schema(
+    [
+        ("person_id", pa.string()),
+        ("file_id", pa.string()),
+        ("path", pa.string()),
+        ("records", pa.int64()),
+        ("tests_named", pa.bool_()),
+        ("sensitive", pa.string()),
+    ]
+)
+# One row per person with everything the rules need; paths joined by a character no path
+# holds (the unit separator), since Spark has no ordered list aggregate to match DuckDB's.
+_PEOPLE_SQL = (
+    """
+WITH agg AS ("""
+    + _AGG_SQL
+    + """),
+paths AS (SELECT person_id, string_agg(path, chr(31)) AS paths FROM person_files
+          GROUP BY person_id)
+SELECT p.person_id, p.pmi_patient_id, p.match_probability, p.nhs_number, p.family_name,
+       p.given_name, p.date_of_birth, p.postcode, a.files, a.evidence, a.tests, a.sensitive,
+       a.ods_codes, """
+    + ", ".join(f"a.e_{c}" for c in CATEGORIES)
+    + """, paths.paths, g.gp_practice_code
+FROM persons p
+LEFT JOIN agg a USING (person_id)
+LEFT JOIN paths USING (person_id)
+LEFT JOIN (SELECT patient_id, gp_practice_code FROM pmi) g ON g.patient_id = p.pmi_patient_id
+ORDER BY p.person_id
+"""
+)
 CONFIG = {
     "rules": "risk_rules.yaml",
     "controller_rules": "controller_rules.yaml",
@@ -99,6 +129,59 @@ def config_path(case: Case, key: str) -> Path | None:
     return path if path.exists() else None
 
 
+_NO_PMI = pa.table(
+    {"patient_id": pa.array([], pa.string()), "gp_practice_code": pa.array([], pa.string())}
+)
+
+
+class _Register:
+    """One person's row of the register from their joined facts: the risk rules and the
+    controller resolution, which are Python, applied batch by batch where the rows are."""
+
+    def __init__(self, rules: list[Rule], path_rules: list[PathRule]) -> None:
+        self.rules, self.path_rules = rules, path_rules
+
+    def __call__(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        rows = []
+        for person in batch.to_pylist():
+            exposed = {c for c in CATEGORIES if person[f"e_{c}"]}
+            sensitive = _split(person["sensitive"])
+            level, explanation = assess(self.rules, exposed, sensitive)
+            controllers, source = resolve(
+                _split(person["ods_codes"]),
+                person["paths"].split("\x1f") if person["paths"] else [],
+                self.path_rules,
+                person["gp_practice_code"] or None,
+            )
+            rows.append(
+                {
+                    **{k: person[k] for k in _PERSON_FIELDS},
+                    "exposed": ";".join(c for c in CATEGORIES if c in exposed),
+                    "sensitive": ";".join(sensitive),
+                    "risk": level,
+                    "controllers": ";".join(controllers),
+                    "files": person["files"] or 0,
+                    "evidence": person["evidence"] or 0,
+                    "explanation": explanation,
+                    "controller_source": source,
+                    "tests": ";".join(_split(person["tests"])),
+                }
+            )
+        return pa.RecordBatch.from_pylist(rows, schema=REGISTER_SCHEMA)
+
+
+_PERSON_FIELDS = (
+    "person_id",
+    "pmi_patient_id",
+    "match_probability",
+    "nhs_number",
+    "family_name",
+    "given_name",
+    "date_of_birth",
+    "postcode",
+)
+
+
 def run_assess(engine: Engine, case: Case) -> dict[str, int]:
     case.require("link")
     rules_path = config_path(case, "rules")
@@ -112,66 +195,30 @@ def run_assess(engine: Engine, case: Case) -> dict[str, int]:
         "assess",
         {k: str(config_path(case, k) or "built-in") for k in CONFIG},
     )
-    tables = {
+    tables: dict[str, Path | pa.Table] = {
         "records": case.table_path("records"),
         "record_links": case.table_path("record_links"),
         "files": case.table_path("files"),
     }
-    agg = engine.query(_AGG_SQL, tables)
-    by_person = {row["person_id"]: row for row in agg.to_pylist()}
-    person_files = engine.query(_FILES_SQL, tables)
-    paths_of: dict[str, list[str]] = {}
-    for pid, path in zip(
-        person_files["person_id"].to_pylist(), person_files["path"].to_pylist(), strict=True
-    ):
-        paths_of.setdefault(pid, []).append(path)
-    gp_of: dict[str, str] = {}
-    if case.pmi_path is not None:
-        pmi = pq.read_table(case.pmi_path, columns=["patient_id", "gp_practice_code"])
-        gp_of = {
-            pid: gp
-            for pid, gp in zip(
-                pmi["patient_id"].to_pylist(), pmi["gp_practice_code"].to_pylist(), strict=True
-            )
-            if gp
-        }
-    rows = []
-    for person in case.read_table("persons").to_pylist():
-        facts = by_person.get(person["person_id"], {})
-        exposed = {c for c in CATEGORIES if facts.get(f"e_{c}")}
-        sensitive = _split(facts.get("sensitive"))
-        level, explanation = assess(rules, exposed, sensitive)
-        controllers, source = resolve(
-            _split(facts.get("ods_codes")),
-            paths_of.get(person["person_id"], []),
-            path_rules,
-            gp_of.get(person["pmi_patient_id"] or ""),
-        )
-        rows.append(
-            {
-                "person_id": person["person_id"],
-                "pmi_patient_id": person["pmi_patient_id"],
-                "match_probability": person["match_probability"],
-                "nhs_number": person["nhs_number"],
-                "family_name": person["family_name"],
-                "given_name": person["given_name"],
-                "date_of_birth": person["date_of_birth"],
-                "postcode": person["postcode"],
-                "exposed": ";".join(c for c in CATEGORIES if c in exposed),
-                "sensitive": ";".join(sensitive),
-                "risk": level,
-                "controllers": ";".join(controllers),
-                "files": facts.get("files", 0),
-                "evidence": facts.get("evidence", 0),
-                "explanation": explanation,
-                "controller_source": source,
-                "tests": ";".join(_split(facts.get("tests"))),
-            }
-        )
-    register = pa.Table.from_pylist(rows, schema=REGISTER_SCHEMA)
-    case.write_table("register", register)
-    case.write_table("person_files", person_files)
+    # Per (person, file) and per person: written where computed, never gathered whole.
+    engine.write_query(
+        _FILES_SQL, tables, case.table_path("person_files"), schema=PERSON_FILES_SCHEMA
+    )
+    tables |= {
+        "person_files": case.table_path("person_files"),
+        "persons": case.table_path("persons"),
+        "pmi": case.pmi_path or _NO_PMI,
+    }
+    register_path = case.table_path("register")
+    engine.write_query(
+        _PEOPLE_SQL,
+        tables,
+        register_path,
+        schema=REGISTER_SCHEMA,
+        transform=_Register(rules, path_rules),
+    )
     case.write_table("organisations", organisations_table)
+    register: dict[str, Path | pa.Table] = {"register": register_path}
     controllers = engine.query(
         """SELECT c.code AS ods_code, coalesce(o.name, '') AS name, count(*) AS people,
                   count(*) FILTER (WHERE risk = 'high') AS high,
@@ -182,12 +229,19 @@ def run_assess(engine: Engine, case: Case) -> dict[str, int]:
                  FROM register WHERE controllers <> '') c
            LEFT JOIN organisations o ON o.code = c.code
            GROUP BY c.code, o.name ORDER BY people DESC, c.code""",
-        {"register": register, "organisations": organisations_table},
+        register | {"organisations": organisations_table},
     )
     case.write_table("controllers", controllers)
-    counts = {"persons": len(rows), "controllers": controllers.num_rows}
-    for level in ("high", "medium", "low"):
-        counts[level] = sum(1 for r in rows if r["risk"] == level)
-    counts["unmapped"] = sum(1 for r in rows if r["controller_source"] == "unmapped")
+    tally = engine.query(
+        """SELECT count(*) AS persons,
+                  count(*) FILTER (WHERE risk = 'high') AS high,
+                  count(*) FILTER (WHERE risk = 'medium') AS medium,
+                  count(*) FILTER (WHERE risk = 'low') AS low,
+                  count(*) FILTER (WHERE controller_source = 'unmapped') AS unmapped
+           FROM register""",
+        register,
+    ).to_pylist()[0]
+    counts = {"persons": tally["persons"], "controllers": controllers.num_rows}
+    counts |= {k: tally[k] for k in ("high", "medium", "low", "unmapped")}
     case.finish_stage("assess", counts)
     return counts

@@ -46,6 +46,22 @@ class Engine(Protocol):
         """Run SQL where each name in ``tables`` is a view over a Parquet path or Arrow table."""
         ...
 
+    def write_query(
+        self,
+        sql: str,
+        tables: dict[str, Path | pa.Table],
+        dest: Path,
+        *,
+        schema: pa.Schema,
+        transform: Callable[[pa.RecordBatch], pa.RecordBatch] | None = None,
+    ) -> int:
+        """Run SQL and write its result, in its order, as one Parquet file of ``schema`` at
+        ``dest`` (appearing only once complete); returns its rows. What grows with the dump's
+        records goes this way rather than through :meth:`query`: on Spark the executors compute
+        and write it, and the driver never holds it. ``transform`` (picklable: it runs where
+        the rows are) maps each batch of the result to a batch of ``schema``."""
+        ...
+
     def linker_db_api(self, workdir: Path) -> Any:
         """A fresh Splink ``DatabaseAPI`` for record linkage on this engine: Splink's DuckDBAPI
         in-process here, its SparkAPI on the Spark engine. The link stage talks to Splink only

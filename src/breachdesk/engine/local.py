@@ -9,7 +9,7 @@ import multiprocessing.context
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -91,6 +91,12 @@ class _PartWriter:
     def publish(self) -> None:
         self.tmp.replace(self.final)
 
+    def discard(self) -> None:
+        """After a failure: no half-written file is left behind."""
+        with contextlib.suppress(Exception):
+            self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+
 
 JOB_UNITS = 64  # units per part at most; fewer when there are few units, to spread the work
 JOB_BYTES = 16 * 2**20  # unit weight per part at most (a heavier unit is a part of its own)
@@ -138,18 +144,50 @@ def drop_stale(folder: Path, keys: set[str]) -> None:
 def merge_parts(
     folder: Path, keys: list[str], outputs: dict[str, pa.Schema], dest: Path
 ) -> dict[str, int]:
-    rows = dict.fromkeys(outputs, 0)
-    for name, schema in outputs.items():
-        writer = _PartWriter(str(dest / f".{name}"), schema)
-        try:
-            for key in keys:
-                part = pq.ParquetFile(folder / f"{key}.{name}.parquet")
-                for batch in part.iter_batches(batch_size=_PartWriter.ROWS, use_threads=False):
-                    writer.add(pa.Table.from_batches([batch], schema=schema))
-                    rows[name] += batch.num_rows
-        finally:
-            writer.close()
-        writer.tmp.replace(dest / f"{name}.parquet")
+    return {
+        name: concat_parquet(
+            [folder / f"{key}.{name}.parquet" for key in keys], dest / f"{name}.parquet", schema
+        )
+        for name, schema in outputs.items()
+    }
+
+
+def concat_parquet(files: Sequence[Path], dest: Path, schema: pa.Schema) -> int:
+    """Parquet ``files`` one after another as one file at ``dest``; see :func:`write_batches`."""
+    return write_batches(
+        (
+            batch
+            for path in files
+            for batch in pq.ParquetFile(path).iter_batches(
+                batch_size=_PartWriter.ROWS, use_threads=False
+            )
+        ),
+        dest,
+        schema,
+    )
+
+
+def write_batches(
+    batches: Iterable[pa.RecordBatch],
+    dest: Path,
+    schema: pa.Schema,
+    transform: Callable[[pa.RecordBatch], pa.RecordBatch] | None = None,
+) -> int:
+    """``batches`` (each ``transform``-ed) as one Parquet file of ``schema`` at ``dest``, which
+    appears only once complete, nothing left behind on failure; returns its rows. Streams:
+    memory holds a batch or two, whatever the total."""
+    writer = _PartWriter(str(dest.with_suffix("")), schema)
+    rows = 0
+    try:
+        for batch in batches:
+            out = transform(batch) if transform else batch
+            writer.add(pa.Table.from_batches([out]))
+            rows += out.num_rows
+    except BaseException:
+        writer.discard()
+        raise
+    writer.close()
+    writer.publish()
     return rows
 
 
@@ -325,6 +363,25 @@ class LocalEngine:
         return list(reversed(queue)), lost
 
     def query(self, sql: str, tables: dict[str, Path | pa.Table]) -> pa.Table:
+        with self._connect(tables) as con:
+            return con.sql(sql).to_arrow_table()
+
+    def write_query(
+        self,
+        sql: str,
+        tables: dict[str, Path | pa.Table],
+        dest: Path,
+        *,
+        schema: pa.Schema,
+        transform: Callable[[pa.RecordBatch], pa.RecordBatch] | None = None,
+    ) -> int:
+        with self._connect(tables) as con:
+            return write_batches(
+                con.sql(sql).to_arrow_reader(_PartWriter.ROWS), dest, schema, transform
+            )
+
+    @contextlib.contextmanager
+    def _connect(self, tables: dict[str, Path | pa.Table]) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect()
         try:
             con.execute(f"SET threads = {self.workers}")
@@ -334,7 +391,7 @@ class LocalEngine:
                     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{literal}')")
                 else:
                     con.register(name, source)
-            return con.sql(sql).to_arrow_table()
+            yield con
         finally:
             con.close()
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from breachdesk.engine.local import Job, map_in_parts
+from breachdesk.engine.local import Job, concat_parquet, map_in_parts
 from breachdesk.errors import UserError
 from breachdesk.progress import Progress
 
@@ -189,6 +191,38 @@ class SparkEngine:
         return self.spark.createDataFrame(rdd, "pid int, unit binary")
 
     def query(self, sql: str, tables: dict[str, Path | pa.Table]) -> pa.Table:
+        return self._frame(sql, tables).toArrow()
+
+    def write_query(
+        self,
+        sql: str,
+        tables: dict[str, Path | pa.Table],
+        dest: Path,
+        *,
+        schema: pa.Schema,
+        transform: Callable[[pa.RecordBatch], pa.RecordBatch] | None = None,
+    ) -> int:
+        """Executors compute the result (and ``transform`` it) and write it as parts, one per
+        partition, in the result's order (an ORDER BY range-partitions it: part ``i`` holds the
+        ``i``-th range); the driver then only concatenates those files into ``dest``, batch by
+        batch, never holding the result. Executors must see ``dest``'s folder (the case)."""
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        frame = self._frame(sql, tables)
+        if transform is not None:
+            frame = frame.mapInArrow(_Batches(transform), from_arrow_schema(schema))
+        parts = dest.parent / f".{dest.name}.{uuid.uuid4().hex[:12]}.parts"
+        try:
+            frame.write.option("compression", "zstd").parquet(_uri(parts))
+            return concat_parquet(sorted(parts.glob("part-*.parquet")), dest, schema)
+        except Exception as exc:
+            if isinstance(exc, UserError):
+                raise
+            raise UserError(f"{dest.stem}: a Spark task failed ({_cause(exc)})") from exc
+        finally:
+            shutil.rmtree(parts, ignore_errors=True)
+
+    def _frame(self, sql: str, tables: dict[str, Path | pa.Table]) -> Any:
         spark = self.spark
         for name, source in tables.items():
             if isinstance(source, Path):
@@ -196,7 +230,7 @@ class SparkEngine:
             else:
                 frame = spark.createDataFrame(source)
             frame.createOrReplaceTempView(name)
-        return spark.sql(transpile(sql)).toArrow()
+        return spark.sql(transpile(sql))
 
     def linker_db_api(self, workdir: Path) -> Any:
         from splink import SparkAPI
@@ -225,6 +259,17 @@ def _uri(path: Path) -> str:
     """A case path as a file:// URL for Spark: a bare path would resolve against the cluster's
     default file system (``fs.defaultFS``, often HDFS), not the case's mount."""
     return path.resolve().as_uri()
+
+
+class _Batches:
+    """A per-batch function as ``mapInArrow`` wants it: batches in, batches out."""
+
+    def __init__(self, fn: Callable[[pa.RecordBatch], pa.RecordBatch]) -> None:
+        self.fn = fn
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield self.fn(batch)
 
 
 def _identity(key: int) -> int:

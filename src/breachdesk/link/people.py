@@ -9,6 +9,8 @@ and written both as rows of ``link_conflicts`` (kind, how many values or records
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from breachdesk.engine import Engine
@@ -169,22 +171,18 @@ FROM matches WHERE refused_pmi_links > 0
 """
 
 
-def record_links(engine: Engine, rp: pa.Table, assign: pa.Table) -> pa.Table:
-    table = engine.query(
-        _RECORD_LINKS_SQL, {"rp": rp.select(["record_id", "profile_key"]), "assign": assign}
-    )
-    return table.cast(RECORD_LINKS_SCHEMA)
+def record_links(engine: Engine, rp: Path, assign: Path, dest: Path) -> int:
+    """``record_id -> person`` for every record, written to ``dest``; returns rows."""
+    tables: dict[str, Path | pa.Table] = {"rp": rp, "assign": assign}
+    return engine.write_query(_RECORD_LINKS_SQL, tables, dest, schema=RECORD_LINKS_SCHEMA)
 
 
-def conflicts(
-    engine: Engine, rp: pa.Table, assign: pa.Table, matches: pa.Table, pmi: pa.Table
-) -> pa.Table:
+def conflicts(engine: Engine, rp: Path, assign: Path, matches: pa.Table, pmi: pa.Table) -> pa.Table:
     """Conflicts inside each person; ``pmi`` holds the normalised PMI (patient_id, nhs, dob)."""
-    columns = ["record_id", "profile_key", "nhs", "nhs_valid", "fam", "giv", "dob"]
     table = engine.query(
         _CONFLICTS_SQL + " ORDER BY person_id, kind",
         {
-            "rp": rp.select(columns),
+            "rp": rp,
             "assign": assign,
             "matches": matches,
             "pmi": pmi.select(["patient_id", "nhs", "dob"]),
@@ -195,19 +193,20 @@ def conflicts(
 
 def persons(
     engine: Engine,
-    records: object,
-    links: pa.Table,
+    records: Path,
+    links: Path,
     matches: pa.Table,
-    pmi: object,
+    pmi: Path | pa.Table,
     conflict_rows: pa.Table,
-) -> pa.Table:
-    """``records`` and ``pmi`` are Parquet paths (or Arrow tables) with the raw values."""
-    tables = {
+    dest: Path,
+) -> int:
+    """``records`` and ``pmi`` hold the raw values; the persons are written to ``dest``."""
+    tables: dict[str, Path | pa.Table] = {
         "records": records,
-        "links": links.select(["record_id", "person_id"]),
+        "links": links,
         "matches": matches,
         "pmi": pmi,
         "conflicts": conflict_rows,
     }
     sql = _PERSONS_SQL.replace("r.* EXCLUDE (record_id)", ", ".join(f"r.{f}" for f in _FIELDS))
-    return engine.query(sql, tables).cast(PERSONS_SCHEMA)
+    return engine.write_query(sql, tables, dest, schema=PERSONS_SCHEMA)

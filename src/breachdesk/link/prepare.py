@@ -94,13 +94,33 @@ _KEY = "'r' || left(md5(concat_ws('|', nhs, fam, giv, dob, postcode, sex)), 20)"
 PROFILE_FIELDS = ("nhs", "fam", "giv", "dob", "postcode", "sex")
 
 
-def record_profiles(engine: Engine, records: Path) -> pa.Table:
-    """``record_id -> profile_key`` plus every profile's fields, one row per record."""
+RECORD_PROFILES_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("profile_key", pa.string()),
+        ("nhs", pa.string()),
+        ("fam", pa.string()),
+        ("giv", pa.string()),
+        ("dob", pa.string()),
+        ("postcode", pa.string()),
+        ("sex", pa.string()),
+        ("nhs_valid", pa.bool_()),
+        ("giv_forms", pa.list_(pa.string())),
+        ("dob_swap", pa.string()),
+        ("yob", pa.string()),
+    ]
+)
+
+
+def record_profiles(engine: Engine, records: Path, dest: Path) -> int:
+    """``record_id -> profile_key`` plus every profile's fields, one row per record, written to
+    ``dest`` (it grows with the dump: on Spark it stays with the executors); returns rows."""
     sql = f"""
 SELECT source_id AS record_id, {_KEY} AS profile_key, *  EXCLUDE (source_id)
 FROM ({_enriched(_normalised("records", "record_id"))})
 """
-    return engine.query(sql, {"records": records, "nicknames": nicknames()})
+    tables: dict[str, Path | pa.Table] = {"records": records, "nicknames": nicknames()}
+    return engine.write_query(sql, tables, dest, schema=RECORD_PROFILES_SCHEMA)
 
 
 def pmi_entities(engine: Engine, pmi: Path) -> pa.Table:

@@ -153,7 +153,7 @@ FROM keys JOIN pmi p ON keys.k = 'pmi:' || p.patient_id
 def build_queue(
     engine: Any,
     candidates: pa.Table,
-    rp: pa.Table,
+    rp: Path,
     records: Path,
     pmi: Path | pa.Table,
     decided: dict[str, Decision],
@@ -165,7 +165,7 @@ def build_queue(
         _SIDES_SQL,
         {
             "c": candidates.select(["key_l", "key_r"]),
-            "rp": rp.select(["record_id", "profile_key"]),
+            "rp": rp,
             "records": records,
             "pmi": pmi,
         },

@@ -31,6 +31,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from breachdesk import pmi as pmi_mod
 from breachdesk.case import Case
@@ -185,7 +186,10 @@ def run_link(
     start = time.monotonic()
 
     records_path = case.table_path("records")
-    rp = prepare.record_profiles(engine, records_path)
+    # Per-record working tables live in the case (they hold identifiers), never in the
+    # driver's memory: on Spark the executors write and read them.
+    rp = workdir / "record_profiles.parquet"
+    records = prepare.record_profiles(engine, records_path, rp)
     profiles = engine.query(
         # A filter on a numbered subquery, not QUALIFY: Spark SQL has no QUALIFY.
         "SELECT * EXCLUDE (record_id, n, first), n AS records FROM (SELECT *, count(*) OVER "
@@ -243,33 +247,40 @@ def run_link(
     seconds["cluster"] = time.monotonic() - start
 
     start = time.monotonic()
-    links = people.record_links(engine, rp, assign)
-    conflict_rows = people.conflicts(engine, rp, assign, matches, pmi)
-    persons = people.persons(
+    assign_path = workdir / "assign.parquet"
+    pq.write_table(assign, assign_path)
+    links = case.table_path("record_links")
+    links.parent.mkdir(parents=True, exist_ok=True)
+    people.record_links(engine, rp, assign_path, links)
+    conflict_rows = people.conflicts(engine, rp, assign_path, matches, pmi)
+    persons_path = case.table_path("persons")
+    n_persons = people.persons(
         engine,
         records_path,
         links,
         matches,
         pmi_path if pmi_path is not None else _empty_pmi(),
         conflict_rows,
+        persons_path,
     )
     queue = _review_queue(engine, case, pairs, clusters, chosen, scored, decided, rp, pmi_path)
-    case.write_table("persons", persons)
-    case.write_table("record_links", links)
     case.write_table("link_conflicts", conflict_rows)
     case.write_table("link_review", queue)
     # Every scored pair, so any link (or its absence) can be explained after the run.
     case.write_table("link_pairs", pairs.drop_columns(["gammas"]))
+    rp.unlink()
+    assign_path.unlink()
     seconds["write"] = time.monotonic() - start
 
-    matched = pc.sum(pc.is_valid(persons["pmi_patient_id"])).as_py() or 0
+    matched = pq.read_table(persons_path, columns=["pmi_patient_id"])["pmi_patient_id"]
+    n_matched = len(matched) - matched.null_count
     rules = pc.value_counts(assign["match_rule"]).to_pylist()
     counts = {
-        "records": rp.num_rows,
+        "records": records,
         "profiles": profiles.num_rows,
-        "persons": persons.num_rows,
-        "matched": matched,
-        "unmatched": persons.num_rows - matched,
+        "persons": n_persons,
+        "matched": n_matched,
+        "unmatched": n_persons - n_matched,
         "conflicts": pc.count_distinct(conflict_rows["person_id"]).as_py()
         if conflict_rows.num_rows
         else 0,
@@ -326,7 +337,7 @@ def _review_queue(
     chosen: dict[str, float],
     scored: Scored,
     decided: dict[str, review.Decision],
-    rp: pa.Table,
+    rp: Path,
     pmi_path: Path | None,
 ) -> pa.Table:
     """Uncertain pairs that would change who is who, refused links, and decided pairs."""
