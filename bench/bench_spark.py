@@ -100,6 +100,7 @@ class _Measure:
 
     def __init__(self) -> None:
         self.peak = 0
+        self.own_peak = 0  # this process alone: on Spark, the Python driver
         self._first: dict[tuple[int, float], float] = {}
         self._last: dict[tuple[int, float], float] = {}
         self._stop = threading.Event()
@@ -110,6 +111,8 @@ class _Measure:
         for key, (cpu, _rss) in snap.items():
             self._last[key] = cpu
         self.peak = max(self.peak, sum(rss for _cpu, rss in snap.values()))
+        me = psutil.Process()
+        self.own_peak = max(self.own_peak, snap.get((me.pid, me.create_time()), (0, 0))[1])
 
     def _sample(self) -> None:
         while not self._stop.wait(0.2):
@@ -138,6 +141,7 @@ def _run(engine: Any, case: Case) -> dict[str, dict[str, float]]:
             "wall_s": round(m.wall, 1),
             "cpu_s": round(m.cpu, 1),
             "peak_rss_mb": round(m.peak / 2**20),
+            "python_driver_peak_mb": round(m.own_peak / 2**20),
         }
         print(engine.name, name, out[name], flush=True)  # partial results survive a timeout
     return out

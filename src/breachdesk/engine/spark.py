@@ -301,8 +301,9 @@ def _session(master: str, workdir: Path | None) -> Any:
         builder = builder.config(
             "spark.driver.memory", os.environ.get("BREACHDESK_SPARK_DRIVER_MEMORY", "6g")
         )
-        # The link stage still brings its per-record tables to the driver (docs/spark.md): a
-        # dump of a few GB needs more than Spark's 1 GiB result limit.
+        # What comes back to the driver grows with distinct people (profiles, scored pairs),
+        # not records; an incident with tens of millions of them may need more than Spark's
+        # 1 GiB result limit.
         if os.environ.get("BREACHDESK_SPARK_MAX_RESULT_SIZE"):
             builder = builder.config(
                 "spark.driver.maxResultSize", os.environ["BREACHDESK_SPARK_MAX_RESULT_SIZE"]
