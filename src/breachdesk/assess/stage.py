@@ -170,16 +170,8 @@ class _Register:
         return pa.RecordBatch.from_pylist(rows, schema=REGISTER_SCHEMA)
 
 
-_PERSON_FIELDS = (
-    "person_id",
-    "pmi_patient_id",
-    "match_probability",
-    "nhs_number",
-    "family_name",
-    "given_name",
-    "date_of_birth",
-    "postcode",
-)
+# The register's leading columns are the person's, as link wrote them.
+_PERSON_FIELDS = tuple(REGISTER_SCHEMA.names[: REGISTER_SCHEMA.names.index("exposed")])
 
 
 def run_assess(engine: Engine, case: Case) -> dict[str, int]:
