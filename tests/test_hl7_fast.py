@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,10 +61,20 @@ def _full_parse(text: str) -> list[tuple[str, str, dict[str, list[str]]]]:
     sep, comp, rep = "|", "^", "~"
 
     def norm(value: str) -> str:
-        if comp != "^" or rep != "~":
-            value = value.replace("^", "\\S\\").replace("~", "\\R\\")
-            value = value.replace(comp, "^").replace(rep, "~")
-        return value
+        # Character by character, the plainest reading of the encoding rules.
+        out = []
+        for char in value:
+            if char == comp:
+                out.append("^")
+            elif char == rep:
+                out.append("~")
+            elif char == "^":
+                out.append("\\S\\")
+            elif char == "~":
+                out.append("\\R\\")
+            else:
+                out.append(char)
+        return "".join(out)
 
     for seg in _BREAKS.split(text):
         seg = seg.strip("\x0b\x1c ")
@@ -139,6 +150,25 @@ def test_reader_keeps_exactly_the_detector_fields() -> None:
         },
     )
     assert [(loc, note, _kept(f)) for loc, note, f in _full_parse(MESSAGE)] == [first, second]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name", "expected"),
+    [
+        # A custom component separator with the standard repetition separator: repetitions
+        # stay repetitions (they came out escaped as \R\ before).
+        ("$~\\&", "SMITH$John~SMYTH$Jon^X", "SMITH^John~SMYTH^Jon\\S\\X"),
+        # The standard component separator with a custom repetition separator.
+        ("^%\\&", "SMITH^John%SMYTH^Jon~X", "SMITH^John~SMYTH^Jon\\R\\X"),
+        # The two swapped.
+        ("~^\\&", "SMITH~John^SMYTH~Jon", "SMITH^John~SMYTH^Jon"),
+    ],
+)
+def test_separators_normalised_in_one_mapping(encoding: str, name: str, expected: str) -> None:
+    message = f"MSH|{encoding}|LAB|RJ1|GP|Y00001|20240601\rPID|1||4010232137||{name}\r"
+    (record,) = hl7v2.read(message.encode(), "x.hl7")
+    assert isinstance(record, Record)
+    assert record.fields["PID-5"] == [expected]
 
 
 _JUNK = ["\r", "\n", "\x0b", "\x1c", " ", "|", "^", "~", "#", "$", "MSH|^~\\&|", "PID|", "NTE|1||x"]

@@ -8,6 +8,7 @@ detectors read twenty, so building the rest cost half the reader's time for noth
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
@@ -51,9 +52,18 @@ def _segments(piece: str) -> list[str]:
 
 def _normalise(value: str, comp: str, rep: str) -> str:
     if comp != "^" or rep != "~":
-        value = value.replace("^", "\\S\\").replace("~", "\\R\\")
-        value = value.replace(comp, "^").replace(rep, "~")
+        value = value.translate(_table(comp, rep))
     return value
+
+
+@functools.cache
+def _table(comp: str, rep: str) -> dict[int, str]:
+    """One simultaneous mapping: the message's separators to ``^`` and ``~``, and a literal
+    ``^`` or ``~`` (data under this encoding, not a separator) to HL7's escapes. In sequence,
+    escaping first would also escape a standard ``~`` used with a custom ``^``, and a swapped
+    pair (``~^``) would turn into each other."""
+    table = {ord(c): e for c, e in (("^", "\\S\\"), ("~", "\\R\\")) if c not in (comp, rep)}
+    return table | {ord(comp): "^", ord(rep): "~"}
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
