@@ -60,7 +60,8 @@ def _modules() -> list[object]:
 
 def _visit(obj: object, where: str, found: dict[str, re.Pattern[str]], depth: int = 0) -> None:
     if isinstance(obj, re.Pattern):
-        found.setdefault(where, obj)
+        if all(obj is not known for known in found.values()):  # first name it is reached by
+            found[where] = obj
     elif depth < 3 and isinstance(obj, tuple | list | frozenset | set):
         for i, item in enumerate(obj):
             _visit(item, f"{where}[{i}]", found, depth + 1)
@@ -138,7 +139,7 @@ def test_the_collection_finds_the_patterns() -> None:
     assert "breachdesk.detect.names._WAYS_PY[3]" in PATTERNS
     assert "breachdesk.readers.sql_dump._CREATE" in PATTERNS
     assert any(key.startswith("detect/postcode.py:") for key in PATTERNS)  # re.sub(r"\s+", ...)
-    assert len(PATTERNS) >= 70
+    assert len(PATTERNS) >= 60
 
 
 @pytest.mark.parametrize("where", sorted(PATTERNS))
