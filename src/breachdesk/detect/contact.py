@@ -15,7 +15,7 @@ from breachdesk.detect.base import Mention
 PHONE = re.compile(
     r"(?:\+(?<![\dA-Za-z+]\+)44[ \t]?\(?0?\)?[ \t]?|0(?<![\dA-Za-z+]0))(?:\d[ \t]?){9,10}(?!\d)"
 )
-EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
+EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 
 
 def detect(text: str) -> Iterator[Mention]:

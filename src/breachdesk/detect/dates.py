@@ -56,7 +56,7 @@ DATE_TEXT = re.compile(
     re.IGNORECASE,
 )
 DOB_LABEL = re.compile(
-    r"(?:\bd\.?\s?o\.?\s?b\.?|date\s+of\s+birth|\bborn(?:\s+on)?|birth\s?date|\bdob)\s*[:=#-]?\s*$",
+    r"(?:\bd\.?\s?o\.?\s?b\.?|date\s+of\s+birth|\bborn(?:\s+on)?|birth\s?date|\bdob)\s*(?:[:=#-]\s*)?$",
     re.IGNORECASE,
 )
 _TEXT_FORMATS = (

@@ -39,8 +39,8 @@ _ENGLISH = {
     "crp",
 }
 _RESULT = re.compile(
-    r"^\s*(?:[:=]|\bwas\b|\bis\b|\bresult\b|\bof\b|\blevel\b)?\s*"
-    r"(?P<value>[<>]?\s?\d+(?:\.\d+)?(?!\d*[/-]\d)|positive|negative|not\s+detected|detected|"
+    r"^\s*(?:(?:[:=]|\bwas\b|\bis\b|\bresult\b|\bof\b|\blevel\b)\s*)?"
+    r"(?P<value>[<>]?\s?\d+(?:\.\d+)?(?![/-]\d)|positive|negative|not\s+detected|detected|"
     r"reactive|non-reactive|equivocal|indeterminate|"
     # Tests without a number (a film, a screen) are reported in words.
     r"abnormal|normal|reported|see\s+individual\s+results)\b",

@@ -18,11 +18,11 @@ from breachdesk.detect.base import Mention
 TITLES = r"(?:mr|mrs|ms|miss|mx|master|dr|prof|rev|sir|dame|lady|lord)"
 _PATIENT_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)"
 _SP = r"[^\S\n]"  # a space that is not a line break: a name never runs onto the next line
-_TOKEN = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
+_TOKEN = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_])){0,63}"
 _STAFF_BEFORE = re.compile(
     r"(?:\bdr\.?|\bdoctor|\bprof\.?|requested\s+by|authori[sz]ed\s+by|reported\s+by|"
     r"verified\s+by|consultant|clinician|\bgp\b|\bfrom\b|\bregards,?|signed|"
-    r"phlebotomist|biomedical\s+scientist|nurse|sister)\s*[:\-]?\s*$",
+    r"phlebotomist|biomedical\s+scientist|nurse|sister)\s*(?:[:\-]\s*)?$",
     re.IGNORECASE,
 )
 _LABELLED = re.compile(
@@ -143,15 +143,13 @@ _SPACED = r"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>\S+)\s*$"
 # ``[\t\n\f\r ]`` and its ``$`` is ``\Z``. Every form is anchored at the start, so ``match``.
 _S, _NS = r"[\t\n\f\r ]", r"[^\t\n\f\r ]"
 _TITLE_PREFIX_PY = re.compile(rf"^{_S}*(?:{TITLES}\.?{_S}+)", re.IGNORECASE)
+# Leading and trailing spaces are left in the groups (the caller strips them) rather than given
+# repeats of their own that a backtracking engine could share a run of spaces between.
 _WAYS_PY = (
-    re.compile(
-        rf"{_S}*(?P<family>[^,^]+?){_S}*,{_S}*(?:(?i:{TITLES})\.?{_S}+)?(?P<given>[^\t\n\f\r ,]+)"
-    ),
-    re.compile(r"[\t\n\f\r ]*(?P<family>[^\^]+)\^(?P<given>[^\^]*)"),
-    re.compile(
-        rf"{_S}*(?P<family>[A-Z][A-Z'\-]+){_S}+(?P<given>[A-Z][a-z]{_NS}*)(?:{_S}+{_NS}+)*{_S}*\Z"
-    ),
-    re.compile(rf"{_S}*(?P<given>{_NS}+)(?:{_S}+{_NS}+)*?{_S}+(?P<family>{_NS}+){_S}*\Z"),
+    re.compile(rf"(?P<family>[^,^]+),{_S}*(?:(?i:{TITLES})\.?{_S}+)?(?P<given>[^\t\n\f\r ,]+)"),
+    re.compile(r"(?P<family>[^\^]+)\^(?P<given>[^\^]*)"),
+    re.compile(rf"{_S}*(?P<family>[A-Z][A-Z'\-]+){_S}+(?P<given>[A-Z][a-z]{_NS}*)(?!{_NS})"),
+    re.compile(rf"{_S}*(?P<given>{_NS}+){_S}(?:[\s\S]*{_S})?(?P<family>{_NS}+){_S}*\Z"),
 )
 
 

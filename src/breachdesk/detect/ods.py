@@ -12,7 +12,7 @@ PRACTICE = re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?![A-Za-z0-9])")
 # Trust codes are short enough to collide with ordinary tokens; only take them beside a label.
 TRUST = re.compile(
     r"(?:\bods|\btrust|\bsite|\bfacility|\bsource|\bprovider|\borg(?:anisation)?)\b[^A-Za-z0-9\n]{0,4}"
-    r"(?:code\s*)?[:=#]?\s*(R[A-Z0-9]{2})(?![A-Za-z0-9])",
+    r"(?:code\s*+)?[:=#]?\s*(R[A-Z0-9]{2})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 # Practices (G85001), trusts (RJ1) and trust sites (RJ122: a trust code and two digits).

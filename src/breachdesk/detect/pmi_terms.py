@@ -45,10 +45,10 @@ NHS, PATIENT_ID, FAMILY = 0, 1, 2  # automaton values are kind * _KIND + term le
 _KIND = 1024  # (a Python object per term would cost a big PMI gigabytes in every worker)
 _WORD = r"[^\W\d_][\w'’\-]*"
 _BEFORE = re.compile(rf"(?P<word>{_WORD})[^\S\n]+$")
-_AFTER = re.compile(rf"^[^\S\n]*,?[^\S\n]*(?P<word>{_WORD})")
+_AFTER = re.compile(rf"^[^\S\n]*(?:,[^\S\n]*)?(?P<word>{_WORD})")
 _STAFF = re.compile(
     r"(?:\bdr|\bdoctor|\bprof|\bsister|\bnurse|\bconsultant|\bgp|requested\s+by|"
-    r"authori[sz]ed\s+by|reported\s+by|verified\s+by|signed|regards,?)\.?[^\S\n]*[:\-]?[^\S\n]*$",
+    r"authori[sz]ed\s+by|reported\s+by|verified\s+by|signed|regards,?)\.?[^\S\n]*(?:[:\-][^\S\n]*)?$",
     re.IGNORECASE,
 )
 

@@ -16,16 +16,17 @@ from breachdesk.readers.base import Item, ReaderError, Table, transpose
 from breachdesk.readers.delimited import CHUNK_ROWS
 
 _CREATE = re.compile(
-    r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>[`\"\[\]\w.]+)\s*\((?P<body>.*?)\)\s*"
+    r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>[`\"\[\]\w.]+)\s*\("
+    r"(?P<body>(?:(?!CREATE\s{1,32}TABLE\s).)*?)\)\s*"
     r"(?:ENGINE|WITH|TABLESPACE|;)",
     re.IGNORECASE | re.DOTALL,
 )
 _INSERT = re.compile(
-    r"INSERT\s+(?:IGNORE\s+)?INTO\s+(?P<name>[`\"\[\]\w.]+)\s*(?:\((?P<cols>[^)]*)\))?\s*VALUES\s*",
+    r"INSERT\s+(?:IGNORE\s+)?INTO\s+(?P<name>[`\"\[\]\w.]+)\s*(?:\((?P<cols>[^()]*)\)\s*)?VALUES\s*",
     re.IGNORECASE,
 )
 _COPY = re.compile(
-    r"^COPY\s+(?P<name>[\"\w.]+)\s*(?:\((?P<cols>[^)]*)\))?\s+FROM\s+stdin;\s*$",
+    r"^COPY\s+(?P<name>[\"\w.]+)(?:\s*\((?P<cols>[^()]*)\))?\s+FROM\s+stdin;\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _KEYWORDS = {"primary", "key", "unique", "constraint", "index", "foreign", "check", "fulltext"}
@@ -158,7 +159,7 @@ def read(data: bytes, name: str) -> Iterator[Item]:
 
 _UNESCAPED_QUOTE = re.compile(r"(?<!\\)(?:\\\\)*'")
 _COPY_LINE = re.compile(
-    r"^COPY\s+(?P<name>[\"\w.]+)\s*(?:\((?P<cols>[^)]*)\))?\s+FROM\s+stdin;", re.I
+    r"^COPY\s+(?P<name>[\"\w.]+)(?:\s*\((?P<cols>[^()]*)\))?\s+FROM\s+stdin;", re.I
 )
 
 

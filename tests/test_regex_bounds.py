@@ -1,0 +1,250 @@
+"""Every Python regular expression on the scan path is bounded in time (a dump is hostile input:
+one crafted line must not make a detector backtrack for minutes).
+
+The patterns are collected, not listed: every compiled ``re.Pattern`` reachable from the
+globals (and classes, tuples, dicts) of the scan-path modules, and every literal pattern handed
+to an ``re`` function in their source. A new pattern is checked without anyone adding it here.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import pkgutil
+import re
+import select
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import breachdesk
+import regex_bounds
+
+PACKAGES = ("detect", "readers", "ingest", "scan")
+SRC = Path(breachdesk.__file__).parent
+
+# Patterns whose callers hand them a short piece of text, and how long it is at most: the
+# behavioural test runs them at that length (their static check is the same as every other's).
+BOUNDED_INPUT = {
+    # Run over distinct cells only when every cell is ASCII and at most cellwise.LONGEST long.
+    "breachdesk.detect.columns._LISTED_NAME_PY": 256,
+    "breachdesk.detect.columns._EMAIL_PY": 256,
+    "breachdesk.detect.names._WAYS_PY[0]": 256,
+    "breachdesk.detect.names._WAYS_PY[1]": 256,
+    "breachdesk.detect.names._WAYS_PY[2]": 256,
+    "breachdesk.detect.names._WAYS_PY[3]": 256,
+    # The 60 characters before a PMI term.
+    "breachdesk.detect.pmi_terms._BEFORE": 60,
+    # One table's locator prefix ("table:<name>!"), searched once per table.
+    "breachdesk.detect.relations._PREFIX": 4096,
+}
+# re calls whose pattern is built at run time, and the test that checks what they build.
+DYNAMIC = {("readers/edifact.py", "segments"): "test_edifact_tokens_are_bounded"}
+# Near-matches the generic ones miss: a short head repeated with no end, each copy a new start
+# for a lazy body or a column list that would scan to the end of the text.
+CRAFTED = {
+    "breachdesk.readers.sql_dump._CREATE": "CREATE TABLE a (" * 20_000,
+    "breachdesk.readers.sql_dump._INSERT": "INSERT INTO a (" * 20_000,
+    "breachdesk.readers.sql_dump._COPY": "COPY a (\n" * 30_000,
+}
+ADVERSARIAL_LENGTH = 50_000
+HANG_GUARD = 10.0  # seconds one pattern may take over all its inputs: a guard, not a measure
+
+
+def _modules() -> list[object]:
+    out = []
+    for package in PACKAGES:
+        root = importlib.import_module(f"breachdesk.{package}")
+        out.append(root)
+        for info in pkgutil.walk_packages(root.__path__, f"breachdesk.{package}."):
+            out.append(importlib.import_module(info.name))
+    return out
+
+
+def _visit(obj: object, where: str, found: dict[str, re.Pattern[str]], depth: int = 0) -> None:
+    if isinstance(obj, re.Pattern):
+        if all(obj is not known for known in found.values()):  # first name it is reached by
+            found[where] = obj
+    elif depth < 3 and isinstance(obj, tuple | list | frozenset | set):
+        for i, item in enumerate(obj):
+            _visit(item, f"{where}[{i}]", found, depth + 1)
+    elif depth < 3 and isinstance(obj, dict):
+        for key, item in obj.items():
+            _visit(item, f"{where}[{key!r}]", found, depth + 1)
+    elif depth < 3 and isinstance(obj, type) and obj.__module__.startswith("breachdesk."):
+        for key, item in vars(obj).items():
+            _visit(item, f"{where}.{key}", found, depth + 1)
+
+
+_RE_CALLS = {"compile", "search", "match", "fullmatch", "sub", "subn", "findall", "finditer"}
+_RE_CALLS |= {"split"}
+
+
+def _flags(call: ast.Call) -> int:
+    """The flags of an ``re`` call, written as ``re.I | re.M`` positionally (compile) or by name."""
+    given = [k.value for k in call.keywords if k.arg == "flags"]
+    if call.func.attr == "compile" and len(call.args) > 1:  # type: ignore[attr-defined]
+        given.append(call.args[1])
+    flags = 0
+    for expr in given:
+        for node in ast.walk(expr):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                flags |= int(getattr(re, node.attr))
+    return flags
+
+
+def _inline() -> tuple[dict[str, re.Pattern[str]], set[tuple[str, str]]]:
+    """Literal patterns passed to ``re`` functions in the source, and the (file, function) of
+    each call whose pattern is not a literal."""
+    found: dict[str, re.Pattern[str]] = {}
+    dynamic: set[tuple[str, str]] = set()
+    for package in PACKAGES:
+        for path in sorted((SRC / package).rglob("*.py")):
+            tree = ast.parse(path.read_text())
+            rel = path.relative_to(SRC).as_posix()
+            for func in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)] + [tree]:
+                for node in ast.walk(func):
+                    if not (
+                        isinstance(node, ast.Call)
+                        and isinstance(node.func, ast.Attribute)
+                        and isinstance(node.func.value, ast.Name)
+                        and node.func.value.id == "re"
+                        and node.func.attr in _RE_CALLS
+                        and node.args
+                    ):
+                        continue
+                    arg = node.args[0]
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str | bytes):
+                        where = f"{rel}:{node.lineno}:{node.col_offset}"
+                        found[where] = re.compile(arg.value, _flags(node))
+                    elif isinstance(func, ast.FunctionDef):
+                        dynamic.add((rel, func.name))
+    return found, dynamic
+
+
+def _patterns() -> dict[str, re.Pattern[str]]:
+    found: dict[str, re.Pattern[str]] = {}
+    for module in _modules():
+        for name, value in vars(module).items():
+            _visit(value, f"{module.__name__}.{name}", found)  # type: ignore[attr-defined]
+    inline, _ = _inline()
+    # A module-level re.compile is found both ways: keep the name it is known by.
+    named = {(p.pattern, p.flags) for p in found.values()}
+    return found | {k: p for k, p in inline.items() if (p.pattern, p.flags) not in named}
+
+
+PATTERNS = _patterns()
+
+
+def test_the_collection_finds_the_patterns() -> None:
+    assert set(CRAFTED) <= set(PATTERNS) and set(BOUNDED_INPUT) <= set(PATTERNS)
+    # A collector that silently found nothing would pass every check below.
+    assert "breachdesk.detect.nhs_number.PATTERN" in PATTERNS
+    assert "breachdesk.detect.names._WAYS_PY[3]" in PATTERNS
+    assert "breachdesk.readers.sql_dump._CREATE" in PATTERNS
+    assert any(key.startswith("detect/postcode.py:") for key in PATTERNS)  # re.sub(r"\s+", ...)
+    assert len(PATTERNS) >= 60
+
+
+@pytest.mark.parametrize("where", sorted(PATTERNS))
+def test_pattern_has_no_super_linear_construction(where: str) -> None:
+    assert regex_bounds.problems(PATTERNS[where]) == []
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(a+)+b",  # star height 2
+        r"(?:\s+\S+)*\Z",  # star height 2, even with disjoint classes
+        r"\d+\d+x",  # adjacent, same characters
+        r"\s*[:=]?\s*$",  # adjacent through an optional separator
+        r"\w+a\w+!",  # the separator is a character both repeats take
+        r"(?:\w\w|\d)*!",  # alternatives that start alike, repeated
+        r"(?:x?)*y",  # a repeat of something that can be empty
+        r"\d+(?!\d*/)",  # a lookahead's repeat after a repeat of the same characters
+        r"(?:[^,]+?)\s*,",  # lazy, then overlapping
+        r"(?P<a>\w+)\s(?P=a)",  # a back-reference to an unbounded group
+    ],
+)
+def test_checker_rejects_backtracking_constructions(pattern: str) -> None:
+    assert regex_bounds.problems(re.compile(pattern)) != []
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\d+-\d+",
+        r"\s*(?:[:=]\s*)?$",
+        r'"(?:[^"]|"")*"',
+        r"[A-Z][A-Z'\-]+\s*,\s*[A-Z][a-z]+",
+        r"code\s*+[:=]?\s*R\d",  # possessive: never given back
+        r"\w{1,64}@\w+",
+        r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})",
+    ],
+)
+def test_checker_accepts_bounded_constructions(pattern: str) -> None:
+    assert regex_bounds.problems(re.compile(pattern)) == []
+
+
+def test_dynamic_patterns_are_known() -> None:
+    _, dynamic = _inline()
+    assert dynamic == set(DYNAMIC)
+
+
+@pytest.mark.parametrize("separators", [":+?'", "*^\\~", "::?'"])
+def test_edifact_tokens_are_bounded(separators: str) -> None:
+    from breachdesk.readers import edifact
+
+    comp, elem, release, term = separators
+    text = f"UNA{comp}{elem}.{release} {term}UNB{elem}UNOC{comp}3{term}"
+    # The tokenizer edifact.segments builds, for these separators.
+    token = re.compile(
+        "|".join(re.escape(c) for c in (release, term, elem, comp))
+        + f"|[^{re.escape(release + term + elem + comp)}]+"
+    )
+    assert regex_bounds.problems(token) == []
+    assert [seg[0][0] for seg in edifact.segments(text)] == ["UNB"]
+
+
+_RUNNER = textwrap.dedent(
+    """
+    import json, sys
+    sys.path.insert(0, {tests!r})
+    import regex_bounds, test_regex_bounds as t
+    for where, length in json.loads(sys.argv[1]):
+        pattern = t.PATTERNS[where]
+        crafted = [t.CRAFTED[where]] if where in t.CRAFTED else []
+        for text in [*crafted, *regex_bounds.adversarial(pattern, length)]:
+            for _ in pattern.finditer(text):
+                pass
+        print(where, flush=True)
+    """
+)
+
+
+def test_patterns_finish_on_adversarial_input() -> None:
+    """Each pattern over near-matches built from its own classes, ``ADVERSARIAL_LENGTH`` long
+    (or as long as its callers ever make its input): a quadratic pattern takes minutes on
+    these, a linear one milliseconds, so a generous guard per pattern tells them apart."""
+    jobs = [
+        (where, BOUNDED_INPUT.get(where, ADVERSARIAL_LENGTH))
+        for where, pattern in sorted(PATTERNS.items())
+        if isinstance(pattern.pattern, str)
+    ]
+    script = _RUNNER.format(tests=str(Path(__file__).parent))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, json.dumps(jobs)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    try:
+        for where, _ in jobs:
+            ready, _, _ = select.select([proc.stdout], [], [], HANG_GUARD)
+            line = proc.stdout.readline().strip() if ready else ""
+            assert line == where, f"{where} did not finish on adversarial input"
+    finally:
+        proc.kill()
+        proc.wait()
