@@ -201,10 +201,11 @@ def _mentions(
 ) -> pa.Table:
     """One mention per filled cell of a typed column in a person's row, column after column.
 
-    Built as row indices with NumPy and taken once, not one small table per column: a table of
-    a few dozen rows would otherwise spend its time in per-column Arrow calls.
+    Built as row indices with NumPy and taken once, not one small table per column, and the
+    text columns (a few strings, each repeated over a run of rows) straight from their bytes: a
+    table of a few dozen rows would otherwise spend its time in per-column Arrow calls.
     """
-    is_person = person.to_numpy(zero_copy_only=False)
+    is_person = _mask(person)
     rows: list[np.ndarray] = []
     kinds: list[str] = []
     fields: list[str] = []
@@ -212,8 +213,7 @@ def _mentions(
     for header, kind, trimmed in zip(table.header, types, clean, strict=True):
         if kind is None or trimmed is None or kind in _NOT_MENTIONED:
             continue
-        filled = trimmed.is_valid().to_numpy(zero_copy_only=False)
-        found = np.flatnonzero(is_person & filled)
+        found = np.flatnonzero(is_person & _mask(trimmed, valid=True))
         if len(found):
             rows.append(found)
             kinds.append(kind)
@@ -223,18 +223,51 @@ def _mentions(
         return MENTION_SCHEMA.empty_table()
     take = pa.array(np.concatenate(rows))
     total = sum(counts)
-    kind_of = np.repeat(np.array(kinds, dtype=object), counts)
     return pa.table(
         {
             "record_id": record_id.take(take),
             "file_id": pa.array(np.full(total, file_id, dtype=np.int64)),
             "locator": locator.take(take),
-            "kind": pa.array(kind_of, pa.string()),
-            "field": pa.array(np.repeat(np.array(fields, dtype=object), counts), pa.string()),
-            "detector": pa.array(["columns"] * total, pa.string()),
-            "rule": pa.array(["header_or_values"] * total, pa.string()),
+            "kind": _runs(kinds, counts),
+            "field": _runs(fields, counts),
+            "detector": _runs(["columns"], [total]),
+            "rule": _runs(["header_or_values"], [total]),
             "score": pa.array(np.ones(total), pa.float64()),
-            "checksum": pa.array(np.where(kind_of == "nhs_number", "pass", ""), pa.string()),
+            "checksum": _runs(["pass" if k == "nhs_number" else "" for k in kinds], counts),
         },
         schema=MENTION_SCHEMA,
     )
+
+
+def _mask(values: pa.Array, valid: bool = False) -> np.ndarray:
+    """A boolean column (null as false), or with ``valid`` each cell's validity, as a NumPy
+    mask read off the Arrow buffers: no compute call."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    n, offset = len(values), values.offset
+    if not n:
+        return np.zeros(0, dtype=bool)
+    if valid:
+        if not values.null_count:
+            return np.ones(n, dtype=bool)
+        bitmap = values.buffers()[0]
+    else:
+        bitmap = values.buffers()[1]
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    out = bits[offset : offset + n].astype(bool)
+    if not valid and values.null_count:
+        out &= _mask(values, valid=True)
+    return out
+
+
+def _runs(pieces: list[str], counts: list[int]) -> pa.Array:
+    """A string column of ``pieces[i]`` repeated ``counts[i]`` times, from offsets and bytes."""
+    encoded = [p.encode("utf-8") for p in pieces]
+    sizes = np.repeat(np.array([len(e) for e in encoded], dtype=np.int64), counts)
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    if offsets[-1] >= 2**31:  # past a string column's 32-bit offsets: let Arrow chunk it
+        return pa.array(np.repeat(np.array(pieces, dtype=object), counts), pa.string())
+    data = b"".join(e * c for e, c in zip(encoded, counts, strict=True))
+    buffers = [None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)]
+    return pa.Array.from_buffers(pa.string(), len(sizes), buffers)
