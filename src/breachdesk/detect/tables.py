@@ -132,9 +132,9 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     locator, record_id = _locators(table, file_id)
     values = {
         "record_id": record_id,
-        "file_id": pa.array([file_id] * n, pa.int64()),
+        "file_id": pa.array(np.full(n, file_id, dtype=np.int64)),
         "locator": locator,
-        "source": pa.array(["table"] * n, pa.string()),
+        "source": _runs(["table"], [n]),
         "nhs_number": nhs,
         "family_name": family,
         "given_name": given,
@@ -143,7 +143,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "sex": cleaned("sex"),
         "hospital_number": cleaned("hospital_number"),
         "tests": tests,
-        "sensitive": _map_unique(tests, _sensitive_of),
+        "sensitive": tests if tests.null_count == n else _map_unique(tests, _sensitive_of),
         "ods_codes": requester,
     }
     flags = {
@@ -183,7 +183,7 @@ def _locators(table: Table, file_id: int) -> tuple[pa.Array, pa.Array]:
 
 def _coalesce_bool(arrays: list[pa.Array], n: int) -> pa.Array:
     if not arrays:
-        return pa.array([False] * n)
+        return pa.array(np.zeros(n, dtype=bool))
     out = arrays[0]
     for arr in arrays[1:]:
         out = pc.or_(out, arr)
