@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from python_calamine import CalamineWorkbook
 
@@ -46,7 +46,7 @@ def _text(column: list[object]) -> list[str]:
     return [c if type(c) is str else _cell(c) for c in column]
 
 
-def _table(cells: list[list[object]]) -> Table | None:
+def _table(cells: Sequence[Sequence[object]]) -> Table | None:
     """A sheet's rows as a table, title rows above the header skipped."""
     if not cells:
         return None
