@@ -87,14 +87,16 @@ def _sample_cells(values: pa.Array) -> list[str] | None:
     if len(values) <= cellwise.FEW:
         every = [c for c in values.to_pylist() if c is not None]
         # All cells checked before blanks are dropped: Python may strip a non-ASCII space
-        # that Arrow keeps.
-        if not all(c.isascii() for c in every):
+        # that Arrow keeps. (Their text joined is ASCII exactly when each cell is.)
+        if not "".join(every).isascii():
             return None
         cells = [c for c in every if c.strip()][:_SAMPLE]
     else:
         trimmed = pc.utf8_length(pc.utf8_trim_whitespace(values))
         cells = pc.filter(values, pc.greater(trimmed, _ZERO)).slice(0, _SAMPLE).to_pylist()
-    if all(c.isascii() and len(c) <= cellwise.LONGEST for c in cells):
+        if not "".join(cells).isascii():
+            return None
+    if max(map(len, cells), default=0) <= cellwise.LONGEST:
         return cells
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -57,6 +58,19 @@ def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
     return pc.take(mapped, encoded.indices)
 
 
+# Memoised a cell at a time: a dump repeats the same test names, test lists and requester
+# codes across thousands of tables, and a dictionary look-up is cheaper than the catalogue's.
+@lru_cache(maxsize=1 << 16)
+def _test_codes(cell: str) -> str | None:
+    return ";".join(lab_tests.lookup(cell)) or None
+
+
+@lru_cache(maxsize=1 << 16)
+def _ods_code(cell: str) -> str | None:
+    return ods.code_of(cell)
+
+
+@lru_cache(maxsize=1 << 16)
 def _sensitive_of(codes: str) -> str | None:
     by_code = catalogue.sensitive_by_code()  # cached: this runs once per distinct test list
     kinds = sorted({by_code[c] for c in codes.split(";") if c in by_code})
@@ -111,10 +125,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     post = _coalesce(
         [postcode.extract_column(v) for v in cols.get("postcode", []) + cols.get("address", [])], n
     )
-    test_codes = [
-        _map_unique(v, lambda s: ";".join(lab_tests.lookup(s)) or None)
-        for v in tidy.get("test", [])
-    ]
+    test_codes = [_map_unique(v, _test_codes) for v in tidy.get("test", [])]
     test_codes += [pc.if_else(pc.is_valid(v), pa.scalar(code), _NULL) for code, v in analytes]
     tests = _join(test_codes, n)
     results = [pc.is_valid(v) for v in tidy.get("result", [])]
@@ -123,7 +134,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         pc.is_valid(tests),
         _coalesce_bool(results, n),
     )
-    requester = _coalesce([_map_unique(v, ods.code_of) for v in tidy.get("requester", [])], n)
+    requester = _coalesce([_map_unique(v, _ods_code) for v in tidy.get("requester", [])], n)
     person = pc.or_(
         pc.is_valid(nhs),
         pc.and_(pc.and_(pc.is_valid(family), pc.is_valid(given)), pc.is_valid(dob)),
