@@ -54,18 +54,21 @@ def _columns(body: str) -> list[str]:
 
 
 # A row of simple values: each value unquoted text, or one quoted string (backslash escapes and
-# doubled quotes inside) with unquoted text around it. ``_tuples`` reads such rows with one match
-# each and hands anything else (a second quoted part, nested brackets, a ``;`` or a backslash
-# outside quotes, a quote between rows) to ``_tuples_slow`` a row at a time.
+# doubled quotes inside) with unquoted text around it, after a gap with no quote, bracket, ";" or
+# backslash. ``_tuples`` reads a run of such rows at once and hands anything else (a second
+# quoted part, nested brackets, a ";" or a backslash outside quotes, a quote between rows) to
+# ``_tuples_slow`` a row at a time.
 _UNQUOTED = r"[^'\\(),;]*+"
 # The quoted string's loop unrolled: a run of plain characters, then an escape or a doubled quote
 # and another run (an alternation tried per character is several times slower in ``re``).
 _STRING = r"[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+"
 _QUOTED = rf"'({_STRING})'"
 _VALUE = rf"{_UNQUOTED}(?:'{_STRING}'{_UNQUOTED})?"
-_ROW = re.compile(rf"[^'(;]*\(({_VALUE}(?:,{_VALUE})*)\)", re.DOTALL)
+_ROW = rf"[^'(;\\]*\({_VALUE}(?:,{_VALUE})*\)"
+_RUN = re.compile(rf"(?:{_ROW})*+", re.DOTALL)
+_INSIDE = re.compile(rf"[^'(;\\]*\(({_VALUE}(?:,{_VALUE})*)\)", re.DOTALL)
 # A value and what ends it, over rows' insides joined with ")": no ")" stands outside quotes
-# inside a row ``_ROW`` matched, so each ")" found unquoted ends a row.
+# inside a simple row, so each ")" found unquoted ends a row.
 _CELL = re.compile(rf"({_UNQUOTED})(?:{_QUOTED}({_UNQUOTED}))?([,)])", re.DOTALL)
 _END = re.compile(r"[^'(;]*;")
 _ESCAPE = re.compile(r"\\(.)|''", re.DOTALL)
@@ -76,20 +79,19 @@ def _unescape(match: re.Match[str]) -> str:
     return "'" if char is None else _ESCAPES.get(char, char)
 
 
-def _rows(insides: list[str]) -> list[list[str]]:
-    """The rows whose insides (the text between the brackets) ``_ROW`` matched, read as
-    ``_tuples_slow`` reads them."""
-    joined = ")".join(insides) + ")"
-    if _MARK in joined or _QUOTE in joined:  # the marks below would be ambiguous
-        return _regex_rows(joined)
-    # Inside such rows a backslash stands only in a string and starts an escape: each is read
+def _rows(run: str) -> list[list[str]]:
+    """The rows of a run ``_RUN`` matched, read as ``_tuples_slow`` reads them."""
+    if _MARK in run or _QUOTE in run:  # the marks below would be ambiguous
+        insides = [match.group(1) for match in _INSIDE.finditer(run)]
+        return _regex_rows(")".join(insides) + ")")
+    # In such a run a backslash stands only in a string and starts an escape: each is read
     # first, an escaped quote as a mark (a quote would upset the quotes' alternation).
-    escaped = "\\" in joined
+    escaped = "\\" in run
     if escaped:
-        joined = _PAIR.sub(_unpair, joined)
-    pieces = joined.split("'")
+        run = _PAIR.sub(_unpair, run)
+    pieces = run.split("'")
     strings = pieces[1::2]
-    if escaped and _QUOTE in joined:
+    if escaped and _QUOTE in run:
         strings = [string.replace(_QUOTE, "'") for string in strings]
     return _plain_rows(_MARK.join(pieces[0::2]), iter(strings))
 
@@ -123,18 +125,18 @@ def _regex_rows(joined: str) -> list[list[str]]:
 def _plain_rows(unquoted: str, strings: Iterator[str]) -> list[list[str]]:
     """Rows split with ``str.split`` (a regex match per value costs several times more).
     Without escapes the quotes alternate, opening and closing, so the pieces between them
-    alternate unquoted and quoted; each string is marked in the unquoted text, which then splits
-    into rows at ")" and values at ",". A doubled quote inside a string reads as two strings with
-    nothing between them, so a value with ``k`` marks is its strings joined by "'" (``_ROW``
-    allows one string per value).
+    alternate unquoted and quoted; each string is marked in the unquoted text, where "(" now
+    only opens a row and the first ")" after it closes the row, and values split at ",". A
+    doubled quote inside a string reads as two strings with nothing between them, so a value
+    with ``k`` marks is its strings joined by "'" (a simple row has one string per value).
     """
     out = []
-    for row in unquoted.split(")")[:-1]:
+    for row in unquoted.split("(")[1:]:
         tokens = [
             next(strings).strip()
             if cell == _MARK
             else (cell.strip() if _MARK not in cell else _marked(cell, strings))
-            for cell in row.split(",")
+            for cell in row[: row.index(")")].split(",")
         ]
         out.append(["" if token.upper() == "NULL" else token for token in tokens])
     return out
@@ -149,20 +151,16 @@ def _marked(cell: str, strings: Iterator[str]) -> str:
 def _tuples(text: str, pos: int) -> tuple[list[list[str]], int]:
     """Rows of a VALUES list starting at ``pos``; returns them and the offset after the ``;``.
 
-    Exactly ``_tuples_slow``'s reading (fuzzed against it in the tests), a regex match per row
-    instead of a Python step per character: between rows both stand outside any row and quote,
-    so each row either parser reads leaves the other where it would have been.
+    Exactly ``_tuples_slow``'s reading (fuzzed against it in the tests), one regex match per run
+    of simple rows instead of a Python step per character: between rows both stand outside any
+    row and quote, so each row either parser reads leaves the other where it would have been.
     """
     rows: list[list[str]] = []
     while True:
-        insides = []
-        match = _ROW.match(text, pos)
-        while match is not None:
-            insides.append(match.group(1))
-            pos = match.end()
-            match = _ROW.match(text, pos)
-        if insides:
-            rows.extend(_rows(insides))
+        run_end = _RUN.match(text, pos).end()  # type: ignore[union-attr]  # "*" always matches
+        if run_end > pos:
+            rows.extend(_rows(text[pos:run_end]))
+            pos = run_end
         end = _END.match(text, pos)
         if end is not None:
             return rows, end.end()
