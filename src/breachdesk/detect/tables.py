@@ -274,11 +274,17 @@ def _mask(values: pa.Array, valid: bool = False) -> np.ndarray:
 def _runs(pieces: list[str], counts: list[int]) -> pa.Array:
     """A string column of ``pieces[i]`` repeated ``counts[i]`` times, from offsets and bytes."""
     encoded = [p.encode("utf-8") for p in pieces]
-    sizes = np.repeat(np.array([len(e) for e in encoded], dtype=np.int64), counts)
-    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
-    if offsets[-1] >= 2**31:  # past a string column's 32-bit offsets: let Arrow chunk it
-        return pa.array(np.repeat(np.array(pieces, dtype=object), counts), pa.string())
+    total = sum(counts)
     data = b"".join(e * c for e, c in zip(encoded, counts, strict=True))
-    buffers = [None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)]
-    return pa.Array.from_buffers(pa.string(), len(sizes), buffers)
+    if len(data) >= 2**31:  # past a string column's 32-bit offsets: let Arrow chunk it
+        return pa.array(np.repeat(np.array(pieces, dtype=object), counts), pa.string())
+    offsets = np.empty(total + 1, dtype=np.int32)
+    offsets[0] = 0
+    if len(encoded) == 1:
+        offsets[1:] = np.arange(1, total + 1, dtype=np.int32) * len(encoded[0])
+    else:
+        sizes = np.array([len(e) for e in encoded], dtype=np.int32)
+        np.cumsum(np.repeat(sizes, counts), out=offsets[1:])
+    return pa.Array.from_buffers(
+        pa.string(), total, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
