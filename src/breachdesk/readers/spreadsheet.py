@@ -54,7 +54,7 @@ def _table(cells: Sequence[Sequence[object]]) -> Table | None:
     if width and all(len(row) == width for row in cells):
         # A rectangular sheet (calamine pads rows to the used range) is turned to text column by
         # column; the header is found in its first rows, as in the whole sheet.
-        columns = [_text(list(column)) for column in zip(*cells, strict=True)]
+        columns = [_text(column) for column in transpose(cells, width)]
         head = [list(row) for row in zip(*(c[:_HEAD_ROWS] for c in columns), strict=True)]
         header, first_data = split_header(head)
         if first_data >= len(cells):
