@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import sqlite3
 from collections import Counter
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
 from breachdesk.detect import dates, names, nhs_number
 from breachdesk.detect.columns import type_columns
-from breachdesk.readers import delimited, spreadsheet, sql_dump
+from breachdesk.readers import delimited, spreadsheet, sql_dump, sqlite
 from breachdesk.readers.base import transpose
 
 _DUMP = b"""CREATE TABLE `patients` (
@@ -211,3 +213,22 @@ def test_header_and_sheet_fast_paths_equal_the_row_by_row_reading(seed: int) -> 
             continue
         assert table is not None
         assert (table.header, table.columns) == (header, transpose(rows[first:], len(header)))
+
+
+def test_sqlite_columns_equal_the_cell_by_cell_reading(tmp_path: Path) -> None:
+    path = tmp_path / "lims.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (name TEXT, n INTEGER, x REAL, blob BLOB, mixed)")
+    rows = [("Seán", 1, 2.0, b"\x00", "a"), ("Lee", None, 2.5, None, 3), (None, 7, -0.0, b"", 1.0)]
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", rows)
+    con.commit()
+    con.close()
+    (table,) = sqlite.read(path.read_bytes(), "lims.db")
+    assert table.columns == [[sqlite._cell(row[i]) for row in rows] for i in range(5)]
+    assert table.columns == [
+        ["Seán", "Lee", ""],
+        ["1", "", "7"],
+        ["2", "2.5", "0"],
+        ["", "", ""],
+        ["a", "3", "1"],
+    ]
