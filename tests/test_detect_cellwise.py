@@ -12,7 +12,7 @@ import pytest
 
 from breachdesk.detect import cellwise, columns, names, postcode
 from breachdesk.detect.dates import may_parse, parse_column
-from breachdesk.detect.tables import _clean
+from breachdesk.detect.tables import _clean, _mask, _runs
 
 # Pieces that reach each rule's edge: titles with and without a full stop, commas and carets,
 # RE2's whitespace and the ASCII spaces it does not count (\v, \x1c), postcodes in any case.
@@ -190,3 +190,15 @@ def test_python_and_arrow_agree_on_whitespace_case_and_digits_beyond_the_kept_ou
         assert not pc.any(pc.match_substring_regex(wide, pattern)).as_py(), pattern
     python = re.compile(r"(?i)[a-z]|\d")
     assert not [c for c in wide.to_pylist() if python.fullmatch(c)]
+
+
+def test_mention_columns_built_from_buffers() -> None:
+    assert _runs(["kind", "", "é"], [2, 1, 0]).to_pylist() == ["kind", "kind", ""]
+    assert _runs(["columns"], [3]).equals(pa.array(["columns"] * 3, pa.string()))
+    assert _runs(["x"], [0]).to_pylist() == []
+    flags = pa.array([True, None, False, True, True, None, True, False, True, True])
+    for part in (flags, flags.slice(1), flags.slice(3, 5)):
+        truth = [bool(v) for v in part.to_pylist()]
+        assert _mask(part).tolist() == truth
+        assert _mask(part, valid=True).tolist() == [v is not None for v in part.to_pylist()]
+    assert _mask(pa.array([], pa.bool_())).tolist() == []

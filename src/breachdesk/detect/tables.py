@@ -58,16 +58,11 @@ def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
     return pc.take(mapped, encoded.indices)
 
 
-# Memoised a cell at a time: a dump repeats the same test names, test lists and requester
-# codes across thousands of tables, and a dictionary look-up is cheaper than the catalogue's.
+# Memoised a cell at a time: a dump repeats the same test names and test lists across thousands
+# of tables, and one dictionary look-up is cheaper than the catalogue's and the join.
 @lru_cache(maxsize=1 << 16)
 def _test_codes(cell: str) -> str | None:
     return ";".join(lab_tests.lookup(cell)) or None
-
-
-@lru_cache(maxsize=1 << 16)
-def _ods_code(cell: str) -> str | None:
-    return ods.code_of(cell)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -134,7 +129,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         pc.is_valid(tests),
         _coalesce_bool(results, n),
     )
-    requester = _coalesce([_map_unique(v, _ods_code) for v in tidy.get("requester", [])], n)
+    requester = _coalesce([_map_unique(v, ods.code_of) for v in tidy.get("requester", [])], n)
     person = pc.or_(
         pc.is_valid(nhs),
         pc.and_(pc.and_(pc.is_valid(family), pc.is_valid(given)), pc.is_valid(dob)),
