@@ -59,13 +59,14 @@ def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
 
 
 # Memoised a cell at a time: a dump repeats the same test names and test lists across thousands
-# of tables, and one dictionary look-up is cheaper than the catalogue's and the join.
-@lru_cache(maxsize=1 << 16)
+# of tables, and one dictionary look-up is cheaper than the catalogue's and the join. (As many
+# entries as ``lab_tests``' own cache, which holds the same cells.)
+@lru_cache(maxsize=16384)
 def _test_codes(cell: str) -> str | None:
     return ";".join(lab_tests.lookup(cell)) or None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=16384)
 def _sensitive_of(codes: str) -> str | None:
     by_code = catalogue.sensitive_by_code()  # cached: this runs once per distinct test list
     kinds = sorted({by_code[c] for c in codes.split(";") if c in by_code})
