@@ -4,13 +4,15 @@ Arrow (RE2) path's, cell for cell, and the Arrow path must still serve other col
 from __future__ import annotations
 
 import random
+import re
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from breachdesk.detect import cellwise, columns, names, postcode
 from breachdesk.detect.dates import may_parse, parse_column
-from breachdesk.detect.tables import _clean
+from breachdesk.detect.tables import _clean, _mask, _runs
 
 # Pieces that reach each rule's edge: titles with and without a full stop, commas and carets,
 # RE2's whitespace and the ASCII spaces it does not count (\v, \x1c), postcodes in any case.
@@ -77,14 +79,14 @@ def test_exact_values_on_the_python_path() -> None:
     ]
 
 
-def test_non_ascii_and_long_cells_take_the_arrow_path() -> None:
-    assert cellwise.distinct_ascii(pa.array(["SMITH", "Zoë"])) is None
+def test_long_cells_and_cells_python_reads_otherwise_take_the_arrow_path() -> None:
+    assert cellwise.distinct_ascii(pa.array(["SMITH", "Zoë Kılıç"])) is None
     assert cellwise.distinct_ascii(pa.array(["SMITH", "x" * (cellwise.LONGEST + 1)])) is None
     assert cellwise.distinct_ascii(pa.array([str(i) for i in range(cellwise.FEW + 1)])) is None
-    # The Arrow path still reads them: a non-ASCII name splits as before.
-    family, given = names.split_column(pa.array(["Zoë BROWN", "  "]))
-    assert family.to_pylist() == ["BROWN", None]
-    assert given.to_pylist() == ["Zoë", None]
+    # The Arrow path still reads them: a name with a dotless i splits as before.
+    family, given = names.split_column(pa.array(["Zoë KILIÇ", "Kılıç, Ayşe", "  "]))
+    assert family.to_pylist() == ["KILIÇ", "Kılıç", None]
+    assert given.to_pylist() == ["Zoë", "Ayşe", None]
     # A hostile 100,000-space cell is not handed to a backtracking regex.
     family, _ = names.split_column(pa.array([" " * 100_000 + "x, y"]))
     assert family.to_pylist() == ["x"]
@@ -133,3 +135,70 @@ def test_may_parse_counts_every_cell_a_format_could_read() -> None:
     parsed = parse_column(pa.array(cells)).to_pylist()
     assert sum(v is not None for v in parsed) <= may_parse(cells)
     assert parsed[:2] == ["1980-02-01", "1999-01-03"]
+
+
+# Non-ASCII pieces Python and RE2 read alike (accents, a curly apostrophe, Unicode spaces), and
+# the characters on which they part ways.
+_AGREED = ["é", "Seán", "Zoë", "ÉMILE", "’", "ß", "\xa0", "\u2003", "\u3000", "\u0301", "Ж"]
+_DISAGREE = ["\u0130", "\u0131", "\u017f", "\u212a", "٣", "\uff11"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_python_path_equals_arrow_path_beyond_ascii(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)
+    pieces = _PIECES + _AGREED
+    values = pa.array(
+        ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(1500)]
+        + [None, "", "\xa0Mrs\u2003Seán  Ó'Brien\xa0"],
+        pa.string(),
+    )
+    assert cellwise.distinct_ascii(values) is not None  # the fast path is the one tested
+    for fn in (names.strip_title, postcode.extract_column):
+        fast, slow = _both(fn, values, monkeypatch)
+        assert fast.equals(slow), fn.__name__
+    (fam, giv), (fam_slow, giv_slow) = _both(names.split_column, values, monkeypatch)
+    assert fam.equals(fam_slow)
+    assert giv.equals(giv_slow)
+
+
+@pytest.mark.parametrize("odd", _DISAGREE)
+def test_characters_python_reads_otherwise_take_the_arrow_path(odd: str) -> None:
+    assert cellwise.distinct_ascii(pa.array(["Seán", "Zoë"])) is not None
+    assert cellwise.distinct_ascii(pa.array(["Seán", f"M{odd}ss Zoë"])) is None
+
+
+def test_python_and_arrow_agree_on_whitespace_case_and_digits_beyond_the_kept_out() -> None:
+    """What the Python path relies on, over every code point: ``str.strip`` trims what Arrow's
+    ``utf8_trim_whitespace`` trims; outside the kept-out characters, neither engine matches a
+    non-ASCII character case-insensitively to an ASCII letter, or as ``\\d``."""
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    trimmed = pc.utf8_trim_whitespace(pa.array([f"a{c}" for c in chars])).to_pylist()
+    assert [c for c, t in zip(chars, trimmed, strict=True) if t != f"a{c}".strip()] == []
+    kept_out = {c for c in chars if not cellwise._agreed(c)}
+    assert kept_out == {
+        *_DISAGREE[:4],
+        *(c for c in chars if not c.isascii() and re.match(r"\d", c)),
+    }
+    wide = pa.array([c for c in chars if not c.isascii() and c not in kept_out])
+    for pattern in (
+        "(?i)^[a-z]$",
+        r"^\d$",
+        "(?i)^(?:mr|mrs|ms|miss|mx|master|dr|prof|rev|sir|dame|lady|lord)$",
+    ):
+        assert not pc.any(pc.match_substring_regex(wide, pattern)).as_py(), pattern
+    python = re.compile(r"(?i)[a-z]|\d")
+    assert not [c for c in wide.to_pylist() if python.fullmatch(c)]
+
+
+def test_mention_columns_built_from_buffers() -> None:
+    assert _runs(["kind", "", "é"], [2, 1, 0]).to_pylist() == ["kind", "kind", ""]
+    assert _runs(["columns"], [3]).equals(pa.array(["columns"] * 3, pa.string()))
+    assert _runs(["x"], [0]).to_pylist() == []
+    flags = pa.array([True, None, False, True, True, None, True, False, True, True])
+    for part in (flags, flags.slice(1), flags.slice(3, 5)):
+        truth = [bool(v) for v in part.to_pylist()]
+        assert _mask(part).tolist() == truth
+        assert _mask(part, valid=True).tolist() == [v is not None for v in part.to_pylist()]
+    assert _mask(pa.array([], pa.bool_())).tolist() == []

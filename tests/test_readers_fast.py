@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import random
+import sqlite3
+from collections import Counter
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
 from breachdesk.detect import dates, names, nhs_number
 from breachdesk.detect.columns import type_columns
-from breachdesk.readers import sql_dump
+from breachdesk.readers import delimited, spreadsheet, sql_dump, sqlite
 from breachdesk.readers.base import transpose
 
 _DUMP = b"""CREATE TABLE `patients` (
@@ -169,3 +174,61 @@ def test_analyte_columns_with_a_row_holding_no_test_keep_every_row() -> None:
     assert records["nhs_number"].to_pylist() == ["4319390717", "4795429162"]
     assert records["tests"].to_pylist() == ["HB", None]
     assert records["e_test_result"].to_pylist() == [True, False]
+
+
+def _header_index_reference(rows: list[list[str]]) -> int:
+    """``delimited._header_index`` as it was, counting widths over every filled row."""
+    widths = Counter(len(r) for r in rows if any(c.strip() for c in r))
+    if not widths:
+        return 0
+    width = widths.most_common(1)[0][0]
+    for i, row in enumerate(rows[:20]):
+        cells = [c.strip() for c in row]
+        filled = [c for c in cells if c]
+        numeric = sum(bool(delimited._NUMERIC.match(c)) for c in filled)
+        if len(row) == width and len(filled) >= max(1, width // 2) and numeric <= len(filled) // 3:
+            return i
+    return 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_header_and_sheet_fast_paths_equal_the_row_by_row_reading(seed: int) -> None:
+    rng = random.Random(seed)
+    cells: list[object] = ["", " ", "Name", "NHS No", "12", "01/02/1980", 3.0, 2.5, None, True]
+    cells += [dt.date(1980, 2, 1), dt.datetime(2024, 6, 1, 9, 30), "Title row"]
+    for _ in range(300):
+        width = rng.randint(1, 5)
+        sheet = [
+            [rng.choice(cells) for _ in range(width if rng.random() < 0.9 else rng.randint(0, 6))]
+            for _ in range(rng.randint(0, 40))
+        ]
+        if rng.random() < 0.5:  # most sheets are rectangular
+            sheet = [(row + [""] * width)[:width] for row in sheet]
+        rows = [[c if type(c) is str else spreadsheet._cell(c) for c in row] for row in sheet]
+        assert delimited._header_index(rows) == _header_index_reference(rows)
+        table = spreadsheet._table(sheet)
+        header, first = delimited.split_header(rows)
+        if not rows or not rows[first:]:
+            assert table is None
+            continue
+        assert table is not None
+        assert (table.header, table.columns) == (header, transpose(rows[first:], len(header)))
+
+
+def test_sqlite_columns_equal_the_cell_by_cell_reading(tmp_path: Path) -> None:
+    path = tmp_path / "lims.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (name TEXT, n INTEGER, x REAL, blob BLOB, mixed)")
+    rows = [("Seán", 1, 2.0, b"\x00", "a"), ("Lee", None, 2.5, None, 3), (None, 7, -0.0, b"", 1.0)]
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", rows)
+    con.commit()
+    con.close()
+    (table,) = sqlite.read(path.read_bytes(), "lims.db")
+    assert table.columns == [[sqlite._cell(row[i]) for row in rows] for i in range(5)]
+    assert table.columns == [
+        ["Seán", "Lee", ""],
+        ["1", "", "7"],
+        ["2", "2.5", "0"],
+        ["", "", ""],
+        ["a", "3", "1"],
+    ]

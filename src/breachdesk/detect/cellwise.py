@@ -8,12 +8,20 @@ Python's ``re`` and RE2 (Arrow's regex engine) agree on ASCII text once three di
 written out of the Python pattern: ``$`` (Python's also matches before a final newline, so the
 Python forms use ``\\Z``), ``\\s`` (RE2's is exactly ``[\\t\\n\\f\\r ]``, Python's also takes
 ``\\v`` and ``\\x1c``-``\\x1f``) and case-insensitive classes (Python's Unicode folding lets
-``[a-z]`` take ``ſ`` or the Kelvin sign). So the Python path is taken only when every distinct
-cell is ASCII, and callers fall back to their Arrow form otherwise.
+``[a-z]`` take ``ſ`` or the Kelvin sign).
+
+Beyond ASCII the callers' patterns (explicit ASCII classes, their negations, ``\\d``, titles and
+postcode letters matched case-insensitively) agree too, except on two kinds of character, kept
+out: the four that Python matches case-insensitively to an ASCII letter (RE2 takes two of them)
+and the non-ASCII digits Python's ``\\d`` takes. ``str.strip`` and Arrow's
+``utf8_trim_whitespace`` trim the same characters (pinned in the tests). So names written with
+accents ("Seán", "Zoë") take the Python path; a cell with one of those characters, or a long cell,
+sends its column to the callers' Arrow form.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pyarrow as pa
@@ -23,19 +31,26 @@ FEW = 2000  # distinct cells; above this a vectorised Arrow call is cheaper than
 # Python's backtracking can go quadratic on a long cell where RE2 stays linear (a hostile file's
 # 100,000-space "name"): longer cells take the Arrow path.
 LONGEST = 256
+# Where Python's ``re`` and RE2 part ways on non-ASCII text (see above).
+_DISAGREE = re.compile(r"[\u0130\u0131\u017f\u212a]|(?![\x00-\x7f])\d")
+
+
+def _agreed(cell: str) -> bool:
+    """Python reads this cell as RE2 does (see above), and it is short."""
+    return len(cell) <= LONGEST and (cell.isascii() or _DISAGREE.search(cell) is None)
 
 
 def distinct_ascii(values: pa.Array) -> tuple[pa.Array, list[str | None]] | None:
     """Each cell's index among the distinct cells, and the distinct cells, when they are few,
-    short and all ASCII; else None. One dictionary encoding finds both (null cells get a null
-    index, which ``map_back`` keeps null)."""
+    short and read alike by Python and RE2 (ASCII, or see above); else None. One dictionary
+    encoding finds both (null cells get a null index, which ``map_back`` keeps null)."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     encoded = pc.dictionary_encode(values)
     if len(encoded.dictionary) > FEW:
         return None
     cells: list[str | None] = encoded.dictionary.to_pylist()
-    if not all(c is None or (c.isascii() and len(c) <= LONGEST) for c in cells):
+    if not all(c is None or _agreed(c) for c in cells):
         return None
     return encoded.indices, cells
 
@@ -47,7 +62,8 @@ def map_back(index: pa.Array, *mapped: list[str | None]) -> list[pa.Array]:
 
 
 def map_ascii(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array | None:
-    """``fn`` of each cell (null stays null) when the column is small and ASCII, else None."""
+    """``fn`` of each cell (null stays null) when ``distinct_ascii`` takes the column, else
+    None."""
     found = distinct_ascii(values)
     if found is None:
         return None

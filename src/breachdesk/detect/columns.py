@@ -7,8 +7,9 @@ valid NHS numbers is an NHS number column) and catalogue test names as headers m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import cache
+from collections import Counter
+from collections.abc import Callable
+from functools import cache, lru_cache
 from importlib import resources
 
 import pyarrow as pa
@@ -55,6 +56,7 @@ def _compact_synonyms() -> dict[str, str]:
     return {key.replace(" ", ""): kind for key, kind in synonyms().items()}
 
 
+@lru_cache(maxsize=4096)  # a dump repeats a few hundred headers over thousands of tables
 def _by_header(header: str) -> str | None:
     folded = fold(header)
     if not folded:
@@ -85,14 +87,16 @@ def _sample_cells(values: pa.Array) -> list[str] | None:
     if len(values) <= cellwise.FEW:
         every = [c for c in values.to_pylist() if c is not None]
         # All cells checked before blanks are dropped: Python may strip a non-ASCII space
-        # that Arrow keeps.
-        if not all(c.isascii() for c in every):
+        # that Arrow keeps. (Their text joined is ASCII exactly when each cell is.)
+        if not "".join(every).isascii():
             return None
         cells = [c for c in every if c.strip()][:_SAMPLE]
     else:
         trimmed = pc.utf8_length(pc.utf8_trim_whitespace(values))
         cells = pc.filter(values, pc.greater(trimmed, _ZERO)).slice(0, _SAMPLE).to_pylist()
-    if all(c.isascii() and len(c) <= cellwise.LONGEST for c in cells):
+        if not "".join(cells).isascii():
+            return None
+    if max(map(len, cells), default=0) <= cellwise.LONGEST:
         return cells
     return None
 
@@ -105,38 +109,45 @@ def _by_values(values: pa.Array) -> str | None:
     total = len(cells)
     if total < 3:
         return None
+    # Each test is a share of the sample's cells, counted over its distinct cells weighted by
+    # how often each occurs: the same integer sums, but a column of repeated codes, units or
+    # ranges (the columns a header leaves open) is read a few dozen times, not 500.
+    counts = Counter(cells)
 
-    def share(hits: Iterable[bool]) -> float:
-        return sum(hits) / total
+    def share(test: Callable[[str], bool]) -> float:
+        return sum(n for cell, n in counts.items() if test(cell)) / total
 
     # The same tests as ``_by_values_arrow`` in the same order, each read in Python.
-    digits = [len(_NON_DIGIT.sub("", c)) for c in cells]
-    has_digit = share(d > 0 for d in digits) >= 0.8
-    sample = pa.array(cells, pa.string())
+    digits = {cell: len(_NON_DIGIT.sub("", cell)) for cell in counts}
+    has_digit = share(lambda c: digits[c] > 0) >= 0.8
+
+    def sample() -> pa.Array:  # made only for a test that reaches its Arrow call
+        return pa.array(cells, pa.string())
+
     if (
-        share(d == 10 for d in digits) >= 0.8
-        and _share(pc.is_valid(nhs_number.validate_column(sample)), total) >= 0.8
+        share(lambda c: digits[c] == 10) >= 0.8
+        and _share(pc.is_valid(nhs_number.validate_column(sample())), total) >= 0.8
     ):
         return "nhs_number"
     if (
         has_digit
-        and share(len(c) <= 9 for c in cells) >= 0.8
-        and _share(pc.is_valid(postcode.extract_column(sample)), total) >= 0.8
+        and share(lambda c: len(c) <= 9) >= 0.8
+        and _share(pc.is_valid(postcode.extract_column(sample())), total) >= 0.8
     ):
         return "postcode"
-    if share(_EMAIL_PY.match(c) is not None for c in cells) >= 0.8:
+    if share(lambda c: _EMAIL_PY.match(c) is not None) >= 0.8:
         return "email"
     # Parsed only when enough cells have a date's shape to reach the share (most columns with
-    # digits that a header leaves open are numbers and codes).
-    dated = has_digit and may_parse(cells) / total >= 0.8
-    parsed = parse_column(sample) if dated else None
+    # digits that a header leaves open are numbers and codes). ``may_parse`` counts cell by
+    # cell, so it is asked once per distinct cell.
+    dated = has_digit and share(lambda c: may_parse([c]) > 0) >= 0.8
+    parsed = parse_column(sample()) if dated else None
     if parsed is not None and _share(pc.is_valid(parsed), total) >= 0.8:
         return _date_kind(parsed)
-    if share(_LISTED_NAME_PY.match(c) is not None for c in cells) >= 0.8:
+    if share(lambda c: _LISTED_NAME_PY.match(c) is not None) >= 0.8:
         return "full_name"
     index = catalogue.by_term()
-    known = {u for u in set(cells) if index.get(catalogue.term_key(u))}
-    if share(c in known for c in cells) >= 0.6:
+    if share(lambda c: bool(index.get(catalogue.term_key(c)))) >= 0.6:
         return "test"
     return None
 

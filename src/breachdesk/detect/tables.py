@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -57,6 +58,15 @@ def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
     return pc.take(mapped, encoded.indices)
 
 
+# Memoised a cell at a time: a dump repeats the same test names and test lists across thousands
+# of tables, and one dictionary look-up is cheaper than the catalogue's and the join. (As many
+# entries as ``lab_tests``' own cache, which holds the same cells.)
+@lru_cache(maxsize=16384)
+def _test_codes(cell: str) -> str | None:
+    return ";".join(lab_tests.lookup(cell)) or None
+
+
+@lru_cache(maxsize=16384)
 def _sensitive_of(codes: str) -> str | None:
     by_code = catalogue.sensitive_by_code()  # cached: this runs once per distinct test list
     kinds = sorted({by_code[c] for c in codes.split(";") if c in by_code})
@@ -111,10 +121,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     post = _coalesce(
         [postcode.extract_column(v) for v in cols.get("postcode", []) + cols.get("address", [])], n
     )
-    test_codes = [
-        _map_unique(v, lambda s: ";".join(lab_tests.lookup(s)) or None)
-        for v in tidy.get("test", [])
-    ]
+    test_codes = [_map_unique(v, _test_codes) for v in tidy.get("test", [])]
     test_codes += [pc.if_else(pc.is_valid(v), pa.scalar(code), _NULL) for code, v in analytes]
     tests = _join(test_codes, n)
     results = [pc.is_valid(v) for v in tidy.get("result", [])]
@@ -132,9 +139,9 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     locator, record_id = _locators(table, file_id)
     values = {
         "record_id": record_id,
-        "file_id": pa.array([file_id] * n, pa.int64()),
+        "file_id": pa.array(np.full(n, file_id, dtype=np.int64)),
         "locator": locator,
-        "source": pa.array(["table"] * n, pa.string()),
+        "source": _runs(["table"], [n]),
         "nhs_number": nhs,
         "family_name": family,
         "given_name": given,
@@ -143,7 +150,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "sex": cleaned("sex"),
         "hospital_number": cleaned("hospital_number"),
         "tests": tests,
-        "sensitive": _map_unique(tests, _sensitive_of),
+        "sensitive": tests if tests.null_count == n else _map_unique(tests, _sensitive_of),
         "ods_codes": requester,
     }
     flags = {
@@ -183,7 +190,7 @@ def _locators(table: Table, file_id: int) -> tuple[pa.Array, pa.Array]:
 
 def _coalesce_bool(arrays: list[pa.Array], n: int) -> pa.Array:
     if not arrays:
-        return pa.array([False] * n)
+        return pa.array(np.zeros(n, dtype=bool))
     out = arrays[0]
     for arr in arrays[1:]:
         out = pc.or_(out, arr)
@@ -201,10 +208,11 @@ def _mentions(
 ) -> pa.Table:
     """One mention per filled cell of a typed column in a person's row, column after column.
 
-    Built as row indices with NumPy and taken once, not one small table per column: a table of
-    a few dozen rows would otherwise spend its time in per-column Arrow calls.
+    Built as row indices with NumPy and taken once, not one small table per column, and the
+    text columns (a few strings, each repeated over a run of rows) straight from their bytes: a
+    table of a few dozen rows would otherwise spend its time in per-column Arrow calls.
     """
-    is_person = person.to_numpy(zero_copy_only=False)
+    is_person = _mask(person)
     rows: list[np.ndarray] = []
     kinds: list[str] = []
     fields: list[str] = []
@@ -212,8 +220,7 @@ def _mentions(
     for header, kind, trimmed in zip(table.header, types, clean, strict=True):
         if kind is None or trimmed is None or kind in _NOT_MENTIONED:
             continue
-        filled = trimmed.is_valid().to_numpy(zero_copy_only=False)
-        found = np.flatnonzero(is_person & filled)
+        found = np.flatnonzero(is_person & _mask(trimmed, valid=True))
         if len(found):
             rows.append(found)
             kinds.append(kind)
@@ -223,18 +230,57 @@ def _mentions(
         return MENTION_SCHEMA.empty_table()
     take = pa.array(np.concatenate(rows))
     total = sum(counts)
-    kind_of = np.repeat(np.array(kinds, dtype=object), counts)
     return pa.table(
         {
             "record_id": record_id.take(take),
             "file_id": pa.array(np.full(total, file_id, dtype=np.int64)),
             "locator": locator.take(take),
-            "kind": pa.array(kind_of, pa.string()),
-            "field": pa.array(np.repeat(np.array(fields, dtype=object), counts), pa.string()),
-            "detector": pa.array(["columns"] * total, pa.string()),
-            "rule": pa.array(["header_or_values"] * total, pa.string()),
+            "kind": _runs(kinds, counts),
+            "field": _runs(fields, counts),
+            "detector": _runs(["columns"], [total]),
+            "rule": _runs(["header_or_values"], [total]),
             "score": pa.array(np.ones(total), pa.float64()),
-            "checksum": pa.array(np.where(kind_of == "nhs_number", "pass", ""), pa.string()),
+            "checksum": _runs(["pass" if k == "nhs_number" else "" for k in kinds], counts),
         },
         schema=MENTION_SCHEMA,
+    )
+
+
+def _mask(values: pa.Array, valid: bool = False) -> np.ndarray:
+    """A boolean column (null as false), or with ``valid`` each cell's validity, as a NumPy
+    mask read off the Arrow buffers: no compute call."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    n, offset = len(values), values.offset
+    if not n:
+        return np.zeros(0, dtype=bool)
+    if valid:
+        if not values.null_count:
+            return np.ones(n, dtype=bool)
+        bitmap = values.buffers()[0]
+    else:
+        bitmap = values.buffers()[1]
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    out = bits[offset : offset + n].astype(bool)
+    if not valid and values.null_count:
+        out &= _mask(values, valid=True)
+    return out
+
+
+def _runs(pieces: list[str], counts: list[int]) -> pa.Array:
+    """A string column of ``pieces[i]`` repeated ``counts[i]`` times, from offsets and bytes."""
+    encoded = [p.encode("utf-8") for p in pieces]
+    total = sum(counts)
+    data = b"".join(e * c for e, c in zip(encoded, counts, strict=True))
+    if len(data) >= 2**31:  # past a string column's 32-bit offsets: let Arrow chunk it
+        return pa.array(np.repeat(np.array(pieces, dtype=object), counts), pa.string())
+    offsets = np.empty(total + 1, dtype=np.int32)
+    offsets[0] = 0
+    if len(encoded) == 1:
+        offsets[1:] = np.arange(1, total + 1, dtype=np.int32) * len(encoded[0])
+    else:
+        sizes = np.array([len(e) for e in encoded], dtype=np.int32)
+        np.cumsum(np.repeat(sizes, counts), out=offsets[1:])
+    return pa.Array.from_buffers(
+        pa.string(), total, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
     )

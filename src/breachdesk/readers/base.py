@@ -10,22 +10,26 @@ line in ``registry.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from itertools import chain
+from typing import BinaryIO, TypeVar
 
-import numpy as np
 import pyarrow as pa
 
+_Cell = TypeVar("_Cell")
 
-def transpose(rows: list[list[str]], width: int) -> list[list[str]]:
+
+def transpose(rows: Sequence[Sequence[_Cell]], width: int) -> list[list[_Cell | str]]:
     """Rows as ``width`` columns: a short row padded with "", a long one cut.
 
-    Most tables are rectangular, and NumPy turns those round ten times faster than a Python loop
-    per cell; a ragged table takes the loop.
+    Most tables are rectangular: their cells are laid end to end and each column sliced out
+    with a step, all in C (several times faster than ``zip(*rows)``, NumPy or a Python loop per
+    cell); a ragged table takes the loop.
     """
     if rows and width and min(map(len, rows)) == width == max(map(len, rows)):
-        return [column.tolist() for column in np.array(rows, dtype=object).T]
+        cells: list[_Cell | str] = list(chain.from_iterable(rows))
+        return [cells[i::width] for i in range(width)]
     return [[row[i] if i < len(row) else "" for row in rows] for i in range(width)]
 
 

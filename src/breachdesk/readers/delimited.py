@@ -32,10 +32,16 @@ def is_data_row(row: list[str]) -> bool:
 
 
 def _header_index(rows: list[list[str]]) -> int:
-    widths = Counter(len(r) for r in rows if any(c.strip() for c in r))
-    if not widths:
-        return 0
-    width = widths.most_common(1)[0][0]
+    lengths = set(map(len, rows))
+    if len(lengths) == 1:
+        # Every row has one width, so it is the usual width (a sheet of blank rows has no header
+        # row below either way): no need to look for a filled cell in thousands of rows.
+        (width,) = lengths
+    else:
+        widths = Counter(len(r) for r in rows if any(c.strip() for c in r))
+        if not widths:
+            return 0
+        width = widths.most_common(1)[0][0]
     for i, row in enumerate(rows[:20]):
         cells = [c.strip() for c in row]
         filled = [c for c in cells if c]

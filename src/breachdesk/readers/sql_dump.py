@@ -7,7 +7,7 @@ Column names come from ``CREATE TABLE`` (or the statement's own column list), so
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -29,6 +29,7 @@ _COPY = re.compile(
     r"^COPY\s+(?P<name>[\"\w.]+)(?:\s*\((?P<cols>[^()]*)\))?\s+FROM\s+stdin;\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
+_KEYWORD = {_CREATE: "create", _INSERT: "insert", _COPY: "copy"}
 _KEYWORDS = {"primary", "key", "unique", "constraint", "index", "foreign", "check", "fulltext"}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "", "\\": "\\", "'": "'", '"': '"'}
 
@@ -53,8 +54,127 @@ def _columns(body: str) -> list[str]:
     return names
 
 
+# A row of simple values: each value unquoted text, or one quoted string (backslash escapes and
+# doubled quotes inside) with unquoted text around it, after a gap with no quote, bracket, ";" or
+# backslash. ``_tuples`` reads a run of such rows at once and hands anything else (a second
+# quoted part, nested brackets, a ";" or a backslash outside quotes, a quote between rows) to
+# ``_tuples_slow`` a row at a time.
+_UNQUOTED = r"[^'\\(),;]*+"
+# The quoted string's loop unrolled: a run of plain characters, then an escape or a doubled quote
+# and another run (an alternation tried per character is several times slower in ``re``).
+_STRING = r"[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+"
+_QUOTED = rf"'({_STRING})'"
+_VALUE = rf"{_UNQUOTED}(?:'{_STRING}'{_UNQUOTED})?"
+_ROW = rf"[^'(;\\]*\({_VALUE}(?:,{_VALUE})*\)"
+_RUN = re.compile(rf"(?:{_ROW})*+", re.DOTALL)
+_INSIDE = re.compile(rf"[^'(;\\]*\(({_VALUE}(?:,{_VALUE})*)\)", re.DOTALL)
+# A value and what ends it, over rows' insides joined with ")": no ")" stands outside quotes
+# inside a simple row, so each ")" found unquoted ends a row.
+_CELL = re.compile(rf"({_UNQUOTED})(?:{_QUOTED}({_UNQUOTED}))?([,)])", re.DOTALL)
+_END = re.compile(r"[^'(;]*;")
+_ESCAPE = re.compile(r"\\(.)|''", re.DOTALL)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    char = match.group(1)
+    return "'" if char is None else _ESCAPES.get(char, char)
+
+
+def _rows(run: str) -> list[list[str]]:
+    """The rows of a run ``_RUN`` matched, read as ``_tuples_slow`` reads them."""
+    if _MARK in run or _QUOTE in run:  # the marks below would be ambiguous
+        insides = [match.group(1) for match in _INSIDE.finditer(run)]
+        return _regex_rows(")".join(insides) + ")")
+    # In such a run a backslash stands only in a string and starts an escape: each is read
+    # first, an escaped quote as a mark (a quote would upset the quotes' alternation).
+    escaped = "\\" in run
+    if escaped:
+        run = _PAIR.sub(_unpair, run)
+    pieces = run.split("'")
+    strings = pieces[1::2]
+    if escaped and _QUOTE in run:
+        strings = [string.replace(_QUOTE, "'") for string in strings]
+    return _plain_rows(_MARK.join(pieces[0::2]), iter(strings))
+
+
+# Two characters no text of a simple row may hold (such rows take ``_regex_rows``): a string's
+# place in the unquoted text, and an escaped quote.
+_MARK, _QUOTE = "\x00", "\x01"
+_PAIR = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unpair(match: re.Match[str]) -> str:
+    char = match.group(1)
+    return _QUOTE if char == "'" else _ESCAPES.get(char, char)
+
+
+def _regex_rows(joined: str) -> list[list[str]]:
+    found = _CELL.findall(joined)
+    tokens = [
+        (
+            before
+            + (_ESCAPE.sub(_unescape, quoted) if "\\" in quoted or "''" in quoted else quoted)
+            + after
+        ).strip()
+        for before, quoted, after, _end in found
+    ]
+    cells = ["" if token.upper() == "NULL" else token for token in tokens]
+    ends = [i + 1 for i, cell in enumerate(found) if cell[3] == ")"]
+    return [cells[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+
+
+def _plain_rows(unquoted: str, strings: Iterator[str]) -> list[list[str]]:
+    """Rows split with ``str.split`` (a regex match per value costs several times more).
+    Without escapes the quotes alternate, opening and closing, so the pieces between them
+    alternate unquoted and quoted; each string is marked in the unquoted text, where "(" now
+    only opens a row and the first ")" after it closes the row, and values split at ",". A
+    doubled quote inside a string reads as two strings with nothing between them, so a value
+    with ``k`` marks is its strings joined by "'" (a simple row has one string per value).
+    """
+    out = []
+    for row in unquoted.split("(")[1:]:
+        tokens = [
+            next(strings).strip()
+            if cell == _MARK
+            else (cell.strip() if _MARK not in cell else _marked(cell, strings))
+            for cell in row[: row.index(")")].split(",")
+        ]
+        out.append(["" if token.upper() == "NULL" else token for token in tokens])
+    return out
+
+
+def _marked(cell: str, strings: Iterator[str]) -> str:
+    before, *_, after = cell.split(_MARK)
+    quoted = "'".join([next(strings) for _ in range(cell.count(_MARK))])
+    return (before + quoted + after).strip()
+
+
 def _tuples(text: str, pos: int) -> tuple[list[list[str]], int]:
-    """Rows of a VALUES list starting at ``pos``; returns them and the offset after the ``;``."""
+    """Rows of a VALUES list starting at ``pos``; returns them and the offset after the ``;``.
+
+    Exactly ``_tuples_slow``'s reading (fuzzed against it in the tests), one regex match per run
+    of simple rows instead of a Python step per character: between rows both stand outside any
+    row and quote, so each row either parser reads leaves the other where it would have been.
+    """
+    rows: list[list[str]] = []
+    while True:
+        run_end = _RUN.match(text, pos).end()  # type: ignore[union-attr]  # "*" always matches
+        if run_end > pos:
+            rows.extend(_rows(text[pos:run_end]))
+            pos = run_end
+        end = _END.match(text, pos)
+        if end is not None:
+            return rows, end.end()
+        more, pos, done = _tuples_slow(text, pos, one_row=True)
+        rows.extend(more)
+        if done:
+            return rows, pos
+
+
+def _tuples_slow(text: str, pos: int, one_row: bool = False) -> tuple[list[list[str]], int, bool]:
+    """Rows of a VALUES list, a character at a time; with ``one_row``, stops after the first row.
+    Returns the rows, the offset reached and whether the list ended (its ``;`` or the text's end).
+    """
     rows: list[list[str]] = []
     row: list[str] = []
     value: list[str] = []
@@ -86,12 +206,14 @@ def _tuples(text: str, pos: int) -> tuple[list[list[str]], int]:
             if ch == ")":
                 rows.append(row)
                 in_row = False
+                if one_row:
+                    return rows, i + 1, False
         elif ch == ";" and not in_row:
-            return rows, i + 1
+            return rows, i + 1, True
         elif in_row:
             value.append(ch)
         i += 1
-    return rows, n
+    return rows, n, True
 
 
 def _table(name: str, header: list[str], rows: list[list[str]]) -> Table:
@@ -132,18 +254,46 @@ class _Inserts:
             yield out
 
 
+# Besides the ASCII letters, ``re.IGNORECASE`` lets "i" match U+0130 and U+0131 and "s" the long
+# s; no other character matches a letter of the keywords. Each becomes its ASCII letter before the
+# text is lowered (U+0130 would lower to two characters), so offsets stay those of the text.
+_FOLDS_ODDLY = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
+
+
+def _keywords(text: str) -> Callable[[re.Pattern[str]], Iterator[re.Match[str]]]:
+    """``pattern.finditer(text)`` for the statement patterns, each of which starts with its
+    keyword: tried only where the lowered text holds the keyword, found by ``str.find``
+    (a case-insensitive regex search steps through the whole text in Python's ``re``)."""
+    folded = text
+    for odd, letter in _FOLDS_ODDLY:
+        folded = folded.replace(odd, letter)
+    lowered = folded.lower()
+
+    def finditer(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        word = _KEYWORD[pattern]
+        at = lowered.find(word)
+        while at != -1:
+            match = pattern.match(text, at)
+            at = lowered.find(word, match.end() if match else at + 1)
+            if match:
+                yield match
+
+    return finditer
+
+
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
-    schemas = {_bare(m.group("name")): _columns(m.group("body")) for m in _CREATE.finditer(text)}
+    finditer = _keywords(text)
+    schemas = {_bare(m.group("name")): _columns(m.group("body")) for m in finditer(_CREATE)}
     inserts = _Inserts()
-    for match in _INSERT.finditer(text):
+    for match in finditer(_INSERT):
         table = _bare(match.group("name"))
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
         rows, _end = _tuples(text, match.end())
         if rows:
             yield from inserts.add(table, header, rows)
     yield from inserts.flush()
-    for match in _COPY.finditer(text):
+    for match in finditer(_COPY):
         table = _bare(match.group("name"))
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
         end = text.find("\n\\.", match.end())
@@ -193,9 +343,10 @@ _MAX_STATEMENT = 64 * 2**20
 
 
 def _statements(text: str, schemas: dict[str, list[str]], inserts: _Inserts) -> Iterator[Table]:
-    for match in _CREATE.finditer(text):
+    finditer = _keywords(text)
+    for match in finditer(_CREATE):
         schemas[_bare(match.group("name"))] = _columns(match.group("body"))
-    for match in _INSERT.finditer(text):
+    for match in finditer(_INSERT):
         table = _bare(match.group("name"))
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
         rows, _end = _tuples(text, match.end())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from breachdesk.readers.base import Encrypted, Item, ReaderError, Table
+from breachdesk.readers.base import Encrypted, Item, ReaderError, Table, transpose
 from breachdesk.readers.delimited import CHUNK_ROWS
 
 MAX_ROWS = 5_000_000  # per table; past that the rest of a table is not read
@@ -24,6 +24,13 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _text(column: list[object]) -> list[str]:
+    # A column of text is kept as it is: one look at the set of types spares a call per cell.
+    if set(map(type, column)) == {str}:
+        return column  # type: ignore[return-value]
+    return [_cell(value) for value in column]
 
 
 def _quote(name: str) -> str:
@@ -66,6 +73,6 @@ def _table(con: sqlite3.Connection, table: str) -> Iterator[Table]:
         rows = cursor.fetchmany(CHUNK_ROWS)
         if not rows:
             return
-        columns = [[_cell(row[i]) for row in rows] for i in range(len(header))]
+        columns = [_text(column) for column in transpose(rows, len(header))]
         yield Table(header=header, columns=columns, first_row=first, prefix=f"table:{table}!")
         first += len(rows)
