@@ -15,6 +15,7 @@ Python's Unicode classes treat specially), which is where every class in our pat
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -147,19 +148,28 @@ class _Walker:
                 return False
         return True
 
-    def unbounded_inside(self, items: object) -> bool:
+    def unbounded_inside(self, items: object, backtracking: bool = False) -> bool:
+        """Whether ``items`` hold an unbounded repeat; with ``backtracking``, only one that can
+        give characters back: a possessive repeat or an atomic group never does, so the outer
+        repeat cannot split a run between its iterations and the inner one in several ways
+        (unless something inside them backtracks in turn)."""
+        inside = functools.partial(self.unbounded_inside, backtracking=backtracking)
         for op, av in items:  # type: ignore[attr-defined]
-            if op in _REPEATS and (av[1] == UNBOUNDED or self.unbounded_inside(av[2])):
+            if backtracking and op is C.POSSESSIVE_REPEAT:
+                if inside(av[2]):
+                    return True
+                continue
+            if op in _REPEATS and (av[1] == UNBOUNDED or inside(av[2])):
                 return True
-            if op is C.SUBPATTERN and self.unbounded_inside(av[3]):
+            if op is C.SUBPATTERN and inside(av[3]):
                 return True
-            if op in (C.ATOMIC_GROUP,) and self.unbounded_inside(av):
+            if op in (C.ATOMIC_GROUP,) and inside(av):
                 return True
-            if op is C.BRANCH and any(self.unbounded_inside(alt) for alt in av[1]):
+            if op is C.BRANCH and any(inside(alt) for alt in av[1]):
                 return True
-            if op is C.GROUPREF and self.unbounded_inside(self.groups[av]):
+            if op is C.GROUPREF and inside(self.groups[av]):
                 return True
-            if op in (C.ASSERT, C.ASSERT_NOT) and self.unbounded_inside(av[1]):
+            if op in (C.ASSERT, C.ASSERT_NOT) and inside(av[1]):
                 return True
         return False
 
@@ -234,7 +244,7 @@ class _Walker:
         body_chars = self.chars(body, flags)
         self.count += 1
         name = f"unbounded repeat #{self.count} over {_describe(body_chars)}"
-        if self.unbounded_inside(body):
+        if self.unbounded_inside(body, backtracking=True):
             self.found.append(f"star height 2: an unbounded repeat inside {name}")
         if self.nullable(body):
             self.found.append(f"{name} can repeat an empty match")
@@ -323,8 +333,13 @@ def _witnesses(items: object, flags: int, walker: _Walker, k: int) -> list[str]:
             parts = [w * times for w in _witnesses(av[2], flags, walker, k)[:4]]
         else:
             parts = [""]
-        out = [a + b for a in out for b in parts][:64]
+        # Cut at ``LONGEST`` characters: repeats inside repeats multiply, and the stretched
+        # inputs are ~``length`` long anyway.
+        out = [(a + b)[:_LONGEST] for a in out for b in parts][:64]
     return out
+
+
+_LONGEST = 200_000
 
 
 def adversarial(pattern: re.Pattern[str], length: int) -> Iterator[str]:
