@@ -72,7 +72,9 @@ def _boundary(text: str, start: int, end: int) -> bool:
 
 # A code after a ``test=`` label, as interface logs write them (``test=UE``): short codes are
 # not matched in prose, but the label makes one safe to look up.
-_LABELLED_CODE = re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])")
+# The leading ``\b`` is written after the "t" (no word character before it) so ``re`` skips to
+# each "t" instead of trying every position.
+_LABELLED_CODE = re.compile(r"t(?<!\wt)ests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])")
 
 
 def detect(text: str) -> Iterator[Mention]:

@@ -16,28 +16,37 @@ from breachdesk.detect import cellwise
 from breachdesk.detect.base import Mention
 
 TITLES = r"(?:mr|mrs|ms|miss|mx|master|dr|prof|rev|sir|dame|lady|lord)"
-_PATIENT_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)"
 _SP = r"[^\S\n]"  # a space that is not a line break: a name never runs onto the next line
-_TOKEN = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
+_LETTER = r"[^\W\d_]"
+_TOKEN = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER}))*"
 _STAFF_BEFORE = re.compile(
     r"(?:\bdr\.?|\bdoctor|\bprof\.?|requested\s+by|authori[sz]ed\s+by|reported\s+by|"
     r"verified\s+by|consultant|clinician|\bgp\b|\bfrom\b|\bregards,?|signed|"
     r"phlebotomist|biomedical\s+scientist|nurse|sister)\s*[:\-]?\s*$",
     re.IGNORECASE,
 )
+# Under IGNORECASE the first letter is a case-sensitive class holding every letter ``re`` folds
+# to the labels' first letters (``ſ`` is an ``s``), so ``re`` can skip to it (see below).
 _LABELLED = re.compile(
-    rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*"
+    r"(?-i:[NnPpRrSs\u017f])(?<!\w.)"
+    r"(?:(?<=[Pp])(?:atient(?:\s+name)?|t(?:\s+name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
+    r"\s*[:=\-]\s*"
     rf"(?:{TITLES}\.?\s+)?"
     rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?",
     re.IGNORECASE,
 )
+# Each rule below opens with the character class its first letter is in and puts its leading
+# lookbehind or ``\b`` straight after that letter (``\b`` before a letter is "no word character
+# before it"): ``re`` then skips to such letters before trying a match, where a pattern that
+# opens with an assertion is tried at every position, several times the cost on a log line.
+# The matches are the same; tests/test_detect_names.py checks them against the plain forms.
 _TITLED = re.compile(
-    rf"\b{_PATIENT_TITLES}\.?{_SP}+(?P<a>{_TOKEN})(?P<sep>{_SP}+)(?P<b>{_TOKEN})"
-    rf"(?:{_SP}+(?P<c>{_TOKEN}))?"
+    rf"M(?<!\wM)(?:r|rs|s|iss|x|aster|R|RS|S|ISS|X|ASTER)\.?{_SP}+(?P<a>{_TOKEN})"
+    rf"(?P<sep>{_SP}+)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?"
 )
 # "SMITH, John" / "O'BRIEN-KAUR, Mary": the way lab lists print a patient, label or not.
 _CAPS_COMMA = re.compile(
-    rf"(?<![\w'])(?P<a>[A-Z][A-Z'’\-]+(?:{_SP}[A-Z][A-Z'’\-]+)?){_SP}*(?P<sep>,){_SP}*"
+    rf"(?P<a>[A-Z](?<![\w'][A-Z])[A-Z'’\-]+(?:{_SP}[A-Z][A-Z'’\-]+)?){_SP}*(?P<sep>,){_SP}*"
     rf"(?P<b>[A-Z][a-z][\w'’\-]*)"
 )
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")

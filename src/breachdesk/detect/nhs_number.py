@@ -6,6 +6,7 @@ that fails the check (an invoice or phone number) is kept as a failed mention, n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -27,6 +28,8 @@ _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
 _MONTH_DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
+# Cached: a dump names the same patients' numbers in many places.
+@functools.lru_cache(maxsize=65536)
 def classify(digits: str) -> str:
     """``valid`` (an issued-range patient number), ``test`` (999 range) or ``invalid``."""
     if not nhs.is_valid(digits):

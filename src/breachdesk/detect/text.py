@@ -15,9 +15,10 @@ import bisect
 import re
 from collections.abc import Callable
 
-from breachdesk.detect import prefilter
+from breachdesk.detect import dates, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
 from breachdesk.detect.records import PersonRecord
+from breachdesk.detect.registry import GATED_DETECTORS
 from breachdesk.readers.base import Record
 
 _CATEGORY = {
@@ -34,15 +35,17 @@ _CATEGORY = {
 
 
 def find_mentions(
-    text: str, present: frozenset[str] | None = None, *, for_people: bool = False
+    text: str,
+    present: frozenset[str] | None = None,
+    *,
+    for_people: bool = False,
+    nhs: list[Mention] | None = None,
 ) -> list[Mention]:
     """Every detector's mentions in ``text``, in order of position. ``present`` (the prefilter's
     triggers found in the text) skips the detectors that cannot find anything; None runs all.
     ``for_people`` leaves out the unlabelled dates ``group`` would drop (those not straight
-    after a name), so a log's timestamps are not parsed only to be thrown away."""
-    from breachdesk.detect import dates, names, ods
-    from breachdesk.detect.registry import GATED_DETECTORS
-
+    after a name), so a log's timestamps are not parsed only to be thrown away. ``nhs``: the
+    NHS-number detector's mentions when the caller has them already."""
     named: list[Mention] = []
     if present is None or "name" in present:
         named = list(names.detect(text, present))  # and each rule by its own trigger
@@ -51,6 +54,8 @@ def find_mentions(
     for detector, trigger in GATED_DETECTORS:
         if detector is names.detect:
             found.extend(named)
+        elif detector is nhs_number.detect and nhs is not None:
+            found.extend(nhs)
         elif present is not None and trigger is not None and trigger not in present:
             continue
         elif detector is dates.detect:
@@ -78,17 +83,19 @@ def _after_name(named: list[Mention], text: str) -> Callable[[int], bool]:
     return test
 
 
-def _may_anchor(present: frozenset[str] | None, text: str, *, pmi_names: bool = False) -> bool:
+def _may_anchor(
+    present: frozenset[str] | None, text: str, *, pmi_names: bool = False
+) -> tuple[bool, list[Mention] | None]:
     """Whether ``text`` can hold an anchor: a valid NHS number, or a name and a date (every date
     of birth is a date). False only when that is certain, so skipping the text loses nothing.
-    With ``pmi_names`` a name needs no trigger: the PMI's family names are found without one."""
+    With ``pmi_names`` a name needs no trigger: the PMI's family names are found without one.
+    Also the NHS-number mentions, where finding that out needed them (for ``find_mentions``)."""
     if present is None or ("date" in present and (pmi_names or "name" in present)):
-        return True
+        return True, None
     if "nhs" not in present:
-        return False
-    from breachdesk.detect import nhs_number
-
-    return any(m.kind == "nhs_number" for m in nhs_number.detect(text))
+        return False, None
+    found = list(nhs_number.detect(text))
+    return any(m.kind == "nhs_number" for m in found), found
 
 
 def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention]:
@@ -149,12 +156,10 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     for index, anchor in enumerate(anchors):
         on_line.setdefault(line_of(anchor.start), []).append(index)
     everywhere = list(range(len(anchors)))
-    anchor_set = set(anchors)  # mentions are frozen: equal ones hash alike, as ``in`` compares
+    # Every valid NHS number is an anchor (``_anchors``), so each mention here is kept.
     for mention in mentions:
         if mention.kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
-        if mention.kind == "nhs_number" and mention not in anchor_set:
-            continue
         candidates = on_line.get(line_of(mention.start)) or everywhere
         nearest = candidates[0]
         if len(candidates) > 1:
@@ -200,8 +205,14 @@ _NEWLINE = re.compile("\n")
 
 def _line_index(text: str) -> Callable[[int], int]:
     """Which line an offset is on: a fact on an anchor's own line belongs to that anchor."""
+    if "\n" not in text:
+        return _first_line  # a log line
     breaks = [m.start() for m in _NEWLINE.finditer(text)]  # not a Python loop per character
     return lambda offset: bisect.bisect_left(breaks, offset)
+
+
+def _first_line(offset: int) -> int:
+    return 0
 
 
 def _distance(anchor: Mention, mention: Mention) -> int:
@@ -252,11 +263,14 @@ def people_in_text(
     if "PID|" in text:
         embedded, text = _pid_people(text, locator, source)
     present = prefilter.triggers(text)
-    if not _may_anchor(present, text, pmi_names=extra is not None):
+    may, nhs = _may_anchor(present, text, pmi_names=extra is not None)
+    if not may:
         return embedded  # no anchor, so no person: group() would return nothing
     if extra is None:
         return embedded + group(
-            find_mentions(text, present, for_people=True), locator, source, text
+            find_mentions(text, present, for_people=True, nhs=nhs), locator, source, text
         )
     # PMI terms turn a family name and any date near it into a person, so every date is kept.
-    return embedded + group(extra(text, find_mentions(text, present)), locator, source, text)
+    return embedded + group(
+        extra(text, find_mentions(text, present, nhs=nhs)), locator, source, text
+    )
