@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from breachdesk.detect import prefilter
 from breachdesk.detect.base import Mention
 
 # Formats tried for columns, in order of preference for UK data.
@@ -166,12 +167,17 @@ def detect_dob(text: str) -> Iterator[Mention]:
         )
 
 
-def detect(text: str, keep_unlabelled: Callable[[int], bool] | None = None) -> Iterator[Mention]:
+def detect(
+    text: str,
+    keep_unlabelled: Callable[[int], bool] | None = None,
+    starts: list[int] | None = None,
+) -> Iterator[Mention]:
     """``detect_dob`` and ``detect_unlabelled`` in one pass over the dates: each date is
     labelled or not, so every date gives what exactly one of the two would. ``keep_unlabelled``
-    (given a date's start) drops unwanted unlabelled dates before they are parsed."""
+    (given a date's start) drops unwanted unlabelled dates before they are parsed; ``starts``
+    (``prefilter.starts``) are where a date can begin."""
     now = today()
-    for match in DATE_TEXT.finditer(text):
+    for match in prefilter.matches(DATE_TEXT, text, starts):
         start = match.start()
         labelled = _dob_label(text, start)
         if not labelled and keep_unlabelled is not None and not keep_unlabelled(start):

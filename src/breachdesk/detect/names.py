@@ -97,6 +97,31 @@ def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
     return b, a
 
 
+def _caret_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_CARET.finditer(text)``, the pattern tried only where a match can start. ``_CARET``
+    opens with a lookbehind, so ``re`` tries it at every position: most of an interface log
+    line's cost. A match's first token ends at a caret and holds only letters and the marks
+    ``'’-``: walking back from each caret over word characters and marks finds the run it lies
+    in, and the lookbehind allows a start only at the run's start or after a mark. Trying
+    those in order, from the end of the last match on, gives finditer's matches."""
+    end = 0
+    caret = text.find("^")
+    while caret != -1:
+        run = caret
+        while run > end and (text[run - 1].isalnum() or text[run - 1] in _WORD_OR_MARK):
+            run -= 1
+        for start in range(run, caret):
+            if start == run or text[start - 1] in _MARKS:
+                found = _CARET.match(text, start)
+                if found:
+                    yield found
+                    end = found.end()
+                    break
+        caret = text.find("^", max(caret + 1, end))
+
+
+_MARKS = "'’-"
+_WORD_OR_MARK = "_'’-"  # with str.isalnum(), every character ``\w`` or a mark takes
 _RULES = (
     ("label", _LABELLED),
     ("title", _TITLED),
@@ -112,7 +137,8 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
     for rule, pattern in _RULES:
         if present is not None and f"name:{rule}" not in present:
             continue
-        for match in pattern.finditer(text):
+        matches = _caret_matches(text) if pattern is _CARET else pattern.finditer(text)
+        for match in matches:
             if match.start("a") in seen:
                 continue
             if _STAFF_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):

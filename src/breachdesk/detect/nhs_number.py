@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk import nhs
+from breachdesk.detect import prefilter
 from breachdesk.detect.base import Mention
 
 # Not after a letter either: ``S2401234567`` is a sample id, ``INV4010232137`` an invoice.
@@ -58,8 +59,9 @@ def _other_number(text: str, start: int) -> bool:
     return label is not None and not _NHS_LABEL.search(before)
 
 
-def detect(text: str) -> Iterator[Mention]:
-    for match in PATTERN.finditer(text):
+def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
+    """NHS numbers, valid or not; ``starts`` (``prefilter.starts``) are where one can begin."""
+    for match in prefilter.matches(PATTERN, text, starts):
         digits = "".join(match.groups())
         status = classify(digits)
         if status == "valid" and _other_number(text, match.start()):

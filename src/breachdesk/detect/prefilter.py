@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 # Python ``re`` counts these as ``\s`` on str patterns; Hyperscan's ``\s`` does not.
@@ -59,31 +60,59 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"(?:code{_S}*)?[:=#]?{_S}*R[A-Z0-9]{{2}}",
     ),
 }
-_NAMES = tuple(TRIGGERS)
+_TRIGGER_OF = tuple(name for name in TRIGGERS for _ in TRIGGERS[name])  # pattern number -> name
+
+# Where a detector's regex can match, not only whether: Hyperscan reports every match of these
+# with its leftmost start, and the detector tries its regex at those starts only (``matches``),
+# where ``finditer`` would try it at every digit of a log line. Each match of the regex starts
+# where a match of one of these does, and that start is the leftmost one reported for its end:
+# the regex's lookbehind (``dates.DATE_TEXT``: no digit or ``/.-`` before it; ``nhs_number``:
+# no digit) rules out an earlier start, as every character of a longer match of these patterns
+# before the regex's first digit would be a digit or ``/.-`` (the month form's one separator
+# follows its digits). So the starts hold every start of the regex's matches.
+# Each pattern reports on its own (a report per pattern and end), so the argument is per pattern.
+STARTS: dict[str, tuple[str, ...]] = {"date": TRIGGERS["date"], "nhs": TRIGGERS["nhs"]}
+_START_NAMES = tuple(STARTS)
+_START_OF = tuple(i for i, name in enumerate(STARTS) for _ in STARTS[name])
 
 
-@functools.cache
-def _database() -> Any:
-    """The compiled trigger database, or None where Hyperscan is not installed."""
+def _compile(patterns: dict[str, tuple[str, ...]], flags: int) -> Any:
+    """A Hyperscan database of ``patterns``; a match reports its pattern's number in the order
+    they are listed. None where Hyperscan is not installed."""
     try:
         import hyperscan
     except ImportError:  # pragma: no cover - a platform without wheels: every detector runs
         return None
-    expressions: list[bytes] = []
-    ids: list[int] = []
-    for index, name in enumerate(_NAMES):
-        for pattern in TRIGGERS[name]:
-            expressions.append(pattern.encode("ascii"))
-            ids.append(index)
+    expressions = [p.encode("ascii") for name in patterns for p in patterns[name]]
+    ids = list(range(len(expressions)))
     database = hyperscan.Database()
     database.compile(
         expressions=expressions,
         ids=ids,
         elements=len(expressions),
-        # One report per pattern is all a yes/no needs; DOTALL so "." never depends on lines.
-        flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_DOTALL] * len(expressions),
+        flags=[flags | hyperscan.HS_FLAG_DOTALL] * len(expressions),  # "." never minds lines
     )
     return database
+
+
+@functools.cache
+def _database() -> Any:
+    """The compiled trigger database: one report per pattern is all a yes/no needs."""
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover
+        return None
+    return _compile(TRIGGERS, hyperscan.HS_FLAG_SINGLEMATCH)
+
+
+@functools.cache
+def _start_database() -> Any:
+    """The compiled ``STARTS`` database, every match reported with its leftmost start."""
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover
+        return None
+    return _compile(STARTS, hyperscan.HS_FLAG_SOM_LEFTMOST)
 
 
 # The only non-ASCII characters ``re`` matches to ASCII letters under IGNORECASE (İ ı ſ K).
@@ -122,9 +151,45 @@ def triggers(text: str) -> frozenset[str] | None:
     found: set[str] = set()
 
     def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
-        name = _NAMES[index]
+        name = _TRIGGER_OF[index]
         found.add(name)
         found.add(name.split(":", 1)[0])  # "name:title" also says "a name rule may fire"
 
     database.scan(scanned.encode("ascii"), match_event_handler=hit)
     return frozenset(found)
+
+
+def starts(text: str) -> dict[str, list[int]] | None:
+    """For each of ``STARTS``, the offsets in ``text`` where its detector's regex can match, in
+    order; None when no verdict can be given (as ``triggers``), meaning try everywhere."""
+    scanned = _ascii(text)
+    if scanned is None:
+        return None
+    database = _start_database()
+    if database is None:
+        return None
+    found: list[list[int]] = [[] for _ in _START_NAMES]
+
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
+        found[_START_OF[index]].append(start)
+
+    database.scan(scanned.encode("ascii"), match_event_handler=hit)
+    return {name: sorted(set(offsets)) for name, offsets in zip(_START_NAMES, found, strict=True)}
+
+
+def matches(
+    pattern: re.Pattern[str], text: str, offsets: list[int] | None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every start of its matches is in ``offsets`` (sorted):
+    the pattern is tried at those only, from the end of the last match on, as finditer would
+    find them. None: finditer itself."""
+    if offsets is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for start in offsets:
+        if start >= end:
+            found = pattern.match(text, start)
+            if found:
+                yield found
+                end = found.end()

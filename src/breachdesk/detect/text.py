@@ -12,6 +12,7 @@ The result is exactly that of running every detector (tests/test_detect_prefilte
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable
 
@@ -40,16 +41,20 @@ def find_mentions(
     *,
     for_people: bool = False,
     nhs: list[Mention] | None = None,
+    starts: dict[str, list[int]] | None = None,
 ) -> list[Mention]:
     """Every detector's mentions in ``text``, in order of position. ``present`` (the prefilter's
     triggers found in the text) skips the detectors that cannot find anything; None runs all.
     ``for_people`` leaves out the unlabelled dates ``group`` would drop (those not straight
     after a name), so a log's timestamps are not parsed only to be thrown away. ``nhs``: the
-    NHS-number detector's mentions when the caller has them already."""
+    NHS-number detector's mentions when the caller has them already; ``starts``: where dates
+    and NHS numbers can begin (``prefilter.starts``), None: anywhere."""
     named: list[Mention] = []
     if present is None or "name" in present:
         named = list(names.detect(text, present))  # and each rule by its own trigger
     after_name = _after_name(named, text) if for_people else None
+    date_starts = None if starts is None else starts["date"]
+    nhs_starts = None if starts is None else starts["nhs"]
     found: list[Mention] = []
     for detector, trigger in GATED_DETECTORS:
         if detector is names.detect:
@@ -59,7 +64,9 @@ def find_mentions(
         elif present is not None and trigger is not None and trigger not in present:
             continue
         elif detector is dates.detect:
-            found.extend(dates.detect(text, after_name))
+            found.extend(dates.detect(text, after_name, date_starts))
+        elif detector is nhs_number.detect:
+            found.extend(nhs_number.detect(text, nhs_starts))
         elif detector is ods.detect:
             found.extend(ods.detect(text, present))  # each rule by its own trigger
         else:
@@ -129,10 +136,15 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
     # A name beside a 999-range NHS number is a test patient on an interface, not a person.
     test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
     named = []
+    starts = [d.start for d in dobs]
+    in_order = all(a <= b for a, b in itertools.pairwise(starts))  # as callers pass them
     for m in mentions:
         if m.kind != "name" or line_of(m.start) in test_lines:
             continue
-        dob = min(dobs, key=lambda d: abs(d.start - m.end))
+        if in_order:
+            dob = dobs[_nearest(starts, m.end)]
+        else:
+            dob = min(dobs, key=lambda d: abs(d.start - m.end))
         if abs(dob.start - m.end) >= 80:
             continue
         if not nhs or (
@@ -140,6 +152,18 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
         ):
             named.append(m)
     return sorted([*nhs, *named], key=lambda m: m.start)
+
+
+def _nearest(starts: list[int], offset: int) -> int:
+    """The index ``min(range(len(starts)), key=lambda i: abs(starts[i] - offset))`` gives for
+    sorted ``starts`` (the first of equals), by bisection rather than a pass over them all."""
+    after = bisect.bisect_right(starts, offset)  # starts[:after] <= offset < starts[after:]
+    if after == 0:
+        return 0
+    before = bisect.bisect_left(starts, starts[after - 1])  # the first of that start
+    if after == len(starts) or offset - starts[before] <= starts[after] - offset:
+        return before
+    return after
 
 
 def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
@@ -266,11 +290,10 @@ def people_in_text(
     may, nhs = _may_anchor(present, text, pmi_names=extra is not None)
     if not may:
         return embedded  # no anchor, so no person: group() would return nothing
+    starts = None if present is None else prefilter.starts(text)
     if extra is None:
-        return embedded + group(
-            find_mentions(text, present, for_people=True, nhs=nhs), locator, source, text
-        )
+        found = find_mentions(text, present, for_people=True, nhs=nhs, starts=starts)
+        return embedded + group(found, locator, source, text)
     # PMI terms turn a family name and any date near it into a person, so every date is kept.
-    return embedded + group(
-        extra(text, find_mentions(text, present, nhs=nhs)), locator, source, text
-    )
+    found = extra(text, find_mentions(text, present, nhs=nhs, starts=starts))
+    return embedded + group(found, locator, source, text)
