@@ -146,11 +146,20 @@ def today() -> dt.date:
     return _today_at(int(time.time() // 60))
 
 
+# ``DOB_LABEL`` read backwards: each of its matches ends where the window does, so it matches a
+# window exactly when this (each alternative spelled backwards; ``\b`` looks both ways) matches
+# at the start of the reversed window: one anchored attempt instead of one per position.
+_DOB_LABEL_REVERSED = re.compile(
+    r"\s*[:=#-]?\s*(?:\.?b\s?\.?o\s?\.?d\b|htrib\s+fo\s+etad|(?:no\s+)?nrob\b|etad\s?htrib|bod\b)",
+    re.IGNORECASE,
+)
+
+
 def _dob_label(text: str, start: int) -> bool:
-    """Whether a date-of-birth label ends just before ``start``. Every form of the label holds a
-    "b" (which IGNORECASE folds with "B" only), so a window without one is answered unsearched."""
+    """Whether a date-of-birth label (``DOB_LABEL``) ends just before ``start``. Every form of
+    it holds a "b" (IGNORECASE folds it with "B" only): a window without one has none."""
     window = text[max(0, start - 24) : start]
-    return ("b" in window or "B" in window) and DOB_LABEL.search(window) is not None
+    return ("b" in window or "B" in window) and _DOB_LABEL_REVERSED.match(window[::-1]) is not None
 
 
 def detect_dob(text: str) -> Iterator[Mention]:

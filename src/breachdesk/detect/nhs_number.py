@@ -48,6 +48,14 @@ OTHER_LABEL = re.compile(
     r"specimen|accession|barcode|batch|epoch|timestamp|unix|ts)\b[^\n\d]{0,12}$",
     re.IGNORECASE,
 )
+# ``OTHER_LABEL`` read backwards (each alternative spelled backwards; ``\b`` looks both ways): its
+# matches end where the text searched does (``$`` also allows a last newline), so one anchored
+# attempt on the reversed text says the same as ``search`` trying every position.
+_OTHER_LABEL_REVERSED = re.compile(
+    r"\n?[^\n\d]{0,12}\b(?:eciovni|vni|tnuocca|tcca|c/a|let|enohpelet|enohp|xaf|bom|elibom|elpmas|"
+    r"nemiceps|noissecca|edocrab|hctab|hcope|pmatsemit|xinu|st)\b",
+    re.IGNORECASE,
+)
 _SINCE_LAST = re.compile(r"[\d\n]")
 _NHS_LABEL = re.compile(r"nhs|chi\b|h&c|h\+c", re.IGNORECASE)
 
@@ -55,7 +63,7 @@ _NHS_LABEL = re.compile(r"nhs|chi\b|h&c|h\+c", re.IGNORECASE)
 def _other_number(text: str, start: int) -> bool:
     # Only the words since the previous number or line: "NHS No: 943.., a/c 401.." is an account.
     before = _SINCE_LAST.split(text[max(0, start - 24) : start])[-1]
-    label = OTHER_LABEL.search(before)
+    label = _OTHER_LABEL_REVERSED.match(before[::-1])
     return label is not None and not _NHS_LABEL.search(before)
 
 
