@@ -148,15 +148,22 @@ def triggers(text: str) -> frozenset[str] | None:
     database = _database()
     if database is None:
         return None
-    found: set[str] = set()
+    found: set[int] = set()
+    add = found.add
 
     def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
-        name = _TRIGGER_OF[index]
-        found.add(name)
-        found.add(name.split(":", 1)[0])  # "name:title" also says "a name rule may fire"
+        add(index)
 
     database.scan(scanned.encode("ascii"), match_event_handler=hit)
-    return frozenset(found)
+    return _trigger_names(frozenset(found))
+
+
+@functools.lru_cache(maxsize=1024)
+def _trigger_names(found: frozenset[int]) -> frozenset[str]:
+    """The trigger names of the patterns found, each with the detector it belongs to ("name:title"
+    also says "a name rule may fire"); a few combinations recur, so each is worked out once."""
+    names = {_TRIGGER_OF[index] for index in found}
+    return frozenset(names | {name.split(":", 1)[0] for name in names})
 
 
 def starts(text: str) -> dict[str, list[int]] | None:

@@ -33,6 +33,7 @@ _CATEGORY = {
     "test": "test_description",
     "test_result": "test_result",
 }
+_FIELDS = frozenset({"nhs_number", "date_of_birth", "postcode", "hospital_number"})  # with a value
 
 
 def find_mentions(
@@ -180,11 +181,14 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     for index, anchor in enumerate(anchors):
         on_line.setdefault(line_of(anchor.start), []).append(index)
     everywhere = list(range(len(anchors)))
+    one_line = line_of is _first_line  # every anchor is on the mention's line
     # Every valid NHS number is an anchor (``_anchors``), so each mention here is kept.
     for mention in mentions:
-        if mention.kind.startswith("nhs_number_"):
+        kind = mention.kind
+        if kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
-        candidates = on_line.get(line_of(mention.start)) or everywhere
+        line = 0 if one_line else line_of(mention.start)
+        candidates = on_line.get(line) or everywhere
         nearest = candidates[0]
         if len(candidates) > 1:
             best = _distance(anchors[nearest], mention)
@@ -195,32 +199,27 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
         rec = people[nearest]
         rec.evidence.append(
             (
-                mention.kind,
+                kind,
                 f"chars:{mention.start}-{mention.end}",
                 mention.detector,
                 mention.rule,
                 mention.checksum,
             )
         )
-        if mention.kind == "name":
+        if kind == "name":
             if not rec.values.get("family_name"):
                 rec.set("family_name", mention.value, "name")
                 rec.set("given_name", mention.extra, "name")
-        elif mention.kind == "test":
+        elif kind == "test":
             rec.add_test(mention.value)
-        elif mention.kind == "ods_code":
+        elif kind == "ods_code":
             if mention.value not in rec.ods_codes:
                 rec.ods_codes.append(mention.value)
-        elif mention.kind in _CATEGORY:
-            field = (
-                mention.kind
-                if mention.kind in {"nhs_number", "date_of_birth", "postcode", "hospital_number"}
-                else ""
-            )
-            if field:
-                rec.set(field, mention.value, _CATEGORY[mention.kind])
+        elif kind in _CATEGORY:
+            if kind in _FIELDS:
+                rec.set(kind, mention.value, _CATEGORY[kind])
             else:
-                rec.exposed.add(_CATEGORY[mention.kind])
+                rec.exposed.add(_CATEGORY[kind])
     return [p for p in people if p.identifies()]
 
 
