@@ -60,7 +60,15 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"(?:code{_S}*)?[:=#]?{_S}*R[A-Z0-9]{{2}}",
     ),
 }
-_TRIGGER_OF = tuple(name for name in TRIGGERS for _ in TRIGGERS[name])  # pattern number -> name
+# The triggers that decide whether a record can hold an anchor (``text._may_anchor``): a log's
+# records are scanned for these first, and for the others only when they can (``which``), as
+# most log lines hold no anchor and the full set costs twice as much to scan.
+ANCHOR_TRIGGERS = ("nhs", "date", "name:label", "name:title", "name:caps_comma", "name:hl7_xpn")
+_WHICH = {
+    "all": tuple(TRIGGERS),
+    "anchor": ANCHOR_TRIGGERS,
+    "other": tuple(name for name in TRIGGERS if name not in ANCHOR_TRIGGERS),
+}
 
 # Where a detector's regex can match, not only whether: Hyperscan reports every match of these
 # with its leftmost start, and the detector tries its regex at those starts only (``matches``),
@@ -96,13 +104,20 @@ def _compile(patterns: dict[str, tuple[str, ...]], flags: int) -> Any:
 
 
 @functools.cache
-def _database() -> Any:
+def _database(which: str = "all") -> Any:
     """The compiled trigger database: one report per pattern is all a yes/no needs."""
     try:
         import hyperscan
     except ImportError:  # pragma: no cover
         return None
-    return _compile(TRIGGERS, hyperscan.HS_FLAG_SINGLEMATCH)
+    patterns = {name: TRIGGERS[name] for name in _WHICH[which]}
+    return _compile(patterns, hyperscan.HS_FLAG_SINGLEMATCH)
+
+
+@functools.cache
+def _trigger_of(which: str) -> tuple[str, ...]:
+    """Pattern number -> trigger name, in a database of ``which`` triggers."""
+    return tuple(name for name in _WHICH[which] for _ in TRIGGERS[name])
 
 
 @functools.cache
@@ -139,13 +154,14 @@ def _ascii(text: str) -> str | None:
     return _NON_ASCII.sub(lambda match: _stand_in(match.group()), text)
 
 
-def triggers(text: str) -> frozenset[str] | None:
+def triggers(text: str, which: str = "all") -> frozenset[str] | None:
     """The trigger names present in ``text``; None when no verdict can be given (a letter that
-    folds to ASCII, or no Hyperscan), meaning every detector must run."""
+    folds to ASCII, or no Hyperscan), meaning every detector must run. ``which``: "all", or
+    "anchor" (``ANCHOR_TRIGGERS``) and "other" (the rest), which between them give "all"."""
     scanned = _ascii(text)
     if scanned is None:
         return None
-    database = _database()
+    database = _database(which)
     if database is None:
         return None
     found: set[int] = set()
@@ -155,14 +171,15 @@ def triggers(text: str) -> frozenset[str] | None:
         add(index)
 
     database.scan(scanned.encode("ascii"), match_event_handler=hit)
-    return _trigger_names(frozenset(found))
+    return _trigger_names(which, frozenset(found))
 
 
 @functools.lru_cache(maxsize=1024)
-def _trigger_names(found: frozenset[int]) -> frozenset[str]:
+def _trigger_names(which: str, found: frozenset[int]) -> frozenset[str]:
     """The trigger names of the patterns found, each with the detector it belongs to ("name:title"
     also says "a name rule may fire"); a few combinations recur, so each is worked out once."""
-    names = {_TRIGGER_OF[index] for index in found}
+    trigger_of = _trigger_of(which)
+    names = {trigger_of[index] for index in found}
     return frozenset(names | {name.split(":", 1)[0] for name in names})
 
 
