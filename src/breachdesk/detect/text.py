@@ -5,8 +5,10 @@ the same record goes to the nearest anchor, so a paragraph listing three patient
 people, each with their own tests.
 
 Speed: one Hyperscan pass (``prefilter``) says which detectors can match a record; a record that
-can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs.
-The result is exactly that of running every detector (tests/test_detect_prefilter.py).
+can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs,
+the date and NHS-number regexes only at the offsets a second pass says a match can start at.
+The result is exactly that of running every detector everywhere (tests/test_detect_prefilter.py,
+tests/test_detect_fast_paths.py).
 """
 
 from __future__ import annotations
