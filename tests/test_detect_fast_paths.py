@@ -11,10 +11,12 @@ import datetime as dt
 import importlib.util
 import random
 import re
+from collections.abc import Iterable
 
 import pytest
 
 from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
+from breachdesk.detect import text as text_module
 from breachdesk.detect.text import _nearest
 
 needs_hyperscan = pytest.mark.skipif(
@@ -42,6 +44,7 @@ PLAIN = {
     ),
     "practice": re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?![A-Za-z0-9])"),
     "test_label": re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])"),
+    "pid": re.compile(r"(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}"),
 }
 FAST = {
     "label": names._LABELLED,
@@ -49,6 +52,7 @@ FAST = {
     "caps_comma": names._CAPS_COMMA,
     "practice": ods.PRACTICE,
     "test_label": lab_tests._LABELLED_CODE,
+    "pid": text_module._PID,
 }
 
 PIECES = [
@@ -67,6 +71,8 @@ PIECES = [
     "Mrs.\u2003Ann LEE",
     "WALKER^Geoffrey",
     "PID|1||4763972502^^^NHS^NH||JONES^Ann^^^MRS||19700101|F",
+    "xPID|1||4763972502",
+    "MSH|^~\\&|LAB\rPID|2||9434765919",
     "O’BRIEN^Mary-Jane",
     "a-b^c",
     "x'SMITH^Jo",
@@ -125,8 +131,8 @@ def _texts(count: int, seed: int) -> list[str]:
 TEXTS = _texts(3000, 20261129)
 
 
-def _found(matches: object) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
-    return [(m.span(), m.groupdict() or {"1": m.group(1)}) for m in matches]  # type: ignore[attr-defined]
+def _found(matches: Iterable[re.Match[str]]) -> list[tuple[object, ...]]:
+    return [(m.span(), m.groups(), m.groupdict()) for m in matches]
 
 
 @pytest.mark.parametrize("rule", sorted(PLAIN))

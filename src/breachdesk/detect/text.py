@@ -251,8 +251,9 @@ def _distance(anchor: Mention, mention: Mention) -> int:
 
 # An HL7 v2 PID segment quoted in free text, as interface engines log rejected messages. Its
 # fields say exactly what each value is (PID-3 type MR is a hospital number, PID-5 a name even
-# without an NHS number to anchor it), so it is read as a segment, not as prose. Bounded.
-_PID = re.compile(r"(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}")
+# without an NHS number to anchor it), so it is read as a segment, not as prose. Bounded. The
+# lookbehind follows the "P" so ``re`` skips to each "P": ``(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}``.
+_PID = re.compile(r"P(?<![A-Za-z0-9]P)ID\|[^\r\n]{1,4000}")
 
 
 def _pid_people(text: str, locator: str, source: str) -> tuple[list[PersonRecord], str]:
