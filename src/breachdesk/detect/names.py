@@ -42,8 +42,14 @@ def _staff_before(text: str, start: int) -> bool:
     return _STAFF_BEFORE_REVERSED.match(text[max(0, start - 30) : start][::-1]) is not None
 
 
+# Each rule below opens with the character class its first letter is in and puts its leading
+# lookbehind or ``\b`` straight after that letter (``\b`` before a letter is "no word character
+# before it"): ``re`` then skips to such letters before trying a match, where a pattern that
+# opens with an assertion is tried at every position, several times the cost on a log line.
+# The matches are the same; tests/test_detect_fast_paths.py checks them against the plain forms.
+# (The HL7 caret rule cannot open with a class ``re`` skips on: see ``_caret_matches``.)
 # Under IGNORECASE the first letter is a case-sensitive class holding every letter ``re`` folds
-# to the labels' first letters (``ſ`` is an ``s``), so ``re`` can skip to it (see below).
+# to the labels' first letters (``ſ`` is an ``s``), so ``re`` can skip to it.
 _LABELLED = re.compile(
     r"(?-i:[NnPpRrSs\u017f])(?<!\w.)"
     r"(?:(?<=[Pp])(?:atient(?:\s+name)?|t(?:\s+name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
@@ -52,12 +58,6 @@ _LABELLED = re.compile(
     rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?",
     re.IGNORECASE,
 )
-# Each rule below opens with the character class its first letter is in and puts its leading
-# lookbehind or ``\b`` straight after that letter (``\b`` before a letter is "no word character
-# before it"): ``re`` then skips to such letters before trying a match, where a pattern that
-# opens with an assertion is tried at every position, several times the cost on a log line.
-# The matches are the same; tests/test_detect_fast_paths.py checks them against the plain forms.
-# (The HL7 caret rule cannot open with a class ``re`` skips on: see ``_caret_matches``.)
 _TITLED = re.compile(
     rf"M(?<!\wM)(?:r|rs|s|iss|x|aster|R|RS|S|ISS|X|ASTER)\.?{_SP}+(?P<a>{_TOKEN})"
     rf"(?P<sep>{_SP}+)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?"
