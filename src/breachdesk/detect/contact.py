@@ -25,6 +25,8 @@ def detect(text: str) -> Iterator[Mention]:
             digits = "0" + digits[2:]
         if len(digits) in (10, 11) and digits[1] in "12378":
             yield Mention("phone", match.start(), match.end(), digits, "contact", "uk_phone")
+    if "@" not in text:
+        return  # every address holds one; EMAIL opens with \b, so it is tried at every position
     for match in EMAIL.finditer(text):
         yield Mention(
             "email", match.start(), match.end(), match.group(0).lower(), "contact", "email"

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import time
 from collections.abc import Callable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from breachdesk.detect import prefilter
 from breachdesk.detect.base import Mention
 
 # Formats tried for columns, in order of preference for UK data.
@@ -114,9 +116,12 @@ def _strptime_any(text: str) -> tuple[dt.date, bool] | None:
     return None
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def parse(text: str, today: dt.date | None = None) -> dt.date | None:
     """One date written any common UK way (day first), or None."""
-    text = re.sub(r"\s+", " ", text.strip().rstrip(",.")).replace("Sept", "Sep")
+    text = _SPACES.sub(" ", text.strip().rstrip(",.")).replace("Sept", "Sep")
     fast = _fast(text)
     if fast is not None:
         return fast
@@ -129,32 +134,65 @@ def parse(text: str, today: dt.date | None = None) -> dt.date | None:
     return value
 
 
+@functools.lru_cache(maxsize=4)
+def _today_at(minute: int) -> dt.date:
+    return dt.date.today()
+
+
+def today() -> dt.date:
+    """``date.today()``, read once a minute: it costs a clock read and a local-time conversion,
+    and text detection asks for it per record. Local midnight falls on a whole minute in every
+    time zone, so the date is the same as asking each time."""
+    return _today_at(int(time.time() // 60))
+
+
+# ``DOB_LABEL`` read backwards: each of its matches ends where the window does, so it matches a
+# window exactly when this (each alternative spelled backwards; ``\b`` looks both ways) matches
+# at the start of the reversed window: one anchored attempt instead of one per position.
+_DOB_LABEL_REVERSED = re.compile(
+    r"\s*(?:[:=#-]\s*)?(?:\.?b\s?\.?o\s?\.?d\b|htrib\s+fo\s+etad|(?:no\s+)?nrob\b|etad\s?htrib|bod\b)",
+    re.IGNORECASE,
+)
+
+
+def _dob_label(text: str, start: int) -> bool:
+    """Whether a date-of-birth label (``DOB_LABEL``) ends just before ``start``. Every form of
+    it holds a "b" (IGNORECASE folds it with "B" only): a window without one has none."""
+    window = text[max(0, start - 24) : start]
+    return ("b" in window or "B" in window) and _DOB_LABEL_REVERSED.match(window[::-1]) is not None
+
+
 def detect_dob(text: str) -> Iterator[Mention]:
     """Dates with a date-of-birth label just before them (``DOB: 01/02/1980``, ``born 1 Feb``)."""
-    today = dt.date.today()
+    now = today()
     for match in DATE_TEXT.finditer(text):
-        label = DOB_LABEL.search(text[max(0, match.start() - 24) : match.start()])
-        if not label:
+        if not _dob_label(text, match.start()):
             continue
-        value = parse(match.group(1), today)
-        if value is None or not _plausible_birth(value, today):
+        value = parse(match.group(1), now)
+        if value is None or not _plausible_birth(value, now):
             continue
         yield Mention(
             "date_of_birth", match.start(), match.end(), value.isoformat(), "dates", "dob_label"
         )
 
 
-def detect(text: str, keep_unlabelled: Callable[[int], bool] | None = None) -> Iterator[Mention]:
+def detect(
+    text: str,
+    keep_unlabelled: Callable[[int], bool] | None = None,
+    starts: list[int] | None = None,
+) -> Iterator[Mention]:
     """``detect_dob`` and ``detect_unlabelled`` in one pass over the dates: each date is
     labelled or not, so every date gives what exactly one of the two would. ``keep_unlabelled``
-    (given a date's start) drops unwanted unlabelled dates before they are parsed."""
-    today = dt.date.today()
-    for match in DATE_TEXT.finditer(text):
-        labelled = DOB_LABEL.search(text[max(0, match.start() - 24) : match.start()])
-        if not labelled and keep_unlabelled is not None and not keep_unlabelled(match.start()):
+    (given a date's start) drops unwanted unlabelled dates before they are parsed; ``starts``
+    (``prefilter.starts``) are where a date can begin."""
+    now = today()
+    for match in prefilter.matches(DATE_TEXT, text, starts):
+        start = match.start()
+        labelled = _dob_label(text, start)
+        if not labelled and keep_unlabelled is not None and not keep_unlabelled(start):
             continue
-        value = parse(match.group(1), today)
-        if value is None or not _plausible_birth(value, today):
+        value = parse(match.group(1), now)
+        if value is None or not _plausible_birth(value, now):
             continue
         if labelled:
             yield Mention(
@@ -167,12 +205,12 @@ def detect(text: str, keep_unlabelled: Callable[[int], bool] | None = None) -> I
 def detect_unlabelled(text: str) -> Iterator[Mention]:
     """Dates without a DOB label: a date right after a patient's name is read as their date of
     birth by the text grouper (``SMITH, John 01/02/1980`` in a printed list)."""
-    today = dt.date.today()
+    now = today()
     for match in DATE_TEXT.finditer(text):
-        if DOB_LABEL.search(text[max(0, match.start() - 24) : match.start()]):
+        if _dob_label(text, match.start()):
             continue
-        value = parse(match.group(1), today)
-        if value is not None and _plausible_birth(value, today):
+        value = parse(match.group(1), now)
+        if value is not None and _plausible_birth(value, now):
             yield Mention("date", match.start(), match.end(), value.isoformat(), "dates", "date")
 
 

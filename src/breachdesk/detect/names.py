@@ -16,28 +16,55 @@ from breachdesk.detect import cellwise
 from breachdesk.detect.base import Mention
 
 TITLES = r"(?:mr|mrs|ms|miss|mx|master|dr|prof|rev|sir|dame|lady|lord)"
-_PATIENT_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)"
 _SP = r"[^\S\n]"  # a space that is not a line break: a name never runs onto the next line
-_TOKEN = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_])){0,63}"
+_LETTER = r"[^\W\d_]"
+_TOKEN = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}"
 _STAFF_BEFORE = re.compile(
     r"(?:\bdr\.?|\bdoctor|\bprof\.?|requested\s+by|authori[sz]ed\s+by|reported\s+by|"
     r"verified\s+by|consultant|clinician|\bgp\b|\bfrom\b|\bregards,?|signed|"
     r"phlebotomist|biomedical\s+scientist|nurse|sister)\s*(?:[:\-]\s*)?$",
     re.IGNORECASE,
 )
+# ``_STAFF_BEFORE`` read backwards: every match of it ends where its window does, so it matches
+# a window exactly when this, each alternative spelled backwards (``\b`` looks both ways), matches
+# at the start of the reversed window: one anchored attempt, where ``search`` tries the whole
+# alternation at each of the window's 30 positions (~8 us a name).
+_STAFF_BEFORE_REVERSED = re.compile(
+    r"\s*(?:[:\-]\s*)?(?:\.?rd\b|rotcod\b|\.?forp\b|yb\s+detseuqer|yb\s+de[sz]irohtua|yb\s+detroper|"
+    r"yb\s+deifirev|tnatlusnoc|naicinilc|\bpg\b|\bmorf\b|,?sdrager\b|dengis|"
+    r"tsimotobelhp|tsitneics\s+lacidemoib|esrun|retsis)",
+    re.IGNORECASE,
+)
+
+
+def _staff_before(text: str, start: int) -> bool:
+    """Whether a clinician's title or role ends just before ``start`` (``_STAFF_BEFORE``)."""
+    return _STAFF_BEFORE_REVERSED.match(text[max(0, start - 30) : start][::-1]) is not None
+
+
+# Each rule below opens with the character class its first letter is in and puts its leading
+# lookbehind or ``\b`` straight after that letter (``\b`` before a letter is "no word character
+# before it"): ``re`` then skips to such letters before trying a match, where a pattern that
+# opens with an assertion is tried at every position, several times the cost on a log line.
+# The matches are the same; tests/test_detect_fast_paths.py checks them against the plain forms.
+# (The HL7 caret rule cannot open with a class ``re`` skips on: see ``_caret_matches``.)
+# Under IGNORECASE the first letter is a case-sensitive class holding every letter ``re`` folds
+# to the labels' first letters (``ſ`` is an ``s``), so ``re`` can skip to it.
 _LABELLED = re.compile(
-    rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*"
+    r"(?-i:[NnPpRrSs\u017f])(?<!\w.)"
+    r"(?:(?<=[Pp])(?:atient(?:\s+name)?|t(?:\s+name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
+    r"\s*[:=\-]\s*"
     rf"(?:{TITLES}\.?\s+)?"
     rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?",
     re.IGNORECASE,
 )
 _TITLED = re.compile(
-    rf"\b{_PATIENT_TITLES}\.?{_SP}+(?P<a>{_TOKEN})(?P<sep>{_SP}+)(?P<b>{_TOKEN})"
-    rf"(?:{_SP}+(?P<c>{_TOKEN}))?"
+    rf"M(?<!\wM)(?:r|rs|s|iss|x|aster|R|RS|S|ISS|X|ASTER)\.?{_SP}+(?P<a>{_TOKEN})"
+    rf"(?P<sep>{_SP}+)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?"
 )
 # "SMITH, John" / "O'BRIEN-KAUR, Mary": the way lab lists print a patient, label or not.
 _CAPS_COMMA = re.compile(
-    rf"(?<![\w'])(?P<a>[A-Z][A-Z'’\-]+(?:{_SP}[A-Z][A-Z'’\-]+)?){_SP}*(?P<sep>,){_SP}*"
+    rf"(?P<a>[A-Z](?<![\w'][A-Z])[A-Z'’\-]+(?:{_SP}[A-Z][A-Z'’\-]+)?){_SP}*(?P<sep>,){_SP}*"
     rf"(?P<b>[A-Z][a-z][\w'’\-]*)"
 )
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
@@ -88,6 +115,31 @@ def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
     return b, a
 
 
+def _caret_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_CARET.finditer(text)``, the pattern tried only where a match can start. ``_CARET``
+    opens with a lookbehind, so ``re`` tries it at every position: most of an interface log
+    line's cost. A match's first token ends at a caret and holds only letters and the marks
+    ``'’-``: walking back from each caret over word characters and marks finds the run it lies
+    in, and the lookbehind allows a start only at the run's start or after a mark. Trying
+    those in order, from the end of the last match on, gives finditer's matches."""
+    end = 0
+    caret = text.find("^")
+    while caret != -1:
+        run = caret
+        while run > end and (text[run - 1].isalnum() or text[run - 1] in _WORD_OR_MARK):
+            run -= 1
+        for start in range(run, caret):
+            if start == run or text[start - 1] in _MARKS:
+                found = _CARET.match(text, start)
+                if found:
+                    yield found
+                    end = found.end()
+                    break
+        caret = text.find("^", max(caret + 1, end))
+
+
+_MARKS = "'’-"
+_WORD_OR_MARK = "_'’-"  # with str.isalnum(), every character ``\w`` or a mark takes
 _RULES = (
     ("label", _LABELLED),
     ("title", _TITLED),
@@ -103,10 +155,11 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
     for rule, pattern in _RULES:
         if present is not None and f"name:{rule}" not in present:
             continue
-        for match in pattern.finditer(text):
+        matches = _caret_matches(text) if pattern is _CARET else pattern.finditer(text)
+        for match in matches:
             if match.start("a") in seen:
                 continue
-            if _STAFF_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+            if _staff_before(text, match.start()):
                 continue
             a, b, c = match.group("a"), match.group("b"), match.groupdict().get("c")
             # A third word is a middle name only if it looks like one: "Leigh ROINSON DOB" has

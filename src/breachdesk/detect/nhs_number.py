@@ -6,6 +6,7 @@ that fails the check (an invoice or phone number) is kept as a failed mention, n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -14,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk import nhs
+from breachdesk.detect import prefilter
 from breachdesk.detect.base import Mention
 
 # Not after a letter either: ``S2401234567`` is a sample id, ``INV4010232137`` an invoice.
@@ -27,6 +29,8 @@ _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
 _MONTH_DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
+# Cached: a dump names the same patients' numbers in many places.
+@functools.lru_cache(maxsize=65536)
 def classify(digits: str) -> str:
     """``valid`` (an issued-range patient number), ``test`` (999 range) or ``invalid``."""
     if not nhs.is_valid(digits):
@@ -44,6 +48,14 @@ OTHER_LABEL = re.compile(
     r"specimen|accession|barcode|batch|epoch|timestamp|unix|ts)\b[^\n\d]{0,12}$",
     re.IGNORECASE,
 )
+# ``OTHER_LABEL`` read backwards (each alternative spelled backwards; ``\b`` looks both ways): its
+# matches end where the text searched does (``$`` also allows a last newline), so one anchored
+# attempt on the reversed text says the same as ``search`` trying every position.
+_OTHER_LABEL_REVERSED = re.compile(
+    r"\n?[^\n\d]{0,12}\b(?:eciovni|vni|tnuocca|tcca|c/a|let|enohpelet|enohp|xaf|bom|elibom|elpmas|"
+    r"nemiceps|noissecca|edocrab|hctab|hcope|pmatsemit|xinu|st)\b",
+    re.IGNORECASE,
+)
 _SINCE_LAST = re.compile(r"[\d\n]")
 _NHS_LABEL = re.compile(r"nhs|chi\b|h&c|h\+c", re.IGNORECASE)
 
@@ -51,12 +63,13 @@ _NHS_LABEL = re.compile(r"nhs|chi\b|h&c|h\+c", re.IGNORECASE)
 def _other_number(text: str, start: int) -> bool:
     # Only the words since the previous number or line: "NHS No: 943.., a/c 401.." is an account.
     before = _SINCE_LAST.split(text[max(0, start - 24) : start])[-1]
-    label = OTHER_LABEL.search(before)
+    label = _OTHER_LABEL_REVERSED.match(before[::-1])
     return label is not None and not _NHS_LABEL.search(before)
 
 
-def detect(text: str) -> Iterator[Mention]:
-    for match in PATTERN.finditer(text):
+def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
+    """NHS numbers, valid or not; ``starts`` (``prefilter.starts``) are where one can begin."""
+    for match in prefilter.matches(PATTERN, text, starts):
         digits = "".join(match.groups())
         status = classify(digits)
         if status == "valid" and _other_number(text, match.start()):

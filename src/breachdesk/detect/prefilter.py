@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 # Python ``re`` counts these as ``\s`` on str patterns; Hyperscan's ``\s`` does not.
@@ -59,31 +60,74 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"(?:code{_S}*)?[:=#]?{_S}*R[A-Z0-9]{{2}}",
     ),
 }
-_NAMES = tuple(TRIGGERS)
+# The triggers that decide whether a record can hold an anchor (``text._may_anchor``): a log's
+# records are scanned for these first, and for the others only when they can (``which``), as
+# most log lines hold no anchor and the full set costs twice as much to scan.
+ANCHOR_TRIGGERS = ("nhs", "date", "name:label", "name:title", "name:caps_comma", "name:hl7_xpn")
+_WHICH = {
+    "all": tuple(TRIGGERS),
+    "anchor": ANCHOR_TRIGGERS,
+    "other": tuple(name for name in TRIGGERS if name not in ANCHOR_TRIGGERS),
+}
+
+# Where a detector's regex can match, not only whether: Hyperscan reports every match of these
+# with its leftmost start, and the detector tries its regex at those starts only (``matches``),
+# where ``finditer`` would try it at every digit of a log line. Each match of the regex starts
+# where a match of one of these does, and that start is the leftmost one reported for its end:
+# the regex's lookbehind (``dates.DATE_TEXT``: no digit or ``/.-`` before it; ``nhs_number``:
+# no digit) rules out an earlier start, as every character of a longer match of these patterns
+# before the regex's first digit would be a digit or ``/.-`` (the month form's one separator
+# follows its digits). So the starts hold every start of the regex's matches.
+# Each pattern reports on its own (a report per pattern and end), so the argument is per pattern.
+STARTS: dict[str, tuple[str, ...]] = {"date": TRIGGERS["date"], "nhs": TRIGGERS["nhs"]}
+_START_NAMES = tuple(STARTS)
+_START_OF = tuple(i for i, name in enumerate(STARTS) for _ in STARTS[name])
 
 
-@functools.cache
-def _database() -> Any:
-    """The compiled trigger database, or None where Hyperscan is not installed."""
+def _compile(patterns: dict[str, tuple[str, ...]], flags: int) -> Any:
+    """A Hyperscan database of ``patterns``; a match reports its pattern's number in the order
+    they are listed. None where Hyperscan is not installed."""
     try:
         import hyperscan
     except ImportError:  # pragma: no cover - a platform without wheels: every detector runs
         return None
-    expressions: list[bytes] = []
-    ids: list[int] = []
-    for index, name in enumerate(_NAMES):
-        for pattern in TRIGGERS[name]:
-            expressions.append(pattern.encode("ascii"))
-            ids.append(index)
+    expressions = [p.encode("ascii") for name in patterns for p in patterns[name]]
+    ids = list(range(len(expressions)))
     database = hyperscan.Database()
     database.compile(
         expressions=expressions,
         ids=ids,
         elements=len(expressions),
-        # One report per pattern is all a yes/no needs; DOTALL so "." never depends on lines.
-        flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_DOTALL] * len(expressions),
+        flags=[flags | hyperscan.HS_FLAG_DOTALL] * len(expressions),  # "." never minds lines
     )
     return database
+
+
+@functools.cache
+def _database(which: str = "all") -> Any:
+    """The compiled trigger database: one report per pattern is all a yes/no needs."""
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover
+        return None
+    patterns = {name: TRIGGERS[name] for name in _WHICH[which]}
+    return _compile(patterns, hyperscan.HS_FLAG_SINGLEMATCH)
+
+
+@functools.cache
+def _trigger_of(which: str) -> tuple[str, ...]:
+    """Pattern number -> trigger name, in a database of ``which`` triggers."""
+    return tuple(name for name in _WHICH[which] for _ in TRIGGERS[name])
+
+
+@functools.cache
+def _start_database() -> Any:
+    """The compiled ``STARTS`` database, every match reported with its leftmost start."""
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover
+        return None
+    return _compile(STARTS, hyperscan.HS_FLAG_SOM_LEFTMOST)
 
 
 # The only non-ASCII characters ``re`` matches to ASCII letters under IGNORECASE (İ ı ſ K).
@@ -110,21 +154,66 @@ def _ascii(text: str) -> str | None:
     return _NON_ASCII.sub(lambda match: _stand_in(match.group()), text)
 
 
-def triggers(text: str) -> frozenset[str] | None:
+def triggers(text: str, which: str = "all") -> frozenset[str] | None:
     """The trigger names present in ``text``; None when no verdict can be given (a letter that
-    folds to ASCII, or no Hyperscan), meaning every detector must run."""
+    folds to ASCII, or no Hyperscan), meaning every detector must run. ``which``: "all", or
+    "anchor" (``ANCHOR_TRIGGERS``) and "other" (the rest), which between them give "all"."""
     scanned = _ascii(text)
     if scanned is None:
         return None
-    database = _database()
+    database = _database(which)
     if database is None:
         return None
-    found: set[str] = set()
+    found: set[int] = set()
+    add = found.add
 
     def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
-        name = _NAMES[index]
-        found.add(name)
-        found.add(name.split(":", 1)[0])  # "name:title" also says "a name rule may fire"
+        add(index)
 
     database.scan(scanned.encode("ascii"), match_event_handler=hit)
-    return frozenset(found)
+    return _trigger_names(which, frozenset(found))
+
+
+@functools.lru_cache(maxsize=1024)
+def _trigger_names(which: str, found: frozenset[int]) -> frozenset[str]:
+    """The trigger names of the patterns found, each with the detector it belongs to ("name:title"
+    also says "a name rule may fire"); a few combinations recur, so each is worked out once."""
+    trigger_of = _trigger_of(which)
+    names = {trigger_of[index] for index in found}
+    return frozenset(names | {name.split(":", 1)[0] for name in names})
+
+
+def starts(text: str) -> dict[str, list[int]] | None:
+    """For each of ``STARTS``, the offsets in ``text`` where its detector's regex can match, in
+    order; None when no verdict can be given (as ``triggers``), meaning try everywhere."""
+    scanned = _ascii(text)
+    if scanned is None:
+        return None
+    database = _start_database()
+    if database is None:
+        return None
+    found: list[list[int]] = [[] for _ in _START_NAMES]
+
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
+        found[_START_OF[index]].append(start)
+
+    database.scan(scanned.encode("ascii"), match_event_handler=hit)
+    return {name: sorted(set(offsets)) for name, offsets in zip(_START_NAMES, found, strict=True)}
+
+
+def matches(
+    pattern: re.Pattern[str], text: str, offsets: list[int] | None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every start of its matches is in ``offsets`` (sorted):
+    the pattern is tried at those only, from the end of the last match on, as finditer would
+    find them. None: finditer itself."""
+    if offsets is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for start in offsets:
+        if start >= end:
+            found = pattern.match(text, start)
+            if found:
+                yield found
+                end = found.end()

@@ -5,19 +5,23 @@ the same record goes to the nearest anchor, so a paragraph listing three patient
 people, each with their own tests.
 
 Speed: one Hyperscan pass (``prefilter``) says which detectors can match a record; a record that
-can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs.
-The result is exactly that of running every detector (tests/test_detect_prefilter.py).
+can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs,
+the date and NHS-number regexes only at the offsets a second pass says a match can start at.
+The result is exactly that of running every detector everywhere (tests/test_detect_prefilter.py,
+tests/test_detect_fast_paths.py).
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable
 
-from breachdesk.detect import prefilter
+from breachdesk.detect import dates, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
 from breachdesk.detect.records import PersonRecord
+from breachdesk.detect.registry import GATED_DETECTORS
 from breachdesk.readers.base import Record
 
 _CATEGORY = {
@@ -31,30 +35,41 @@ _CATEGORY = {
     "test": "test_description",
     "test_result": "test_result",
 }
+_FIELDS = frozenset({"nhs_number", "date_of_birth", "postcode", "hospital_number"})  # with a value
 
 
 def find_mentions(
-    text: str, present: frozenset[str] | None = None, *, for_people: bool = False
+    text: str,
+    present: frozenset[str] | None = None,
+    *,
+    for_people: bool = False,
+    nhs: list[Mention] | None = None,
+    starts: dict[str, list[int]] | None = None,
 ) -> list[Mention]:
     """Every detector's mentions in ``text``, in order of position. ``present`` (the prefilter's
     triggers found in the text) skips the detectors that cannot find anything; None runs all.
     ``for_people`` leaves out the unlabelled dates ``group`` would drop (those not straight
-    after a name), so a log's timestamps are not parsed only to be thrown away."""
-    from breachdesk.detect import dates, names, ods
-    from breachdesk.detect.registry import GATED_DETECTORS
-
+    after a name), so a log's timestamps are not parsed only to be thrown away. ``nhs``: the
+    NHS-number detector's mentions when the caller has them already; ``starts``: where dates
+    and NHS numbers can begin (``prefilter.starts``), None: anywhere."""
     named: list[Mention] = []
     if present is None or "name" in present:
         named = list(names.detect(text, present))  # and each rule by its own trigger
     after_name = _after_name(named, text) if for_people else None
+    date_starts = None if starts is None else starts["date"]
+    nhs_starts = None if starts is None else starts["nhs"]
     found: list[Mention] = []
     for detector, trigger in GATED_DETECTORS:
         if detector is names.detect:
             found.extend(named)
+        elif detector is nhs_number.detect and nhs is not None:
+            found.extend(nhs)
         elif present is not None and trigger is not None and trigger not in present:
             continue
         elif detector is dates.detect:
-            found.extend(dates.detect(text, after_name))
+            found.extend(dates.detect(text, after_name, date_starts))
+        elif detector is nhs_number.detect:
+            found.extend(nhs_number.detect(text, nhs_starts))
         elif detector is ods.detect:
             found.extend(ods.detect(text, present))  # each rule by its own trigger
         else:
@@ -78,17 +93,19 @@ def _after_name(named: list[Mention], text: str) -> Callable[[int], bool]:
     return test
 
 
-def _may_anchor(present: frozenset[str] | None, text: str, *, pmi_names: bool = False) -> bool:
+def _may_anchor(
+    present: frozenset[str] | None, text: str, *, pmi_names: bool = False
+) -> tuple[bool, list[Mention] | None]:
     """Whether ``text`` can hold an anchor: a valid NHS number, or a name and a date (every date
     of birth is a date). False only when that is certain, so skipping the text loses nothing.
-    With ``pmi_names`` a name needs no trigger: the PMI's family names are found without one."""
+    With ``pmi_names`` a name needs no trigger: the PMI's family names are found without one.
+    Also the NHS-number mentions, where finding that out needed them (for ``find_mentions``)."""
     if present is None or ("date" in present and (pmi_names or "name" in present)):
-        return True
+        return True, None
     if "nhs" not in present:
-        return False
-    from breachdesk.detect import nhs_number
-
-    return any(m.kind == "nhs_number" for m in nhs_number.detect(text))
+        return False, None
+    found = list(nhs_number.detect(text))
+    return any(m.kind == "nhs_number" for m in found), found
 
 
 def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention]:
@@ -122,10 +139,15 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
     # A name beside a 999-range NHS number is a test patient on an interface, not a person.
     test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
     named = []
+    starts = [d.start for d in dobs]
+    in_order = all(a <= b for a, b in itertools.pairwise(starts))  # as callers pass them
     for m in mentions:
         if m.kind != "name" or line_of(m.start) in test_lines:
             continue
-        dob = min(dobs, key=lambda d: abs(d.start - m.end))
+        if in_order:
+            dob = dobs[_nearest(starts, m.end)]
+        else:
+            dob = min(dobs, key=lambda d: abs(d.start - m.end))
         if abs(dob.start - m.end) >= 80:
             continue
         if not nhs or (
@@ -133,6 +155,18 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
         ):
             named.append(m)
     return sorted([*nhs, *named], key=lambda m: m.start)
+
+
+def _nearest(starts: list[int], offset: int) -> int:
+    """The index ``min(range(len(starts)), key=lambda i: abs(starts[i] - offset))`` gives for
+    sorted ``starts`` (the first of equals), by bisection rather than a pass over them all."""
+    after = bisect.bisect_right(starts, offset)  # starts[:after] <= offset < starts[after:]
+    if after == 0:
+        return 0
+    before = bisect.bisect_left(starts, starts[after - 1])  # the first of that start
+    if after == len(starts) or offset - starts[before] <= starts[after] - offset:
+        return before
+    return after
 
 
 def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
@@ -149,13 +183,14 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     for index, anchor in enumerate(anchors):
         on_line.setdefault(line_of(anchor.start), []).append(index)
     everywhere = list(range(len(anchors)))
-    anchor_set = set(anchors)  # mentions are frozen: equal ones hash alike, as ``in`` compares
+    one_line = line_of is _first_line  # every anchor is on the mention's line
+    # Every valid NHS number is an anchor (``_anchors``), so each mention here is kept.
     for mention in mentions:
-        if mention.kind.startswith("nhs_number_"):
+        kind = mention.kind
+        if kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
-        if mention.kind == "nhs_number" and mention not in anchor_set:
-            continue
-        candidates = on_line.get(line_of(mention.start)) or everywhere
+        line = 0 if one_line else line_of(mention.start)
+        candidates = on_line.get(line) or everywhere
         nearest = candidates[0]
         if len(candidates) > 1:
             best = _distance(anchors[nearest], mention)
@@ -166,32 +201,27 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
         rec = people[nearest]
         rec.evidence.append(
             (
-                mention.kind,
+                kind,
                 f"chars:{mention.start}-{mention.end}",
                 mention.detector,
                 mention.rule,
                 mention.checksum,
             )
         )
-        if mention.kind == "name":
+        if kind == "name":
             if not rec.values.get("family_name"):
                 rec.set("family_name", mention.value, "name")
                 rec.set("given_name", mention.extra, "name")
-        elif mention.kind == "test":
+        elif kind == "test":
             rec.add_test(mention.value)
-        elif mention.kind == "ods_code":
+        elif kind == "ods_code":
             if mention.value not in rec.ods_codes:
                 rec.ods_codes.append(mention.value)
-        elif mention.kind in _CATEGORY:
-            field = (
-                mention.kind
-                if mention.kind in {"nhs_number", "date_of_birth", "postcode", "hospital_number"}
-                else ""
-            )
-            if field:
-                rec.set(field, mention.value, _CATEGORY[mention.kind])
+        elif kind in _CATEGORY:
+            if kind in _FIELDS:
+                rec.set(kind, mention.value, _CATEGORY[kind])
             else:
-                rec.exposed.add(_CATEGORY[mention.kind])
+                rec.exposed.add(_CATEGORY[kind])
     return [p for p in people if p.identifies()]
 
 
@@ -200,8 +230,14 @@ _NEWLINE = re.compile("\n")
 
 def _line_index(text: str) -> Callable[[int], int]:
     """Which line an offset is on: a fact on an anchor's own line belongs to that anchor."""
+    if "\n" not in text:
+        return _first_line  # a log line
     breaks = [m.start() for m in _NEWLINE.finditer(text)]  # not a Python loop per character
     return lambda offset: bisect.bisect_left(breaks, offset)
+
+
+def _first_line(offset: int) -> int:
+    return 0
 
 
 def _distance(anchor: Mention, mention: Mention) -> int:
@@ -215,8 +251,9 @@ def _distance(anchor: Mention, mention: Mention) -> int:
 
 # An HL7 v2 PID segment quoted in free text, as interface engines log rejected messages. Its
 # fields say exactly what each value is (PID-3 type MR is a hospital number, PID-5 a name even
-# without an NHS number to anchor it), so it is read as a segment, not as prose. Bounded.
-_PID = re.compile(r"(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}")
+# without an NHS number to anchor it), so it is read as a segment, not as prose. Bounded. The
+# lookbehind follows the "P" so ``re`` skips to each "P": ``(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}``.
+_PID = re.compile(r"P(?<![A-Za-z0-9]P)ID\|[^\r\n]{1,4000}")
 
 
 def _pid_people(text: str, locator: str, source: str) -> tuple[list[PersonRecord], str]:
@@ -251,12 +288,17 @@ def people_in_text(
     embedded: list[PersonRecord] = []
     if "PID|" in text:
         embedded, text = _pid_people(text, locator, source)
-    present = prefilter.triggers(text)
-    if not _may_anchor(present, text, pmi_names=extra is not None):
+    present = prefilter.triggers(text, "anchor")  # all _may_anchor reads
+    may, nhs = _may_anchor(present, text, pmi_names=extra is not None)
+    if not may:
         return embedded  # no anchor, so no person: group() would return nothing
+    starts = None
+    if present is not None:
+        present |= prefilter.triggers(text, "other") or frozenset()  # the same verdict: ASCII
+        starts = prefilter.starts(text)
     if extra is None:
-        return embedded + group(
-            find_mentions(text, present, for_people=True), locator, source, text
-        )
+        found = find_mentions(text, present, for_people=True, nhs=nhs, starts=starts)
+        return embedded + group(found, locator, source, text)
     # PMI terms turn a family name and any date near it into a person, so every date is kept.
-    return embedded + group(extra(text, find_mentions(text, present)), locator, source, text)
+    found = extra(text, find_mentions(text, present, nhs=nhs, starts=starts))
+    return embedded + group(found, locator, source, text)

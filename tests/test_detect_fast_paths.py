@@ -1,0 +1,219 @@
+"""The free-text detectors' fast paths find exactly what their plain forms find.
+
+Each fast path (a regex reordered so ``re`` can skip ahead, a regex tried only where Hyperscan
+says a match can start, an end-anchored search read backwards) is compared with the plain form
+it replaces on texts built from pieces that hit and nearly miss every rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import random
+import re
+from collections.abc import Iterable
+
+import pytest
+
+from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
+from breachdesk.detect import text as text_module
+from breachdesk.detect.text import _nearest
+
+needs_hyperscan = pytest.mark.skipif(
+    importlib.util.find_spec("hyperscan") is None, reason="hyperscan not installed"
+)
+
+_TOKEN = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
+_SP = r"[^\S\n]"
+# The rules as they were written before their fast forms.
+PLAIN = {
+    "label": re.compile(
+        rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*"
+        rf"(?:{names.TITLES}\.?\s+)?"
+        rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_TOKEN})"
+        rf"(?:{_SP}+(?P<c>{_TOKEN}))?",
+        re.IGNORECASE,
+    ),
+    "title": re.compile(
+        rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?{_SP}+(?P<a>{_TOKEN})"
+        rf"(?P<sep>{_SP}+)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?"
+    ),
+    "caps_comma": re.compile(
+        rf"(?<![\w'])(?P<a>[A-Z][A-Z'’\-]+(?:{_SP}[A-Z][A-Z'’\-]+)?){_SP}*(?P<sep>,){_SP}*"
+        rf"(?P<b>[A-Z][a-z][\w'’\-]*)"
+    ),
+    "practice": re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?![A-Za-z0-9])"),
+    "test_label": re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])"),
+    "pid": re.compile(r"(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}"),
+}
+FAST = {
+    "label": names._LABELLED,
+    "title": names._TITLED,
+    "caps_comma": names._CAPS_COMMA,
+    "practice": ods.PRACTICE,
+    "test_label": lab_tests._LABELLED_CODE,
+    "pid": text_module._PID,
+}
+
+PIECES = [
+    "Patient: SMITH, John",
+    "Pt name - O'BRIEN-KAUR Mary Anne",
+    "patient name= Jo Bloggs",
+    "Re: Mrs Jane DOE",
+    "ſubject: Ann LEE",
+    "name:Zoë ÅSTRÖM",
+    "xre: Ann LEE",
+    "MR Tom JONES",
+    "Master. Ian Hart",
+    "xMr Tom JONES",
+    "_Mrs Ann LEE",
+    "éMr Tom JONES",
+    "Mrs.\u2003Ann LEE",
+    "WALKER^Geoffrey",
+    "PID|1||4763972502^^^NHS^NH||JONES^Ann^^^MRS||19700101|F",
+    "xPID|1||4763972502",
+    "MSH|^~\\&|LAB\rPID|2||9434765919",
+    "O’BRIEN^Mary-Jane",
+    "a-b^c",
+    "x'SMITH^Jo",
+    "^^SMITH^^Jo",
+    "LE GUIN, Ursula",
+    "'SMITH, John",
+    "SMITH ,John",
+    "DOB: 01/02/1980",
+    "d.o.b. 1980-02-01",
+    "Date of birth:\n3 Feb 1979",
+    "born on 12-sept-85",
+    "19891012",
+    "20011231",
+    "12.03.85",
+    "1.2.2000.5",
+    "2024-06-01 00:08:27,564",
+    "112/03/1980",
+    "3 jan 99",
+    "NHS 943 476 5919",
+    "NHS=4180340631",
+    "450-557-7104",
+    "a/c 401 023 2137",
+    "Invoice 4271372278",
+    "tel: 4505577104",
+    "timestamp 4505577104",
+    "S2401234567",
+    "G85001",
+    "MSG4794216 xG85001 G85002b",
+    "test=UE",
+    "tests : FBC",
+    "attest=UE",
+    "Dr Alan GREY",
+    "requested by Mr Paul WHITE",
+    "Regards,\nMrs Ann LEE",
+    "biomedical  scientist: Ann LEE",
+    "nurse - Ann LEE",
+    "Siobhán",
+    "DOB\xa001/02/1980",
+    "٤G85001",
+    "NHS ٤٥٠ 557 7104",
+]
+SEPARATORS = [" ", ", ", "\n", " | ", "\t", ": ", "\n\n", "; ", "", "-", "^", "'"]
+
+
+def _texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        text = ""
+        for piece in rng.sample(PIECES, rng.randint(1, 5)):
+            text += piece + rng.choice(SEPARATORS)
+        texts.append(text)
+    return texts
+
+
+TEXTS = _texts(3000, 20261129)
+
+
+def _found(matches: Iterable[re.Match[str]]) -> list[tuple[object, ...]]:
+    return [(m.span(), m.groups(), m.groupdict()) for m in matches]
+
+
+@pytest.mark.parametrize("rule", sorted(PLAIN))
+def test_reordered_rules_match_their_plain_forms(rule: str) -> None:
+    plain, fast = PLAIN[rule], FAST[rule]
+    hits = 0
+    for text in TEXTS:
+        expected = _found(plain.finditer(text))
+        hits += len(expected)
+        assert _found(fast.finditer(text)) == expected, text
+    assert hits > 100  # the pieces do exercise the rule
+
+
+def test_caret_rule_tried_at_caret_runs_matches_finditer() -> None:
+    hits = 0
+    for text in TEXTS:
+        expected = _found(names._CARET.finditer(text))
+        hits += len(expected)
+        assert _found(names._caret_matches(text)) == expected, text
+    assert hits > 100
+
+
+@needs_hyperscan
+@pytest.mark.parametrize(
+    ("name", "pattern"), [("date", dates.DATE_TEXT), ("nhs", nhs_number.PATTERN)]
+)
+def test_regex_tried_at_hyperscan_starts_matches_finditer(
+    name: str, pattern: re.Pattern[str]
+) -> None:
+    hits = verdicts = 0
+    for text in TEXTS:
+        expected = _found(pattern.finditer(text))
+        hits += len(expected)
+        starts = prefilter.starts(text)
+        if starts is None:
+            continue  # a non-ASCII digit: callers fall back to finditer
+        verdicts += 1
+        assert _found(prefilter.matches(pattern, text, starts[name])) == expected, text
+    assert hits > 300 and verdicts > 2000
+
+
+@needs_hyperscan
+def test_starts_are_where_dates_and_numbers_begin() -> None:
+    text = "2024-06-01 00:08 DOB=19800101 NHS 450 557 7104, 3 Feb 1979"
+    assert prefilter.starts(text) == {"date": [0, 2, 21, 48], "nhs": [34]}
+    assert prefilter.starts("NHS ٤٥٠ 557 7104") is None
+    assert list(prefilter.matches(dates.DATE_TEXT, text, None)) != []  # None: finditer
+
+
+@pytest.mark.parametrize(
+    ("plain", "reversed_", "width"),
+    [
+        (names._STAFF_BEFORE, names._STAFF_BEFORE_REVERSED, 30),
+        (dates.DOB_LABEL, dates._DOB_LABEL_REVERSED, 24),
+        (nhs_number.OTHER_LABEL, nhs_number._OTHER_LABEL_REVERSED, 24),
+    ],
+)
+def test_end_anchored_labels_read_backwards_say_the_same(
+    plain: re.Pattern[str], reversed_: re.Pattern[str], width: int
+) -> None:
+    hits = 0
+    for text in TEXTS:
+        for end in range(len(text) + 1):
+            window = text[max(0, end - width) : end]
+            expected = plain.search(window) is not None
+            hits += expected
+            assert (reversed_.match(window[::-1]) is not None) == expected, window
+    for window in ["dr\n", "Invoice no.\n", "sample/\n", "DOB:\n\n", "D.O.B - "]:
+        assert (reversed_.match(window[::-1]) is not None) == (plain.search(window) is not None)
+    assert hits > 100
+
+
+def test_nearest_start_is_the_first_of_the_closest() -> None:
+    rng = random.Random(3)
+    for _ in range(5000):
+        starts = sorted(rng.randint(0, 30) for _ in range(rng.randint(1, 6)))
+        offset = rng.randint(-5, 40)
+        expected = min(range(len(starts)), key=lambda i: abs(starts[i] - offset))
+        assert _nearest(starts, offset) == expected
+    assert _nearest([10, 20], 15) == 0  # a tie goes to the earlier date
+
+
+def test_today_is_todays_date() -> None:
+    assert dates.today() == dt.date.today()
