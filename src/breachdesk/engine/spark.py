@@ -213,12 +213,11 @@ class SparkEngine:
             frame = frame.mapInArrow(_Batches(transform), from_arrow_schema(schema))
         parts = dest.parent / f".{dest.name}.{uuid.uuid4().hex[:12]}.parts"
         try:
-            frame.write.option("compression", "zstd").parquet(_uri(parts))
+            try:
+                frame.write.option("compression", "zstd").parquet(_uri(parts))
+            except Exception as exc:  # Py4J and PySpark errors: a page of JVM stack
+                raise UserError(f"{dest.stem}: a Spark task failed ({_cause(exc)})") from exc
             return concat_parquet(sorted(parts.glob("part-*.parquet")), dest, schema)
-        except Exception as exc:
-            if isinstance(exc, UserError):
-                raise
-            raise UserError(f"{dest.stem}: a Spark task failed ({_cause(exc)})") from exc
         finally:
             shutil.rmtree(parts, ignore_errors=True)
 
