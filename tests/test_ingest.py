@@ -105,6 +105,15 @@ def test_damaged_zip_is_unreadable(tmp_path: Path) -> None:
         (b"a\tb\tc\n1\t2\t3\n", "tsv"),
         (b"a|b|c\n1|2|3\n", "psv"),
         (b"2024-06-01 10:00:01,123 INFO x\n2024-06-01 10:00:02,456 INFO y\n", "log"),
+        # log4j/NLog layouts with pipe or tab columns are logs, not tables: each line has a level.
+        (
+            b"01/06/2024 10:00:01.123 | INFO | Router | a=1\n"
+            b"01/06/2024 10:00:02.456 | WARN | Router | b=2\n",
+            "log",
+        ),
+        (b"2024-06-01 10:00:01\tERROR\tdb\tdown\n2024-06-01 10:00:09\tINFO\tdb\tup\n", "log"),
+        # A pipe table whose first column is a timestamp but whose rows carry no level stays one.
+        (b"2024-06-01 10:00|SMITH|John\n2024-06-01 11:00|JONES|Ann\n", "psv"),
         (b"CREATE TABLE p (id int);\nINSERT INTO p VALUES (1);\n", "sql"),
         (b"just some words here\nand more words\n", "text"),
         (b"\x00\x01\x02\x03" * 100, "bin"),

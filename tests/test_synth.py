@@ -25,10 +25,13 @@ from python_calamine import CalamineWorkbook
 
 from breachdesk import catalogue, nhs
 from breachdesk.errors import UserError
+from breachdesk.ingest.sniff import sniff
 from breachdesk.synth import PMI_COLUMNS, SynthSummary, generate
 from breachdesk.synth import noise as synth_noise
+from breachdesk.synth import rows as synth_rows
+from breachdesk.synth.variants import OTHER_DATE_STYLES, OTHER_HEADERS
 
-STYLES = ("dmy", "dmy_short", "iso", "dmon", "dmy_dot", "dmy_yy", "hl7")
+STYLES = ("dmy", "dmy_short", "iso", "dmon", "dmy_dot", "dmy_yy", "hl7", *OTHER_DATE_STYLES)
 
 
 @pytest.fixture(scope="module")
@@ -206,6 +209,28 @@ def _dob_written(text: str, dob: date, tags: set[str]) -> bool:
     return any(synth_noise.fmt_date(d, s) in text for d in dates for s in STYLES)
 
 
+def test_other_lab_writes_the_same_people_another_way(
+    incident: tuple[Path, SynthSummary], other_lab: tuple[Path, SynthSummary]
+) -> None:
+    (standard, _), (other, _) = incident, other_lab
+    assert (standard / "pmi.csv").read_bytes() == (other / "pmi.csv").read_bytes()
+    exposed = [
+        {r["patient_id"] for r in _csv(o / "truth" / "exposed.csv")} for o in (standard, other)
+    ]
+    assert exposed[0] == exposed[1]
+    # No header of the other lab's files is one the standard layout writes.
+    standard_headers = {h for options in synth_rows.HEADERS.values() for h in options}
+    assert not standard_headers & {h for o in OTHER_HEADERS.values() for h in o}
+    logs = sorted((other / "dump").rglob("*.log"))
+    assert logs and all(" | ResultRouter | " in p.read_text() for p in logs)
+    assert sniff(logs[0].read_bytes()[:65536], logs[0].name) == "log"
+
+
+def test_unknown_variant_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="--variant nope: unknown layout; choose one of"):
+        generate(tmp_path / "x", patients=50, variant="nope")
+
+
 def test_same_seed_same_bytes_and_other_seed_differs(tmp_path: Path) -> None:
     def run(name: str, seed: int) -> dict[str, bytes]:
         out = tmp_path / name
@@ -315,8 +340,23 @@ def test_sensitive_share(incident: tuple[Path, SynthSummary]) -> None:
     assert len(kinds) >= 4
 
 
+@pytest.fixture(scope="module")
+def other_lab(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SynthSummary]:
+    out = tmp_path_factory.mktemp("other_lab")
+    return out, generate(out, patients=400, seed=11, variant="other_lab")
+
+
 def test_records_match_the_bytes_at_their_locator(incident: tuple[Path, SynthSummary]) -> None:
-    out, _ = incident
+    _check_records(incident[0])
+
+
+def test_other_lab_records_match_the_bytes_at_their_locator(
+    other_lab: tuple[Path, SynthSummary],
+) -> None:
+    _check_records(other_lab[0])
+
+
+def _check_records(out: Path) -> None:
     dump = out / "dump"
     people = _people(out)
     formats = {row["path"]: row["format"] for row in _csv(out / "truth" / "files.csv")}

@@ -66,15 +66,22 @@ def demo(out: Path, patients: int, seed: int, workers: int | None) -> None:
 @click.option("--out", type=_path, required=True, help="Empty folder to write the incident to.")
 @click.option("--patients", type=int, default=5000, show_default=True, help="PMI size.")
 @click.option("--seed", type=int, default=7, show_default=True)
-def synth(out: Path, patients: int, seed: int) -> None:
+@click.option(
+    "--variant",
+    default="standard",
+    show_default=True,
+    help="How the files are written: 'standard', or 'other_lab' (another lab's headers, date "
+    "formats, log and letter wording: a layout the detectors were not tuned on).",
+)
+def synth(out: Path, patients: int, seed: int, variant: str) -> None:
     """Write a seeded synthetic incident with known truth.
 
     Writes OUT/pmi.csv, OUT/dump/ (the leaked files), OUT/truth/ (ground truth) and
-    OUT/backlog.csv (an unprocessed sample backlog). Same seed, same bytes.
+    OUT/backlog.csv (an unprocessed sample backlog). Same seed and variant, same bytes.
     """
     from breachdesk.synth import generate
 
-    summary = generate(out, patients=patients, seed=seed)
+    summary = generate(out, patients=patients, seed=seed, variant=variant)
     click.echo(
         f"synth: {summary.files} files, {summary.dump_bytes / 1e6:.1f} MB, "
         f"{summary.exposed} exposed PMI patients, {summary.not_in_pmi} people not in the PMI, "

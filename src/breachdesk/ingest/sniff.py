@@ -38,6 +38,9 @@ _ODF = {
     b"application/vnd.oasis.opendocument.text": "odt",
 }
 _LOG_LINE = re.compile(r"^\[?(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})[ T]\d{2}:\d{2}")
+# A severity word near the start of a timestamped line: an application log, whatever separates
+# its columns (log4j and NLog layouts often use " | " or tabs).
+_LOG_LEVEL = re.compile(r"\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -139,6 +142,8 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
         return "sql"
     delim = delimiter(text)
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    if lines and _is_log(lines):
+        return "log"
     if delim in {"\t", "|"}:
         return {"\t": "tsv", "|": "psv"}[delim]
     if lines and sum(bool(_LOG_LINE.match(ln)) for ln in lines) >= 0.6 * len(lines):
@@ -147,6 +152,13 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
     if delim is not None:
         return "csv"
     return "text"
+
+
+def _is_log(lines: list[str]) -> bool:
+    """Most lines start with a timestamp and name a severity: a log, not a table, even when its
+    columns are separated by pipes or tabs (a table's rows do not each carry a log level)."""
+    logged = sum(bool(_LOG_LINE.match(ln)) and bool(_LOG_LEVEL.search(ln, 0, 80)) for ln in lines)
+    return logged >= 0.6 * len(lines)
 
 
 def _ole_kind(names: list[str]) -> str:

@@ -30,6 +30,7 @@ from breachdesk.synth import (
     sql,
     tables,
     text,
+    variants,
 )
 from breachdesk.synth.context import Ctx, DumpTarget
 from breachdesk.synth.truth import Truth
@@ -71,12 +72,19 @@ def generate(
     patients: int = 2000,
     seed: int = 7,
     progress: Callable[[str], None] | None = None,
+    variant: str = variants.STANDARD,
 ) -> SynthSummary:
-    """Write ``out/pmi.csv``, ``out/dump/``, ``out/truth/`` and ``out/backlog.csv``."""
+    """Write ``out/pmi.csv``, ``out/dump/``, ``out/truth/`` and ``out/backlog.csv``.
+
+    ``variant``: how the files are written (``synth.variants``): the standard layout, or
+    ``other_lab`` (other headers, date formats, log and letter wording) for testing on a layout
+    the detectors were not tuned on. The people, who is exposed and the truth's facts are the
+    same for one seed whatever the variant."""
     started = time.perf_counter()
     out = Path(out)
     if patients < 10:
         raise UserError(f"--patients {patients}: too few for an incident; use at least 10")
+    variants.check(variant)
     dump = out / "dump"
     if dump.is_dir() and any(dump.iterdir()):
         raise UserError(
@@ -93,7 +101,7 @@ def generate(
     )
     _write_pmi(out / "pmi.csv", pop)
     truth = Truth(out / "truth", pop)
-    ctx = Ctx(pop, truth, DumpTarget(dump, truth), seed, say)
+    ctx = Ctx(pop, truth, DumpTarget(dump, truth), seed, say, variant)
     chosen = plan.make(ctx.rng("plan"), pop)
     channel = chosen.channels
 

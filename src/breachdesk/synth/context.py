@@ -88,6 +88,7 @@ class Ctx:
     dump: DumpTarget
     seed: int
     progress: Callable[[str], None]
+    variant: str = "standard"  # how files are written (``synth.variants``)
     _counters: dict[str, int] = field(default_factory=dict)
 
     def rng(self, name: str) -> random.Random:

@@ -13,7 +13,7 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from breachdesk.synth import clinical, names, noise, pdf, rows, tables
+from breachdesk.synth import clinical, names, noise, pdf, rows, tables, variants
 from breachdesk.synth.context import App, Ctx, moment
 from breachdesk.synth.people import LAB_NAME, Staff
 from breachdesk.synth.truth import DOB, NAME, NHS, RESULT, Rec
@@ -72,6 +72,8 @@ def _query(ctx: Ctx, rng: random.Random, app: App, number: int) -> tuple[EmailMe
     tags = w.tags
     tests = clinical.order(rng, sensitive, most=2)
     labels = " and ".join(clinical.term(rng, t, tags, code=False) for t in tests)
+    if ctx.variant != variants.STANDARD:
+        return _other_query(ctx, rng, (app, number), w, (gp, lab, req), tests, labels)
     who = f"{w.full_name(with_title=True)}, DOB {w.dob_text(noise.date_style(rng))}"
     if w.nhs:
         who += f", NHS {w.nhs}"
@@ -108,6 +110,43 @@ def _query(ctx: Ctx, rng: random.Random, app: App, number: int) -> tuple[EmailMe
             body,
         )
     return msg, ("part:1", idx, cats, tuple(t.code for t in tests), tuple(tags), req)
+
+
+def _other_query(
+    ctx: Ctx,
+    rng: random.Random,
+    where: tuple[App, int],
+    w: noise.Written,
+    people: tuple[Staff, Staff, str],
+    tests: list[clinical.Test],
+    labels: str,
+) -> tuple[EmailMessage, Rec]:
+    """``_query`` in the other lab's wording: a labelled block from the GP, a one-line reply."""
+    (idx, _), number = where
+    gp, lab, req = people
+    org = ctx.pop.org_name(req)
+    dob = w.dob_text(variants.date_style(rng))
+    cats = NAME | DOB | (NHS if w.nhs else 0)
+    if rng.random() < 0.5:
+        nhs_line = f"NHS No: {w.nhs}\n" if w.nhs else ""
+        body = (
+            f"Hi all,\n\nPatient: {w.full_name(with_title=False)}\nD.O.B.: {dob}\n{nhs_line}\n"
+            f"Please can you chase the {labels} for this patient - still not back on our "
+            f"system.\n\nThanks,\n{gp.short}\n{org} ({req})\n"
+        )
+        sender, to, subject = _address(gp, _domain(req)), _address(lab, _LAB_DOMAIN), "Chasing"
+    else:
+        res = clinical.result(rng, tests[0])
+        nhs_part = f", NHS no {w.nhs}" if w.nhs else ""
+        body = (
+            f"Hello {gp.short},\n\nUrgent result for {w.full_name(with_title=True)} "
+            f"(d.o.b. {dob}{nhs_part}): {labels} = {res.value} {res.units}.\nPhoned through to "
+            f"{org} ({req}) today.\n\n{lab.short}\nBlood Sciences, {LAB_NAME}\n"
+        )
+        cats |= RESULT
+        sender, to, subject = _address(lab, _LAB_DOMAIN), _address(gp, _domain(req)), "Urgent"
+    msg = _message(rng, number, sender, to, subject, body)
+    return msg, ("part:1", idx, cats, tuple(t.code for t in tests), tuple(w.tags), req)
 
 
 def _list_mail(

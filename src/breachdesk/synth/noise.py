@@ -18,6 +18,10 @@ from breachdesk.synth import names
 from breachdesk.synth.people import Person
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 # Date styles seen on UK lab paperwork; one per file or column, as real exports do.
@@ -78,6 +82,15 @@ def fmt_date(value: date, style: str) -> str:
         return f"{d:02d}/{m:02d}/{y % 100:02d}"
     if style == "hl7":
         return f"{y:04d}{m:02d}{d:02d}"
+    # The other lab's formats (``variants.OTHER_DATE_STYLES``).
+    if style == "dmy_dash":
+        return f"{d:02d}-{m:02d}-{y:04d}"
+    if style == "ymd_slash":
+        return f"{y:04d}/{m:02d}/{d:02d}"
+    if style == "dmon_space":
+        return f"{d:02d} {_MONTHS[m - 1]} {y:04d}"
+    if style == "dmonth":
+        return f"{d} {_MONTH_NAMES[m - 1]} {y}"
     raise ValueError(style)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from breachdesk import nhs
-from breachdesk.synth import clinical, noise
+from breachdesk.synth import clinical, noise, variants
 from breachdesk.synth.context import App, moment
 from breachdesk.synth.people import Population
 from breachdesk.synth.truth import ADDRESS, DOB, EMAIL, MRN, NAME, NHS, PHONE, POSTCODE, RESULT
@@ -121,15 +121,19 @@ class Sheet:
         return 0.15 if names and "dob" in self.kinds else 0.0
 
 
-def sheet(rng: random.Random, layout: Layout, *, latin1: bool = False) -> Sheet:
+def sheet(
+    rng: random.Random, layout: Layout, *, latin1: bool = False, variant: str = variants.STANDARD
+) -> Sheet:
     kinds = list(layout.required)
     # The requester column is what maps a row to its controller; most exports keep it.
     kinds += [k for k in layout.optional if rng.random() < (0.75 if k == "practice" else 0.45)]
     if rng.random() < 0.3:
         rng.shuffle(kinds)
-    headers = [rng.choice(HEADERS[k]) for k in kinds]
+    wording = HEADERS if variant == variants.STANDARD else variants.OTHER_HEADERS
+    headers = [rng.choice(wording[k]) for k in kinds]
     styles = rng.choice((("plain",), ("plain", "spaced"), ("spaced",), ("plain", "dashed")))
-    return Sheet(kinds, headers, noise.date_style(rng), rng.choice((0.0, 0.3, 1.0)), styles, latin1)
+    style = noise.date_style(rng) if variant == variants.STANDARD else variants.date_style(rng)
+    return Sheet(kinds, headers, style, rng.choice((0.0, 0.3, 1.0)), styles, latin1)
 
 
 def rows_for(

@@ -45,7 +45,7 @@ def _data_sheet(
     formats: dict[str, object],
 ) -> list[Rec]:
     ws = book.add_worksheet(name)
-    sh = rows.sheet(rng, layout)
+    sh = rows.sheet(rng, layout, variant=ctx.variant)
     real_dates = rng.random() < 0.35
     if real_dates:
         sh.date_style = "iso"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from breachdesk import nhs
-from breachdesk.synth import names, noise, rows
+from breachdesk.synth import names, noise, rows, variants
 from breachdesk.synth.context import App, Ctx, Target, chunks
 from breachdesk.synth.people import ATTACK, LAB_NAME
 from breachdesk.synth.truth import Rec
@@ -44,9 +44,10 @@ def render(
 ) -> tuple[bytes, list[Rec]]:
     """One delimited file of patient rows and its records (``row:N`` after the header)."""
     encoding = encoding or _encoding(rng)
-    sh = rows.sheet(rng, layout, latin1=encoding == "cp1252")
+    sh = rows.sheet(rng, layout, latin1=encoding == "cp1252", variant=ctx.variant)
     sh.fixed_requester = fixed_requester
-    delimiter = _DELIM.get(fmt) or rng.choice((",", ",", ",", ";"))
+    commas = (",", ",", ",", ";") if ctx.variant == variants.STANDARD else (";", ";", ",", ",")
+    delimiter = _DELIM.get(fmt) or rng.choice(commas)
     table: list[list[str]] = []
     titles = rng.choices((0, 1, 2), weights=(60, 30, 10))[0]
     if titles:

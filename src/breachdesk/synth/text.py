@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from breachdesk import nhs
-from breachdesk.synth import clinical, hl7, noise
+from breachdesk.synth import clinical, hl7, noise, variants
 from breachdesk.synth.context import App, Ctx, chunks, moment
 from breachdesk.synth.truth import DOB, NAME, NHS, RESULT, Rec
 
@@ -32,8 +32,12 @@ def _stamp(when: datetime) -> str:
     return f"{when:%Y-%m-%d %H:%M:%S},{when.microsecond // 1000:03d}"
 
 
-def _plumbing(rng: random.Random, day: str) -> str:
-    return rng.choice(_PLUMBING).format(
+def _other_stamp(when: datetime) -> str:
+    return variants.log_stamp(f"{when:%d/%m/%Y %H:%M:%S}", when.microsecond // 1000)
+
+
+def _plumbing(rng: random.Random, day: str, lines: Sequence[str] = _PLUMBING) -> str:
+    return rng.choice(lines).format(
         a=rng.randint(1, 250),
         b=rng.randint(1, 250),
         c=rng.randint(1, 99),
@@ -44,8 +48,13 @@ def _plumbing(rng: random.Random, day: str) -> str:
     )
 
 
-def _test_patient(rng: random.Random) -> str:
+def _test_patient(rng: random.Random, variant: str = variants.STANDARD) -> str:
     number = nhs.generate(rng, low=999_000_000, high=999_999_999)
+    if variant != variants.STANDARD:
+        return (
+            f"WARN  | ResultRouter | training message dropped nhs_no={number} surname=ZZTEST "
+            f"forename=PATIENT dob=2000-01-01"
+        )
     return (
         f"WARN [ORU] Test patient message ignored: NHS={number} "
         f"ZZTEST^PATIENT^^^MR DOB=20000101 (training environment)"
@@ -69,6 +78,28 @@ def _patient_line(ctx: Ctx, rng: random.Random, app: App) -> tuple[str, int, lis
     return f"ERROR [ORU] Rejected {control} ({reason}): {segment}", cats, [], w.tags
 
 
+def _other_patient_line(
+    ctx: Ctx, rng: random.Random, app: App
+) -> tuple[str, int, list[str], list[str]]:
+    """The other lab's engine: key=value fields, ISO birth dates, the PID segment when rejected."""
+    person = ctx.pop.persons[app[0]]
+    w = noise.written(rng, person, caps=0.95, no_nhs=0.1)
+    control = f"R{rng.randint(1, 99999999):08d}"
+    if rng.random() < 0.65:
+        tests = [t.code for t in clinical.order(rng, False, most=2)]
+        cats = NAME | DOB | (NHS if w.nhs else 0)
+        line = (
+            f"INFO  | ResultRouter | delivered msg_id={control} nhs_no={w.nhs or 'NONE'} "
+            f"surname={w.family} forename={w.given} dob={noise.fmt_date(w.dob, 'iso')} "
+            f"tests={','.join(tests)}"
+        )
+        return line, cats, tests, w.tags
+    segment, cats = hl7.pid(rng, person, w, detail=0.8)
+    reason = rng.choice(("no assigning authority", "unknown location"))
+    line = f'ERROR | ResultRouter | rejected msg_id={control} reason="{reason}" segment={segment}'
+    return line, cats, [], w.tags
+
+
 def render(
     ctx: Ctx, rng: random.Random, apps: Sequence[App], day: datetime
 ) -> tuple[str, list[Rec]]:
@@ -78,19 +109,23 @@ def render(
     step = max(2, int(86_400 * 0.6 / max(len(apps), 1)))
     todo = list(apps)
     test_lines = rng.randint(1, 3)
+    standard = ctx.variant == variants.STANDARD
+    stamp, sep = (_stamp, " ") if standard else (_other_stamp, " | ")
+    patient_line = _patient_line if standard else _other_patient_line
+    plumbing = _PLUMBING if standard else variants.OTHER_PLUMBING
     while todo or test_lines:
         when += timedelta(seconds=rng.randint(1, step), microseconds=rng.randrange(10**6))
         roll = rng.random()
         if roll < 0.25 and todo:
             app = todo.pop()
-            line, cats, tests, tags = _patient_line(ctx, rng, app)
-            lines.append(f"{_stamp(when)} {line}")
+            line, cats, tests, tags = patient_line(ctx, rng, app)
+            lines.append(f"{stamp(when)}{sep}{line}")
             recs.append((f"line:{len(lines)}", app[0], cats, tuple(tests), tuple(tags), ""))
         elif roll < 0.26 and test_lines:
             test_lines -= 1
-            lines.append(f"{_stamp(when)} {_test_patient(rng)}")
+            lines.append(f"{stamp(when)}{sep}{_test_patient(rng, ctx.variant)}")
         else:
-            lines.append(f"{_stamp(when)} {_plumbing(rng, f'{day:%Y%m%d}')}")
+            lines.append(f"{stamp(when)}{sep}{_plumbing(rng, f'{day:%Y%m%d}', plumbing)}")
     return "\n".join(lines) + "\n", recs
 
 
@@ -99,7 +134,9 @@ def notes(
 ) -> tuple[str, list[Rec]]:
     """A duty biochemist's handover notes: free text naming patients, GPs and results."""
     author = rng.choice(ctx.pop.lab_staff)
-    lines = [f"Handover notes {day:%d/%m/%Y} - {author.short}", ""]
+    standard = ctx.variant == variants.STANDARD
+    heading = f"Handover notes {day:%d/%m/%Y}" if standard else f"Duty log {day:%d.%m.%Y}"
+    lines = [f"{heading} - {author.short}", ""]
     recs: list[Rec] = []
     clock = day.replace(hour=7, minute=30)
     for idx, _ in apps:
@@ -111,13 +148,23 @@ def notes(
         test = clinical.pick_routine(rng, 1)[0]
         res = clinical.result(rng, test)
         label = clinical.term(rng, test, tags, code=False)
-        who = f"{w.full_name(with_title=True)} DOB {w.dob_text(noise.date_style(rng))}"
-        if w.nhs:
-            who += f" NHS {w.nhs}"
+        if standard:
+            who = f"{w.full_name(with_title=True)} DOB {w.dob_text(noise.date_style(rng))}"
+            if w.nhs:
+                who += f" NHS {w.nhs}"
+        else:
+            name = w.comma_name() if rng.random() < 0.5 else w.full_name(with_title=True)
+            who = f"{name} (born {w.dob_text(variants.date_style(rng))})"
+            if w.nhs:
+                who += f", NHS no. {w.nhs}"
         clock += timedelta(minutes=rng.randint(3, 40))
         finding = " ".join(part for part in (label, res.value, res.units) if part)
         outcome = rng.choice(("", " Advised repeat.", " GP aware.", " No answer, will retry."))
-        lines.append(f"{clock:%H:%M} Called {gp.short} ({req}) re {who}: {finding}.{outcome}")
+        if standard:
+            line = f"{clock:%H:%M} Called {gp.short} ({req}) re {who}: {finding}.{outcome}"
+        else:
+            line = f"{clock:%H.%M} rang {gp.short} at {req} about {who} - {finding}.{outcome}"
+        lines.append(line)
         cats = NAME | DOB | RESULT | (NHS if w.nhs else 0)
         recs.append((f"line:{len(lines)}", idx, cats, (test.code,), tuple(tags), req))
     lines.append("")
