@@ -5,9 +5,10 @@
     python bench/bench_scan.py --dump DIR/dump --once [--json OUT]
 
 Generates one seeded incident with ``breachdesk synth`` (or reads ``--dump``), then passes every
-file through the scan stage's own pipeline (reader, detectors, person-records to Arrow) in this
-process, timing each file with ``time.process_time()``: CPU seconds of this one process, so the
-figure is MB/s per core whatever else the machine is running. Archives are left out (their
+file through the scan stage's own per-file call (reader, detectors, person-records to Arrow, the
+joins between a database's tables) in this process, timing each file with
+``time.process_time()``: CPU seconds of this one process, so the figure is MB/s per core whatever
+else the machine is running. Archives are left out (their
 members are counted as their own formats by ``bench_ingest.py``); ingest is not timed here.
 
 Small mode (default): the files are held in memory, a first round warms the caches (catalogue,
@@ -37,15 +38,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from breachdesk.detect.hl7 import sensitive_map
-from breachdesk.detect.records import rows_to_tables
-from breachdesk.detect.tables import records_from_table
 from breachdesk.ingest.archives import ARCHIVES
 from breachdesk.ingest.limits import Limits
 from breachdesk.ingest.sniff import sniff_data
-from breachdesk.readers.base import ReaderError, Table
+from breachdesk.ingest.walk import Entry
+from breachdesk.readers.base import ReaderError
 from breachdesk.readers.registry import reader_for
-from breachdesk.scan.stage import _items
+from breachdesk.scan.stage import _scan_file
 from breachdesk.synth import generate
 
 BYTES_PER_PATIENT = 1_700  # dump bytes per PMI patient (100,000 patients give ~173 MB)
@@ -62,17 +61,10 @@ _PADDABLE = {".csv", ".tsv", ".txt", ".hl7", ".log", ".sql", ".eml", ".json", ".
 
 
 def _scan(data: bytes, kind: str, name: str, limits: Limits) -> int:
-    """Records found in one file, through the same calls ``scan_unit`` makes."""
-    people = []
-    count = 0
-    for item in _items(data, kind, name, "", 0, limits):
-        if isinstance(item, Table):
-            count += records_from_table(item, 1)[0].num_rows
-        else:
-            people.append(item)
-    if people:
-        count += rows_to_tables(1, people, sensitive_map())[0].num_rows
-    return count
+    """Records found in one file, through the scan stage's own per-file call: readers,
+    detectors, person-records to Arrow, and the joins between a file's tables."""
+    entry = Entry(path=name, parent=None, depth=0, size=len(data), type=kind, data=data)
+    return sum(records.num_rows for records, _ in _scan_file(entry, 1, limits))
 
 
 def _scannable(dump: Path) -> Iterator[tuple[Path, str]]:
