@@ -12,6 +12,7 @@ import email
 import functools
 import io
 import json
+import random
 import re
 import time
 import zipfile
@@ -546,3 +547,16 @@ def test_refuses_a_used_directory_and_tiny_populations(tmp_path: Path) -> None:
     )
     with pytest.raises(UserError):
         generate(tmp_path / "fresh", patients=9)
+
+
+def test_pdf_writes_a_test_its_font_cannot_print_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seed 13 at 20,000 patients drew the synonym "Free β-hCG" for a PDF, and the core font
+    # has no β: generation failed. The page now names the test by its catalogue name.
+    from breachdesk.synth import clinical as synth_clinical
+    from breachdesk.synth import pdf as synth_pdf
+
+    (test,) = [t for t in catalogue.load() if t.code == "FBHCG"]
+    monkeypatch.setattr(synth_clinical, "term", lambda *args, **kwargs: "Free β-hCG")
+    assert synth_pdf._label(random.Random(1), test, []) == "Free beta hCG"
+    monkeypatch.setattr(synth_clinical, "term", lambda *args, **kwargs: "Free b-hCG")
+    assert synth_pdf._label(random.Random(1), test, []) == "Free b-hCG"

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from fpdf import FPDF
 
+from breachdesk.catalogue import Test
 from breachdesk.synth import clinical, names, noise
 from breachdesk.synth.context import App, Ctx, moment
 from breachdesk.synth.people import LAB_NAME
@@ -40,6 +41,21 @@ def _row(doc: FPDF, cells: Sequence[str], widths: Sequence[int]) -> None:
     for text, width in zip(cells, widths, strict=True):
         doc.cell(width, 5, names.latin1_safe(text)[:48])
     doc.ln(5)
+
+
+def _label(rng: random.Random, test: Test, tags: list[str]) -> str:
+    """How the PDF writes a test; a synonym the core fonts cannot print ("Free β-hCG") is
+    written as the test's name instead, so the page still names the test truth records."""
+    label = clinical.term(rng, test, tags, code=False)
+    return label if _latin1(names.latin1_safe(label)) else test.name
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _report_page(ctx: Ctx, rng: random.Random, doc: FPDF, app: App) -> Rec:
@@ -77,7 +93,7 @@ def _report_page(ctx: Ctx, rng: random.Random, doc: FPDF, app: App) -> Rec:
                 if len(codes) >= 36 and not (sensitive and visit == 0):
                     break  # one page is all a cumulative report gets here
                 res = clinical.result(rng, part)
-                label = clinical.term(rng, part, tags, code=False)
+                label = _label(rng, part, tags)
                 _row(doc, (f"{day:%d/%m/%Y}", label, res.value, res.units, res.ref), widths)
                 codes.append(part.code)
     _line(doc, "")
@@ -117,7 +133,7 @@ def summary(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[bytes, l
             tags = w.tags
             test = clinical.order(rng, app[1], most=1)[0]
             res = clinical.result(rng, test)
-            label = clinical.term(rng, test, tags, code=False)
+            label = _label(rng, test, tags)
             cells = (w.nhs, w.comma_name(), w.dob_text("dmy"), label, res.value, req)
             _row(doc, cells, widths)
             cats = NAME | DOB | RESULT | (NHS if w.nhs else 0)
