@@ -254,7 +254,12 @@ class Relations:
         )
         for i in wanted:
             state.headers.setdefault(compact[i], table.header[i])
-        columns = [strings(c) for c in table.columns]
+        # Only the key columns are needed unless the table points at people (then every column
+        # may say a row's tests): a patients table's other columns are not converted again.
+        pointers = [i for i in wanted if _is_pointer(compact[i])]
+        columns = [
+            strings(c) if pointers or i in wanted else c for i, c in enumerate(table.columns)
+        ]
         offset = len(table.prefix) + len("row:")
         locators = records["locator"].combine_chunks()
         numbers = pc.cast(pc.utf8_slice_codeunits(locators, offset), pa.int64())
@@ -263,7 +268,6 @@ class Relations:
             for i in wanted:
                 state.keys.setdefault(compact[i], []).append(_keys(pc.take(columns[i], at)))
             state.people.append(records.select([*IDENTITY, *_FLAGS]))
-        pointers = [i for i in wanted if _is_pointer(compact[i])]
         if not pointers:
             return
         facts = row_facts(table.header, columns)
