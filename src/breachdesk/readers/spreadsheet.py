@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 
 from python_calamine import CalamineWorkbook
 
@@ -21,6 +23,25 @@ def _cell(value: object) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def _float(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+# What ``_cell`` gives, looked up by the exact type calamine returns: one dict lookup per cell
+# instead of a chain of isinstance and hasattr tests. A datetime is a date, hence exact types.
+_BY_TYPE: dict[type, Callable[[object], str]] = {
+    float: _float,  # type: ignore[dict-item]
+    int: str,
+    bool: str,
+    dt.date: dt.date.isoformat,  # type: ignore[dict-item]
+    dt.datetime: dt.datetime.isoformat,  # type: ignore[dict-item]
+    dt.time: dt.time.isoformat,  # type: ignore[dict-item]
+    dt.timedelta: str,
+    type(None): lambda _: "",
+}
+_KNOWN = {str, *_BY_TYPE}
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
@@ -41,8 +62,12 @@ def read(data: bytes, name: str) -> Iterator[Item]:
 
 def _text(column: list[object]) -> list[str]:
     # Most columns are text already: one look at the set of types spares a test per cell.
-    if set(map(type, column)) == {str}:
+    types = set(map(type, column))
+    if types == {str}:
         return column  # type: ignore[return-value]
+    if types <= _KNOWN:
+        by_type = _BY_TYPE
+        return [c if type(c) is str else by_type[type(c)](c) for c in column]
     return [c if type(c) is str else _cell(c) for c in column]
 
 
@@ -51,15 +76,20 @@ def _table(cells: Sequence[Sequence[object]]) -> Table | None:
     if not cells:
         return None
     width = len(cells[0])
-    if width and all(len(row) == width for row in cells):
+    if width and set(map(len, cells)) == {width}:
         # A rectangular sheet (calamine pads rows to the used range) is turned to text column by
-        # column; the header is found in its first rows, as in the whole sheet.
-        columns = [_text(column) for column in transpose(cells, width)]
+        # column, each sliced out of the cells laid end to end; the header is found in its first
+        # rows, as in the whole sheet.
+        flat = list(chain.from_iterable(cells))
+        columns = [_text(flat[i::width]) for i in range(width)]
+        del flat
         head = [list(row) for row in zip(*(c[:_HEAD_ROWS] for c in columns), strict=True)]
         header, first_data = split_header(head)
         if first_data >= len(cells):
             return None
-        return Table(header=header, columns=[c[first_data:] for c in columns], first_row=1)
+        if first_data:
+            columns = [c[first_data:] for c in columns]
+        return Table(header=header, columns=columns, first_row=1)
     rows = [[c if type(c) is str else _cell(c) for c in row] for row in cells]
     header, first_data = split_header(rows)
     body = rows[first_data:]
