@@ -16,7 +16,9 @@ letters gets no verdict.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -217,3 +219,61 @@ def matches(
             if found:
                 yield found
                 end = found.end()
+
+
+# The triggers a line needs one of to hold an anchor when a date is on nearly every line (a
+# log's timestamps): a name rule's or the NHS number's; and a date's too where the PMI's names
+# need no trigger (``text._may_anchor``).
+_LINE_TRIGGERS = ("nhs", "name:label", "name:title", "name:caps_comma", "name:hl7_xpn")
+
+
+@functools.cache
+def _line_database(with_dates: bool) -> Any:
+    """``_LINE_TRIGGERS`` (and "date"), every match reported by its end: one scan of a block of
+    lines says which lines hold any."""
+    names = (*_LINE_TRIGGERS, "date") if with_dates else _LINE_TRIGGERS
+    return _compile({name: TRIGGERS[name] for name in names}, 0)
+
+
+def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[int]:
+    """The indices of the ``lines`` that ``text.people_in_text`` can find a person in, in order,
+    from one Hyperscan scan of them all joined by "\\n"; every other line gives nobody.
+
+    A line is left out only where its own scan (``triggers(line, "anchor")``) would give a
+    verdict and ``text._may_anchor`` would reject it: no "PID|", no NHS-number trigger, no
+    name trigger (nor, ``with_dates``, a date's). Joined, each line's characters are the same
+    and the "\\n" before it is a ``\\W`` where its own scan has ``^`` (the triggers' only
+    anchor), so every match in a line alone is a match ending in that line here; a match that
+    crosses a "\\n" only adds a candidate, which then takes the per-line path.
+    """
+    database = _line_database(with_dates)
+    if database is None:  # pragma: no cover - no Hyperscan: every line takes the per-line path
+        return list(range(len(lines)))
+    block = "\n".join(lines)
+    chosen: set[int] = set()
+    if not block.isascii():
+        scanned = list(lines)
+        for index, line in enumerate(lines):
+            if not line.isascii():
+                stand_in = _ascii(line)
+                if stand_in is None:  # no verdict for this line: it takes the per-line path
+                    chosen.add(index)
+                    stand_in = " " * len(line)
+                scanned[index] = stand_in
+        block = "\n".join(scanned)
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
+    ends: list[int] = []
+    add = ends.append
+
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
+        add(end)
+
+    database.scan(block.encode("ascii"), match_event_handler=hit)
+    position = block.find("PID|")
+    while position >= 0:
+        ends.append(position + 1)
+        position = block.find("PID|", position + 4)
+    where = bisect.bisect_right
+    for end in ends:
+        chosen.add(where(starts, end - 1) - 1)  # the line of the match's last character
+    return sorted(chosen)

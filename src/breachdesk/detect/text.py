@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from breachdesk.detect import dates, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
@@ -302,3 +302,19 @@ def people_in_text(
     # PMI terms turn a family name and any date near it into a person, so every date is kept.
     found = extra(text, find_mentions(text, present, nhs=nhs, starts=starts))
     return embedded + group(found, locator, source, text)
+
+
+def people_in_lines(
+    lines: list[str],
+    first: int,
+    prefix: str = "",
+    *,
+    extra: Callable[[str, list[Mention]], list[Mention]] | None = None,
+) -> Iterator[PersonRecord]:
+    """``people_in_text`` of each non-blank line of ``lines`` (a log read a line at a time), the
+    line numbered from ``first`` and located ``{prefix}line:N``: the same people in the same
+    order, with the lines that cannot hold one (``prefilter.line_candidates``) passed over."""
+    for index in prefilter.line_candidates(lines, with_dates=extra is not None):
+        line = lines[index]
+        if line.strip():
+            yield from people_in_text(line, f"{prefix}line:{first + index}", extra=extra)
