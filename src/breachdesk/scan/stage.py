@@ -38,8 +38,8 @@ from breachdesk.ingest.guard import Journal, Watchdog, deadline, limit_memory
 from breachdesk.ingest.limits import LimitExceeded, Limits
 from breachdesk.ingest.sniff import sniff_data
 from breachdesk.ingest.walk import Entry, walk_bytes, walk_file
-from breachdesk.readers.base import Item, Nested, ReaderError, Record, Table
 from breachdesk.readers import text as text_reader
+from breachdesk.readers.base import Item, Nested, ReaderError, Record, Table
 from breachdesk.readers.registry import reader_for, stream_reader_for
 
 SCANNED_SCHEMA = pa.schema(
