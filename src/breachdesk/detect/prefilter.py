@@ -203,6 +203,58 @@ def starts(text: str) -> dict[str, list[int]] | None:
     return {name: sorted(set(offsets)) for name, offsets in zip(_START_NAMES, found, strict=True)}
 
 
+@functools.cache
+def _both_database() -> Any:
+    """Every trigger (one report each) and ``STARTS`` (every match, leftmost start) in one
+    database, numbered in that order: one scan where ``triggers`` and ``starts`` took three."""
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover
+        return None
+    triggers_ = [p.encode("ascii") for name in TRIGGERS for p in TRIGGERS[name]]
+    starts_ = [p.encode("ascii") for name in STARTS for p in STARTS[name]]
+    flags = [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SINGLEMATCH] * len(triggers_)
+    flags += [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(starts_)
+    database = hyperscan.Database()
+    database.compile(
+        expressions=triggers_ + starts_,
+        ids=list(range(len(flags))),
+        elements=len(flags),
+        flags=flags,
+    )
+    return database
+
+
+_TRIGGER_COUNT = sum(len(patterns) for patterns in TRIGGERS.values())
+
+
+def triggers_and_starts(
+    text: str,
+) -> tuple[frozenset[str], dict[str, list[int]]] | tuple[None, None]:
+    """``triggers(text)`` and ``starts(text)`` from one scan; (None, None) where they give
+    None (no verdict: a letter that folds to ASCII, a non-ASCII digit, or no Hyperscan)."""
+    scanned = _ascii(text)
+    if scanned is None:
+        return None, None
+    database = _both_database()
+    if database is None:  # pragma: no cover
+        return None, None
+    found: set[int] = set()
+    add = found.add
+    offsets: list[list[int]] = [[] for _ in _START_NAMES]
+    count = _TRIGGER_COUNT
+
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
+        if index < count:
+            add(index)
+        else:
+            offsets[_START_OF[index - count]].append(start)
+
+    database.scan(scanned.encode("ascii"), match_event_handler=hit)
+    starts_ = {name: sorted(set(each)) for name, each in zip(_START_NAMES, offsets, strict=True)}
+    return _trigger_names("all", frozenset(found)), starts_
+
+
 def matches(
     pattern: re.Pattern[str], text: str, offsets: list[int] | None
 ) -> Iterator[re.Match[str]]:

@@ -321,14 +321,12 @@ def people_in_text(
     embedded: list[PersonRecord] = []
     if "PID|" in text:
         embedded, text = _pid_people(text, locator, source)
-    present = prefilter.triggers(text, "anchor")  # all _may_anchor reads
+    # Every trigger, though _may_anchor reads only the anchor ones: the text that gets this far
+    # mostly can hold one (a log's other lines are passed over by ``people_in_lines``).
+    present, starts = prefilter.triggers_and_starts(text)
     may, nhs = _may_anchor(present, text, pmi_names=extra is not None)
     if not may:
         return embedded  # no anchor, so no person: group() would return nothing
-    starts = None
-    if present is not None:
-        present |= prefilter.triggers(text, "other") or frozenset()  # the same verdict: ASCII
-        starts = prefilter.starts(text)
     if extra is None:
         found = find_mentions(text, present, for_people=True, nhs=nhs, starts=starts)
         return embedded + group(found, locator, source, text)
