@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from breachdesk.detect import pmi_terms, prefilter
+from breachdesk.detect import nhs_number, pmi_terms, prefilter
 from breachdesk.detect.records import PersonRecord
 from breachdesk.detect.text import people_in_text
 from breachdesk.ingest.limits import Limits
@@ -122,12 +122,16 @@ def test_locators_count_every_line_blank_ones_and_crlf_included(
 @pytest.mark.parametrize("with_dates", [False, True])
 def test_a_line_left_out_gives_nobody(with_dates: bool, extra: pmi_terms.Matcher) -> None:
     lines = _log(99, 400).decode().splitlines()
-    chosen = prefilter.line_candidates(lines, with_dates=with_dates)
-    assert chosen == sorted(set(chosen))
-    assert 0 < len(chosen) < len(lines)
+    found = prefilter.line_candidates(lines, with_dates=with_dates)
+    assert found == sorted(set(found))
+    chosen = {index for index, _ in found}
+    assert len(chosen) == len(found)
+    nhs_only = {index for index, only in found if only}
+    assert nhs_only and 0 < len(chosen) < len(lines)
     matcher = extra if with_dates else None
     for index, line in enumerate(lines):
-        if index not in chosen:
+        no_valid_nhs = not any(m.kind == "nhs_number" for m in nhs_number.detect(line))
+        if index not in chosen or (index in nhs_only and no_valid_nhs):
             assert people_in_text(line, "line:1", extra=matcher) == [], line
 
 
@@ -140,8 +144,24 @@ def test_lines_without_a_verdict_or_with_pid_are_always_candidates() -> None:
         "Horváth née Łukasz",  # non-ASCII letters that stand in for no trigger
         "Heartbeat ok",
         "pt:",  # a label trigger
-        "Invoice 4271372278",  # an NHS-number trigger (the checksum is the per-line path's)
+        "2024-05-26 Invoice 4271372278",  # only the NHS-number trigger: its regex decides
         "01/02/1980",  # a date alone is no anchor without the PMI's names
+        "Order 4505577104 SMITH, John",  # a name trigger too: the per-line path
     ]
-    assert prefilter.line_candidates(lines) == [0, 1, 2, 5, 6]
-    assert prefilter.line_candidates(lines, with_dates=True) == [0, 1, 2, 5, 6, 7]
+    assert prefilter.line_candidates(lines) == [
+        (0, False),
+        (1, False),
+        (2, False),
+        (5, False),
+        (6, True),
+        (8, False),
+    ]
+    assert prefilter.line_candidates(lines, with_dates=True) == [
+        (0, False),
+        (1, False),
+        (2, False),
+        (5, False),
+        (6, False),
+        (7, False),
+        (8, False),
+    ]

@@ -287,9 +287,12 @@ def _line_database(with_dates: bool) -> Any:
     return _compile({name: TRIGGERS[name] for name in names}, 0)
 
 
-def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[int]:
+def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple[int, bool]]:
     """The indices of the ``lines`` that ``text.people_in_text`` can find a person in, in order,
-    from one Hyperscan scan of them all joined by "\\n"; every other line gives nobody.
+    from one Hyperscan scan of them all joined by "\\n"; every other line gives nobody. With
+    each, whether only the NHS-number trigger put it there: such a line holds a person only if
+    it holds a valid NHS number, which the caller checks first (the trigger's cost is a line's
+    cost again, while the NHS-number regex alone settles it).
 
     A line is left out only where its own scan (``triggers(line, "anchor")``) would give a
     verdict and ``text._may_anchor`` would reject it: no "PID|", no NHS-number trigger, no
@@ -300,7 +303,7 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[int]:
     """
     database = _line_database(with_dates)
     if database is None:  # pragma: no cover - no Hyperscan: every line takes the per-line path
-        return list(range(len(lines)))
+        return [(index, False) for index in range(len(lines))]
     block = "\n".join(lines)
     chosen: set[int] = set()
     if not block.isascii():
@@ -314,11 +317,11 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[int]:
                 scanned[index] = stand_in
         block = "\n".join(scanned)
     starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
-    ends: list[int] = []
-    add = ends.append
+    ends: list[int] = []  # of the name (and date) triggers' matches
+    nhs_ends: list[int] = []  # of the NHS-number trigger's, pattern 0
 
     def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
-        add(end)
+        (ends if index else nhs_ends).append(end)
 
     database.scan(block.encode("ascii"), match_event_handler=hit)
     position = block.find("PID|")
@@ -328,4 +331,5 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[int]:
     where = bisect.bisect_right
     for end in ends:
         chosen.add(where(starts, end - 1) - 1)  # the line of the match's last character
-    return sorted(chosen)
+    nhs_only = {where(starts, end - 1) - 1 for end in nhs_ends} - chosen
+    return sorted([(index, False) for index in chosen] + [(index, True) for index in nhs_only])

@@ -345,7 +345,10 @@ def people_in_lines(
     """``people_in_text`` of each non-blank line of ``lines`` (a log read a line at a time), the
     line numbered from ``first`` and located ``{prefix}line:N``: the same people in the same
     order, with the lines that cannot hold one (``prefilter.line_candidates``) passed over."""
-    for index in prefilter.line_candidates(lines, with_dates=extra is not None):
+    for index, nhs_only in prefilter.line_candidates(lines, with_dates=extra is not None):
         line = lines[index]
+        # Only an NHS number can anchor a person here, and _may_anchor asks for a valid one.
+        if nhs_only and not any(m.kind == "nhs_number" for m in nhs_number.detect(line)):
+            continue
         if line.strip():
             yield from people_in_text(line, f"{prefix}line:{first + index}", extra=extra)
