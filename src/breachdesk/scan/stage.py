@@ -101,7 +101,6 @@ def _items(
     A generator, so a big table's chunks are detected and dropped one at a time.
     """
     items: Iterator[Item]
-    blocks: Iterator[tuple[int, list[str]]] | None = None
     if isinstance(source, bytes):
         reader = reader_for(kind)
         if reader is None:
@@ -109,20 +108,17 @@ def _items(
                 raise ReaderError(f"no reader for {kind} files in this version")
             return
         if reader is text_reader.read_lines:
-            blocks = text_reader.line_blocks(source)
+            yield from _lines(text_reader.line_blocks(source), prefix, extra)
+            return
         items = reader(source, name)
     else:
         streamer = stream_reader_for(kind)
         if streamer is None:
             raise ReaderError(f"{kind} files are not read as streams")
         if streamer is text_reader.read_lines_stream:
-            blocks = text_reader.line_blocks_stream(source)
+            yield from _lines(text_reader.line_blocks_stream(source), prefix, extra)
+            return
         items = streamer(source, name)
-    if blocks is not None:
-        # A record a line, read a block of lines at a time: the same people, fewer calls.
-        for first, lines in blocks:
-            yield from people_in_lines(lines, first, prefix, extra=extra)
-        return
     for item in items:
         if isinstance(item, Table):
             item.prefix = prefix + item.prefix
@@ -136,6 +132,15 @@ def _items(
                 yield from people_in_text(item.text, locator, item.schema, extra=extra)
         elif isinstance(item, Nested) and depth < MAX_NESTING:
             yield from _nested(item, prefix, depth, limits, extra)
+
+
+def _lines(
+    blocks: Iterator[tuple[int, list[str]]], prefix: str, extra: Matcher | None
+) -> Iterator[PersonRecord]:
+    """A log's people: its reader's record a line, read a block of lines at a time (the same
+    people, without a record or a trigger scan for each line that cannot hold one)."""
+    for first, lines in blocks:
+        yield from people_in_lines(lines, first, prefix, extra=extra)
 
 
 def _nested(
