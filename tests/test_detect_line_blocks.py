@@ -165,3 +165,19 @@ def test_lines_without_a_verdict_or_with_pid_are_always_candidates() -> None:
         (7, False),
         (8, False),
     ]
+
+
+@needs_hyperscan
+def test_a_flood_of_matches_sends_every_line_the_per_line_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = ["Heartbeat ok", "9" * 5000, "", "ACK NHS=4505577104 WALKER^Geoffrey 19700101"]
+    assert prefilter.line_candidates(lines) == [(0, False), (1, False), (2, False), (3, False)]
+    few = ["Heartbeat ok", "9" * 40, "", "ACK NHS=4505577104 WALKER^Geoffrey 19700101"]
+    assert prefilter.line_candidates(few) == [(1, True), (3, False)]
+    monkeypatch.setattr(text_reader, "BLOCK_LINES", 3)
+    data = "\n".join(lines).encode()
+    for stream in (False, True):
+        people = _blocks(data, stream, None)
+        assert people == _line_by_line(data, stream, None)
+        assert [p.locator for p in people] == ["in!line:4"]

@@ -279,6 +279,12 @@ def matches(
 _LINE_TRIGGERS = ("nhs", "name:label", "name:title", "name:caps_comma", "name:hl7_xpn")
 
 
+# Reports a block's scan may make before its lines take the per-line path instead: a log line
+# makes a few (a PID segment ~20, one a caret); a flood of them would cost a Python call each.
+_HITS_PER_LINE = 32
+_HITS_PER_BLOCK = 1024
+
+
 @functools.cache
 def _line_database(with_dates: bool) -> Any:
     """``_LINE_TRIGGERS`` (and "date"), every match reported by its end: one scan of a block of
@@ -304,6 +310,8 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple
     database = _line_database(with_dates)
     if database is None:  # pragma: no cover - no Hyperscan: every line takes the per-line path
         return [(index, False) for index in range(len(lines))]
+    import hyperscan
+
     block = "\n".join(lines)
     chosen: set[int] = set()
     if not block.isascii():
@@ -320,10 +328,20 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple
     ends: list[int] = []  # of the name (and date) triggers' matches
     nhs_ends: list[int] = []  # of the NHS-number trigger's, pattern 0
 
-    def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
-        (ends if index else nhs_ends).append(end)
+    budget = _HITS_PER_LINE * len(lines) + _HITS_PER_BLOCK
 
-    database.scan(block.encode("ascii"), match_event_handler=hit)
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> bool:
+        nonlocal budget
+        (ends if index else nhs_ends).append(end)
+        budget -= 1
+        return budget < 0  # True ends the scan
+
+    try:
+        database.scan(block.encode("ascii"), match_event_handler=hit)
+    except hyperscan.ScanTerminated:
+        # A flood of matches (a line of digits or carets reports one at each character): every
+        # line takes the per-line path, whose scans report each trigger once.
+        return [(index, False) for index in range(len(lines))]
     position = block.find("PID|")
     while position >= 0:
         ends.append(position + 1)

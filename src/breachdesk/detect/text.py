@@ -6,7 +6,9 @@ people, each with their own tests.
 
 Speed: one Hyperscan pass (``prefilter``) says which detectors can match a record; a record that
 can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs,
-the date and NHS-number regexes only at the offsets a second pass says a match can start at.
+the date and NHS-number regexes only at the offsets the same pass says a match can start at.
+A log is read a block of lines at a time (``people_in_lines``): one scan of the block says which
+lines can hold a person, and only those are read as above.
 The result is exactly that of running every detector everywhere (tests/test_detect_prefilter.py,
 tests/test_detect_fast_paths.py).
 """
