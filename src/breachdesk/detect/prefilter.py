@@ -16,7 +16,9 @@ letters gets no verdict.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -201,6 +203,58 @@ def starts(text: str) -> dict[str, list[int]] | None:
     return {name: sorted(set(offsets)) for name, offsets in zip(_START_NAMES, found, strict=True)}
 
 
+@functools.cache
+def _both_database() -> Any:
+    """Every trigger (one report each) and ``STARTS`` (every match, leftmost start) in one
+    database, numbered in that order: one scan where ``triggers`` and ``starts`` took three."""
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover
+        return None
+    triggers_ = [p.encode("ascii") for name in TRIGGERS for p in TRIGGERS[name]]
+    starts_ = [p.encode("ascii") for name in STARTS for p in STARTS[name]]
+    flags = [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SINGLEMATCH] * len(triggers_)
+    flags += [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(starts_)
+    database = hyperscan.Database()
+    database.compile(
+        expressions=triggers_ + starts_,
+        ids=list(range(len(flags))),
+        elements=len(flags),
+        flags=flags,
+    )
+    return database
+
+
+_TRIGGER_COUNT = sum(len(patterns) for patterns in TRIGGERS.values())
+
+
+def triggers_and_starts(
+    text: str,
+) -> tuple[frozenset[str], dict[str, list[int]]] | tuple[None, None]:
+    """``triggers(text)`` and ``starts(text)`` from one scan; (None, None) where they give
+    None (no verdict: a letter that folds to ASCII, a non-ASCII digit, or no Hyperscan)."""
+    scanned = _ascii(text)
+    if scanned is None:
+        return None, None
+    database = _both_database()
+    if database is None:  # pragma: no cover
+        return None, None
+    found: set[int] = set()
+    add = found.add
+    offsets: list[list[int]] = [[] for _ in _START_NAMES]
+    count = _TRIGGER_COUNT
+
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> None:
+        if index < count:
+            add(index)
+        else:
+            offsets[_START_OF[index - count]].append(start)
+
+    database.scan(scanned.encode("ascii"), match_event_handler=hit)
+    starts_ = {name: sorted(set(each)) for name, each in zip(_START_NAMES, offsets, strict=True)}
+    return _trigger_names("all", frozenset(found)), starts_
+
+
 def matches(
     pattern: re.Pattern[str], text: str, offsets: list[int] | None
 ) -> Iterator[re.Match[str]]:
@@ -217,3 +271,83 @@ def matches(
             if found:
                 yield found
                 end = found.end()
+
+
+# The triggers a line needs one of to hold an anchor when a date is on nearly every line (a
+# log's timestamps): a name rule's or the NHS number's; and a date's too where the PMI's names
+# need no trigger (``text._may_anchor``).
+_LINE_TRIGGERS = ("nhs", "name:label", "name:title", "name:caps_comma", "name:hl7_xpn")
+
+
+# Reports a block's scan may make before its lines take the per-line path instead: a log line
+# makes a few (a PID segment ~20, one a caret); a flood of them would cost a Python call each.
+_HITS_PER_LINE = 32
+_HITS_PER_BLOCK = 1024
+
+
+@functools.cache
+def _line_database(with_dates: bool) -> Any:
+    """``_LINE_TRIGGERS`` (and "date"), every match reported by its end: one scan of a block of
+    lines says which lines hold any."""
+    names = (*_LINE_TRIGGERS, "date") if with_dates else _LINE_TRIGGERS
+    return _compile({name: TRIGGERS[name] for name in names}, 0)
+
+
+def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple[int, bool]]:
+    """The indices of the ``lines`` that ``text.people_in_text`` can find a person in, in order,
+    from one Hyperscan scan of them all joined by "\\n"; every other line gives nobody. With
+    each, whether only the NHS-number trigger put it there: such a line holds a person only if
+    it holds a valid NHS number, which the caller checks first (the trigger's cost is a line's
+    cost again, while the NHS-number regex alone settles it).
+
+    A line is left out only where its own scan (``triggers(line, "anchor")``) would give a
+    verdict and ``text._may_anchor`` would reject it: no "PID|", no NHS-number trigger, no
+    name trigger (nor, ``with_dates``, a date's). Joined, each line's characters are the same
+    and the "\\n" before it is a ``\\W`` where its own scan has ``^`` (the triggers' only
+    anchor), so every match in a line alone is a match ending in that line here; a match that
+    crosses a "\\n" only adds a candidate, which then takes the per-line path.
+    """
+    database = _line_database(with_dates)
+    if database is None:  # pragma: no cover - no Hyperscan: every line takes the per-line path
+        return [(index, False) for index in range(len(lines))]
+    import hyperscan
+
+    block = "\n".join(lines)
+    chosen: set[int] = set()
+    if not block.isascii():
+        scanned = list(lines)
+        for index, line in enumerate(lines):
+            if not line.isascii():
+                stand_in = _ascii(line)
+                if stand_in is None:  # no verdict for this line: it takes the per-line path
+                    chosen.add(index)
+                    stand_in = " " * len(line)
+                scanned[index] = stand_in
+        block = "\n".join(scanned)
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
+    ends: list[int] = []  # of the name (and date) triggers' matches
+    nhs_ends: list[int] = []  # of the NHS-number trigger's, pattern 0
+
+    budget = _HITS_PER_LINE * len(lines) + _HITS_PER_BLOCK
+
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> bool:
+        nonlocal budget
+        (ends if index else nhs_ends).append(end)
+        budget -= 1
+        return budget < 0  # True ends the scan
+
+    try:
+        database.scan(block.encode("ascii"), match_event_handler=hit)
+    except hyperscan.ScanTerminated:
+        # A flood of matches (a line of digits or carets reports one at each character): every
+        # line takes the per-line path, whose scans report each trigger once.
+        return [(index, False) for index in range(len(lines))]
+    position = block.find("PID|")
+    while position >= 0:
+        ends.append(position + 1)
+        position = block.find("PID|", position + 4)
+    where = bisect.bisect_right
+    for end in ends:
+        chosen.add(where(starts, end - 1) - 1)  # the line of the match's last character
+    nhs_only = {where(starts, end - 1) - 1 for end in nhs_ends} - chosen
+    return sorted([(index, False) for index in chosen] + [(index, True) for index in nhs_only])

@@ -85,9 +85,19 @@ _ROW = pa.struct(list(SCHEMA))
 _MENTION_ROW = pa.struct(list(MENTION_SCHEMA))
 
 
+# From this many rows a column at a time is quicker (its ~3 us a column is paid once, while
+# the struct's rows are converted a value at a time through a tuple each): 3,000 rows took
+# 3.9 ms so, 6.9 ms as structs; 16 rows 118 us so, 68 us as structs.
+_COLUMNAR_ROWS = 128
+
+
 def _table(columns: list[Sequence[object]], row: pa.StructType) -> pa.Table:
     """A one-chunk table from Python columns, converted in one call: ``from_pydict`` converts a
     column at a time, ~3 us each, so a file with one person spent 150 us on its 33 columns."""
+    if columns and len(columns[0]) >= _COLUMNAR_ROWS:
+        fields = list(row)
+        arrays = [pa.array(column, type=f.type) for column, f in zip(columns, fields, strict=True)]
+        return pa.Table.from_batches([pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))])
     rows = pa.array(list(zip(*columns, strict=True)), type=row)
     return pa.Table.from_batches([pa.RecordBatch.from_struct_array(rows)])
 

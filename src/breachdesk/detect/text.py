@@ -6,7 +6,9 @@ people, each with their own tests.
 
 Speed: one Hyperscan pass (``prefilter``) says which detectors can match a record; a record that
 can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs,
-the date and NHS-number regexes only at the offsets a second pass says a match can start at.
+the date and NHS-number regexes only at the offsets the same pass says a match can start at.
+A log is read a block of lines at a time (``people_in_lines``): one scan of the block says which
+lines can hold a person, and only those are read as above.
 The result is exactly that of running every detector everywhere (tests/test_detect_prefilter.py,
 tests/test_detect_fast_paths.py).
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from breachdesk.detect import dates, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
@@ -172,7 +174,8 @@ def _nearest(starts: list[int], offset: int) -> int:
 def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
     if text:
         mentions = _birth_dates_after_names(mentions, text)
-    line_of = _line_index(text)
+    breaks = _breaks(text)
+    line_of = _first_line if breaks is None else _line_of(breaks)
     anchors = _anchors(mentions, line_of)
     if not anchors:
         return []
@@ -183,56 +186,88 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     for index, anchor in enumerate(anchors):
         on_line.setdefault(line_of(anchor.start), []).append(index)
     everywhere = list(range(len(anchors)))
-    one_line = line_of is _first_line  # every anchor is on the mention's line
+    # Anchors in order and apart (as a list's rows are): the nearest of them all is the last
+    # one ending before the mention or the one after it (``_nearest_apart``), not a pass.
+    ends = [a.end for a in anchors] if len(anchors) > 2 and _apart(anchors) else None
+    where = bisect.bisect_left
     # Every valid NHS number is an anchor (``_anchors``), so each mention here is kept.
     for mention in mentions:
-        kind = mention.kind
+        kind, start, end, value, detector, rule, _, checksum, extra = mention
         if kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
-        line = 0 if one_line else line_of(mention.start)
-        candidates = on_line.get(line) or everywhere
-        nearest = candidates[0]
-        if len(candidates) > 1:
-            best = _distance(anchors[nearest], mention)
-            for index in candidates[1:]:
-                distance = _distance(anchors[index], mention)
-                if distance < best:
-                    nearest, best = index, distance
+        candidates = everywhere if breaks is None else on_line.get(where(breaks, start))
+        if candidates is None or candidates is everywhere:
+            if ends is not None:
+                nearest = _nearest_apart(anchors, ends, mention)
+            else:
+                nearest = _nearest_of(anchors, everywhere, mention)
+        elif len(candidates) > 1:
+            nearest = _nearest_of(anchors, candidates, mention)
+        else:
+            nearest = candidates[0]
         rec = people[nearest]
-        rec.evidence.append(
-            (
-                kind,
-                f"chars:{mention.start}-{mention.end}",
-                mention.detector,
-                mention.rule,
-                mention.checksum,
-            )
-        )
-        if kind == "name":
+        rec.evidence.append((kind, f"chars:{start}-{end}", detector, rule, checksum))
+        if kind == "test":
+            rec.add_test(value)
+        elif kind == "name":
             if not rec.values.get("family_name"):
-                rec.set("family_name", mention.value, "name")
-                rec.set("given_name", mention.extra, "name")
-        elif kind == "test":
-            rec.add_test(mention.value)
+                rec.set("family_name", value, "name")
+                rec.set("given_name", extra, "name")
         elif kind == "ods_code":
-            if mention.value not in rec.ods_codes:
-                rec.ods_codes.append(mention.value)
+            if value not in rec.ods_codes:
+                rec.ods_codes.append(value)
         elif kind in _CATEGORY:
             if kind in _FIELDS:
-                rec.set(kind, mention.value, _CATEGORY[kind])
+                rec.set(kind, value, _CATEGORY[kind])
             else:
                 rec.exposed.add(_CATEGORY[kind])
     return [p for p in people if p.identifies()]
 
 
+def _nearest_of(anchors: list[Mention], candidates: list[int], mention: Mention) -> int:
+    """The candidate anchor at the least ``_distance`` from the mention, the first of equals."""
+    nearest = candidates[0]
+    best = _distance(anchors[nearest], mention)
+    for index in candidates[1:]:
+        distance = _distance(anchors[index], mention)
+        if distance < best:
+            nearest, best = index, distance
+    return nearest
+
+
+def _apart(anchors: list[Mention]) -> bool:
+    """Each anchor non-empty and ending where the next starts or before."""
+    return all(a.start < a.end for a in anchors) and all(
+        a.end <= b.start for a, b in itertools.pairwise(anchors)
+    )
+
+
+def _nearest_apart(anchors: list[Mention], ends: list[int], mention: Mention) -> int:
+    """``_nearest_of`` over every anchor when they are ``_apart``. ``_distance`` then falls
+    strictly over the anchors ending before the mention starts (its first case), is 0 over any
+    it overlaps, and rises strictly over those after it (its second case), so the least is at
+    the last before or the first not before, and the earlier of the two on a tie."""
+    after = bisect.bisect_right(ends, mention.start)  # anchors[:after] end before it starts
+    if after == len(anchors):
+        return after - 1
+    if after == 0:
+        return 0
+    before = mention.start - ends[after - 1]
+    return after - 1 if before <= _distance(anchors[after], mention) else after
+
+
 _NEWLINE = re.compile("\n")
 
 
-def _line_index(text: str) -> Callable[[int], int]:
-    """Which line an offset is on: a fact on an anchor's own line belongs to that anchor."""
+def _breaks(text: str) -> list[int] | None:
+    """Where ``text``'s newlines are; None for one line (a log line)."""
     if "\n" not in text:
-        return _first_line  # a log line
-    breaks = [m.start() for m in _NEWLINE.finditer(text)]  # not a Python loop per character
+        return None
+    return [m.start() for m in _NEWLINE.finditer(text)]  # not a Python loop per character
+
+
+def _line_of(breaks: list[int]) -> Callable[[int], int]:
+    """Which line an offset is on: a fact on an anchor's own line belongs to that anchor."""
     return lambda offset: bisect.bisect_left(breaks, offset)
 
 
@@ -288,17 +323,34 @@ def people_in_text(
     embedded: list[PersonRecord] = []
     if "PID|" in text:
         embedded, text = _pid_people(text, locator, source)
-    present = prefilter.triggers(text, "anchor")  # all _may_anchor reads
+    # Every trigger, though _may_anchor reads only the anchor ones: the text that gets this far
+    # mostly can hold one (a log's other lines are passed over by ``people_in_lines``).
+    present, starts = prefilter.triggers_and_starts(text)
     may, nhs = _may_anchor(present, text, pmi_names=extra is not None)
     if not may:
         return embedded  # no anchor, so no person: group() would return nothing
-    starts = None
-    if present is not None:
-        present |= prefilter.triggers(text, "other") or frozenset()  # the same verdict: ASCII
-        starts = prefilter.starts(text)
     if extra is None:
         found = find_mentions(text, present, for_people=True, nhs=nhs, starts=starts)
         return embedded + group(found, locator, source, text)
     # PMI terms turn a family name and any date near it into a person, so every date is kept.
     found = extra(text, find_mentions(text, present, nhs=nhs, starts=starts))
     return embedded + group(found, locator, source, text)
+
+
+def people_in_lines(
+    lines: list[str],
+    first: int,
+    prefix: str = "",
+    *,
+    extra: Callable[[str, list[Mention]], list[Mention]] | None = None,
+) -> Iterator[PersonRecord]:
+    """``people_in_text`` of each non-blank line of ``lines`` (a log read a line at a time), the
+    line numbered from ``first`` and located ``{prefix}line:N``: the same people in the same
+    order, with the lines that cannot hold one (``prefilter.line_candidates``) passed over."""
+    for index, nhs_only in prefilter.line_candidates(lines, with_dates=extra is not None):
+        line = lines[index]
+        # Only an NHS number can anchor a person here, and _may_anchor asks for a valid one.
+        if nhs_only and not any(m.kind == "nhs_number" for m in nhs_number.detect(line)):
+            continue
+        if line.strip():
+            yield from people_in_text(line, f"{prefix}line:{first + index}", extra=extra)

@@ -15,6 +15,9 @@ from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, Record
 
 MAX_LINES = 24
+# Lines handed to the detectors at once by ``line_blocks``: one prefilter scan per block, so
+# the lines that cannot hold a person cost no Python each (``detect.text.people_in_lines``).
+BLOCK_LINES = 4096
 
 
 def read_lines(data: bytes, name: str) -> Iterator[Item]:
@@ -24,6 +27,29 @@ def read_lines(data: bytes, name: str) -> Iterator[Item]:
 
 def read_lines_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     yield from _lines(line.rstrip("\r\n") for line in text_stream(stream))
+
+
+def line_blocks(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The lines ``read_lines`` makes records of, blank ones included, as (number of the
+    first line, lines) in blocks of up to BLOCK_LINES."""
+    text, _ = decode(data)
+    lines = text.splitlines()
+    for first in range(0, len(lines), BLOCK_LINES):
+        yield first + 1, lines[first : first + BLOCK_LINES]
+
+
+def line_blocks_stream(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    """``line_blocks`` over the lines ``read_lines_stream`` reads."""
+    block: list[str] = []
+    first = 1
+    for line in text_stream(stream):
+        block.append(line.rstrip("\r\n"))
+        if len(block) == BLOCK_LINES:
+            yield first, block
+            first += BLOCK_LINES
+            block = []
+    if block:
+        yield first, block
 
 
 def _lines(lines: Iterable[str]) -> Iterator[Record]:

@@ -31,13 +31,14 @@ from breachdesk.detect.pmi_terms import Matcher
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows_to_tables
 from breachdesk.detect.relations import Relations
 from breachdesk.detect.tables import records_from_table
-from breachdesk.detect.text import people_in_text
+from breachdesk.detect.text import people_in_lines, people_in_text
 from breachdesk.engine import Engine
 from breachdesk.ingest.archives import ARCHIVES
 from breachdesk.ingest.guard import Journal, Watchdog, deadline, limit_memory
 from breachdesk.ingest.limits import LimitExceeded, Limits
 from breachdesk.ingest.sniff import sniff_data
 from breachdesk.ingest.walk import Entry, walk_bytes, walk_file
+from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Nested, ReaderError, Record, Table
 from breachdesk.readers.registry import reader_for, stream_reader_for
 
@@ -106,11 +107,17 @@ def _items(
             if depth == 0:
                 raise ReaderError(f"no reader for {kind} files in this version")
             return
+        if reader is text_reader.read_lines:
+            yield from _lines(text_reader.line_blocks(source), prefix, extra)
+            return
         items = reader(source, name)
     else:
         streamer = stream_reader_for(kind)
         if streamer is None:
             raise ReaderError(f"{kind} files are not read as streams")
+        if streamer is text_reader.read_lines_stream:
+            yield from _lines(text_reader.line_blocks_stream(source), prefix, extra)
+            return
         items = streamer(source, name)
     for item in items:
         if isinstance(item, Table):
@@ -125,6 +132,15 @@ def _items(
                 yield from people_in_text(item.text, locator, item.schema, extra=extra)
         elif isinstance(item, Nested) and depth < MAX_NESTING:
             yield from _nested(item, prefix, depth, limits, extra)
+
+
+def _lines(
+    blocks: Iterator[tuple[int, list[str]]], prefix: str, extra: Matcher | None
+) -> Iterator[PersonRecord]:
+    """A log's people: its reader's record a line, read a block of lines at a time (the same
+    people, without a record or a trigger scan for each line that cannot hold one)."""
+    for first, lines in blocks:
+        yield from people_in_lines(lines, first, prefix, extra=extra)
 
 
 def _nested(
