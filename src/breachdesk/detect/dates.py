@@ -44,14 +44,14 @@ _MONTHS = (
 # Every form starts with a digit, written first so ``re`` skips to digits before trying a match
 # (a pattern opening with a lookbehind is tried at every position): the lookbehind follows that
 # digit, and each form continues from it. The same matches as
-#   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}-\d{2}-\d{2} | (?:19|20)\d{6}
+#   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}[-/]\d{2}[-/]\d{2} | (?:19|20)\d{6}
 #                | \d{1,2}[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2}))(?![\d/-]|\.\d|:\d)
 # A full stop after a date ends a sentence ("dob 23/09/1988."); one with a digit after it
 # continues a number ("23.09.1988.5"), which is no date.
 DATE_TEXT = re.compile(
     r"(\d(?<![\d/.-]\d)(?:"
     r"\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
-    r"|\d{3}-\d{2}-\d{2}"
+    r"|\d{3}[-/]\d{2}[-/]\d{2}"
     r"|(?<=1)9\d{6}|(?<=2)0\d{6}"
     rf"|\d?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
     r"))(?![\d/-]|\.\d|:\d)",
@@ -66,6 +66,7 @@ _TEXT_FORMATS = (
     "%d-%m-%Y",
     "%d.%m.%Y",
     "%Y-%m-%d",
+    "%Y/%m/%d",
     "%Y%m%d",
     "%d/%m/%y",
     "%d-%m-%y",
@@ -117,11 +118,13 @@ def _strptime_any(text: str) -> tuple[dt.date, bool] | None:
 
 
 _SPACES = re.compile(r"\s+")
+_SEPT = re.compile(r"Sept(?![a-z])", re.IGNORECASE)
 
 
 def parse(text: str, today: dt.date | None = None) -> dt.date | None:
     """One date written any common UK way (day first), or None."""
-    text = _SPACES.sub(" ", text.strip().rstrip(",.")).replace("Sept", "Sep")
+    # "Sept" is read as "Sep"; "September" is left whole (a plain replace made it "Sepember").
+    text = _SEPT.sub("Sep", _SPACES.sub(" ", text.strip().rstrip(",.")))
     fast = _fast(text)
     if fast is not None:
         return fast

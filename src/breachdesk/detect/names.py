@@ -68,6 +68,20 @@ _CAPS_COMMA = re.compile(
     rf"(?P<b>[A-Z][a-z][\w'’\-]*)"
 )
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
+# "surname=SMITH forename=John", "given_name: John; family_name: SMITH": logs and exports that
+# write fields as key=value pairs. The keys say which token is which, so no label is needed.
+_FAMILY_KEY = r"(?:surname|family[_.]?name|last[_.]?name)"
+_GIVEN_KEY = r"(?:forenames?|first[_.]?names?|given[_.]?names?)"
+_KEY_SEP = rf"{_SP}*+[=:]{_SP}*+"
+_PAIR_SEP = rf"(?P<sep>{_SP}*+[,;|&]?{_SP}*+)"
+_FAMILY_FIRST = re.compile(
+    rf"\b{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_TOKEN}){_PAIR_SEP}{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN})",
+    re.IGNORECASE,
+)
+_GIVEN_FIRST = re.compile(
+    rf"\b{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN}){_PAIR_SEP}{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_TOKEN})",
+    re.IGNORECASE,
+)
 _STOP = {
     "the",
     "and",
@@ -145,7 +159,10 @@ _RULES = (
     ("title", _TITLED),
     ("caps_comma", _CAPS_COMMA),
     ("hl7_xpn", _CARET),
+    ("key_value", _FAMILY_FIRST),
+    ("key_value", _GIVEN_FIRST),
 )
+_KEYED = frozenset({"key_value"})  # rules whose group ``a`` is the family name, wherever it is
 
 
 def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention]:
@@ -172,12 +189,16 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
                 continue
             if rule != "hl7_xpn" and not (a[0].isupper() and b[0].isupper()):
                 continue
-            family, given = order(a, b, c, match.group("sep"))
+            if rule in _KEYED:
+                family, given = a, b
+            else:
+                family, given = order(a, b, c, match.group("sep"))
             seen.add(match.start("a"))
+            start, end = match.start("a"), match.end("c") if c else match.end("b")
             yield Mention(
                 "name",
-                match.start("a"),
-                match.end("c") if c else match.end("b"),
+                min(start, match.start("b")),
+                max(end, match.end("a")),
                 family,
                 "names",
                 rule,

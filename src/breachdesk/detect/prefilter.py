@@ -35,7 +35,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     # dates.DATE_TEXT's alternatives; the month form's separator class is the range " -/".
     "date": (
         r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
-        r"\d{4}-\d{2}-\d{2}",
+        r"\d{4}[-/]\d{2}[-/]\d{2}",
         r"(?:19|20)\d{6}",
         rf"(?i)\d{{1,2}}[ -/](?:{_MONTHS})",
     ),
@@ -47,6 +47,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "name:caps_comma": (r"[A-Z][A-Z'\-]+[\t\v\f\r \x1c-\x1f]*,",),
     "name:hl7_xpn": (r"\^",),
+    # Both key=value rules: a name key and its "=" or ":".
+    "name:key_value": (
+        rf"(?i)(?:surname|family[_.]?name|last[_.]?name|forenames?|first[_.]?names?|"
+        rf"given[_.]?names?){_S}*[=:]",
+    ),
     "postcode": (
         r"(?i)GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?) ?\d"
         r"[ABD-HJLNP-UW-Z]{2}",
@@ -65,7 +70,15 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 # The triggers that decide whether a record can hold an anchor (``text._may_anchor``): a log's
 # records are scanned for these first, and for the others only when they can (``which``), as
 # most log lines hold no anchor and the full set costs twice as much to scan.
-ANCHOR_TRIGGERS = ("nhs", "date", "name:label", "name:title", "name:caps_comma", "name:hl7_xpn")
+ANCHOR_TRIGGERS = (
+    "nhs",
+    "date",
+    "name:label",
+    "name:title",
+    "name:caps_comma",
+    "name:hl7_xpn",
+    "name:key_value",
+)
 _WHICH = {
     "all": tuple(TRIGGERS),
     "anchor": ANCHOR_TRIGGERS,
