@@ -84,3 +84,26 @@ def test_year_first_slashed_birth_date_in_prose() -> None:
     found = prefilter.triggers(text)
     assert found is not None
     assert find_mentions(text, found, starts=prefilter.starts(text)) == find_mentions(text, None)
+
+
+def test_a_log_of_key_value_lines_is_read_as_each_line_alone() -> None:
+    # A log's lines are scanned a block at a time for the lines that can hold a person; the
+    # key=value names are among those triggers, so the block path finds what each line gives.
+    from breachdesk.detect.text import people_in_lines
+
+    lines = [
+        "29/05/2024 00:00:14.039 | INFO  | Listener | accepted peer=10.1.2.3 port=1234",
+        "29/05/2024 00:01:11.088 | INFO  | ResultRouter | delivered msg_id=R1 nhs_no=NONE "
+        "surname=NOVAK forename=Lena dob=1970-09-13 tests=FERR",
+        "29/05/2024 00:02:11.088 | DEBUG | Monitor | alive backlog=3 threads=2",
+    ]
+    one_by_one = [
+        (f"line:{n}", p.values)
+        for n, line in enumerate(lines, 1)
+        for p in people_in_text(line, f"line:{n}")
+    ]
+    assert one_by_one == [
+        ("line:2", {"family_name": "NOVAK", "given_name": "Lena", "date_of_birth": "1970-09-13"})
+    ]
+    blocked = [(p.locator, p.values) for p in people_in_lines(lines, 1)]
+    assert blocked == one_by_one

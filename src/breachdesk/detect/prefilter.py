@@ -289,7 +289,9 @@ def matches(
 # The triggers a line needs one of to hold an anchor when a date is on nearly every line (a
 # log's timestamps): a name rule's or the NHS number's; and a date's too where the PMI's names
 # need no trigger (``text._may_anchor``).
-_LINE_TRIGGERS = ("nhs", "name:label", "name:title", "name:caps_comma", "name:hl7_xpn")
+# Every anchor trigger but the date, "nhs" first (its pattern is number 0 in the database).
+_LINE_TRIGGERS = tuple(name for name in ANCHOR_TRIGGERS if name != "date")
+assert _LINE_TRIGGERS[0] == "nhs"
 
 
 # Reports a block's scan may make before its lines take the per-line path instead: a log line
