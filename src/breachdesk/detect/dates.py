@@ -229,7 +229,6 @@ _FORMAT_SHAPES = tuple(
 
 
 # Made once: a Python literal in a compute call is converted to a scalar on every call.
-_FALSE = pa.scalar(False)
 _EARLIEST = pa.scalar("1890-01-01", pa.string())
 _FLOOR = pa.scalar(dt.datetime(1890, 1, 1), pa.timestamp("s"))
 
@@ -261,11 +260,30 @@ def may_parse(cells: list[str]) -> int:
 def _possible_formats(values: pa.Array) -> list[str]:
     """The formats that could read at least one cell, found from the column's few distinct
     shapes: a format that reads nothing only costs time, so it is not tried."""
-    distinct = pc.unique(values)
-    if len(distinct) <= _FEW:
+    return _formats_of(pc.unique(values))
+
+
+def _few_cells(distinct: pa.Array) -> list[str] | None:
+    """The distinct cells (nulls left out) when few enough to read in Python, else None."""
+    if len(distinct) > _FEW:
+        return None
+    return [text for text in distinct.to_pylist() if text is not None]
+
+
+def _formats_of(distinct: pa.Array, cells: list[str] | None = None) -> list[str]:
+    """``_possible_formats`` from the column's distinct cells (``cells``: ``_few_cells``)."""
+    if cells is None:
+        cells = _few_cells(distinct)
+    if cells is not None:
         # Few distinct cells (a small table, or dates repeating): Python's regexes are compiled
         # once a process, Arrow's once a call, so these are cheaper read here.
-        seen = {_shape_ascii(text) for text in distinct.to_pylist() if text is not None}
+        joined = "\x00".join(cells)
+        if cells and joined.count("\x00") == len(cells) - 1:
+            # Shaped in one pass over the cells joined: NUL is no space, digit or letter, so no
+            # run crosses it and each piece is its cell's shape (three calls, not three a cell).
+            seen = set(_shape_ascii(joined).split("\x00"))
+        else:  # none, or a cell holding a NUL
+            seen = {_shape_ascii(text) for text in cells}
     else:
         shapes = pc.replace_substring_regex(distinct, r"\s+", "")
         shapes = pc.replace_substring_regex(shapes, r"[0-9]+", "9")
@@ -274,33 +292,60 @@ def _possible_formats(values: pa.Array) -> list[str]:
     return [fmt for fmt, shape in zip(FORMATS, _FORMAT_SHAPES, strict=True) if shape in seen]
 
 
+_NULL_TIME = pa.scalar(None, pa.timestamp("s"))
+_NULL_TEXT = pa.scalar(None, pa.string())
+
+
 def parse_column(values: pa.Array) -> pa.Array:
     """ISO dates (strings) for a column of dates in one format chosen from the values."""
     values = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
+    # The distinct cells serve both the look for a time and the formats' shapes.
+    distinct = pc.unique(values)
+    cells = _few_cells(distinct)
+    if cells is not None:
+        timed = any(":" in text for text in cells)
+    else:
+        timed = bool(pc.any(pc.match_substring(distinct, ":")).as_py())
     # Spreadsheet readers hand us ISO datetimes; keep the date part (only a time has a colon).
-    if pc.any(pc.match_substring(values, ":")).as_py():
+    if timed:
         values = pc.replace_substring_regex(
             values, r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}.*$", r"\1"
         )
         values = pc.replace_substring_regex(values, r"^(.*\d) \d{1,2}:\d{2}(:\d{2})?$", r"\1")
+        distinct = pc.unique(values)
+        cells = None
     attempts = []
-    for fmt in _possible_formats(values):
+    for fmt in _formats_of(distinct, cells):
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
         # "%Y" happily reads "45" as the year 45: such a reading is the wrong format, not a date.
-        early = pc.fill_null(pc.less(parsed, _FLOOR), _FALSE)
-        attempts.append(pc.if_else(early, pa.scalar(None, pa.timestamp("s")), parsed))
+        # (A null comparison gives null, where ``parsed`` is null already: no fill needed; and
+        # the comparison is made only when the earliest reading is too early.)
+        earliest = pc.min(parsed)
+        if earliest.is_valid and earliest.value < _FLOOR.value:
+            parsed = pc.if_else(pc.less(parsed, _FLOOR), _NULL_TIME, parsed)
+        attempts.append(parsed)
     if not attempts or not len(values):
         return pa.nulls(len(values), pa.string())
     # The format most values agree on decides ambiguous cells (01/02 is 1 February in the UK
     # unless the column shows it is month-first); other formats only fill what it cannot read.
     ranked = sorted(range(len(attempts)), key=lambda i: (attempts[i].null_count, i))
-    parsed = pc.coalesce(*(attempts[i] for i in ranked))
+    parsed = pc.coalesce(*(attempts[i] for i in ranked)) if len(attempts) > 1 else attempts[0]
     # A date's cast to text is ISO already, and ten times cheaper than strftime's formatting.
     text = pc.cast(pc.cast(parsed, pa.date32()), pa.string())
     today = dt.date.today().isoformat()
     # Two-digit years that land in the future are last century's (dates of birth are past).
-    future = pc.fill_null(pc.greater(text, pa.scalar(today, pa.string())), _FALSE)
-    if pc.any(future).as_py():
+    # Both fixes below are asked of the extremes first (one call): most columns need neither.
+    # (Null comparisons stand only where ``text`` is null, so they need no fill either.)
+    low, high = _extremes(text)
+    if high is not None and high > today:
+        future = pc.greater(text, pa.scalar(today, pa.string()))
         text = pc.if_else(future, pc.replace_substring_regex(text, r"^20", "19"), text)
-    too_old = pc.fill_null(pc.less(text, _EARLIEST), _FALSE)
-    return pc.if_else(too_old, pa.scalar(None, pa.string()), text)
+        low, high = _extremes(text)
+    if low is not None and low < _EARLIEST.as_py():
+        text = pc.if_else(pc.less(text, _EARLIEST), _NULL_TEXT, text)
+    return text
+
+
+def _extremes(text: pa.Array) -> tuple[str | None, str | None]:
+    found = pc.min_max(text)
+    return found["min"].as_py(), found["max"].as_py()

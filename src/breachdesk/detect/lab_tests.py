@@ -124,19 +124,29 @@ def lookup(value: str) -> list[str]:
     return list(_lookup(value))
 
 
-# Cached: messages and tables repeat the same few hundred test names millions of times.
-@functools.lru_cache(maxsize=16384)
+# Cached: messages and tables repeat the same few hundred test names millions of times. Tables
+# also list several tests in a cell ("Platelets, DCT") in every combination and order, more
+# distinct cells than a cache holds; their parts are the few hundred catalogue terms, cached apart.
+@functools.lru_cache(maxsize=65536)
 def _lookup(value: str) -> tuple[str, ...]:
-    index = catalogue.by_term()
-    whole = index.get(catalogue.term_key(value))
+    whole = catalogue.by_term().get(catalogue.term_key(value))
     if whole:
         return (whole.code,)
     codes: list[str] = []
-    for part in re.split(r"[;,|/]|\s\+\s", value):
-        test = index.get(catalogue.term_key(part))
-        if test and test.code not in codes:
-            codes.append(test.code)
+    for part in _PARTS.split(value):
+        code = _term_code(part)
+        if code and code not in codes:
+            codes.append(code)
     if not codes:
         # A longer description ("HbA1c (diabetes monitoring)") still names its test.
         codes = list(dict.fromkeys(m.value for m in detect(value) if m.kind == "test"))
     return tuple(codes)
+
+
+_PARTS = re.compile(r"[;,|/]|\s\+\s")
+
+
+@functools.lru_cache(maxsize=16384)
+def _term_code(term: str) -> str | None:
+    test = catalogue.by_term().get(catalogue.term_key(term))
+    return test.code if test else None

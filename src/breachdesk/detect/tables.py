@@ -61,7 +61,7 @@ def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
 # Memoised a cell at a time: a dump repeats the same test names and test lists across thousands
 # of tables, and one dictionary look-up is cheaper than the catalogue's and the join. (As many
 # entries as ``lab_tests``' own cache, which holds the same cells.)
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def _test_codes(cell: str) -> str | None:
     return ";".join(lab_tests.lookup(cell)) or None
 
