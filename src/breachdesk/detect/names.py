@@ -210,6 +210,20 @@ def _strip_title_cell(cell: str) -> str:
     return _TITLE_PREFIX_PY.sub("", cell, count=1).strip()  # ASCII: strip() trims as Arrow does
 
 
+# ``_TITLE_PREFIX_PY`` at the start of any of the cells joined with NULs (no NUL is a space or a
+# title's letter, so a match cannot run across cells): one search says whether any cell of a
+# column has a title to strip. A cell holding a NUL can only add a match, never hide one.
+_TITLE_IN_JOINED = re.compile(rf"(?<![^\x00]){_S}*(?:{TITLES}\.?{_S}+)", re.IGNORECASE)
+
+
+def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
+    """``_strip_title_cell`` of each cell (None stays None)."""
+    present = [c for c in cells if c is not None]
+    if _TITLE_IN_JOINED.search("\x00".join(present)) is None:
+        return [None if c is None else c.strip() for c in cells]
+    return [None if c is None else _strip_title_cell(c) for c in cells]
+
+
 def _split_cell(cell: str) -> tuple[str | None, str | None]:
     cell = _strip_title_cell(cell)
     for way in _WAYS_PY:
@@ -224,9 +238,10 @@ def _any_match(values: pa.Array, pattern: str) -> bool:
 
 
 def strip_title(values: pa.Array) -> pa.Array:
-    small = cellwise.map_ascii(values, _strip_title_cell)
-    if small is not None:
-        return small
+    found = cellwise.distinct_ascii(values)
+    if found is not None:
+        index, cells = found
+        return cellwise.map_back(index, _strip_title_cells(cells))[0]
     # A title is followed by whitespace: a column of single words ("SMITH") has none to strip,
     # and a tiny regex to see so costs a fraction of compiling the titles' alternation.
     if _any_match(values, r"\s"):
