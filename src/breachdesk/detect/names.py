@@ -224,8 +224,8 @@ def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
     return [None if c is None else _strip_title_cell(c) for c in cells]
 
 
-def _split_cell(cell: str) -> tuple[str | None, str | None]:
-    cell = _strip_title_cell(cell)
+def _split_stripped(cell: str) -> tuple[str | None, str | None]:
+    """Family and given name of one cell whose title ``_strip_title_cells`` has stripped."""
     for way in _WAYS_PY:
         found = way.match(cell)
         if found:
@@ -264,7 +264,8 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     found = cellwise.distinct_ascii(values)
     if found is not None:
         index, cells = found
-        parts = [(None, None) if c is None else _split_cell(c) for c in cells]
+        stripped = _strip_title_cells(cells)
+        parts = [(None, None) if c is None else _split_stripped(c) for c in stripped]
         family, given = cellwise.map_back(index, [f for f, _ in parts], [g for _, g in parts])
         return family, given
     values = strip_title(values)
