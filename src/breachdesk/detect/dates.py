@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import string
 import time
 from collections.abc import Callable, Iterator
 
@@ -240,6 +241,13 @@ _DIGITS = re.compile(r"[0-9]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
 
 
+_DIGIT_OR_LETTER = str.maketrans(
+    dict.fromkeys("0123456789", "9") | dict.fromkeys(string.ascii_letters, "a")
+)
+_DIGIT_RUN = re.compile(r"9+")
+_LETTER_RUN = re.compile(r"a+")
+
+
 def _shape_ascii(text: str) -> str:
     return _LETTERS.sub("a", _DIGITS.sub("9", _RE2_SPACE.sub("", text)))
 
@@ -279,9 +287,15 @@ def _formats_of(distinct: pa.Array, cells: list[str] | None = None) -> list[str]
         # once a process, Arrow's once a call, so these are cheaper read here.
         joined = "\x00".join(cells)
         if cells and joined.count("\x00") == len(cells) - 1:
-            # Shaped in one pass over the cells joined: NUL is no space, digit or letter, so no
-            # run crosses it and each piece is its cell's shape (three calls, not three a cell).
-            seen = set(_shape_ascii(joined).split("\x00"))
+            # Shaped over the cells joined: NUL is no space, digit or letter, so no run crosses
+            # it and each piece is its cell's. Digits and letters are mapped one for one in C
+            # first, leaving few distinct pieces (dates differ in their digits) whose runs are
+            # then collapsed: ``_shape_ascii`` of each cell, not three regex passes a cell.
+            squeezed = _RE2_SPACE.sub("", joined).translate(_DIGIT_OR_LETTER)
+            seen = {
+                _LETTER_RUN.sub("a", _DIGIT_RUN.sub("9", piece))
+                for piece in set(squeezed.split("\x00"))
+            }
         else:  # none, or a cell holding a NUL
             seen = {_shape_ascii(text) for text in cells}
     else:
