@@ -202,3 +202,37 @@ def test_mention_columns_built_from_buffers() -> None:
         assert _mask(part).tolist() == truth
         assert _mask(part, valid=True).tolist() == [v is not None for v in part.to_pylist()]
     assert _mask(pa.array([], pa.bool_())).tolist() == []
+
+
+def test_titles_found_over_the_joined_cells_are_each_cells_own() -> None:
+    # No cell has a title: each is only trimmed. One title anywhere: every cell is read alone,
+    # and a NUL inside a cell does not make the next piece a cell start.
+    plain = pa.array(["  Smith ", "Jones", None, "Mrs", "DrNo", "x\x00Mr y"])
+    assert names.strip_title(plain).to_pylist() == [
+        "Smith",
+        "Jones",
+        None,
+        "Mrs",
+        "DrNo",
+        "x\x00Mr y",
+    ]
+    titled = pa.array(["  Smith ", "Mr. \tLee", None, "mrs  Khan ", "x\x00Mr y"])
+    assert names.strip_title(titled).to_pylist() == ["Smith", "Lee", None, "Khan", "x\x00Mr y"]
+    family, given = names.split_column(pa.array(["SMITH, John", "Dr Ann LEE", "Bo^Day", " Solo "]))
+    assert family.to_pylist() == ["SMITH", "LEE", "Bo", "Solo"]
+    assert given.to_pylist() == ["John", "Ann", "Day", None]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_agreement_asked_of_joined_cells_is_each_cells(seed: int) -> None:
+    rng = random.Random(seed)
+    pool = ["a", "Seán", "Zoë", "\u0131", "\u017f", "\u212a", "\u0660", "x" * 200, " ", "1"]
+    for _ in range(300):
+        cells: list[str | None] = [
+            "".join(rng.choice(pool) for _ in range(rng.randint(0, 3)))
+            for _ in range(rng.randint(0, 4))
+        ]
+        if rng.random() < 0.3:
+            cells.append(None)
+        expected = all(c is None or cellwise._agreed(c) for c in cells)
+        assert cellwise._all_agreed(cells) == expected, cells

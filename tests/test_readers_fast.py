@@ -237,3 +237,39 @@ def test_sqlite_columns_equal_the_cell_by_cell_reading(tmp_path: Path) -> None:
         ["", "", ""],
         ["a", "3", "1"],
     ]
+
+
+def test_date_formats_from_joined_shapes_match_each_cells_shape() -> None:
+    # A cell holding a NUL is shaped alone; the others through the joined pass.
+    col = pa.array(["01/02/1980", "1\x00/2/1980", "3 Mar 1975", " 4 - 5 - 1960", None])
+    assert dates._possible_formats(col) == [
+        "%d/%m/%Y",
+        "%Y-%m-%d",
+        "%d-%m-%Y",
+        "%d %b %Y",
+        "%d/%m/%y",
+        "%d %B %Y",
+        "%m/%d/%Y",
+        "%Y/%m/%d",
+        "%d-%m-%y",
+    ]
+
+
+def test_date_column_fixes_asked_of_extremes_first() -> None:
+    # A two-digit year in the future is last century's; a reading before 1890 is no date; times
+    # are cut off first.
+    col = pa.array(
+        ["01/02/80", "01/02/30", " 3/4/1850 ", "45/1/1", None, "", "2020-01-02 10:11", "31/12/99"]
+    )
+    assert dates.parse_column(col).to_pylist() == [
+        "1980-02-01",
+        "1930-02-01",
+        None,
+        None,
+        None,
+        None,
+        "2020-01-02",
+        "1999-12-31",
+    ]
+    col = pa.array(["1980-02-01T10:00:00", "1975-03-04 00:00:00", "0045-01-02"])
+    assert dates.parse_column(col).to_pylist() == ["1980-02-01", "1975-03-04", None]
