@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from breachdesk.detect import dates, names, nhs_number
@@ -71,14 +72,14 @@ def test_sql_tuples_are_tokenised_not_evaluated() -> None:
 
 def test_dates_only_formats_of_matching_shape_are_tried() -> None:
     col = pa.array(["01/02/1980", "13/02/1980", "1 Mar 1975", "19800102", None, "soon"])
+    # Of the formats of matching shape, those whose fields are too narrow for the digits are
+    # not tried either ("%d/%m/%y" reads no four-digit year, "%Y/%m/%d" no four-digit day).
     assert dates._possible_formats(col) == [
         "%d/%m/%Y",
         "%d %b %Y",
         "%Y%m%d",
-        "%d/%m/%y",
         "%d %B %Y",
         "%m/%d/%Y",
-        "%Y/%m/%d",
     ]
     assert dates.parse_column(col).to_pylist() == [
         "1980-02-01",
@@ -143,7 +144,13 @@ def test_times_cut_from_dates_only_when_a_cell_has_one() -> None:
 def test_date_shapes_the_same_read_in_python_or_arrow(monkeypatch: pytest.MonkeyPatch) -> None:
     # A no-break space is not whitespace to Arrow's regexes: "01 Feb 1980" with one is no date.
     col = pa.array(["01/02/1980", " 1 Feb\t1980", "1980-02-01", "01\u00a0Feb 1980", "x", None])
-    expected = [
+    expected = ["%d/%m/%Y", "%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%m/%d/%Y"]
+    assert dates._possible_formats(col) == expected
+    monkeypatch.setattr(dates, "_FEW", 0)  # the Arrow path, as for a column of many dates
+    assert dates._possible_formats(col) == expected
+    # Past a few thousand distinct markings only the shapes are compared.
+    monkeypatch.setattr(dates, "_FEW_PIECES", 0)
+    assert dates._possible_formats(col) == [
         "%d/%m/%Y",
         "%Y-%m-%d",
         "%d-%m-%Y",
@@ -154,9 +161,31 @@ def test_date_shapes_the_same_read_in_python_or_arrow(monkeypatch: pytest.Monkey
         "%Y/%m/%d",
         "%d-%m-%y",
     ]
-    assert dates._possible_formats(col) == expected
-    monkeypatch.setattr(dates, "_FEW", 0)  # the Arrow path, as for a column of many dates
-    assert dates._possible_formats(col) == expected
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_every_format_that_reads_a_cell_is_tried(seed: int) -> None:
+    # Digit runs of any length, separators, month names, signs and spaces: a format Arrow reads
+    # a cell with is never left out for its shape or its fields' widths.
+    rng = random.Random(seed)
+    pieces = ["/", "-", ".", " ", "", "+", " - ", ",", "\t", "Jan", "sept", "March", "x"]
+    cells = sorted(
+        {
+            "".join(
+                rng.choice(pieces)
+                if i % 2
+                else "".join(rng.choices("0123456789", k=rng.randint(1, 6)))
+                for i in range(rng.randint(1, 7))
+            )
+            for _ in range(3000)
+        }
+    )
+    column = pa.array(cells)
+    for fmt in dates.FORMATS:
+        read = pc.is_valid(pc.strptime(column, format=fmt, unit="s", error_is_null=True))
+        for cell, ok in zip(cells, read.to_pylist(), strict=True):
+            if ok:
+                assert fmt in dates._possible_formats(pa.array([cell])), (fmt, cell)
 
 
 def test_rows_transposed_to_columns_padded_or_cut() -> None:

@@ -287,23 +287,57 @@ def _formats_of(distinct: pa.Array, cells: list[str] | None = None) -> list[str]
         # once a process, Arrow's once a call, so these are cheaper read here.
         joined = "\x00".join(cells)
         if cells and joined.count("\x00") == len(cells) - 1:
-            # Shaped over the cells joined: NUL is no space, digit or letter, so no run crosses
-            # it and each piece is its cell's. Digits and letters are mapped one for one in C
-            # first, leaving few distinct pieces (dates differ in their digits) whose runs are
-            # then collapsed: ``_shape_ascii`` of each cell, not three regex passes a cell.
+            # Marked over the cells joined: NUL is no space, digit or letter, and each piece
+            # is its cell's marks (digits and letters mapped one for one in C: few distinct
+            # pieces, as dates differ in their digits, not three regex passes a cell).
             squeezed = _RE2_SPACE.sub("", joined).translate(_DIGIT_OR_LETTER)
-            seen = {
-                _LETTER_RUN.sub("a", _DIGIT_RUN.sub("9", piece))
-                for piece in set(squeezed.split("\x00"))
-            }
-        else:  # none, or a cell holding a NUL
-            seen = {_shape_ascii(text) for text in cells}
-    else:
-        shapes = pc.replace_substring_regex(distinct, r"\s+", "")
-        shapes = pc.replace_substring_regex(shapes, r"[0-9]+", "9")
-        shapes = pc.replace_substring_regex(shapes, r"[A-Za-z]+", "a")
-        seen = set(pc.unique(shapes).to_pylist())
-    return [fmt for fmt, shape in zip(FORMATS, _FORMAT_SHAPES, strict=True) if shape in seen]
+            return _formats_reading(set(squeezed.split("\x00")))
+        # None, or a cell holding a NUL: shaped one by one, field widths not looked at.
+        return _formats_in({_shape_ascii(text) for text in cells})
+    squeezed = pc.replace_substring_regex(distinct, r"\s+", "")
+    marked = pc.replace_substring_regex(squeezed, r"[0-9]", "9")
+    marked = pc.unique(pc.replace_substring_regex(marked, r"[A-Za-z]", "a"))
+    if len(marked) <= _FEW_PIECES:
+        return _formats_reading({piece for piece in marked.to_pylist() if piece is not None})
+    shapes = pc.replace_substring_regex(pc.replace_substring_regex(marked, r"9+", "9"), r"a+", "a")
+    return _formats_in(set(pc.unique(shapes).to_pylist()))
+
+
+# Each format's digit fields, in order, and the most digits each reads (Arrow's strptime reads
+# at most two for a day, month or two-digit year and four for a year): a format whose shape has
+# one run of digits per field cannot read a cell with a run longer than its field (the next
+# character it needs is a separator or the end). The compact ``%Y%m%d`` has one run for three
+# fields: its widths are not looked at.
+_FIELD_DIGITS = {"d": 2, "m": 2, "y": 2, "Y": 4}
+_FORMAT_WIDTHS = tuple(
+    None if fmt == "%Y%m%d" else [_FIELD_DIGITS[f] for f in re.findall(r"%([dmyY])", fmt)]
+    for fmt in FORMATS
+)
+_FEW_PIECES = 2000
+
+
+def _formats_in(shapes: set[str]) -> list[str]:
+    return [fmt for fmt, shape in zip(FORMATS, _FORMAT_SHAPES, strict=True) if shape in shapes]
+
+
+def _formats_reading(pieces: set[str]) -> list[str]:
+    """The formats that could read a cell marked as one of ``pieces`` (``9`` each digit, ``a``
+    each letter, whitespace dropped): the shape must be the format's, and each run of digits
+    no longer than its field reads."""
+    runs_of: dict[str, list[list[int]]] = {}
+    for piece in pieces:
+        shape = _LETTER_RUN.sub("a", _DIGIT_RUN.sub("9", piece))
+        runs_of.setdefault(shape, []).append([len(run) for run in _DIGIT_RUN.findall(piece)])
+    return [
+        fmt
+        for fmt, shape, widths in zip(FORMATS, _FORMAT_SHAPES, _FORMAT_WIDTHS, strict=True)
+        if shape in runs_of
+        and (widths is None or any(_fits(runs, widths) for runs in runs_of[shape]))
+    ]
+
+
+def _fits(runs: list[int], widths: list[int]) -> bool:
+    return len(runs) == len(widths) and all(r <= w for r, w in zip(runs, widths, strict=True))
 
 
 _NULL_TIME = pa.scalar(None, pa.timestamp("s"))
