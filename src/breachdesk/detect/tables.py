@@ -58,6 +58,20 @@ def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
     return pc.take(mapped, encoded.indices)
 
 
+def _tests_and_sensitive(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """``_map_unique(values, _test_codes)`` and the sensitive kinds of its codes, both from one
+    pass over the column's distinct cells (a table's only test column, its codes the table's)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    codes = [None if u is None else _test_codes(u) for u in encoded.dictionary.to_pylist()]
+    kinds = [None if c is None else _sensitive_of(c) for c in codes]
+    return (
+        pc.take(pa.array(codes, pa.string()), encoded.indices),
+        pc.take(pa.array(kinds, pa.string()), encoded.indices),
+    )
+
+
 # Memoised a cell at a time: a dump repeats the same test names and test lists across thousands
 # of tables, and one dictionary look-up is cheaper than the catalogue's and the join. (As many
 # entries as ``lab_tests``' own cache, which holds the same cells.)
@@ -121,9 +135,15 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     post = _coalesce(
         [postcode.extract_column(v) for v in cols.get("postcode", []) + cols.get("address", [])], n
     )
-    test_codes = [_map_unique(v, _test_codes) for v in tidy.get("test", [])]
-    test_codes += [pc.if_else(pc.is_valid(v), pa.scalar(code), _NULL) for code, v in analytes]
-    tests = _join(test_codes, n)
+    sensitive: pa.Array | None = None
+    if len(tidy.get("test", [])) == 1 and not analytes:
+        tests, sensitive = _tests_and_sensitive(tidy["test"][0])
+    else:
+        test_codes = [_map_unique(v, _test_codes) for v in tidy.get("test", [])]
+        test_codes += [pc.if_else(pc.is_valid(v), pa.scalar(code), _NULL) for code, v in analytes]
+        tests = _join(test_codes, n)
+    if sensitive is None:
+        sensitive = tests if tests.null_count == n else _map_unique(tests, _sensitive_of)
     results = [pc.is_valid(v) for v in tidy.get("result", [])]
     results += [pc.is_valid(v) for _, v in analytes]
     has_result = pc.and_(
@@ -150,7 +170,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "sex": cleaned("sex"),
         "hospital_number": cleaned("hospital_number"),
         "tests": tests,
-        "sensitive": tests if tests.null_count == n else _map_unique(tests, _sensitive_of),
+        "sensitive": sensitive,
         "ods_codes": requester,
     }
     flags = {
