@@ -33,6 +33,7 @@ FEW = 2000  # distinct cells; above this a vectorised Arrow call is cheaper than
 LONGEST = 256
 # Where Python's ``re`` and RE2 part ways on non-ASCII text (see above).
 _DISAGREE = re.compile(r"[\u0130\u0131\u017f\u212a]|(?![\x00-\x7f])\d")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 
 def _agreed(cell: str) -> bool:
@@ -48,7 +49,8 @@ def _all_agreed(cells: list[str | None]) -> bool:
     if max(map(len, present), default=0) > LONGEST:
         return False
     joined = "".join(present)
-    return joined.isascii() or _DISAGREE.search(joined) is None
+    # Only non-ASCII characters can disagree: the search reads those alone.
+    return joined.isascii() or _DISAGREE.search(_ASCII_RUNS.sub("", joined)) is None
 
 
 def distinct_ascii(values: pa.Array) -> tuple[pa.Array, list[str | None]] | None:
