@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from breachdesk.detect import cellwise, columns, names, postcode
+from breachdesk import catalogue
+from breachdesk.detect import cellwise, columns, lab_tests, names, postcode
 from breachdesk.detect.dates import may_parse, parse_column
 from breachdesk.detect.tables import _clean, _mask, _runs
 
@@ -236,3 +237,35 @@ def test_agreement_asked_of_joined_cells_is_each_cells(seed: int) -> None:
             cells.append(None)
         expected = all(c is None or cellwise._agreed(c) for c in cells)
         assert cellwise._all_agreed(cells) == expected, cells
+
+
+def _lookup_plainly(value: str) -> list[str]:
+    """``lab_tests.lookup`` as first written: the whole value's key, else each part's."""
+    index = catalogue.by_term()
+    whole = index.get(catalogue.term_key(value))
+    if whole:
+        return [whole.code]
+    codes: list[str] = []
+    for part in re.split(r"[;,|/]|\s\+\s", value):
+        test = index.get(catalogue.term_key(part))
+        if test and test.code not in codes:
+            codes.append(test.code)
+    if not codes:
+        codes = list(dict.fromkeys(m.value for m in lab_tests.detect(value) if m.kind == "test"))
+    return codes
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_test_lists_read_from_their_pieces_keys_as_from_the_whole(seed: int) -> None:
+    # The whole cell's key is built from its pieces' cached keys: the same key, whatever the
+    # separators, case, spacing or characters that lower by context (a final sigma) or to two.
+    rng = random.Random(seed)
+    terms = [name for test in catalogue.load() for name in test.all_names]
+    seps = [", ", ",", ";", " / ", "|", " + ", "+", " and ", ",,", " ; ", "/"]
+    noise = ["", " ", "Σ", "İ", "ς", "x", "(fasting)", "-", "?"]
+    for _ in range(3000):
+        value = rng.choice(noise) + rng.choice(terms)
+        for _ in range(rng.randint(0, 3)):
+            value += rng.choice(seps) + rng.choice(noise) + rng.choice(terms) + rng.choice(noise)
+        value = value.upper() if rng.random() < 0.3 else value
+        assert lab_tests.lookup(value) == _lookup_plainly(value), value
