@@ -269,3 +269,25 @@ def test_test_lists_read_from_their_pieces_keys_as_from_the_whole(seed: int) -> 
             value += rng.choice(seps) + rng.choice(noise) + rng.choice(terms) + rng.choice(noise)
         value = value.upper() if rng.random() < 0.3 else value
         assert lab_tests.lookup(value) == _lookup_plainly(value), value
+
+
+def test_cell_traits_are_each_tests_answer() -> None:
+    # The prechecks ("@" before the e-mail pattern, "," before a listed name, digits as their
+    # own key) change no answer.
+    rng = random.Random(3)
+    pieces = [*"0123456789@.,-+: /abcXYZ\t", "FBC", "Sodium", "a@b.com", "SMITH, John", "HbA1c"]
+    index = catalogue.by_term()
+    for _ in range(20000):
+        cell = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        digits = sum(ch.isdigit() for ch in cell)
+        expected = {
+            columns._DIGIT: digits > 0,
+            columns._TEN_DIGITS: digits == 10,
+            columns._SHORT: len(cell) <= 9,
+            columns._AT_EMAIL: re.fullmatch(columns._EMAIL, cell) is not None,
+            columns._DATE_SHAPED: may_parse([cell]) > 0,
+            columns._LISTED: re.fullmatch(columns._LISTED_NAME, cell) is not None,
+            columns._TEST: bool(index.get(catalogue.term_key(cell))),
+        }
+        traits = columns._traits(cell)
+        assert {bit: bool(traits & bit) for bit in expected} == expected, cell

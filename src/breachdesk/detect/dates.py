@@ -257,12 +257,17 @@ def may_parse(cells: list[str]) -> int:
     caller needing a share of dates can skip the parse when too few could be): a cell's shape
     must be a format's, but a sign before a year (``%Y`` reads ``+1980``) or a time, which the
     parser cuts off first, can change the shape, so such cells are always counted."""
-    shapes = set(_FORMAT_SHAPES)
     return sum(
         1
         for cell in cells
-        if "+" in cell or "-" in cell or ":" in cell or _shape_ascii(cell.strip()) in shapes
+        if "+" in cell
+        or "-" in cell
+        or ":" in cell
+        or _shape_ascii(cell.strip()) in _SHAPES_OF_FORMATS
     )
+
+
+_SHAPES_OF_FORMATS = frozenset(_FORMAT_SHAPES)
 
 
 def _possible_formats(values: pa.Array) -> list[str]:
