@@ -162,11 +162,9 @@ def _traits(cell: str) -> int:
     name's ","), and a cell of digits alone is its own catalogue key: the same answers for a
     fraction of the cost on the numbers and codes these columns mostly hold."""
     digits = len(_NON_DIGIT.sub("", cell))
+    # (ASCII here: ``isdigit`` is exactly [0-9]+, which folding leaves as it is.)
+    key = cell if cell.isdigit() else catalogue.term_key(cell)
     # ``may_parse`` counts cell by cell, so it is asked of the one cell.
-    if cell.isdigit():  # ASCII here: exactly [0-9]+, which folding leaves as it is
-        key = cell
-    else:
-        key = catalogue.term_key(cell)
     return (
         (_DIGIT if digits > 0 else 0)
         | (_TEN_DIGITS if digits == 10 else 0)
