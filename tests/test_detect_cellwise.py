@@ -291,3 +291,29 @@ def test_cell_traits_are_each_tests_answer() -> None:
         }
         traits = columns._traits(cell)
         assert {bit: bool(traits & bit) for bit in expected} == expected, cell
+
+
+def test_test_lists_and_their_sensitive_kinds_from_one_column() -> None:
+    from breachdesk.detect.tables import records_from_table
+    from breachdesk.readers.base import Table
+
+    cells = [
+        "Urine drug screen, Prostate specific antigen, Urea and electrolytes",
+        "Prostate specific antigen + Urine drug screen",
+        "Urea and electrolytes",
+        "",
+        "nothing",
+        "Urine drug screen; Urine drug screen",
+    ]
+    table = Table(header=["NHS Number", "Test"], columns=[["4010232137"] * 6, cells])
+    records = records_from_table(table, 1)[0]
+    assert records["tests"].to_pylist() == ["UDS;PSA;UE", "PSA;UDS", "UE", None, None, "UDS"]
+    # Kinds sorted and each once, whatever the order of the tests.
+    assert records["sensitive"].to_pylist() == [
+        "cancer;substance_misuse",
+        "cancer;substance_misuse",
+        None,
+        None,
+        None,
+        "substance_misuse",
+    ]

@@ -64,8 +64,9 @@ def _tests_and_sensitive(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     encoded = pc.dictionary_encode(values)
-    codes = [None if u is None else _test_codes(u) for u in encoded.dictionary.to_pylist()]
-    kinds = [None if c is None else _sensitive_of(c) for c in codes]
+    facts = [(None, None) if u is None else _test_facts(u) for u in encoded.dictionary.to_pylist()]
+    codes = [c for c, _ in facts]
+    kinds = [k for _, k in facts]
     return (
         pc.take(pa.array(codes, pa.string()), encoded.indices),
         pc.take(pa.array(kinds, pa.string()), encoded.indices),
@@ -78,6 +79,19 @@ def _tests_and_sensitive(values: pa.Array) -> tuple[pa.Array, pa.Array]:
 @lru_cache(maxsize=65536)
 def _test_codes(cell: str) -> str | None:
     return ";".join(lab_tests.lookup(cell)) or None
+
+
+@lru_cache(maxsize=65536)
+def _test_facts(cell: str) -> tuple[str | None, str | None]:
+    """``_test_codes(cell)`` and ``_sensitive_of`` its codes, in one cached call: a dump's test
+    lists are mostly seen once, so their kinds are read off the codes as found, not split back
+    out of the joined text (the same codes when none holds a ";", as no catalogue code does)."""
+    codes = lab_tests.lookup(cell)
+    joined = ";".join(codes) or None
+    if joined is None or any(";" in code for code in codes):
+        return joined, None if joined is None else _sensitive_of(joined)
+    by_code = catalogue.sensitive_by_code()
+    return joined, ";".join(sorted({by_code[c] for c in codes if c in by_code})) or None
 
 
 @lru_cache(maxsize=16384)
