@@ -317,3 +317,12 @@ def test_test_lists_and_their_sensitive_kinds_from_one_column() -> None:
         None,
         "substance_misuse",
     ]
+
+
+def test_value_sample_is_the_first_filled_cells_however_far_down() -> None:
+    # Blanks fill the first heads looked at: the sample is still the column's first 500 filled.
+    cells = [" "] * 2500 + [None] * 20000 + [f"c{i}" for i in range(700)]
+    assert columns._first_filled(pa.array(cells)).to_pylist() == [f"c{i}" for i in range(500)]
+    few = ["", "a", " ", "b"] * 1000
+    assert columns._first_filled(pa.array(few)).to_pylist() == ["a", "b"] * 250
+    assert columns._first_filled(pa.array(["\t"] * 3000)).to_pylist() == []

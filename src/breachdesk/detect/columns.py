@@ -80,6 +80,19 @@ def _share(mask: pa.Array, total: int) -> float:
     return mask.true_count / total if total else 0.0
 
 
+def _first_filled(values: pa.Array) -> pa.Array:
+    """The first ``_SAMPLE`` non-blank cells, looked for in a growing head of the column: the
+    first of a head that holds enough are the column's first, and a chunk of 50,000 rows is
+    not trimmed and filtered whole for 500 of them."""
+    size = min(len(values), cellwise.FEW)
+    while True:
+        head = values.slice(0, size)
+        filled = pc.filter(head, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(head)), _ZERO))
+        if len(filled) >= _SAMPLE or size >= len(values):
+            return filled.slice(0, _SAMPLE)
+        size = min(len(values), size * 8)
+
+
 def _sample_cells(values: pa.Array) -> list[str] | None:
     """The first ``_SAMPLE`` non-blank cells when they are all short ASCII (see ``cellwise``:
     Python then reads them exactly as Arrow does), else None."""
@@ -91,8 +104,7 @@ def _sample_cells(values: pa.Array) -> list[str] | None:
             return None
         cells = [c for c in every if c.strip()][:_SAMPLE]
     else:
-        trimmed = pc.utf8_length(pc.utf8_trim_whitespace(values))
-        cells = pc.filter(values, pc.greater(trimmed, _ZERO)).slice(0, _SAMPLE).to_pylist()
+        cells = _first_filled(values).to_pylist()
         if not "".join(cells).isascii():
             return None
     if max(map(len, cells), default=0) <= cellwise.LONGEST:
@@ -185,10 +197,7 @@ def _date_kind(parsed: pa.Array) -> str:
 
 def _by_values_arrow(values: pa.Array) -> str | None:
     """``_by_values`` in Arrow calls, for columns with non-ASCII or long cells."""
-    non_empty = pc.filter(
-        values, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), _ZERO)
-    )
-    sample = non_empty.slice(0, _SAMPLE)
+    sample = _first_filled(values)
     total = len(sample)
     if total < 3:
         return None
