@@ -288,6 +288,7 @@ def test_cell_traits_are_each_tests_answer() -> None:
             columns._DATE_SHAPED: may_parse([cell]) > 0,
             columns._LISTED: re.fullmatch(columns._LISTED_NAME, cell) is not None,
             columns._TEST: bool(index.get(catalogue.term_key(cell))),
+            columns._LETTER: re.search("[A-Za-z]", cell) is not None,
         }
         traits = columns._traits(cell)
         assert {bit: bool(traits & bit) for bit in expected} == expected, cell

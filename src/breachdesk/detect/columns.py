@@ -143,9 +143,11 @@ def _by_values(values: pa.Array) -> str | None:
         and _share(pc.is_valid(nhs_number.validate_column(sample())), total) >= 0.8
     ):
         return "nhs_number"
+    # (Every postcode has letters: a column of numbers is not read for them.)
     if (
         has_digit
         and share(_SHORT) >= 0.8
+        and share(_LETTER) >= 0.8
         and _share(pc.is_valid(postcode.extract_column(sample())), total) >= 0.8
     ):
         return "postcode"
@@ -164,7 +166,9 @@ def _by_values(values: pa.Array) -> str | None:
     return None
 
 
-_DIGIT, _TEN_DIGITS, _SHORT, _AT_EMAIL, _DATE_SHAPED, _LISTED, _TEST = (1 << i for i in range(7))
+_DIGIT, _TEN_DIGITS, _SHORT, _AT_EMAIL, _DATE_SHAPED, _LISTED, _TEST, _LETTER = (
+    1 << i for i in range(8)
+)
 
 
 @lru_cache(maxsize=65536)
@@ -185,6 +189,7 @@ def _traits(cell: str) -> int:
         | (_DATE_SHAPED if may_parse([cell]) > 0 else 0)
         | (_LISTED if "," in cell and _LISTED_NAME_PY.match(cell) is not None else 0)
         | (_TEST if catalogue.by_term().get(key) else 0)
+        | (_LETTER if cell.lower() != cell.upper() else 0)  # ASCII: it has a letter
     )
 
 
