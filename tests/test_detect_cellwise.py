@@ -131,8 +131,10 @@ def test_clean_makes_blank_cells_null() -> None:
 
 def test_may_parse_counts_every_cell_a_format_could_read() -> None:
     cells = ["01/02/1980", " 3 Jan 1999 ", "01/02/+1980", "2024-01-02T10:00", "S1234", "12.5", "x"]
-    # The sign and the time are counted whatever their shape; "12.5" has no format's shape.
-    assert may_parse(cells) == 4
+    cells += ["3.5-5.0", "-1-2"]
+    # A signed year and a time are counted; "12.5" and the range "3.5-5.0" have no format's
+    # shape, signed or not ("-1-2" has: a sign before a day is allowed for, as a bound).
+    assert may_parse(cells) == 5
     parsed = parse_column(pa.array(cells)).to_pylist()
     assert sum(v is not None for v in parsed) <= may_parse(cells)
     assert parsed[:2] == ["1980-02-01", "1999-01-03"]

@@ -186,6 +186,7 @@ def test_every_format_that_reads_a_cell_is_tried(seed: int) -> None:
         for cell, ok in zip(cells, read.to_pylist(), strict=True):
             if ok:
                 assert fmt in dates._possible_formats(pa.array([cell])), (fmt, cell)
+                assert dates.may_parse([cell]) == 1, cell
 
 
 def test_rows_transposed_to_columns_padded_or_cut() -> None:

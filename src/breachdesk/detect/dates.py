@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 import string
 import time
@@ -255,19 +256,25 @@ def _shape_ascii(text: str) -> str:
 def may_parse(cells: list[str]) -> int:
     """How many of these ASCII cells ``parse_column`` could possibly read (an upper bound, so a
     caller needing a share of dates can skip the parse when too few could be): a cell's shape
-    must be a format's, but a sign before a year (``%Y`` reads ``+1980``) or a time, which the
-    parser cuts off first, can change the shape, so such cells are always counted."""
-    return sum(
-        1
-        for cell in cells
-        if "+" in cell
-        or "-" in cell
-        or ":" in cell
-        or _shape_ascii(cell.strip()) in _SHAPES_OF_FORMATS
-    )
+    must be a format's, allowing a sign before any number (``%Y`` reads ``+1980``); a time,
+    which the parser cuts off first, can change the shape, so such cells are always counted.
+    (A reference range, "3.5-5.0", is no date's shape, signed or not.)"""
+    return sum(1 for cell in cells if ":" in cell or _shape_ascii(cell.strip()) in _SIGNED_SHAPES)
 
 
-_SHAPES_OF_FORMATS = frozenset(_FORMAT_SHAPES)
+def _signed_shapes(fmt: str) -> set[str]:
+    """The format's shape with or without a sign before each of its numbers."""
+    fields = re.findall(r"%[dmYy]", fmt)
+    pattern = re.sub(r"%[bB]", "a", re.sub(r"%[dmYy]", "\x00", fmt))
+    shapes = set()
+    for signs in itertools.product(("", "+", "-"), repeat=len(fields)):
+        pieces = pattern.split("\x00")
+        written = pieces[0] + "".join(s + "0" + p for s, p in zip(signs, pieces[1:], strict=True))
+        shapes.add(_shape(written))
+    return shapes
+
+
+_SIGNED_SHAPES = frozenset(shape for fmt in FORMATS for shape in _signed_shapes(fmt))
 
 
 def _possible_formats(values: pa.Array) -> list[str]:
