@@ -171,15 +171,26 @@ _DIGIT, _TEN_DIGITS, _SHORT, _AT_EMAIL, _DATE_SHAPED, _LISTED, _TEST, _LETTER = 
 )
 
 
+_NUMBER_DATE_SHAPED = _DATE_SHAPED if may_parse(["0"]) else 0  # any run of digits alike
+
+
 @lru_cache(maxsize=65536)
 def _traits(cell: str) -> int:
     """What ``_by_values``' Python tests say of one short ASCII cell, as bits. A regex is run
     only where the character it cannot match without is there (an e-mail's "@", a listed
     name's ","), and a cell of digits alone is its own catalogue key: the same answers for a
     fraction of the cost on the numbers and codes these columns mostly hold."""
+    index = catalogue.by_term()
+    if cell.isdigit():  # ASCII here: [0-9]+, one shape ("9"), and folding leaves it as it is
+        size = len(cell)
+        return (
+            _DIGIT
+            | (_TEN_DIGITS if size == 10 else 0)
+            | (_SHORT if size <= 9 else 0)
+            | _NUMBER_DATE_SHAPED
+            | (_TEST if index.get(cell) else 0)
+        )
     digits = len(_NON_DIGIT.sub("", cell))
-    # (ASCII here: ``isdigit`` is exactly [0-9]+, which folding leaves as it is.)
-    key = cell if cell.isdigit() else catalogue.term_key(cell)
     # ``may_parse`` counts cell by cell, so it is asked of the one cell.
     return (
         (_DIGIT if digits > 0 else 0)
@@ -188,7 +199,7 @@ def _traits(cell: str) -> int:
         | (_AT_EMAIL if "@" in cell and _EMAIL_PY.match(cell) is not None else 0)
         | (_DATE_SHAPED if may_parse([cell]) > 0 else 0)
         | (_LISTED if "," in cell and _LISTED_NAME_PY.match(cell) is not None else 0)
-        | (_TEST if catalogue.by_term().get(key) else 0)
+        | (_TEST if index.get(catalogue.term_key(cell)) else 0)
         | (_LETTER if cell.lower() != cell.upper() else 0)  # ASCII: it has a letter
     )
 
