@@ -42,9 +42,16 @@ def _clean(values: pa.Array) -> pa.Array:
     return pa.Array.from_buffers(pa.string(), len(trimmed), [bitmap, offsets, data])
 
 
+@lru_cache(maxsize=64)
+def _nulls(n: int) -> pa.Array:
+    """``n`` null strings, made once per length: a table asks for a dozen (one per kind of
+    column it lacks), and Arrow arrays are immutable, so one serves them all."""
+    return pa.nulls(n, pa.string())
+
+
 def _coalesce(arrays: list[pa.Array], n: int) -> pa.Array:
     if not arrays:
-        return pa.nulls(n, pa.string())
+        return _nulls(n)
     return pc.coalesce(*arrays) if len(arrays) > 1 else arrays[0]
 
 
@@ -103,7 +110,7 @@ def _sensitive_of(codes: str) -> str | None:
 
 def _join(arrays: list[pa.Array], n: int) -> pa.Array:
     if not arrays:
-        return pa.nulls(n, pa.string())
+        return _nulls(n)
     if len(arrays) == 1:
         return arrays[0]
     # Nulls made empty first: pyarrow 26's null_handling="skip" drops the rows where every input
