@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from breachdesk.detect import cellwise, columns, names, postcode
+from breachdesk import catalogue
+from breachdesk.detect import cellwise, columns, lab_tests, names, postcode
 from breachdesk.detect.dates import may_parse, parse_column
 from breachdesk.detect.tables import _clean, _mask, _runs
 
@@ -130,8 +131,10 @@ def test_clean_makes_blank_cells_null() -> None:
 
 def test_may_parse_counts_every_cell_a_format_could_read() -> None:
     cells = ["01/02/1980", " 3 Jan 1999 ", "01/02/+1980", "2024-01-02T10:00", "S1234", "12.5", "x"]
-    # The sign and the time are counted whatever their shape; "12.5" has no format's shape.
-    assert may_parse(cells) == 4
+    cells += ["3.5-5.0", "-1-2"]
+    # A signed year and a time are counted; "12.5" and the range "3.5-5.0" have no format's
+    # shape, signed or not ("-1-2" has: a sign before a day is allowed for, as a bound).
+    assert may_parse(cells) == 5
     parsed = parse_column(pa.array(cells)).to_pylist()
     assert sum(v is not None for v in parsed) <= may_parse(cells)
     assert parsed[:2] == ["1980-02-01", "1999-01-03"]
@@ -202,3 +205,127 @@ def test_mention_columns_built_from_buffers() -> None:
         assert _mask(part).tolist() == truth
         assert _mask(part, valid=True).tolist() == [v is not None for v in part.to_pylist()]
     assert _mask(pa.array([], pa.bool_())).tolist() == []
+
+
+def test_titles_found_over_the_joined_cells_are_each_cells_own() -> None:
+    # No cell has a title: each is only trimmed. One title anywhere: every cell is read alone,
+    # and a NUL inside a cell does not make the next piece a cell start.
+    plain = pa.array(["  Smith ", "Jones", None, "Mrs", "DrNo", "x\x00Mr y"])
+    assert names.strip_title(plain).to_pylist() == [
+        "Smith",
+        "Jones",
+        None,
+        "Mrs",
+        "DrNo",
+        "x\x00Mr y",
+    ]
+    titled = pa.array(["  Smith ", "Mr. \tLee", None, "mrs  Khan ", "x\x00Mr y"])
+    assert names.strip_title(titled).to_pylist() == ["Smith", "Lee", None, "Khan", "x\x00Mr y"]
+    family, given = names.split_column(pa.array(["SMITH, John", "Dr Ann LEE", "Bo^Day", " Solo "]))
+    assert family.to_pylist() == ["SMITH", "LEE", "Bo", "Solo"]
+    assert given.to_pylist() == ["John", "Ann", "Day", None]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_agreement_asked_of_joined_cells_is_each_cells(seed: int) -> None:
+    rng = random.Random(seed)
+    pool = ["a", "Seán", "Zoë", "\u0131", "\u017f", "\u212a", "\u0660", "x" * 200, " ", "1"]
+    for _ in range(300):
+        cells: list[str | None] = [
+            "".join(rng.choice(pool) for _ in range(rng.randint(0, 3)))
+            for _ in range(rng.randint(0, 4))
+        ]
+        if rng.random() < 0.3:
+            cells.append(None)
+        expected = all(c is None or cellwise._agreed(c) for c in cells)
+        assert cellwise._all_agreed(cells) == expected, cells
+
+
+def _lookup_plainly(value: str) -> list[str]:
+    """``lab_tests.lookup`` as first written: the whole value's key, else each part's."""
+    index = catalogue.by_term()
+    whole = index.get(catalogue.term_key(value))
+    if whole:
+        return [whole.code]
+    codes: list[str] = []
+    for part in re.split(r"[;,|/]|\s\+\s", value):
+        test = index.get(catalogue.term_key(part))
+        if test and test.code not in codes:
+            codes.append(test.code)
+    if not codes:
+        codes = list(dict.fromkeys(m.value for m in lab_tests.detect(value) if m.kind == "test"))
+    return codes
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_test_lists_read_from_their_pieces_keys_as_from_the_whole(seed: int) -> None:
+    # The whole cell's key is built from its pieces' cached keys: the same key, whatever the
+    # separators, case, spacing or characters that lower by context (a final sigma) or to two.
+    rng = random.Random(seed)
+    terms = [name for test in catalogue.load() for name in test.all_names]
+    seps = [", ", ",", ";", " / ", "|", " + ", "+", " and ", ",,", " ; ", "/"]
+    noise = ["", " ", "Σ", "İ", "ς", "x", "(fasting)", "-", "?"]
+    for _ in range(3000):
+        value = rng.choice(noise) + rng.choice(terms)
+        for _ in range(rng.randint(0, 3)):
+            value += rng.choice(seps) + rng.choice(noise) + rng.choice(terms) + rng.choice(noise)
+        value = value.upper() if rng.random() < 0.3 else value
+        assert lab_tests.lookup(value) == _lookup_plainly(value), value
+
+
+def test_cell_traits_are_each_tests_answer() -> None:
+    # The prechecks ("@" before the e-mail pattern, "," before a listed name, digits as their
+    # own key) change no answer.
+    rng = random.Random(3)
+    pieces = [*"0123456789@.,-+: /abcXYZ\t", "FBC", "Sodium", "a@b.com", "SMITH, John", "HbA1c"]
+    index = catalogue.by_term()
+    for _ in range(20000):
+        cell = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        digits = sum(ch.isdigit() for ch in cell)
+        expected = {
+            columns._DIGIT: digits > 0,
+            columns._TEN_DIGITS: digits == 10,
+            columns._SHORT: len(cell) <= 9,
+            columns._AT_EMAIL: re.fullmatch(columns._EMAIL, cell) is not None,
+            columns._DATE_SHAPED: may_parse([cell]) > 0,
+            columns._LISTED: re.fullmatch(columns._LISTED_NAME, cell) is not None,
+            columns._TEST: bool(index.get(catalogue.term_key(cell))),
+            columns._LETTER: re.search("[A-Za-z]", cell) is not None,
+        }
+        traits = columns._traits(cell)
+        assert {bit: bool(traits & bit) for bit in expected} == expected, cell
+
+
+def test_test_lists_and_their_sensitive_kinds_from_one_column() -> None:
+    from breachdesk.detect.tables import records_from_table
+    from breachdesk.readers.base import Table
+
+    cells = [
+        "Urine drug screen, Prostate specific antigen, Urea and electrolytes",
+        "Prostate specific antigen + Urine drug screen",
+        "Urea and electrolytes",
+        "",
+        "nothing",
+        "Urine drug screen; Urine drug screen",
+    ]
+    table = Table(header=["NHS Number", "Test"], columns=[["4010232137"] * 6, cells])
+    records = records_from_table(table, 1)[0]
+    assert records["tests"].to_pylist() == ["UDS;PSA;UE", "PSA;UDS", "UE", None, None, "UDS"]
+    # Kinds sorted and each once, whatever the order of the tests.
+    assert records["sensitive"].to_pylist() == [
+        "cancer;substance_misuse",
+        "cancer;substance_misuse",
+        None,
+        None,
+        None,
+        "substance_misuse",
+    ]
+
+
+def test_value_sample_is_the_first_filled_cells_however_far_down() -> None:
+    # Blanks fill the first heads looked at: the sample is still the column's first 500 filled.
+    cells = [" "] * 2500 + [None] * 20000 + [f"c{i}" for i in range(700)]
+    assert columns._first_filled(pa.array(cells)).to_pylist() == [f"c{i}" for i in range(500)]
+    few = ["", "a", " ", "b"] * 1000
+    assert columns._first_filled(pa.array(few)).to_pylist() == ["a", "b"] * 250
+    assert columns._first_filled(pa.array(["\t"] * 3000)).to_pylist() == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+import pyarrow as pa
 import pytest
 
 from breachdesk import nhs
@@ -145,3 +146,37 @@ def test_chi_needs_a_birth_date(number: str, region: str | None) -> None:
 def test_labels_of_other_numbers(text: str, kind: str | None) -> None:
     kinds = [m.kind for m in nhs_number.detect(text)]
     assert kinds == ([kind] if kind else [])
+
+
+def test_column_numbers_read_off_the_string_bytes() -> None:
+    # A slice of a column (its data offset past the start), nulls, spacing and dashes, a failed
+    # check digit, repeated digits, text around a number, and a CHI number with a birth date.
+    cells = [
+        "pad",
+        " 401 023 2137 ",
+        "401-023-2137",
+        "4010232138",
+        "1111111111",
+        None,
+        "x4010232137",
+        "4010232137 x",
+        "",
+        "\t170 372-9684\n",
+        "7825107365",
+        "pad",
+    ]
+    found = nhs_number.validate_column(pa.array(cells).slice(1, 10))
+    assert found.to_pylist() == [
+        "4010232137",
+        "4010232137",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "1703729684",
+        "7825107365",
+    ]
+    assert found.null_count == 6
+    assert nhs_number.validate_column(pa.array(["x", None])).to_pylist() == [None, None]

@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from breachdesk.detect import dates, names, nhs_number
@@ -38,19 +39,24 @@ def test_sql_inserts_into_one_table_are_one_chunk_numbered_on() -> None:
         ("table:patients!", 4, 1),
     ]
     assert tables[0].header == ["id", "nhs_number", "surname"]
-    assert tables[0].columns == [
+    assert _listed(tables[0].columns) == [
         ["1", "2", "3"],
         ["4010232137", "", "4010232137"],
         ["O'Brien", "Smith\\Jones", "Lee"],
     ]
-    assert tables[1].columns == [["1"], ["FBC;(x)"]]
+    assert _listed(tables[1].columns) == [["1"], ["FBC;(x)"]]
+
+
+def _listed(columns: list[list[str]] | list[pa.Array]) -> list[list[str]]:
+    """A table's columns as lists, whether a reader gave lists or Arrow arrays."""
+    return [c if isinstance(c, list) else c.to_pylist() for c in columns]
 
 
 def test_sql_stream_gathers_the_same_chunks() -> None:
     streamed = list(sql_dump.read_stream(io.BytesIO(_DUMP), "d.sql"))
     whole = list(sql_dump.read(_DUMP, "d.sql"))
-    assert [(t.prefix, t.first_row, t.columns) for t in streamed] == [
-        (t.prefix, t.first_row, t.columns) for t in whole
+    assert [(t.prefix, t.first_row, _listed(t.columns)) for t in streamed] == [
+        (t.prefix, t.first_row, _listed(t.columns)) for t in whole
     ]
 
 
@@ -66,14 +72,14 @@ def test_sql_tuples_are_tokenised_not_evaluated() -> None:
 
 def test_dates_only_formats_of_matching_shape_are_tried() -> None:
     col = pa.array(["01/02/1980", "13/02/1980", "1 Mar 1975", "19800102", None, "soon"])
+    # Of the formats of matching shape, those whose fields are too narrow for the digits are
+    # not tried either ("%d/%m/%y" reads no four-digit year, "%Y/%m/%d" no four-digit day).
     assert dates._possible_formats(col) == [
         "%d/%m/%Y",
         "%d %b %Y",
         "%Y%m%d",
-        "%d/%m/%y",
         "%d %B %Y",
         "%m/%d/%Y",
-        "%Y/%m/%d",
     ]
     assert dates.parse_column(col).to_pylist() == [
         "1980-02-01",
@@ -138,7 +144,13 @@ def test_times_cut_from_dates_only_when_a_cell_has_one() -> None:
 def test_date_shapes_the_same_read_in_python_or_arrow(monkeypatch: pytest.MonkeyPatch) -> None:
     # A no-break space is not whitespace to Arrow's regexes: "01 Feb 1980" with one is no date.
     col = pa.array(["01/02/1980", " 1 Feb\t1980", "1980-02-01", "01\u00a0Feb 1980", "x", None])
-    expected = [
+    expected = ["%d/%m/%Y", "%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%m/%d/%Y"]
+    assert dates._possible_formats(col) == expected
+    monkeypatch.setattr(dates, "_FEW", 0)  # the Arrow path, as for a column of many dates
+    assert dates._possible_formats(col) == expected
+    # Past a few thousand distinct markings only the shapes are compared.
+    monkeypatch.setattr(dates, "_FEW_PIECES", 0)
+    assert dates._possible_formats(col) == [
         "%d/%m/%Y",
         "%Y-%m-%d",
         "%d-%m-%Y",
@@ -149,9 +161,32 @@ def test_date_shapes_the_same_read_in_python_or_arrow(monkeypatch: pytest.Monkey
         "%Y/%m/%d",
         "%d-%m-%y",
     ]
-    assert dates._possible_formats(col) == expected
-    monkeypatch.setattr(dates, "_FEW", 0)  # the Arrow path, as for a column of many dates
-    assert dates._possible_formats(col) == expected
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_every_format_that_reads_a_cell_is_tried(seed: int) -> None:
+    # Digit runs of any length, separators, month names, signs and spaces: a format Arrow reads
+    # a cell with is never left out for its shape or its fields' widths.
+    rng = random.Random(seed)
+    pieces = ["/", "-", ".", " ", "", "+", " - ", ",", "\t", "Jan", "sept", "March", "x"]
+    cells = sorted(
+        {
+            "".join(
+                rng.choice(pieces)
+                if i % 2
+                else "".join(rng.choices("0123456789", k=rng.randint(1, 6)))
+                for i in range(rng.randint(1, 7))
+            )
+            for _ in range(3000)
+        }
+    )
+    column = pa.array(cells)
+    for fmt in dates.FORMATS:
+        read = pc.is_valid(pc.strptime(column, format=fmt, unit="s", error_is_null=True))
+        for cell, ok in zip(cells, read.to_pylist(), strict=True):
+            if ok:
+                assert fmt in dates._possible_formats(pa.array([cell])), (fmt, cell)
+                assert dates.may_parse([cell]) == 1, cell
 
 
 def test_rows_transposed_to_columns_padded_or_cut() -> None:
@@ -232,3 +267,39 @@ def test_sqlite_columns_equal_the_cell_by_cell_reading(tmp_path: Path) -> None:
         ["", "", ""],
         ["a", "3", "1"],
     ]
+
+
+def test_date_formats_from_joined_shapes_match_each_cells_shape() -> None:
+    # A cell holding a NUL is shaped alone; the others through the joined pass.
+    col = pa.array(["01/02/1980", "1\x00/2/1980", "3 Mar 1975", " 4 - 5 - 1960", None])
+    assert dates._possible_formats(col) == [
+        "%d/%m/%Y",
+        "%Y-%m-%d",
+        "%d-%m-%Y",
+        "%d %b %Y",
+        "%d/%m/%y",
+        "%d %B %Y",
+        "%m/%d/%Y",
+        "%Y/%m/%d",
+        "%d-%m-%y",
+    ]
+
+
+def test_date_column_fixes_asked_of_extremes_first() -> None:
+    # A two-digit year in the future is last century's; a reading before 1890 is no date; times
+    # are cut off first.
+    col = pa.array(
+        ["01/02/80", "01/02/30", " 3/4/1850 ", "45/1/1", None, "", "2020-01-02 10:11", "31/12/99"]
+    )
+    assert dates.parse_column(col).to_pylist() == [
+        "1980-02-01",
+        "1930-02-01",
+        None,
+        None,
+        None,
+        None,
+        "2020-01-02",
+        "1999-12-31",
+    ]
+    col = pa.array(["1980-02-01T10:00:00", "1975-03-04 00:00:00", "0045-01-02"])
+    assert dates.parse_column(col).to_pylist() == ["1980-02-01", "1975-03-04", None]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 
+import pyarrow as pa
 import pytest
 
 from breachdesk.readers import sql_dump
@@ -102,3 +103,52 @@ def test_only_the_folded_letters_match_the_keywords_oddly() -> None:
     }
     assert odd == {folded for folded, _letter in sql_dump._FOLDS_ODDLY}
     assert [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1] == ["\u0130"]
+
+
+def test_runs_of_one_width_are_read_as_one_grid() -> None:
+    # Escaped quotes, NULL in any case, strings with spaces and commas: one Arrow array of cells.
+    text = "(1,'a, b', NULL ),(2,'it\\'s',nUlL),(3 ,' c ','')"
+    run = sql_dump._rows(text)
+    assert isinstance(run, sql_dump._Grid)
+    assert run.rows() == [["1", "a, b", ""], ["2", "it's", ""], ["3", "c", ""]]
+    assert sql_dump._tuples(text, 0) == _slow(text)
+    # Rows of two widths, or a value with a string and text around it, are read as lists.
+    assert not isinstance(sql_dump._rows("(1,'a'),(2)"), sql_dump._Grid)
+    assert not isinstance(sql_dump._rows("(1,x'a'y)"), sql_dump._Grid)
+    assert sql_dump._rows("(1,x'a'y)") == [["1", "xay"]]
+
+
+_COPY_DUMP = b"""CREATE TABLE t (id int, name text, dob date);
+COPY t (id, name, dob) FROM stdin;
+1\tSMITH, John\t1980-01-02
+2\t\\N\t 1975-03-04
+\\.
+COPY u FROM stdin;
+1\ta
+2\tb\textra
+\\.
+COPY w (a, b, c, d) FROM stdin;
+1\t2
+\\.
+"""
+
+
+def _listed(columns: list[list[str]] | list[pa.Array]) -> list[list[str]]:
+    return [c if isinstance(c, list) else c.to_pylist() for c in columns]
+
+
+def test_copy_blocks_read_as_before_whether_one_width_or_ragged() -> None:
+    tables = list(sql_dump.read(_COPY_DUMP, "d.sql"))
+    assert [(t.prefix, t.header, _listed(t.columns)) for t in tables] == [
+        (
+            "table:t!",
+            ["id", "name", "dob"],
+            [["1", "2"], ["SMITH, John", ""], ["1980-01-02", " 1975-03-04"]],
+        ),
+        # A ragged block: short rows padded, the header named on past its columns.
+        ("table:u!", ["column_1", "column_2", "column_3"], [["1", "2"], ["a", "b"], ["", "extra"]]),
+        # A header longer than the rows: their missing cells are empty.
+        ("table:w!", ["a", "b", "c", "d"], [["1"], ["2"], [""], [""]]),
+    ]
+    assert isinstance(tables[0].columns[0], pa.Array)
+    assert isinstance(tables[2].columns[3], pa.Array)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
+import string
 import time
 from collections.abc import Callable, Iterator
 
@@ -232,7 +234,6 @@ _FORMAT_SHAPES = tuple(
 
 
 # Made once: a Python literal in a compute call is converted to a scalar on every call.
-_FALSE = pa.scalar(False)
 _EARLIEST = pa.scalar("1890-01-01", pa.string())
 _FLOOR = pa.scalar(dt.datetime(1890, 1, 1), pa.timestamp("s"))
 
@@ -244,6 +245,13 @@ _DIGITS = re.compile(r"[0-9]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
 
 
+_DIGIT_OR_LETTER = str.maketrans(
+    dict.fromkeys("0123456789", "9") | dict.fromkeys(string.ascii_letters, "a")
+)
+_DIGIT_RUN = re.compile(r"9+")
+_LETTER_RUN = re.compile(r"a+")
+
+
 def _shape_ascii(text: str) -> str:
     return _LETTERS.sub("a", _DIGITS.sub("9", _RE2_SPACE.sub("", text)))
 
@@ -251,59 +259,156 @@ def _shape_ascii(text: str) -> str:
 def may_parse(cells: list[str]) -> int:
     """How many of these ASCII cells ``parse_column`` could possibly read (an upper bound, so a
     caller needing a share of dates can skip the parse when too few could be): a cell's shape
-    must be a format's, but a sign before a year (``%Y`` reads ``+1980``) or a time, which the
-    parser cuts off first, can change the shape, so such cells are always counted."""
-    shapes = set(_FORMAT_SHAPES)
-    return sum(
-        1
-        for cell in cells
-        if "+" in cell or "-" in cell or ":" in cell or _shape_ascii(cell.strip()) in shapes
-    )
+    must be a format's, allowing a sign before any number (``%Y`` reads ``+1980``); a time,
+    which the parser cuts off first, can change the shape, so such cells are always counted.
+    (A reference range, "3.5-5.0", is no date's shape, signed or not.)"""
+    return sum(1 for cell in cells if ":" in cell or _shape_ascii(cell.strip()) in _SIGNED_SHAPES)
+
+
+def _signed_shapes(fmt: str) -> set[str]:
+    """The format's shape with or without a sign before each of its numbers."""
+    fields = re.findall(r"%[dmYy]", fmt)
+    pattern = re.sub(r"%[bB]", "a", re.sub(r"%[dmYy]", "\x00", fmt))
+    shapes = set()
+    for signs in itertools.product(("", "+", "-"), repeat=len(fields)):
+        pieces = pattern.split("\x00")
+        written = pieces[0] + "".join(s + "0" + p for s, p in zip(signs, pieces[1:], strict=True))
+        shapes.add(_shape(written))
+    return shapes
+
+
+_SIGNED_SHAPES = frozenset(shape for fmt in FORMATS for shape in _signed_shapes(fmt))
 
 
 def _possible_formats(values: pa.Array) -> list[str]:
     """The formats that could read at least one cell, found from the column's few distinct
     shapes: a format that reads nothing only costs time, so it is not tried."""
-    distinct = pc.unique(values)
-    if len(distinct) <= _FEW:
+    return _formats_of(pc.unique(values))
+
+
+def _few_cells(distinct: pa.Array) -> list[str] | None:
+    """The distinct cells (nulls left out) when few enough to read in Python, else None."""
+    if len(distinct) > _FEW:
+        return None
+    return [text for text in distinct.to_pylist() if text is not None]
+
+
+def _formats_of(distinct: pa.Array, cells: list[str] | None = None) -> list[str]:
+    """``_possible_formats`` from the column's distinct cells (``cells``: ``_few_cells``)."""
+    if cells is None:
+        cells = _few_cells(distinct)
+    if cells is not None:
         # Few distinct cells (a small table, or dates repeating): Python's regexes are compiled
         # once a process, Arrow's once a call, so these are cheaper read here.
-        seen = {_shape_ascii(text) for text in distinct.to_pylist() if text is not None}
-    else:
-        shapes = pc.replace_substring_regex(distinct, r"\s+", "")
-        shapes = pc.replace_substring_regex(shapes, r"[0-9]+", "9")
-        shapes = pc.replace_substring_regex(shapes, r"[A-Za-z]+", "a")
-        seen = set(pc.unique(shapes).to_pylist())
-    return [fmt for fmt, shape in zip(FORMATS, _FORMAT_SHAPES, strict=True) if shape in seen]
+        joined = "\x00".join(cells)
+        if cells and joined.count("\x00") == len(cells) - 1:
+            # Marked over the cells joined: NUL is no space, digit or letter, and each piece
+            # is its cell's marks (digits and letters mapped one for one in C: few distinct
+            # pieces, as dates differ in their digits, not three regex passes a cell).
+            squeezed = _RE2_SPACE.sub("", joined).translate(_DIGIT_OR_LETTER)
+            return _formats_reading(set(squeezed.split("\x00")))
+        # None, or a cell holding a NUL: shaped one by one, field widths not looked at.
+        return _formats_in({_shape_ascii(text) for text in cells})
+    squeezed = pc.replace_substring_regex(distinct, r"\s+", "")
+    marked = pc.replace_substring_regex(squeezed, r"[0-9]", "9")
+    marked = pc.unique(pc.replace_substring_regex(marked, r"[A-Za-z]", "a"))
+    if len(marked) <= _FEW_PIECES:
+        return _formats_reading({piece for piece in marked.to_pylist() if piece is not None})
+    shapes = pc.replace_substring_regex(pc.replace_substring_regex(marked, r"9+", "9"), r"a+", "a")
+    return _formats_in(set(pc.unique(shapes).to_pylist()))
+
+
+# Each format's digit fields, in order, and the most digits each reads (Arrow's strptime reads
+# at most two for a day, month or two-digit year and four for a year): a format whose shape has
+# one run of digits per field cannot read a cell with a run longer than its field (the next
+# character it needs is a separator or the end). The compact ``%Y%m%d`` has one run for three
+# fields: its widths are not looked at.
+_FIELD_DIGITS = {"d": 2, "m": 2, "y": 2, "Y": 4}
+_FORMAT_WIDTHS = tuple(
+    None if fmt == "%Y%m%d" else [_FIELD_DIGITS[f] for f in re.findall(r"%([dmyY])", fmt)]
+    for fmt in FORMATS
+)
+_FEW_PIECES = 2000
+
+
+def _formats_in(shapes: set[str]) -> list[str]:
+    return [fmt for fmt, shape in zip(FORMATS, _FORMAT_SHAPES, strict=True) if shape in shapes]
+
+
+def _formats_reading(pieces: set[str]) -> list[str]:
+    """The formats that could read a cell marked as one of ``pieces`` (``9`` each digit, ``a``
+    each letter, whitespace dropped): the shape must be the format's, and each run of digits
+    no longer than its field reads."""
+    runs_of: dict[str, list[list[int]]] = {}
+    for piece in pieces:
+        shape = _LETTER_RUN.sub("a", _DIGIT_RUN.sub("9", piece))
+        runs_of.setdefault(shape, []).append([len(run) for run in _DIGIT_RUN.findall(piece)])
+    return [
+        fmt
+        for fmt, shape, widths in zip(FORMATS, _FORMAT_SHAPES, _FORMAT_WIDTHS, strict=True)
+        if shape in runs_of
+        and (widths is None or any(_fits(runs, widths) for runs in runs_of[shape]))
+    ]
+
+
+def _fits(runs: list[int], widths: list[int]) -> bool:
+    return len(runs) == len(widths) and all(r <= w for r, w in zip(runs, widths, strict=True))
+
+
+_NULL_TIME = pa.scalar(None, pa.timestamp("s"))
+_NULL_TEXT = pa.scalar(None, pa.string())
 
 
 def parse_column(values: pa.Array) -> pa.Array:
     """ISO dates (strings) for a column of dates in one format chosen from the values."""
     values = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
+    # The distinct cells serve both the look for a time and the formats' shapes.
+    distinct = pc.unique(values)
+    cells = _few_cells(distinct)
+    if cells is not None:
+        timed = any(":" in text for text in cells)
+    else:
+        timed = bool(pc.any(pc.match_substring(distinct, ":")).as_py())
     # Spreadsheet readers hand us ISO datetimes; keep the date part (only a time has a colon).
-    if pc.any(pc.match_substring(values, ":")).as_py():
+    if timed:
         values = pc.replace_substring_regex(
             values, r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}.*$", r"\1"
         )
         values = pc.replace_substring_regex(values, r"^(.*\d) \d{1,2}:\d{2}(:\d{2})?$", r"\1")
+        distinct = pc.unique(values)
+        cells = None
     attempts = []
-    for fmt in _possible_formats(values):
+    for fmt in _formats_of(distinct, cells):
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
         # "%Y" happily reads "45" as the year 45: such a reading is the wrong format, not a date.
-        early = pc.fill_null(pc.less(parsed, _FLOOR), _FALSE)
-        attempts.append(pc.if_else(early, pa.scalar(None, pa.timestamp("s")), parsed))
+        # (A null comparison gives null, where ``parsed`` is null already: no fill needed; and
+        # the comparison is made only when the earliest reading is too early.)
+        earliest = pc.min(parsed)
+        if earliest.is_valid and earliest.value < _FLOOR.value:
+            parsed = pc.if_else(pc.less(parsed, _FLOOR), _NULL_TIME, parsed)
+        attempts.append(parsed)
     if not attempts or not len(values):
         return pa.nulls(len(values), pa.string())
     # The format most values agree on decides ambiguous cells (01/02 is 1 February in the UK
     # unless the column shows it is month-first); other formats only fill what it cannot read.
     ranked = sorted(range(len(attempts)), key=lambda i: (attempts[i].null_count, i))
-    parsed = pc.coalesce(*(attempts[i] for i in ranked))
+    parsed = pc.coalesce(*(attempts[i] for i in ranked)) if len(attempts) > 1 else attempts[0]
     # A date's cast to text is ISO already, and ten times cheaper than strftime's formatting.
     text = pc.cast(pc.cast(parsed, pa.date32()), pa.string())
     today = dt.date.today().isoformat()
     # Two-digit years that land in the future are last century's (dates of birth are past).
-    future = pc.fill_null(pc.greater(text, pa.scalar(today, pa.string())), _FALSE)
-    if pc.any(future).as_py():
+    # Both fixes below are asked of the extremes first (one call): most columns need neither.
+    # (Null comparisons stand only where ``text`` is null, so they need no fill either.)
+    low, high = _extremes(text)
+    if high is not None and high > today:
+        future = pc.greater(text, pa.scalar(today, pa.string()))
         text = pc.if_else(future, pc.replace_substring_regex(text, r"^20", "19"), text)
-    too_old = pc.fill_null(pc.less(text, _EARLIEST), _FALSE)
-    return pc.if_else(too_old, pa.scalar(None, pa.string()), text)
+        low, high = _extremes(text)
+    if low is not None and low < _EARLIEST.as_py():
+        text = pc.if_else(pc.less(text, _EARLIEST), _NULL_TEXT, text)
+    return text
+
+
+def _extremes(text: pa.Array) -> tuple[str | None, str | None]:
+    found = pc.min_max(text)
+    return found["min"].as_py(), found["max"].as_py()

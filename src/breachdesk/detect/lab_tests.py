@@ -124,19 +124,39 @@ def lookup(value: str) -> list[str]:
     return list(_lookup(value))
 
 
-# Cached: messages and tables repeat the same few hundred test names millions of times.
-@functools.lru_cache(maxsize=16384)
+# Cached: messages and tables repeat the same few hundred test names millions of times. Tables
+# also list several tests in a cell ("Platelets, DCT") in every combination and order, more
+# distinct cells than a cache holds: their pieces are the few hundred catalogue terms, whose
+# folded keys are cached apart.
+@functools.lru_cache(maxsize=65536)
 def _lookup(value: str) -> tuple[str, ...]:
     index = catalogue.by_term()
-    whole = index.get(catalogue.term_key(value))
+    pieces = _SEPARATORS.split(value)
+    keys = [_key(piece) for piece in pieces]
+    # The whole value's key from its pieces' keys: a separator is no key character, so folding
+    # turns it and the non-key characters around it into one space (and lowering is the same
+    # piece by piece: only a final sigma lowers by context, and it is no key character either).
+    whole = index.get(" ".join(key for key in keys if key) if len(keys) > 1 else keys[0])
     if whole:
         return (whole.code,)
+    if _PLUS.search(value):
+        keys = [_key(part) for part in _PARTS.split(value)]
     codes: list[str] = []
-    for part in re.split(r"[;,|/]|\s\+\s", value):
-        test = index.get(catalogue.term_key(part))
+    for key in keys:
+        test = index.get(key)
         if test and test.code not in codes:
             codes.append(test.code)
     if not codes:
         # A longer description ("HbA1c (diabetes monitoring)") still names its test.
         codes = list(dict.fromkeys(m.value for m in detect(value) if m.kind == "test"))
     return tuple(codes)
+
+
+_SEPARATORS = re.compile(r"[;,|/]")
+_PLUS = re.compile(r"\s\+\s")
+_PARTS = re.compile(r"[;,|/]|\s\+\s")
+
+
+@functools.lru_cache(maxsize=16384)
+def _key(term: str) -> str:
+    return catalogue.term_key(term)

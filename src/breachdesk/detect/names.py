@@ -231,8 +231,50 @@ def _strip_title_cell(cell: str) -> str:
     return _TITLE_PREFIX_PY.sub("", cell, count=1).strip()  # ASCII: strip() trims as Arrow does
 
 
-def _split_cell(cell: str) -> tuple[str | None, str | None]:
-    cell = _strip_title_cell(cell)
+# ``_TITLE_PREFIX_PY`` at the start of any of the cells, each after a NUL (no NUL is a space or a
+# title's letter, so a match cannot run across cells): one search, tried only at the NULs, says
+# whether any cell of a column has a title to strip. A cell holding a NUL can only add a match,
+# never hide one. A title is followed by whitespace: cells with none have no title either.
+_TITLE_IN_JOINED = re.compile(rf"\x00{_S}*(?i:{TITLES})\.?{_S}+")
+
+
+def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
+    """``_strip_title_cell`` of each cell (None stays None)."""
+    present = [c for c in cells if c is not None]
+    joined = "\x00" + "\x00".join(present)
+    spaced = any(space in joined for space in "\t\n\f\r ")
+    if not spaced or _TITLE_IN_JOINED.search(joined) is None:
+        return [None if c is None else c.strip() for c in cells]
+    return [None if c is None else _strip_title_cell(c) for c in cells]
+
+
+# ``_WAYS_PY[0]`` (the commonest way, "SMITH, John") over cells joined with NULs, each match
+# running to its cell's end: one ``findall`` reads every cell, a cell it does not fit giving two
+# empty groups (a fit fills both). No class takes a NUL, so no match runs across cells; the
+# repeats are possessive where the pattern's next character cannot continue them, which
+# changes no match.
+_COMMA_JOINED = re.compile(
+    rf"(?:(?P<family>[^,^\x00]++),{_S}*+(?:(?i:{TITLES})\.?{_S}++)?(?P<given>[^\t\n\f\r ,\x00]++))?"
+    r"[^\x00]*+(?:\x00|\Z)"
+)
+
+
+def _split_cells(cells: list[str | None]) -> list[tuple[str | None, str | None]]:
+    """``_split_stripped`` of each cell (None gives no names)."""
+    present = [c for c in cells if c is not None]
+    joined = "\x00".join(present)
+    if len(present) < len(cells) or joined.count("\x00") != len(present) - 1:
+        return [(None, None) if c is None else _split_stripped(c) for c in cells]
+    # (``findall`` may add an empty match at the very end: one more than there are cells.)
+    found = _COMMA_JOINED.findall(joined)[: len(present)]
+    return [
+        (family.strip(), given.strip()) if family else _split_stripped(cell)
+        for cell, (family, given) in zip(present, found, strict=True)
+    ]
+
+
+def _split_stripped(cell: str) -> tuple[str | None, str | None]:
+    """Family and given name of one cell whose title ``_strip_title_cells`` has stripped."""
     for way in _WAYS_PY:
         found = way.match(cell)
         if found:
@@ -245,9 +287,10 @@ def _any_match(values: pa.Array, pattern: str) -> bool:
 
 
 def strip_title(values: pa.Array) -> pa.Array:
-    small = cellwise.map_ascii(values, _strip_title_cell)
-    if small is not None:
-        return small
+    found = cellwise.distinct_ascii(values)
+    if found is not None:
+        index, cells = found
+        return cellwise.map_back(index, _strip_title_cells(cells))[0]
     # A title is followed by whitespace: a column of single words ("SMITH") has none to strip,
     # and a tiny regex to see so costs a fraction of compiling the titles' alternation.
     if _any_match(values, r"\s"):
@@ -270,7 +313,8 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     found = cellwise.distinct_ascii(values)
     if found is not None:
         index, cells = found
-        parts = [(None, None) if c is None else _split_cell(c) for c in cells]
+        stripped = _strip_title_cells(cells)
+        parts = _split_cells(stripped)
         family, given = cellwise.map_back(index, [f for f, _ in parts], [g for _, g in parts])
         return family, given
     values = strip_title(values)

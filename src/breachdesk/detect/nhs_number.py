@@ -102,21 +102,18 @@ def validate_column(values: pa.Array) -> pa.Array:
     shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
     if not pc.any(shaped).as_py():
         return pa.nulls(len(values), pa.string())
-    # A cell of the right shape holds only digits, inner spaces or dashes and outer whitespace,
-    # so plain replacements give its digits (a regex replace costs far more per cell); cells of
-    # another shape are never read from ``digits``.
-    digits = pc.replace_substring(
-        pc.replace_substring(pc.utf8_trim_whitespace(values), " ", ""), "-", ""
-    )
-    filled = pc.if_else(shaped, digits, pa.scalar("0000000000"))
-    if isinstance(filled, pa.ChunkedArray):
-        filled = filled.combine_chunks()
-    # Every cell is now ten ASCII digits, so the string data is an n x 10 digit matrix as it lies.
-    _validity, offsets, data = filled.buffers()
-    start = np.frombuffer(offsets, dtype=np.int32)[filled.offset]
-    raw = np.frombuffer(data, dtype=np.uint8)[start : start + 10 * len(filled)].reshape(
-        -1, 10
-    ) - ord("0")
+    if isinstance(values, pa.ChunkedArray):
+        values, shaped = values.combine_chunks(), shaped.combine_chunks()
+    # A cell of the right shape holds only its ten digits, inner spaces or dashes and outer
+    # whitespace: its digit bytes, read straight off the string data, are the number (no
+    # trimming or replacing calls), and those of all such cells lie in order as an m x 10 matrix.
+    n = len(values)
+    _validity, offsets_buffer, data = values.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[values.offset : values.offset + n + 1]
+    text = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    is_shaped = shaped.to_numpy(zero_copy_only=False)
+    of_shaped = np.repeat(is_shaped, np.diff(offsets))
+    raw = text[of_shaped & (text >= ord("0")) & (text <= ord("9"))].reshape(-1, 10) - ord("0")
     check = 11 - (raw[:, :9] @ _WEIGHTS) % 11
     check[check == 11] = 0
     ok = (check == raw[:, 9]) & (raw.min(axis=1) != raw.max(axis=1))
@@ -131,5 +128,12 @@ def validate_column(values: pa.Array) -> pa.Array:
         | ((number >= 320_000_000) & (number <= 399_999_999))
         | chi
     )
-    keep = pa.array(ok & in_range) if len(values) else pa.array([], pa.bool_())
-    return pc.if_else(pc.and_(shaped, keep), digits, pa.scalar(None, pa.string()))
+    keep = ok & in_range
+    valid = np.zeros(n, dtype=bool)
+    valid[is_shaped] = keep
+    # The kept numbers' digits as a string column: ten bytes a valid cell, none elsewhere.
+    digits = (raw[keep] + ord("0")).astype(np.uint8).tobytes()
+    ends = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(valid * 10, out=ends[1:])
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(pa.string(), n, [bitmap, pa.py_buffer(ends), pa.py_buffer(digits)])

@@ -42,9 +42,16 @@ def _clean(values: pa.Array) -> pa.Array:
     return pa.Array.from_buffers(pa.string(), len(trimmed), [bitmap, offsets, data])
 
 
+@lru_cache(maxsize=64)
+def _nulls(n: int) -> pa.Array:
+    """``n`` null strings, made once per length: a table asks for a dozen (one per kind of
+    column it lacks), and Arrow arrays are immutable, so one serves them all."""
+    return pa.nulls(n, pa.string())
+
+
 def _coalesce(arrays: list[pa.Array], n: int) -> pa.Array:
     if not arrays:
-        return pa.nulls(n, pa.string())
+        return _nulls(n)
     return pc.coalesce(*arrays) if len(arrays) > 1 else arrays[0]
 
 
@@ -58,12 +65,40 @@ def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
     return pc.take(mapped, encoded.indices)
 
 
+def _tests_and_sensitive(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """``_map_unique(values, _test_codes)`` and the sensitive kinds of its codes, both from one
+    pass over the column's distinct cells (a table's only test column, its codes the table's)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    facts = [(None, None) if u is None else _test_facts(u) for u in encoded.dictionary.to_pylist()]
+    codes = [c for c, _ in facts]
+    kinds = [k for _, k in facts]
+    return (
+        pc.take(pa.array(codes, pa.string()), encoded.indices),
+        pc.take(pa.array(kinds, pa.string()), encoded.indices),
+    )
+
+
 # Memoised a cell at a time: a dump repeats the same test names and test lists across thousands
 # of tables, and one dictionary look-up is cheaper than the catalogue's and the join. (As many
 # entries as ``lab_tests``' own cache, which holds the same cells.)
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def _test_codes(cell: str) -> str | None:
     return ";".join(lab_tests.lookup(cell)) or None
+
+
+@lru_cache(maxsize=65536)
+def _test_facts(cell: str) -> tuple[str | None, str | None]:
+    """``_test_codes(cell)`` and ``_sensitive_of`` its codes, in one cached call: a dump's test
+    lists are mostly seen once, so their kinds are read off the codes as found, not split back
+    out of the joined text (the same codes when none holds a ";", as no catalogue code does)."""
+    codes = lab_tests.lookup(cell)
+    joined = ";".join(codes) or None
+    if joined is None or any(";" in code for code in codes):
+        return joined, None if joined is None else _sensitive_of(joined)
+    by_code = catalogue.sensitive_by_code()
+    return joined, ";".join(sorted({by_code[c] for c in codes if c in by_code})) or None
 
 
 @lru_cache(maxsize=16384)
@@ -75,7 +110,7 @@ def _sensitive_of(codes: str) -> str | None:
 
 def _join(arrays: list[pa.Array], n: int) -> pa.Array:
     if not arrays:
-        return pa.nulls(n, pa.string())
+        return _nulls(n)
     if len(arrays) == 1:
         return arrays[0]
     # Nulls made empty first: pyarrow 26's null_handling="skip" drops the rows where every input
@@ -121,9 +156,15 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     post = _coalesce(
         [postcode.extract_column(v) for v in cols.get("postcode", []) + cols.get("address", [])], n
     )
-    test_codes = [_map_unique(v, _test_codes) for v in tidy.get("test", [])]
-    test_codes += [pc.if_else(pc.is_valid(v), pa.scalar(code), _NULL) for code, v in analytes]
-    tests = _join(test_codes, n)
+    sensitive: pa.Array | None = None
+    if len(tidy.get("test", [])) == 1 and not analytes:
+        tests, sensitive = _tests_and_sensitive(tidy["test"][0])
+    else:
+        test_codes = [_map_unique(v, _test_codes) for v in tidy.get("test", [])]
+        test_codes += [pc.if_else(pc.is_valid(v), pa.scalar(code), _NULL) for code, v in analytes]
+        tests = _join(test_codes, n)
+    if sensitive is None:
+        sensitive = tests if tests.null_count == n else _map_unique(tests, _sensitive_of)
     results = [pc.is_valid(v) for v in tidy.get("result", [])]
     results += [pc.is_valid(v) for _, v in analytes]
     has_result = pc.and_(
@@ -150,7 +191,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "sex": cleaned("sex"),
         "hospital_number": cleaned("hospital_number"),
         "tests": tests,
-        "sensitive": tests if tests.null_count == n else _map_unique(tests, _sensitive_of),
+        "sensitive": sensitive,
         "ods_codes": requester,
     }
     flags = {

@@ -23,10 +23,11 @@ import pyarrow.csv as pcsv
 from breachdesk.ingest.sniff import delimiter
 from breachdesk.readers.base import Table
 
-# Below this many characters the csv module and the conversion of its cells to Arrow cost no more
-# than Arrow's start-up (measured on the synthetic dump's worklists: about even at 20-40 kB, Arrow
-# a third cheaper from 80 kB).
-ARROW_MIN_CHARS = 40 * 1024
+# Below this many characters the csv module and the conversion of its cells to Arrow (which
+# ``records_from_table`` makes of a reader's lists) cost no more than Arrow's start-up: measured
+# on the 1 GB synthetic dump's delimited files, the two are even at about 15 kB, Arrow a fifth
+# cheaper at 20-40 kB and two fifths from 40 kB.
+ARROW_MIN_CHARS = 16 * 1024
 _HEAD_ROWS = 25
 
 

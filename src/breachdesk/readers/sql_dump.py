@@ -11,6 +11,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, ReaderError, Table, transpose
 from breachdesk.readers.delimited import CHUNK_ROWS
@@ -82,7 +86,25 @@ def _unescape(match: re.Match[str]) -> str:
     return "'" if char is None else _ESCAPES.get(char, char)
 
 
-def _rows(run: str) -> list[list[str]]:
+@dataclass
+class _Grid:
+    """Rows of one width, their cells in one string array, row after row."""
+
+    cells: pa.Array
+    width: int
+
+    def __len__(self) -> int:
+        return len(self.cells) // self.width
+
+    def rows(self) -> list[list[str]]:
+        cells, width = self.cells.to_pylist(), self.width
+        return [cells[i : i + width] for i in range(0, len(cells), width)]
+
+
+_Piece = list[list[str]] | _Grid
+
+
+def _rows(run: str) -> _Piece:
     """The rows of a run ``_RUN`` matched, read as ``_tuples_slow`` reads them."""
     if _MARK in run or _QUOTE in run:  # the marks below would be ambiguous
         insides = [match.group(1) for match in _INSIDE.finditer(run)]
@@ -94,9 +116,14 @@ def _rows(run: str) -> list[list[str]]:
         run = _PAIR.sub(_unpair, run)
     pieces = run.split("'")
     strings = pieces[1::2]
-    if escaped and _QUOTE in run:
+    unquoted = _MARK.join(pieces[0::2])
+    quoted = escaped and _QUOTE in run
+    grid = _grid(unquoted, strings, quoted)
+    if grid is not None:
+        return grid
+    if quoted:
         strings = [string.replace(_QUOTE, "'") for string in strings]
-    return _plain_rows(_MARK.join(pieces[0::2]), iter(strings))
+    return _plain_rows(unquoted, iter(strings))
 
 
 # Two characters no text of a simple row may hold (such rows take ``_regex_rows``): a string's
@@ -145,6 +172,69 @@ def _plain_rows(unquoted: str, strings: Iterator[str]) -> list[list[str]]:
     return out
 
 
+# A row's inside in ``_plain_rows``' unquoted text: "(" only opens a row there, and no row's
+# inside holds a "(" or ")".
+_ROW_INSIDE = re.compile(r"\(([^)]*)\)")
+_MARK_CELL = pa.scalar(_MARK, pa.string())
+_NULL_WORD = pa.scalar("NULL", pa.string())
+_EMPTY = pa.scalar("", pa.string())
+
+
+def _grid(unquoted: str, strings: list[str], quoted: bool = False) -> _Grid | None:
+    """``_plain_rows``' reading as a ``_Grid`` when every row has one width and each string is
+    a value of its own (no text around it, no doubled quote): every value is then a piece of
+    the insides joined and split at ",", a string's value the next string, and the stripping
+    and NULL reading are Arrow calls over all cells at once, not Python steps per value. (Arrow
+    trims and upper-cases exactly the characters ``str`` does: pinned in the tests.) None
+    where that does not hold. ``quoted``: the strings hold escaped quotes as ``_QUOTE``, put
+    back here (only strings can hold one)."""
+    insides = _ROW_INSIDE.findall(unquoted)
+    if not insides:
+        return None
+    commas = [inside.count(",") for inside in insides]
+    if min(commas) != max(commas):
+        return None
+    tokens = ",".join(insides).split(",")
+    # One mark per string: every string is a value exactly when that many values are a mark.
+    if tokens.count(_MARK) != len(strings):
+        return None
+    try:
+        cells = pa.array(tokens, pa.string())
+        if strings:
+            marked = pc.equal(cells, _MARK_CELL)
+            cells = pc.replace_with_mask(cells, marked, pa.array(strings, pa.string()))
+            if quoted:
+                cells = pc.replace_substring(cells, _QUOTE, "'")
+    except (pa.ArrowException, UnicodeEncodeError):  # past 2 GB of text, or a lone surrogate
+        return None
+    if isinstance(cells, pa.ChunkedArray):
+        return None
+    cells = pc.utf8_trim_whitespace(cells)
+    return _Grid(_emptied(cells, pc.equal(pc.utf8_upper(cells), _NULL_WORD)), commas[0] + 1)
+
+
+def _emptied(cells: pa.Array, found: pa.Array) -> pa.Array:
+    return pc.if_else(found, _EMPTY, cells) if found.true_count else cells
+
+
+_COPY_NULL = pa.scalar("\\N", pa.string())
+
+
+def _copy_grid(lines: list[str]) -> _Grid | None:
+    """``COPY`` rows (``\\N`` read as empty) as a ``_Grid`` when every line has one width: their
+    cells split in one call and the nulls found in one, not a Python step per value."""
+    tabs = [line.count("\t") for line in lines]
+    if not tabs or min(tabs) != max(tabs):
+        return None
+    try:
+        cells = pa.array("\t".join(lines).split("\t"), pa.string())
+    except (pa.ArrowException, UnicodeEncodeError):
+        return None
+    if isinstance(cells, pa.ChunkedArray):
+        return None
+    return _Grid(_emptied(cells, pc.equal(cells, _COPY_NULL)), tabs[0] + 1)
+
+
 def _marked(cell: str, strings: Iterator[str]) -> str:
     before, *_, after = cell.split(_MARK)
     quoted = "'".join([next(strings) for _ in range(cell.count(_MARK))])
@@ -152,25 +242,38 @@ def _marked(cell: str, strings: Iterator[str]) -> str:
 
 
 def _tuples(text: str, pos: int) -> tuple[list[list[str]], int]:
-    """Rows of a VALUES list starting at ``pos``; returns them and the offset after the ``;``.
+    """Rows of a VALUES list starting at ``pos``; returns them and the offset after the ``;``."""
+    pieces, end = _pieces(text, pos)
+    return [row for piece in pieces for row in _listed(piece)], end
+
+
+def _listed(piece: _Piece) -> list[list[str]]:
+    return piece.rows() if isinstance(piece, _Grid) else piece
+
+
+def _pieces(text: str, pos: int) -> tuple[list[_Piece], int]:
+    """``_tuples``' rows in pieces (none empty), runs of simple rows as ``_Grid`` where they can.
 
     Exactly ``_tuples_slow``'s reading (fuzzed against it in the tests), one regex match per run
     of simple rows instead of a Python step per character: between rows both stand outside any
     row and quote, so each row either parser reads leaves the other where it would have been.
     """
-    rows: list[list[str]] = []
+    pieces: list[_Piece] = []
     while True:
         run_end = _RUN.match(text, pos).end()  # type: ignore[union-attr]  # "*" always matches
         if run_end > pos:
-            rows.extend(_rows(text[pos:run_end]))
+            piece = _rows(text[pos:run_end])
+            if len(piece):
+                pieces.append(piece)
             pos = run_end
         stop = _STOP.search(text, pos)
         if stop is not None and stop.group() == ";":
-            return rows, stop.end()
+            return pieces, stop.end()
         more, pos, done = _tuples_slow(text, pos, one_row=True)
-        rows.extend(more)
+        if more:
+            pieces.append(more)
         if done:
-            return rows, pos
+            return pieces, pos
 
 
 def _tuples_slow(text: str, pos: int, one_row: bool = False) -> tuple[list[list[str]], int, bool]:
@@ -225,6 +328,27 @@ def _table(name: str, header: list[str], rows: list[list[str]]) -> Table:
     return Table(header=header, columns=columns, first_row=1, prefix=f"table:{name}!")
 
 
+def _table_of(name: str, header: list[str], pieces: list[_Piece]) -> Table:
+    """``_table`` of the pieces' rows; when they are all grids of one width, its columns are
+    taken from the cells as Arrow arrays (the same cells, with no Python list between)."""
+    widths = {piece.width if isinstance(piece, _Grid) else -1 for piece in pieces}
+    if len(widths) == 1 and (width := widths.pop()) > 0:
+        grids = [piece.cells for piece in pieces if isinstance(piece, _Grid)]
+        try:
+            cells = pa.concat_arrays(grids) if len(grids) > 1 else grids[0]
+        except pa.ArrowException:  # past a string array's 2 GB: read as lists
+            cells = None
+        if cells is not None:
+            n = len(cells) // width
+            columns = [pc.take(cells, np.arange(i, len(cells), width)) for i in range(width)]
+            # A header longer than the rows: their missing cells are empty, as ``transpose``
+            # pads them.
+            columns += [pa.array([""] * n, pa.string())] * max(0, len(header) - width)
+            full = header + [f"column_{i + 1}" for i in range(len(header), width)]
+            return Table(header=full, columns=columns, first_row=1, prefix=f"table:{name}!")
+    return _table(name, header, [row for piece in pieces for row in _listed(piece)])
+
+
 @dataclass
 class _Inserts:
     """Rows of consecutive ``INSERT`` statements into one table, gathered into one ``Table`` of
@@ -235,24 +359,27 @@ class _Inserts:
     seen: dict[str, int] = field(default_factory=dict)
     name: str = ""
     header: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
+    pieces: list[_Piece] = field(default_factory=list)
+    count: int = 0  # rows in ``pieces``
     first: int = 1
 
-    def add(self, name: str, header: list[str], rows: list[list[str]]) -> Iterator[Table]:
-        if self.rows and (name != self.name or header != self.header):
+    def add(self, name: str, header: list[str], pieces: list[_Piece]) -> Iterator[Table]:
+        if self.pieces and (name != self.name or header != self.header):
             yield from self.flush()
-        if not self.rows:
+        if not self.pieces:
             self.name, self.header, self.first = name, header, self.seen.get(name, 0) + 1
-        self.rows.extend(rows)
-        self.seen[name] = self.seen.get(name, 0) + len(rows)
-        if len(self.rows) >= CHUNK_ROWS:
+        rows = sum(map(len, pieces))
+        self.pieces.extend(pieces)
+        self.count += rows
+        self.seen[name] = self.seen.get(name, 0) + rows
+        if self.count >= CHUNK_ROWS:
             yield from self.flush()
 
     def flush(self) -> Iterator[Table]:
-        if self.rows:
-            out = _table(self.name, self.header, self.rows)
+        if self.pieces:
+            out = _table_of(self.name, self.header, self.pieces)
             out.first_row = self.first
-            self.rows = []
+            self.pieces, self.count = [], 0
             yield out
 
 
@@ -291,21 +418,21 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     for match in finditer(_INSERT):
         table = _bare(match.group("name"))
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
-        rows, _end = _tuples(text, match.end())
-        if rows:
-            yield from inserts.add(table, header, rows)
+        pieces, _end = _pieces(text, match.end())
+        if pieces:
+            yield from inserts.add(table, header, pieces)
     yield from inserts.flush()
     for match in finditer(_COPY):
         table = _bare(match.group("name"))
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
         end = text.find("\n\\.", match.end())
         block = text[match.end() : end if end != -1 else len(text)].strip("\n")
-        rows = [
-            ["" if v == "\\N" else v for v in line.split("\t")]
-            for line in block.split("\n")
-            if line
-        ]
-        if rows:
+        lines = [line for line in block.split("\n") if line]
+        grid = _copy_grid(lines)
+        if grid is not None:
+            yield _table_of(table, header, [grid])
+        elif lines:
+            rows = [["" if v == "\\N" else v for v in line.split("\t")] for line in lines]
             yield _table(table, header, rows)
 
 
@@ -351,9 +478,9 @@ def _statements(text: str, schemas: dict[str, list[str]], inserts: _Inserts) -> 
     for match in finditer(_INSERT):
         table = _bare(match.group("name"))
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
-        rows, _end = _tuples(text, match.end())
-        if rows:
-            yield from inserts.add(table, header, rows)
+        pieces, _end = _pieces(text, match.end())
+        if pieces:
+            yield from inserts.add(table, header, pieces)
 
 
 def _copy_rows(
