@@ -107,3 +107,24 @@ def test_a_log_of_key_value_lines_is_read_as_each_line_alone() -> None:
     ]
     blocked = [(p.locator, p.values) for p in people_in_lines(lines, 1)]
     assert blocked == one_by_one
+
+
+def test_a_test_whose_name_has_a_slash_in_a_list_of_tests() -> None:
+    from breachdesk.detect import lab_tests
+
+    cell = "HIV 1 and 2 antigen/antibody, Renal profile, International normalised ratio"
+    assert lab_tests.lookup(cell) == ["HIVAGAB", "UE", "INR"]  # was ["UE", "INR"]: HIV lost
+    assert lab_tests.lookup("FBC/UE; LFT") == ["FBC", "UE", "LFT"]
+    assert lab_tests.lookup("Add-on requested, FBC") == ["FBC"]
+
+
+def test_a_column_of_test_lists_is_typed_by_its_values_under_any_header() -> None:
+    import pyarrow as pa
+
+    from breachdesk.detect.columns import type_columns
+
+    ordered = ["HCT, Urine analysis", "Ammonia, Chloride", "Ferritin", "FBC/UE; LFT", "TSH"]
+    comments = ["Haemolysed", "Repeat sample required", "", "Add-on requested, FBC", "Fasting"]
+    header = ["Order Codes", "Lab Comment"]
+    kinds = type_columns(header, [pa.array(ordered), pa.array(comments)])
+    assert kinds == ["test", None]

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import yaml
 
 from breachdesk import catalogue
-from breachdesk.detect import cellwise, nhs_number, postcode
+from breachdesk.detect import cellwise, lab_tests, nhs_number, postcode
 from breachdesk.detect.dates import may_parse, parse_column
 
 _SAMPLE = 500
@@ -199,7 +199,7 @@ def _traits(cell: str) -> int:
         | (_AT_EMAIL if "@" in cell and _EMAIL_PY.match(cell) is not None else 0)
         | (_DATE_SHAPED if may_parse([cell]) > 0 else 0)
         | (_LISTED if "," in cell and _LISTED_NAME_PY.match(cell) is not None else 0)
-        | (_TEST if index.get(catalogue.term_key(cell)) else 0)
+        | (_TEST if lab_tests.is_test_list(cell) else 0)
         | (_LETTER if cell.lower() != cell.upper() else 0)  # ASCII: it has a letter
     )
 
@@ -240,9 +240,8 @@ def _by_values_arrow(values: pa.Array) -> str | None:
         return _date_kind(parsed)
     if _share(pc.match_substring_regex(sample, _LISTED_NAME), total) >= 0.8:
         return "full_name"
-    index = catalogue.by_term()
     uniques = pc.unique(sample).to_pylist()
-    known = {u for u in uniques if index.get(catalogue.term_key(u))}
+    known = {u for u in uniques if lab_tests.is_test_list(u)}
     if uniques and _share(pc.is_in(sample, pa.array(list(known), pa.string())), total) >= 0.6:
         return "test"
     return None

@@ -120,14 +120,16 @@ def detect(text: str) -> Iterator[Mention]:
 
 
 def lookup(value: str) -> list[str]:
-    """Catalogue codes for a cell: the whole value, else its parts split at ``; , | /``."""
+    """Catalogue codes for a cell: the whole value, else each item of the list it holds (items
+    split at ``; , |`` and `` + ``), an item being a term, terms joined by ``/`` ("FBC/UE") or a
+    description that names one."""
     return list(_lookup(value))
 
 
 # Cached: messages and tables repeat the same few hundred test names millions of times. Tables
 # also list several tests in a cell ("Platelets, DCT") in every combination and order, more
-# distinct cells than a cache holds: their pieces are the few hundred catalogue terms, whose
-# folded keys are cached apart.
+# distinct cells than a cache holds: their items are the few hundred catalogue terms, cached
+# apart.
 @functools.lru_cache(maxsize=65536)
 def _lookup(value: str) -> tuple[str, ...]:
     index = catalogue.by_term()
@@ -139,22 +141,51 @@ def _lookup(value: str) -> tuple[str, ...]:
     whole = index.get(" ".join(key for key in keys if key) if len(keys) > 1 else keys[0])
     if whole:
         return (whole.code,)
-    if _PLUS.search(value):
-        keys = [_key(part) for part in _PARTS.split(value)]
+    if len(pieces) == 1 and not _PLUS.search(value):
+        return _item(value)
     codes: list[str] = []
-    for key in keys:
-        test = index.get(key)
-        if test and test.code not in codes:
-            codes.append(test.code)
-    if not codes:
-        # A longer description ("HbA1c (diabetes monitoring)") still names its test.
-        codes = list(dict.fromkeys(m.value for m in detect(value) if m.kind == "test"))
+    for item in _ITEMS.split(value):
+        for code in _item(item):
+            if code not in codes:
+                codes.append(code)
     return tuple(codes)
+
+
+@functools.lru_cache(maxsize=16384)
+def _item(item: str) -> tuple[str, ...]:
+    """One item of a list. Its "/" is tried as a separator only when the item is not a term
+    whole: "HIV 1 and 2 antigen/antibody" is one test, "FBC/UE" two. An item naming no term
+    exactly is read as free text ("HbA1c (diabetes monitoring)" still names its test)."""
+    index = catalogue.by_term()
+    test = index.get(_key(item))
+    if test:
+        return (test.code,)
+    if "/" in item:
+        found = [t.code for piece in item.split("/") if (t := index.get(_key(piece)))]
+        if found:
+            return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(m.value for m in detect(item) if m.kind == "test"))
+
+
+@functools.lru_cache(maxsize=65536)
+def is_test_list(cell: str) -> bool:
+    """Whether a cell names a test or lists tests and nothing else: every item of it a catalogue
+    term, or terms joined by "/". What a test column holds, whatever its header says
+    ("Order Codes": "HCT, Urine analysis"); a comment that mentions a test is not such a cell."""
+    index = catalogue.by_term()
+    if index.get(_key(cell)):
+        return True
+    items = [item for item in _ITEMS.split(cell) if item.strip()]
+    return bool(items) and all(
+        index.get(_key(item))
+        or ("/" in item and all(index.get(_key(piece)) for piece in item.split("/")))
+        for item in items
+    )
 
 
 _SEPARATORS = re.compile(r"[;,|/]")
 _PLUS = re.compile(r"\s\+\s")
-_PARTS = re.compile(r"[;,|/]|\s\+\s")
+_ITEMS = re.compile(r"[;,|]|\s\+\s")
 
 
 @functools.lru_cache(maxsize=16384)
