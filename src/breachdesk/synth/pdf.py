@@ -47,15 +47,7 @@ def _label(rng: random.Random, test: Test, tags: list[str]) -> str:
     """How the PDF writes a test; a synonym the core fonts cannot print ("Free β-hCG") is
     written as the test's name instead, so the page still names the test truth records."""
     label = clinical.term(rng, test, tags, code=False)
-    return label if _latin1(names.latin1_safe(label)) else test.name
-
-
-def _latin1(text: str) -> bool:
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return label if max(map(ord, names.latin1_safe(label)), default=0) < 256 else test.name
 
 
 def _report_page(ctx: Ctx, rng: random.Random, doc: FPDF, app: App) -> Rec:

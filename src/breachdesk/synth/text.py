@@ -61,40 +61,36 @@ def _test_patient(rng: random.Random, variant: str = variants.STANDARD) -> str:
     )
 
 
-def _patient_line(ctx: Ctx, rng: random.Random, app: App) -> tuple[str, int, list[str], list[str]]:
-    person = ctx.pop.persons[app[0]]
-    w = noise.written(rng, person, caps=0.95, no_nhs=0.1)
-    control = f"MSG{rng.randint(1, 9999999):07d}"
-    if rng.random() < 0.65:
-        tests = [t.code for t in clinical.order(rng, False, most=2)]
-        cats = NAME | DOB | (NHS if w.nhs else 0)
-        line = (
-            f"INFO [ORU] ACK sent for {control} patient NHS={w.nhs or 'null'} "
-            f"DOB={noise.fmt_date(w.dob, 'hl7')} {w.family}^{w.given} test={'~'.join(tests)}"
-        )
-        return line, cats, tests, w.tags
-    segment, cats = hl7.pid(rng, person, w, detail=0.8)
-    reason = rng.choice(("PID-3 assigning authority missing", "PV1 location unknown"))
-    return f"ERROR [ORU] Rejected {control} ({reason}): {segment}", cats, [], w.tags
-
-
-def _other_patient_line(
-    ctx: Ctx, rng: random.Random, app: App
+def _patient_line(
+    ctx: Ctx, rng: random.Random, app: App, standard: bool = True
 ) -> tuple[str, int, list[str], list[str]]:
-    """The other lab's engine: key=value fields, ISO birth dates, the PID segment when rejected."""
+    """An ACK line naming the patient, or a rejected message quoting its PID segment; the other
+    lab's engine (``standard`` False) writes key=value fields and ISO birth dates."""
     person = ctx.pop.persons[app[0]]
     w = noise.written(rng, person, caps=0.95, no_nhs=0.1)
-    control = f"R{rng.randint(1, 99999999):08d}"
+    if standard:
+        control = f"MSG{rng.randint(1, 9999999):07d}"
+    else:
+        control = f"R{rng.randint(1, 99999999):08d}"
     if rng.random() < 0.65:
         tests = [t.code for t in clinical.order(rng, False, most=2)]
         cats = NAME | DOB | (NHS if w.nhs else 0)
-        line = (
-            f"INFO  | ResultRouter | delivered msg_id={control} nhs_no={w.nhs or 'NONE'} "
-            f"surname={w.family} forename={w.given} dob={noise.fmt_date(w.dob, 'iso')} "
-            f"tests={','.join(tests)}"
-        )
+        if standard:
+            line = (
+                f"INFO [ORU] ACK sent for {control} patient NHS={w.nhs or 'null'} "
+                f"DOB={noise.fmt_date(w.dob, 'hl7')} {w.family}^{w.given} test={'~'.join(tests)}"
+            )
+        else:
+            line = (
+                f"INFO  | ResultRouter | delivered msg_id={control} nhs_no={w.nhs or 'NONE'} "
+                f"surname={w.family} forename={w.given} dob={noise.fmt_date(w.dob, 'iso')} "
+                f"tests={','.join(tests)}"
+            )
         return line, cats, tests, w.tags
     segment, cats = hl7.pid(rng, person, w, detail=0.8)
+    if standard:
+        reason = rng.choice(("PID-3 assigning authority missing", "PV1 location unknown"))
+        return f"ERROR [ORU] Rejected {control} ({reason}): {segment}", cats, [], w.tags
     reason = rng.choice(("no assigning authority", "unknown location"))
     line = f'ERROR | ResultRouter | rejected msg_id={control} reason="{reason}" segment={segment}'
     return line, cats, [], w.tags
@@ -111,14 +107,13 @@ def render(
     test_lines = rng.randint(1, 3)
     standard = ctx.variant == variants.STANDARD
     stamp, sep = (_stamp, " ") if standard else (_other_stamp, " | ")
-    patient_line = _patient_line if standard else _other_patient_line
     plumbing = _PLUMBING if standard else variants.OTHER_PLUMBING
     while todo or test_lines:
         when += timedelta(seconds=rng.randint(1, step), microseconds=rng.randrange(10**6))
         roll = rng.random()
         if roll < 0.25 and todo:
             app = todo.pop()
-            line, cats, tests, tags = patient_line(ctx, rng, app)
+            line, cats, tests, tags = _patient_line(ctx, rng, app, standard)
             lines.append(f"{stamp(when)}{sep}{line}")
             recs.append((f"line:{len(lines)}", app[0], cats, tuple(tests), tuple(tags), ""))
         elif roll < 0.26 and test_lines:
