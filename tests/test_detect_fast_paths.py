@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
+from breachdesk.detect import dates, hospital, lab_tests, names, nhs_number, ods, prefilter
 from breachdesk.detect import text as text_module
 from breachdesk.detect.text import _nearest
 
@@ -45,6 +45,12 @@ PLAIN = {
     "practice": re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?![A-Za-z0-9])"),
     "test_label": re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])"),
     "pid": re.compile(r"(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}"),
+    "hospital": re.compile(
+        r"\b(?:hosp(?:ital)?\.?\s{0,2}(?:no|num(?:ber)?|id)\b\.?|mrn\b|m\.r\.n\.|unit\s{1,2}no\b\.?"
+        r"|case\s{0,2}note\s{1,2}no\b\.?|hospital\s{1,2}id\b)"
+        r"[\s:#=]{0,3}(?P<value>[A-Z]{0,3}\d{5,10}[A-Z]?)(?![A-Za-z0-9])",
+        re.IGNORECASE,
+    ),
 }
 FAST = {
     "label": names._LABELLED,
@@ -53,6 +59,7 @@ FAST = {
     "practice": ods.PRACTICE,
     "test_label": lab_tests._LABELLED_CODE,
     "pid": text_module._PID,
+    "hospital": hospital.LABELLED,
 }
 
 PIECES = [
@@ -113,6 +120,21 @@ PIECES = [
     "DOB\xa001/02/1980",
     "٤G85001",
     "NHS ٤٥٠ 557 7104",
+    "Hosp No: K1120052",
+    "HOSPITAL NUMBER 1234567",
+    "hosp.  id#=RJ1234567",
+    "Hospital  ID=ABC12345",
+    "MRN 12345678X",
+    "m.r.n.#A123456",
+    "M.R.N. 99999",
+    "Unit No. 1234567",
+    "UNIT  NO:1234567",
+    "case note no 123456",
+    "CaseNote  No. 7654321",
+    "xMRN 123456",
+    "_hosp no 12345",
+    "éhosp no 12345",
+    "mrn1234567",
 ]
 SEPARATORS = [" ", ", ", "\n", " | ", "\t", ": ", "\n\n", "; ", "", "-", "^", "'"]
 
