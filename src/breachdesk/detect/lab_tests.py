@@ -64,12 +64,6 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-def _boundary(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not before.isalnum() and not after.isalnum()
-
-
 # A code after a ``test=`` label, as interface logs write them (``test=UE``): short codes are
 # not matched in prose, but the label makes one safe to look up.
 # The leading ``\b`` is written after the "t" (no word character before it) so ``re`` skips to
@@ -93,12 +87,17 @@ def detect(text: str) -> Iterator[Mention]:
             code = _labelled(match.group(1))
             if code:
                 found.append((match.start(1), match.end(1), code))
+    last = len(lowered) - 1
+    # A term counts only between non-alphanumeric characters (or the text's ends).
     for end_index, (length, code, caps) in _automaton().iter(lowered):
-        start, end = end_index - length + 1, end_index + 1
-        if caps and not text[start:end].isupper():
+        start = end_index - length + 1
+        if caps and not text[start : end_index + 1].isupper():
             continue
-        if _boundary(lowered, start, end):
-            found.append((start, end, code))
+        if start > 0 and lowered[start - 1].isalnum():
+            continue
+        if end_index < last and lowered[end_index + 1].isalnum():
+            continue
+        found.append((start, end_index + 1, code))
     # Keep the longest term where terms overlap ("Hepatitis B surface antigen" over "Hepatitis B").
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     last_end = -1

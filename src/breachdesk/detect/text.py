@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterator
 
@@ -76,8 +77,11 @@ def find_mentions(
             found.extend(ods.detect(text, present))  # each rule by its own trigger
         else:
             found.extend(detector(text))
-    found.sort(key=lambda m: m.start)
+    found.sort(key=_START)
     return found
+
+
+_START = operator.itemgetter(1)  # Mention.start, without a Python call per mention
 
 
 def _after_name(named: list[Mention], text: str) -> Callable[[int], bool]:
