@@ -15,7 +15,17 @@ from collections.abc import Iterable
 
 import pytest
 
-from breachdesk.detect import dates, hospital, lab_tests, names, nhs_number, ods, prefilter
+from breachdesk.detect import (
+    address,
+    dates,
+    hospital,
+    lab_tests,
+    names,
+    nhs_number,
+    ods,
+    postcode,
+    prefilter,
+)
 from breachdesk.detect import text as text_module
 from breachdesk.detect.text import _nearest
 
@@ -51,6 +61,21 @@ PLAIN = {
         r"[\s:#=]{0,3}(?P<value>[A-Z]{0,3}\d{5,10}[A-Z]?)(?![A-Za-z0-9])",
         re.IGNORECASE,
     ),
+    "address": re.compile(
+        r"\b(?:address|addr|home\s{1,2}address|residence)\b\.?\s{0,2}[:=-]\s{0,3}"
+        r"(?P<value>[0-9A-Za-z][^\n|]{4,120})",
+        re.IGNORECASE,
+    ),
+    "trust": re.compile(
+        r"(?:\bods|\btrust|\bsite|\bfacility|\bsource|\bprovider|\borg(?:anisation)?)\b"
+        r"[^A-Za-z0-9\n]{0,4}(?:code\s*+)?[:=#]?\s*(R[A-Z0-9]{2})(?![A-Za-z0-9])",
+        re.IGNORECASE,
+    ),
+    "postcode": re.compile(
+        r"(?<![A-Za-z0-9])((?:GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)"
+        r" ?\d[ABD-HJLNP-UW-Z]{2}))(?![A-Za-z0-9])",
+        re.IGNORECASE,
+    ),
 }
 FAST = {
     "label": names._LABELLED,
@@ -60,6 +85,9 @@ FAST = {
     "test_label": lab_tests._LABELLED_CODE,
     "pid": text_module._PID,
     "hospital": hospital.LABELLED,
+    "address": address.LABELLED,
+    "trust": ods.TRUST,
+    "postcode": postcode.PATTERN,
 }
 
 PIECES = [
@@ -135,6 +163,33 @@ PIECES = [
     "_hosp no 12345",
     "éhosp no 12345",
     "mrn1234567",
+    "Address: 12 High Street, Leeds",
+    "home  address = Flat 3, Rose Court",
+    "ADDR. - 4 Mill Lane",
+    "residence:The Old Barn, Hill Rd",
+    "xaddress: 12 High Street",
+    "_residence: 1 Low Rd",
+    "trust: RJ1",
+    "ODS code RXH",
+    "ſite=RWE",
+    "Facility # R1H",
+    "source RTH22",
+    "Provider:RR8",
+    "organisation code: RJZ",
+    "org: rj1",
+    "xtrust: RJ1",
+    "LS1 4AB",
+    "ls14ab",
+    "GIR 0AA",
+    "gir0aa",
+    "SW1A 1AA",
+    "ſW1A 1AA",
+    "\u212aT1 1AA",
+    "\u0130G1 1AA",
+    "M1 1AA",
+    "xM1 1AA",
+    "EC1A1BB2",
+    "B33 8TH",
 ]
 SEPARATORS = [" ", ", ", "\n", " | ", "\t", ": ", "\n\n", "; ", "", "-", "^", "'"]
 
