@@ -294,3 +294,16 @@ def test_nearest_start_is_the_first_of_the_closest() -> None:
 
 def test_today_is_todays_date() -> None:
     assert dates.today() == dt.date.today()
+
+
+def test_ascii_lowering_through_bytes_is_str_translate() -> None:
+    rng = random.Random(5)
+    alphabet = "ABCxyz09 \n\tÉéİıſ\u212aẞßΣς\ud800\udfff😀’"
+    texts = list(PIECES)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    changed = 0
+    for text in texts:
+        expected = text.translate(lab_tests._ASCII_LOWER)
+        assert lab_tests._ascii_lower(text) == expected, repr(text)
+        changed += expected != text
+    assert changed > 1000

@@ -17,6 +17,18 @@ from breachdesk import catalogue
 from breachdesk.detect.base import Mention
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_LOWER_BYTES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(text: str) -> str:
+    """``text.translate(_ASCII_LOWER)``: str.translate looks each character of a non-ASCII text
+    up in a dict (~25 ns a character); bytes.translate is a table. In UTF-8 the bytes A-Z stand
+    only for those letters (a non-ASCII character's bytes are all >= 0x80), and surrogatepass
+    carries any lone surrogate there and back unchanged."""
+    raw = text.encode("utf-8", "surrogatepass").translate(_ASCII_LOWER_BYTES)
+    return raw.decode("utf-8", "surrogatepass")
+
+
 # Catalogue terms that are also everyday words: in free text only their upper-case form counts.
 _ENGLISH = {
     "fit",
@@ -80,7 +92,7 @@ def _labelled(code: str) -> str | None:
 
 def detect(text: str) -> Iterator[Mention]:
     # ASCII text lowers the same either way, and str.lower is many times quicker than translate.
-    lowered = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+    lowered = text.lower() if text.isascii() else _ascii_lower(text)
     found: list[tuple[int, int, str]] = []
     if "test" in lowered:
         for match in _LABELLED_CODE.finditer(lowered):
