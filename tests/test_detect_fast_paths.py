@@ -15,7 +15,17 @@ from collections.abc import Iterable
 
 import pytest
 
-from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
+from breachdesk.detect import (
+    address,
+    dates,
+    hospital,
+    lab_tests,
+    names,
+    nhs_number,
+    ods,
+    postcode,
+    prefilter,
+)
 from breachdesk.detect import text as text_module
 from breachdesk.detect.text import _nearest
 
@@ -45,6 +55,27 @@ PLAIN = {
     "practice": re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?![A-Za-z0-9])"),
     "test_label": re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])"),
     "pid": re.compile(r"(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}"),
+    "hospital": re.compile(
+        r"\b(?:hosp(?:ital)?\.?\s{0,2}(?:no|num(?:ber)?|id)\b\.?|mrn\b|m\.r\.n\.|unit\s{1,2}no\b\.?"
+        r"|case\s{0,2}note\s{1,2}no\b\.?|hospital\s{1,2}id\b)"
+        r"[\s:#=]{0,3}(?P<value>[A-Z]{0,3}\d{5,10}[A-Z]?)(?![A-Za-z0-9])",
+        re.IGNORECASE,
+    ),
+    "address": re.compile(
+        r"\b(?:address|addr|home\s{1,2}address|residence)\b\.?\s{0,2}[:=-]\s{0,3}"
+        r"(?P<value>[0-9A-Za-z][^\n|]{4,120})",
+        re.IGNORECASE,
+    ),
+    "trust": re.compile(
+        r"(?:\bods|\btrust|\bsite|\bfacility|\bsource|\bprovider|\borg(?:anisation)?)\b"
+        r"[^A-Za-z0-9\n]{0,4}(?:code\s*+)?[:=#]?\s*(R[A-Z0-9]{2})(?![A-Za-z0-9])",
+        re.IGNORECASE,
+    ),
+    "postcode": re.compile(
+        r"(?<![A-Za-z0-9])((?:GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)"
+        r" ?\d[ABD-HJLNP-UW-Z]{2}))(?![A-Za-z0-9])",
+        re.IGNORECASE,
+    ),
 }
 FAST = {
     "label": names._LABELLED,
@@ -53,6 +84,10 @@ FAST = {
     "practice": ods.PRACTICE,
     "test_label": lab_tests._LABELLED_CODE,
     "pid": text_module._PID,
+    "hospital": hospital.LABELLED,
+    "address": address.LABELLED,
+    "trust": ods.TRUST,
+    "postcode": postcode.PATTERN,
 }
 
 PIECES = [
@@ -113,6 +148,48 @@ PIECES = [
     "DOB\xa001/02/1980",
     "٤G85001",
     "NHS ٤٥٠ 557 7104",
+    "Hosp No: K1120052",
+    "HOSPITAL NUMBER 1234567",
+    "hosp.  id#=RJ1234567",
+    "Hospital  ID=ABC12345",
+    "MRN 12345678X",
+    "m.r.n.#A123456",
+    "M.R.N. 99999",
+    "Unit No. 1234567",
+    "UNIT  NO:1234567",
+    "case note no 123456",
+    "CaseNote  No. 7654321",
+    "xMRN 123456",
+    "_hosp no 12345",
+    "éhosp no 12345",
+    "mrn1234567",
+    "Address: 12 High Street, Leeds",
+    "home  address = Flat 3, Rose Court",
+    "ADDR. - 4 Mill Lane",
+    "residence:The Old Barn, Hill Rd",
+    "xaddress: 12 High Street",
+    "_residence: 1 Low Rd",
+    "trust: RJ1",
+    "ODS code RXH",
+    "ſite=RWE",
+    "Facility # R1H",
+    "source RTH22",
+    "Provider:RR8",
+    "organisation code: RJZ",
+    "org: rj1",
+    "xtrust: RJ1",
+    "LS1 4AB",
+    "ls14ab",
+    "GIR 0AA",
+    "gir0aa",
+    "SW1A 1AA",
+    "ſW1A 1AA",
+    "\u212aT1 1AA",
+    "\u0130G1 1AA",
+    "M1 1AA",
+    "xM1 1AA",
+    "EC1A1BB2",
+    "B33 8TH",
 ]
 SEPARATORS = [" ", ", ", "\n", " | ", "\t", ": ", "\n\n", "; ", "", "-", "^", "'"]
 
@@ -217,3 +294,16 @@ def test_nearest_start_is_the_first_of_the_closest() -> None:
 
 def test_today_is_todays_date() -> None:
     assert dates.today() == dt.date.today()
+
+
+def test_ascii_lowering_through_bytes_is_str_translate() -> None:
+    rng = random.Random(5)
+    alphabet = "ABCxyz09 \n\tÉéİıſ\u212aẞßΣς\ud800\udfff😀’"
+    texts = list(PIECES)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    changed = 0
+    for text in texts:
+        expected = text.translate(lab_tests._ASCII_LOWER)
+        assert lab_tests._ascii_lower(text) == expected, repr(text)
+        changed += expected != text
+    assert changed > 1000

@@ -8,6 +8,7 @@ import random
 
 import pyarrow as pa
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from fpdf import FPDF
 
@@ -16,6 +17,7 @@ from breachdesk.detect.base import Mention
 from breachdesk.detect.hl7 import sensitive_map
 from breachdesk.detect.records import PersonRecord
 from breachdesk.readers import pdf
+from breachdesk.readers.base import Encrypted, ReaderError
 from test_readers_samples import pdf_bytes
 
 
@@ -152,3 +154,51 @@ def test_a_page_that_cannot_load_raises_pypdfiums_error() -> None:
     with pytest.raises(pdfium.PdfiumError, match="Failed to load page"):
         pdf._page_text(document, 5)
     document.close()
+
+
+def _encrypted() -> bytes:
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", size=11)
+    doc.cell(0, 6, "Patient: SMITH, John")
+    doc.set_encryption(owner_password="owner", user_password="secret")
+    return bytes(doc.output())
+
+
+def _wrapper_verdict(data: bytes) -> tuple[type[Exception], str] | int:
+    """What ``read`` made of ``pdfium.PdfDocument(data)``: its page count, or its error."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            return Encrypted, "password-protected PDF"
+        return ReaderError, f"damaged PDF: {exc}"
+    pages = len(document)
+    document.close()
+    return pages
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pdf_bytes(),
+        _several_pages(),
+        pdf_bytes()[:400],
+        b"",
+        b"%PDF-1.4\n",
+        b"garbage",
+        _encrypted(),
+    ],
+)
+def test_raw_open_is_pypdfium2s(data: bytes) -> None:
+    expected = _wrapper_verdict(data)
+    if isinstance(expected, int):
+        document = pdf._open(data)
+        assert pdfium_c.FPDF_GetPageCount(document) == expected
+        pdfium_c.FPDF_CloseDocument(document)
+        return
+    kind, message = expected
+    with pytest.raises(kind) as caught:
+        pdf._open(data)
+    assert type(caught.value) is kind
+    assert str(caught.value) == message

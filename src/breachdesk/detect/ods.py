@@ -12,8 +12,13 @@ from breachdesk.detect.base import Mention
 # capitals instead of trying every position: ``(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?!...)``.
 PRACTICE = re.compile(r"([A-HJ-NP-Y](?<![A-Za-z0-9][A-HJ-NP-Y])\d{5})(?![A-Za-z0-9])")
 # Trust codes are short enough to collide with ordinary tokens; only take them beside a label.
+# The labels' ``\b`` follows their first letter, which opens the pattern as a case-sensitive
+# class of every letter IGNORECASE folds to o, t, s, f or p (``\u017f`` is an s), so ``re``
+# skips to those: ``(?:\bods|\btrust|\bsite|\bfacility|\bsource|\bprovider|\borg(?:anisation)?)``.
 TRUST = re.compile(
-    r"(?:\bods|\btrust|\bsite|\bfacility|\bsource|\bprovider|\borg(?:anisation)?)\b[^A-Za-z0-9\n]{0,4}"
+    r"(?-i:[OoTtSs\u017fFfPp])(?<!\w.)"
+    r"(?:(?<=[Oo])ds|(?<=[Tt])rust|(?<=[Ss\u017f])ite|(?<=[Ff])acility|(?<=[Ss\u017f])ource"
+    r"|(?<=[Pp])rovider|(?<=[Oo])rg(?:anisation)?)\b[^A-Za-z0-9\n]{0,4}"
     r"(?:code\s*+)?[:=#]?\s*(R[A-Z0-9]{2})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )

@@ -7,6 +7,7 @@ from codecs import decode
 from collections.abc import Iterator
 
 import pypdfium2 as pdfium
+import pypdfium2.internal as pdfium_i
 import pypdfium2.raw as pdfium_c
 
 from breachdesk.readers.base import Encrypted, Item, NeedsOcr, ReaderError
@@ -16,16 +17,11 @@ __all__ = ["NeedsOcr", "read"]
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise Encrypted("password-protected PDF") from exc
-        raise ReaderError(f"damaged PDF: {exc}") from exc
+    document = _open(data)
     found_text = False
     pages = 0
     try:
-        pages = len(document)
+        pages = pdfium_c.FPDF_GetPageCount(document)
         for index in range(pages):
             try:
                 text = _page_text(document, index)
@@ -38,14 +34,30 @@ def read(data: bytes, name: str) -> Iterator[Item]:
                 found_text = True
                 yield from paragraphs(text.replace("\r\n", "\n"), prefix=f"page:{index + 1}!")
     finally:
-        document.close()
+        pdfium_c.FPDF_CloseDocument(document)
     if not found_text and pages > 0:
         raise NeedsOcr(f"no text layer on {pages} page(s); the pages are images")
     if pages == 0:
         raise ReaderError("PDF with no pages (truncated or damaged)")
 
 
-def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+def _open(data: bytes) -> object:
+    """``pdfium.PdfDocument(data)`` through the raw calls it makes, its errors raised as ours:
+    the wrapper's finalizer and weak references cost a small PDF a fiftieth of its reading
+    time. ``data`` must outlive the document (``read`` holds it until it closes it)."""
+    document = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
+    if pdfium_c.FPDF_GetPageCount(document) < 1:
+        code = pdfium_c.FPDF_GetLastError()
+        if document:
+            pdfium_c.FPDF_CloseDocument(document)
+        message = f"Failed to load document (PDFium: {pdfium_i.ErrorToStr.get(code)})."
+        if "password" in message.lower():
+            raise Encrypted("password-protected PDF")
+        raise ReaderError(f"damaged PDF: {message}")
+    return document
+
+
+def _page_text(document: object, index: int) -> str:
     """``document[index].get_textpage().get_text_range()`` through the raw calls it makes, the
     same errors raised: the helper objects (finalizers, weak references, the page's bounding box)
     cost a small PDF about a twentieth of its reading time."""
