@@ -154,18 +154,23 @@ class Facts:
     result_field: str
 
 
-def row_facts(header: Sequence[str], columns: Sequence[pa.Array]) -> Facts:
+def row_facts(
+    header: Sequence[str],
+    columns: Sequence[pa.Array],
+    types: Sequence[str | None] | None = None,
+) -> Facts:
     """Tests, results and requester of every row, person or not (``records_from_table`` keeps
-    only the person rows; an events table has none)."""
+    only the person rows; an events table has none). ``types``: the columns' types where
+    they are known already (``Table.types``), else they are typed here."""
     n = len(columns[0]) if columns else 0
     codes: list[pa.Array] = []
     results: list[pa.Array] = []
     requesters: list[pa.Array] = []
     test_fields: list[str] = []
     result_fields: list[str] = []
-    for name, kind, values in zip(
-        header, type_columns(list(header), list(columns)), columns, strict=True
-    ):
+    if types is None:
+        types = type_columns(list(header), list(columns))
+    for name, kind, values in zip(header, types, columns, strict=True):
         if kind is None or _is_key(_compact(name)):
             continue  # ``result_id`` is typed a result by its words; a key is no fact
         clean = _clean(values)
@@ -270,7 +275,7 @@ class Relations:
             state.people.append(records.select([*IDENTITY, *_FLAGS]))
         if not pointers:
             return
-        facts = row_facts(table.header, columns)
+        facts = row_facts(table.header, columns, table.types)
         is_person = pc.is_in(pa.array(range(n), pa.int64()), value_set=at)
         keep = pc.and_(pc.is_valid(facts.tests), pc.invert(is_person))
         if not pc.any(keep).as_py():
