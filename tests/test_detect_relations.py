@@ -282,14 +282,17 @@ def test_arrow_columns_are_accepted() -> None:
 
 
 def test_types_kept_by_records_from_table_are_those_the_joins_would_find() -> None:
-    """``relations.add`` reads the types ``records_from_table`` found, not typing the table
-    again: they are the types of the same cells, and the joins are those of typing afresh."""
+    """``relations.add`` reads the Arrow columns and types ``records_from_table`` made, not
+    converting and typing the table again: the same cells and types, and the same joins as
+    from the reader's lists typed afresh."""
     tables = list(sql_dump.read(MYSQL, "lims.sql"))
     kept, fresh = Relations(), Relations()
     for table in tables:
         records, _ = records_from_table(table, 7)
         columns = [relations.strings(c) for c in table.columns]
         assert table.types == type_columns(table.header, columns)
+        assert table.arrow is not None
+        assert [a.to_pylist() for a in table.arrow] == [c.to_pylist() for c in columns]
         kept.add(table, records)
         fresh.add(
             Table(

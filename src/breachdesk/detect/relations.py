@@ -110,8 +110,8 @@ def strings(column: Any) -> pa.Array:
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     if not isinstance(column, pa.Array):
-        column = pa.array(column, pa.string())
-    return pc.cast(column, pa.string())
+        return pa.array(column, pa.string())
+    return column if column.type == pa.string() else pc.cast(column, pa.string())
 
 
 def _clean(values: pa.Array) -> pa.Array:
@@ -262,9 +262,8 @@ class Relations:
         # Only the key columns are needed unless the table points at people (then every column
         # may say a row's tests): a patients table's other columns are not converted again.
         pointers = [i for i in wanted if _is_pointer(compact[i])]
-        columns = [
-            strings(c) if pointers or i in wanted else c for i, c in enumerate(table.columns)
-        ]
+        given = table.columns if table.arrow is None else table.arrow
+        columns = [strings(c) if pointers or i in wanted else c for i, c in enumerate(given)]
         offset = len(table.prefix) + len("row:")
         locators = records["locator"].combine_chunks()
         numbers = pc.cast(pc.utf8_slice_codeunits(locators, offset), pa.int64())

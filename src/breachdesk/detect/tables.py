@@ -126,7 +126,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         col if isinstance(col, pa.Array) else pa.array(col, pa.string()) for col in table.columns
     ]
     types = type_columns(table.header, raw)
-    table.types = types
+    table.arrow, table.types = raw, types
     # Trimmed, empty as null: made once per typed column, shared by values, flags and mentions.
     clean: list[pa.Array | None] = [
         None if kind is None else _clean(values) for kind, values in zip(types, raw, strict=True)
