@@ -43,6 +43,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
@@ -51,6 +52,7 @@ from breachdesk import catalogue
 from breachdesk.detect import lab_tests, ods
 from breachdesk.detect.columns import fold, type_columns
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, VALUE_FIELDS
+from breachdesk.detect.tables import runs
 from breachdesk.readers.base import Table
 from breachdesk.vocabulary import CATEGORIES
 
@@ -364,9 +366,9 @@ def _records(
     record_id = pc.binary_join_element_wise(pa.scalar(f"{file_id}:"), locator, "")
     values: dict[str, pa.Array] = {
         "record_id": record_id,
-        "file_id": pa.array([file_id] * n, pa.int64()),
+        "file_id": pa.array(np.full(n, file_id, dtype=np.int64)),
         "locator": locator,
-        "source": pa.array(["joined"] * n, pa.string()),
+        "source": runs(["joined"], [n]),
     }
     for name in IDENTITY:
         values[name] = people[name].combine_chunks()
@@ -375,7 +377,7 @@ def _records(
     values["ods_codes"] = pc.coalesce(part["requester"], values["ods_codes"])
     for flag in _FLAGS:
         values[flag] = people[flag].combine_chunks()
-    values["e_test_description"] = pa.array([True] * n)
+    values["e_test_description"] = pa.array(np.ones(n, dtype=bool))
     values["e_test_result"] = pc.or_(values["e_test_result"], part["result"])
     records = pa.Table.from_pydict(values, schema=SCHEMA)
     pointer_field = child.headers[relation.pointer]
@@ -410,17 +412,19 @@ def _mentions(
     if keep is not None:
         record_id, locator = pc.filter(record_id, keep), pc.filter(locator, keep)
     n = len(record_id)
+    # Columns of one value made from buffers, not Python lists of ``n`` items: a join writes
+    # tens of thousands of mentions.
     return pa.table(
         {
             "record_id": record_id,
-            "file_id": pa.array([file_id] * n, pa.int64()),
+            "file_id": pa.array(np.full(n, file_id, dtype=np.int64)),
             "locator": locator,
-            "kind": pa.array([kind] * n, pa.string()),
-            "field": pa.array([where] * n, pa.string()),
-            "detector": pa.array(["relations"] * n, pa.string()),
-            "rule": pa.array([rule] * n, pa.string()),
-            "score": pa.array([1.0] * n, pa.float64()),
-            "checksum": pa.array([""] * n, pa.string()),
+            "kind": runs([kind], [n]),
+            "field": runs([where], [n]),
+            "detector": runs(["relations"], [n]),
+            "rule": runs([rule], [n]),
+            "score": pa.array(np.ones(n), pa.float64()),
+            "checksum": runs([""], [n]),
         },
         schema=MENTION_SCHEMA,
     )
