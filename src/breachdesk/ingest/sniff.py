@@ -73,7 +73,10 @@ _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
 def delimiter(text: str) -> str | None:
     """The delimiter most lines agree on, counted outside quotes; None for prose."""
-    lines = [_QUOTED.sub("", ln) for ln in _first_lines(text, 50) if ln.strip()]
+    # (A line without a quote has nothing to take out: the regex is not run over it.)
+    lines = [
+        _QUOTED.sub("", ln) if '"' in ln else ln for ln in _first_lines(text, 50) if ln.strip()
+    ]
     if len(lines) < 2:
         return None
     best: tuple[float, str] | None = None
