@@ -13,7 +13,7 @@ import pytest
 from breachdesk import catalogue
 from breachdesk.detect import cellwise, columns, lab_tests, names, postcode
 from breachdesk.detect.dates import may_parse, parse_column
-from breachdesk.detect.tables import _clean, _mask, _runs
+from breachdesk.detect.tables import _clean, _mask, runs
 
 # Pieces that reach each rule's edge: titles with and without a full stop, commas and carets,
 # RE2's whitespace and the ASCII spaces it does not count (\v, \x1c), postcodes in any case.
@@ -196,9 +196,9 @@ def test_python_and_arrow_agree_on_whitespace_case_and_digits_beyond_the_kept_ou
 
 
 def test_mention_columns_built_from_buffers() -> None:
-    assert _runs(["kind", "", "é"], [2, 1, 0]).to_pylist() == ["kind", "kind", ""]
-    assert _runs(["columns"], [3]).equals(pa.array(["columns"] * 3, pa.string()))
-    assert _runs(["x"], [0]).to_pylist() == []
+    assert runs(["kind", "", "é"], [2, 1, 0]).to_pylist() == ["kind", "kind", ""]
+    assert runs(["columns"], [3]).equals(pa.array(["columns"] * 3, pa.string()))
+    assert runs(["x"], [0]).to_pylist() == []
     flags = pa.array([True, None, False, True, True, None, True, False, True, True])
     for part in (flags, flags.slice(1), flags.slice(3, 5)):
         truth = [bool(v) for v in part.to_pylist()]

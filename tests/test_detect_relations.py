@@ -18,6 +18,7 @@ import pytest
 import xlsxwriter
 
 from breachdesk.detect import relations
+from breachdesk.detect.columns import type_columns
 from breachdesk.detect.relations import Relations, row_facts
 from breachdesk.detect.tables import records_from_table
 from breachdesk.ingest.limits import Limits
@@ -278,6 +279,51 @@ def test_arrow_columns_are_accepted() -> None:
     first = [r.to_pylist() for r, _ in as_lists.joined(7)]
     assert first and first == [r.to_pylist() for r, _ in as_arrow.joined(7)]
     assert len(first[0]) == 4
+
+
+def test_types_kept_by_records_from_table_are_those_the_joins_would_find() -> None:
+    """``relations.add`` reads the Arrow columns and types ``records_from_table`` made, not
+    converting and typing the table again: the same cells and types, and the same joins as
+    from the reader's lists typed afresh."""
+    tables = list(sql_dump.read(MYSQL, "lims.sql"))
+    kept, fresh = Relations(), Relations()
+    for table in tables:
+        records, _ = records_from_table(table, 7)
+        columns = [relations.strings(c) for c in table.columns]
+        assert table.types == type_columns(table.header, columns)
+        assert table.arrow is not None
+        assert [a.to_pylist() for a in table.arrow] == [c.to_pylist() for c in columns]
+        kept.add(table, records)
+        fresh.add(
+            Table(
+                header=table.header,
+                columns=table.columns,
+                first_row=table.first_row,
+                prefix=table.prefix,
+            ),
+            records,
+        )
+    got = [(r.to_pylist(), m.to_pylist()) for r, m in kept.joined(7)]
+    assert got and got == [(r.to_pylist(), m.to_pylist()) for r, m in fresh.joined(7)]
+
+
+def test_row_facts_with_types_given_equal_typing_afresh() -> None:
+    header = ["patient_id", "test_code", "value", "Haemoglobin", "requester"]
+    columns = [
+        pa.array(["1", "2", "3"]),
+        pa.array(["HBA1C", "not a test", ""]),
+        pa.array(["48", "5", ""]),
+        pa.array(["", "", "131"]),
+        pa.array(["G85001", "", "RJ1"]),
+    ]
+    given = row_facts(header, columns, type_columns(header, columns))
+    fresh = row_facts(header, columns)
+    assert given.tests.to_pylist() == fresh.tests.to_pylist() == ["HBA1C", None, "HB"]
+    assert given.result.to_pylist() == fresh.result.to_pylist()
+    assert given.requester.to_pylist() == fresh.requester.to_pylist()
+    # The types given are the ones used: a column typed as nothing says no test.
+    blind = row_facts(header, columns, [None, None, "result", "analyte:HB", "requester"])
+    assert blind.tests.to_pylist() == [None, None, "HB"]
 
 
 def test_row_facts_keeps_non_person_rows() -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from breachdesk.detect import dates, names, nhs_number
 from breachdesk.detect.columns import type_columns
+from breachdesk.ingest import sniff
 from breachdesk.readers import delimited, spreadsheet, sql_dump, sqlite
 from breachdesk.readers.base import transpose
 
@@ -303,3 +304,22 @@ def test_date_column_fixes_asked_of_extremes_first() -> None:
     ]
     col = pa.array(["1980-02-01T10:00:00", "1975-03-04 00:00:00", "0045-01-02"])
     assert dates.parse_column(col).to_pylist() == ["1980-02-01", "1975-03-04", None]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_delimiter_reads_the_first_lines_as_splitting_the_whole_sample(seed: int) -> None:
+    """``sniff._first_lines`` splits a head of the sample only: the same first lines as
+    ``splitlines`` of all of it, whatever line ends (a ``\\r\\n`` cut at a head's end too)."""
+    rng = random.Random(seed)
+    ends = ["\n", "\r\n", "\r", "\x0b", "\x1c", "\u2028", "\x85"]
+    for _ in range(200):
+        lines = []
+        for _ in range(rng.randrange(0, 120)):
+            width = rng.choice([0, 1, 5, 60, 170, 900, 8191])
+            lines.append("a,b" * (width // 3) + rng.choice(ends))
+        text = "".join(lines)[: rng.randrange(1, 60_000)]
+        for n in (1, 2, 50):
+            assert sniff._first_lines(text, n) == text.splitlines()[:n]
+    cut = "x\n" * 4095 + "y\r\nz\n" * 60  # a "\r\n" across the first head's end
+    assert sniff._first_lines(cut, 4096) == cut.splitlines()[:4096]
+    assert sniff.delimiter(cut) is None

@@ -43,6 +43,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
@@ -51,6 +52,7 @@ from breachdesk import catalogue
 from breachdesk.detect import lab_tests, ods
 from breachdesk.detect.columns import fold, type_columns
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, VALUE_FIELDS
+from breachdesk.detect.tables import runs
 from breachdesk.readers.base import Table
 from breachdesk.vocabulary import CATEGORIES
 
@@ -110,8 +112,8 @@ def strings(column: Any) -> pa.Array:
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     if not isinstance(column, pa.Array):
-        column = pa.array(column, pa.string())
-    return pc.cast(column, pa.string())
+        return pa.array(column, pa.string())
+    return column if column.type == pa.string() else pc.cast(column, pa.string())
 
 
 def _clean(values: pa.Array) -> pa.Array:
@@ -154,18 +156,23 @@ class Facts:
     result_field: str
 
 
-def row_facts(header: Sequence[str], columns: Sequence[pa.Array]) -> Facts:
+def row_facts(
+    header: Sequence[str],
+    columns: Sequence[pa.Array],
+    types: Sequence[str | None] | None = None,
+) -> Facts:
     """Tests, results and requester of every row, person or not (``records_from_table`` keeps
-    only the person rows; an events table has none)."""
+    only the person rows; an events table has none). ``types``: the columns' types where
+    they are known already (``Table.types``), else they are typed here."""
     n = len(columns[0]) if columns else 0
     codes: list[pa.Array] = []
     results: list[pa.Array] = []
     requesters: list[pa.Array] = []
     test_fields: list[str] = []
     result_fields: list[str] = []
-    for name, kind, values in zip(
-        header, type_columns(list(header), list(columns)), columns, strict=True
-    ):
+    if types is None:
+        types = type_columns(list(header), list(columns))
+    for name, kind, values in zip(header, types, columns, strict=True):
         if kind is None or _is_key(_compact(name)):
             continue  # ``result_id`` is typed a result by its words; a key is no fact
         clean = _clean(values)
@@ -257,9 +264,8 @@ class Relations:
         # Only the key columns are needed unless the table points at people (then every column
         # may say a row's tests): a patients table's other columns are not converted again.
         pointers = [i for i in wanted if _is_pointer(compact[i])]
-        columns = [
-            strings(c) if pointers or i in wanted else c for i, c in enumerate(table.columns)
-        ]
+        given = table.columns if table.arrow is None else table.arrow
+        columns = [strings(c) if pointers or i in wanted else c for i, c in enumerate(given)]
         offset = len(table.prefix) + len("row:")
         locators = records["locator"].combine_chunks()
         numbers = pc.cast(pc.utf8_slice_codeunits(locators, offset), pa.int64())
@@ -270,7 +276,7 @@ class Relations:
             state.people.append(records.select([*IDENTITY, *_FLAGS]))
         if not pointers:
             return
-        facts = row_facts(table.header, columns)
+        facts = row_facts(table.header, columns, table.types)
         is_person = pc.is_in(pa.array(range(n), pa.int64()), value_set=at)
         keep = pc.and_(pc.is_valid(facts.tests), pc.invert(is_person))
         if not pc.any(keep).as_py():
@@ -360,9 +366,9 @@ def _records(
     record_id = pc.binary_join_element_wise(pa.scalar(f"{file_id}:"), locator, "")
     values: dict[str, pa.Array] = {
         "record_id": record_id,
-        "file_id": pa.array([file_id] * n, pa.int64()),
+        "file_id": pa.array(np.full(n, file_id, dtype=np.int64)),
         "locator": locator,
-        "source": pa.array(["joined"] * n, pa.string()),
+        "source": runs(["joined"], [n]),
     }
     for name in IDENTITY:
         values[name] = people[name].combine_chunks()
@@ -371,7 +377,7 @@ def _records(
     values["ods_codes"] = pc.coalesce(part["requester"], values["ods_codes"])
     for flag in _FLAGS:
         values[flag] = people[flag].combine_chunks()
-    values["e_test_description"] = pa.array([True] * n)
+    values["e_test_description"] = pa.array(np.ones(n, dtype=bool))
     values["e_test_result"] = pc.or_(values["e_test_result"], part["result"])
     records = pa.Table.from_pydict(values, schema=SCHEMA)
     pointer_field = child.headers[relation.pointer]
@@ -406,17 +412,19 @@ def _mentions(
     if keep is not None:
         record_id, locator = pc.filter(record_id, keep), pc.filter(locator, keep)
     n = len(record_id)
+    # Columns of one value made from buffers, not Python lists of ``n`` items: a join writes
+    # tens of thousands of mentions.
     return pa.table(
         {
             "record_id": record_id,
-            "file_id": pa.array([file_id] * n, pa.int64()),
+            "file_id": pa.array(np.full(n, file_id, dtype=np.int64)),
             "locator": locator,
-            "kind": pa.array([kind] * n, pa.string()),
-            "field": pa.array([where] * n, pa.string()),
-            "detector": pa.array(["relations"] * n, pa.string()),
-            "rule": pa.array([rule] * n, pa.string()),
-            "score": pa.array([1.0] * n, pa.float64()),
-            "checksum": pa.array([""] * n, pa.string()),
+            "kind": runs([kind], [n]),
+            "field": runs([where], [n]),
+            "detector": runs(["relations"], [n]),
+            "rule": runs([rule], [n]),
+            "score": pa.array(np.ones(n), pa.float64()),
+            "checksum": runs([""], [n]),
         },
         schema=MENTION_SCHEMA,
     )

@@ -126,6 +126,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         col if isinstance(col, pa.Array) else pa.array(col, pa.string()) for col in table.columns
     ]
     types = type_columns(table.header, raw)
+    table.arrow, table.types = raw, types
     # Trimmed, empty as null: made once per typed column, shared by values, flags and mentions.
     clean: list[pa.Array | None] = [
         None if kind is None else _clean(values) for kind, values in zip(types, raw, strict=True)
@@ -182,7 +183,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "record_id": record_id,
         "file_id": pa.array(np.full(n, file_id, dtype=np.int64)),
         "locator": locator,
-        "source": _runs(["table"], [n]),
+        "source": runs(["table"], [n]),
         "nhs_number": nhs,
         "family_name": family,
         "given_name": given,
@@ -276,12 +277,12 @@ def _mentions(
             "record_id": record_id.take(take),
             "file_id": pa.array(np.full(total, file_id, dtype=np.int64)),
             "locator": locator.take(take),
-            "kind": _runs(kinds, counts),
-            "field": _runs(fields, counts),
-            "detector": _runs(["columns"], [total]),
-            "rule": _runs(["header_or_values"], [total]),
+            "kind": runs(kinds, counts),
+            "field": runs(fields, counts),
+            "detector": runs(["columns"], [total]),
+            "rule": runs(["header_or_values"], [total]),
             "score": pa.array(np.ones(total), pa.float64()),
-            "checksum": _runs(["pass" if k == "nhs_number" else "" for k in kinds], counts),
+            "checksum": runs(["pass" if k == "nhs_number" else "" for k in kinds], counts),
         },
         schema=MENTION_SCHEMA,
     )
@@ -308,7 +309,7 @@ def _mask(values: pa.Array, valid: bool = False) -> np.ndarray:
     return out
 
 
-def _runs(pieces: list[str], counts: list[int]) -> pa.Array:
+def runs(pieces: list[str], counts: list[int]) -> pa.Array:
     """A string column of ``pieces[i]`` repeated ``counts[i]`` times, from offsets and bytes."""
     encoded = [p.encode("utf-8") for p in pieces]
     total = sum(counts)

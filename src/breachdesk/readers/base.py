@@ -40,6 +40,11 @@ class Table:
     columns: list[list[str]] | list[pa.Array]
     first_row: int = 1  # 1-based number of the first data row, after the header
     prefix: str = ""  # e.g. "sheet:Results!" for spreadsheets
+    # Set by ``records_from_table``: the columns as Arrow string arrays and each one's type (a
+    # function of the header and the cells alone), so the joins of ``detect.relations`` neither
+    # convert a reader's lists nor type the table a second time.
+    arrow: list[pa.Array] | None = field(default=None, compare=False, repr=False)
+    types: list[str | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def n_rows(self) -> int:
