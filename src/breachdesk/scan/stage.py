@@ -8,6 +8,7 @@ reader that kills its worker outright is skipped on the unit's next attempt (``g
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
@@ -200,6 +201,20 @@ def _status(file_id: int, status: str, reason: str, count: int, seconds: float) 
     return pa.Table.from_pylist([{**row, "seconds": round(seconds, 4)}], schema=SCANNED_SCHEMA)
 
 
+_SETTLED = False
+
+
+def settle_collector() -> None:
+    """Once per process, after its first file: what the worker has built by then (catalogue,
+    automata, compiled patterns, the PMI's terms, warm caches) is taken out of the cyclic
+    collector's generations (``gc.freeze``). It lives as long as the worker, and each full
+    collection would otherwise walk all of it again: 6% of the 1 GB scan benchmark's CPU."""
+    global _SETTLED
+    if not _SETTLED:
+        _SETTLED = True
+        gc.freeze()
+
+
 def scan_unit(unit: Unit) -> Iterator[Batch]:
     """Batches of (records, mentions, scanned) for one top-level file, a file at a time."""
     limits = unit.limits
@@ -235,6 +250,7 @@ def scan_unit(unit: Unit) -> Iterator[Batch]:
             if dog:
                 dog.arm(None)
             entry.data = None
+            settle_collector()
             yield (*empty, _status(file_id, status, reason, count, time.monotonic() - started))
     # A wanted file the walk did not reach (the dump changed since ingest) is still accounted.
     for path, file_id in unit.wanted.items():
