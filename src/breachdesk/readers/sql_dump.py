@@ -449,7 +449,7 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     schemas: dict[str, list[str]] = {}
     inserts = _Inserts()
     statement: list[str] = []
-    quotes = 0
+    quotes = size = 0  # size: the statement's characters so far, kept as it grows
     lines = iter(text_stream(stream))
     for line in lines:
         copy = _COPY_LINE.match(line) if not statement else None
@@ -458,11 +458,12 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
             yield from _copy_rows(copy, lines, schemas)
             continue
         statement.append(line)
+        size += len(line)
         quotes += len(_UNESCAPED_QUOTE.findall(line))
         if quotes % 2 == 0 and line.rstrip().endswith(";"):
             yield from _statements("".join(statement), schemas, inserts)
-            statement, quotes = [], 0
-        elif sum(map(len, statement)) > _MAX_STATEMENT:
+            statement, quotes, size = [], 0, 0
+        elif size > _MAX_STATEMENT:
             raise ReaderError(f"an SQL statement longer than {_MAX_STATEMENT} characters")
     if statement:
         yield from _statements("".join(statement), schemas, inserts)
