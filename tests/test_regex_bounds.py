@@ -284,3 +284,40 @@ def test_patterns_finish_on_adversarial_input() -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+GROWTH_LIMIT = 3.2  # time at twice the length over time at the length: ~2 linear, ~4 quadratic
+GROWTH_FLOOR = 0.1  # CPU seconds below which a pattern's time is too small to compare
+
+
+def _cpu_times(jobs: list[tuple[str, int]]) -> dict[str, float]:
+    script = _RUNNER.format(tests=str(Path(__file__).parent))
+    out = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(jobs)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout.splitlines()
+    assert out[0] == "ready"
+    return {where: float(cpu) for where, _, cpu in (line.rpartition(" ") for line in out[1:])}
+
+
+def test_patterns_grow_linearly_with_their_input() -> None:
+    """A pattern can be quadratic with no construction the parse-tree check rejects: a repeat
+    searched from starts inside its own class (``\\(([^)]*)\\)`` over a run of "(" scans to the
+    end from each) takes seconds at ``ADVERSARIAL_LENGTH``, near the guard. Timed at a quarter
+    and at half that length, a linear pattern takes about twice as long, a quadratic one four
+    times: every pattern slow enough to time is held under ``GROWTH_LIMIT``."""
+    free = [
+        where
+        for where, pattern in sorted(PATTERNS.items())
+        if isinstance(pattern.pattern, str) and where not in BOUNDED_INPUT
+    ]
+    quarter = _cpu_times([(where, ADVERSARIAL_LENGTH // 4) for where in free])
+    timed = [where for where in free if quarter[where] >= GROWTH_FLOOR / 2]
+    if not timed:
+        return
+    half = _cpu_times([(where, ADVERSARIAL_LENGTH // 2) for where in timed])
+    grown = {where: half[where] / quarter[where] for where in timed if half[where] >= GROWTH_FLOOR}
+    assert {w: round(r, 1) for w, r in grown.items() if r > GROWTH_LIMIT} == {}
