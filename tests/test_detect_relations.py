@@ -307,7 +307,8 @@ def test_types_kept_by_records_from_table_are_those_the_joins_would_find() -> No
     assert got and got == [(r.to_pylist(), m.to_pylist()) for r, m in fresh.joined(7)]
 
 
-def test_row_facts_with_types_given_equal_typing_afresh() -> None:
+def _results_table() -> tuple[list[str], list[pa.Array]]:
+    """A results table's header and columns: a key, a test code, its value, an analyte column."""
     header = ["patient_id", "test_code", "value", "Haemoglobin", "requester"]
     columns = [
         pa.array(["1", "2", "3"]),
@@ -316,6 +317,11 @@ def test_row_facts_with_types_given_equal_typing_afresh() -> None:
         pa.array(["", "", "131"]),
         pa.array(["G85001", "", "RJ1"]),
     ]
+    return header, columns
+
+
+def test_row_facts_with_types_given_equal_typing_afresh() -> None:
+    header, columns = _results_table()
     given = row_facts(header, columns, type_columns(header, columns))
     fresh = row_facts(header, columns)
     assert given.tests.to_pylist() == fresh.tests.to_pylist() == ["HBA1C", None, "HB"]
@@ -327,14 +333,7 @@ def test_row_facts_with_types_given_equal_typing_afresh() -> None:
 
 
 def test_row_facts_keeps_non_person_rows() -> None:
-    header = ["patient_id", "test_code", "value", "Haemoglobin", "requester"]
-    columns = [
-        pa.array(["1", "2", "3"]),
-        pa.array(["HBA1C", "not a test", ""]),
-        pa.array(["48", "5", ""]),
-        pa.array(["", "", "131"]),
-        pa.array(["G85001", "", "RJ1"]),
-    ]
+    header, columns = _results_table()
     facts = row_facts(header, columns)
     assert facts.tests.to_pylist() == ["HBA1C", None, "HB"]
     assert facts.result.to_pylist() == [True, False, True]

@@ -152,8 +152,6 @@ def _lookup(value: str) -> tuple[str, ...]:
     whole = index.get(" ".join(key for key in keys if key) if len(keys) > 1 else keys[0])
     if whole:
         return (whole.code,)
-    if len(pieces) == 1 and not _PLUS.search(value):
-        return _item(value)
     codes: list[str] = []
     for item in _ITEMS.split(value):
         for code in _item(item):
@@ -164,18 +162,25 @@ def _lookup(value: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=16384)
 def _item(item: str) -> tuple[str, ...]:
-    """One item of a list. Its "/" is tried as a separator only when the item is not a term
-    whole: "HIV 1 and 2 antigen/antibody" is one test, "FBC/UE" two. An item naming no term
-    exactly is read as free text ("HbA1c (diabetes monitoring)" still names its test)."""
+    """One item of a list: its terms (``_terms``), else the tests free text detection finds in
+    it ("HbA1c (diabetes monitoring)" still names its test)."""
+    return _terms(item) or tuple(dict.fromkeys(m.value for m in detect(item) if m.kind == "test"))
+
+
+def _terms(item: str, *, every: bool = False) -> tuple[str, ...]:
+    """The codes of an item that is a catalogue term, else of the terms among its "/"-joined
+    pieces (all of them must be terms when ``every``). "/" is a separator only when the item is
+    not a term whole: "HIV 1 and 2 antigen/antibody" is one test, "FBC/UE" two."""
     index = catalogue.by_term()
     test = index.get(_key(item))
     if test:
         return (test.code,)
-    if "/" in item:
-        found = [t.code for piece in item.split("/") if (t := index.get(_key(piece)))]
-        if found:
-            return tuple(dict.fromkeys(found))
-    return tuple(dict.fromkeys(m.value for m in detect(item) if m.kind == "test"))
+    if "/" not in item:
+        return ()
+    found = [index.get(_key(piece)) for piece in item.split("/")]
+    if every and not all(found):
+        return ()
+    return tuple(dict.fromkeys(t.code for t in found if t))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -183,19 +188,13 @@ def is_test_list(cell: str) -> bool:
     """Whether a cell names a test or lists tests and nothing else: every item of it a catalogue
     term, or terms joined by "/". What a test column holds, whatever its header says
     ("Order Codes": "HCT, Urine analysis"); a comment that mentions a test is not such a cell."""
-    index = catalogue.by_term()
-    if index.get(_key(cell)):
+    if catalogue.by_term().get(_key(cell)):
         return True
     items = [item for item in _ITEMS.split(cell) if item.strip()]
-    return bool(items) and all(
-        index.get(_key(item))
-        or ("/" in item and all(index.get(_key(piece)) for piece in item.split("/")))
-        for item in items
-    )
+    return bool(items) and all(_terms(item, every=True) for item in items)
 
 
 _SEPARATORS = re.compile(r"[;,|/]")
-_PLUS = re.compile(r"\s\+\s")
 _ITEMS = re.compile(r"[;,|]|\s\+\s")
 
 

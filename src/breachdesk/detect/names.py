@@ -162,7 +162,6 @@ _RULES = (
     ("key_value", _FAMILY_FIRST),
     ("key_value", _GIVEN_FIRST),
 )
-_KEYED = frozenset({"key_value"})  # rules whose group ``a`` is the family name, wherever it is
 
 
 def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention]:
@@ -189,7 +188,7 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
                 continue
             if rule != "hl7_xpn" and not (a[0].isupper() and b[0].isupper()):
                 continue
-            if rule in _KEYED:
+            if rule == "key_value":  # group ``a`` is the family name, wherever it stands
                 family, given = a, b
             else:
                 family, given = order(a, b, c, match.group("sep"))

@@ -159,11 +159,11 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
         return "sql"
     delim = delimiter(text)
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
-    if lines and _is_log(lines):
+    if _is_log(lines, levelled=True):
         return "log"
     if delim in {"\t", "|"}:
         return {"\t": "tsv", "|": "psv"}[delim]
-    if lines and sum(bool(_LOG_LINE.match(ln)) for ln in lines) >= 0.6 * len(lines):
+    if _is_log(lines, levelled=False):
         # Timestamps with ",123" milliseconds would otherwise pass as CSV.
         return "log"
     if delim is not None:
@@ -171,11 +171,14 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
     return "text"
 
 
-def _is_log(lines: list[str]) -> bool:
-    """Most lines start with a timestamp and name a severity: a log, not a table, even when its
-    columns are separated by pipes or tabs (a table's rows do not each carry a log level)."""
-    logged = sum(bool(_LOG_LINE.match(ln)) and bool(_LOG_LEVEL.search(ln, 0, 80)) for ln in lines)
-    return logged >= 0.6 * len(lines)
+def _is_log(lines: list[str], *, levelled: bool) -> bool:
+    """Most lines start with a timestamp (and, ``levelled``, name a severity: a log even when
+    its columns are separated by pipes or tabs, as a table's rows do not each carry a level)."""
+    logged = sum(
+        bool(_LOG_LINE.match(ln)) and (not levelled or bool(_LOG_LEVEL.search(ln, 0, 80)))
+        for ln in lines
+    )
+    return bool(lines) and logged >= 0.6 * len(lines)
 
 
 def _ole_kind(names: list[str]) -> str:

@@ -48,9 +48,9 @@ def _plumbing(rng: random.Random, day: str, lines: Sequence[str] = _PLUMBING) ->
     )
 
 
-def _test_patient(rng: random.Random, variant: str = variants.STANDARD) -> str:
+def _test_patient(rng: random.Random, standard: bool = True) -> str:
     number = nhs.generate(rng, low=999_000_000, high=999_999_999)
-    if variant != variants.STANDARD:
+    if not standard:
         return (
             f"WARN  | ResultRouter | training message dropped nhs_no={number} surname=ZZTEST "
             f"forename=PATIENT dob=2000-01-01"
@@ -118,7 +118,7 @@ def render(
             recs.append((f"line:{len(lines)}", app[0], cats, tuple(tests), tuple(tags), ""))
         elif roll < 0.26 and test_lines:
             test_lines -= 1
-            lines.append(f"{stamp(when)}{sep}{_test_patient(rng, ctx.variant)}")
+            lines.append(f"{stamp(when)}{sep}{_test_patient(rng, standard)}")
         else:
             lines.append(f"{stamp(when)}{sep}{_plumbing(rng, f'{day:%Y%m%d}', plumbing)}")
     return "\n".join(lines) + "\n", recs
