@@ -146,9 +146,26 @@ def test_email_body_and_attachment() -> None:
     )
     items = list(email_message.read(msg.as_bytes(), "m.eml"))
     nested = [i for i in items if isinstance(i, Nested)]
-    assert [n.name for n in nested] == ["list.csv"]
+    assert [(n.name, n.locator) for n in nested] == [("list.csv", "part:2")]
     bodies = [i for i in items if isinstance(i, Record) and NHS in i.text]
-    assert len(bodies) == 1 and bodies[0].locator.startswith("part:")
+    assert [b.locator for b in bodies] == ["part:1!line:1"]
+
+
+def test_email_parts_numbered_as_leaves_in_nested_multiparts() -> None:
+    """Body text and HTML alternative, then two attachments: containers are not counted."""
+    msg = EmailMessage()
+    msg["Subject"] = "Results"
+    msg.set_content("Plain body\n")
+    msg.add_alternative("<p>HTML body</p>", subtype="html")
+    msg.add_attachment(b"a,b\n1,2\n", maintype="text", subtype="csv", filename="one.csv")
+    msg.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="two.pdf")
+    items = list(email_message.read(msg.as_bytes(), "m.eml"))
+    assert [(i.locator, i.name) for i in items if isinstance(i, Nested)] == [
+        ("part:3", "one.csv"),
+        ("part:4", "two.pdf"),
+    ]
+    texts = [(i.locator, i.text) for i in items if isinstance(i, Record) and i.locator != "header"]
+    assert texts == [("part:1!line:1", "Plain body"), ("part:2!line:2", "HTML body")]
 
 
 def test_headerless_csv_is_typed_by_its_values() -> None:

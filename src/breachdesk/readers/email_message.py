@@ -50,9 +50,11 @@ def _items(message: EmailMessage) -> Iterator[Item]:
     header = "\n".join(f"{h}: {message[h]}" for h in _HEADERS if message[h])
     if header:
         yield Record(locator="header", schema="text", text=header)
-    for number, part in enumerate(message.walk(), start=1):
-        if part.is_multipart():
-            continue
+    # Parts are numbered as a reader of the message counts them: leaf parts only, body first.
+    # The multipart containers hold nothing to read, and counting them made an attachment
+    # "part:3" in a message of two parts.
+    leaves = (part for part in message.walk() if not part.is_multipart())
+    for number, part in enumerate(leaves, start=1):
         filename = part.get_filename()
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
