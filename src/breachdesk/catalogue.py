@@ -45,6 +45,28 @@ class Test:
     def all_names(self) -> tuple[str, ...]:
         return (self.code, self.name, *self.synonyms)
 
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """``all_names`` and the ways labs vary them (``spellings``), first seen first."""
+        return tuple(dict.fromkeys(s for term in self.all_names for s in spellings(term)))
+
+
+# Where a short capitals code meets a number, labs write "CA 125", "CA-125" or "CA125", "HIV-1"
+# or "HIV 1"; and "Ag/Ab" as often as "Ab/Ag". Terms are varied only when they hold five letters
+# and digits or more: "B12" or "T3" written apart ("B 12") would be read in too many places.
+_LETTERS_DIGITS = re.compile(r"\b([A-Z]{2,4})[ -]?(?=\d+(?![A-Za-z]))")
+_PAIR = re.compile(r"\b([A-Za-z]{2,3})/([A-Za-z]{2,3})\b")
+
+
+def spellings(term: str) -> tuple[str, ...]:
+    """``term`` and its variants: the separator between letters and a number written as
+    nothing, a space or a hyphen, and short pairs such as "Ag/Ab" either way round."""
+    if sum(c.isalnum() for c in term) < 5:
+        return (term,)
+    joined = [term] + [_LETTERS_DIGITS.sub(rf"\1{sep}", term) for sep in ("", " ", "-")]
+    swapped = [_PAIR.sub(r"\2/\1", t) for t in joined]
+    return tuple(dict.fromkeys(joined + swapped))
+
 
 def _float(text: str) -> float | None:
     return float(text) if text.strip() else None
@@ -90,6 +112,6 @@ def by_term() -> dict[str, Test]:
     """Every code, name and synonym (folded) to its test; the first catalogue row wins a clash."""
     index: dict[str, Test] = {}
     for test in load():
-        for term in test.all_names:
+        for term in test.spellings:
             index.setdefault(term_key(term), test)
     return index

@@ -64,7 +64,7 @@ _RESULT = re.compile(
 def _automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for test in catalogue.load():
-        for term in test.all_names:
+        for term in test.spellings:
             key = term.translate(_ASCII_LOWER).strip()
             if len(key) < 3:
                 continue
