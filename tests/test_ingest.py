@@ -112,6 +112,23 @@ def test_damaged_zip_is_unreadable(tmp_path: Path) -> None:
             "log",
         ),
         (b"2024-06-01 10:00:01\tERROR\tdb\tdown\n2024-06-01 10:00:09\tINFO\tdb\tup\n", "log"),
+        # syslog (RFC 3164 and 5424), ctime, Tomcat and web-server timestamps
+        (
+            b"May 30 10:00:01 lab01 resultd[22]: filed\nMay  3 10:00:02 lab01 resultd[22]: x\n",
+            "log",
+        ),
+        (b"<34>1 2024-05-30T10:00:01Z lab01 resultd 22 - - filed\n", "log"),
+        (b"[Thu May 30 10:00:01.123 2024] [error] x\n[Thu May 30 10:00:02 2024] [info] y\n", "log"),
+        (
+            b"30-May-2024 10:00:01.123 INFO [main] x\n30-May-2024 10:00:02.456 INFO [main] y\n",
+            "log",
+        ),
+        (b'10.1.2.3 - - [30/May/2024:10:00:01 +0000] "GET /r?nhs=1 HTTP/1.1" 200 5\n', "log"),
+        (b"2024/05/30 10:00:01 filed\n2024/05/30 10:00:02 filed\n", "log"),
+        (b"[2024-05-30 10:00:01] INFO x\n[2024-05-30 10:00:02] INFO y\n", "log"),
+        (b'[{"when": "2024-05-30 10:00:01"},\n {"when": "2024-05-30 10:00:02"}]\n', "json"),
+        # prose that opens with a month and a day is not a log
+        (b"May 30 was the day the results came back.\nJune was quieter.\n", "text"),
         # A pipe table whose first column is a timestamp but whose rows carry no level stays one.
         (b"2024-06-01 10:00|SMITH|John\n2024-06-01 11:00|JONES|Ann\n", "psv"),
         (b"CREATE TABLE p (id int);\nINSERT INTO p VALUES (1);\n", "sql"),

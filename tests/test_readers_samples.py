@@ -245,6 +245,33 @@ def log_bytes() -> bytes:
     ).encode()
 
 
+def json_bytes() -> bytes:
+    """An application's export: its people as a list of objects, camelCase keys."""
+    return json.dumps(
+        {
+            "exportedAt": "2024-06-01T10:00:00Z",
+            "results": [
+                {
+                    "patient": {
+                        "nhsNumber": NHS,
+                        "lastName": SURNAME,
+                        "firstName": FORENAME,
+                        "dateOfBirth": "01/02/1980",
+                        "postcode": "SE15 4AB",
+                    },
+                    "test": "HbA1c",
+                }
+            ],
+        }
+    ).encode()
+
+
+def json_lines_bytes() -> bytes:
+    """A JSON-lines log: an event holding a patient, then one that does not."""
+    event = {"level": "INFO", "msg": "result sent", "patient": {"surname": SURNAME, "nhs": NHS}}
+    return (json.dumps(event) + "\n" + json.dumps({"level": "INFO", "msg": "heartbeat"})).encode()
+
+
 # -- Outlook .msg: an OLE compound file written by hand (no library writes one) -------------
 _END, _FREE, _FATSECT, _NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
 Tree = dict[str, "bytes | Tree"]
@@ -369,6 +396,7 @@ SAMPLES: dict[str, Callable[[], bytes]] = {
     "psv": lambda: csv_bytes("|"),
     "hl7": hl7_bytes,
     "fhir_json": fhir_bytes,
+    "json": json_bytes,
     "edifact": edifact_bytes,
     "sql": sql_bytes,
     "sqlite": sqlite_bytes,

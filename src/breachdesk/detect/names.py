@@ -68,10 +68,10 @@ _CAPS_COMMA = re.compile(
     rf"(?P<b>[A-Z][a-z][\w'’\-]*)"
 )
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
-# "surname=SMITH forename=John", "given_name: John; family_name: SMITH": logs and exports that
-# write fields as key=value pairs. The keys say which token is which, so no label is needed.
-_FAMILY_KEY = r"(?:surname|family[_.]?name|last[_.]?name)"
-_GIVEN_KEY = r"(?:forenames?|first[_.]?names?|given[_.]?names?)"
+# "surname=SMITH forename=John", "given_name: John; family name: SMITH": logs, exports and forms
+# that write fields as key=value pairs. The keys say which token is which, so no label is needed.
+_FAMILY_KEY = r"(?:surname|family[_. ]?name|last[_. ]?name)"
+_GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given[_. ]?names?)"
 _KEY_SEP = rf"{_SP}*+[=:]{_SP}*+"
 _PAIR_SEP = rf"(?P<sep>{_SP}*+[,;|&]?{_SP}*+)"
 _FAMILY_FIRST = re.compile(

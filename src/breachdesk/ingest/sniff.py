@@ -37,7 +37,17 @@ _ODF = {
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
     b"application/vnd.oasis.opendocument.text": "odt",
 }
-_LOG_LINE = re.compile(r"^\[?(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})[ T]\d{2}:\d{2}")
+# A line that opens with a timestamp, the ways loggers write one: ISO or UK dates
+# ("2024-05-30T10:00", "2024/05/30 10:00", "30/05/2024 10:00"), syslog's "May 30 10:00:01"
+# (after an RFC 5424 "<34>1 " priority or not), ctime's "Thu May 30 10:00:01", Tomcat's
+# "30-May-2024 10:00", and a web server's access line ("10.1.2.3 - - [30/May/2024:10:00:01").
+_MON = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_LOG_LINE = re.compile(
+    r"^(?:<\d{1,3}>\d?\s*|\S+ \S+ \S+ (?=\[))?\[?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?"
+    rf"(?:\d{{4}}[-/]\d{{2}}[-/]\d{{2}}|\d{{2}}[/.-]\d{{2}}[/.-]\d{{4}}|"
+    rf"\d{{1,2}}[-/ ](?:{_MON})[-/ ]\d{{4}}|(?:{_MON})\s+\d{{1,2}})"
+    r"[ T:]\d{2}:\d{2}"
+)
 # A severity word near the start of a timestamped line: an application log, whatever separates
 # its columns (log4j and NLog layouts often use " | " or tabs).
 _LOG_LEVEL = re.compile(r"\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b")
@@ -146,10 +156,11 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
         return "bin"
     text, _ = decode(sample)
     stripped = text.lstrip()
-    if stripped.startswith(("{", "[")) and _FHIR.search(text[:4096]):
-        return "fhir_json"
-    if stripped.startswith(("{", "[")):
-        return "json"
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    # "[2024-05-30 10:00:01] ..." opens like a JSON array: a log whose lines open with a
+    # bracketed timestamp.
+    if stripped.startswith(("{", "[")) and not _is_log(lines, levelled=False):
+        return "fhir_json" if _FHIR.search(text[:4096]) else "json"
     first_lines = "\n".join(text.splitlines()[:30])
     if len(_EMAIL_HEADER.findall(first_lines)) >= 3:
         return "mbox" if _MBOX.match(text.split("\n", 1)[0]) else "eml"
@@ -158,7 +169,6 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
     if len(_SQL.findall(text[:8192])) >= 2:
         return "sql"
     delim = delimiter(text)
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
     if _is_log(lines, levelled=True):
         return "log"
     if delim in {"\t", "|"}:
