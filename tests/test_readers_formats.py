@@ -94,6 +94,36 @@ def test_xml_entity_bomb_is_not_expanded() -> None:
     assert "SMITH" in text and text.count("lol") < 50
 
 
+def test_xml_records_keep_what_their_nested_elements_hold() -> None:
+    export = (
+        b'<?xml version="1.0"?><Export><Patients>'
+        b'<Patient id="1"><Demographics><Surname>Okafor</Surname><NHS>4557660932</NHS>'
+        b"</Demographics><Request><RequestedBy><Name>Dr H Brooks</Name></RequestedBy>"
+        b'<Test code="HCVAB">Hepatitis C antibody</Test><Test code="LFT">LFT</Test></Request>'
+        b'</Patient><Patient id="2"><Demographics><Surname>Nowak</Surname></Demographics>'
+        b'<Request><Test code="PSA">PSA</Test></Request></Patient>'
+        b"</Patients></Export>"
+    )
+    (table,) = xml.read(export, "export.xml")
+    assert isinstance(table, Table) and table.prefix == "Patient!"
+    assert dict(zip(table.header, table.columns, strict=True)) == {
+        "id": ["1", "2"],
+        "Demographics Surname": ["Okafor", "Nowak"],
+        "Demographics NHS": ["4557660932", ""],
+        "Request Test": ["Hepatitis C antibody; LFT", "PSA"],
+        "RequestedBy Name": ["Dr H Brooks", ""],
+        "Test code": ["HCVAB; LFT", "PSA"],
+    }
+    records, _ = records_from_table(table, file_id=1)
+    (row,) = records.select(["locator", "family_name", "nhs_number", "sensitive"]).to_pylist()
+    assert row == {
+        "locator": "Patient!row:1",
+        "family_name": "Okafor",
+        "nhs_number": "4557660932",
+        "sensitive": "hepatitis",
+    }
+
+
 def test_docx_with_entity_declarations_is_refused() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:

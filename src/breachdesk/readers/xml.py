@@ -26,13 +26,37 @@ def _name(tag: object) -> str:
 
 
 def _fields(record: Element) -> dict[str, str]:
+    """A record's attributes and leaf children by name, then what its nested elements hold
+    (``<Result><TestName>``) under "parent leaf" names ("Result TestName"), a repeated one's
+    values joined by "; " as a cell listing several tests is: the tests of a patient stay in
+    the patient's row."""
     out = {_name(k): " ".join(v.split()) for k, v in record.attrib.items()}
+    nested: dict[str, list[str]] = {}
     for child in record:
         if len(child) == 0 and child.text and child.text.strip():
             out.setdefault(_name(child.tag), " ".join(child.text.split()))
         for key, value in child.attrib.items():
             out.setdefault(f"{_name(child.tag)} {_name(key)}", " ".join(value.split()))
+        if len(child):
+            _nested(child, nested)
+    for key, values in nested.items():
+        out.setdefault(key, "; ".join(dict.fromkeys(values)))
     return out
+
+
+def _nested(element: Element, into: dict[str, list[str]]) -> None:
+    """Leaf texts and attributes below ``element``, each named after its parent and itself."""
+    for parent in element.iter():
+        for key, value in parent.attrib.items():
+            if value.strip():
+                into.setdefault(f"{_name(parent.tag)} {_name(key)}", []).append(
+                    " ".join(value.split())
+                )
+        for leaf in parent:
+            if len(leaf) == 0 and leaf.text and leaf.text.strip():
+                into.setdefault(f"{_name(parent.tag)} {_name(leaf.tag)}", []).append(
+                    " ".join(leaf.text.split())
+                )
 
 
 def _table(root: Element) -> Table | None:
