@@ -1,0 +1,148 @@
+"""Files written the way other systems write them (not the generator's templates): each must
+give exactly its people, with their facts, through the scan stage's own per-file call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+import xlsxwriter
+
+from breachdesk.ingest.limits import Limits
+from breachdesk.ingest.sniff import sniff_data
+from breachdesk.ingest.walk import Entry
+from breachdesk.scan.stage import _scan_file
+
+# Valid NHS numbers (Modulus 11, England range), invented.
+A, B, C = "4557660932", "4274295745", "4010232137"
+FIELDS = ("family_name", "given_name", "date_of_birth", "nhs_number", "tests", "sensitive")
+
+
+def _people(name: str, data: bytes) -> tuple[str, list[tuple[str | None, ...]]]:
+    kind = sniff_data(data, name)
+    entry = Entry(path=name, parent=None, depth=0, size=len(data), type=kind, data=data)
+    rows: list[tuple[str | None, ...]] = []
+    for records, _ in _scan_file(entry, 1, Limits()):
+        rows.extend(tuple(r[f] for f in FIELDS) for r in records.select(list(FIELDS)).to_pylist())
+    return kind, sorted(rows, key=str)
+
+
+def _xlsx() -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Worklist")
+    sheet.write_row(0, 0, ["Worklist 30/05/2024"])
+    sheet.write_row(2, 0, ["NHS Number", "Patient Name", "Date of Birth", "Investigation"])
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    for i, (nhs, who, born, test) in enumerate(
+        [
+            (A, "OKAFOR, Grace", dt.datetime(1962, 1, 12), "HIV"),
+            (B, "NOWAK, Tomasz", dt.datetime(1975, 11, 2), "Hep C"),
+        ],
+        start=3,
+    ):
+        sheet.write_number(i, 0, int(nhs))  # Excel keeps NHS numbers as numbers
+        sheet.write(i, 1, who)
+        sheet.write_datetime(i, 2, born, day)
+        sheet.write(i, 3, test)
+    book.close()
+    return buffer.getvalue()
+
+
+GRACE = ("OKAFOR", "Grace", "1962-01-12", A)
+TOMASZ = ("NOWAK", "Tomasz", "1975-11-02", B)
+CASES = {
+    "export.json": (
+        json.dumps(
+            {
+                "exported": "2024-05-30",
+                "results": [
+                    {
+                        "patient": {
+                            "firstName": "Grace",
+                            "lastName": "OKAFOR",
+                            "dob": "1962-01-12",
+                            "nhsNumber": A,
+                        },
+                        "tests": [{"code": "PSA"}, {"code": "CA-125"}],
+                        "requestedBy": {"name": "Dr Helen Brooks"},
+                    },
+                    {
+                        "patient": {
+                            "first_name": "Tomasz",
+                            "last_name": "NOWAK",
+                            "date_of_birth": "02/11/1975",
+                            "nhs": B,
+                        },
+                        "tests": [{"name": "HIV 1+2 Ab/Ag", "result": "Reactive"}],
+                    },
+                ],
+            }
+        ).encode(),
+        "json",
+        [(*GRACE, "PSA;CA125", "cancer"), (*TOMASZ, "HIVAGAB", "hiv")],
+    ),
+    "events.log": (
+        (
+            json.dumps(
+                {
+                    "ts": "2024-05-30T10:00:01Z",
+                    "patient": {"nhs": A, "name": "OKAFOR, Grace", "dob": "1962-01-12"},
+                    "test": "HbA1c",
+                }
+            )
+            + "\n"
+            + json.dumps({"ts": "2024-05-30T10:00:02Z", "msg": "heartbeat"})
+            + "\n"
+        ).encode(),
+        "json",
+        [(*GRACE, "HBA1C", None)],
+    ),
+    "export.xml": (
+        (
+            '<?xml version="1.0"?><Export><Patients>'
+            f"<Patient><Demographics><Surname>OKAFOR</Surname><Forename>Grace</Forename>"
+            f"<BirthDate>1962-01-12</BirthDate><NHS>{A}</NHS></Demographics>"
+            "<Request><Test>Hepatitis C antibody</Test><Test>LFT</Test></Request></Patient>"
+            f"<Patient><Demographics><Surname>NOWAK</Surname><Forename>Tomasz</Forename>"
+            f"<BirthDate>1975-11-02</BirthDate><NHS>{B}</NHS></Demographics>"
+            "<Request><Test>PSA</Test></Request></Patient></Patients></Export>"
+        ).encode(),
+        "xml",
+        [(*GRACE, "HCVAB;LFT", "hepatitis"), (*TOMASZ, "PSA", "cancer")],
+    ),
+    "worklist.xlsx": (
+        _xlsx(),
+        "xlsx",
+        [(*GRACE, "HIVAGAB", "hiv"), (*TOMASZ, "HCVAB", "hepatitis")],
+    ),
+    "resultd.log": (
+        (
+            f"May 30 10:00:01 lab01 resultd[2211]: filed pid={A} surname=OKAFOR forename=Grace "
+            "dob=12/01/1962 test=PSA\n"
+            "May 30 10:00:02 lab01 resultd[2211]: connection reset by peer\n"
+            f"May 30 10:00:03 lab01 resultd[2211]: filed pid={B} surname=NOWAK forename=Tomasz "
+            "dob=02/11/1975 test=HBsAg\n"
+        ).encode(),
+        "log",
+        [(*GRACE, "PSA", "cancer"), (*TOMASZ, "HBSAG", "hepatitis")],
+    ),
+    "oru.hl7": (
+        (
+            "MSH|^~\\&|WINPATH|RJZ|GPSYS|F84042|20240530100000||ORU^R01|MSG001|P|2.4\r"
+            f"PID|1|{A}^^^NHS^NH|K0099812^^^RJZ^MR||OKAFOR^Grace^A^^MRS||19620112|F\r"
+            "OBR|1||S24-000123|HIV^HIV 1+2 Ab/Ag^LOCAL\r"
+            "OBX|1|ST|HIV^HIV 1+2 Ab/Ag^LOCAL||Reactive||||||F\r"
+        ).encode(),
+        "hl7",
+        [(*GRACE, "HIVAGAB", "hiv")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_people_and_facts(name: str) -> None:
+    data, kind, expected = CASES[name]
+    assert _people(name, data) == (kind, sorted(expected, key=str))
