@@ -228,15 +228,16 @@ def test_date_pattern_matches_as_its_plain_form() -> None:
         r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
         r"|\d{4}-\d{2}-\d{2}"
         r"|(?:19|20)\d{6}"
-        rf"|\d{{1,2}}[ -/](?:{dates._MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?[ -/](?:{dates._MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
         r")(?![\d/-]|\.\d|:\d)",
         re.IGNORECASE,
     )
-    parts = ["1", "12", "3", "0", "/", "-", ".", ":", " ", ",", "Jan", "FEB", "sept", "uary"]
+    parts = ["1", "12", "3", "0", "/", "-", ".", ":", " ", ",", "Jan", "FEB", "sept", "uary", "th"]
     parts += ["1980", "80", "19", "20", "2024", "x", "\n", "+"]
     rng = random.Random(7)
     texts = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
     texts += ["DOB 01/02/1980", "19891012", "3 Feb 1979", "2024-06-01 00:08", "1/2/80-1"]
+    texts += ["born 3rd March 1955", "12th January 1962", "1ST feb 80", "4th-Jul-1976"]
     matched = 0
     for text in texts:
         want = [(m.span(), m.group(1)) for m in plain.finditer(text)]

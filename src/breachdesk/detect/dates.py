@@ -47,7 +47,8 @@ _MONTHS = (
 # (a pattern opening with a lookbehind is tried at every position): the lookbehind follows that
 # digit, and each form continues from it. The same matches as
 #   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}[-/]\d{2}[-/]\d{2} | (?:19|20)\d{6}
-#                | \d{1,2}[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2}))(?![\d/-]|\.\d|:\d)
+#                | \d{1,2}(?:st|nd|rd|th)?[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2}))
+#   (?![\d/-]|\.\d|:\d)
 # A full stop after a date ends a sentence ("dob 23/09/1988."); one with a digit after it
 # continues a number ("23.09.1988.5"), which is no date.
 DATE_TEXT = re.compile(
@@ -55,7 +56,7 @@ DATE_TEXT = re.compile(
     r"\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     r"|\d{3}[-/]\d{2}[-/]\d{2}"
     r"|(?<=1)9\d{6}|(?<=2)0\d{6}"
-    rf"|\d?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
+    rf"|\d?(?:st|nd|rd|th)?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
     r"))(?![\d/-]|\.\d|:\d)",
     re.IGNORECASE,
 )
@@ -121,12 +122,16 @@ def _strptime_any(text: str) -> tuple[dt.date, bool] | None:
 
 _SPACES = re.compile(r"\s+")
 _SEPT = re.compile(r"Sept(?![a-z])", re.IGNORECASE)
+# "12th January 1962", "3rd Mar 1955": letters write the day as an ordinal.
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)(?=[ /-])", re.IGNORECASE)
 
 
 def parse(text: str, today: dt.date | None = None) -> dt.date | None:
     """One date written any common UK way (day first), or None."""
     # "Sept" is read as "Sep"; "September" is left whole (a plain replace made it "Sepember").
     text = _SEPT.sub("Sep", _SPACES.sub(" ", text.strip().rstrip(",.")))
+    if text[2:3].isalpha() or text[1:2].isalpha():
+        text = _ORDINAL.sub(r"\1", text, count=1)
     fast = _fast(text)
     if fast is not None:
         return fast

@@ -37,7 +37,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
         r"\d{4}[-/]\d{2}[-/]\d{2}",
         r"(?:19|20)\d{6}",
-        rf"(?i)\d{{1,2}}[ -/](?:{_MONTHS})",
+        rf"(?i)\d{{1,2}}(?:st|nd|rd|th)?[ -/](?:{_MONTHS})",
     ),
     # names: the label, title, CAPS-comma and HL7 caret rules, one trigger each.
     # The rules' leading \b as a non-word character (or the start): "MSG4794216" is no title.
