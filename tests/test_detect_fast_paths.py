@@ -38,7 +38,7 @@ _SP = r"[^\S\n]"
 # The rules as they were written before their fast forms.
 PLAIN = {
     "label": re.compile(
-        rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*"
+        rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*[\"']?"
         rf"(?:{names.TITLES}\.?\s+)?"
         rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_TOKEN})"
         rf"(?:{_SP}+(?P<c>{_TOKEN}))?",
@@ -116,6 +116,8 @@ PIECES = [
     "'SMITH, John",
     "SMITH ,John",
     "DOB: 01/02/1980",
+    'dob="07/08/1953"',
+    'name="John Smith"',
     "d.o.b. 1980-02-01",
     "Date of birth:\n3 Feb 1979",
     "born on 12-sept-85",

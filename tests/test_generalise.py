@@ -129,6 +129,15 @@ CASES = {
         "log",
         [(*GRACE, "PSA", "cancer"), (*TOMASZ, "HBSAG", "hepatitis")],
     ),
+    "quoted.log": (
+        (
+            f'2024-05-30T10:00:01Z app=lims event=filed pid={A} name="Grace Okafor" '
+            'dob="12th January 1962" test="Hep C antibody"\n'
+            "2024-05-30T10:00:02Z app=lims event=heartbeat\n"
+        ).encode(),
+        "log",
+        [("Okafor", "Grace", "1962-01-12", A, "HCVAB", "hepatitis")],
+    ),
     "oru.hl7": (
         (
             "MSH|^~\\&|WINPATH|RJZ|GPSYS|F84042|20240530100000||ORU^R01|MSG001|P|2.4\r"

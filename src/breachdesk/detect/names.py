@@ -53,7 +53,7 @@ def _staff_before(text: str, start: int) -> bool:
 _LABELLED = re.compile(
     r"(?-i:[NnPpRrSs\u017f])(?<!\w.)"
     r"(?:(?<=[Pp])(?:atient(?:\s+name)?|t(?:\s+name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
-    r"\s*[:=\-]\s*"
+    r"\s*[:=\-]\s*[\"']?"  # name="John Smith", as key=value logs quote a value with spaces
     rf"(?:{TITLES}\.?\s+)?"
     rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?",
     re.IGNORECASE,
