@@ -49,8 +49,8 @@ PLAIN = {
         rf"(?P<sep>{_SP}+)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?"
     ),
     "caps_comma": re.compile(
-        rf"(?<![\w'])(?P<a>[A-Z][A-Z'’\-]+(?:{_SP}[A-Z][A-Z'’\-]+)?){_SP}*(?P<sep>,){_SP}*"
-        rf"(?P<b>[A-Z][a-z][\w'’\-]*)"
+        rf"(?<![\w'])(?P<a>[{names.UPPER}][{names.UPPER}'’\-]+(?:{_SP}[{names.UPPER}]"
+        rf"[{names.UPPER}'’\-]+)?){_SP}*(?P<sep>,){_SP}*(?P<b>[{names.UPPER}][{names.LOWER}][\w'’\-]*)"
     ),
     "practice": re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?![A-Za-z0-9])"),
     "test_label": re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])"),
@@ -113,6 +113,9 @@ PIECES = [
     "x'SMITH^Jo",
     "^^SMITH^^Jo",
     "LE GUIN, Ursula",
+    "MÜLLER, Noor",
+    "ÖZ, Çağla",
+    "xÖZ, Ali",
     "'SMITH, John",
     "SMITH ,John",
     "DOB: 01/02/1980",

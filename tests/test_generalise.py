@@ -66,7 +66,7 @@ CASES = {
                             "dob": "1962-01-12",
                             "nhsNumber": A,
                         },
-                        "tests": [{"code": "PSA"}, {"code": "CA-125"}],
+                        "tests": [{"testCode": "PSA"}, {"testCode": "CA-125"}],
                         "requestedBy": {"name": "Dr Helen Brooks"},
                     },
                     {
@@ -76,7 +76,7 @@ CASES = {
                             "date_of_birth": "02/11/1975",
                             "nhs": B,
                         },
-                        "tests": [{"name": "HIV 1+2 Ab/Ag", "result": "Reactive"}],
+                        "tests": [{"testCode": "HIV 1+2 Ab/Ag", "result": "Reactive"}],
                     },
                 ],
             }
@@ -137,6 +137,23 @@ CASES = {
         ).encode(),
         "log",
         [("Okafor", "Grace", "1962-01-12", A, "HCVAB", "hepatitis")],
+    ),
+    # The author in the heading is no patient; a name in capitals beyond ASCII is a name.
+    "duty_log.txt": (
+        (
+            "Duty log 25.05.2024 - Ms T Jackson\n\n"
+            "07.34 rang Dr M Taylor at F83593 about OKAFOR, Grace (born 12th January 1962)"
+            " - D-dimer 338 ng/mL FEU. Advised repeat.\n"
+            "07.39 rang Dr I Cox at G82001 about MÜLLER, Noor (born 1924/05/21) - HIV Reactive.\n"
+            f"07.51 rang Dr C Green at F83593 about NOWAK, Tomasz (born 02-11-1975), NHS no. {B}"
+            " - Plasma ferritin 358 ug/L.\n"
+        ).encode(),
+        "text",
+        [
+            (*GRACE[:3], None, "DDIM", None),
+            ("MÜLLER", "Noor", "1924-05-21", None, "HIVAGAB", "hiv"),
+            (*TOMASZ, "FERR", None),
+        ],
     ),
     "oru.hl7": (
         (

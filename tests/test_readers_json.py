@@ -6,7 +6,7 @@ import io
 import json
 
 from breachdesk.readers import json_doc
-from breachdesk.readers.base import Record
+from breachdesk.readers.base import Record, Table
 from breachdesk.readers.registry import reader_for, stream_reader_for
 
 EXPORT = {
@@ -27,26 +27,51 @@ def _texts(data: bytes) -> list[tuple[str, str]]:
     return [(r.locator, r.text) for r in json_doc.read(data, "x.json") if isinstance(r, Record)]
 
 
-def test_each_object_of_the_outermost_list_is_a_record() -> None:
-    assert _texts(json.dumps(EXPORT).encode()) == [
-        ("root", "exported: 2024-05-30"),
-        (
-            "item:1",
-            "flags: H, urgent\n"
-            "patient: first name: Grace; last name: OKAFOR; date of birth: 1962-01-12\n"
-            "tests: code: PSA; value: 14.2\n"
-            "tests: code: CA-125\n"
-            "requested by: name: Dr Helen Brooks",
-        ),
-        ("item:2", "seen: true\npatient: NHS: 4274295745; dob: 02/11/1975"),
+def _tables(data: bytes) -> list[tuple[str, dict[str, list[str]]]]:
+    return [
+        (t.prefix, dict(zip(t.header, t.columns, strict=True)))  # type: ignore[arg-type]
+        for t in json_doc.read(data, "x.json")
+        if isinstance(t, Table)
     ]
 
 
-def test_a_top_level_list_and_a_lone_object() -> None:
-    assert _texts(b'[{"a": 1}, {"b": "x"}]') == [("item:1", "a: 1"), ("item:2", "b: x")]
+def test_the_outermost_list_of_objects_is_a_table() -> None:
+    data = json.dumps(EXPORT).encode()
+    assert _texts(data) == [("root", "exported: 2024-05-30")]
+    assert _tables(data) == [
+        (
+            "results!",
+            {
+                "first name": ["Grace", ""],
+                "last name": ["OKAFOR", ""],
+                "date of birth": ["1962-01-12", ""],
+                "code": ["PSA; CA-125", ""],
+                "value": ["14.2", ""],
+                "flags": ["H; urgent", ""],
+                "name": ["Dr Helen Brooks", ""],
+                "NHS": ["", "4274295745"],
+                "dob": ["", "02/11/1975"],
+                "seen": ["", "true"],
+            },
+        )
+    ]
+
+
+def test_a_key_under_two_parents_is_named_with_its_parent() -> None:
+    rows = [
+        {"tests": [{"name": "HIV"}], "requestedBy": {"name": "Dr A"}},
+        {"tests": [{"name": "PSA"}]},
+    ]
+    assert _tables(json.dumps(rows).encode()) == [
+        ("", {"tests name": ["HIV", "PSA"], "requested by name": ["Dr A", ""]})
+    ]
+
+
+def test_a_lone_object_is_one_record() -> None:
     assert _texts(b'{"name": "SMITH, John", "tests": ["HIV", "HCV"]}') == [
         ("root", "name: SMITH, John; tests: HIV, HCV")
     ]
+    assert _tables(b'{"name": "SMITH, John"}') == []
 
 
 def test_json_lines_with_other_lines_between() -> None:
@@ -81,21 +106,27 @@ def test_rows_written_as_lists_take_their_column_names() -> None:
         "data": [["SMITH", "John", "1980-02-01"], ["JONES", "Mary"]],
     }
     assert _texts(json.dumps(data).encode()) == [
-        ("root", "columns: Surname, Forename, DOB; index: 0, 1"),
-        ("item:1", "surname: SMITH; forename: John; DOB: 1980-02-01"),
-        ("item:2", "JONES, Mary"),  # a row of another length is read as its values
+        ("root", "columns: Surname, Forename, DOB; index: 0, 1")
+    ]
+    assert _tables(json.dumps(data).encode()) == [
+        (
+            "data!",
+            {
+                "surname": ["SMITH", ""],
+                "forename": ["John", ""],
+                "DOB": ["1980-02-01", ""],
+                "value": ["", "JONES; Mary"],  # a row of another length is read as its values
+            },
+        )
     ]
 
 
-def test_a_huge_object_is_cut_into_records_of_bounded_size() -> None:
-    data = json.dumps({"run": {"steps": [{"n": i} for i in range(json_doc.MAX_RECORD_LINES + 5)]}})
-    records = _texts(data.encode())
-    assert [(loc, len(t.split("\n"))) for loc, t in records][:2] == [("item:1", 1), ("item:2", 1)]
-    one = json.dumps([{"tests": [{"n": i} for i in range(json_doc.MAX_RECORD_LINES + 5)]}])
-    records = _texts(one.encode())
+def test_a_huge_record_is_cut_into_records_of_bounded_size() -> None:
+    data = {f"k{i}": {"n": i} for i in range(json_doc.MAX_RECORD_LINES + 5)}
+    records = _texts(json.dumps(data).encode())
     assert [(loc, len(t.split("\n"))) for loc, t in records] == [
-        ("item:1", json_doc.MAX_RECORD_LINES),
-        ("item:1", 5),
+        ("root", json_doc.MAX_RECORD_LINES),
+        ("root", 5),
     ]
 
 

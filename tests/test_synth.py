@@ -20,6 +20,7 @@ import zlib
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -196,6 +197,13 @@ def _text_at(dump: Path, path: str, fmt: str, locator: str) -> str:
         return _fhir_entry(data, int(number))
     if fmt == "xlsx":
         return _xlsx_row(dump, path, number, int(steps[1].split(":")[1]))
+    if fmt == "json":  # results!row:N: the Nth object of the export's results
+        item = json.loads(data)[steps[0]][int(steps[1].split(":")[1]) - 1]
+        return json.dumps(item, ensure_ascii=False)
+    if fmt == "xml":  # Result!row:N: the Nth <Result> element
+        root = ElementTree.fromstring(data)
+        element = root.findall(steps[0])[int(steps[1].split(":")[1]) - 1]
+        return " ".join(element.itertext())
     raise AssertionError(f"no locator rule for {fmt}")
 
 

@@ -62,10 +62,26 @@ _TITLED = re.compile(
     rf"M(?<!\wM)(?:r|rs|s|iss|x|aster|R|RS|S|ISS|X|ASTER)\.?{_SP}+(?P<a>{_TOKEN})"
     rf"(?P<sep>{_SP}+)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?"
 )
+# Capital and small letters beyond ASCII that UK names are written with (Latin, Greek,
+# Cyrillic): "MÜLLER, Noor", "ÖZTÜRK, Çağla". ``re`` has no Unicode letter-case classes.
+_NON_ASCII_UPPER = "".join(
+    c
+    for r in ((0xC0, 0x250), (0x370, 0x400), (0x400, 0x530))
+    for c in map(chr, range(*r))
+    if c.isupper() and c.isalpha()
+)
+_NON_ASCII_LOWER = "".join(
+    c
+    for r in ((0xC0, 0x250), (0x370, 0x400), (0x400, 0x530))
+    for c in map(chr, range(*r))
+    if c.islower() and c.isalpha()
+)
+UPPER = f"A-Z{_NON_ASCII_UPPER}"
+LOWER = f"a-z{_NON_ASCII_LOWER}"
 # "SMITH, John" / "O'BRIEN-KAUR, Mary": the way lab lists print a patient, label or not.
 _CAPS_COMMA = re.compile(
-    rf"(?P<a>[A-Z](?<![\w'][A-Z])[A-Z'’\-]+(?:{_SP}[A-Z][A-Z'’\-]+)?){_SP}*(?P<sep>,){_SP}*"
-    rf"(?P<b>[A-Z][a-z][\w'’\-]*)"
+    rf"(?P<a>[{UPPER}](?<![\w'][{UPPER}])[{UPPER}'’\-]+(?:{_SP}[{UPPER}][{UPPER}'’\-]+)?)"
+    rf"{_SP}*(?P<sep>,){_SP}*(?P<b>[{UPPER}][{LOWER}][\w'’\-]*)"
 )
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
 # "surname=SMITH forename=John", "given_name: John; family name: SMITH": logs, exports and forms

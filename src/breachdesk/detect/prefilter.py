@@ -45,7 +45,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "name:title": (
         r"(?:^|\W)(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?[ \t\v\f\r\x1c-\x1f]",
     ),
-    "name:caps_comma": (r"[A-Z][A-Z'\-]+[\t\v\f\r \x1c-\x1f]*,",),
+    # A non-ASCII letter is scanned as DEL (``_stand_in``): "ÖZ, Ali" as "\x7fZ, Ali".
+    "name:caps_comma": (r"[A-Z\x7f][A-Z'\-\x7f]+[\t\v\f\r \x1c-\x1f]*,",),
     "name:hl7_xpn": (r"\^",),
     # Both key=value rules: a name key and its "=" or ":".
     "name:key_value": (

@@ -195,6 +195,9 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     ends = [a.end for a in anchors] if len(anchors) > 2 and _apart(anchors) else None
     where = bisect.bisect_left
     evidences = [p.evidence for p in people]
+    # A person anchored by their name is that name, whatever name came before it in the text
+    # ("Duty log - Ms T Jackson" above "BALL, Ann (born 3 April 1968)" is not Ann Ball).
+    named = {a.start for a in anchors if a.kind == "name"}
     # ``PersonRecord.set`` and ``add_test`` inlined: a page's ~35 mentions went through them.
     for mention in mentions:
         kind, start, end, value, detector, rule, _, checksum, extra = mention
@@ -218,7 +221,10 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
             rec.exposed.add("test_description")
         elif kind == "name":
             rec = people[nearest]
-            if not rec.values.get("family_name"):
+            if start in named:
+                rec.values["family_name"], rec.values["given_name"] = value, extra or ""
+                rec.exposed.add("name")
+            elif not rec.values.get("family_name"):
                 rec.set("family_name", value, "name")
                 rec.set("given_name", extra, "name")
         elif kind == "ods_code":

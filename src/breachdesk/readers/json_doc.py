@@ -1,12 +1,15 @@
 """JSON that is not FHIR: API exports, application dumps, JSON-lines logs.
 
-Each object that stands for one thing becomes one record: an element of the outermost list of
-objects (``item:N``), or one line of a JSON-lines file (``line:N``), with what the document holds
-outside that list as a ``root`` record. A record's text is its fields as ``key: value`` lines,
-nested keys joined (``patient name: SMITH, John``), so the labels the detectors read in prose
-("name:", "DOB:", "NHS No:") are read here too and one record never mixes two people's objects.
-Text that is not JSON after all (a truncated export, a log with a few JSON lines) is read as
-the text reader reads it: lines that parse are records, the rest paragraphs.
+An export's outermost list of objects (or of rows written as lists, beside their ``columns``) is
+a table: one row per object, a column per field, nested fields named "parent field" where a
+name repeats and a nested list's values joined by "; " (a patient's tests stay in the patient's
+row), keys read as words (``dateOfBirth`` -> "date of birth") so the header synonyms type them
+like any CSV's. What the document holds outside that list is a ``root`` record of text; a
+document with no such list is one ``root`` record. Each line of a JSON-lines file (a log) is a
+record whose text is its fields as ``key: value`` pairs, one object's plain fields on one line
+(``patient: first name: Grace; last name: OKAFOR; dob: 1962-01-12``), so the labels the
+detectors read in prose are read here too. Text that is not JSON after all (a truncated export)
+is read as the text reader reads it: lines that parse are records, the rest paragraphs.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from breachdesk.ingest.sniff import decode, text_stream
-from breachdesk.readers.base import Item, Record
+from breachdesk.readers.base import Item, Record, Table
 from breachdesk.readers.text import paragraphs_of_lines
 
 # A record's text stops growing here: one object is one person's facts, and a list inside it
@@ -77,18 +80,71 @@ def _paragraphs(lines: list[str], first: int) -> Iterator[Record]:
         yield Record(locator=f"line:{number}", schema=record.schema, text=record.text)
 
 
-def _document(document: Any) -> Iterator[Record]:
+def _document(document: Any) -> Iterator[Item]:
     path, items = _outermost_rows(document, ())
     if items is None:
         yield from _records("root", _fields(document))
         return
-    rest = _without(document, path)
-    yield from _records("root", _fields(rest))
+    yield from _records("root", _fields(_without(document, path)))
     header = _header(document, path)
-    for number, item in enumerate(items, start=1):
-        if header is not None and isinstance(item, list) and len(item) == len(header):
-            item = dict(zip(header, item, strict=True))
-        yield from _records(f"item:{number}", _fields(item))
+    rows = [
+        _row(dict(zip(header, item, strict=True)))
+        if header is not None and isinstance(item, list) and len(item) == len(header)
+        else _row(item)
+        for item in items
+    ]
+    fields = list(dict.fromkeys(field for row in rows for field in row))
+    if not fields:
+        return
+    # A key is its column's name, unless it sits under more than one parent across the rows
+    # ("name" of "requested by" and of "tests"): then each is "parent key".
+    parents: dict[str, set[str]] = {}
+    for parent, key in fields:
+        parents.setdefault(key, set()).add(parent)
+    names = [f"{parent} {key}".strip() if len(parents[key]) > 1 else key for parent, key in fields]
+    key = path[-1] if path and isinstance(path[-1], str) else ""
+    yield Table(
+        header=names,
+        columns=[[row.get(field, "") for row in rows] for field in fields],
+        prefix=f"{key}!" if key else "",
+    )
+
+
+def _row(item: Any) -> dict[tuple[str, str], str]:
+    """One row's cells by (parent key, key), keys as words; a repeated field's values joined
+    by "; " (a patient's list of tests is one cell, as a CSV export writes it)."""
+    cells: dict[tuple[str, str], list[str]] = {}
+
+    def add(parent: str, key: str, value: Any) -> None:
+        if value is None or value == "":
+            return
+        values = cells.setdefault((parent, key), [])
+        text = " ".join(_scalar(value).split())
+        if text not in values:
+            values.append(text)
+
+    def walk(node: Any, parent: str) -> None:
+        if isinstance(node, dict):
+            for raw, value in node.items():
+                key = _words(str(raw))
+                if isinstance(value, dict):
+                    walk(value, key)
+                elif isinstance(value, list):
+                    for inner in value:
+                        if isinstance(inner, dict | list):
+                            walk(inner, key)
+                        else:
+                            add(parent, key, inner)
+                else:
+                    add(parent, key, value)
+        elif isinstance(node, list):
+            for inner in node:
+                walk(inner, parent)
+        else:
+            add(parent, "value", node)
+
+    walk(item, "")
+    return {field: "; ".join(values) for field, values in cells.items() if values}
 
 
 def _outermost_rows(value: Any, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any] | None]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from breachdesk import nhs
-from breachdesk.synth import names, noise, rows, variants
+from breachdesk.synth import names, noise, rows, structured, variants
 from breachdesk.synth.context import App, Ctx, Target, chunks
 from breachdesk.synth.people import ATTACK, LAB_NAME
 from breachdesk.synth.truth import Rec
@@ -23,7 +23,13 @@ FAMILIES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "export": ("Exports", "results_export_{ymd}", "psv", ("export",)),
     "outstanding": ("Worklists/Outstanding", "outstanding_{ymd}", "csv", ("outstanding",)),
 }
-_EXT = {"csv": ".csv", "tsv": ".tsv", "psv": ".txt"}
+# The other lab also exports results from its LIMS's web API (JSON) and its XML interface.
+OTHER_FAMILIES = {
+    **FAMILIES,
+    "api": ("Exports/API", "results_{ymd}", "json", ("export",)),
+    "xml": ("Exports/XML", "results_{ymd}", "xml", ("export",)),
+}
+_EXT = {"csv": ".csv", "tsv": ".tsv", "psv": ".txt", "json": ".json", "xml": ".xml"}
 _DELIM = {"tsv": "\t", "psv": "|"}
 
 
@@ -42,7 +48,10 @@ def render(
     fixed_requester: str = "",
     encoding: str = "",
 ) -> tuple[bytes, list[Rec]]:
-    """One delimited file of patient rows and its records (``row:N`` after the header)."""
+    """One delimited file of patient rows and its records (``row:N`` after the header); JSON
+    and XML exports hold the same rows as objects and elements (``structured``)."""
+    if fmt in ("json", "xml"):
+        return structured.render(ctx, rng, layout, apps, fmt, day)
     encoding = encoding or _encoding(rng)
     sh = rows.sheet(rng, layout, latin1=encoding == "cp1252", variant=ctx.variant)
     sh.fixed_requester = fixed_requester
@@ -81,12 +90,13 @@ def write(ctx: Ctx, target: Target, apps: list[App], *, most: int = 400) -> None
             by_practice.setdefault(ctx.pop.persons[app[0]].gp, []).append(app)
         else:
             general.append(app)
-    families = list(FAMILIES)
+    by_family = FAMILIES if ctx.variant == variants.STANDARD else OTHER_FAMILIES
+    families = list(by_family)
     most = max(20, min(most, len(general) // 8))
     for n, chunk in enumerate(chunks(rng, general, max(1, most // 10), most)):
         # Every family once before chance takes over, so small incidents have each layout.
         family = families[n] if n < len(families) else rng.choice(families)
-        folder, pattern, fmt, layouts = FAMILIES[family]
+        folder, pattern, fmt, layouts = by_family[family]
         layout = rows.LAYOUTS[rng.choice(layouts)]
         day = ATTACK - timedelta(days=rng.randint(0, 12))
         stem = pattern.format(layout=layout.key, mmdd=f"{day:%m%d}", ymd=f"{day:%Y%m%d}")
