@@ -155,6 +155,35 @@ CASES = {
             (*TOMASZ, "FERR", None),
         ],
     ),
+    # Names under headers that say nothing, beyond ASCII; a family name of two words in capitals.
+    "export_noheader.csv": (
+        (
+            "col1,col2,col3,col4\n"
+            f'K100,"Müller, Zoë",12.01.1952,{A}\n'
+            f'K200,"Da Silva, José",02.11.1975,{B}\n'
+            f'K300,"Öztürk, Çağla",01.02.1980,{C}\n'
+        ).encode(),
+        "csv",
+        [
+            ("Müller", "Zoë", "1952-01-12", A, None, None),
+            ("Da Silva", "José", "1975-11-02", B, None, None),
+            ("Öztürk", "Çağla", "1980-02-01", C, None, None),
+        ],
+    ),
+    "clinic_list.tsv": (
+        (
+            "Client Name\tDate of birth\tIdentifier\tDate of Request\n"
+            f"DA SILVA Tomasz\t02-Nov-1975\t{B}\t30-May-2024\n"
+            f"MÜLLER Zoë\t12-Jan-1962\t{A}\t30-May-2024\n"
+            f"KHAN Li\t01-Feb-1980\t{C}\t29-May-2024\n"
+        ).encode(),
+        "tsv",
+        [
+            ("DA SILVA", "Tomasz", "1975-11-02", B, None, None),
+            ("MÜLLER", "Zoë", "1962-01-12", A, None, None),
+            ("KHAN", "Li", "1980-02-01", C, None, None),
+        ],
+    ),
     "oru.hl7": (
         (
             "MSH|^~\\&|WINPATH|RJZ|GPSYS|F84042|20240530100000||ORU^R01|MSG001|P|2.4\r"

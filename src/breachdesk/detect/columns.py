@@ -22,11 +22,13 @@ from breachdesk.detect.dates import may_parse, parse_column
 _SAMPLE = 500
 # Made once: a Python literal in a compute call is converted to a scalar on every call.
 _ZERO, _NINE, _TEN = (pa.scalar(n, pa.int32()) for n in (0, 9, 10))
-# "SMITH, John" or "Smith, John A": a patient column even under a header we do not know.
-_LISTED_NAME = r"^\s*[A-Za-z][A-Za-z'’\- ]+,\s*[A-Za-z][A-Za-z'’\-]+(?:\s+[A-Za-z.]+)?\s*$"
+# "SMITH, John" or "Müller, Zoë A": a patient column even under a header we do not know. RE2's
+# ``\pL`` is any letter: a London list's names are not all ASCII.
+_LISTED_NAME = r"^\s*\pL[\pL'’\- ]+,\s*\pL[\pL'’\-]+(?:\s+[\pL.]+)?\s*$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
-# The same for Python's ``re`` on short ASCII cells (see ``cellwise``): RE2's ``\s`` written out
-# and its ``$`` as ``\Z``; the curly apostrophe cannot be in an ASCII cell, so it is left out.
+# The same for Python's ``re`` on short ASCII cells (see ``cellwise``): RE2's ``\s`` written out,
+# its ``$`` as ``\Z`` and ``\pL`` as the ASCII letters; the curly apostrophe cannot be in an
+# ASCII cell, so it is left out.
 _SP = r"[\t\n\f\r ]"
 _LISTED_NAME_PY = re.compile(
     rf"{_SP}*[A-Za-z][A-Za-z'\- ]+,{_SP}*[A-Za-z][A-Za-z'\-]+(?:{_SP}+[A-Za-z.]+)?{_SP}*\Z"
@@ -70,8 +72,14 @@ def _by_header(header: str) -> str | None:
     if test is not None and len(folded) >= 2:
         return f"analyte:{test.code}"
     padded = f" {folded} "
-    best = max((s for s in table if f" {s} " in padded), key=len, default=None)
+    found = [s for s in table if f" {s} " in padded]
+    # A header that names a date ("Date of Request") holds dates, whatever else it names.
+    dated = [s for s in found if table[s] in _DATE_TYPES]
+    best = max(dated or found, key=len, default=None)
     return table[best] if best else None
+
+
+_DATE_TYPES = frozenset({"date_of_birth", "collected_at", "received_at", "other_date"})
 
 
 def _share(mask: pa.Array, total: int) -> float:

@@ -224,7 +224,11 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
 _TITLE_PREFIX = rf"(?i)^\s*(?:{TITLES}\.?\s+)"
 _COMMA = rf"^\s*(?P<family>[^,^]+?)\s*,\s*(?:(?i:{TITLES})\.?\s+)?(?P<given>[^\s,]+)"
 _CARET_CELL = r"^\s*(?P<family>[^\^]+)\^(?P<given>[^\^]*)"
-_CAPS_FIRST = r"^\s*(?P<family>[A-Z][A-Z'\-]+)\s+(?P<given>[A-Z][a-z]\S*)(?:\s+\S+)*\s*$"
+# "DA SILVA Tomasz", "MÜLLER Zoë": the family name in capitals, however many words, then given.
+_CAPS_FIRST = (
+    rf"^\s*(?P<family>[{UPPER}][{UPPER}'\-]+(?:\s+[{UPPER}][{UPPER}'\-]+)*)\s+"
+    rf"(?P<given>[{UPPER}][{LOWER}]\S*)(?:\s+\S+)*\s*$"
+)
 _SPACED = r"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>\S+)\s*$"
 
 
@@ -237,7 +241,11 @@ _TITLE_PREFIX_PY = re.compile(rf"^{_S}*(?:{TITLES}\.?{_S}+)", re.IGNORECASE)
 _WAYS_PY = (
     re.compile(rf"(?P<family>[^,^]+),{_S}*(?:(?i:{TITLES})\.?{_S}+)?(?P<given>[^\t\n\f\r ,]+)"),
     re.compile(r"(?P<family>[^\^]+)\^(?P<given>[^\^]*)"),
-    re.compile(rf"{_S}*(?P<family>[A-Z][A-Z'\-]+){_S}+(?P<given>[A-Z][a-z]{_NS}*)(?!{_NS})"),
+    re.compile(
+        # Possessive: a word in capitals is never a given name, so none is ever given back.
+        rf"{_S}*(?P<family>[{UPPER}][{UPPER}'\-]++(?:{_S}++[{UPPER}][{UPPER}'\-]++)*+){_S}+"
+        rf"(?P<given>[{UPPER}][{LOWER}]{_NS}*)(?!{_NS})"
+    ),
     re.compile(rf"{_S}*(?P<given>{_NS}+){_S}(?:[\s\S]*{_S})?(?P<family>{_NS}+){_S}*\Z"),
 )
 
