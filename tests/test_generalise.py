@@ -184,6 +184,23 @@ CASES = {
             ("KHAN", "Li", "1980-02-01", C, None, None),
         ],
     ),
+    # A letter about three people, a paragraph each: each fact stays with its paragraph's person.
+    "letters.txt": (
+        (
+            "Clinic letter\n\n"
+            "Patient: Siobhán Ó SÚILLEABHÁIN, date of birth 12th January 1962, NHS 455-766-0932.\n"
+            "14 Elm Grove, London SE15 4AB.\nResults: HbA1c 64 mmol/mol.\n\n"
+            "Re: Mr Jean-Luc D'ARCY (born 3rd March 1955) Hosp no K0099812\n"
+            "His hepatitis B surface antigen is positive.\n\n"
+            "Name: Priya Patel  DOB: 1/2/80  MRN: 77812345\nCervical screening: HPV detected.\n"
+        ).encode(),
+        "text",
+        [
+            ("SÚILLEABHÁIN", "Siobhán", "1962-01-12", A, "HBA1C", None),
+            ("D'ARCY", "Jean-Luc", "1955-03-03", None, "HBSAG", "hepatitis"),
+            ("Patel", "Priya", "1980-02-01", None, "HRHPV", "cancer"),
+        ],
+    ),
     "oru.hl7": (
         (
             "MSH|^~\\&|WINPATH|RJZ|GPSYS|F84042|20240530100000||ORU^R01|MSG001|P|2.4\r"

@@ -194,6 +194,10 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     # one ending before the mention or the one after it (``_nearest_apart``), not a pass.
     ends = [a.end for a in anchors] if len(anchors) > 2 and _apart(anchors) else None
     where = bisect.bisect_left
+    # Anchors in more than one paragraph (a letter about several people): a fact off every
+    # anchor's line belongs to an anchor of its own paragraph, else to the person written
+    # before it (a letter's results under its "Re:" line), not to whichever is nearest.
+    paragraphs = _paragraphs(text, anchors) if breaks is not None and len(anchors) > 1 else None
     evidences = [p.evidence for p in people]
     # A person anchored by their name is that name, whatever name came before it in the text
     # ("Duty log - Ms T Jackson" above "BALL, Ann (born 3 April 1968)" is not Ann Ball).
@@ -204,7 +208,9 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
         if kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
         candidates = everywhere if breaks is None else on_line.get(where(breaks, start))
-        if candidates is None or candidates is everywhere:
+        if candidates is None and paragraphs is not None:
+            nearest = paragraphs(mention)
+        elif candidates is None or candidates is everywhere:
             if ends is not None:
                 nearest = _nearest_apart(anchors, ends, mention)
             else:
@@ -292,6 +298,32 @@ def _line_of(breaks: list[int]) -> Callable[[int], int]:
 
 def _first_line(offset: int) -> int:
     return 0
+
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*(?=\n)")
+
+
+def _paragraphs(text: str, anchors: list[Mention]) -> Callable[[Mention], int] | None:
+    """The anchor a fact off every anchor's line belongs to, when the anchors are in more than
+    one paragraph (else None): the nearest in the fact's own paragraph, else the last one before
+    the fact (the first when none is)."""
+    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    if not blanks:
+        return None
+    by_paragraph: dict[int, list[int]] = {}
+    for index, anchor in enumerate(anchors):
+        by_paragraph.setdefault(bisect.bisect_left(blanks, anchor.start), []).append(index)
+    if len(by_paragraph) < 2:
+        return None
+    starts = [a.start for a in anchors]
+
+    def owner(mention: Mention) -> int:
+        own = by_paragraph.get(bisect.bisect_left(blanks, mention.start))
+        if own is not None:
+            return own[0] if len(own) == 1 else _nearest_of(anchors, own, mention)
+        return max(bisect.bisect_right(starts, mention.start) - 1, 0)
+
+    return owner
 
 
 def _distance(anchor: Mention, mention: Mention) -> int:
