@@ -201,6 +201,59 @@ CASES = {
             ("Patel", "Priya", "1980-02-01", None, "HRHPV", "cancer"),
         ],
     ),
+    # A CDA document: one patient, names and ids in attributes and nested elements.
+    "letter.xml": (
+        (
+            '<?xml version="1.0"?><ClinicalDocument xmlns="urn:hl7-org:v3"><recordTarget>'
+            f'<patientRole><id root="2.16.840.1.113883.2.1.4.1" extension="{B}"/>'
+            "<patient><name><given>Tomasz</given><family>NOWAK</family></name>"
+            '<birthTime value="19751102"/></patient></patientRole></recordTarget>'
+            "<component><section><title>Results</title>"
+            "<text>Chlamydia trachomatis NAAT: Detected</text></section></component>"
+            "</ClinicalDocument>"
+        ).encode(),
+        "xml",
+        [(*TOMASZ, "CHLAM", "sexual_health")],
+    ),
+    # FHIR: the NHS number under its OID, tests in a DiagnosticReport and an Observation.
+    "bundle.json": (
+        json.dumps(
+            {
+                "resourceType": "Bundle",
+                "entry": [
+                    {
+                        "fullUrl": "urn:uuid:1",
+                        "resource": {
+                            "resourceType": "Patient",
+                            "id": "p1",
+                            "identifier": [
+                                {"system": "urn:oid:2.16.840.1.113883.2.1.4.1", "value": A}
+                            ],
+                            "name": [{"family": "OKAFOR", "given": ["Grace"]}],
+                            "birthDate": "1962-01-12",
+                        },
+                    },
+                    {
+                        "resource": {
+                            "resourceType": "DiagnosticReport",
+                            "subject": {"reference": "urn:uuid:1"},
+                            "code": {"text": "Hepatitis C antibody"},
+                            "conclusion": "Reactive",
+                        }
+                    },
+                    {
+                        "resource": {
+                            "resourceType": "ServiceRequest",
+                            "subject": {"reference": "Patient/p1"},
+                            "code": {"coding": [{"display": "Prostate specific antigen"}]},
+                        }
+                    },
+                ],
+            }
+        ).encode(),
+        "fhir_json",
+        [(*GRACE, "HCVAB;PSA", "cancer;hepatitis")],
+    ),
     "oru.hl7": (
         (
             "MSH|^~\\&|WINPATH|RJZ|GPSYS|F84042|20240530100000||ORU^R01|MSG001|P|2.4\r"

@@ -61,7 +61,8 @@ DATE_TEXT = re.compile(
     re.IGNORECASE,
 )
 DOB_LABEL = re.compile(
-    r"(?:\bd\.?\s?o\.?\s?b\.?|date\s+of\s+birth|\bborn(?:\s+on)?|birth\s?date|\bdob)\s*(?:[:=#-]\s*)?"
+    r"(?:\bd\.?\s?o\.?\s?b\.?|date\s+of\s+birth|\bborn(?:\s+on)?|birth\s?(?:date|time)|\bdob)"
+    r"\s*(?:[:=#-]\s*)?"
     r"[\"']?$",  # dob="07/08/1953": key=value logs quote values
     re.IGNORECASE,
 )
@@ -161,7 +162,7 @@ def today() -> dt.date:
 # window exactly when this (each alternative spelled backwards; ``\b`` looks both ways) matches
 # at the start of the reversed window: one anchored attempt instead of one per position.
 _DOB_LABEL_REVERSED = re.compile(
-    r"[\"']?\s*(?:[:=#-]\s*)?(?:\.?b\s?\.?o\s?\.?d\b|htrib\s+fo\s+etad|(?:no\s+)?nrob\b|etad\s?htrib|bod\b)",
+    r"[\"']?\s*(?:[:=#-]\s*)?(?:\.?b\s?\.?o\s?\.?d\b|htrib\s+fo\s+etad|(?:no\s+)?nrob\b|(?:etad|emit)\s?htrib|bod\b)",
     re.IGNORECASE,
 )
 

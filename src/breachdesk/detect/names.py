@@ -86,10 +86,11 @@ _CAPS_COMMA = re.compile(
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
 # "surname=SMITH forename=John", "given_name: John; family name: SMITH": logs, exports and forms
 # that write fields as key=value pairs. The keys say which token is which, so no label is needed.
-_FAMILY_KEY = r"(?:surname|family[_. ]?name|last[_. ]?name)"
-_GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given[_. ]?names?)"
+_FAMILY_KEY = r"(?:surname|family(?:[_. ]?name)?|last[_. ]?name)"
+_GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given(?:[_. ]?names?)?)"
 _KEY_SEP = rf"{_SP}*+[=:]{_SP}*+"
-_PAIR_SEP = rf"(?P<sep>{_SP}*+[,;|&]?{_SP}*+)"
+# One line break may part the two: an XML or form's fields are written one to a line.
+_PAIR_SEP = rf"(?P<sep>{_SP}*+[,;|&\n]?{_SP}*+)"
 _FAMILY_FIRST = re.compile(
     rf"\b{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_TOKEN}){_PAIR_SEP}{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN})",
     re.IGNORECASE,

@@ -50,8 +50,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "name:hl7_xpn": (r"\^",),
     # Both key=value rules: a name key and its "=" or ":".
     "name:key_value": (
-        rf"(?i)(?:surname|family[_. ]?name|last[_. ]?name|forenames?|first[_. ]?names?|"
-        rf"given[_. ]?names?){_S}*[=:]",
+        rf"(?i)(?:surname|family(?:[_. ]?name)?|last[_. ]?name|forenames?|first[_. ]?names?|"
+        rf"given(?:[_. ]?names?)?){_S}*[=:]",
     ),
     "postcode": (
         r"(?i)GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?) ?\d"

@@ -1,5 +1,6 @@
 """FHIR JSON (a resource, a Bundle, or NDJSON): each Patient becomes one record, carrying the
-Observations that point at it, so a test is never separated from whom it was for."""
+Observations, DiagnosticReports and ServiceRequests that point at it, so a test is never
+separated from whom it was for."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, ReaderError, Record
 
 NHS_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+# Older messages and CDA-derived FHIR name the NHS number by its OID.
+NHS_SYSTEMS = frozenset({NHS_SYSTEM, "urn:oid:2.16.840.1.113883.2.1.4.1"})
+# Resources that say which test a patient had: the result, the report (whose code names the test
+# or panel and whose conclusion is its result) and the request.
+TEST_RESOURCES = frozenset(
+    {"Observation", "DiagnosticReport", "ServiceRequest", "ProcedureRequest"}
+)
 
 
 def _loads(text: str, line: int = 1) -> Any:
@@ -80,7 +88,7 @@ def _patient_fields(res: dict[str, Any]) -> dict[str, list[str]]:
 
     for ident in _list(res.get("identifier")):
         if isinstance(ident, dict):
-            key = "nhs_number" if ident.get("system") == NHS_SYSTEM else "identifier"
+            key = "nhs_number" if ident.get("system") in NHS_SYSTEMS else "identifier"
             add(key, *_strings(ident.get("value")))
     for name in _list(res.get("name"))[:1]:
         if isinstance(name, dict):
@@ -118,6 +126,8 @@ def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
             value = res[key]
             text = value.get("value", value.get("text", "")) if isinstance(value, dict) else value
             fields.setdefault("result", []).append(str(text))
+    if isinstance(res.get("conclusion"), str):  # a DiagnosticReport's result in words
+        fields.setdefault("result", []).append(res["conclusion"])
     for who in _list(res.get("performer")):
         if isinstance(who, dict) and isinstance(who.get("identifier"), dict):
             fields.setdefault("requester", []).extend(_strings(who["identifier"].get("value")))
@@ -154,9 +164,11 @@ def _records(resources: list[dict[str, Any]]) -> Iterator[Item]:
                     patients[str(key)] = record
             order.append(record)
     for res in resources:
-        if res.get("resourceType") != "Observation":
+        if res.get("resourceType") not in TEST_RESOURCES:
             continue
-        owner = patients.get(str(_dict(res.get("subject")).get("reference", "")))
+        # ``subject`` since STU3; DSTU2 requests and some reports said ``patient``.
+        subject = _dict(res.get("subject")) or _dict(res.get("patient"))
+        owner = patients.get(str(subject.get("reference", "")))
         if owner is not None:
             _observation(res, owner.fields)
     yield from order

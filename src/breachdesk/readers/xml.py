@@ -9,6 +9,7 @@ cannot parse is read as plain text instead, which expands nothing and still find
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element, ParseError
@@ -60,7 +61,8 @@ def _nested(element: Element, into: dict[str, list[str]]) -> None:
 
 
 def _table(root: Element) -> Table | None:
-    """The records: the children of the element with the most children of one tag."""
+    """The records: the children of the element with the most children of one tag, when there
+    are several (one element is a document, not a list of records)."""
     best: tuple[int, Element, str] | None = None
     for parent in root.iter():
         counts = Counter(str(child.tag) for child in parent)
@@ -68,7 +70,7 @@ def _table(root: Element) -> Table | None:
             tag, n = counts.most_common(1)[0]
             if best is None or n > best[0]:
                 best = (n, parent, tag)
-    if best is None:
+    if best is None or best[0] < 2:
         return None
     _, parent, tag = best
     rows = [_fields(child) for child in parent if str(child.tag) == tag]
@@ -80,12 +82,23 @@ def _table(root: Element) -> Table | None:
 
 
 def _lines(root: Element) -> Iterator[str]:
-    """'Tag: text' and 'attribute: value' lines: the names are the context detectors use."""
+    """'tag: text' and 'tag attribute: value' lines, names as words (``birthTime`` -> "birth
+    time"): the names are the context detectors use. A ``value`` attribute is its element's
+    value (CDA's ``<birthTime value="19751102"/>``: "birth time: 19751102")."""
     for el in root.iter():
+        tag = _words(_name(el.tag))
         for key, value in el.attrib.items():
-            yield f"{_name(key)}: {' '.join(value.split())}"
+            label = tag if _name(key) == "value" else f"{tag} {_words(_name(key))}"
+            yield f"{label}: {' '.join(value.split())}"
         if el.text and el.text.strip():
-            yield f"{_name(el.tag)}: {' '.join(el.text.split())}"
+            yield f"{tag}: {' '.join(el.text.split())}"
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _words(name: str) -> str:
+    return _CAMEL.sub(" ", name).lower() if not name.isupper() else name
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
