@@ -6,6 +6,7 @@ what is found and the fuzz tests have a real file of every format to mutate.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import json
@@ -15,6 +16,8 @@ import zipfile
 from collections.abc import Callable
 from email.message import EmailMessage
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import xlsxwriter
 import xlwt
 from fpdf import FPDF
@@ -272,6 +275,33 @@ def json_lines_bytes() -> bytes:
     return (json.dumps(event) + "\n" + json.dumps({"level": "INFO", "msg": "heartbeat"})).encode()
 
 
+def _arrow_table() -> pa.Table:
+    """The sample row as a data-engineering extract types it: NHS number as a number, the date
+    of birth a date, the patient's fields in a struct, the tests a list."""
+    return pa.table(
+        {
+            "nhs_number": pa.array([int(NHS)], pa.int64()),
+            "patient": pa.array([{"surname": SURNAME, "forename": FORENAME}]),
+            "dob": pa.array([dt.date(1980, 2, 1)]),
+            "postcode": ["SE15 4AB"],
+            "tests": pa.array([["HbA1c"]]),
+        }
+    )
+
+
+def parquet_bytes() -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(_arrow_table(), sink)
+    return sink.getvalue()
+
+
+def arrow_bytes() -> bytes:
+    sink = io.BytesIO()
+    with pa.ipc.new_file(sink, _arrow_table().schema) as writer:
+        writer.write_table(_arrow_table())
+    return sink.getvalue()
+
+
 # -- Outlook .msg: an OLE compound file written by hand (no library writes one) -------------
 _END, _FREE, _FATSECT, _NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
 Tree = dict[str, "bytes | Tree"]
@@ -400,6 +430,8 @@ SAMPLES: dict[str, Callable[[], bytes]] = {
     "edifact": edifact_bytes,
     "sql": sql_bytes,
     "sqlite": sqlite_bytes,
+    "parquet": parquet_bytes,
+    "arrow": arrow_bytes,
     "xlsx": xlsx_bytes,
     "xls": xls_bytes,
     "ods": ods_bytes,

@@ -20,6 +20,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF8", "image"),
     (b"SQLite format 3\x00", "sqlite"),
     (b"{\\rtf", "rtf"),
+    (b"PAR1", "parquet"),
+    (b"ARROW1", "arrow"),
 )
 
 _HL7_START = re.compile(rb"^(?:\x0b)?(?:MSH|FHS|BHS)(.)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from breachdesk.readers import (
+    columnar,
     delimited,
     docx,
     edifact,
@@ -34,6 +35,8 @@ READERS: dict[str, ReadFn] = {
     "log": text.read_lines,
     "sql": sql_dump.read,
     "sqlite": sqlite.read,
+    "parquet": columnar.read_parquet,
+    "arrow": columnar.read_arrow,
     "json": json_doc.read,
     "fhir_json": fhir.read,
     "html": html.read,
@@ -62,6 +65,8 @@ STREAM_READERS: dict[str, StreamFn] = {
     "json": json_doc.read_stream,
     "fhir_json": fhir.read_stream,
     "mbox": mbox.read_stream,
+    "parquet": columnar.read_parquet_stream,
+    "arrow": columnar.read_arrow_stream,
 }
 
 # Types that are containers (walked by ingest) or legitimately hold nothing to read.
