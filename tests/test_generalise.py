@@ -254,6 +254,32 @@ CASES = {
         "fhir_json",
         [(*GRACE, "HCVAB;PSA", "cancer;hepatitis")],
     ),
+    # A lower-cased export and log: keys and name labels say what the small words are.
+    "lower.csv": (
+        (
+            "surname,forename,dob,nhs_no,test\n"
+            f"okafor,grace,12/01/1952,{A},hiv\n"
+            f"nowak,tomasz,02/11/1975,{B},psa\n"
+            f"khan,li,01/02/1980,{C},fbc\n"
+        ).encode(),
+        "csv",
+        [
+            ("okafor", "grace", "1952-01-12", A, "HIVAGAB", "hiv"),
+            ("nowak", "tomasz", "1975-11-02", B, "PSA", "cancer"),
+            ("khan", "li", "1980-02-01", C, "FBC", None),
+        ],
+    ),
+    "lower.txt": (
+        (
+            f"patient: seen today, nhs {A}, test: hiv\n"
+            "name=tomasz nowak dob=02/11/1975 hep c antibody positive\n"
+        ).encode(),
+        "text",
+        [
+            (None, None, None, A, "HIVAGAB", "hiv"),
+            ("nowak", "tomasz", "1975-11-02", None, "HCVAB", "hepatitis"),
+        ],
+    ),
     "oru.hl7": (
         (
             "MSH|^~\\&|WINPATH|RJZ|GPSYS|F84042|20240530100000||ORU^R01|MSG001|P|2.4\r"

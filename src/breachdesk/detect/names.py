@@ -125,7 +125,18 @@ _STOP = {
     "result",
     "results",
     "test",
+    "not",
+    "known",
+    "unknown",
+    "withheld",
+    "redacted",
+    "none",
+    "anonymous",
 }
+# Labels that say the words after them are a name, so a name written in small letters (a
+# lower-cased export or log: "name=tomasz nowak") is still one; after "Patient:" or "Re:" small
+# words are usually prose ("Patient: seen today").
+_NAME_LABEL = re.compile(r"(?:patient\s+|pt\s+)?name\s*[:=\-]", re.IGNORECASE)
 
 
 def _is_caps(token: str) -> bool:
@@ -203,7 +214,11 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
                 c = None
             if a.lower() in _STOP or b.lower() in _STOP:
                 continue
-            if rule != "hl7_xpn" and not (a[0].isupper() and b[0].isupper()):
+            if (
+                rule not in ("hl7_xpn", "key_value")
+                and not (a[0].isupper() and b[0].isupper())
+                and not (rule == "label" and _NAME_LABEL.match(match.group()))
+            ):
                 continue
             if rule == "key_value":  # group ``a`` is the family name, wherever it stands
                 family, given = a, b
