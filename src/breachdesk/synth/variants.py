@@ -3,7 +3,8 @@
 The detectors were built and tuned on the standard layout, so a score on it says little about
 a dump from a lab whose exports, logs and letters look different. ``other_lab`` is the held-out
 check: other header wording (abbreviations a lab's own system uses), other date formats and
-delimiters, a different interface-engine log format and other letter and e-mail wording. A
+delimiters, a different interface-engine log format, other letter and e-mail wording, and
+results exports from a LIMS API (JSON) and an XML interface (``synth.structured``). A
 variant changes only how things are written, never who is exposed or what truth records about
 them, so ``breachdesk eval`` scores it exactly as it scores the standard incident.
 """
