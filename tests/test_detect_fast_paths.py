@@ -35,22 +35,24 @@ needs_hyperscan = pytest.mark.skipif(
 
 _TOKEN = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
 _SP = r"[^\S\n]"
+_FAMILY = rf"(?:{names._PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
 # The rules as they were written before their fast forms.
 PLAIN = {
     "label": re.compile(
         rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*[\"']?"
         rf"(?:{names.TITLES}\.?\s+)?"
-        rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_TOKEN})"
+        rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_FAMILY})"
         rf"(?:{_SP}+(?P<c>{_TOKEN}))?",
         re.IGNORECASE,
     ),
     "title": re.compile(
         rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?{_SP}+(?P<a>{_TOKEN})"
-        rf"(?P<sep>{_SP}+)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?"
+        rf"(?P<sep>{_SP}+)(?P<b>{_FAMILY})(?:{_SP}+(?P<c>{_TOKEN}))?"
     ),
     "caps_comma": re.compile(
-        rf"(?<![\w'])(?P<a>[{names.UPPER}][{names.UPPER}'’\-]+(?:{_SP}[{names.UPPER}]"
-        rf"[{names.UPPER}'’\-]+)?){_SP}*(?P<sep>,){_SP}*(?P<b>[{names.UPPER}][{names.LOWER}][\w'’\-]*)"
+        rf"(?<![\w'])(?P<a>[{names.UPPER}][{names.UPPER}'’\-]+"
+        rf"(?:{_SP}{names._PARTICLE_CAPS}(?={_SP})){{0,2}}(?:{_SP}[{names.UPPER}][{names.UPPER}'’\-]+)?)"
+        rf"{_SP}*(?P<sep>,){_SP}*(?P<b>[{names.UPPER}][{names.LOWER}][\w'’\-]*)"
     ),
     "practice": re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?![A-Za-z0-9])"),
     "test_label": re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])"),
@@ -114,6 +116,10 @@ PIECES = [
     "^^SMITH^^Jo",
     "LE GUIN, Ursula",
     "MÜLLER, Noor",
+    "VAN DER BERG, Pieter",
+    "Patient: Maria de la Cruz",
+    "Mr Ludwig van Beethoven",
+    "surname=van der Berg",
     "ÖZ, Çağla",
     "xÖZ, Ali",
     "'SMITH, John",

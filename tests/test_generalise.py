@@ -280,6 +280,21 @@ CASES = {
             ("nowak", "tomasz", "1975-11-02", None, "HCVAB", "hepatitis"),
         ],
     ),
+    # Family names with particles, in prose and in a capitals list; a given name that is a
+    # particle too ("Al") opens a name, it is not part of the family name.
+    "particles.txt": (
+        (
+            f"Patient: Pieter van der Berg DOB 01/02/1980 NHS {C}\n"
+            f"VAN DER BERG, Tomasz 02/11/1975 NHS {B}\n"
+            f"Name: Al OKAFOR  DOB: 12/01/1962  NHS {A}\n"
+        ).encode(),
+        "text",
+        [
+            ("van der Berg", "Pieter", "1980-02-01", C, None, None),
+            ("VAN DER BERG", "Tomasz", "1975-11-02", B, None, None),
+            ("OKAFOR", "Al", "1962-01-12", A, None, None),
+        ],
+    ),
     "oru.hl7": (
         (
             "MSH|^~\\&|WINPATH|RJZ|GPSYS|F84042|20240530100000||ORU^R01|MSG001|P|2.4\r"

@@ -50,17 +50,24 @@ def _staff_before(text: str, start: int) -> bool:
 # (The HL7 caret rule cannot open with a class ``re`` skips on: see ``_caret_matches``.)
 # Under IGNORECASE the first letter is a case-sensitive class holding every letter ``re`` folds
 # to the labels' first letters (``ſ`` is an ``s``), so ``re`` can skip to it.
+# Family names with particles ("van der Berg", "de la Cruz", "al Hassan"): up to three particles
+# before the name's last word, in any case, where a family name follows a given name or a
+# family-name key. Not where a name opens ("Al SMITH", "Den GILES": given names that are
+# particles too); "VAN DER BERG, Pieter" is read by the capitals rule.
+_PARTICLE = r"(?i:van|von|der|den|de|del|della|di|da|du|dos|das|la|le|al|el|bin|ibn|ter|ten|ap)"
+_FAMILY = rf"(?:{_PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
+_PARTICLE_CAPS = r"(?:VAN|VON|DER|DEN|DE|DEL|DELLA|DI|DA|DU|DOS|DAS|LA|LE|AL|EL|BIN|IBN|TER|TEN|AP)"
 _LABELLED = re.compile(
     r"(?-i:[NnPpRrSs\u017f])(?<!\w.)"
     r"(?:(?<=[Pp])(?:atient(?:\s+name)?|t(?:\s+name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
     r"\s*[:=\-]\s*[\"']?"  # name="John Smith", as key=value logs quote a value with spaces
     rf"(?:{TITLES}\.?\s+)?"
-    rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?",
+    rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_FAMILY})(?:{_SP}+(?P<c>{_TOKEN}))?",
     re.IGNORECASE,
 )
 _TITLED = re.compile(
     rf"M(?<!\wM)(?:r|rs|s|iss|x|aster|R|RS|S|ISS|X|ASTER)\.?{_SP}+(?P<a>{_TOKEN})"
-    rf"(?P<sep>{_SP}+)(?P<b>{_TOKEN})(?:{_SP}+(?P<c>{_TOKEN}))?"
+    rf"(?P<sep>{_SP}+)(?P<b>{_FAMILY})(?:{_SP}+(?P<c>{_TOKEN}))?"
 )
 # Capital and small letters beyond ASCII that UK names are written with (Latin, Greek,
 # Cyrillic): "MÜLLER, Noor", "ÖZTÜRK, Çağla". ``re`` has no Unicode letter-case classes.
@@ -80,7 +87,8 @@ UPPER = f"A-Z{_NON_ASCII_UPPER}"
 LOWER = f"a-z{_NON_ASCII_LOWER}"
 # "SMITH, John" / "O'BRIEN-KAUR, Mary": the way lab lists print a patient, label or not.
 _CAPS_COMMA = re.compile(
-    rf"(?P<a>[{UPPER}](?<![\w'][{UPPER}])[{UPPER}'’\-]+(?:{_SP}[{UPPER}][{UPPER}'’\-]+)?)"
+    rf"(?P<a>[{UPPER}](?<![\w'][{UPPER}])[{UPPER}'’\-]+(?:{_SP}{_PARTICLE_CAPS}(?={_SP})){{0,2}}"
+    rf"(?:{_SP}[{UPPER}][{UPPER}'’\-]+)?)"
     rf"{_SP}*(?P<sep>,){_SP}*(?P<b>[{UPPER}][{LOWER}][\w'’\-]*)"
 )
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
@@ -92,11 +100,11 @@ _KEY_SEP = rf"{_SP}*+[=:]{_SP}*+"
 # One line break may part the two: an XML or form's fields are written one to a line.
 _PAIR_SEP = rf"(?P<sep>{_SP}*+[,;|&\n]?{_SP}*+)"
 _FAMILY_FIRST = re.compile(
-    rf"\b{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_TOKEN}){_PAIR_SEP}{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN})",
+    rf"\b{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_FAMILY}){_PAIR_SEP}{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN})",
     re.IGNORECASE,
 )
 _GIVEN_FIRST = re.compile(
-    rf"\b{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN}){_PAIR_SEP}{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_TOKEN})",
+    rf"\b{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN}){_PAIR_SEP}{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_FAMILY})",
     re.IGNORECASE,
 )
 _STOP = {
@@ -137,6 +145,11 @@ _STOP = {
 # lower-cased export or log: "name=tomasz nowak") is still one; after "Patient:" or "Re:" small
 # words are usually prose ("Patient: seen today").
 _NAME_LABEL = re.compile(r"(?:patient\s+|pt\s+)?name\s*[:=\-]", re.IGNORECASE)
+
+
+def _initial_upper(name: str) -> bool:
+    """Whether a name's last word (after any particles: "van der Berg") is capitalised."""
+    return name.rsplit(None, 1)[-1][0].isupper()
 
 
 def _is_caps(token: str) -> bool:
@@ -216,7 +229,7 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
                 continue
             if (
                 rule not in ("hl7_xpn", "key_value")
-                and not (a[0].isupper() and b[0].isupper())
+                and not (_initial_upper(a) and _initial_upper(b))
                 and not (rule == "label" and _NAME_LABEL.match(match.group()))
             ):
                 continue
