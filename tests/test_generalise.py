@@ -295,6 +295,27 @@ CASES = {
             ("OKAFOR", "Al", "1962-01-12", A, None, None),
         ],
     ),
+    # A SQL Server script: no INTO, no ";", N'' strings, CAST dates; results join patients.
+    "lims.sql": (
+        (
+            "CREATE TABLE [dbo].[Patients]([PatientID] [int] NOT NULL, [NHSNumber] [nvarchar](10),"
+            " [Surname] [nvarchar](50), [Forename] [nvarchar](50), [DateOfBirth] [date])\nGO\n"
+            + "".join(
+                f"INSERT [dbo].[Patients] ([PatientID], [NHSNumber], [Surname], [Forename], "
+                f"[DateOfBirth]) VALUES ({i}, N'{n}', N'{f}', N'{g}', CAST(N'{d}' AS Date))\n"
+                for i, n, f, g, d in [
+                    (1, A, "OKAFOR", "Grace", "1962-01-12"),
+                    (2, B, "NOWAK", "Tomasz", "1975-11-02"),
+                ]
+            )
+            + "GO\nCREATE TABLE [dbo].[Results]([ResultID] [int], [PatientID] [int], "
+            "[TestName] [nvarchar](100))\nGO\n"
+            "INSERT [dbo].[Results] ([ResultID], [PatientID], [TestName]) VALUES (10, 1, "
+            "N'HIV 1+2 Ab/Ag')\nGO\n"
+        ).encode(),
+        "sql",
+        [(*GRACE, None, None), (*TOMASZ, None, None), (*GRACE, "HIVAGAB", "hiv")],
+    ),
     "oru.hl7": (
         (
             "MSH|^~\\&|WINPATH|RJZ|GPSYS|F84042|20240530100000||ORU^R01|MSG001|P|2.4\r"

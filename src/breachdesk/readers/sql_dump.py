@@ -1,7 +1,12 @@
-"""SQL dumps (MySQL/MariaDB ``INSERT`` and PostgreSQL ``COPY ... FROM stdin``) read as tables.
+"""SQL dumps (MySQL/MariaDB and SQL Server ``INSERT``, Oracle ``INSERT``, PostgreSQL ``COPY ...
+FROM stdin``) read as tables.
 
 Column names come from ``CREATE TABLE`` (or the statement's own column list), so a dump's
 ``patients`` table is typed exactly like a CSV export of it. Values are tokenised, never executed.
+SQL Server's and Oracle's ways of writing a value are read as the value they write (``_plain``):
+``N'...'`` strings, and a literal wrapped in ``CAST``/``CONVERT``/``TO_DATE`` or ``DATE '...'``.
+SQL Server scripts end statements with ``GO`` lines or not at all, so an ``INSERT`` ends where the
+next statement starts.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ from breachdesk.readers.delimited import CHUNK_ROWS
 _CREATE = re.compile(
     r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>[`\"\[\]\w.]+)\s*\("
     r"(?P<body>(?:(?!CREATE\s{1,32}TABLE\s).)*?)\)\s*"
-    r"(?:ENGINE|WITH|TABLESPACE|;)",
+    r"(?:ENGINE|WITH|TABLESPACE|ON\s|GO\b|;)",
     re.IGNORECASE | re.DOTALL,
 )
 _INSERT = re.compile(
-    r"INSERT\s+(?:IGNORE\s+)?INTO\s+(?P<name>[`\"\[\]\w.]+)\s*(?:\((?P<cols>[^()]*)\)\s*)?VALUES\s*",
+    r"INSERT\s+(?:IGNORE\s+)?(?:INTO\s+)?(?P<name>[`\"\[\]\w.]+)\s*(?:\((?P<cols>[^()]*)\)\s*)?"
+    r"VALUES\s*",
     re.IGNORECASE,
 )
 _COPY = re.compile(
@@ -79,6 +85,55 @@ _CELL = re.compile(rf"({_UNQUOTED})(?:{_QUOTED}({_UNQUOTED}))?([,)])", re.DOTALL
 # for any of the three, which stays linear however often it is tried.
 _STOP = re.compile(r"['(;]")
 _ESCAPE = re.compile(r"\\(.)|''", re.DOTALL)
+
+
+# SQL Server and Oracle write a value as a literal in a wrapping: ``N'Grace'``, ``CAST(N'1952-01-12'
+# AS Date)``, ``CONVERT(datetime, '12/01/1952', 103)``, ``TO_DATE('12-JAN-1952','DD-MON-YYYY')``,
+# ``DATE '1952-01-12'``. Each is rewritten as its literal before the rows are read; string
+# literals are matched whole first, so nothing inside a string is ever rewritten. (Neither
+# dialect escapes with backslashes: a quote in a string is doubled.)
+_LITERAL = r"'(?:[^']|'')*+'"
+_S = r"\s*+"  # possessive: nothing after a run of spaces here can take a space back
+_WRAPPED = re.compile(
+    rf"(?P<string>{_LITERAL})"
+    rf"|(?<![\w'])N(?P<national>{_LITERAL})"
+    rf"|\b(?:CAST|TRY_CAST){_S}\({_S}N?(?P<cast>{_LITERAL})\s++AS\s++\w++"
+    rf"(?:{_S}\({_S}\d++(?:{_S},{_S}\d++)?{_S}\))?{_S}\)"
+    rf"|\b(?:CONVERT|TRY_CONVERT){_S}\({_S}\w++(?:{_S}\({_S}\d++{_S}\))?{_S},{_S}"
+    rf"N?(?P<convert>{_LITERAL})(?:{_S},{_S}\d++)?{_S}\)"
+    rf"|\bTO_(?:DATE|TIMESTAMP|CHAR|NUMBER){_S}\({_S}(?P<to>{_LITERAL})(?:{_S},{_S}{_LITERAL}){{0,2}}{_S}\)"
+    rf"|\b(?:DATE|TIMESTAMP)\s++(?P<typed>{_LITERAL})",
+    re.IGNORECASE,
+)
+_WRAPPERS = (
+    "N'",
+    "n'",
+    "CAST",
+    "cast",
+    "CONVERT",
+    "convert",
+    "TO_",
+    "to_",
+    "DATE '",
+    "TIMESTAMP '",
+)
+
+
+def _literal(match: re.Match[str]) -> str:
+    return match.group(match.lastgroup or "string")
+
+
+def _plain(text: str) -> str:
+    """``text`` with SQL Server's and Oracle's wrapped literals written as plain literals."""
+    if not any(wrapper in text for wrapper in _WRAPPERS):
+        return text
+    if "\\'" in text:  # MySQL's backslash escapes: a dialect that wraps nothing, quoted otherwise
+        return text
+    return _WRAPPED.sub(_literal, text)
+
+
+# A SQL Server script's batch separator: a statement ends there as at a ";".
+_GO = re.compile(r"^[ \t]*+GO[ \t]*+$", re.IGNORECASE | re.MULTILINE)
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -413,15 +468,11 @@ def _keywords(text: str) -> Callable[[re.Pattern[str]], Iterator[re.Match[str]]]
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
+    text = _GO.sub(";", _plain(text))
     finditer = _keywords(text)
     schemas = {_bare(m.group("name")): _columns(m.group("body")) for m in finditer(_CREATE)}
     inserts = _Inserts()
-    for match in finditer(_INSERT):
-        table = _bare(match.group("name"))
-        header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
-        pieces, _end = _pieces(text, match.end())
-        if pieces:
-            yield from inserts.add(table, header, pieces)
+    yield from _inserts(text, finditer, schemas, inserts)
     yield from inserts.flush()
     for match in finditer(_COPY):
         table = _bare(match.group("name"))
@@ -457,6 +508,10 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
             yield from inserts.flush()
             yield from _copy_rows(copy, lines, schemas)
             continue
+        if statement and quotes % 2 == 0 and _STARTS_STATEMENT.match(line):
+            # A SQL Server script: the last statement had no ";" (or a GO line ended it).
+            yield from _statements("".join(statement), schemas, inserts)
+            statement, quotes, size = [], 0, 0
         statement.append(line)
         size += len(line)
         quotes += len(_UNESCAPED_QUOTE.findall(line))
@@ -471,18 +526,38 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
 
 
 _MAX_STATEMENT = 64 * 2**20
+_STARTS_STATEMENT = re.compile(r"^[ \t]*+(?:INSERT\s|CREATE\s|GO[ \t]*+$)", re.IGNORECASE)
 
 
 def _statements(text: str, schemas: dict[str, list[str]], inserts: _Inserts) -> Iterator[Table]:
+    text = _GO.sub(";", _plain(text))
     finditer = _keywords(text)
     for match in finditer(_CREATE):
         schemas[_bare(match.group("name"))] = _columns(match.group("body"))
-    for match in finditer(_INSERT):
+    yield from _inserts(text, finditer, schemas, inserts)
+
+
+def _inserts(
+    text: str,
+    finditer: Callable[[re.Pattern[str]], Iterator[re.Match[str]]],
+    schemas: dict[str, list[str]],
+    inserts: _Inserts,
+) -> Iterator[Table]:
+    """The rows of each ``INSERT``, up to its ``;`` or, where a script leaves the ``;`` out (SQL
+    Server's), the next ``INSERT``: its column list is no row of this one."""
+    matches = finditer(_INSERT)
+    match = next(matches, None)
+    while match is not None:
+        following = next(matches, None)
         table = _bare(match.group("name"))
         header = _columns(match.group("cols")) if match.group("cols") else schemas.get(table, [])
-        pieces, _end = _pieces(text, match.end())
+        if following is not None and text.find(";", match.end(), following.start()) == -1:
+            pieces, _end = _pieces(text[match.end() : following.start()], 0)
+        else:
+            pieces, _end = _pieces(text, match.end())
         if pieces:
             yield from inserts.add(table, header, pieces)
+        match = following
 
 
 def _copy_rows(
