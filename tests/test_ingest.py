@@ -127,6 +127,13 @@ def test_damaged_zip_is_unreadable(tmp_path: Path) -> None:
         (b"2024/05/30 10:00:01 filed\n2024/05/30 10:00:02 filed\n", "log"),
         (b"[2024-05-30 10:00:01] INFO x\n[2024-05-30 10:00:02] INFO y\n", "log"),
         (b'[{"when": "2024-05-30 10:00:01"},\n {"when": "2024-05-30 10:00:02"}]\n', "json"),
+        # notes of "Label: value" lines with a comma or two are prose, not a CSV
+        (
+            b"Patient: OKAFOR, Grace DOB: 12/01/1952\nPatient: NOWAK, Tomasz DOB: 02/11/1975\n",
+            "text",
+        ),
+        # a CSV whose comment cells say "Note: ..." is still a CSV
+        (b"id,name,comment\n1,SMITH,Note: repeat\n2,JONES,ok\n3,KHAN,fine\n", "csv"),
         # prose that opens with a month and a day is not a log
         (b"May 30 was the day the results came back.\nJune was quieter.\n", "text"),
         # A pipe table whose first column is a timestamp but whose rows carry no level stays one.

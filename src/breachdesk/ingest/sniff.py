@@ -91,17 +91,23 @@ def delimiter(text: str) -> str | None:
     ]
     if len(lines) < 2:
         return None
+    # Notes whose lines each hold a comma or two and "Label: value" pairs ("Patient: SMITH, John
+    # DOB: ...") are prose: no CSV's rows read "word: value" in most lines.
+    labelled = sum(1 for ln in lines if _LABEL_VALUE.search(ln)) >= 0.6 * len(lines)
     best: tuple[float, str] | None = None
     for delim in (",", "\t", "|", ";"):
         counts = [ln.count(delim) for ln in lines]
         tail = counts[len(counts) // 3 :] or counts  # title rows above the header vary
         common = max(set(tail), key=tail.count)
         share = tail.count(common) / len(tail)
-        if common >= 1 and share >= 0.8:
+        if common >= 1 and share >= 0.8 and not (labelled and delim == "," and common <= 2):
             score = share * min(common, 10)
             if best is None or score > best[0]:
                 best = (score, delim)
     return best[1] if best else None
+
+
+_LABEL_VALUE = re.compile(r"[A-Za-z]{2}:[ \t]+\S")
 
 
 def _first_lines(text: str, n: int) -> list[str]:
