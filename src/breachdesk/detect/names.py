@@ -135,32 +135,52 @@ def _caret_matches(text: str) -> Iterator[re.Match[str]]:
     line's cost. A match's first token ends at a caret and holds only letters and the marks
     ``'’-``: walking back from each caret over word characters and marks finds the run it lies
     in, and the lookbehind allows a start only at the run's start or after a mark. Trying
-    those in order, from the end of the last match on, gives finditer's matches."""
-    end = 0
+    those in order, from the end of the last match on, gives finditer's matches. The walk back
+    is one match of ``_RUN`` on the text reversed (made once, where a caret is)."""
     caret = text.find("^")
+    if caret == -1:
+        return
+    reversed_ = text[::-1]
+    length = len(text)
+    end = 0
     while caret != -1:
-        run = caret
-        while run > end and (text[run - 1].isalnum() or text[run - 1] in _WORD_OR_MARK):
-            run -= 1
-        for start in range(run, caret):
-            if start == run or text[start - 1] in _MARKS:
-                found = _CARET.match(text, start)
-                if found:
-                    yield found
-                    end = found.end()
-                    break
+        # The run before the caret is the one after its mirror position in the reversed text.
+        found_run = _RUN.match(reversed_, length - caret)  # ``*``: it always matches
+        run = length - found_run.end() if found_run else caret
+        if run < end:
+            run = end
+        if run < caret:
+            found = _CARET.match(text, run)
+            if not found and _has_mark(text, run, caret):
+                for start in range(run + 1, caret):
+                    if text[start - 1] in _MARKS:
+                        found = _CARET.match(text, start)
+                        if found:
+                            break
+            if found:
+                yield found
+                end = found.end()
         caret = text.find("^", max(caret + 1, end))
 
 
+def _has_mark(text: str, start: int, end: int) -> bool:
+    return any(text.find(mark, start, end) != -1 for mark in _MARKS)
+
+
 _MARKS = "'’-"
-_WORD_OR_MARK = "_'’-"  # with str.isalnum(), every character ``\w`` or a mark takes
-_RULES = (
-    ("label", _LABELLED),
-    ("title", _TITLED),
-    ("caps_comma", _CAPS_COMMA),
-    ("hl7_xpn", _CARET),
-    ("key_value", _FAMILY_FIRST),
-    ("key_value", _GIVEN_FIRST),
+# Word characters (``\w`` is what str.isalnum() and "_" take) and the marks: the run a caret
+# ends, read backwards from the character before the caret.
+_RUN = re.compile(r"[\w'’\-]*")
+_RULES = tuple(
+    (rule, pattern, f"name:{rule}")  # with its prefilter trigger
+    for rule, pattern in (
+        ("label", _LABELLED),
+        ("title", _TITLED),
+        ("caps_comma", _CAPS_COMMA),
+        ("hl7_xpn", _CARET),
+        ("key_value", _FAMILY_FIRST),
+        ("key_value", _GIVEN_FIRST),
+    )
 )
 
 
@@ -168,16 +188,19 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
     """Patient names; ``present`` (the prefilter's triggers, ``name:<rule>``) skips the rules
     that cannot match, None runs them all."""
     seen: set[int] = set()
-    for rule, pattern in _RULES:
-        if present is not None and f"name:{rule}" not in present:
+    for rule, pattern, trigger in _RULES:
+        if present is not None and trigger not in present:
             continue
         matches = _caret_matches(text) if pattern is _CARET else pattern.finditer(text)
+        has_c = "c" in pattern.groupindex
         for match in matches:
-            if match.start("a") in seen:
+            a_start, a_end = match.span("a")
+            if a_start in seen:
                 continue
             if _staff_before(text, match.start()):
                 continue
-            a, b, c = match.group("a"), match.group("b"), match.groupdict().get("c")
+            a, b = match.group("a", "b")
+            c = match.group("c") if has_c else None
             # A third word is a middle name only if it looks like one: "Leigh ROINSON DOB" has
             # its family name already in capitals, and "DOB" is a label, not a name.
             if c and (
@@ -192,16 +215,19 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
                 family, given = a, b
             else:
                 family, given = order(a, b, c, match.group("sep"))
-            seen.add(match.start("a"))
-            start, end = match.start("a"), match.end("c") if c else match.end("b")
+            seen.add(a_start)
+            b_start, b_end = match.span("b")
+            end = match.end("c") if c else b_end
             yield Mention(
                 "name",
-                min(start, match.start("b")),
-                max(end, match.end("a")),
+                min(a_start, b_start),
+                max(end, a_end),
                 family,
                 "names",
                 rule,
-                extra=given,
+                1.0,
+                "",
+                given,
             )
 
 

@@ -216,15 +216,20 @@ def starts(text: str) -> dict[str, list[int]] | None:
     return {name: sorted(set(offsets)) for name, offsets in zip(_START_NAMES, found, strict=True)}
 
 
+# The triggers ``triggers_and_starts`` scans for as triggers: "date" and "nhs" are the
+# ``STARTS`` patterns themselves, so each is present exactly where its starts are not empty.
+_OWN_TRIGGERS = tuple(name for name in TRIGGERS if name not in STARTS)
+
+
 @functools.cache
 def _both_database() -> Any:
-    """Every trigger (one report each) and ``STARTS`` (every match, leftmost start) in one
+    """``_OWN_TRIGGERS`` (one report each) and ``STARTS`` (every match, leftmost start) in one
     database, numbered in that order: one scan where ``triggers`` and ``starts`` took three."""
     try:
         import hyperscan
     except ImportError:  # pragma: no cover
         return None
-    triggers_ = [p.encode("ascii") for name in TRIGGERS for p in TRIGGERS[name]]
+    triggers_ = [p.encode("ascii") for name in _OWN_TRIGGERS for p in TRIGGERS[name]]
     starts_ = [p.encode("ascii") for name in STARTS for p in STARTS[name]]
     flags = [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SINGLEMATCH] * len(triggers_)
     flags += [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(starts_)
@@ -238,7 +243,8 @@ def _both_database() -> Any:
     return database
 
 
-_TRIGGER_COUNT = sum(len(patterns) for patterns in TRIGGERS.values())
+_TRIGGER_COUNT = sum(len(TRIGGERS[name]) for name in _OWN_TRIGGERS)
+_OWN_TRIGGER_OF = tuple(name for name in _OWN_TRIGGERS for _ in TRIGGERS[name])
 
 
 def triggers_and_starts(
@@ -264,8 +270,21 @@ def triggers_and_starts(
             offsets[_START_OF[index - count]].append(start)
 
     database.scan(scanned.encode("ascii"), match_event_handler=hit)
-    starts_ = {name: sorted(set(each)) for name, each in zip(_START_NAMES, offsets, strict=True)}
-    return _trigger_names("all", frozenset(found)), starts_
+    starts_ = {
+        name: sorted(set(each)) if len(each) > 1 else each
+        for name, each in zip(_START_NAMES, offsets, strict=True)
+    }
+    with_starts = tuple(bool(each) for each in offsets)
+    return _own_trigger_names(frozenset(found), with_starts), starts_
+
+
+@functools.lru_cache(maxsize=1024)
+def _own_trigger_names(found: frozenset[int], with_starts: tuple[bool, ...]) -> frozenset[str]:
+    """``_trigger_names("all", ...)`` of a ``triggers_and_starts`` scan: the own triggers found,
+    and each of ``STARTS`` that has a start."""
+    names = {_OWN_TRIGGER_OF[index] for index in found}
+    names.update(name for name, has in zip(_START_NAMES, with_starts, strict=True) if has)
+    return frozenset(names | {name.split(":", 1)[0] for name in names})
 
 
 def matches(

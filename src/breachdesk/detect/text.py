@@ -175,14 +175,76 @@ def _nearest(starts: list[int], offset: int) -> int:
     return after
 
 
+def _anchors_on_one_line(mentions: list[Mention]) -> list[Mention]:
+    """``_anchors(mentions, _first_line)``: on one line a name anchors a person only where no
+    NHS number (nor a test-range one) is on it, and its nearest date of birth is close."""
+    nhs = [m for m in mentions if m.kind == "nhs_number"]
+    if nhs:
+        return sorted(nhs, key=_START)  # the names share the NHS number's line
+    dobs = [m for m in mentions if m.kind == "date_of_birth"]
+    if not dobs or any(m.kind == "nhs_number_test" for m in mentions):
+        return []
+    starts = [d.start for d in dobs]
+    in_order = all(a <= b for a, b in itertools.pairwise(starts))
+    named = []
+    for m in mentions:
+        if m.kind != "name":
+            continue
+        if in_order:
+            dob = dobs[_nearest(starts, m.end)]
+        else:
+            dob = min(dobs, key=lambda d: abs(d.start - m.end))
+        if abs(dob.start - m.end) < 80:
+            named.append(m)
+    return sorted(named, key=lambda m: m.start)
+
+
+def _gather(person: PersonRecord, mentions: list[Mention]) -> None:
+    """``group``'s loop where every mention goes to one person."""
+    evidence = person.evidence
+    values = person.values
+    exposed = person.exposed
+    for kind, start, end, value, detector, rule, _, checksum, extra in mentions:
+        if kind.startswith("nhs_number_"):
+            continue
+        evidence.append((kind, f"chars:{start}-{end}", detector, rule, checksum))
+        if kind == "test":
+            if value not in person.tests:
+                person.tests.append(value)
+            exposed.add("test_description")
+        elif kind == "name":
+            if not values.get("family_name"):
+                person.set("family_name", value, "name")
+                person.set("given_name", extra, "name")
+        elif kind == "ods_code":
+            if value not in person.ods_codes:
+                person.ods_codes.append(value)
+        elif kind in _CATEGORY:
+            if kind in _FIELDS:
+                if value:
+                    if not values.get(kind):
+                        values[kind] = value
+                    exposed.add(_CATEGORY[kind])
+            else:
+                exposed.add(_CATEGORY[kind])
+
+
 def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
     if text:
         mentions = _birth_dates_after_names(mentions, text)
     breaks = _breaks(text)
-    line_of = _first_line if breaks is None else _line_of(breaks)
-    anchors = _anchors(mentions, line_of)
+    if breaks is None:
+        line_of = _first_line
+        anchors = _anchors_on_one_line(mentions)
+    else:
+        line_of = _line_of(breaks)
+        anchors = _anchors(mentions, line_of)
     if not anchors:
         return []
+    if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
+        person = PersonRecord(locator=locator, source=source)
+        _gather(person, mentions)
+        return [person] if person.identifies() else []
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
     # The nearest anchor on the mention's own line, else the nearest anywhere; the first of
     # equals. Anchors are looked up by line once rather than per mention and anchor.
