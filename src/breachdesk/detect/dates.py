@@ -211,17 +211,22 @@ def detect(
             yield Mention("date", start, match.end(), value, "dates", "date")
 
 
+def _compact(written: str) -> dt.date | None:
+    """Eight ASCII digits as ``_fast`` reads them (``YYYYMMDD``), without its three regexes;
+    None where ``parse`` must decide."""
+    if not (written.isdigit() and written.isascii()):
+        return None
+    try:
+        return dt.date(int(written[:4]), int(written[4:6]), int(written[6:]))
+    except ValueError:
+        return None
+
+
 # Cached: a dump names the same patients' dates of birth in many files.
 @functools.lru_cache(maxsize=65536)
 def _birth_iso(written: str, now: dt.date) -> str | None:
     """``parse(written, now)`` as ISO text where it is a plausible date of birth, else None."""
-    value = None
-    if len(written) == 8 and written.isdigit() and written.isascii():
-        # The compact form as ``_fast`` reads it, without its three regexes.
-        try:
-            value = dt.date(int(written[:4]), int(written[4:6]), int(written[6:]))
-        except ValueError:
-            pass
+    value = _compact(written) if len(written) == 8 else None
     if value is None:
         value = parse(written, now)
     if value is None or not _plausible_birth(value, now):

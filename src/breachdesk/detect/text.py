@@ -233,6 +233,7 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     if text:
         mentions = _birth_dates_after_names(mentions, text)
     breaks = _breaks(text)
+    line_of: Callable[[int], int]
     if breaks is None:
         line_of = _first_line
         anchors = _anchors_on_one_line(mentions)
