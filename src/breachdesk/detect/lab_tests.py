@@ -7,6 +7,7 @@ that are ordinary English words are left to columns and HL7 fields, where contex
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -90,15 +91,20 @@ def _labelled(code: str) -> str | None:
     return test.code if test else None
 
 
+_LONGEST_FIRST = operator.itemgetter(0, 1)
+
+
 def detect(text: str) -> Iterator[Mention]:
     # ASCII text lowers the same either way, and str.lower is many times quicker than translate.
     lowered = text.lower() if text.isascii() else _ascii_lower(text)
-    found: list[tuple[int, int, str]] = []
+    # (start, -length, end, code): the longest term first at each start (``_LONGEST_FIRST``).
+    found: list[tuple[int, int, int, str]] = []
     if "test" in lowered:
         for match in _LABELLED_CODE.finditer(lowered):
             code = _labelled(match.group(1))
             if code:
-                found.append((match.start(1), match.end(1), code))
+                start, end = match.span(1)
+                found.append((start, start - end, end, code))
     last = len(lowered) - 1
     # A term counts only between non-alphanumeric characters (or the text's ends).
     for end_index, (length, code, caps) in _automaton().iter(lowered):
@@ -109,21 +115,22 @@ def detect(text: str) -> Iterator[Mention]:
             continue
         if end_index < last and lowered[end_index + 1].isalnum():
             continue
-        found.append((start, end_index + 1, code))
+        found.append((start, -length, end_index + 1, code))
     # Keep the longest term where terms overlap ("Hepatitis B surface antigen" over "Hepatitis B").
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    found.sort(key=_LONGEST_FIRST)  # stable: equal spans keep the order they were found in
     last_end = -1
-    for start, end, code in found:
+    for start, _, end, code in found:
         if start < last_end:
             continue
         last_end = end
         yield Mention("test", start, end, code, "lab_tests", "catalogue")
         result = _RESULT.match(text[end : end + 40])
         if result:
+            value_start, value_end = result.span("value")
             yield Mention(
                 "test_result",
-                end + result.start("value"),
-                end + result.end("value"),
+                end + value_start,
+                end + value_end,
                 code,
                 "lab_tests",
                 "value_after_test",

@@ -19,7 +19,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from breachdesk.detect import dates, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
@@ -199,36 +199,6 @@ def _anchors_on_one_line(mentions: list[Mention]) -> list[Mention]:
     return sorted(named, key=lambda m: m.start)
 
 
-def _gather(person: PersonRecord, mentions: list[Mention]) -> None:
-    """``group``'s loop where every mention goes to one person."""
-    evidence = person.evidence
-    values = person.values
-    exposed = person.exposed
-    for kind, start, end, value, detector, rule, _, checksum, extra in mentions:
-        if kind.startswith("nhs_number_"):
-            continue
-        evidence.append((kind, f"chars:{start}-{end}", detector, rule, checksum))
-        if kind == "test":
-            if value not in person.tests:
-                person.tests.append(value)
-            exposed.add("test_description")
-        elif kind == "name":
-            if not values.get("family_name"):
-                person.set("family_name", value, "name")
-                person.set("given_name", extra, "name")
-        elif kind == "ods_code":
-            if value not in person.ods_codes:
-                person.ods_codes.append(value)
-        elif kind in _CATEGORY:
-            if kind in _FIELDS:
-                if value:
-                    if not values.get(kind):
-                        values[kind] = value
-                    exposed.add(_CATEGORY[kind])
-            else:
-                exposed.add(_CATEGORY[kind])
-
-
 def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
     if text:
         mentions = _birth_dates_after_names(mentions, text)
@@ -242,13 +212,22 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
         anchors = _anchors(mentions, line_of)
     if not anchors:
         return []
-    if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
-        person = PersonRecord(locator=locator, source=source)
-        _gather(person, mentions)
-        return [person] if person.identifies() else []
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
-    # The nearest anchor on the mention's own line, else the nearest anywhere; the first of
-    # equals. Anchors are looked up by line once rather than per mention and anchor.
+    if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
+        _gather(people, mentions, itertools.repeat(0))
+    else:
+        _gather(people, mentions, _owners(mentions, anchors, breaks, line_of))
+    return [p for p in people if p.identifies()]
+
+
+def _owners(
+    mentions: list[Mention],
+    anchors: list[Mention],
+    breaks: list[int] | None,
+    line_of: Callable[[int], int],
+) -> list[int]:
+    """Each mention's anchor: the nearest on the mention's own line, else the nearest anywhere;
+    the first of equals. Anchors are looked up by line once rather than per mention and anchor."""
     on_line: dict[int, list[int]] = {}
     for index, anchor in enumerate(anchors):
         on_line.setdefault(line_of(anchor.start), []).append(index)
@@ -256,15 +235,15 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     # Anchors in order and apart (as a list's rows are): the nearest of them all is the last
     # one ending before the mention or the one after it (``_nearest_apart``), not a pass.
     ends = [a.end for a in anchors] if len(anchors) > 2 and _apart(anchors) else None
-    where = bisect.bisect_left
-    evidences = [p.evidence for p in people]
-    # ``PersonRecord.set`` and ``add_test`` inlined: a page's ~35 mentions went through them.
-    for mention in mentions:
-        kind, start, end, value, detector, rule, _, checksum, extra = mention
-        if kind.startswith("nhs_number_"):
-            continue  # failed checksums and test-range numbers are not people
-        candidates = everywhere if breaks is None else on_line.get(where(breaks, start))
-        if candidates is None or candidates is everywhere:
+    if breaks is None:
+        found: list[list[int] | None] = [None] * len(mentions)
+    else:
+        where = bisect.bisect_left
+        get = on_line.get
+        found = [get(where(breaks, mention[1])) for mention in mentions]
+    owners = []
+    for mention, candidates in zip(mentions, found, strict=True):
+        if candidates is None:
             if ends is not None:
                 nearest = _nearest_apart(anchors, ends, mention)
             else:
@@ -273,23 +252,32 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
             nearest = _nearest_of(anchors, candidates, mention)
         else:
             nearest = candidates[0]
-        evidences[nearest].append((kind, f"chars:{start}-{end}", detector, rule, checksum))
+        owners.append(nearest)
+    return owners
+
+
+def _gather(people: list[PersonRecord], mentions: list[Mention], owners: Iterable[int]) -> None:
+    """Each mention's fact set on its owner's record (``PersonRecord.set`` and ``add_test``
+    inlined: a page's ~35 mentions went through them)."""
+    for mention, owner in zip(mentions, owners, strict=False):  # owners may be endless
+        kind, start, end, value, detector, rule, _, checksum, extra = mention
+        if kind.startswith("nhs_number_"):
+            continue  # failed checksums and test-range numbers are not people
+        rec = people[owner]
+        rec.evidence.append((kind, f"chars:{start}-{end}", detector, rule, checksum))
         if kind == "test":
-            rec = people[nearest]
             if value not in rec.tests:
                 rec.tests.append(value)
             rec.exposed.add("test_description")
         elif kind == "name":
-            rec = people[nearest]
             if not rec.values.get("family_name"):
                 rec.set("family_name", value, "name")
                 rec.set("given_name", extra, "name")
         elif kind == "ods_code":
-            codes = people[nearest].ods_codes
+            codes = rec.ods_codes
             if value not in codes:
                 codes.append(value)
         elif kind in _CATEGORY:
-            rec = people[nearest]
             if kind in _FIELDS:
                 if value:
                     if not rec.values.get(kind):
@@ -297,7 +285,6 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
                     rec.exposed.add(_CATEGORY[kind])
             else:
                 rec.exposed.add(_CATEGORY[kind])
-    return [p for p in people if p.identifies()]
 
 
 def _nearest_of(anchors: list[Mention], candidates: list[int], mention: Mention) -> int:
