@@ -309,8 +309,11 @@ def matches(
 # log's timestamps): a name rule's or the NHS number's; and a date's too where the PMI's names
 # need no trigger (``text._may_anchor``).
 # Every anchor trigger but the date, "nhs" first (its pattern is number 0 in the database).
-_LINE_TRIGGERS = tuple(name for name in ANCHOR_TRIGGERS if name != "date")
+# The caret's is looked for with ``str.find`` instead (``_lines_with``): it is the one character,
+# and an interface log's PID lines hold ~15 each, a Python call apiece from the scan.
+_LINE_TRIGGERS = tuple(name for name in ANCHOR_TRIGGERS if name not in {"date", "name:hl7_xpn"})
 assert _LINE_TRIGGERS[0] == "nhs"
+assert TRIGGERS["name:hl7_xpn"] == (r"\^",)
 
 
 # Reports a block's scan may make before its lines take the per-line path instead: a log line
@@ -376,12 +379,21 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple
         # A flood of matches (a line of digits or carets reports one at each character): every
         # line takes the per-line path, whose scans report each trigger once.
         return [(index, False) for index in range(len(lines))]
-    position = block.find("PID|")
-    while position >= 0:
-        ends.append(position + 1)
-        position = block.find("PID|", position + 4)
     where = bisect.bisect_right
     for end in ends:
         chosen.add(where(starts, end - 1) - 1)  # the line of the match's last character
+    chosen.update(_lines_with(block, "PID|", starts))
+    chosen.update(_lines_with(block, "^", starts))
     nhs_only = {where(starts, end - 1) - 1 for end in nhs_ends} - chosen
     return sorted([(index, False) for index in chosen] + [(index, True) for index in nhs_only])
+
+
+def _lines_with(block: str, needle: str, starts: list[int]) -> Iterator[int]:
+    """The lines of ``block`` (starting at ``starts``, one more entry than there are lines)
+    that hold ``needle``, found a line at a time: after a find, the search goes on from the
+    next line."""
+    position = block.find(needle)
+    while position >= 0:
+        line = bisect.bisect_right(starts, position) - 1
+        yield line
+        position = block.find(needle, starts[line + 1])
