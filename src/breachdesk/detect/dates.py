@@ -6,6 +6,7 @@ some first parts exceed 12 is month-first), then the column is parsed in one vec
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
@@ -163,10 +164,11 @@ _DOB_LABEL_REVERSED = re.compile(
 )
 
 
-def _dob_label(text: str, start: int) -> bool:
-    """Whether a date-of-birth label (``DOB_LABEL``) ends just before ``start``. Every form of
-    it holds a "b" (IGNORECASE folds it with "B" only): a window without one has none."""
-    window = text[max(0, start - 24) : start]
+def _dob_label(text: str, start: int, floor: int = 0) -> bool:
+    """Whether a date-of-birth label (``DOB_LABEL``) ends just before ``start``, looking no
+    further back than ``floor``. Every form of it holds a "b" (IGNORECASE folds it with "B"
+    only): a window without one has none."""
+    window = text[max(floor, start - 24) : start]
     return ("b" in window or "B" in window) and _DOB_LABEL_REVERSED.match(window[::-1]) is not None
 
 
@@ -188,18 +190,24 @@ def detect(
     text: str,
     keep_unlabelled: Callable[[int], bool] | None = None,
     starts: list[int] | None = None,
+    line_starts: list[int] | None = None,
 ) -> Iterator[Mention]:
     """``detect_dob`` and ``detect_unlabelled`` in one pass over the dates: each date is
     labelled or not, so every date gives what exactly one of the two would. ``keep_unlabelled``
     (given a date's start) drops unwanted unlabelled dates before they are parsed; ``starts``
-    (``prefilter.starts``) are where a date can begin."""
+    (``prefilter.starts``) are where a date can begin. ``line_starts``: ``text`` is lines
+    joined by "\n" that start there, each read as if alone (no date crosses a line, and a
+    label is looked for in the date's own line only)."""
     now = today()
     found = (
         DATE_TEXT.finditer(text) if starts is None else prefilter.matches(DATE_TEXT, text, starts)
     )
     for match in found:
         start = match.start()
-        labelled = _dob_label(text, start)
+        floor = (
+            0 if line_starts is None else line_starts[bisect.bisect_right(line_starts, start) - 1]
+        )
+        labelled = _dob_label(text, start, floor)
         if not labelled and keep_unlabelled is not None and not keep_unlabelled(start):
             continue
         value = _birth_iso(match.group(1), now)

@@ -7,6 +7,7 @@ Clinicians and staff are named all over a lab's files; a name after "Dr", "reque
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 import pyarrow as pa
@@ -37,9 +38,10 @@ _STAFF_BEFORE_REVERSED = re.compile(
 )
 
 
-def _staff_before(text: str, start: int) -> bool:
-    """Whether a clinician's title or role ends just before ``start`` (``_STAFF_BEFORE``)."""
-    return _STAFF_BEFORE_REVERSED.match(text[max(0, start - 30) : start][::-1]) is not None
+def _staff_before(text: str, start: int, floor: int = 0) -> bool:
+    """Whether a clinician's title or role ends just before ``start`` (``_STAFF_BEFORE``),
+    looking no further back than ``floor``."""
+    return _STAFF_BEFORE_REVERSED.match(text[max(floor, start - 30) : start][::-1]) is not None
 
 
 # Each rule below opens with the character class its first letter is in and puts its leading
@@ -184,9 +186,16 @@ _RULES = tuple(
 )
 
 
-def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention]:
+def detect(
+    text: str, present: frozenset[str] | None = None, line_starts: list[int] | None = None
+) -> Iterator[Mention]:
     """Patient names; ``present`` (the prefilter's triggers, ``name:<rule>``) skips the rules
-    that cannot match, None runs them all."""
+    that cannot match, None runs them all. ``line_starts``: ``text`` is lines joined by "\n"
+    that start there, each read as if alone; the label rule, whose spaces may be line breaks,
+    must then be left out of ``present`` (every other rule's match stays in its line, and a
+    staff title is looked for in the name's own line only)."""
+    if line_starts is not None and (present is None or "name:label" in present):
+        raise ValueError("the label rule reads across lines")
     seen: set[int] = set()
     for rule, pattern, trigger in _RULES:
         if present is not None and trigger not in present:
@@ -197,7 +206,9 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
             a_start, a_end = match.span("a")
             if a_start in seen:
                 continue
-            if _staff_before(text, match.start()):
+            start = match.start()
+            floor = 0 if line_starts is None else line_starts[bisect_right(line_starts, start) - 1]
+            if _staff_before(text, start, floor):
                 continue
             a, b = match.group("a", "b")
             c = match.group("c") if has_c else None
