@@ -361,7 +361,7 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple
                     stand_in = " " * len(line)
                 scanned[index] = stand_in
         block = "\n".join(scanned)
-    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
+    starts = line_starts(lines)
     ends: list[int] = []  # of the name (and date) triggers' matches
     nhs_ends: list[int] = []  # of the NHS-number trigger's, pattern 0
 
@@ -397,3 +397,12 @@ def _lines_with(block: str, needle: str, starts: list[int]) -> Iterator[int]:
         line = bisect.bisect_right(starts, position) - 1
         yield line
         position = block.find(needle, starts[line + 1])
+
+
+def line_starts(lines: list[str]) -> list[int]:
+    """Where each line starts in ``"\\n".join(lines)``, and one more entry: where a line after
+    the last would (its length + 1)."""
+    return list(itertools.accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
+
+
+_PLUS_ONE = (1).__add__

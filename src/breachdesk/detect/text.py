@@ -200,9 +200,22 @@ def _anchors_on_one_line(mentions: list[Mention]) -> list[Mention]:
 
 
 def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
+    return _group(mentions, locator, source, text, _breaks(text))
+
+
+def _group(
+    mentions: list[Mention],
+    locator: str,
+    source: str,
+    text: str,
+    breaks: list[int] | None,
+    base: int = 0,
+) -> list[PersonRecord]:
+    """``group``, told where ``text``'s line breaks are; with ``breaks`` None and a ``base``,
+    the mentions are of the one line of ``text`` starting there (``_joined_people``), their
+    offsets written relative to it."""
     if text:
         mentions = _birth_dates_after_names(mentions, text)
-    breaks = _breaks(text)
     line_of: Callable[[int], int]
     if breaks is None:
         line_of = _first_line
@@ -214,9 +227,9 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
         return []
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
     if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
-        _gather(people, mentions, itertools.repeat(0))
+        _gather(people, mentions, itertools.repeat(0), base)
     else:
-        _gather(people, mentions, _owners(mentions, anchors, breaks, line_of))
+        _gather(people, mentions, _owners(mentions, anchors, breaks, line_of), base)
     return [p for p in people if p.identifies()]
 
 
@@ -256,15 +269,17 @@ def _owners(
     return owners
 
 
-def _gather(people: list[PersonRecord], mentions: list[Mention], owners: Iterable[int]) -> None:
+def _gather(
+    people: list[PersonRecord], mentions: list[Mention], owners: Iterable[int], base: int = 0
+) -> None:
     """Each mention's fact set on its owner's record (``PersonRecord.set`` and ``add_test``
-    inlined: a page's ~35 mentions went through them)."""
+    inlined: a page's ~35 mentions went through them), its place counted from ``base``."""
     for mention, owner in zip(mentions, owners, strict=False):  # owners may be endless
         kind, start, end, value, detector, rule, _, checksum, extra = mention
         if kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
         rec = people[owner]
-        rec.evidence.append((kind, f"chars:{start}-{end}", detector, rule, checksum))
+        rec.evidence.append((kind, f"chars:{start - base}-{end - base}", detector, rule, checksum))
         if kind == "test":
             if value not in rec.tests:
                 rec.tests.append(value)
@@ -490,7 +505,7 @@ def _joined_people(
     if not chosen:
         return {}, scans
     text = "\n".join(line for _, line, _, _ in chosen)
-    bases = [0, *itertools.accumulate(len(line) + 1 for _, line, _, _ in chosen[:-1])]
+    bases = prefilter.line_starts([line for _, line, _, _ in chosen])[:-1]
     present = frozenset().union(*(each for _, _, each, _ in chosen))
     date_starts = [
         b + s for (_, _, _, st), b in zip(chosen, bases, strict=True) for s in st["date"]
@@ -509,12 +524,8 @@ def _joined_people(
         for mention in found.get(detector, ()):
             per_line[where(bases, mention.start) - 1].append(mention)
     people: dict[int, list[PersonRecord]] = {}
-    for (index, line, _, _), base, mentions in zip(chosen, bases, per_line, strict=True):
+    for (index, _, _, _), base, mentions in zip(chosen, bases, per_line, strict=True):
         mentions.sort(key=_START)
-        if base:
-            mentions = [
-                Mention(kind, start - base, end - base, value, detector, rule, score, check, more)
-                for kind, start, end, value, detector, rule, score, check, more in mentions
-            ]
-        people[index] = group(mentions, f"{prefix}line:{first + index}", "text", line)
+        locator = f"{prefix}line:{first + index}"
+        people[index] = _group(mentions, locator, "text", text, None, base)
     return people, scans
