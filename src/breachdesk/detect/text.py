@@ -179,10 +179,12 @@ def _anchors_on_one_line(mentions: list[Mention]) -> list[Mention]:
     """``_anchors(mentions, _first_line)``: on one line a name anchors a person only where no
     NHS number (nor a test-range one) is on it, and its nearest date of birth is close."""
     nhs = [m for m in mentions if m.kind == "nhs_number"]
+    dobs = [m for m in mentions if m.kind == "date_of_birth"]
+    if not dobs:
+        return nhs
     if nhs:
         return sorted(nhs, key=_START)  # the names share the NHS number's line
-    dobs = [m for m in mentions if m.kind == "date_of_birth"]
-    if not dobs or any(m.kind == "nhs_number_test" for m in mentions):
+    if any(m.kind == "nhs_number_test" for m in mentions):
         return []
     starts = [d.start for d in dobs]
     in_order = all(a <= b for a, b in itertools.pairwise(starts))
