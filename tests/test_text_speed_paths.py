@@ -65,7 +65,7 @@ def _line_by_line(lines: list[str], first: int, prefix: str) -> list[object]:
 def test_lines_read_joined_give_each_lines_own_people(seed: int) -> None:
     lines = _lines(seed, 300)
     candidates = prefilter.line_candidates(lines)
-    joined, _ = text._joined_people(lines, candidates, 7, "a.zip!")
+    joined = text._joined_people(lines, candidates, 7, "a.zip!")
     assert len(joined) > 40  # the joined read does take most patient lines
     assert list(text.people_in_lines(lines, 7, "a.zip!")) == _line_by_line(lines, 7, "a.zip!")
 
@@ -80,7 +80,7 @@ def test_a_line_joined_is_read_as_if_alone() -> None:
         "was 48 Patel^Eileen DOB=19681112",
     ]
     candidates = prefilter.line_candidates(lines)
-    joined, _ = text._joined_people(lines, candidates, 1, "")
+    joined = text._joined_people(lines, candidates, 1, "")
     assert sorted(joined) == [1, 2, 3, 4]
     people = [person for index in sorted(joined) for person in joined[index]]
     assert people == _line_by_line(lines[1:], 2, "")
@@ -177,3 +177,27 @@ def test_other_number_labels_read_backwards_and_cached_say_the_same() -> None:
             hits += expected
             assert nhs_number._other_number(piece, start) == expected, (piece, start)
     assert hits > 50
+
+
+@needs_hyperscan
+@pytest.mark.parametrize("seed", range(5))
+def test_a_joined_scan_says_what_each_lines_own_scan_does(seed: int) -> None:
+    lines = _lines(seed, 400)
+    scan = prefilter.scan_joined(lines, text._PER_LINE_TRIGGERS)
+    assert scan is not None and scan.text == "\n".join(lines)
+    expected_starts: dict[str, list[int]] = {"date": [], "nhs": []}
+    rules: set[str] = set()
+    for number, (line, base) in enumerate(zip(lines, scan.line_starts, strict=True)):
+        present, starts = prefilter.triggers_and_starts(line)
+        if present is None or starts is None:
+            assert number in scan.alone  # no verdict: read alone
+            continue
+        # A line with another detector's trigger is read alone (and maybe one more besides).
+        if not present.isdisjoint(text._PER_LINE_TRIGGERS):
+            assert number in scan.alone, line
+        rules |= {name for name in present if name.startswith("name:") and name != "name:label"}
+        for name in expected_starts:
+            expected_starts[name] += [base + start for start in starts[name]]
+    assert scan.starts == expected_starts  # a line without a verdict is scanned as spaces
+    assert rules <= scan.present
+    assert len(scan.alone) < len(lines) // 2

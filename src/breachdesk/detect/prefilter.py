@@ -21,6 +21,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 # Python ``re`` counts these as ``\s`` on str patterns; Hyperscan's ``\s`` does not.
@@ -406,3 +407,112 @@ def line_starts(lines: list[str]) -> list[int]:
 
 
 _PLUS_ONE = (1).__add__
+
+
+@dataclass
+class JoinedScan:
+    """What ``scan_joined`` found in lines joined by "\\n"."""
+
+    text: str  # the lines joined
+    line_starts: list[int]  # where each line starts in ``text``
+    alone: set[int]  # the lines to read alone: a trigger of the caller's, or no verdict
+    present: frozenset[str]  # the name rules' triggers found anywhere in ``text``
+    starts: dict[str, list[int]]  # ``STARTS`` in ``text``, every line's own, in order
+
+
+_NAME_RULES = tuple(name for name in _OWN_TRIGGERS if name.startswith("name:"))
+
+
+@functools.cache
+def _joined_database(alone: frozenset[str]) -> tuple[Any, tuple[str, ...], int]:
+    """The triggers of ``alone`` and the name rules' (but the caret's, found with
+    ``str.find``), every match reported by its end, then ``STARTS`` with leftmost starts; with
+    each trigger pattern's name and how many they are."""
+    wanted = alone.union(_NAME_RULES) - {"name:hl7_xpn"}
+    names = tuple(name for name in _OWN_TRIGGERS if name in wanted)
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover
+        return None, names, 0
+    triggers_ = [p.encode("ascii") for name in names for p in TRIGGERS[name]]
+    starts_ = [p.encode("ascii") for name in STARTS for p in STARTS[name]]
+    flags = [hyperscan.HS_FLAG_DOTALL] * len(triggers_)
+    flags += [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(starts_)
+    database = hyperscan.Database()
+    database.compile(
+        expressions=triggers_ + starts_,
+        ids=list(range(len(flags))),
+        elements=len(flags),
+        flags=flags,
+    )
+    of = tuple(name for name in names for _ in TRIGGERS[name])
+    return database, of, len(triggers_)
+
+
+def scan_joined(lines: list[str], alone: frozenset[str]) -> JoinedScan | None:
+    """One scan of ``lines`` (none holding a line break) joined by "\\n": which lines hold a
+    trigger named in ``alone`` (of detectors or name rules a caller runs per line) or have no
+    verdict (``triggers``); which name rules can match anywhere; and where dates and NHS
+    numbers can start. None after a flood of matches (see ``line_candidates``).
+
+    The starts are each line's own (no ``STARTS`` pattern takes a "\\n", so each match lies
+    in one line and no longer one starts before it there). A trigger matched in a line alone
+    is matched here, ending in that line ("\\n" is a ``\\W`` where the line's own scan has
+    ``^`` or ``$``); one crossing a "\\n" may also mark a line that holds none of its own:
+    that line is only read alone when it need not be, or a name rule run that finds nothing.
+    """
+    # A detector's name stands for each of its triggers ("ods": "ods:practice", "ods:trust").
+    alone = frozenset(t for t in _OWN_TRIGGERS if t in alone or t.split(":", 1)[0] in alone)
+    database, trigger_of, count = _joined_database(alone)
+    if database is None:  # pragma: no cover
+        return None
+    import hyperscan
+
+    text = "\n".join(lines)
+    block = text
+    verdictless: set[int] = set()
+    if not text.isascii():
+        scanned = list(lines)
+        for index, line in enumerate(lines):
+            if not line.isascii():
+                stand_in = _ascii(line)
+                if stand_in is None:
+                    verdictless.add(index)
+                    stand_in = " " * len(line)
+                scanned[index] = stand_in
+        block = "\n".join(scanned)
+    starts = line_starts(lines)
+    marked: list[int] = []  # ends of the ``alone`` triggers' matches
+    rules: set[str] = set()
+    offsets: list[list[int]] = [[] for _ in _START_NAMES]
+    budget = _HITS_PER_LINE * len(lines) + _HITS_PER_BLOCK
+
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> bool:
+        nonlocal budget
+        if index >= count:
+            offsets[_START_OF[index - count]].append(start)
+        else:
+            name = trigger_of[index]
+            if name in alone:
+                marked.append(end)
+            else:
+                rules.add(name)
+        budget -= 1
+        return budget < 0  # True ends the scan
+
+    try:
+        database.scan(block.encode("ascii"), match_event_handler=hit)
+    except hyperscan.ScanTerminated:
+        return None
+    where = bisect.bisect_right
+    found_alone = verdictless | {where(starts, end - 1) - 1 for end in marked}
+    if "^" in block:
+        rules.add("name:hl7_xpn")
+    present = frozenset(rules | {"name"}) if rules else frozenset()
+    return JoinedScan(
+        text=text,
+        line_starts=starts[:-1],
+        alone=found_alone,
+        present=present,
+        starts={name: sorted(set(each)) for name, each in zip(_START_NAMES, offsets, strict=True)},
+    )

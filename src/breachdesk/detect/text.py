@@ -406,27 +406,15 @@ def people_in_text(
     # Every trigger, though _may_anchor reads only the anchor ones: the text that gets this far
     # mostly can hold one (a log's other lines are passed over by ``people_in_lines``).
     present, starts = prefilter.triggers_and_starts(text)
-    return embedded + _people_scanned(text, locator, source, extra, present, starts)
-
-
-def _people_scanned(
-    text: str,
-    locator: str,
-    source: str,
-    extra: Callable[[str, list[Mention]], list[Mention]] | None,
-    present: frozenset[str] | None,
-    starts: dict[str, list[int]] | None,
-) -> list[PersonRecord]:
-    """``people_in_text`` of a text without a PID segment, given its triggers and starts."""
     may, nhs = _may_anchor(present, text, pmi_names=extra is not None)
     if not may:
-        return []  # no anchor, so no person: group() would return nothing
+        return embedded  # no anchor, so no person: group() would return nothing
     if extra is None:
         found = find_mentions(text, present, for_people=True, nhs=nhs, starts=starts)
-        return group(found, locator, source, text)
+        return embedded + group(found, locator, source, text)
     # PMI terms turn a family name and any date near it into a person, so every date is kept.
     found = extra(text, find_mentions(text, present, nhs=nhs, starts=starts))
-    return group(found, locator, source, text)
+    return embedded + group(found, locator, source, text)
 
 
 def people_in_lines(
@@ -441,20 +429,13 @@ def people_in_lines(
     order, with the lines that cannot hold one (``prefilter.line_candidates``) passed over, and
     the commonest kind of line read together with its like (``_joined_people``)."""
     candidates = prefilter.line_candidates(lines, with_dates=extra is not None)
-    joined: dict[int, list[PersonRecord]] = {}
-    scans: dict[int, tuple[frozenset[str] | None, dict[str, list[int]] | None]] = {}
-    if extra is None:
-        joined, scans = _joined_people(lines, candidates, first, prefix)
+    joined = _joined_people(lines, candidates, first, prefix) if extra is None else {}
     for index, nhs_only in candidates:
         found = joined.get(index)
         if found is not None:
             yield from found
             continue
         line = lines[index]
-        scan = scans.get(index)
-        if scan is not None:  # read already: it holds no PID segment
-            yield from _people_scanned(line, f"{prefix}line:{first + index}", "text", extra, *scan)
-            continue
         # Only an NHS number can anchor a person here, and _may_anchor asks for a valid one.
         if nhs_only and not any(m.kind == "nhs_number" for m in nhs_number.detect(line)):
             continue
@@ -477,57 +458,47 @@ assert all(trigger for detector, trigger in GATED_DETECTORS if detector not in _
 
 def _joined_people(
     lines: list[str], candidates: list[tuple[int, bool]], first: int, prefix: str
-) -> tuple[
-    dict[int, list[PersonRecord]],
-    dict[int, tuple[frozenset[str] | None, dict[str, list[int]] | None]],
-]:
-    """``people_in_text`` of the candidate lines with a date and a name trigger and no other
-    detector's (an interface log's "ACK ... NHS=... DOB=... SMITH^John test=FBC"), by index:
-    their detectors run once over them all joined by "\n" (``line_starts`` in each: no match
-    crosses a line and each looks back or ahead within its own), the mentions shared out by
-    line and grouped per line. A line's own call to each detector cost more than its matches.
-    Also the triggers and starts of the other lines read (PID-free), for the per-line path."""
-    chosen: list[tuple[int, str, frozenset[str], dict[str, list[int]]]] = []
-    scans: dict[int, tuple[frozenset[str] | None, dict[str, list[int]] | None]] = {}
-    for index, nhs_only in candidates:
-        line = lines[index]
-        if nhs_only or "PID|" in line or not line.strip():
-            continue
-        present, starts = prefilter.triggers_and_starts(line)
-        if (
-            present is None
-            or starts is None
-            or "date" not in present
-            or "name" not in present
-            or not present.isdisjoint(_PER_LINE_TRIGGERS)
-        ):
-            scans[index] = (present, starts)
-        else:
-            chosen.append((index, line, present, starts))
-    if not chosen:
-        return {}, scans
-    text = "\n".join(line for _, line, _, _ in chosen)
-    bases = prefilter.line_starts([line for _, line, _, _ in chosen])[:-1]
-    present = frozenset().union(*(each for _, _, each, _ in chosen))
-    date_starts = [
-        b + s for (_, _, _, st), b in zip(chosen, bases, strict=True) for s in st["date"]
+) -> dict[int, list[PersonRecord]]:
+    """``people_in_text`` of the candidate lines without a PID segment, an NHS-only verdict or
+    any other detector's trigger (an interface log's "ACK ... NHS=... DOB=... SMITH^John
+    test=FBC"), by index: one scan of them joined by "\\n" (``prefilter.scan_joined``), their
+    detectors run once over them all (``line_starts`` in each: no match crosses a line and
+    each looks back or ahead within its own), the mentions shared out by line and grouped per
+    line. A line's own scan and call to each detector cost more than its matches.
+
+    A line with neither a date nor a name trigger gives here what ``people_in_text`` does:
+    finding no name or no date, it can only be anchored by a valid NHS number, which is what
+    ``_may_anchor`` asks of it there."""
+    read = [
+        index
+        for index, nhs_only in candidates
+        if not nhs_only and "PID|" not in lines[index] and lines[index].strip()
     ]
-    nhs_starts = [b + s for (_, _, _, st), b in zip(chosen, bases, strict=True) for s in st["nhs"]]
-    named = list(names.detect(text, present, bases))
+    if not read:
+        return {}
+    scan = prefilter.scan_joined([lines[index] for index in read], _PER_LINE_TRIGGERS)
+    if scan is None:  # a flood of matches: each line is read alone
+        return {}
+    text, bases = scan.text, scan.line_starts
+    named = list(names.detect(text, scan.present, bases))
     found: dict[object, list[Mention]] = {
-        nhs_number.detect: list(nhs_number.detect(text, nhs_starts)),
-        dates.detect: list(dates.detect(text, _after_name(named, text), date_starts, bases)),
+        nhs_number.detect: list(nhs_number.detect(text, scan.starts["nhs"])),
+        dates.detect: list(
+            dates.detect(text, _after_name(named, text), scan.starts["date"], bases)
+        ),
         names.detect: named,
         lab_tests.detect: list(lab_tests.detect(text, bases)),
     }
-    per_line: list[list[Mention]] = [[] for _ in chosen]
+    per_line: list[list[Mention]] = [[] for _ in read]
     where = bisect.bisect_right
     for detector, _ in GATED_DETECTORS:  # in find_mentions' order
         for mention in found.get(detector, ()):
             per_line[where(bases, mention.start) - 1].append(mention)
     people: dict[int, list[PersonRecord]] = {}
-    for (index, _, _, _), base, mentions in zip(chosen, bases, per_line, strict=True):
+    for number, (index, base, mentions) in enumerate(zip(read, bases, per_line, strict=True)):
+        if number in scan.alone:
+            continue
         mentions.sort(key=_START)
         locator = f"{prefix}line:{first + index}"
         people[index] = _group(mentions, locator, "text", text, None, base)
-    return people, scans
+    return people
