@@ -19,7 +19,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
@@ -116,6 +116,11 @@ def _may_anchor(
 
 def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention]:
     """A date printed straight after a patient's name is their date of birth."""
+    for m in mentions:
+        if m.kind == "date":
+            break
+    else:
+        return mentions  # no date to read: as the pass below would give them
     name_ends = sorted(m.end for m in mentions if m.kind == "name")
     out = []
     for m in mentions:
@@ -229,7 +234,7 @@ def _group(
         return []
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
     if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
-        _gather(people, mentions, itertools.repeat(0), base)
+        _gather_one(people[0], mentions, base)
     else:
         _gather(people, mentions, _owners(mentions, anchors, breaks, line_of), base)
     return [p for p in people if p.identifies()]
@@ -272,36 +277,54 @@ def _owners(
 
 
 def _gather(
-    people: list[PersonRecord], mentions: list[Mention], owners: Iterable[int], base: int = 0
+    people: list[PersonRecord], mentions: list[Mention], owners: list[int], base: int = 0
 ) -> None:
-    """Each mention's fact set on its owner's record (``PersonRecord.set`` and ``add_test``
-    inlined: a page's ~35 mentions went through them), its place counted from ``base``."""
-    for mention, owner in zip(mentions, owners, strict=False):  # owners may be endless
-        kind, start, end, value, detector, rule, _, checksum, extra = mention
+    """Each mention's fact set on its owner's record (``_gather_one``)."""
+    own: list[list[Mention]] = [[] for _ in people]
+    for mention, owner in zip(mentions, owners, strict=True):
+        own[owner].append(mention)
+    for person, mentions_ in zip(people, own, strict=True):
+        _gather_one(person, mentions_, base)
+
+
+def _gather_one(rec: PersonRecord, mentions: list[Mention], base: int = 0) -> None:
+    """The mentions' facts set on ``rec`` (``PersonRecord.set`` and ``add_test`` inlined: a
+    page's ~35 mentions went through them), their places counted from ``base``."""
+    evidence, values, exposed, tests, codes = (
+        rec.evidence,
+        rec.values,
+        rec.exposed,
+        rec.tests,
+        rec.ods_codes,
+    )
+    for kind, start, end, value, detector, rule, _, checksum, extra in mentions:
         if kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
-        rec = people[owner]
-        rec.evidence.append((kind, f"chars:{start - base}-{end - base}", detector, rule, checksum))
+        evidence.append((kind, f"chars:{start - base}-{end - base}", detector, rule, checksum))
         if kind == "test":
-            if value not in rec.tests:
-                rec.tests.append(value)
-            rec.exposed.add("test_description")
+            if value not in tests:
+                tests.append(value)
+            exposed.add("test_description")
         elif kind == "name":
-            if not rec.values.get("family_name"):
-                rec.set("family_name", value, "name")
-                rec.set("given_name", extra, "name")
+            if not values.get("family_name"):  # rec.set() of the family and the given name
+                if value:
+                    values["family_name"] = value
+                    exposed.add("name")
+                if extra:
+                    if not values.get("given_name"):
+                        values["given_name"] = extra
+                    exposed.add("name")
         elif kind == "ods_code":
-            codes = rec.ods_codes
             if value not in codes:
                 codes.append(value)
         elif kind in _CATEGORY:
             if kind in _FIELDS:
                 if value:
-                    if not rec.values.get(kind):
-                        rec.values[kind] = value
-                    rec.exposed.add(_CATEGORY[kind])
+                    if not values.get(kind):
+                        values[kind] = value
+                    exposed.add(_CATEGORY[kind])
             else:
-                rec.exposed.add(_CATEGORY[kind])
+                exposed.add(_CATEGORY[kind])
 
 
 def _nearest_of(anchors: list[Mention], candidates: list[int], mention: Mention) -> int:
@@ -459,24 +482,34 @@ assert all(trigger for detector, trigger in GATED_DETECTORS if detector not in _
 def _joined_people(
     lines: list[str], candidates: list[tuple[int, bool]], first: int, prefix: str
 ) -> dict[int, list[PersonRecord]]:
-    """``people_in_text`` of the candidate lines without a PID segment, an NHS-only verdict or
-    any other detector's trigger (an interface log's "ACK ... NHS=... DOB=... SMITH^John
-    test=FBC"), by index: one scan of them joined by "\\n" (``prefilter.scan_joined``), their
-    detectors run once over them all (``line_starts`` in each: no match crosses a line and
-    each looks back or ahead within its own), the mentions shared out by line and grouped per
-    line. A line's own scan and call to each detector cost more than its matches.
+    """``people_in_text`` of the candidate lines without an NHS-only verdict or any other
+    detector's trigger (an interface log's "ACK ... NHS=... DOB=... SMITH^John test=FBC"; a
+    PID segment read first and blanked, as there), by index: one scan of them joined by "\\n"
+    (``prefilter.scan_joined``), their detectors run once over them all (``line_starts`` in
+    each: no match crosses a line and each looks back or ahead within its own), the mentions
+    shared out by line and grouped per line. A line's own scan and call to each detector cost
+    more than its matches.
 
     A line with neither a date nor a name trigger gives here what ``people_in_text`` does:
     finding no name or no date, it can only be anchored by a valid NHS number, which is what
     ``_may_anchor`` asks of it there."""
-    read = [
-        index
-        for index, nhs_only in candidates
-        if not nhs_only and "PID|" not in lines[index] and lines[index].strip()
-    ]
+    read: list[int] = []
+    texts: list[str] = []
+    embedded: dict[int, list[PersonRecord]] = {}  # the people of PID segments, first
+    for index, nhs_only in candidates:
+        line = lines[index]
+        if nhs_only or not line.strip():
+            continue
+        if "PID|" in line:
+            found_in_segments, line = _pid_people(line, f"{prefix}line:{first + index}", "text")
+            if "PID|" in line:
+                continue  # a segment that gave nobody: read alone
+            embedded[index] = found_in_segments
+        read.append(index)
+        texts.append(line)
     if not read:
         return {}
-    scan = prefilter.scan_joined([lines[index] for index in read], _PER_LINE_TRIGGERS)
+    scan = prefilter.scan_joined(texts, _PER_LINE_TRIGGERS)
     if scan is None:  # a flood of matches: each line is read alone
         return {}
     text, bases = scan.text, scan.line_starts
@@ -500,5 +533,6 @@ def _joined_people(
             continue
         mentions.sort(key=_START)
         locator = f"{prefix}line:{first + index}"
-        people[index] = _group(mentions, locator, "text", text, None, base)
+        found_here = _group(mentions, locator, "text", text, None, base)
+        people[index] = embedded[index] + found_here if index in embedded else found_here
     return people
