@@ -201,3 +201,17 @@ def test_a_joined_scan_says_what_each_lines_own_scan_does(seed: int) -> None:
     assert scan.starts == expected_starts  # a line without a verdict is scanned as spaces
     assert rules <= scan.present
     assert len(scan.alone) < len(lines) // 2
+
+
+def test_staff_titles_looked_for_after_their_last_letter_say_what_the_regex_does() -> None:
+    hits = 0
+    extra = ["Dr: ", "Dr -  ", "nurse:\t", "signed -", "FROM", "regards, ", "Dr ::", "ſister ",
+             "requested by\u2003", "GP- ", "prof.", "x: -"]  # fmt: skip
+    for piece in [*TEXTS, *extra]:
+        for end in range(len(piece) + 1):
+            for floor in (0, max(0, end - 5)):
+                window = piece[max(floor, end - 30) : end]
+                expected = names._STAFF_BEFORE.search(window) is not None
+                hits += expected
+                assert names._staff_before(piece, end, floor) == expected, window
+    assert hits > 100

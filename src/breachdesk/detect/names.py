@@ -38,10 +38,23 @@ _STAFF_BEFORE_REVERSED = re.compile(
 )
 
 
+# The last character of every title and role ``_STAFF_BEFORE`` knows, in each case (and the
+# long s, which IGNORECASE reads as an s): the first ``_STAFF_BEFORE_REVERSED`` reads after
+# the spaces, colon or dash it may skip.
+_STAFF_LAST = frozenset(".,rfytnpmsdeRFYTNPMSDE\u017f")
+
+
 def _staff_before(text: str, start: int, floor: int = 0) -> bool:
     """Whether a clinician's title or role ends just before ``start`` (``_STAFF_BEFORE``),
-    looking no further back than ``floor``."""
-    return _STAFF_BEFORE_REVERSED.match(text[max(floor, start - 30) : start][::-1]) is not None
+    looking no further back than ``floor``. Most names have none: the character before the
+    spaces (and one colon or dash) says so without the regex."""
+    window = text[max(floor, start - 30) : start]
+    trimmed = window.rstrip()
+    if trimmed and trimmed[-1] in ":-":
+        trimmed = trimmed[:-1].rstrip()
+    if not trimmed or trimmed[-1] not in _STAFF_LAST:
+        return False
+    return _STAFF_BEFORE_REVERSED.match(window[::-1]) is not None
 
 
 # Each rule below opens with the character class its first letter is in and puts its leading

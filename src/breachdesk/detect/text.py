@@ -153,7 +153,10 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
     starts = [d.start for d in dobs]
     in_order = all(a <= b for a, b in itertools.pairwise(starts))  # as callers pass them
     for m in mentions:
-        if m.kind != "name" or line_of(m.start) in test_lines:
+        if m.kind != "name":
+            continue
+        line = line_of(m.start)
+        if line in test_lines:
             continue
         if in_order:
             dob = dobs[_nearest(starts, m.end)]
@@ -161,9 +164,7 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
             dob = min(dobs, key=lambda d: abs(d.start - m.end))
         if abs(dob.start - m.end) >= 80:
             continue
-        if not nhs or (
-            line_of(m.start) not in nhs_lines and line_of(dob.start) == line_of(m.start)
-        ):
+        if not nhs or (line not in nhs_lines and line_of(dob.start) == line):
             named.append(m)
     return sorted([*nhs, *named], key=lambda m: m.start)
 
