@@ -148,19 +148,31 @@ def test_one_line_anchors_are_those_of_the_plain_pass() -> None:
     assert anchored > 1000
 
 
-def test_birth_dates_read_once_are_parse_and_its_bounds() -> None:
+@pytest.mark.parametrize(
+    "today", [dt.date(2024, 6, 1), dt.date(2080, 1, 1), dt.date(2000, 2, 29)]
+)
+def test_birth_dates_read_once_are_parse_and_its_bounds(today: dt.date) -> None:
     rng = random.Random(4)
-    today = dt.date(2024, 6, 1)
     written = ["19800101", "20240602", "18991231", "19801301", "19800230", "00000000",
                "01/02/80", "3 Feb 1979", "2 Sept 1961", "1 February 2030", "12-13-1980",
                "٤٥٠٥٥٧٧١"]  # fmt: skip
     written += ["".join(rng.choices("0123456789", k=8)) for _ in range(3000)]
+    digits = [str(n) for n in range(0, 40)] + ["00", "01", "09"]
+    months = ["Jan", "FEB", "mar", "Sep", "Sept", "May", "Xyz", "June", "dec"]
+    for _ in range(3000):
+        day, month, year = rng.choice(digits), rng.choice(digits[:15]), f"{rng.randint(0, 99):02d}"
+        first, second = rng.choice("/.-"), rng.choice("/.-")
+        written.append(f"{day}{first}{month}{rng.choice([first, first, second])}{year}")
+        word, full = rng.choice(months), str(rng.randint(1890, 2030))
+        first, second = rng.choice([" ", "-", "/", ".", "  "]), rng.choice([" ", "-", "/"])
+        written.append(f"{day}{first}{word}{rng.choice([first, first, second])}{full}")
     for each in written:
         value = dates.parse(each, today)
         expected = value.isoformat() if value and dates._plausible_birth(value, today) else None
         assert dates._birth_iso(each, today) == expected, each
         if each.isascii() and len(each) == 8 and each.isdigit():
             assert dates._compact(each) == dates._fast(each)
+    assert sum(dates._without_strptime(each, today) is not None for each in written) > 2000
 
 
 def _other_number_plainly(before_number: str, start: int) -> bool:
