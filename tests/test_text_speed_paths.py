@@ -148,9 +148,7 @@ def test_one_line_anchors_are_those_of_the_plain_pass() -> None:
     assert anchored > 1000
 
 
-@pytest.mark.parametrize(
-    "today", [dt.date(2024, 6, 1), dt.date(2080, 1, 1), dt.date(2000, 2, 29)]
-)
+@pytest.mark.parametrize("today", [dt.date(2024, 6, 1), dt.date(2080, 1, 1), dt.date(2000, 2, 29)])
 def test_birth_dates_read_once_are_parse_and_its_bounds(today: dt.date) -> None:
     rng = random.Random(4)
     written = ["19800101", "20240602", "18991231", "19801301", "19800230", "00000000",
