@@ -225,3 +225,19 @@ def test_staff_titles_looked_for_after_their_last_letter_say_what_the_regex_does
                 hits += expected
                 assert names._staff_before(piece, end, floor) == expected, window
     assert hits > 100
+
+
+def test_common_dates_of_birth_are_read_without_the_general_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = {"01/02/80": "1980-02-01", "1.2.03": "2003-02-01", "12-Dec-1980": "1980-12-12",
+                "3 feb 1979": "1979-02-03", "19800201": "1980-02-01"}  # fmt: skip
+    dates._birth_iso.cache_clear()
+
+    def unexpected(written: str, today: dt.date | None = None) -> None:
+        raise AssertionError(written)
+
+    monkeypatch.setattr(dates, "parse", unexpected)
+    for written, iso in expected.items():
+        assert dates._birth_iso(written, dt.date(2024, 6, 1)) == iso
+    dates._birth_iso.cache_clear()
