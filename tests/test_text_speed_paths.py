@@ -231,7 +231,8 @@ def test_common_dates_of_birth_are_read_without_the_general_parser(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     expected = {"01/02/80": "1980-02-01", "1.2.03": "2003-02-01", "12-Dec-1980": "1980-12-12",
-                "3 feb 1979": "1979-02-03", "19800201": "1980-02-01"}  # fmt: skip
+                "3 feb 1979": "1979-02-03", "19800201": "1980-02-01", "1/2/1980": "1980-02-01",
+                "01-02-1980": "1980-02-01", "1980-02-01": "1980-02-01"}  # fmt: skip
     dates._birth_iso.cache_clear()
 
     def unexpected(written: str, today: dt.date | None = None) -> None:

@@ -274,9 +274,10 @@ def _c_time_locale() -> bool:
 @functools.lru_cache(maxsize=65536)
 def _birth_iso(written: str, now: dt.date) -> str | None:
     """``parse(written, now)`` as ISO text where it is a plausible date of birth, else None."""
+    # ``parse`` tidies spaces, commas and "Sept" first: a text ``_fast`` reads whole has none.
     value = _compact(written) if len(written) == 8 else None
     if value is None:
-        value = _without_strptime(written, now)
+        value = _fast(written) or _without_strptime(written, now)
     if value is None:
         value = parse(written, now)
     if value is None or not _plausible_birth(value, now):
