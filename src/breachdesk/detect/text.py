@@ -8,9 +8,11 @@ Speed: one Hyperscan pass (``prefilter``) says which detectors can match a recor
 can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs,
 the date and NHS-number regexes only at the offsets the same pass says a match can start at.
 A log is read a block of lines at a time (``people_in_lines``): one scan of the block says which
-lines can hold a person, and only those are read as above.
+lines can hold a person, and those are read together (``_joined_people``): one more scan of
+them joined, each detector run once over them all with every line read as if alone, the
+mentions grouped line by line; a line with a rarer detector's trigger is read as above.
 The result is exactly that of running every detector everywhere (tests/test_detect_prefilter.py,
-tests/test_detect_fast_paths.py).
+tests/test_detect_fast_paths.py, tests/test_text_speed_paths.py).
 """
 
 from __future__ import annotations
