@@ -239,18 +239,20 @@ def _group(
     if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
         _gather_one(people[0], mentions, base)
     else:
-        _gather(people, mentions, _owners(mentions, anchors, breaks, line_of), base)
+        for person, share in zip(people, _shares(mentions, anchors, breaks, line_of), strict=True):
+            _gather_one(person, share, base)
     return [p for p in people if p.identifies()]
 
 
-def _owners(
+def _shares(
     mentions: list[Mention],
     anchors: list[Mention],
     breaks: list[int] | None,
     line_of: Callable[[int], int],
-) -> list[int]:
-    """Each mention's anchor: the nearest on the mention's own line, else the nearest anywhere;
-    the first of equals. Anchors are looked up by line once rather than per mention and anchor."""
+) -> list[list[Mention]]:
+    """Each anchor's mentions, in order: a mention goes to the nearest anchor on its own line,
+    else the nearest anywhere; the first of equals. Anchors are looked up by line once rather
+    than per mention and anchor."""
     on_line: dict[int, list[int]] = {}
     for index, anchor in enumerate(anchors):
         on_line.setdefault(line_of(anchor.start), []).append(index)
@@ -258,14 +260,11 @@ def _owners(
     # Anchors in order and apart (as a list's rows are): the nearest of them all is the last
     # one ending before the mention or the one after it (``_nearest_apart``), not a pass.
     ends = [a.end for a in anchors] if len(anchors) > 2 and _apart(anchors) else None
-    if breaks is None:
-        found: list[list[int] | None] = [None] * len(mentions)
-    else:
-        where = bisect.bisect_left
-        get = on_line.get
-        found = [get(where(breaks, mention[1])) for mention in mentions]
-    owners = []
-    for mention, candidates in zip(mentions, found, strict=True):
+    shares: list[list[Mention]] = [[] for _ in anchors]
+    where = bisect.bisect_left
+    get = on_line.get
+    for mention in mentions:
+        candidates = None if breaks is None else get(where(breaks, mention[1]))
         if candidates is None:
             if ends is not None:
                 nearest = _nearest_apart(anchors, ends, mention)
@@ -275,19 +274,8 @@ def _owners(
             nearest = _nearest_of(anchors, candidates, mention)
         else:
             nearest = candidates[0]
-        owners.append(nearest)
-    return owners
-
-
-def _gather(
-    people: list[PersonRecord], mentions: list[Mention], owners: list[int], base: int = 0
-) -> None:
-    """Each mention's fact set on its owner's record (``_gather_one``)."""
-    own: list[list[Mention]] = [[] for _ in people]
-    for mention, owner in zip(mentions, owners, strict=True):
-        own[owner].append(mention)
-    for person, mentions_ in zip(people, own, strict=True):
-        _gather_one(person, mentions_, base)
+        shares[nearest].append(mention)
+    return shares
 
 
 def _gather_one(rec: PersonRecord, mentions: list[Mention], base: int = 0) -> None:
