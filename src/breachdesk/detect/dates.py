@@ -6,9 +6,11 @@ some first parts exceed 12 is month-first), then the column is parsed in one vec
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
+import locale
 import re
 import string
 import time
@@ -86,8 +88,11 @@ _TEXT_FORMATS = (
 )
 
 
+_EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
 def _plausible_birth(day: dt.date, today: dt.date) -> bool:
-    return dt.date(1900, 1, 1) <= day <= today
+    return _EARLIEST_BIRTH <= day <= today
 
 
 # The shapes most dates in text take, read without strptime (which costs ~10 us a format tried):
@@ -167,10 +172,11 @@ _DOB_LABEL_REVERSED = re.compile(
 )
 
 
-def _dob_label(text: str, start: int) -> bool:
-    """Whether a date-of-birth label (``DOB_LABEL``) ends just before ``start``. Every form of
-    it holds a "b" (IGNORECASE folds it with "B" only): a window without one has none."""
-    window = text[max(0, start - 24) : start]
+def _dob_label(text: str, start: int, floor: int = 0) -> bool:
+    """Whether a date-of-birth label (``DOB_LABEL``) ends just before ``start``, looking no
+    further back than ``floor``. Every form of it holds a "b" (IGNORECASE folds it with "B"
+    only): a window without one has none."""
+    window = text[max(floor, start - 24) : start]
     return ("b" in window or "B" in window) and _DOB_LABEL_REVERSED.match(window[::-1]) is not None
 
 
@@ -192,26 +198,98 @@ def detect(
     text: str,
     keep_unlabelled: Callable[[int], bool] | None = None,
     starts: list[int] | None = None,
+    line_starts: list[int] | None = None,
 ) -> Iterator[Mention]:
     """``detect_dob`` and ``detect_unlabelled`` in one pass over the dates: each date is
     labelled or not, so every date gives what exactly one of the two would. ``keep_unlabelled``
     (given a date's start) drops unwanted unlabelled dates before they are parsed; ``starts``
-    (``prefilter.starts``) are where a date can begin."""
+    (``prefilter.starts``) are where a date can begin. ``line_starts``: ``text`` is lines
+    joined by "\n" that start there, each read as if alone (no date crosses a line, and a
+    label is looked for in the date's own line only)."""
     now = today()
-    for match in prefilter.matches(DATE_TEXT, text, starts):
+    found = (
+        DATE_TEXT.finditer(text) if starts is None else prefilter.matches(DATE_TEXT, text, starts)
+    )
+    for match in found:
         start = match.start()
-        labelled = _dob_label(text, start)
+        floor = (
+            0 if line_starts is None else line_starts[bisect.bisect_right(line_starts, start) - 1]
+        )
+        labelled = _dob_label(text, start, floor)
         if not labelled and keep_unlabelled is not None and not keep_unlabelled(start):
             continue
-        value = parse(match.group(1), now)
-        if value is None or not _plausible_birth(value, now):
+        value = _birth_iso(match.group(1), now)
+        if value is None:
             continue
         if labelled:
-            yield Mention(
-                "date_of_birth", match.start(), match.end(), value.isoformat(), "dates", "dob_label"
-            )
+            yield Mention("date_of_birth", start, match.end(), value, "dates", "dob_label")
         else:
-            yield Mention("date", match.start(), match.end(), value.isoformat(), "dates", "date")
+            yield Mention("date", start, match.end(), value, "dates", "date")
+
+
+def _compact(written: str) -> dt.date | None:
+    """Eight ASCII digits as ``_fast`` reads them (``YYYYMMDD``), without its three regexes;
+    None where ``parse`` must decide."""
+    if not (written.isdigit() and written.isascii()):
+        return None
+    try:
+        return dt.date(int(written[:4]), int(written[4:6]), int(written[6:]))
+    except ValueError:
+        return None
+
+
+# Two more shapes ``parse`` reads with strptime, each format tried costing ~8 us: a two-digit
+# year (``01/02/80``: "%d/%m/%y", the seventh format tried) and a month's abbreviation between
+# one separator twice (``12-Dec-1980``: "%d-%b-%Y", the eleventh). Each is the first format of
+# ``_TEXT_FORMATS`` that can read such a text (the earlier ones want digits or four of them).
+_SHORT_YEAR = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2})")
+_MONTH_WORD = re.compile(r"([0-9]{1,2})([ /-])([A-Za-z]{3})\2([0-9]{4})")
+_ABBREVIATIONS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+
+
+def _without_strptime(written: str, now: dt.date) -> dt.date | None:
+    """``parse(written, now)`` for the shapes above, read as strptime reads them (``%y``: up to
+    68 is 20xx; ``%b``: the C locale's abbreviations, any case); None where ``parse`` must
+    decide (another shape, an impossible date, or month names of another locale)."""
+    try:
+        if found := _SHORT_YEAR.fullmatch(written):
+            year = int(found[4])
+            value = dt.date(year + (2000 if year <= 68 else 1900), int(found[3]), int(found[1]))
+            if value > now:  # as parse: a two-digit birth year is in the past
+                value = value.replace(year=value.year - 100)
+            return value
+        if (found := _MONTH_WORD.fullmatch(written)) and _c_time_locale():
+            month = _ABBREVIATIONS.get(found[3].lower())
+            return dt.date(int(found[4]), month, int(found[1])) if month else None
+    except ValueError:
+        return None
+    return None
+
+
+def _c_time_locale() -> bool:
+    """Whether strptime reads month names in the C locale's English (nothing here changes it)."""
+    return locale.setlocale(locale.LC_TIME) in {"C", "POSIX"}
+
+
+# Cached: a dump names the same patients' dates of birth in many files.
+@functools.lru_cache(maxsize=65536)
+def _birth_iso(written: str, now: dt.date) -> str | None:
+    """``parse(written, now)`` as ISO text where it is a plausible date of birth, else None."""
+    # ``parse`` tidies spaces, commas and "Sept" first: a text ``_fast`` reads whole has none.
+    value = _compact(written) if len(written) == 8 else None
+    if value is None:
+        value = _fast(written) or _without_strptime(written, now)
+    if value is None:
+        value = parse(written, now)
+    if value is None or not _plausible_birth(value, now):
+        return None
+    return value.isoformat()
 
 
 def detect_unlabelled(text: str) -> Iterator[Mention]:

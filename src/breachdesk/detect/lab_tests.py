@@ -6,7 +6,9 @@ that are ordinary English words are left to columns and HL7 fields, where contex
 
 from __future__ import annotations
 
+import bisect
 import functools
+import operator
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -76,11 +78,21 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
+@cache
+def _term_with_a_line_break() -> bool:
+    """Whether a catalogue term holds a line break (none does: the check is cheap insurance)."""
+    return any("\n" in key for key in _automaton())  # iterated, it gives its keys
+
+
 # A code after a ``test=`` label, as interface logs write them (``test=UE``): short codes are
 # not matched in prose, but the label makes one safe to look up.
 # The leading ``\b`` is written after the "t" (no word character before it) so ``re`` skips to
 # each "t" instead of trying every position.
 _LABELLED_CODE = re.compile(r"t(?<!\wt)ests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])")
+# The same within a line: its spaces are every ``\s`` but the line break (a line holds none).
+_LABELLED_CODE_IN_LINE = re.compile(
+    r"t(?<!\wt)ests?[^\S\n]{0,2}[=:][^\S\n]{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])"
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -90,40 +102,58 @@ def _labelled(code: str) -> str | None:
     return test.code if test else None
 
 
-def detect(text: str) -> Iterator[Mention]:
+_LONGEST_FIRST = operator.itemgetter(0, 1)
+
+
+def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]:
+    """Catalogue tests and the results written after them. ``line_starts``: ``text`` is lines
+    joined by "\n" that start there, each read as if alone (a label's spaces and a result's
+    are looked for within the line, and no term runs across lines)."""
     # ASCII text lowers the same either way, and str.lower is many times quicker than translate.
     lowered = text.lower() if text.isascii() else _ascii_lower(text)
-    found: list[tuple[int, int, str]] = []
+    # (start, -length, end, code): the longest term first at each start (``_LONGEST_FIRST``).
+    found: list[tuple[int, int, int, str]] = []
     if "test" in lowered:
-        for match in _LABELLED_CODE.finditer(lowered):
+        labelled = _LABELLED_CODE if line_starts is None else _LABELLED_CODE_IN_LINE
+        for match in labelled.finditer(lowered):
             code = _labelled(match.group(1))
             if code:
-                found.append((match.start(1), match.end(1), code))
+                start, end = match.span(1)
+                found.append((start, start - end, end, code))
     last = len(lowered) - 1
+    across = line_starts is not None and _term_with_a_line_break()
     # A term counts only between non-alphanumeric characters (or the text's ends).
     for end_index, (length, code, caps) in _automaton().iter(lowered):
         start = end_index - length + 1
         if caps and not text[start : end_index + 1].isupper():
             continue
+        if across and "\n" in lowered[start : end_index + 1]:
+            continue
         if start > 0 and lowered[start - 1].isalnum():
             continue
         if end_index < last and lowered[end_index + 1].isalnum():
             continue
-        found.append((start, end_index + 1, code))
+        found.append((start, -length, end_index + 1, code))
     # Keep the longest term where terms overlap ("Hepatitis B surface antigen" over "Hepatitis B").
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    found.sort(key=_LONGEST_FIRST)  # stable: equal spans keep the order they were found in
     last_end = -1
-    for start, end, code in found:
+    for start, _, end, code in found:
         if start < last_end:
             continue
         last_end = end
         yield Mention("test", start, end, code, "lab_tests", "catalogue")
-        result = _RESULT.match(text[end : end + 40])
+        limit = end + 40
+        if line_starts is not None:
+            after = bisect.bisect_right(line_starts, start)  # the next line's index
+            if after < len(line_starts):
+                limit = min(limit, line_starts[after] - 1)  # its line's "\n"
+        result = _RESULT.match(text[end:limit])
         if result:
+            value_start, value_end = result.span("value")
             yield Mention(
                 "test_result",
-                end + result.start("value"),
-                end + result.end("value"),
+                end + value_start,
+                end + value_end,
                 code,
                 "lab_tests",
                 "value_after_test",

@@ -7,6 +7,7 @@ Clinicians and staff are named all over a lab's files; a name after "Dr", "reque
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 import pyarrow as pa
@@ -37,9 +38,23 @@ _STAFF_BEFORE_REVERSED = re.compile(
 )
 
 
-def _staff_before(text: str, start: int) -> bool:
-    """Whether a clinician's title or role ends just before ``start`` (``_STAFF_BEFORE``)."""
-    return _STAFF_BEFORE_REVERSED.match(text[max(0, start - 30) : start][::-1]) is not None
+# The last character of every title and role ``_STAFF_BEFORE`` knows, in each case (and the
+# long s, which IGNORECASE reads as an s): the first ``_STAFF_BEFORE_REVERSED`` reads after
+# the spaces, colon or dash it may skip.
+_STAFF_LAST = frozenset(".,rfytnpmsdeRFYTNPMSDE\u017f")
+
+
+def _staff_before(text: str, start: int, floor: int = 0) -> bool:
+    """Whether a clinician's title or role ends just before ``start`` (``_STAFF_BEFORE``),
+    looking no further back than ``floor``. Most names have none: the character before the
+    spaces (and one colon or dash) says so without the regex."""
+    window = text[max(floor, start - 30) : start]
+    trimmed = window.rstrip()
+    if trimmed and trimmed[-1] in ":-":
+        trimmed = trimmed[:-1].rstrip()
+    if not trimmed or trimmed[-1] not in _STAFF_LAST:
+        return False
+    return _STAFF_BEFORE_REVERSED.match(window[::-1]) is not None
 
 
 # Each rule below opens with the character class its first letter is in and puts its leading
@@ -176,49 +191,84 @@ def _caret_matches(text: str) -> Iterator[re.Match[str]]:
     line's cost. A match's first token ends at a caret and holds only letters and the marks
     ``'’-``: walking back from each caret over word characters and marks finds the run it lies
     in, and the lookbehind allows a start only at the run's start or after a mark. Trying
-    those in order, from the end of the last match on, gives finditer's matches."""
-    end = 0
+    those in order, from the end of the last match on, gives finditer's matches. The walk back
+    is one match of ``_RUN`` on the text reversed (made once, where a caret is)."""
     caret = text.find("^")
+    if caret == -1:
+        return
+    reversed_ = text[::-1]
+    length = len(text)
+    end = 0
     while caret != -1:
-        run = caret
-        while run > end and (text[run - 1].isalnum() or text[run - 1] in _WORD_OR_MARK):
-            run -= 1
-        for start in range(run, caret):
-            if start == run or text[start - 1] in _MARKS:
-                found = _CARET.match(text, start)
-                if found:
-                    yield found
-                    end = found.end()
-                    break
+        # The run before the caret is the one after its mirror position in the reversed text.
+        found_run = _RUN.match(reversed_, length - caret)  # ``*``: it always matches
+        run = length - found_run.end() if found_run else caret
+        if run < end:
+            run = end
+        if run < caret:
+            found = _CARET.match(text, run)
+            if not found and _has_mark(text, run, caret):
+                for start in range(run + 1, caret):
+                    if text[start - 1] in _MARKS:
+                        found = _CARET.match(text, start)
+                        if found:
+                            break
+            if found:
+                yield found
+                end = found.end()
         caret = text.find("^", max(caret + 1, end))
 
 
+def _has_mark(text: str, start: int, end: int) -> bool:
+    return any(text.find(mark, start, end) != -1 for mark in _MARKS)
+
+
 _MARKS = "'’-"
-_WORD_OR_MARK = "_'’-"  # with str.isalnum(), every character ``\w`` or a mark takes
-_RULES = (
-    ("label", _LABELLED),
-    ("title", _TITLED),
-    ("caps_comma", _CAPS_COMMA),
-    ("hl7_xpn", _CARET),
-    ("key_value", _FAMILY_FIRST),
-    ("key_value", _GIVEN_FIRST),
+# Word characters (``\w`` is what str.isalnum() and "_" take) and the marks: the run a caret
+# ends, read backwards from the character before the caret.
+_RUN = re.compile(r"[\w'’\-]*")
+_RULES = tuple(
+    (rule, pattern, f"name:{rule}")  # with its prefilter trigger
+    for rule, pattern in (
+        ("label", _LABELLED),
+        ("title", _TITLED),
+        ("caps_comma", _CAPS_COMMA),
+        ("hl7_xpn", _CARET),
+        ("key_value", _FAMILY_FIRST),
+        ("key_value", _GIVEN_FIRST),
+    )
 )
 
 
-def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention]:
+def detect(
+    text: str, present: frozenset[str] | None = None, line_starts: list[int] | None = None
+) -> Iterator[Mention]:
     """Patient names; ``present`` (the prefilter's triggers, ``name:<rule>``) skips the rules
-    that cannot match, None runs them all."""
+    that cannot match, None runs them all. ``line_starts``: ``text`` is lines joined by "\n"
+    that start there, each read as if alone; the label rule, whose spaces may be line breaks,
+    must then be left out of ``present`` (every other rule's match stays in its line or, the
+    key=value pair parted by a line break, is dropped; a staff title is looked for in the
+    name's own line only)."""
+    if line_starts is not None and (present is None or "name:label" in present):
+        raise ValueError("the label rule reads across lines")
     seen: set[int] = set()
-    for rule, pattern in _RULES:
-        if present is not None and f"name:{rule}" not in present:
+    for rule, pattern, trigger in _RULES:
+        if present is not None and trigger not in present:
             continue
         matches = _caret_matches(text) if pattern is _CARET else pattern.finditer(text)
+        has_c = "c" in pattern.groupindex
         for match in matches:
-            if match.start("a") in seen:
+            a_start, a_end = match.span("a")
+            if a_start in seen:
                 continue
-            if _staff_before(text, match.start()):
+            start = match.start()
+            if line_starts is not None and rule == "key_value" and "\n" in match.group():
+                continue  # a key pair may span a line break, but joined lines are read alone
+            floor = 0 if line_starts is None else line_starts[bisect_right(line_starts, start) - 1]
+            if _staff_before(text, start, floor):
                 continue
-            a, b, c = match.group("a"), match.group("b"), match.groupdict().get("c")
+            a, b = match.group("a", "b")
+            c = match.group("c") if has_c else None
             # A third word is a middle name only if it looks like one: "Leigh ROINSON DOB" has
             # its family name already in capitals, and "DOB" is a label, not a name.
             if c and (
@@ -237,16 +287,19 @@ def detect(text: str, present: frozenset[str] | None = None) -> Iterator[Mention
                 family, given = a, b
             else:
                 family, given = order(a, b, c, match.group("sep"))
-            seen.add(match.start("a"))
-            start, end = match.start("a"), match.end("c") if c else match.end("b")
+            seen.add(a_start)
+            b_start, b_end = match.span("b")
+            end = match.end("c") if c else b_end
             yield Mention(
                 "name",
-                min(start, match.start("b")),
-                max(end, match.end("a")),
+                min(a_start, b_start),
+                max(end, a_end),
                 family,
                 "names",
                 rule,
-                extra=given,
+                1.0,
+                "",
+                given,
             )
 
 

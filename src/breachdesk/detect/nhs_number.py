@@ -56,26 +56,48 @@ _OTHER_LABEL_REVERSED = re.compile(
     r"nemiceps|noissecca|edocrab|hctab|hcope|pmatsemit|xinu|st)\b",
     re.IGNORECASE,
 )
-_SINCE_LAST = re.compile(r"[\d\n]")
 _NHS_LABEL = re.compile(r"nhs|chi\b|h&c|h\+c", re.IGNORECASE)
+
+
+_PIECE_REVERSED = re.compile(r"[^\d\n]*")
 
 
 def _other_number(text: str, start: int) -> bool:
     # Only the words since the previous number or line: "NHS No: 943.., a/c 401.." is an account.
-    before = _SINCE_LAST.split(text[max(0, start - 24) : start])[-1]
-    label = _OTHER_LABEL_REVERSED.match(before[::-1])
-    return label is not None and not _NHS_LABEL.search(before)
+    # Read backwards: the run before the number up to a digit or line break, reversed.
+    before_reversed = _PIECE_REVERSED.match(text[max(0, start - 24) : start][::-1])
+    return _other_label(before_reversed.group() if before_reversed else "")
+
+
+# Cached: a log writes the same words before every number ("patient NHS=").
+@functools.lru_cache(maxsize=4096)
+def _other_label(before_reversed: str) -> bool:
+    """Whether the words before a number (reversed) name another kind of number and not NHS."""
+    label = _OTHER_LABEL_REVERSED.match(before_reversed)
+    return label is not None and not _NHS_LABEL.search(before_reversed[::-1])
+
+
+# Each status's (kind, score, checksum), so a mention is made from positional fields alone.
+_OF_STATUS = {
+    "valid": ("nhs_number", 1.0, "pass"),
+    "test": ("nhs_number_test", 0.0, "pass"),
+    "invalid": ("nhs_number_invalid", 0.0, "fail"),
+}
 
 
 def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
     """NHS numbers, valid or not; ``starts`` (``prefilter.starts``) are where one can begin."""
-    for match in prefilter.matches(PATTERN, text, starts):
-        digits = "".join(match.groups())
+    for match in (
+        PATTERN.finditer(text) if starts is None else prefilter.matches(PATTERN, text, starts)
+    ):
+        first, second, third = match.groups()
+        digits = first + second + third
         status = classify(digits)
-        if status == "valid" and _other_number(text, match.start()):
+        start = match.start()
+        if status == "valid" and _other_number(text, start):
             yield Mention(
                 "nhs_number_other",
-                match.start(),
+                start,
                 match.end(),
                 digits,
                 "nhs_number",
@@ -84,15 +106,9 @@ def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
                 "pass",
             )
             continue
+        kind, score, checksum = _OF_STATUS[status]
         yield Mention(
-            kind="nhs_number" if status == "valid" else f"nhs_number_{status}",
-            start=match.start(),
-            end=match.end(),
-            value=digits,
-            detector="nhs_number",
-            rule="modulus11+range",
-            score=1.0 if status == "valid" else 0.0,
-            checksum="pass" if status != "invalid" else "fail",
+            kind, start, match.end(), digits, "nhs_number", "modulus11+range", score, checksum
         )
 
 

@@ -21,6 +21,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 # Python ``re`` counts these as ``\s`` on str patterns; Hyperscan's ``\s`` does not.
@@ -217,15 +218,20 @@ def starts(text: str) -> dict[str, list[int]] | None:
     return {name: sorted(set(offsets)) for name, offsets in zip(_START_NAMES, found, strict=True)}
 
 
+# The triggers ``triggers_and_starts`` scans for as triggers: "date" and "nhs" are the
+# ``STARTS`` patterns themselves, so each is present exactly where its starts are not empty.
+_OWN_TRIGGERS = tuple(name for name in TRIGGERS if name not in STARTS)
+
+
 @functools.cache
 def _both_database() -> Any:
-    """Every trigger (one report each) and ``STARTS`` (every match, leftmost start) in one
+    """``_OWN_TRIGGERS`` (one report each) and ``STARTS`` (every match, leftmost start) in one
     database, numbered in that order: one scan where ``triggers`` and ``starts`` took three."""
     try:
         import hyperscan
     except ImportError:  # pragma: no cover
         return None
-    triggers_ = [p.encode("ascii") for name in TRIGGERS for p in TRIGGERS[name]]
+    triggers_ = [p.encode("ascii") for name in _OWN_TRIGGERS for p in TRIGGERS[name]]
     starts_ = [p.encode("ascii") for name in STARTS for p in STARTS[name]]
     flags = [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SINGLEMATCH] * len(triggers_)
     flags += [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(starts_)
@@ -239,7 +245,8 @@ def _both_database() -> Any:
     return database
 
 
-_TRIGGER_COUNT = sum(len(patterns) for patterns in TRIGGERS.values())
+_TRIGGER_COUNT = sum(len(TRIGGERS[name]) for name in _OWN_TRIGGERS)
+_OWN_TRIGGER_OF = tuple(name for name in _OWN_TRIGGERS for _ in TRIGGERS[name])
 
 
 def triggers_and_starts(
@@ -265,8 +272,21 @@ def triggers_and_starts(
             offsets[_START_OF[index - count]].append(start)
 
     database.scan(scanned.encode("ascii"), match_event_handler=hit)
-    starts_ = {name: sorted(set(each)) for name, each in zip(_START_NAMES, offsets, strict=True)}
-    return _trigger_names("all", frozenset(found)), starts_
+    starts_ = {
+        name: sorted(set(each)) if len(each) > 1 else each
+        for name, each in zip(_START_NAMES, offsets, strict=True)
+    }
+    with_starts = tuple(bool(each) for each in offsets)
+    return _own_trigger_names(frozenset(found), with_starts), starts_
+
+
+@functools.lru_cache(maxsize=1024)
+def _own_trigger_names(found: frozenset[int], with_starts: tuple[bool, ...]) -> frozenset[str]:
+    """``_trigger_names("all", ...)`` of a ``triggers_and_starts`` scan: the own triggers found,
+    and each of ``STARTS`` that has a start."""
+    names = {_OWN_TRIGGER_OF[index] for index in found}
+    names.update(name for name, has in zip(_START_NAMES, with_starts, strict=True) if has)
+    return frozenset(names | {name.split(":", 1)[0] for name in names})
 
 
 def matches(
@@ -291,8 +311,11 @@ def matches(
 # log's timestamps): a name rule's or the NHS number's; and a date's too where the PMI's names
 # need no trigger (``text._may_anchor``).
 # Every anchor trigger but the date, "nhs" first (its pattern is number 0 in the database).
-_LINE_TRIGGERS = tuple(name for name in ANCHOR_TRIGGERS if name != "date")
+# The caret's is looked for with ``str.find`` instead (``_lines_with``): it is the one character,
+# and an interface log's PID lines hold ~15 each, a Python call apiece from the scan.
+_LINE_TRIGGERS = tuple(name for name in ANCHOR_TRIGGERS if name not in {"date", "name:hl7_xpn"})
 assert _LINE_TRIGGERS[0] == "nhs"
+assert TRIGGERS["name:hl7_xpn"] == (r"\^",)
 
 
 # Reports a block's scan may make before its lines take the per-line path instead: a log line
@@ -340,7 +363,7 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple
                     stand_in = " " * len(line)
                 scanned[index] = stand_in
         block = "\n".join(scanned)
-    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
+    starts = line_starts(lines)
     ends: list[int] = []  # of the name (and date) triggers' matches
     nhs_ends: list[int] = []  # of the NHS-number trigger's, pattern 0
 
@@ -358,12 +381,139 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple
         # A flood of matches (a line of digits or carets reports one at each character): every
         # line takes the per-line path, whose scans report each trigger once.
         return [(index, False) for index in range(len(lines))]
-    position = block.find("PID|")
-    while position >= 0:
-        ends.append(position + 1)
-        position = block.find("PID|", position + 4)
     where = bisect.bisect_right
     for end in ends:
         chosen.add(where(starts, end - 1) - 1)  # the line of the match's last character
+    chosen.update(_lines_with(block, "PID|", starts))
+    chosen.update(_lines_with(block, "^", starts))
     nhs_only = {where(starts, end - 1) - 1 for end in nhs_ends} - chosen
     return sorted([(index, False) for index in chosen] + [(index, True) for index in nhs_only])
+
+
+def _lines_with(block: str, needle: str, starts: list[int]) -> Iterator[int]:
+    """The lines of ``block`` (starting at ``starts``, one more entry than there are lines)
+    that hold ``needle``, found a line at a time: after a find, the search goes on from the
+    next line."""
+    position = block.find(needle)
+    while position >= 0:
+        line = bisect.bisect_right(starts, position) - 1
+        yield line
+        position = block.find(needle, starts[line + 1])
+
+
+def line_starts(lines: list[str]) -> list[int]:
+    """Where each line starts in ``"\\n".join(lines)``, and one more entry: where a line after
+    the last would (its length + 1)."""
+    return list(itertools.accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
+
+
+_PLUS_ONE = (1).__add__
+
+
+@dataclass
+class JoinedScan:
+    """What ``scan_joined`` found in lines joined by "\\n"."""
+
+    text: str  # the lines joined
+    line_starts: list[int]  # where each line starts in ``text``
+    alone: set[int]  # the lines to read alone: a trigger of the caller's, or no verdict
+    present: frozenset[str]  # the name rules' triggers found anywhere in ``text``
+    starts: dict[str, list[int]]  # ``STARTS`` in ``text``, every line's own, in order
+
+
+_NAME_RULES = tuple(name for name in _OWN_TRIGGERS if name.startswith("name:"))
+
+
+@functools.cache
+def _joined_database(alone: frozenset[str]) -> tuple[Any, tuple[str, ...], int]:
+    """The triggers of ``alone`` and the name rules' (but the caret's, found with
+    ``str.find``), every match reported by its end, then ``STARTS`` with leftmost starts; with
+    each trigger pattern's name and how many they are."""
+    wanted = alone.union(_NAME_RULES) - {"name:hl7_xpn"}
+    names = tuple(name for name in _OWN_TRIGGERS if name in wanted)
+    try:
+        import hyperscan
+    except ImportError:  # pragma: no cover
+        return None, names, 0
+    triggers_ = [p.encode("ascii") for name in names for p in TRIGGERS[name]]
+    starts_ = [p.encode("ascii") for name in STARTS for p in STARTS[name]]
+    flags = [hyperscan.HS_FLAG_DOTALL] * len(triggers_)
+    flags += [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(starts_)
+    database = hyperscan.Database()
+    database.compile(
+        expressions=triggers_ + starts_,
+        ids=list(range(len(flags))),
+        elements=len(flags),
+        flags=flags,
+    )
+    of = tuple(name for name in names for _ in TRIGGERS[name])
+    return database, of, len(triggers_)
+
+
+def scan_joined(lines: list[str], alone: frozenset[str]) -> JoinedScan | None:
+    """One scan of ``lines`` (none holding a line break) joined by "\\n": which lines hold a
+    trigger named in ``alone`` (of detectors or name rules a caller runs per line) or have no
+    verdict (``triggers``); which name rules can match anywhere; and where dates and NHS
+    numbers can start. None after a flood of matches (see ``line_candidates``).
+
+    The starts are each line's own (no ``STARTS`` pattern takes a "\\n", so each match lies
+    in one line and no longer one starts before it there). A trigger matched in a line alone
+    is matched here, ending in that line ("\\n" is a ``\\W`` where the line's own scan has
+    ``^`` or ``$``); one crossing a "\\n" may also mark a line that holds none of its own:
+    that line is only read alone when it need not be, or a name rule run that finds nothing.
+    """
+    # A detector's name stands for each of its triggers ("ods": "ods:practice", "ods:trust").
+    alone = frozenset(t for t in _OWN_TRIGGERS if t in alone or t.split(":", 1)[0] in alone)
+    database, trigger_of, count = _joined_database(alone)
+    if database is None:  # pragma: no cover
+        return None
+    import hyperscan
+
+    text = "\n".join(lines)
+    block = text
+    verdictless: set[int] = set()
+    if not text.isascii():
+        scanned = list(lines)
+        for index, line in enumerate(lines):
+            if not line.isascii():
+                stand_in = _ascii(line)
+                if stand_in is None:
+                    verdictless.add(index)
+                    stand_in = " " * len(line)
+                scanned[index] = stand_in
+        block = "\n".join(scanned)
+    starts = line_starts(lines)
+    marked: list[int] = []  # ends of the ``alone`` triggers' matches
+    rules: set[str] = set()
+    offsets: list[list[int]] = [[] for _ in _START_NAMES]
+    budget = _HITS_PER_LINE * len(lines) + _HITS_PER_BLOCK
+
+    def hit(index: int, start: int, end: int, flags: int, context: object) -> bool:
+        nonlocal budget
+        if index >= count:
+            offsets[_START_OF[index - count]].append(start)
+        else:
+            name = trigger_of[index]
+            if name in alone:
+                marked.append(end)
+            else:
+                rules.add(name)
+        budget -= 1
+        return budget < 0  # True ends the scan
+
+    try:
+        database.scan(block.encode("ascii"), match_event_handler=hit)
+    except hyperscan.ScanTerminated:
+        return None
+    where = bisect.bisect_right
+    found_alone = verdictless | {where(starts, end - 1) - 1 for end in marked}
+    if "^" in block:
+        rules.add("name:hl7_xpn")
+    present = frozenset(rules | {"name"}) if rules else frozenset()
+    return JoinedScan(
+        text=text,
+        line_starts=starts[:-1],
+        alone=found_alone,
+        present=present,
+        starts={name: sorted(set(each)) for name, each in zip(_START_NAMES, offsets, strict=True)},
+    )

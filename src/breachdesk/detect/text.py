@@ -8,9 +8,11 @@ Speed: one Hyperscan pass (``prefilter``) says which detectors can match a recor
 can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs,
 the date and NHS-number regexes only at the offsets the same pass says a match can start at.
 A log is read a block of lines at a time (``people_in_lines``): one scan of the block says which
-lines can hold a person, and only those are read as above.
+lines can hold a person, and those are read together (``_joined_people``): one more scan of
+them joined, each detector run once over them all with every line read as if alone, the
+mentions grouped line by line; a line with a rarer detector's trigger is read as above.
 The result is exactly that of running every detector everywhere (tests/test_detect_prefilter.py,
-tests/test_detect_fast_paths.py).
+tests/test_detect_fast_paths.py, tests/test_text_speed_paths.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import operator
 import re
 from collections.abc import Callable, Iterator
 
-from breachdesk.detect import dates, names, nhs_number, ods, prefilter
+from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
 from breachdesk.detect.records import PersonRecord
 from breachdesk.detect.registry import GATED_DETECTORS
@@ -116,6 +118,11 @@ def _may_anchor(
 
 def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention]:
     """A date printed straight after a patient's name is their date of birth."""
+    for m in mentions:
+        if m.kind == "date":
+            break
+    else:
+        return mentions  # no date to read: as the pass below would give them
     name_ends = sorted(m.end for m in mentions if m.kind == "name")
     out = []
     for m in mentions:
@@ -148,7 +155,10 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
     starts = [d.start for d in dobs]
     in_order = all(a <= b for a, b in itertools.pairwise(starts))  # as callers pass them
     for m in mentions:
-        if m.kind != "name" or line_of(m.start) in test_lines:
+        if m.kind != "name":
+            continue
+        line = line_of(m.start)
+        if line in test_lines:
             continue
         if in_order:
             dob = dobs[_nearest(starts, m.end)]
@@ -156,9 +166,7 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
             dob = min(dobs, key=lambda d: abs(d.start - m.end))
         if abs(dob.start - m.end) >= 80:
             continue
-        if not nhs or (
-            line_of(m.start) not in nhs_lines and line_of(dob.start) == line_of(m.start)
-        ):
+        if not nhs or (line not in nhs_lines and line_of(dob.start) == line):
             named.append(m)
     return sorted([*nhs, *named], key=lambda m: m.start)
 
@@ -175,17 +183,91 @@ def _nearest(starts: list[int], offset: int) -> int:
     return after
 
 
+def _anchors_on_one_line(mentions: list[Mention]) -> list[Mention]:
+    """``_anchors(mentions, _first_line)``: on one line a name anchors a person only where no
+    NHS number (nor a test-range one) is on it, and its nearest date of birth is close."""
+    nhs = [m for m in mentions if m.kind == "nhs_number"]
+    dobs = [m for m in mentions if m.kind == "date_of_birth"]
+    if not dobs:
+        return nhs
+    if nhs:
+        return sorted(nhs, key=_START)  # the names share the NHS number's line
+    if any(m.kind == "nhs_number_test" for m in mentions):
+        return []
+    starts = [d.start for d in dobs]
+    in_order = all(a <= b for a, b in itertools.pairwise(starts))
+    named = []
+    for m in mentions:
+        if m.kind != "name":
+            continue
+        if in_order:
+            dob = dobs[_nearest(starts, m.end)]
+        else:
+            dob = min(dobs, key=lambda d: abs(d.start - m.end))
+        if abs(dob.start - m.end) < 80:
+            named.append(m)
+    return sorted(named, key=lambda m: m.start)
+
+
 def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
+    return _group(mentions, locator, source, text, _breaks(text))
+
+
+def _group(
+    mentions: list[Mention],
+    locator: str,
+    source: str,
+    text: str,
+    breaks: list[int] | None,
+    base: int = 0,
+) -> list[PersonRecord]:
+    """``group``, told where ``text``'s line breaks are; with ``breaks`` None and a ``base``,
+    the mentions are of the one line of ``text`` starting there (``_joined_people``), their
+    offsets written relative to it."""
     if text:
         mentions = _birth_dates_after_names(mentions, text)
-    breaks = _breaks(text)
-    line_of = _first_line if breaks is None else _line_of(breaks)
-    anchors = _anchors(mentions, line_of)
+    line_of: Callable[[int], int]
+    if breaks is None:
+        line_of = _first_line
+        anchors = _anchors_on_one_line(mentions)
+    else:
+        line_of = _line_of(breaks)
+        anchors = _anchors(mentions, line_of)
     if not anchors:
         return []
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
-    # The nearest anchor on the mention's own line, else the nearest anywhere; the first of
-    # equals. Anchors are looked up by line once rather than per mention and anchor.
+    if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
+        _gather_one(people[0], mentions, base)
+    else:
+        # Anchors in more than one paragraph (a letter about several people): a fact off every
+        # anchor's line belongs to an anchor of its own paragraph, else to the person written
+        # before it (a letter's results under its "Re:" line), not to whichever is nearest.
+        paragraphs = _paragraphs(text, anchors) if breaks is not None else None
+        shares = _shares(mentions, anchors, breaks, line_of, paragraphs)
+        for person, share in zip(people, shares, strict=True):
+            _gather_one(person, share, base)
+    for person, anchor in zip(people, anchors, strict=True):
+        # A person anchored by their name is that name, whatever name came before it in the
+        # text ("Duty log - Ms T Jackson" above "BALL, Ann (born 3 April 1968)" is not Ann Ball).
+        if anchor.kind == "name":
+            person.values["family_name"], person.values["given_name"] = (
+                anchor.value,
+                anchor.extra or "",
+            )
+            person.exposed.add("name")
+    return [p for p in people if p.identifies()]
+
+
+def _shares(
+    mentions: list[Mention],
+    anchors: list[Mention],
+    breaks: list[int] | None,
+    line_of: Callable[[int], int],
+    paragraphs: Callable[[Mention], int] | None = None,
+) -> list[list[Mention]]:
+    """Each anchor's mentions, in order: a mention goes to the nearest anchor on its own line,
+    else (``paragraphs`` not None) to its paragraph's, else the nearest anywhere; the first of
+    equals. Anchors are looked up by line once rather than per mention and anchor."""
     on_line: dict[int, list[int]] = {}
     for index, anchor in enumerate(anchors):
         on_line.setdefault(line_of(anchor.start), []).append(index)
@@ -193,24 +275,14 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
     # Anchors in order and apart (as a list's rows are): the nearest of them all is the last
     # one ending before the mention or the one after it (``_nearest_apart``), not a pass.
     ends = [a.end for a in anchors] if len(anchors) > 2 and _apart(anchors) else None
+    shares: list[list[Mention]] = [[] for _ in anchors]
     where = bisect.bisect_left
-    # Anchors in more than one paragraph (a letter about several people): a fact off every
-    # anchor's line belongs to an anchor of its own paragraph, else to the person written
-    # before it (a letter's results under its "Re:" line), not to whichever is nearest.
-    paragraphs = _paragraphs(text, anchors) if breaks is not None and len(anchors) > 1 else None
-    evidences = [p.evidence for p in people]
-    # A person anchored by their name is that name, whatever name came before it in the text
-    # ("Duty log - Ms T Jackson" above "BALL, Ann (born 3 April 1968)" is not Ann Ball).
-    named = {a.start for a in anchors if a.kind == "name"}
-    # ``PersonRecord.set`` and ``add_test`` inlined: a page's ~35 mentions went through them.
+    get = on_line.get
     for mention in mentions:
-        kind, start, end, value, detector, rule, _, checksum, extra = mention
-        if kind.startswith("nhs_number_"):
-            continue  # failed checksums and test-range numbers are not people
-        candidates = everywhere if breaks is None else on_line.get(where(breaks, start))
+        candidates = None if breaks is None else get(where(breaks, mention[1]))
         if candidates is None and paragraphs is not None:
             nearest = paragraphs(mention)
-        elif candidates is None or candidates is everywhere:
+        elif candidates is None:
             if ends is not None:
                 nearest = _nearest_apart(anchors, ends, mention)
             else:
@@ -219,34 +291,48 @@ def group(mentions: list[Mention], locator: str, source: str, text: str = "") ->
             nearest = _nearest_of(anchors, candidates, mention)
         else:
             nearest = candidates[0]
-        evidences[nearest].append((kind, f"chars:{start}-{end}", detector, rule, checksum))
+        shares[nearest].append(mention)
+    return shares
+
+
+def _gather_one(rec: PersonRecord, mentions: list[Mention], base: int = 0) -> None:
+    """The mentions' facts set on ``rec`` (``PersonRecord.set`` and ``add_test`` inlined: a
+    page's ~35 mentions went through them), their places counted from ``base``."""
+    evidence, values, exposed, tests, codes = (
+        rec.evidence,
+        rec.values,
+        rec.exposed,
+        rec.tests,
+        rec.ods_codes,
+    )
+    for kind, start, end, value, detector, rule, _, checksum, extra in mentions:
+        if kind.startswith("nhs_number_"):
+            continue  # failed checksums and test-range numbers are not people
+        evidence.append((kind, f"chars:{start - base}-{end - base}", detector, rule, checksum))
         if kind == "test":
-            rec = people[nearest]
-            if value not in rec.tests:
-                rec.tests.append(value)
-            rec.exposed.add("test_description")
+            if value not in tests:
+                tests.append(value)
+            exposed.add("test_description")
         elif kind == "name":
-            rec = people[nearest]
-            if start in named:
-                rec.values["family_name"], rec.values["given_name"] = value, extra or ""
-                rec.exposed.add("name")
-            elif not rec.values.get("family_name"):
-                rec.set("family_name", value, "name")
-                rec.set("given_name", extra, "name")
+            if not values.get("family_name"):  # rec.set() of the family and the given name
+                if value:
+                    values["family_name"] = value
+                    exposed.add("name")
+                if extra:
+                    if not values.get("given_name"):
+                        values["given_name"] = extra
+                    exposed.add("name")
         elif kind == "ods_code":
-            codes = people[nearest].ods_codes
             if value not in codes:
                 codes.append(value)
         elif kind in _CATEGORY:
-            rec = people[nearest]
             if kind in _FIELDS:
                 if value:
-                    if not rec.values.get(kind):
-                        rec.values[kind] = value
-                    rec.exposed.add(_CATEGORY[kind])
+                    if not values.get(kind):
+                        values[kind] = value
+                    exposed.add(_CATEGORY[kind])
             else:
-                rec.exposed.add(_CATEGORY[kind])
-    return [p for p in people if p.identifies()]
+                exposed.add(_CATEGORY[kind])
 
 
 def _nearest_of(anchors: list[Mention], candidates: list[int], mention: Mention) -> int:
@@ -397,11 +483,90 @@ def people_in_lines(
 ) -> Iterator[PersonRecord]:
     """``people_in_text`` of each non-blank line of ``lines`` (a log read a line at a time), the
     line numbered from ``first`` and located ``{prefix}line:N``: the same people in the same
-    order, with the lines that cannot hold one (``prefilter.line_candidates``) passed over."""
-    for index, nhs_only in prefilter.line_candidates(lines, with_dates=extra is not None):
+    order, with the lines that cannot hold one (``prefilter.line_candidates``) passed over, and
+    the commonest kind of line read together with its like (``_joined_people``)."""
+    candidates = prefilter.line_candidates(lines, with_dates=extra is not None)
+    joined = _joined_people(lines, candidates, first, prefix) if extra is None else {}
+    for index, nhs_only in candidates:
+        found = joined.get(index)
+        if found is not None:
+            yield from found
+            continue
         line = lines[index]
         # Only an NHS number can anchor a person here, and _may_anchor asks for a valid one.
         if nhs_only and not any(m.kind == "nhs_number" for m in nhs_number.detect(line)):
             continue
         if line.strip():
             yield from people_in_text(line, f"{prefix}line:{first + index}", extra=extra)
+
+
+# The detectors ``_joined_people`` runs over lines joined, each line read as if alone; a line
+# with the trigger of any other (or of the names' label rule, whose spaces may be line breaks)
+# takes the per-line path.
+_JOINED: frozenset[object] = frozenset(
+    {nhs_number.detect, dates.detect, names.detect, lab_tests.detect}
+)
+_PER_LINE_TRIGGERS = frozenset(
+    {str(trigger) for detector, trigger in GATED_DETECTORS if detector not in _JOINED}
+    | {"name:label"}
+)
+assert all(trigger for detector, trigger in GATED_DETECTORS if detector not in _JOINED)
+
+
+def _joined_people(
+    lines: list[str], candidates: list[tuple[int, bool]], first: int, prefix: str
+) -> dict[int, list[PersonRecord]]:
+    """``people_in_text`` of the candidate lines without an NHS-only verdict or any other
+    detector's trigger (an interface log's "ACK ... NHS=... DOB=... SMITH^John test=FBC"; a
+    PID segment read first and blanked, as there), by index: one scan of them joined by "\\n"
+    (``prefilter.scan_joined``), their detectors run once over them all (``line_starts`` in
+    each: no match crosses a line and each looks back or ahead within its own), the mentions
+    shared out by line and grouped per line. A line's own scan and call to each detector cost
+    more than its matches.
+
+    A line with neither a date nor a name trigger gives here what ``people_in_text`` does:
+    finding no name or no date, it can only be anchored by a valid NHS number, which is what
+    ``_may_anchor`` asks of it there."""
+    read: list[int] = []
+    texts: list[str] = []
+    embedded: dict[int, list[PersonRecord]] = {}  # the people of PID segments, first
+    for index, nhs_only in candidates:
+        line = lines[index]
+        if nhs_only or not line.strip():
+            continue
+        if "PID|" in line:
+            found_in_segments, line = _pid_people(line, f"{prefix}line:{first + index}", "text")
+            if "PID|" in line:
+                continue  # a segment that gave nobody: read alone
+            embedded[index] = found_in_segments
+        read.append(index)
+        texts.append(line)
+    if not read:
+        return {}
+    scan = prefilter.scan_joined(texts, _PER_LINE_TRIGGERS)
+    if scan is None:  # a flood of matches: each line is read alone
+        return {}
+    text, bases = scan.text, scan.line_starts
+    named = list(names.detect(text, scan.present, bases))
+    found: dict[object, list[Mention]] = {
+        nhs_number.detect: list(nhs_number.detect(text, scan.starts["nhs"])),
+        dates.detect: list(
+            dates.detect(text, _after_name(named, text), scan.starts["date"], bases)
+        ),
+        names.detect: named,
+        lab_tests.detect: list(lab_tests.detect(text, bases)),
+    }
+    per_line: list[list[Mention]] = [[] for _ in read]
+    where = bisect.bisect_right
+    for detector, _ in GATED_DETECTORS:  # in find_mentions' order
+        for mention in found.get(detector, ()):
+            per_line[where(bases, mention.start) - 1].append(mention)
+    people: dict[int, list[PersonRecord]] = {}
+    for number, (index, base, mentions) in enumerate(zip(read, bases, per_line, strict=True)):
+        if number in scan.alone:
+            continue
+        mentions.sort(key=_START)
+        locator = f"{prefix}line:{first + index}"
+        found_here = _group(mentions, locator, "text", text, None, base)
+        people[index] = embedded[index] + found_here if index in embedded else found_here
+    return people
