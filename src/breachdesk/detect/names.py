@@ -297,6 +297,31 @@ def strip_title(values: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(values)
 
 
+def strip_title_filled(values: pa.Array) -> pa.Array | None:
+    """``strip_title`` with empty cells made null, read straight off the distinct cells when
+    the column takes the Python path (its cells come back stripped as Arrow trims); None when it
+    does not, for the caller to clean ``strip_title``'s column itself."""
+    found = cellwise.distinct_ascii(values)
+    if found is None:
+        return None
+    index, cells = found
+    return cellwise.map_back(index, [c or None for c in _strip_title_cells(cells)])[0]
+
+
+def split_column_filled(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
+    """``split_column`` with empty parts made null, when the column takes the Python path (as
+    ``strip_title_filled``); else None."""
+    found = cellwise.distinct_ascii(pc.cast(values, pa.string()))
+    if found is None:
+        return None
+    index, cells = found
+    parts = _split_cells(_strip_title_cells(cells))
+    family, given = cellwise.map_back(
+        index, [f or None for f, _ in parts], [g or None for _, g in parts]
+    )
+    return family, given
+
+
 _NULL = pa.scalar(None, pa.string())
 
 
