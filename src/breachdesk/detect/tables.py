@@ -270,18 +270,30 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     return records, mentions
 
 
+# Up to this many rows a table's locators are sliced from a longer column made before for the
+# same prefix and first row (every CSV's is "row:1", "row:2", ...): a slice, not a column built.
+_LOCATOR_ROWS = 8192
+_locator_columns: dict[tuple[str, int], pa.Array] = {}
+
+
 def _locators(table: Table, file_id: int) -> tuple[pa.Array, pa.Array]:
     """``{prefix}row:N`` and ``{file_id}:{prefix}row:N`` for each row."""
-    n, first = table.n_rows, table.first_row
-    if n <= 2000:  # a Python list is cheaper than three Arrow calls for a small table
-        locators = [f"{table.prefix}row:{i}" for i in range(first, first + n)]
-        head = f"{file_id}:"
-        return pa.array(locators, pa.string()), pa.array([head + x for x in locators], pa.string())
-    rows = pa.array(range(first, first + n), pa.int64())
-    locator = pc.binary_join_element_wise(
-        pa.scalar(f"{table.prefix}row:"), pc.cast(rows, pa.string()), ""
-    )
+    n, first, prefix = table.n_rows, table.first_row, table.prefix
+    if n <= _LOCATOR_ROWS and len(prefix) <= 64:
+        made = _locator_columns.get((prefix, first))
+        if made is None or len(made) < n:
+            if len(_locator_columns) >= 32:  # a bound: most tables share a few prefixes
+                _locator_columns.clear()
+            made = _locator_columns[prefix, first] = _locator_column(prefix, first, max(n, 1024))
+        locator = made.slice(0, n)
+    else:
+        locator = _locator_column(prefix, first, n)
     return locator, pc.binary_join_element_wise(pa.scalar(f"{file_id}:"), locator, "")
+
+
+def _locator_column(prefix: str, first: int, n: int) -> pa.Array:
+    rows = pa.array(range(first, first + n), pa.int64())
+    return pc.binary_join_element_wise(pa.scalar(f"{prefix}row:"), pc.cast(rows, pa.string()), "")
 
 
 def _coalesce_bool(arrays: list[pa.Array], n: int) -> pa.Array:
