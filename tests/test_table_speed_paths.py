@@ -9,13 +9,15 @@ crafted cells that hit and nearly miss each rule, and on random ones.
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from breachdesk import catalogue
-from breachdesk.detect import lab_tests, names, tables
+from breachdesk.detect import cellwise, lab_tests, names, tables
 from breachdesk.ingest import sniff
 from breachdesk.readers.base import Table
 
@@ -246,3 +248,83 @@ def test_records_equal_with_clean_columns_apart(monkeypatch: pytest.MonkeyPatch)
     plain = tables.records_from_table(Table(header=header, columns=columns, first_row=1), 3)
     assert fast[0].num_rows > 10 and fast[1].num_rows > 30
     assert fast[0].equals(plain[0]) and fast[1].equals(plain[1])
+
+
+def test_title_letters_fold_as_re2_on_every_character() -> None:
+    """The titles' Python forms match a letter case-insensitively exactly where RE2 does, over
+    every code point: so a names column takes the Python path whatever its characters."""
+    code_points = [chr(u) for u in range(0x110000) if not 0xD800 <= u <= 0xDFFF]
+    every = pa.array(code_points, pa.string())
+    text = "".join(code_points)
+    for letter in sorted(set(names.TITLES) - set("(?:|)")):
+        re2 = pc.match_substring_regex(every, f"(?i)^{letter}$")
+        by_re2 = {code_points[i] for i in np.flatnonzero(re2.to_numpy(zero_copy_only=False))}
+        lit = "[s\u017f]" if letter == "s" else letter
+        python = re.compile(lit, names._RE2_CASE)
+        assert {m.group() for m in python.finditer(text)} == by_re2, letter
+
+
+_HOSTILE = [
+    "a",
+    "B",
+    "ı",
+    "İ",
+    "ſ",
+    "K",
+    "Mıss",
+    "MİSS",
+    "Mſ",
+    "MRS",
+    "mrſ",
+    "sir",
+    "SİR",
+    "Dr",
+    "dr.",
+    "Prof",
+    "lady",
+    "Mx",
+    " ",
+    "  ",
+    "\t",
+    "\u00a0",
+    "\u3000",
+    ",",
+    "^",
+    ".",
+    "-",
+    "'",
+    "٣",
+    "é",
+    "Zoë",
+    "Smith",
+    "JONES",
+    "\n",
+    "\x1c",
+    "\x0b",
+]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_names_python_path_matches_arrow_on_any_text(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)
+    columns = []
+    for _ in range(100):
+        cells = [
+            None
+            if rng.random() < 0.05
+            else "".join(rng.choice(_HOSTILE) for _ in range(rng.randint(0, 8)))
+            for _ in range(rng.randint(1, 30))
+        ]
+        columns.append(pa.array(cells, pa.string()))
+    python = [
+        (names.strip_title(v).to_pylist(), [p.to_pylist() for p in names.split_column(v)])
+        for v in columns
+    ]
+    monkeypatch.setattr(cellwise, "distinct_ascii", lambda *_, **__: None)
+    arrow = [
+        (names.strip_title(v).to_pylist(), [p.to_pylist() for p in names.split_column(v)])
+        for v in columns
+    ]
+    assert python == arrow

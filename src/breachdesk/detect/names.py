@@ -212,14 +212,24 @@ _CAPS_FIRST = r"^\s*(?P<family>[A-Z][A-Z'\-]+)\s+(?P<given>[A-Z][a-z]\S*)(?:\s+\
 _SPACED = r"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>\S+)\s*$"
 
 
-# The same for Python's ``re`` on short ASCII cells (see ``cellwise``): RE2's ``\s`` is exactly
+# The same for Python's ``re`` on short cells (see ``cellwise``): RE2's ``\s`` is exactly
 # ``[\t\n\f\r ]`` and its ``$`` is ``\Z``. Every form is anchored at the start, so ``match``.
+# The titles are matched case-insensitively as RE2 does on any text: ASCII case folding, and the
+# long s (RE2 folds it with "s"; the dotless and dotted i, which Python folds with "i", it does
+# not; no title has a "k" for the Kelvin sign). Every other class here is explicit, so these
+# forms read every character as RE2 does (pinned over every code point in the tests), and a
+# column of accented or Turkish names takes the Python path too.
 _S, _NS = r"[\t\n\f\r ]", r"[^\t\n\f\r ]"
-_TITLE_PREFIX_PY = re.compile(rf"^{_S}*(?:{TITLES}\.?{_S}+)", re.IGNORECASE)
+_TITLES_PY = TITLES.replace("s", "[s\u017f]")
+_RE2_CASE = re.ASCII | re.IGNORECASE
+_TITLE_PREFIX_PY = re.compile(rf"^{_S}*(?:{_TITLES_PY}\.?{_S}+)", _RE2_CASE)
 # Leading and trailing spaces are left in the groups (the caller strips them) rather than given
 # repeats of their own that a backtracking engine could share a run of spaces between.
 _WAYS_PY = (
-    re.compile(rf"(?P<family>[^,^]+),{_S}*(?:(?i:{TITLES})\.?{_S}+)?(?P<given>[^\t\n\f\r ,]+)"),
+    re.compile(
+        rf"(?P<family>[^,^]+),{_S}*(?:(?i:{_TITLES_PY})\.?{_S}+)?(?P<given>[^\t\n\f\r ,]+)",
+        re.ASCII,
+    ),
     re.compile(r"(?P<family>[^\^]+)\^(?P<given>[^\^]*)"),
     re.compile(rf"{_S}*(?P<family>[A-Z][A-Z'\-]+){_S}+(?P<given>[A-Z][a-z]{_NS}*)(?!{_NS})"),
     re.compile(rf"{_S}*(?P<given>{_NS}+){_S}(?:[\s\S]*{_S})?(?P<family>{_NS}+){_S}*\Z"),
@@ -234,7 +244,7 @@ def _strip_title_cell(cell: str) -> str:
 # title's letter, so a match cannot run across cells): one search, tried only at the NULs, says
 # whether any cell of a column has a title to strip. A cell holding a NUL can only add a match,
 # never hide one. A title is followed by whitespace: cells with none have no title either.
-_TITLE_IN_JOINED = re.compile(rf"\x00{_S}*(?i:{TITLES})\.?{_S}+")
+_TITLE_IN_JOINED = re.compile(rf"\x00{_S}*(?i:{_TITLES_PY})\.?{_S}+", re.ASCII)
 
 
 def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
@@ -253,8 +263,9 @@ def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
 # repeats are possessive where the pattern's next character cannot continue them, which
 # changes no match.
 _COMMA_JOINED = re.compile(
-    rf"(?:(?P<family>[^,^\x00]++),{_S}*+(?:(?i:{TITLES})\.?{_S}++)?(?P<given>[^\t\n\f\r ,\x00]++))?"
-    r"[^\x00]*+(?:\x00|\Z)"
+    rf"(?:(?P<family>[^,^\x00]++),{_S}*+(?:(?i:{_TITLES_PY})\.?{_S}++)?"
+    r"(?P<given>[^\t\n\f\r ,\x00]++))?[^\x00]*+(?:\x00|\Z)",
+    re.ASCII,
 )
 
 
@@ -286,7 +297,7 @@ def _any_match(values: pa.Array, pattern: str) -> bool:
 
 
 def strip_title(values: pa.Array) -> pa.Array:
-    found = cellwise.distinct_ascii(values)
+    found = cellwise.distinct_ascii(values, any_text=True)
     if found is not None:
         index, cells = found
         return cellwise.map_back(index, _strip_title_cells(cells))[0]
@@ -301,7 +312,7 @@ def strip_title_filled(values: pa.Array) -> pa.Array | None:
     """``strip_title`` with empty cells made null, read straight off the distinct cells when
     the column takes the Python path (its cells come back stripped as Arrow trims); None when it
     does not, for the caller to clean ``strip_title``'s column itself."""
-    found = cellwise.distinct_ascii(values)
+    found = cellwise.distinct_ascii(values, any_text=True)
     if found is None:
         return None
     index, cells = found
@@ -311,7 +322,7 @@ def strip_title_filled(values: pa.Array) -> pa.Array | None:
 def split_column_filled(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
     """``split_column`` with empty parts made null, when the column takes the Python path (as
     ``strip_title_filled``); else None."""
-    found = cellwise.distinct_ascii(pc.cast(values, pa.string()))
+    found = cellwise.distinct_ascii(pc.cast(values, pa.string()), any_text=True)
     if found is None:
         return None
     index, cells = found
@@ -334,7 +345,7 @@ def _first_of(arrays: list[pa.Array], n: int) -> pa.Array:
 def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Family and given names from a full-name column, whichever way each cell is written."""
     values = pc.cast(values, pa.string())
-    found = cellwise.distinct_ascii(values)
+    found = cellwise.distinct_ascii(values, any_text=True)
     if found is not None:
         index, cells = found
         stripped = _strip_title_cells(cells)
