@@ -66,7 +66,7 @@ CRAFTED_TESTS = [
 
 @pytest.mark.parametrize("cell", CRAFTED_TESTS)
 def test_test_list_split_once_matches_items(cell: str) -> None:
-    assert lab_tests._lookup_pieces(cell) == lab_tests._lookup_items(cell)
+    assert lab_tests.lookup_pieces(cell) == lab_tests._lookup_items(cell)
 
 
 def test_test_lists_random_match_items() -> None:
@@ -77,7 +77,7 @@ def test_test_lists_random_match_items() -> None:
         expected = lab_tests._lookup_items(cell)
         assert lab_tests._lookup.__wrapped__(cell) == expected, cell
         if "/" not in cell and "+" not in cell:
-            assert lab_tests._lookup_pieces(cell) == expected, cell
+            assert lab_tests.lookup_pieces(cell) == expected, cell
         found += bool(expected)
     assert found > 2000  # the cells do name tests: the comparison is not of empty answers
 

@@ -144,14 +144,14 @@ def lookup(value: str) -> list[str]:
 @functools.lru_cache(maxsize=65536)
 def _lookup(value: str) -> tuple[str, ...]:
     if "/" not in value and "+" not in value:
-        return _lookup_pieces(value)
+        return lookup_pieces(value)
     return _lookup_items(value)
 
 
-def _lookup_pieces(value: str) -> tuple[str, ...]:
-    """``_lookup_items`` of a value without "/" or "+": its items are then the pieces it is split
-    into for the whole value's key, so it is split once and each piece's key and codes come from
-    one cached call."""
+def lookup_pieces(value: str) -> tuple[str, ...]:
+    """``lookup`` (uncached) of a value without "/" or "+": its items are then the pieces it is
+    split into for the whole value's key, so it is split once and each piece's key and codes come
+    from one cached call."""
     parts = [_piece(piece) for piece in _SEPARATORS.split(value)]
     whole = catalogue.by_term().get(
         " ".join(key for key, _ in parts if key) if len(parts) > 1 else parts[0][0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -143,7 +143,10 @@ def _test_facts(cell: str) -> tuple[str | None, str | None]:
     """``_test_codes(cell)`` and ``_sensitive_of`` its codes, in one cached call: a dump's test
     lists are mostly seen once, so their kinds are read off the codes as found, not split back
     out of the joined text (the same codes when none holds a ";", as no catalogue code does)."""
-    codes = lab_tests.lookup(cell)
+    # (``lookup``'s own cache is passed by for a list without "/" or "+": this one holds it.)
+    codes: Sequence[str] = (
+        lab_tests.lookup(cell) if "/" in cell or "+" in cell else lab_tests.lookup_pieces(cell)
+    )
     joined = ";".join(codes)
     if not joined:
         return None, None
@@ -151,6 +154,8 @@ def _test_facts(cell: str) -> tuple[str | None, str | None]:
     if joined.count(";") != len(codes) - 1:
         return joined, _sensitive_of(joined)
     by_code = catalogue.sensitive_by_code()
+    if len(codes) == 1:
+        return joined, by_code.get(codes[0]) or None
     return joined, ";".join(sorted({by_code[c] for c in codes if c in by_code})) or None
 
 
