@@ -53,17 +53,24 @@ def _all_agreed(cells: list[str | None]) -> bool:
     return joined.isascii() or _DISAGREE.search(_ASCII_RUNS.sub("", joined)) is None
 
 
-def distinct_ascii(values: pa.Array) -> tuple[pa.Array, list[str | None]] | None:
+def distinct_ascii(
+    values: pa.Array, *, any_text: bool = False
+) -> tuple[pa.Array, list[str | None]] | None:
     """Each cell's index among the distinct cells, and the distinct cells, when they are few,
     short and read alike by Python and RE2 (ASCII, or see above); else None. One dictionary
-    encoding finds both (null cells get a null index, which ``map_back`` keeps null)."""
+    encoding finds both (null cells get a null index, which ``map_back`` keeps null).
+    ``any_text``: the caller's patterns read every character as RE2 does (no ``\\d``, and
+    case-insensitive parts written as RE2 folds them), so only the cells' length is looked at."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     encoded = pc.dictionary_encode(values)
     if len(encoded.dictionary) > FEW:
         return None
     cells: list[str | None] = encoded.dictionary.to_pylist()
-    if not _all_agreed(cells):
+    if any_text:
+        if max((len(c) for c in cells if c is not None), default=0) > LONGEST:
+            return None
+    elif not _all_agreed(cells):
         return None
     return encoded.indices, cells
 

@@ -451,7 +451,7 @@ def parse_column(values: pa.Array) -> pa.Array:
     distinct = pc.unique(values)
     cells = _few_cells(distinct)
     if cells is not None:
-        timed = any(":" in text for text in cells)
+        timed = ":" in "".join(cells)  # a one-character look finds no match across cells
     else:
         timed = bool(pc.any(pc.match_substring(distinct, ":")).as_py())
     # Spreadsheet readers hand us ISO datetimes; keep the date part (only a time has a colon).

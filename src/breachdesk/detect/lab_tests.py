@@ -173,6 +173,27 @@ def lookup(value: str) -> list[str]:
 # apart.
 @functools.lru_cache(maxsize=65536)
 def _lookup(value: str) -> tuple[str, ...]:
+    if "/" not in value and "+" not in value:
+        return lookup_pieces(value)
+    return _lookup_items(value)
+
+
+def lookup_pieces(value: str) -> tuple[str, ...]:
+    """``lookup`` (uncached) of a value without "/" or "+": its items are then the pieces it is
+    split into for the whole value's key, so it is split once and each piece's key and codes come
+    from one cached call."""
+    parts = [_piece(piece) for piece in _SEPARATORS.split(value)]
+    whole = catalogue.by_term().get(
+        " ".join(key for key, _ in parts if key) if len(parts) > 1 else parts[0][0]
+    )
+    if whole:
+        return (whole.code,)
+    if len(parts) == 1:
+        return parts[0][1]
+    return tuple(dict.fromkeys(code for _, codes in parts for code in codes))
+
+
+def _lookup_items(value: str) -> tuple[str, ...]:
     index = catalogue.by_term()
     pieces = _SEPARATORS.split(value)
     keys = [_key(piece) for piece in pieces]
@@ -188,6 +209,12 @@ def _lookup(value: str) -> tuple[str, ...]:
             if code not in codes:
                 codes.append(code)
     return tuple(codes)
+
+
+@functools.lru_cache(maxsize=16384)
+def _piece(piece: str) -> tuple[str, tuple[str, ...]]:
+    """``_key`` and ``_item`` of one piece of a list, in one cached call."""
+    return _key(piece), _item(piece)
 
 
 @functools.lru_cache(maxsize=16384)

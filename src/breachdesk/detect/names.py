@@ -314,14 +314,24 @@ _CAPS_FIRST = (
 _SPACED = r"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>\S+)\s*$"
 
 
-# The same for Python's ``re`` on short ASCII cells (see ``cellwise``): RE2's ``\s`` is exactly
+# The same for Python's ``re`` on short cells (see ``cellwise``): RE2's ``\s`` is exactly
 # ``[\t\n\f\r ]`` and its ``$`` is ``\Z``. Every form is anchored at the start, so ``match``.
+# The titles are matched case-insensitively as RE2 does on any text: ASCII case folding, and the
+# long s (RE2 folds it with "s"; the dotless and dotted i, which Python folds with "i", it does
+# not; no title has a "k" for the Kelvin sign). Every other class here is explicit, so these
+# forms read every character as RE2 does (pinned over every code point in the tests), and a
+# column of accented or Turkish names takes the Python path too.
 _S, _NS = r"[\t\n\f\r ]", r"[^\t\n\f\r ]"
-_TITLE_PREFIX_PY = re.compile(rf"^{_S}*(?:{TITLES}\.?{_S}+)", re.IGNORECASE)
+_TITLES_PY = TITLES.replace("s", "[s\u017f]")
+_RE2_CASE = re.ASCII | re.IGNORECASE
+_TITLE_PREFIX_PY = re.compile(rf"^{_S}*(?:{_TITLES_PY}\.?{_S}+)", _RE2_CASE)
 # Leading and trailing spaces are left in the groups (the caller strips them) rather than given
 # repeats of their own that a backtracking engine could share a run of spaces between.
 _WAYS_PY = (
-    re.compile(rf"(?P<family>[^,^]+),{_S}*(?:(?i:{TITLES})\.?{_S}+)?(?P<given>[^\t\n\f\r ,]+)"),
+    re.compile(
+        rf"(?P<family>[^,^]+),{_S}*(?:(?i:{_TITLES_PY})\.?{_S}+)?(?P<given>[^\t\n\f\r ,]+)",
+        re.ASCII,
+    ),
     re.compile(r"(?P<family>[^\^]+)\^(?P<given>[^\^]*)"),
     re.compile(
         # Possessive: a word in capitals is never a given name, so none is ever given back.
@@ -340,7 +350,7 @@ def _strip_title_cell(cell: str) -> str:
 # title's letter, so a match cannot run across cells): one search, tried only at the NULs, says
 # whether any cell of a column has a title to strip. A cell holding a NUL can only add a match,
 # never hide one. A title is followed by whitespace: cells with none have no title either.
-_TITLE_IN_JOINED = re.compile(rf"\x00{_S}*(?i:{TITLES})\.?{_S}+")
+_TITLE_IN_JOINED = re.compile(rf"\x00{_S}*(?i:{_TITLES_PY})\.?{_S}+", re.ASCII)
 
 
 def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
@@ -359,8 +369,9 @@ def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
 # repeats are possessive where the pattern's next character cannot continue them, which
 # changes no match.
 _COMMA_JOINED = re.compile(
-    rf"(?:(?P<family>[^,^\x00]++),{_S}*+(?:(?i:{TITLES})\.?{_S}++)?(?P<given>[^\t\n\f\r ,\x00]++))?"
-    r"[^\x00]*+(?:\x00|\Z)"
+    rf"(?:(?P<family>[^,^\x00]++),{_S}*+(?:(?i:{_TITLES_PY})\.?{_S}++)?"
+    r"(?P<given>[^\t\n\f\r ,\x00]++))?[^\x00]*+(?:\x00|\Z)",
+    re.ASCII,
 )
 
 
@@ -392,7 +403,7 @@ def _any_match(values: pa.Array, pattern: str) -> bool:
 
 
 def strip_title(values: pa.Array) -> pa.Array:
-    found = cellwise.distinct_ascii(values)
+    found = cellwise.distinct_ascii(values, any_text=True)
     if found is not None:
         index, cells = found
         return cellwise.map_back(index, _strip_title_cells(cells))[0]
@@ -401,6 +412,31 @@ def strip_title(values: pa.Array) -> pa.Array:
     if _any_match(values, r"\s"):
         values = pc.replace_substring_regex(values, _TITLE_PREFIX, "")
     return pc.utf8_trim_whitespace(values)
+
+
+def strip_title_filled(values: pa.Array) -> pa.Array | None:
+    """``strip_title`` with empty cells made null, read straight off the distinct cells when
+    the column takes the Python path (its cells come back stripped as Arrow trims); None when it
+    does not, for the caller to clean ``strip_title``'s column itself."""
+    found = cellwise.distinct_ascii(values, any_text=True)
+    if found is None:
+        return None
+    index, cells = found
+    return cellwise.map_back(index, [c or None for c in _strip_title_cells(cells)])[0]
+
+
+def split_column_filled(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
+    """``split_column`` with empty parts made null, when the column takes the Python path (as
+    ``strip_title_filled``); else None."""
+    found = cellwise.distinct_ascii(pc.cast(values, pa.string()), any_text=True)
+    if found is None:
+        return None
+    index, cells = found
+    parts = _split_cells(_strip_title_cells(cells))
+    family, given = cellwise.map_back(
+        index, [f or None for f, _ in parts], [g or None for _, g in parts]
+    )
+    return family, given
 
 
 _NULL = pa.scalar(None, pa.string())
@@ -415,7 +451,7 @@ def _first_of(arrays: list[pa.Array], n: int) -> pa.Array:
 def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Family and given names from a full-name column, whichever way each cell is written."""
     values = pc.cast(values, pa.string())
-    found = cellwise.distinct_ascii(values)
+    found = cellwise.distinct_ascii(values, any_text=True)
     if found is not None:
         index, cells = found
         stripped = _strip_title_cells(cells)

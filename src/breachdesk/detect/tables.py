@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -40,6 +40,56 @@ def _clean(values: pa.Array) -> pa.Array:
         return trimmed
     bitmap = pa.py_buffer(np.packbits(filled, bitorder="little"))
     return pa.Array.from_buffers(pa.string(), len(trimmed), [bitmap, offsets, data])
+
+
+# Below this many bytes of typed cells a table's typed columns are trimmed in one pass.
+_BATCH_BYTES = 1 << 24
+
+
+def _clean_typed(
+    types: list[str | None], raw: list[pa.Array]
+) -> tuple[list[pa.Array | None], list[np.ndarray | None]]:
+    """``_clean`` of each typed column (None for the others), and where already at hand each
+    one's ``_mask(valid=True)``. The typed columns of a small table are laid end to end and
+    cleaned in one pass, then sliced apart: the same cells for a few calls in all instead of a
+    few per column, which were most of ``_clean``'s cost (and one mask read for all)."""
+    typed = [values for kind, values in zip(types, raw, strict=True) if kind is not None]
+    if (
+        len(typed) < 2
+        or not all(isinstance(v, pa.Array) and v.type == pa.string() for v in typed)
+        or sum(v.nbytes for v in typed) >= _BATCH_BYTES
+    ):
+        clean = [None if kind is None else _clean(v) for kind, v in zip(types, raw, strict=True)]
+        return clean, [None] * len(types)
+    cleaned = _clean(pa.concat_arrays(typed))
+    filled = _mask(cleaned, valid=True)
+    out: list[pa.Array | None] = []
+    masks: list[np.ndarray | None] = []
+    start = 0
+    for kind, values in zip(types, raw, strict=True):
+        if kind is None:
+            out.append(None)
+            masks.append(None)
+        else:
+            out.append(cleaned.slice(start, len(values)))
+            masks.append(filled[start : start + len(values)])
+            start += len(values)
+    return out, masks
+
+
+def _stripped(values: pa.Array) -> pa.Array:
+    """``_clean(names.strip_title(values))``."""
+    filled = names.strip_title_filled(values)
+    return _clean(names.strip_title(values)) if filled is None else filled
+
+
+def _split(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """``_clean`` of each part of ``names.split_column(values)``."""
+    filled = names.split_column_filled(values)
+    if filled is not None:
+        return filled
+    family, given = names.split_column(values)
+    return _clean(family), _clean(given)
 
 
 @lru_cache(maxsize=64)
@@ -93,11 +143,19 @@ def _test_facts(cell: str) -> tuple[str | None, str | None]:
     """``_test_codes(cell)`` and ``_sensitive_of`` its codes, in one cached call: a dump's test
     lists are mostly seen once, so their kinds are read off the codes as found, not split back
     out of the joined text (the same codes when none holds a ";", as no catalogue code does)."""
-    codes = lab_tests.lookup(cell)
-    joined = ";".join(codes) or None
-    if joined is None or any(";" in code for code in codes):
-        return joined, None if joined is None else _sensitive_of(joined)
+    # (``lookup``'s own cache is passed by for a list without "/" or "+": this one holds it.)
+    codes: Sequence[str] = (
+        lab_tests.lookup(cell) if "/" in cell or "+" in cell else lab_tests.lookup_pieces(cell)
+    )
+    joined = ";".join(codes)
+    if not joined:
+        return None, None
+    # (No code holds a ";" exactly when the joined text has one between each two codes.)
+    if joined.count(";") != len(codes) - 1:
+        return joined, _sensitive_of(joined)
     by_code = catalogue.sensitive_by_code()
+    if len(codes) == 1:
+        return joined, by_code.get(codes[0]) or None
     return joined, ";".join(sorted({by_code[c] for c in codes if c in by_code})) or None
 
 
@@ -128,9 +186,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     types = type_columns(table.header, raw)
     table.arrow, table.types = raw, types
     # Trimmed, empty as null: made once per typed column, shared by values, flags and mentions.
-    clean: list[pa.Array | None] = [
-        None if kind is None else _clean(values) for kind, values in zip(types, raw, strict=True)
-    ]
+    clean, filled = _clean_typed(types, raw)
     cols: dict[str, list[pa.Array]] = {}
     tidy: dict[str, list[pa.Array]] = {}
     analytes: list[tuple[str, pa.Array]] = []
@@ -147,11 +203,13 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         return _coalesce(tidy.get(kind, []), n)
 
     nhs = _coalesce([nhs_number.validate_column(v) for v in cols.get("nhs_number", [])], n)
-    family = _coalesce([_clean(names.strip_title(v)) for v in cols.get("family_name", [])], n)
-    given = _coalesce([_clean(names.strip_title(v)) for v in cols.get("given_name", [])], n)
+    family = _coalesce([_stripped(v) for v in cols.get("family_name", [])], n)
+    given = _coalesce([_stripped(v) for v in cols.get("given_name", [])], n)
     for full in cols.get("full_name", []):
-        fam, giv = names.split_column(full)
-        family, given = pc.coalesce(family, _clean(fam)), pc.coalesce(given, _clean(giv))
+        fam, giv = _split(full)
+        # (With no column of its own, a part is the shared null column: the parts themselves.)
+        family = fam if family is _nulls(n) else pc.coalesce(family, fam)
+        given = giv if given is _nulls(n) else pc.coalesce(given, giv)
     dob = _coalesce([dates.parse_column(v) for v in cols.get("date_of_birth", [])], n)
     address = cleaned("address")
     post = _coalesce(
@@ -213,21 +271,34 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     records = pa.Table.from_pydict(values, schema=SCHEMA)
     if person.false_count:
         records = records.filter(person)
-    return records, _mentions(table, types, clean, record_id, locator, person, file_id)
+    mentions = _mentions(table, types, clean, filled, record_id, locator, person, file_id)
+    return records, mentions
+
+
+# Up to this many rows a table's locators are sliced from a longer column made before for the
+# same prefix and first row (every CSV's is "row:1", "row:2", ...): a slice, not a column built.
+_LOCATOR_ROWS = 8192
+_locator_columns: dict[tuple[str, int], pa.Array] = {}
 
 
 def _locators(table: Table, file_id: int) -> tuple[pa.Array, pa.Array]:
     """``{prefix}row:N`` and ``{file_id}:{prefix}row:N`` for each row."""
-    n, first = table.n_rows, table.first_row
-    if n <= 2000:  # a Python list is cheaper than three Arrow calls for a small table
-        locators = [f"{table.prefix}row:{i}" for i in range(first, first + n)]
-        head = f"{file_id}:"
-        return pa.array(locators, pa.string()), pa.array([head + x for x in locators], pa.string())
-    rows = pa.array(range(first, first + n), pa.int64())
-    locator = pc.binary_join_element_wise(
-        pa.scalar(f"{table.prefix}row:"), pc.cast(rows, pa.string()), ""
-    )
+    n, first, prefix = table.n_rows, table.first_row, table.prefix
+    if n <= _LOCATOR_ROWS and len(prefix) <= 64:
+        made = _locator_columns.get((prefix, first))
+        if made is None or len(made) < n:
+            if len(_locator_columns) >= 32:  # a bound: most tables share a few prefixes
+                _locator_columns.clear()
+            made = _locator_columns[prefix, first] = _locator_column(prefix, first, max(n, 1024))
+        locator = made.slice(0, n)
+    else:
+        locator = _locator_column(prefix, first, n)
     return locator, pc.binary_join_element_wise(pa.scalar(f"{file_id}:"), locator, "")
+
+
+def _locator_column(prefix: str, first: int, n: int) -> pa.Array:
+    rows = pa.array(range(first, first + n), pa.int64())
+    return pc.binary_join_element_wise(pa.scalar(f"{prefix}row:"), pc.cast(rows, pa.string()), "")
 
 
 def _coalesce_bool(arrays: list[pa.Array], n: int) -> pa.Array:
@@ -243,6 +314,7 @@ def _mentions(
     table: Table,
     types: list[str | None],
     clean: list[pa.Array | None],
+    filled: list[np.ndarray | None],
     record_id: pa.Array,
     locator: pa.Array,
     person: pa.Array,
@@ -259,10 +331,12 @@ def _mentions(
     kinds: list[str] = []
     fields: list[str] = []
     counts: list[int] = []
-    for header, kind, trimmed in zip(table.header, types, clean, strict=True):
+    for header, kind, trimmed, mask in zip(table.header, types, clean, filled, strict=True):
         if kind is None or trimmed is None or kind in _NOT_MENTIONED:
             continue
-        found = np.flatnonzero(is_person & _mask(trimmed, valid=True))
+        if mask is None:
+            mask = _mask(trimmed, valid=True)
+        found = np.flatnonzero(is_person & mask)
         if len(found):
             rows.append(found)
             kinds.append(kind)
@@ -309,8 +383,25 @@ def _mask(values: pa.Array, valid: bool = False) -> np.ndarray:
     return out
 
 
+# A column of one repeated short text is sliced from a longer one made before, up to this many
+# rows: every table's records and mentions have a few ("table", "columns", "header_or_values").
+_REPEATED_ROWS = 1 << 16
+_repeated: dict[str, pa.Array] = {}
+
+
 def runs(pieces: list[str], counts: list[int]) -> pa.Array:
     """A string column of ``pieces[i]`` repeated ``counts[i]`` times, from offsets and bytes."""
+    if len(pieces) == 1 and counts[0] <= _REPEATED_ROWS and len(pieces[0]) <= 64:
+        made = _repeated.get(pieces[0])
+        if made is None or len(made) < counts[0]:
+            if len(_repeated) >= 64:  # the texts are a handful of labels: a bound all the same
+                _repeated.clear()
+            made = _repeated[pieces[0]] = _runs(pieces, [max(counts[0], 1024)])
+        return made.slice(0, counts[0])
+    return _runs(pieces, counts)
+
+
+def _runs(pieces: list[str], counts: list[int]) -> pa.Array:
     encoded = [p.encode("utf-8") for p in pieces]
     total = sum(counts)
     data = b"".join(e * c for e, c in zip(encoded, counts, strict=True))
