@@ -333,3 +333,32 @@ CASES = {
 def test_people_and_facts(name: str) -> None:
     data, kind, expected = CASES[name]
     assert _people(name, data) == (kind, sorted(expected, key=str))
+
+
+def test_two_test_columns_name_each_test_once() -> None:
+    data = (
+        "Surname,Forename,DOB,NHS,Test Code,Test Name\n"
+        f"OKAFOR,Grace,12/01/1962,{A},HCVAB,Hepatitis C antibody\n"
+        f"NOWAK,Tomasz,02/11/1975,{B},PSA,Prostate specific antigen\n"
+    ).encode()
+    assert _people("two_tests.csv", data)[1] == sorted(
+        [(*GRACE, "HCVAB", "hepatitis"), (*TOMASZ, "PSA", "cancer")], key=str
+    )
+
+
+def _hospital_numbers(name: str, data: bytes) -> list[str | None]:
+    entry = Entry(path=name, parent=None, depth=0, size=len(data), type="csv", data=data)
+    found: list[str | None] = []
+    for records, _ in _scan_file(entry, 1, Limits()):
+        found.extend(records.column("hospital_number").to_pylist())
+    return found
+
+
+def test_a_row_number_is_no_hospital_number() -> None:
+    rows = [(A, "OKAFOR", "K0099812"), (B, "NOWAK", "K0099813"), (C, "KHAN", "RX1234567")]
+    by_key = "Patient ID,NHS Number,Surname\n" + "".join(
+        f"{i},{nhs},{family}\n" for i, (nhs, family, _) in enumerate(rows, start=1)
+    )
+    assert _hospital_numbers("keys.csv", by_key.encode()) == [None, None, None]
+    real = "Patient ID,NHS Number,Surname\n" + "".join(f"{h},{n},{f}\n" for n, f, h in rows)
+    assert _hospital_numbers("mrn.csv", real.encode()) == ["K0099812", "K0099813", "RX1234567"]

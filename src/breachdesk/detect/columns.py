@@ -255,6 +255,19 @@ def _by_values_arrow(values: pa.Array) -> str | None:
     return None
 
 
+# A database's own row number under a patient-ish name ("PatientID", "patient_id": 1, 2, 3...):
+# a key that joins its tables (``relations``), not a number the hospital gave anyone. Hospital
+# numbers are seven characters or more, or carry letters.
+_ROW_KEY = r"^\s*\d{1,5}\s*$"
+
+
+def _row_keys(values: pa.Array) -> bool:
+    sample = _first_filled(pc.cast(values, pa.string()))
+    return (
+        len(sample) > 0 and _share(pc.match_substring_regex(sample, _ROW_KEY), len(sample)) >= 0.8
+    )
+
+
 def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]:
     """One type per column (``nhs_number``, ``family_name``, ``analyte:K``, ...), or None.
 
@@ -262,6 +275,10 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
     date of birth only when no column is headed as one and it is the only such column.
     """
     types = [_by_header(h) or _by_values(col) for h, col in zip(header, columns, strict=True)]
+    types = [
+        None if kind == "hospital_number" and _row_keys(col) else kind
+        for kind, col in zip(types, columns, strict=True)
+    ]
     guessed = [i for i, t in enumerate(types) if t == "value_dob"]
     if "date_of_birth" in types or len(guessed) != 1:
         return ["other_date" if t == "value_dob" else t for t in types]

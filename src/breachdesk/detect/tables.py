@@ -159,6 +159,10 @@ def _test_facts(cell: str) -> tuple[str | None, str | None]:
     return joined, ";".join(sorted({by_code[c] for c in codes if c in by_code})) or None
 
 
+def _once_each(codes: str) -> str:
+    return ";".join(dict.fromkeys(codes.split(";")))
+
+
 @lru_cache(maxsize=16384)
 def _sensitive_of(codes: str) -> str | None:
     by_code = catalogue.sensitive_by_code()  # cached: this runs once per distinct test list
@@ -222,6 +226,9 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         test_codes = [_map_unique(v, _test_codes) for v in tidy.get("test", [])]
         test_codes += [pc.if_else(pc.is_valid(v), pa.scalar(code), _NULL) for code, v in analytes]
         tests = _join(test_codes, n)
+        if len(test_codes) > 1 and tests.null_count < n:
+            # A code column and a name column ("Test Code", "Test Name") name the same test.
+            tests = _map_unique(tests, _once_each)
     if sensitive is None:
         sensitive = tests if tests.null_count == n else _map_unique(tests, _sensitive_of)
     results = [pc.is_valid(v) for v in tidy.get("result", [])]
