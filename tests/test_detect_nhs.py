@@ -180,3 +180,19 @@ def test_column_numbers_read_off_the_string_bytes() -> None:
     ]
     assert found.null_count == 6
     assert nhs_number.validate_column(pa.array(["x", None])).to_pylist() == [None, None]
+
+
+def test_column_chi_numbers_need_a_real_birth_date_as_text_does() -> None:
+    """A CHI-range number in a column passes exactly when ``nhs.chi_date_ok`` passes it (and its
+    check digit holds): month 13 or more, or day 32, is no date (it was clipped to December)."""
+    rng = random.Random(11)
+    cells = []
+    for _ in range(4000):
+        head = f"{rng.randint(1, 31):02d}{rng.randint(0, 19):02d}{rng.randint(0, 99999):05d}"
+        digit = nhs.check_digit(head)
+        if digit is not None:
+            cells.append(f"{head}{digit}")
+    found = nhs_number.validate_column(pa.array(cells)).to_pylist()
+    expected = [c if nhs.region(c) == "scotland_chi" and len(set(c)) > 1 else None for c in cells]
+    assert found == expected
+    assert sum(f is not None for f in found) > 500 and sum(f is None for f in found) > 500

@@ -136,7 +136,8 @@ def validate_column(values: pa.Array) -> pa.Array:
     number = raw[:, :9] @ (10 ** np.arange(8, -1, -1, dtype=np.int64))
     # The same ranges as nhs.region; a CHI number (Scotland) must start with a DDMMYY date.
     day, month = raw[:, 0] * 10 + raw[:, 1], raw[:, 2] * 10 + raw[:, 3]
-    longest = _MONTH_DAYS[np.clip(month, 0, 12)]
+    # (Month 0 and months past 12 have no days: clipping alone let "0513..." pass as May.)
+    longest = np.where(month <= 12, _MONTH_DAYS[np.clip(month, 0, 12)], 0)
     chi = (number >= 10_100_000) & (number <= 311_299_999) & (day >= 1) & (day <= longest)
     in_range = (
         ((number >= 400_000_000) & (number <= 499_999_999))
