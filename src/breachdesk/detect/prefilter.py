@@ -231,9 +231,17 @@ def _both_database() -> Any:
         import hyperscan
     except ImportError:  # pragma: no cover
         return None
-    triggers_ = [p.encode("ascii") for name in _OWN_TRIGGERS for p in TRIGGERS[name]]
+    return _with_starts(_OWN_TRIGGERS, hyperscan.HS_FLAG_SINGLEMATCH)
+
+
+def _with_starts(names: tuple[str, ...], trigger_flag: int) -> Any:
+    """A database of the named triggers (each with ``trigger_flag``) then ``STARTS`` (leftmost
+    starts), numbered in that order."""
+    import hyperscan
+
+    triggers_ = [p.encode("ascii") for name in names for p in TRIGGERS[name]]
     starts_ = [p.encode("ascii") for name in STARTS for p in STARTS[name]]
-    flags = [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SINGLEMATCH] * len(triggers_)
+    flags = [hyperscan.HS_FLAG_DOTALL | trigger_flag] * len(triggers_)
     flags += [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(starts_)
     database = hyperscan.Database()
     database.compile(
@@ -432,22 +440,11 @@ def _joined_database(alone: frozenset[str]) -> tuple[Any, tuple[str, ...], int]:
     wanted = alone.union(_NAME_RULES) - {"name:hl7_xpn"}
     names = tuple(name for name in _OWN_TRIGGERS if name in wanted)
     try:
-        import hyperscan
+        import hyperscan  # noqa: F401  (only whether it is there)
     except ImportError:  # pragma: no cover
         return None, names, 0
-    triggers_ = [p.encode("ascii") for name in names for p in TRIGGERS[name]]
-    starts_ = [p.encode("ascii") for name in STARTS for p in STARTS[name]]
-    flags = [hyperscan.HS_FLAG_DOTALL] * len(triggers_)
-    flags += [hyperscan.HS_FLAG_DOTALL | hyperscan.HS_FLAG_SOM_LEFTMOST] * len(starts_)
-    database = hyperscan.Database()
-    database.compile(
-        expressions=triggers_ + starts_,
-        ids=list(range(len(flags))),
-        elements=len(flags),
-        flags=flags,
-    )
     of = tuple(name for name in names for _ in TRIGGERS[name])
-    return database, of, len(triggers_)
+    return _with_starts(names, 0), of, len(of)
 
 
 def scan_joined(lines: list[str], alone: frozenset[str]) -> JoinedScan | None:
