@@ -127,6 +127,20 @@ def test_damaged_zip_is_unreadable(tmp_path: Path) -> None:
         (b"2024/05/30 10:00:01 filed\n2024/05/30 10:00:02 filed\n", "log"),
         (b"[2024-05-30 10:00:01] INFO x\n[2024-05-30 10:00:02] INFO y\n", "log"),
         (b'[{"when": "2024-05-30 10:00:01"},\n {"when": "2024-05-30 10:00:02"}]\n', "json"),
+        # an export whose rows open with a date and time has a header: a CSV, not a log
+        (
+            b"Received;Requested Tests;Accession;D.O.B;Patient\n"
+            b"02/06/2024 15:48;AST, LH level;24C5113048;30/09/1979;David CHEN\n"
+            b"27/05/2024 09:30;Transferrin;24H5503474;23/06/1976;Millie O'DONNELL\n",
+            "csv",
+        ),
+        (
+            b"Haematology worklist - printed 29/05/2024\n"
+            b"Received,Patient Name,Accession,Date of Birth\n"
+            b'02.06.2024 14:59,"IONESCU, Hodan",24B3694642,12.01.1948\n'
+            b'01.06.2024 15:53,"GUPTA, Vikram",24C2571339,06.01.1985\n',
+            "csv",
+        ),
         # notes of "Label: value" lines with a comma or two are prose, not a CSV
         (
             b"Patient: OKAFOR, Grace DOB: 12/01/1952\nPatient: NOWAK, Tomasz DOB: 02/11/1975\n",

@@ -187,8 +187,9 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
         return "log"
     if delim in {"\t", "|"}:
         return {"\t": "tsv", "|": "psv"}[delim]
-    if _is_log(lines, levelled=False):
-        # Timestamps with ",123" milliseconds would otherwise pass as CSV.
+    if _is_log(lines, levelled=False) and (delim is None or _LOG_LINE.match(lines[0])):
+        # Timestamps with ",123" milliseconds would otherwise pass as CSV; but an export whose
+        # rows open with a date and time has a header (or a title) before them, a log does not.
         return "log"
     if delim is not None:
         return "csv"
