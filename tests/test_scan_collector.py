@@ -24,7 +24,7 @@ _SCRIPT = textwrap.dedent(
     frozen = gc.get_freeze_count()
     junk = [[i] for i in range(1000)]  # new tracked objects, not frozen by a second call
     stage.settle_collector()
-    print(records, frozen > 1000, gc.get_freeze_count() == frozen)
+    print(records, frozen > 1000, gc.get_freeze_count() == frozen, gc.get_threshold()[0])
     """
 )
 
@@ -32,4 +32,4 @@ _SCRIPT = textwrap.dedent(
 def test_settles_once_per_process() -> None:
     out = subprocess.run([sys.executable, "-c", _SCRIPT], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["1", "True", "True"]
+    assert out.stdout.split() == ["1", "True", "True", "50000"]
