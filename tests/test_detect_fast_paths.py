@@ -318,3 +318,43 @@ def test_ascii_lowering_through_bytes_is_str_translate() -> None:
         assert lab_tests._ascii_lower(text) == expected, repr(text)
         changed += expected != text
     assert changed > 1000
+
+
+def test_names_before_a_dob_label_read_backwards_match_finditer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The names the rule gives, read backwards from each label, are those ``finditer`` gives
+    (a label's own word taken as a name, which the stop words refuse, may part them)."""
+    pieces = ["Grace", "OKAFOR", "de", "la", "Cruz", "Al", "van", "der", "Berg", "Ted", "Ned"]
+    pieces += ["Zoë", "O'Neill", "Smith-Jones", "x", "2"]
+    labels = [" DOB", " dob:", " D.O.B.", " born", " date of birth", " Birth date", " (DOB"]
+    separators = [" ", "  ", ", ", ",", "\n", "\t", "-", ""]
+    present = frozenset({"name", "name:before_dob"})
+    rng = random.Random(5)
+    texts = []
+    for _ in range(20000):
+        text = ""
+        for _ in range(rng.randint(1, 7)):
+            text += rng.choice(pieces) + rng.choice(separators)
+            if rng.random() < 0.3:
+                text += rng.choice(labels) + " 01/02/1980" + rng.choice(separators)
+        texts.append(text)
+    got = [list(names.detect(text, present)) for text in texts]
+    monkeypatch.setattr(names, "_before_dob_matches", names._BEFORE_DOB.finditer)
+    expected = [list(names.detect(text, present)) for text in texts]
+    assert got == expected
+    assert sum(map(len, expected)) > 2000
+
+
+def test_dob_labels_found_letter_first_match_the_plain_form() -> None:
+    plain = re.compile(names._DOB_AHEAD)
+    pieces = ["DOB", "d.o.b", "D. O. B.", "dob2", "born", "Born", "unborn", "date of birth"]
+    pieces += ["Date  of\\tBirth", "birthdate", "Birth date", "BIRTH DATE", "bd", "x", " ", "\\n"]
+    rng = random.Random(9)
+    hits = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        expected = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in names._DOB_WORD.finditer(text)] == expected, text
+        hits += len(expected)
+    assert hits > 3000

@@ -118,7 +118,14 @@ def _texts(count: int) -> list[str]:
 @needs_hyperscan
 def test_triggers_name_what_is_there() -> None:
     text = "Patient: SMITH, John DOB 01/02/1980 NHS 943 476 5919 FBC Hb 135"
-    assert prefilter.triggers(text) == {"date", "name", "name:caps_comma", "name:label", "nhs"}
+    assert prefilter.triggers(text) == {
+        "date",
+        "name",
+        "name:before_dob",
+        "name:caps_comma",
+        "name:label",
+        "nhs",
+    }
     assert prefilter.triggers("Invoice 4271372278 exported") == {"nhs"}
     assert prefilter.triggers("Heartbeat ok queue_depth=163") == frozenset()
     text = "MRN 1234567 Address: site RJ1 G85001 WALKER^Geoffrey 3 Feb 1980 a@b.com"
@@ -145,6 +152,7 @@ def test_non_ascii_characters_are_scanned_as_what_they_can_stand_for() -> None:
     assert prefilter.triggers("Patient: ZOË SMITH, DOB 01/02/1980") == {
         "date",
         "name",
+        "name:before_dob",
         "name:caps_comma",
         "name:label",
     }

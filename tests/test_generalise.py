@@ -316,6 +316,19 @@ CASES = {
         "sql",
         [(*GRACE, None, None), (*TOMASZ, None, None), (*GRACE, "HIVAGAB", "hiv")],
     ),
+    # No label, title or capitals: the name is what stands before a date-of-birth label.
+    "email_body.txt": (
+        (
+            b"Subject: Results for OKAFOR Grace DOB 12/01/1962\n\n"
+            b"Hi, please can you check Tomasz Nowak (DOB 02/11/1975) - his hep C came back "
+            b"reactive.\n"
+        ),
+        "text",
+        [
+            (*GRACE[:3], None, None, None),
+            ("Nowak", "Tomasz", "1975-11-02", None, "HCVAB", "hepatitis"),
+        ],
+    ),
     "oru.hl7": (
         (
             "MSH|^~\\&|WINPATH|RJZ|GPSYS|F84042|20240530100000||ORU^R01|MSG001|P|2.4\r"

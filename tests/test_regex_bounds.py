@@ -43,6 +43,8 @@ BOUNDED_INPUT = {
     "breachdesk.detect.dates._DOB_LABEL_REVERSED": 24,
     "breachdesk.detect.names._STAFF_BEFORE_REVERSED": 30,
     "breachdesk.detect.nhs_number._OTHER_LABEL_REVERSED": 24,
+    # A name read backwards from a date-of-birth label, over the reach before it.
+    "breachdesk.detect.names._BEFORE_DOB_REVERSED": 160,
     # One table's locator prefix ("table:<name>!"), searched once per table.
     "breachdesk.detect.relations._PREFIX": 4096,
 }

@@ -81,7 +81,8 @@ def test_a_line_joined_is_read_as_if_alone() -> None:
     ]
     candidates = prefilter.line_candidates(lines)
     joined = text._joined_people(lines, candidates, 1, "")
-    assert sorted(joined) == [1, 2, 3, 4]
+    # (the first line's "DOB" is a trigger of the names' before-DOB rule: read, and no one)
+    assert sorted(joined) in ([1, 2, 3, 4], [0, 1, 2, 3, 4]) and not joined.get(0)
     people = [person for index in sorted(joined) for person in joined[index]]
     assert people == _line_by_line(lines[1:], 2, "")
     first = joined[1][0]

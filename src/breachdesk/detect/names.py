@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -155,6 +156,16 @@ _STOP = {
     "redacted",
     "none",
     "anonymous",
+    "patient",
+    "details",
+    "record",
+    "records",
+    "information",
+    "check",
+    "confirm",
+    "her",
+    "his",
+    "their",
 }
 # Labels that say the words after them are a name, so a name written in small letters (a
 # lower-cased export or log: "name=tomasz nowak") is still one; after "Patient:" or "Re:" small
@@ -227,6 +238,78 @@ _MARKS = "'’-"
 # Word characters (``\w`` is what str.isalnum() and "_" take) and the marks: the run a caret
 # ends, read backwards from the character before the caret.
 _RUN = re.compile(r"[\w'’\-]*")
+# "Grace Okafor (DOB 12/01/1962)", "Results for OKAFOR Grace DOB ...", "Okafor, Grace born 3 April
+# 1968": two words just before a date-of-birth label are the person's name, with no label, title
+# or capitals to say so. (The first letter's class opens the pattern, its word start looked back
+# for after it, so ``re`` skips to letters that start words.)
+_DOB_AHEAD = rf"(?i:d\.?{_SP}?o\.?{_SP}?b\b|date{_SP}+of{_SP}+birth|born\b|birth{_SP}?date)"
+_BEFORE_DOB = re.compile(
+    rf"(?P<a>{_LETTER}(?<![\w'’\-]{_LETTER})(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}})"
+    rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<b>{_FAMILY})(?<!['’\-])"
+    rf"(?={_SP}*+(?:[,(\[]{_SP}*+)?{_DOB_AHEAD})"
+)
+# ``_DOB_AHEAD`` opening with its first letter's class, so ``re`` skips to those letters (three
+# times quicker over a letter than the plain form, which is tried at every position).
+_TITLE_WORDS = frozenset(TITLES[3:-1].split("|"))
+_DOB_WORD = re.compile(
+    r"[DdBb](?:(?<=[Dd])\.?[^\S\n]?[Oo]\.?[^\S\n]?[Bb]\b|(?<=[Dd])(?i:ate)[^\S\n]+(?i:of)[^\S\n]+"
+    r"(?i:birth)|(?<=[Bb])(?i:orn)\b|(?<=[Bb])(?i:irth)[^\S\n]?(?i:date))"
+)
+# How far before its label a name can start: two words of 64 letters at most, three particles.
+_NAME_REACH = 160
+# ``_BEFORE_DOB`` read backwards from a label, on the reversed text before it: the spaces (and a
+# "," "(" or "["), the family name's last word, its particles, the separator, the given name,
+# and no letter or mark before it. One anchored match per label, where ``finditer`` tries the
+# pattern at every letter of the text (a quarter of a log line's scan). Held to the forward
+# pattern by tests/test_detect_fast_paths.py.
+_PARTICLES_REVERSED = "|".join(p[::-1] for p in _PARTICLE[4:-1].split("|"))
+_WORD = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}"
+_BEFORE_DOB_REVERSED = re.compile(
+    rf"{_SP}*+(?:[,(\[]{_SP}*+)?"
+    rf"(?P<b>{_WORD}(?:{_SP}+(?i:{_PARTICLES_REVERSED})(?={_SP}|,)){{0,3}})"
+    rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<a>{_WORD})(?![\w'’\-])"
+)
+
+
+class _Found:
+    """What ``detect`` reads of a match: its groups and spans, here on the unreversed text."""
+
+    def __init__(self, text: str, spans: dict[str, tuple[int, int]]) -> None:
+        self._text, self._spans = text, spans
+        self.groupindex = {"a": 1, "sep": 2, "b": 3}
+
+    def span(self, name: str) -> tuple[int, int]:
+        return self._spans[name]
+
+    def start(self, name: str = "a") -> int:
+        return self._spans["a"][0] if name == "a" else self._spans[name][0]
+
+    def end(self, name: str = "b") -> int:
+        return self._spans[name][1]
+
+    def group(self, *names: str) -> Any:  # str, or a tuple of them, as ``re.Match.group``
+        if not names:
+            return self._text[self._spans["a"][0] : self._spans["b"][1]]
+        found = tuple(self._text[slice(*self._spans[n])] for n in names)
+        return found[0] if len(found) == 1 else found
+
+
+def _before_dob_matches(text: str) -> Iterator[_Found]:
+    """``_BEFORE_DOB.finditer(text)``, read backwards from each date-of-birth label."""
+    end = 0
+    for label in _DOB_WORD.finditer(text):
+        at = label.start()
+        low = max(end, at - _NAME_REACH)
+        found = _BEFORE_DOB_REVERSED.match(text[low:at][::-1])
+        if found is None:
+            continue
+        spans = {name: (at - found.end(name), at - found.start(name)) for name in ("a", "sep", "b")}
+        if spans["a"][0] < low:
+            continue
+        end = spans["b"][1]
+        yield _Found(text, spans)
+
+
 _RULES = tuple(
     (rule, pattern, f"name:{rule}")  # with its prefilter trigger
     for rule, pattern in (
@@ -236,6 +319,7 @@ _RULES = tuple(
         ("hl7_xpn", _CARET),
         ("key_value", _FAMILY_FIRST),
         ("key_value", _GIVEN_FIRST),
+        ("before_dob", _BEFORE_DOB),
     )
 )
 
@@ -255,7 +339,14 @@ def detect(
     for rule, pattern, trigger in _RULES:
         if present is not None and trigger not in present:
             continue
-        matches = _caret_matches(text) if pattern is _CARET else pattern.finditer(text)
+        # (a regex's matches, or ``_Found``s that answer the same calls)
+        matches: Iterator[Any]
+        if pattern is _CARET:
+            matches = _caret_matches(text)
+        elif pattern is _BEFORE_DOB:
+            matches = _before_dob_matches(text)
+        else:
+            matches = pattern.finditer(text)
         has_c = "c" in pattern.groupindex
         for match in matches:
             a_start, a_end = match.span("a")
@@ -277,6 +368,8 @@ def detect(
                 c = None
             if a.lower() in _STOP or b.lower() in _STOP:
                 continue
+            if rule == "before_dob" and a.lower() in _TITLE_WORDS:
+                continue  # "Mrs Okafor, dob ...": a title and a family name, no given name
             if (
                 rule not in ("hl7_xpn", "key_value")
                 and not (_initial_upper(a) and _initial_upper(b))

@@ -54,6 +54,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"(?i)(?:surname|family(?:[_. ]?name)?|last[_. ]?name|forenames?|first[_. ]?names?|"
         rf"given(?:[_. ]?names?)?){_S}*[=:]",
     ),
+    # names.before_dob: a date-of-birth label after the name.
+    "name:before_dob": (rf"(?i)d\.?{_S}?o\.?{_S}?b|date{_S}+of{_S}+birth|born|birth{_S}?date",),
     "postcode": (
         r"(?i)GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?) ?\d"
         r"[ABD-HJLNP-UW-Z]{2}",
@@ -80,6 +82,7 @@ ANCHOR_TRIGGERS = (
     "name:caps_comma",
     "name:hl7_xpn",
     "name:key_value",
+    "name:before_dob",
 )
 _WHICH = {
     "all": tuple(TRIGGERS),
