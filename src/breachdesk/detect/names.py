@@ -240,17 +240,16 @@ _MARKS = "'’-"
 _RUN = re.compile(r"[\w'’\-]*")
 # "Grace Okafor (DOB 12/01/1962)", "Results for OKAFOR Grace DOB ...", "Okafor, Grace born 3 April
 # 1968": two words just before a date-of-birth label are the person's name, with no label, title
-# or capitals to say so. (The first letter's class opens the pattern, its word start looked back
-# for after it, so ``re`` skips to letters that start words.)
+# or capitals to say so. This is the rule's plain form; ``_before_dob_matches`` reads it.
 _DOB_AHEAD = rf"(?i:d\.?{_SP}?o\.?{_SP}?b\b|date{_SP}+of{_SP}+birth|born\b|birth{_SP}?date)"
 _BEFORE_DOB = re.compile(
     rf"(?P<a>{_LETTER}(?<![\w'’\-]{_LETTER})(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}})"
     rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<b>{_FAMILY})(?<!['’\-])"
     rf"(?={_SP}*+(?:[,(\[]{_SP}*+)?{_DOB_AHEAD})"
 )
+_TITLE_WORDS = frozenset(TITLES[3:-1].split("|"))
 # ``_DOB_AHEAD`` opening with its first letter's class, so ``re`` skips to those letters (three
 # times quicker over a letter than the plain form, which is tried at every position).
-_TITLE_WORDS = frozenset(TITLES[3:-1].split("|"))
 _DOB_WORD = re.compile(
     r"[DdBb](?:(?<=[Dd])\.?[^\S\n]?[Oo]\.?[^\S\n]?[Bb]\b|(?<=[Dd])(?i:ate)[^\S\n]+(?i:of)[^\S\n]+"
     r"(?i:birth)|(?<=[Bb])(?i:orn)\b|(?<=[Bb])(?i:irth)[^\S\n]?(?i:date))"
@@ -260,8 +259,8 @@ _NAME_REACH = 160
 # ``_BEFORE_DOB`` read backwards from a label, on the reversed text before it: the spaces (and a
 # "," "(" or "["), the family name's last word, its particles, the separator, the given name,
 # and no letter or mark before it. One anchored match per label, where ``finditer`` tries the
-# pattern at every letter of the text (a quarter of a log line's scan). Held to the forward
-# pattern by tests/test_detect_fast_paths.py.
+# pattern at every letter of the text (a third of a handover note's scan). Held to the plain
+# form by tests/test_detect_fast_paths.py.
 _PARTICLES_REVERSED = "|".join(p[::-1] for p in _PARTICLE[4:-1].split("|"))
 _WORD = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}"
 _BEFORE_DOB_REVERSED = re.compile(
@@ -282,7 +281,7 @@ class _Found:
         return self._spans[name]
 
     def start(self, name: str = "a") -> int:
-        return self._spans["a"][0] if name == "a" else self._spans[name][0]
+        return self._spans[name][0]
 
     def end(self, name: str = "b") -> int:
         return self._spans[name][1]
@@ -304,8 +303,6 @@ def _before_dob_matches(text: str) -> Iterator[_Found]:
         if found is None:
             continue
         spans = {name: (at - found.end(name), at - found.start(name)) for name in ("a", "sep", "b")}
-        if spans["a"][0] < low:
-            continue
         end = spans["b"][1]
         yield _Found(text, spans)
 
