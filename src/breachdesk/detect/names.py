@@ -17,7 +17,21 @@ import pyarrow.compute as pc
 from breachdesk.detect import cellwise
 from breachdesk.detect.base import Mention
 
-TITLES = r"(?:mr|mrs|ms|miss|mx|master|dr|prof|rev|sir|dame|lady|lord)"
+_TITLE_WORDS: tuple[str, ...] = (
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "master",
+    "dr",
+    "prof",
+    "rev",
+    "sir",
+    "dame",
+)
+_TITLE_WORDS += ("lady", "lord")
+TITLES = rf"(?:{'|'.join(_TITLE_WORDS)})"
 _SP = r"[^\S\n]"  # a space that is not a line break: a name never runs onto the next line
 _LETTER = r"[^\W\d_]"
 _TOKEN = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}"
@@ -70,9 +84,24 @@ def _staff_before(text: str, start: int, floor: int = 0) -> bool:
 # before the name's last word, in any case, where a family name follows a given name or a
 # family-name key. Not where a name opens ("Al SMITH", "Den GILES": given names that are
 # particles too); "VAN DER BERG, Pieter" is read by the capitals rule.
-_PARTICLE = r"(?i:van|von|der|den|de|del|della|di|da|du|dos|das|la|le|al|el|bin|ibn|ter|ten|ap)"
+_PARTICLES: tuple[str, ...] = (
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "del",
+    "della",
+    "di",
+    "da",
+    "du",
+    "dos",
+    "das",
+)
+_PARTICLES += ("la", "le", "al", "el", "bin", "ibn", "ter", "ten", "ap")
+_PARTICLE = rf"(?i:{'|'.join(_PARTICLES)})"
 _FAMILY = rf"(?:{_PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
-_PARTICLE_CAPS = r"(?:VAN|VON|DER|DEN|DE|DEL|DELLA|DI|DA|DU|DOS|DAS|LA|LE|AL|EL|BIN|IBN|TER|TEN|AP)"
+_PARTICLE_CAPS = rf"(?:{'|'.join(p.upper() for p in _PARTICLES)})"
 _LABELLED = re.compile(
     r"(?-i:[NnPpRrSs\u017f])(?<!\w.)"
     r"(?:(?<=[Pp])(?:atient(?:\s+name)?|t(?:\s+name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
@@ -247,7 +276,6 @@ _BEFORE_DOB = re.compile(
     rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<b>{_FAMILY})(?<!['’\-])"
     rf"(?={_SP}*+(?:[,(\[]{_SP}*+)?{_DOB_AHEAD})"
 )
-_TITLE_WORDS = frozenset(TITLES[3:-1].split("|"))
 # ``_DOB_AHEAD`` opening with its first letter's class, so ``re`` skips to those letters (three
 # times quicker over a letter than the plain form, which is tried at every position).
 _DOB_WORD = re.compile(
@@ -261,7 +289,7 @@ _NAME_REACH = 160
 # and no letter or mark before it. One anchored match per label, where ``finditer`` tries the
 # pattern at every letter of the text (a third of a handover note's scan). Held to the plain
 # form by tests/test_detect_fast_paths.py.
-_PARTICLES_REVERSED = "|".join(p[::-1] for p in _PARTICLE[4:-1].split("|"))
+_PARTICLES_REVERSED = "|".join(p[::-1] for p in _PARTICLES)
 _WORD = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}"
 _BEFORE_DOB_REVERSED = re.compile(
     rf"{_SP}*+(?:[,(\[]{_SP}*+)?"

@@ -174,6 +174,24 @@ def _ascii(text: str) -> str | None:
     return _NON_ASCII.sub(lambda match: _stand_in(match.group()), text)
 
 
+def _ascii_block(lines: list[str], joined: str | None = None) -> tuple[str, set[int]]:
+    """``lines`` joined by "\\n" as Hyperscan scans them (``_ascii`` of each), and the lines
+    with no verdict, blanked to spaces of their length so every other line keeps its place."""
+    block = "\n".join(lines) if joined is None else joined
+    verdictless: set[int] = set()
+    if block.isascii():
+        return block, verdictless
+    scanned = list(lines)
+    for index, line in enumerate(lines):
+        if not line.isascii():
+            stand_in = _ascii(line)
+            if stand_in is None:
+                verdictless.add(index)
+                stand_in = " " * len(line)
+            scanned[index] = stand_in
+    return "\n".join(scanned), verdictless
+
+
 def triggers(text: str, which: str = "all") -> frozenset[str] | None:
     """The trigger names present in ``text``; None when no verdict can be given (a letter that
     folds to ASCII, or no Hyperscan), meaning every detector must run. ``which``: "all", or
@@ -362,18 +380,7 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple
         return [(index, False) for index in range(len(lines))]
     import hyperscan
 
-    block = "\n".join(lines)
-    chosen: set[int] = set()
-    if not block.isascii():
-        scanned = list(lines)
-        for index, line in enumerate(lines):
-            if not line.isascii():
-                stand_in = _ascii(line)
-                if stand_in is None:  # no verdict for this line: it takes the per-line path
-                    chosen.add(index)
-                    stand_in = " " * len(line)
-                scanned[index] = stand_in
-        block = "\n".join(scanned)
+    block, chosen = _ascii_block(lines)  # a line with no verdict takes the per-line path
     starts = line_starts(lines)
     ends: list[int] = []  # of the name (and date) triggers' matches
     nhs_ends: list[int] = []  # of the NHS-number trigger's, pattern 0
@@ -470,18 +477,7 @@ def scan_joined(lines: list[str], alone: frozenset[str]) -> JoinedScan | None:
     import hyperscan
 
     text = "\n".join(lines)
-    block = text
-    verdictless: set[int] = set()
-    if not text.isascii():
-        scanned = list(lines)
-        for index, line in enumerate(lines):
-            if not line.isascii():
-                stand_in = _ascii(line)
-                if stand_in is None:
-                    verdictless.add(index)
-                    stand_in = " " * len(line)
-                scanned[index] = stand_in
-        block = "\n".join(scanned)
+    block, verdictless = _ascii_block(lines, text)
     starts = line_starts(lines)
     marked: list[int] = []  # ends of the ``alone`` triggers' matches
     rules: set[str] = set()
