@@ -274,7 +274,7 @@ def test_starts_are_where_dates_and_numbers_begin() -> None:
     ("plain", "reversed_", "width"),
     [
         (names._STAFF_BEFORE, names._STAFF_BEFORE_REVERSED, 30),
-        (dates.DOB_LABEL, dates._DOB_LABEL_REVERSED, 24),
+        (dates.DOB_LABEL, dates._DOB_LABEL_REVERSED, dates.DOB_REACH),
         (nhs_number.OTHER_LABEL, nhs_number._OTHER_LABEL_REVERSED, 24),
     ],
 )

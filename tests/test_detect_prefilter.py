@@ -237,7 +237,11 @@ def test_date_pattern_matches_as_its_plain_form() -> None:
         r"|\d{4}-\d{2}-\d{2}"
         r"|(?:19|20)\d{6}"
         rf"|\d{{1,2}}(?:st|nd|rd|th)?[ -/](?:{dates._MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
-        r")(?![\d/-]|\.\d|:\d)",
+        rf"|\d{{1,2}}(?:{dates._MONTHS3})\d{{4}}"
+        r")(?![\d/-]|\.\d|:\d)"
+        # month first: "Jan 12, 1962"
+        rf"|(?<![^\W\d_])((?:{dates._MONTHS})[a-z]*\.?[ ]?\d{{1,2}}(?:st|nd|rd|th)?(?:,[ ]?|[ ])"
+        r"\d{4})(?![\d/-]|\.\d|:\d)",
         re.IGNORECASE,
     )
     parts = ["1", "12", "3", "0", "/", "-", ".", ":", " ", ",", "Jan", "FEB", "sept", "uary", "th"]
@@ -246,9 +250,10 @@ def test_date_pattern_matches_as_its_plain_form() -> None:
     texts = ["".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
     texts += ["DOB 01/02/1980", "19891012", "3 Feb 1979", "2024-06-01 00:08", "1/2/80-1"]
     texts += ["born 3rd March 1955", "12th January 1962", "1ST feb 80", "4th-Jul-1976"]
+    texts += ["Jan 12, 1962", "DOB:November 2nd 1975", "x02NOV1975", "2nov1975", "aJan 12 1962"]
     matched = 0
     for text in texts:
-        want = [(m.span(), m.group(1)) for m in plain.finditer(text)]
+        want = [(m.span(), m.group(1) or m.group(2)) for m in plain.finditer(text)]
         assert [(m.span(), m.group(1)) for m in dates.DATE_TEXT.finditer(text)] == want, text
         matched += bool(want)
     assert matched > 400  # a good share of the strings hold a date

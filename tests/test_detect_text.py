@@ -52,6 +52,32 @@ def test_date_column_picks_the_format_the_column_agrees_on() -> None:
     assert dates.parse_column(us).to_pylist() == ["1980-02-13", "1980-02-01"]
     excel = pa.array(["1980-02-01T00:00:00", "1975-12-31 00:00:00"])
     assert dates.parse_column(excel).to_pylist() == ["1980-02-01", "1975-12-31"]
+    month_first = pa.array(["Jan 12, 1962", "November 2, 1975", "Sep 3 1950", None])
+    assert dates.parse_column(month_first).to_pylist() == [
+        "1962-01-12",
+        "1975-11-02",
+        "1950-09-03",
+        None,
+    ]
+    sas = pa.array(["02NOV1975", "12jan1962"])
+    assert dates.parse_column(sas).to_pylist() == ["1975-11-02", "1962-01-12"]
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("Jan 12, 1962", "1962-01-12"),
+        ("January 12th, 1962", "1962-01-12"),
+        ("Sept. 3, 1950", "1950-09-03"),
+        ("november 2 1975", "1975-11-02"),
+        ("02NOV1975", "1975-11-02"),
+        ("Feb 30, 1962", None),  # no such day
+        ("Janitor 12, 1962", None),  # no month
+    ],
+)
+def test_month_first_and_sas_dates_in_text(written: str, value: str | None) -> None:
+    found = [m.value for m in dates.detect(f"DOB: {written}.")]
+    assert found == ([value] if value else [])
 
 
 @pytest.mark.parametrize(

@@ -339,6 +339,50 @@ CASES = {
         "hl7",
         [(*GRACE, "HIVAGAB", "hiv")],
     ),
+    # Month first, as US-made software writes dates; without it Tomasz had no date of birth,
+    # so no person, and his HIV test went to Grace.
+    "us_dates.txt": (
+        (
+            b"Patient: Grace Okafor  DOB: Jan 12, 1962  NHS: 455 766 0932  Test: HbA1c\n"
+            b"Patient: Tomasz Nowak  Date of birth: November 2nd, 1975  Test requested: HIV\n"
+        ),
+        "text",
+        [
+            ("Okafor", *GRACE[1:], "HBA1C", None),
+            ("Nowak", "Tomasz", "1975-11-02", None, "HIVAGAB", "hiv"),
+        ],
+    ),
+    # A printout's dot leaders between a label and its value (the name and date were lost).
+    "printout.txt": (
+        (
+            "PATIENT DETAILS\n"
+            "Surname ........ OKAFOR\n"
+            "Forename ....... GRACE\n"
+            "Date of Birth .........: 12/01/1962\n"
+            f"NHS No ......... {A}\n\n"
+            "REQUEST\n"
+            "Test ........... HIV 1+2 Ab/Ag\n"
+            "Result ......... Reactive\n"
+        ).encode(),
+        "text",
+        [("OKAFOR", "GRACE", *GRACE[2:], "HIVAGAB", "hiv")],
+    ),
+    # A worklist prints the sex between the name and the date of birth; SAS and some LIMS print
+    # dates as 02NOV1975; "D.O.B." is no family name "D".
+    "worklist.txt": (
+        (
+            b"Ward 7 worklist\n"
+            b"OKAFOR, Grace (F) 12/01/1962 HbA1c\n"
+            b"NOWAK, Tomasz  M  02NOV1975  PSA\n"
+            b"Name: Ann Ball D.O.B. 3 Apr 1968 Chlamydia PCR\n"
+        ),
+        "text",
+        [
+            (*GRACE[:3], None, "HBA1C", None),
+            (*TOMASZ[:3], None, "PSA", "cancer"),
+            ("Ball", "Ann", "1968-04-03", None, "CHLAM", "sexual_health"),
+        ],
+    ),
 }
 
 

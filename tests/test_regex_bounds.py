@@ -40,11 +40,13 @@ BOUNDED_INPUT = {
     # The 60 characters before a PMI term.
     "breachdesk.detect.pmi_terms._BEFORE": 60,
     # Label checks read backwards over the few characters before a match (one anchored try).
-    "breachdesk.detect.dates._DOB_LABEL_REVERSED": 24,
+    "breachdesk.detect.dates._DOB_LABEL_REVERSED": 40,
     "breachdesk.detect.names._STAFF_BEFORE_REVERSED": 30,
     "breachdesk.detect.nhs_number._OTHER_LABEL_REVERSED": 24,
     # A name read backwards from a date-of-birth label, over the reach before it.
     "breachdesk.detect.names._BEFORE_DOB_REVERSED": 160,
+    # What stands between a name and a date, read only when at most 16 characters.
+    "breachdesk.detect.text._SEX_GAP": 16,
     # One table's locator prefix ("table:<name>!"), searched once per table.
     "breachdesk.detect.relations._PREFIX": 4096,
 }

@@ -39,32 +39,51 @@ FORMATS = (
     "%Y/%m/%d",
     "%d-%m-%y",
     "%d.%m.%y",
+    "%b %d, %Y",  # "Jan 12, 1962": US-made software writes the month first (Arrow's %b is %B too)
+    "%b %d %Y",
 )
 
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
     "july|august|september|october|november|december"
 )
-# Every form starts with a digit, written first so ``re`` skips to digits before trying a match
-# (a pattern opening with a lookbehind is tried at every position): the lookbehind follows that
-# digit, and each form continues from it. The same matches as
+# Every form starts with a digit or a month's first letter, written first (case-sensitive) so
+# ``re`` skips to such characters before trying a match (a pattern opening with a lookbehind is
+# tried at every position, seven times the cost): the lookbehinds follow that character, and
+# each form continues from it. The same matches as
 #   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}[-/]\d{2}[-/]\d{2} | (?:19|20)\d{6}
-#                | \d{1,2}(?:st|nd|rd|th)?[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2}))
+#                | \d{1,2}(?:st|nd|rd|th)?[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2})
+#                | \d{1,2}(?:MONTHS3)\d{4})
 #   (?![\d/-]|\.\d|:\d)
+# and, month first, as US-made software writes them ("Jan 12, 1962", "January 12th 1962"):
+#   (?<![^\W\d_])((?:MONTHS)[a-z]*\.?[ ]?\d{1,2}(?:st|nd|rd|th)?(?:,[ ]?|[ ])\d{4})
+#   (?![\d/-]|\.\d|:\d)
+# "02NOV1975" is how SAS and some LIMS print a date: three letters, no separators. (IGNORECASE
+# folds the long s with "s", so it opens "sep" too.)
 # A full stop after a date ends a sentence ("dob 23/09/1988."); one with a digit after it
 # continues a number ("23.09.1988.5"), which is no date.
+_MONTHS3 = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_MONTH_AFTER_FIRST = (
+    r"(?:(?<=[Jj])(?:an|un|ul)|(?<=[Ff])eb|(?<=[Mm])a[ry]|(?<=[Aa])(?:pr|ug)|(?<=[Ss\u017f])ep"
+    r"|(?<=[Oo])ct|(?<=[Nn])ov|(?<=[Dd])ec)"
+)
 DATE_TEXT = re.compile(
-    r"(\d(?<![\d/.-]\d)(?:"
+    r"((?-i:[\dJFMASONDjfmasond\u017f])(?:"
+    r"(?<=\d)(?<![\d/.-]\d)(?:"
     r"\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     r"|\d{3}[-/]\d{2}[-/]\d{2}"
     r"|(?<=1)9\d{6}|(?<=2)0\d{6}"
     rf"|\d?(?:st|nd|rd|th)?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
+    rf"|\d?(?:{_MONTHS3})\d{{4}}"
+    r")"
+    rf"|(?<![^\W\d_].){_MONTH_AFTER_FIRST}[a-z]*\.?[ ]?"
+    r"\d{1,2}(?:st|nd|rd|th)?(?:,[ ]?|[ ])\d{4}"
     r"))(?![\d/-]|\.\d|:\d)",
     re.IGNORECASE,
 )
 DOB_LABEL = re.compile(
     r"(?:\bd\.?\s?o\.?\s?b\.?|date\s+of\s+birth|\bborn(?:\s+on)?|birth\s?(?:date|time)|\bdob)"
-    r"\s*(?:[:=#-]\s*)?"
+    r"\s*(?:\.{2,}\s*)?(?:[:=#-]\s*)?"  # "DOB ........ 12/01/1962": a printout's dot leaders
     r"[\"']?$",  # dob="07/08/1953": key=value logs quote values
     re.IGNORECASE,
 )
@@ -85,6 +104,7 @@ _TEXT_FORMATS = (
     "%d %b %y",
     "%d-%b-%y",
     "%d %B, %Y",
+    "%d%b%Y",
 )
 
 
@@ -142,6 +162,8 @@ def parse(text: str, today: dt.date | None = None) -> dt.date | None:
     fast = _fast(text)
     if fast is not None:
         return fast
+    if text[:1].isalpha():
+        return _month_first(text)
     found = _strptime_any(text)
     if found is None:
         return None
@@ -149,6 +171,32 @@ def parse(text: str, today: dt.date | None = None) -> dt.date | None:
     if two_digit_year and value > (today or dt.date.today()):
         value = value.replace(year=value.year - 100)  # a two-digit birth year is in the past
     return value
+
+
+_MONTH_FIRST = re.compile(
+    r"([A-Za-z]{3,9})\.? ?(\d{1,2})(?:st|nd|rd|th)?(?:, ?| )(\d{4})", re.IGNORECASE
+)
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")  # fmt: skip
+_MONTH_WORDS = {name: n for n, name in enumerate(_MONTH_NAMES, start=1)} | {
+    name[:3]: n for n, name in enumerate(_MONTH_NAMES, start=1)
+}
+_MONTH_WORDS["sept"] = 9
+
+
+def _month_first(text: str) -> dt.date | None:
+    """ "Jan 12, 1962", "January 12th 1962": a month's name or abbreviation, its day, a
+    four-digit year. In English whatever the locale: dumps are written in English."""
+    found = _MONTH_FIRST.fullmatch(text)
+    if found is None:
+        return None
+    month = _MONTH_WORDS.get(found[1].lower())
+    if month is None:
+        return None
+    try:
+        return dt.date(int(found[3]), month, int(found[2]))
+    except ValueError:
+        return None
 
 
 @functools.lru_cache(maxsize=4)
@@ -167,16 +215,20 @@ def today() -> dt.date:
 # window exactly when this (each alternative spelled backwards; ``\b`` looks both ways) matches
 # at the start of the reversed window: one anchored attempt instead of one per position.
 _DOB_LABEL_REVERSED = re.compile(
-    r"[\"']?\s*(?:[:=#-]\s*)?(?:\.?b\s?\.?o\s?\.?d\b|htrib\s+fo\s+etad|(?:no\s+)?nrob\b|(?:etad|emit)\s?htrib|bod\b)",
+    r"[\"']?\s*(?:[:=#-]\s*)?(?:\.{2,}\s*)?(?:\.?b\s?\.?o\s?\.?d\b|htrib\s+fo\s+etad|(?:no\s+)?nrob\b|(?:etad|emit)\s?htrib|bod\b)",
     re.IGNORECASE,
 )
+
+
+# How far back a label is looked for: "Date of Birth ........: " with its leaders.
+DOB_REACH = 40
 
 
 def _dob_label(text: str, start: int, floor: int = 0) -> bool:
     """Whether a date-of-birth label (``DOB_LABEL``) ends just before ``start``, looking no
     further back than ``floor``. Every form of it holds a "b" (IGNORECASE folds it with "B"
     only): a window without one has none."""
-    window = text[max(floor, start - 24) : start]
+    window = text[max(floor, start - DOB_REACH) : start]
     return ("b" in window or "B" in window) and _DOB_LABEL_REVERSED.match(window[::-1]) is not None
 
 
@@ -407,10 +459,11 @@ def _formats_of(distinct: pa.Array, cells: list[str] | None = None) -> list[str]
 # at most two for a day, month or two-digit year and four for a year): a format whose shape has
 # one run of digits per field cannot read a cell with a run longer than its field (the next
 # character it needs is a separator or the end). The compact ``%Y%m%d`` has one run for three
-# fields: its widths are not looked at.
+# fields, and ``%b %d %Y`` one for two once spaces are dropped: their widths are not looked at.
 _FIELD_DIGITS = {"d": 2, "m": 2, "y": 2, "Y": 4}
+_ONE_RUN = frozenset({"%Y%m%d", "%b %d %Y"})
 _FORMAT_WIDTHS = tuple(
-    None if fmt == "%Y%m%d" else [_FIELD_DIGITS[f] for f in re.findall(r"%([dmyY])", fmt)]
+    None if fmt in _ONE_RUN else [_FIELD_DIGITS[f] for f in re.findall(r"%([dmyY])", fmt)]
     for fmt in FORMATS
 )
 _FEW_PIECES = 2000

@@ -141,7 +141,8 @@ _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w
 # that write fields as key=value pairs. The keys say which token is which, so no label is needed.
 _FAMILY_KEY = r"(?:surname|family(?:[_. ]?name)?|last[_. ]?name)"
 _GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given(?:[_. ]?names?)?)"
-_KEY_SEP = rf"{_SP}*+[=:]{_SP}*+"
+# "Surname: SMITH", "surname=SMITH", and a printout's dot leaders: "Surname ....... SMITH".
+_KEY_SEP = rf"{_SP}*+(?:[=:]|\.{{2,}}+{_SP}*+[=:]?){_SP}*+"
 # One line break may part the two: an XML or form's fields are written one to a line.
 _PAIR_SEP = rf"(?P<sep>{_SP}*+[,;|&\n]?{_SP}*+)"
 _FAMILY_FIRST = re.compile(
@@ -386,9 +387,13 @@ def detect(
             a, b = match.group("a", "b")
             c = match.group("c") if has_c else None
             # A third word is a middle name only if it looks like one: "Leigh ROINSON DOB" has
-            # its family name already in capitals, and "DOB" is a label, not a name.
+            # its family name already in capitals, "DOB" is a label, not a name, and one letter
+            # is no family name ("Tomasz Nowak D.O.B. ...").
             if c and (
-                c.lower() in _STOP or not c[0].isupper() or (_is_caps(b) and not _is_caps(a))
+                len(c) == 1
+                or c.lower() in _STOP
+                or not c[0].isupper()
+                or (_is_caps(b) and not _is_caps(a))
             ):
                 c = None
             if a.lower() in _STOP or b.lower() in _STOP:

@@ -39,6 +39,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\d{4}[-/]\d{2}[-/]\d{2}",
         r"(?:19|20)\d{6}",
         rf"(?i)\d{{1,2}}(?:st|nd|rd|th)?[ -/](?:{_MONTHS})",
+        rf"(?i)\d{{1,2}}(?:{_MONTHS})\d{{4}}",
+        rf"(?i)(?:{_MONTHS})[a-z]*\.?[ ]?\d{{1,2}}(?:st|nd|rd|th)?(?:,[ ]?|[ ])\d{{4}}",
     ),
     # names: the label, title, CAPS-comma and HL7 caret rules, one trigger each.
     # The rules' leading \b as a non-word character (or the start): "MSG4794216" is no title.
@@ -52,7 +54,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     # Both key=value rules: a name key and its "=" or ":".
     "name:key_value": (
         rf"(?i)(?:surname|family(?:[_. ]?name)?|last[_. ]?name|forenames?|first[_. ]?names?|"
-        rf"given(?:[_. ]?names?)?){_S}*[=:]",
+        rf"given(?:[_. ]?names?)?){_S}*(?:[=:]|\.\.)",
     ),
     # names.before_dob: a date-of-birth label after the name.
     "name:before_dob": (rf"(?i)d\.?{_S}?o\.?{_S}?b|date{_S}+of{_S}+birth|born|birth{_S}?date",),

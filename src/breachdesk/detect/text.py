@@ -93,12 +93,21 @@ def _after_name(named: list[Mention], text: str) -> Callable[[int], bool]:
 
     def test(start: int) -> bool:
         i = bisect.bisect_right(name_ends, start) - 1
-        if i < 0:
-            return False
-        gap = text[name_ends[i] : start]
-        return len(gap) <= 4 and not gap.strip(" \t,;:()")
+        return i >= 0 and _name_gap(text[name_ends[i] : start])
 
     return test
+
+
+# Worklists print the sex between a name and its date of birth: "NOWAK, Tomasz (M) 02/11/1975".
+_SEX_GAP = re.compile(r"[ \t,;:()]*(?:[MFU]|male|female|unknown)[ \t,;:()]*", re.IGNORECASE)
+
+
+def _name_gap(gap: str) -> bool:
+    """Whether what stands between a name and a date lets the date be the name's date of
+    birth: a few spaces or punctuation marks, or a sex among them."""
+    if len(gap) <= 4 and not gap.strip(" \t,;:()"):
+        return True
+    return len(gap) <= 16 and _SEX_GAP.fullmatch(gap) is not None
 
 
 def _may_anchor(
@@ -128,8 +137,7 @@ def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention
     for m in mentions:
         if m.kind == "date":
             i = bisect.bisect_right(name_ends, m.start) - 1
-            gap = text[name_ends[i] : m.start] if i >= 0 else None
-            if gap is not None and len(gap) <= 4 and not gap.strip(" \t,;:()"):
+            if i >= 0 and _name_gap(text[name_ends[i] : m.start]):
                 m = Mention("date_of_birth", m.start, m.end, m.value, m.detector, "after_name")
             else:
                 continue
