@@ -196,3 +196,16 @@ def test_column_chi_numbers_need_a_real_birth_date_as_text_does() -> None:
     expected = [c if nhs.region(c) == "scotland_chi" and len(set(c)) > 1 else None for c in cells]
     assert found == expected
     assert sum(f is not None for f in found) > 500 and sum(f is None for f in found) > 500
+
+
+def test_a_column_written_through_a_float_keeps_its_numbers() -> None:
+
+    cells = ["4557660932.0", "4.557660932E9", "4.557660932e+09", "4.56E+09", "4557660932.5", None]
+    assert nhs_number.validate_column(pa.array(cells)).to_pylist() == [
+        "4557660932",
+        "4557660932",
+        "4557660932",
+        None,  # rounded: the number is lost
+        None,
+        None,
+    ]

@@ -59,6 +59,9 @@ def test_date_column_picks_the_format_the_column_agrees_on() -> None:
         "1950-09-03",
         None,
     ]
+    excel_days = pa.array(["22658", "27700.0", "", None])  # a workbook's day numbers
+    assert dates.parse_column(excel_days).to_pylist() == ["1962-01-12", "1975-11-02", None, None]
+    assert dates.parse_column(pa.array(["1962", "1975"])).to_pylist() == [None, None]  # years
     sas = pa.array(["02NOV1975", "12jan1962"])
     assert dates.parse_column(sas).to_pylist() == ["1975-11-02", "1962-01-12"]
 

@@ -352,6 +352,17 @@ CASES = {
             ("Nowak", "Tomasz", "1975-11-02", None, "HIVAGAB", "hiv"),
         ],
     ),
+    # Through pandas (an integer column with a gap becomes floats) and Excel's day numbers for
+    # dates: nobody was found.
+    "through_pandas.csv": (
+        (
+            "NHS Number,Surname,Forename,DOB,Test\n"
+            f"{A}.0,OKAFOR,Grace,22658,HIV\n"
+            ",NOWAK,Tomasz,27700.0,PSA\n"
+        ).encode(),
+        "csv",
+        [(*GRACE, "HIVAGAB", "hiv"), (*TOMASZ[:3], None, "PSA", "cancer")],
+    ),
     # A printout's dot leaders between a label and its value (the name and date were lost).
     "printout.txt": (
         (

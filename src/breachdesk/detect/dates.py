@@ -525,8 +525,9 @@ def parse_column(values: pa.Array) -> pa.Array:
         if earliest.is_valid and earliest.value < _FLOOR.value:
             parsed = pc.if_else(pc.less(parsed, _FLOOR), _NULL_TIME, parsed)
         attempts.append(parsed)
-    if not attempts or not len(values):
-        return pa.nulls(len(values), pa.string())
+    if not attempts or not len(values) or all(a.null_count == len(values) for a in attempts):
+        serials = _excel_serials(values)
+        return pa.nulls(len(values), pa.string()) if serials is None else serials
     # The format most values agree on decides ambiguous cells (01/02 is 1 February in the UK
     # unless the column shows it is month-first); other formats only fill what it cannot read.
     ranked = sorted(range(len(attempts)), key=lambda i: (attempts[i].null_count, i))
@@ -545,6 +546,27 @@ def parse_column(values: pa.Array) -> pa.Array:
     if low is not None and low < _EARLIEST.as_py():
         text = pc.if_else(pc.less(text, _EARLIEST), _NULL_TEXT, text)
     return text
+
+
+# Excel keeps a date as its day number (1 is 1900-01-01, counted with Excel's false 29 Feb
+# 1900, so day 0 is 1899-12-30), and a workbook turned into a CSV by a tool that ignores the
+# cell's format writes that number: "22658" is 12/01/1962. Five digits (1927-05-18 to
+# 2173-10-14), so a column of years or ages is never read as days.
+_SERIAL = r"^[0-9]{5}(?:\.0+)?$"
+_EXCEL_TO_UNIX_DAYS = 25_569
+
+
+def _excel_serials(values: pa.Array) -> pa.Array | None:
+    """A column whose every filled cell is such a day number, as ISO dates up to today; None
+    for any other column."""
+    values = pc.if_else(pc.equal(values, ""), _NULL_TEXT, values)
+    filled = pc.drop_null(values)
+    if not len(filled) or not pc.all(pc.match_substring_regex(filled, _SERIAL)).as_py():
+        return None
+    number = pc.cast(pc.cast(values, pa.float64()), pa.int32())
+    days = pc.cast(pc.subtract(number, pa.scalar(_EXCEL_TO_UNIX_DAYS, pa.int32())), pa.int32())
+    text = pc.cast(pc.cast(days, pa.date32()), pa.string())
+    return pc.if_else(pc.greater(text, pa.scalar(dt.date.today().isoformat())), _NULL_TEXT, text)
 
 
 def _extremes(text: pa.Array) -> tuple[str | None, str | None]:

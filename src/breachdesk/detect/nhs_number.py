@@ -112,10 +112,27 @@ def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
         )
 
 
+# A number column that went through a float on its way out: pandas writes a column of integers
+# with a gap in it as "4557660932.0", and some tools write "4.557660932E9" (still all ten
+# digits; a rounded "4.56E+09" has lost the number and is left alone).
+_FLOAT_CELL = r"^\s*(\d{10})\.0+\s*$"
+_EXPONENT_CELL = r"^\s*(\d)\.(\d{9})[eE]\+?0?9\s*$"
+
+
+def _unfloated(values: pa.Array) -> pa.Array:
+    """``values`` with cells written as floats (``_FLOAT_CELL``, ``_EXPONENT_CELL``) as their
+    ten digits."""
+    values = pc.replace_substring_regex(values, _FLOAT_CELL, r"\1")
+    return pc.replace_substring_regex(values, _EXPONENT_CELL, r"\1\2")
+
+
 def validate_column(values: pa.Array) -> pa.Array:
     """Valid patient NHS numbers (digits only) where a cell holds one, else null; vectorised."""
     values = pc.cast(values, pa.string())
     shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
+    if not pc.all(shaped).as_py() and pc.any(pc.match_substring(values, ".")).as_py():
+        values = _unfloated(values)
+        shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
     if not pc.any(shaped).as_py():
         return pa.nulls(len(values), pa.string())
     if isinstance(values, pa.ChunkedArray):
