@@ -5,7 +5,9 @@ a table: one row per object, a column per field, nested fields named "parent fie
 name repeats and a nested list's values joined by "; " (a patient's tests stay in the patient's
 row), keys read as words (``dateOfBirth`` -> "date of birth") so the header synonyms type them
 like any CSV's. What the document holds outside that list is a ``root`` record of text; a
-document with no such list is one ``root`` record. Each line of a JSON-lines file (a log) is a
+document with no such list is one ``root`` record. When the list names nobody and the object
+holding it names a person (``{"patient": {...}, "results": [...]}``), that object is the table's
+one row: the person with their tests. Each line of a JSON-lines file (a log) is a
 record whose text is its fields as ``key: value`` pairs, one object's plain fields on one line
 (``patient: first name: Grace; last name: OKAFOR; dob: 1962-01-12``), so the labels the
 detectors read in prose are read here too. Text that is not JSON after all (a truncated export)
@@ -20,6 +22,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
+import pyarrow as pa
+
+from breachdesk.detect.columns import type_columns
 from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, Record, Table
 from breachdesk.readers.text import paragraphs_of_lines
@@ -85,7 +90,6 @@ def _document(document: Any) -> Iterator[Item]:
     if items is None:
         yield from _records("root", _fields(document))
         return
-    yield from _records("root", _fields(_without(document, path)))
     header = _header(document, path)
     rows = [
         _row(dict(zip(header, item, strict=True)))
@@ -93,9 +97,21 @@ def _document(document: Any) -> Iterator[Item]:
         else _row(item)
         for item in items
     ]
+    table = _table(rows, path)
+    where = _about_one(document, path, table)
+    if where is not None:
+        # The list is what one person had done (a report's results): the part of the document
+        # that holds both is that person's row, their tests in it as an export writes them.
+        path, table = where, _table([_row(_at(document, where))], where)
+    yield from _records("root", _fields(_without(document, path)))
+    if table is not None:
+        yield table
+
+
+def _table(rows: list[dict[tuple[str, str], str]], path: tuple[Any, ...]) -> Table | None:
     fields = list(dict.fromkeys(field for row in rows for field in row))
     if not fields:
-        return
+        return None
     # A key is its column's name, unless it sits under more than one parent across the rows
     # ("name" of "requested by" and of "tests"): then each is "parent key".
     parents: dict[str, set[str]] = {}
@@ -103,11 +119,63 @@ def _document(document: Any) -> Iterator[Item]:
         parents.setdefault(key, set()).add(parent)
     names = [f"{parent} {key}".strip() if len(parents[key]) > 1 else key for parent, key in fields]
     key = path[-1] if path and isinstance(path[-1], str) else ""
-    yield Table(
+    return Table(
         header=names,
         columns=[[row.get(field, "") for row in rows] for field in fields],
         prefix=f"{key}!" if key else "",
     )
+
+
+def _about_one(document: Any, path: tuple[Any, ...], table: Table | None) -> tuple[Any, ...] | None:
+    """Where the document is about one person whose list the rows are (``{"patient": {...},
+    "results": [...]}``): the path of the smallest object holding the list and a person outside
+    it, grown to take in what surrounds it while that names nobody else (a letterhead; not the
+    next report of a dict of reports), never past a list. None when the rows name people
+    themselves (an export's header is no person of its rows) or nothing around them does."""
+    nodes = [document]
+    for step in path[:-1]:
+        nodes.append(nodes[-1][step])
+    inner = next(
+        (i for i in reversed(range(len(path))) if _names_a_person(_around(nodes[i], path[i]))),
+        None,
+    )
+    if inner is None or (table is not None and names_a_person(table)):
+        return None
+    while inner and isinstance(nodes[inner - 1], dict):
+        if _names_a_person(_around(nodes[inner - 1], path[inner - 1])):
+            break
+        inner -= 1
+    return path[:inner]
+
+
+def _around(node: Any, step: Any) -> dict[tuple[str, str], str]:
+    """The fields of an object but for what sits under ``step``."""
+    if not isinstance(node, dict):
+        return {}
+    return _row({k: v for k, v in node.items() if k != step})
+
+
+def _names_a_person(fields: dict[tuple[str, str], str]) -> bool:
+    """Named as in a row of the document (``_table``): a person it would not find there is
+    left to the root record's text."""
+    table = _table([fields], ())
+    return table is not None and names_a_person(table)
+
+
+def names_a_person(table: Table) -> bool:
+    """Whether a table's rows can say who someone is, its columns typed as the table detector
+    types them (by their names and values): an NHS number, or a family and a given name (or a
+    full name) with a date of birth. A name alone is not enough: a test has one too."""
+    arrays = [c if isinstance(c, pa.Array) else pa.array(c, pa.string()) for c in table.columns]
+    kinds = set(type_columns(table.header, arrays))
+    named = "full_name" in kinds or {"family_name", "given_name"} <= kinds
+    return "nhs_number" in kinds or (named and "date_of_birth" in kinds)
+
+
+def _at(value: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        value = value[step]
+    return value
 
 
 def _row(item: Any) -> dict[tuple[str, str], str]:
@@ -126,7 +194,7 @@ def _row(item: Any) -> dict[tuple[str, str], str]:
     def walk(node: Any, parent: str) -> None:
         if isinstance(node, dict):
             for raw, value in node.items():
-                key = _words(str(raw))
+                key = words(str(raw))
                 if isinstance(value, dict):
                     walk(value, key)
                 elif isinstance(value, list):
@@ -209,7 +277,7 @@ def _fields(value: Any, key: str = "") -> Iterator[str]:
     pairs: list[str] = []
     nested: list[tuple[str, Any]] = []
     for name, inner in value.items():
-        label = _words(str(name))
+        label = words(str(name))
         if isinstance(inner, dict) or (
             isinstance(inner, list) and any(isinstance(v, dict | list) for v in inner)
         ):
@@ -229,7 +297,7 @@ def _fields(value: Any, key: str = "") -> Iterator[str]:
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[_.\-]+")
 
 
-def _words(key: str) -> str:
+def words(key: str) -> str:
     """A key as a label reads in prose: ``dateOfBirth``, ``date_of_birth`` -> "date of birth";
     a key in capitals (``DOB``, ``NHS``) is kept."""
     if key.isupper():
