@@ -352,6 +352,30 @@ CASES = {
             ("Nowak", "Tomasz", "1975-11-02", None, "HIVAGAB", "hiv"),
         ],
     ),
+    # Nested names ({"name": {"family": ..., "given": [...]}}): "given" was no header we knew,
+    # so no one had a given name, a date of birth or so a person.
+    "nested_names.json": (
+        json.dumps(
+            {
+                "records": [
+                    {
+                        "name": {"family": "OKAFOR", "given": ["Grace"]},
+                        "born": "12/01/1962",
+                        "placeOfBirth": "Lagos",
+                        "orders": [{"test": "HIV 1+2 Ab/Ag"}],
+                    },
+                    {
+                        "name": {"family": "NOWAK", "given": ["Tomasz"]},
+                        "born": "02/11/1975",
+                        "placeOfBirth": "Gdansk",
+                        "orders": [{"test": "PSA"}],
+                    },
+                ]
+            }
+        ).encode(),
+        "json",
+        [(*GRACE[:3], None, "HIVAGAB", "hiv"), (*TOMASZ[:3], None, "PSA", "cancer")],
+    ),
     # Through pandas (an integer column with a gap becomes floats) and Excel's day numbers for
     # dates: nobody was found.
     "through_pandas.csv": (
