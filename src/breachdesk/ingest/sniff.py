@@ -128,7 +128,7 @@ _TITLE_LINES = 10
 _LABEL_CELL = re.compile(r"[A-Za-z][\w .#/()'&%+-]{0,39}")
 # A cell a table holds and prose does not: a number, a date, a time, a code of digits.
 _DIGIT_RUN = re.compile(r"\d{3}")
-_ATOMIC_CELL = re.compile(r"\s*[\d/.:+-]+\s*")
+_ATOMIC_CELL = re.compile(r"[\d/.:+-]+")
 
 
 def _is_label(cell: str) -> bool:
@@ -150,7 +150,7 @@ def _prose_cells(lines: list[str], delim: str, common: int) -> bool:
         return False
     prose = sum(
         any(len(cell.split()) >= 4 or "  " in cell.strip() for cell in row)
-        and not any(_ATOMIC_CELL.fullmatch(cell) for cell in row)
+        and not any(_ATOMIC_CELL.fullmatch(cell.strip()) for cell in row)
         for row in rows
     )
     return prose >= 0.6 * len(rows)

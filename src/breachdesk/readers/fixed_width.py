@@ -42,7 +42,7 @@ CHUNK_ROWS = 50_000
 # exactly as ``text.read`` reads it, without a look at each line.
 # (Possessive: a long run of spaces in hostile input is not tried split every way.)
 _PREFILTER = re.compile(r"\S(?: {2}|\t)[ \t]*+[A-Za-z][^\n]{0,120}?\S(?: {2}|\t)[ \t]*+[A-Za-z]")
-_CELL = re.compile(r"\S+(?: \S+)*")
+_CELL = re.compile(r"\S(?:\S| (?=\S))*")
 _LABEL = re.compile(r"[A-Za-z][\w .#/()'&%+-]{0,31}")
 _DIGITS = re.compile(r"\d{3}")
 _RULED = re.compile(r"[\s\-=_*+~.|#]*")
