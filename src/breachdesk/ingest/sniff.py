@@ -29,8 +29,10 @@ _EMAIL_HEADER = re.compile(
     r"^(?:from|to|subject|date|message-id|mime-version|received|return-path|content-type):",
     re.IGNORECASE | re.MULTILINE,
 )
+# (A line of dashes is a printout's rule, not an SQL comment: "--" and "-- Host: ..." are.)
 _SQL = re.compile(
-    r"^\s*(?:--|/\*|CREATE TABLE|INSERT INTO|COPY \S+ .*FROM stdin|SET )", re.I | re.M
+    r"^\s*(?:--(?!--+\s*$)|/\*|CREATE TABLE|INSERT INTO|COPY \S+ .*FROM stdin|SET )",
+    re.I | re.M,
 )
 _FHIR = re.compile(r'"resourceType"\s*:')
 _EDIFACT = re.compile(rb"^(?:UNA.{6}\s*)?UNB\+UNO[A-Z]:\d", re.DOTALL)
@@ -103,10 +105,17 @@ def delimiter(text: str) -> str | None:
     best: tuple[float, str] | None = None
     for delim in (",", "\t", "|", ";"):
         counts = [ln.count(delim) for ln in lines]
-        tail = counts[len(counts) // 3 :] or counts  # title rows above the header vary
+        # Title rows above the header vary; a short export's titles ("Cumulative results
+        # report", "Generated 30/05/2024 by LIMS") hold no delimiter and may be more than a third
+        # of its lines, so the leading lines without one are left out too.
+        lead = next((i for i, count in enumerate(counts) if count), len(counts))
+        skip = max(len(counts) // 3, min(lead, _TITLE_LINES, len(counts) - 2))
+        tail = counts[skip:] or counts
         common = max(set(tail), key=tail.count)
         share = tail.count(common) / len(tail)
         if common >= 1 and share >= 0.8 and not (labelled and delim == "," and common <= 2):
+            if delim in ",;" and common <= 2 and _prose_cells(lines, delim, common):
+                continue
             score = share * min(common, 10)
             if best is None or score > best[0]:
                 best = (score, delim)
@@ -114,6 +123,37 @@ def delimiter(text: str) -> str | None:
 
 
 _LABEL_VALUE = re.compile(r"[A-Za-z]{2}:[ \t]+\S")
+_TITLE_LINES = 10
+# A header cell: a short label ("NHS Number", "D.O.B.", "Hb A1c"), a few words at most.
+_LABEL_CELL = re.compile(r"[A-Za-z][\w .#/()'&%+-]{0,39}")
+# A cell a table holds and prose does not: a number, a date, a time, a code of digits.
+_DIGIT_RUN = re.compile(r"\d{3}")
+_ATOMIC_CELL = re.compile(r"[\d/.:+-]+")
+
+
+def _is_label(cell: str) -> bool:
+    return (
+        bool(_LABEL_CELL.fullmatch(cell))
+        and len(cell.split()) <= 4
+        and "  " not in cell
+        and not _DIGIT_RUN.search(cell)
+    )
+
+
+def _prose_cells(lines: list[str], delim: str, common: int) -> bool:
+    """Whether lines that each hold one or two commas are sentences rather than a narrow table:
+    most of them have a "cell" of four or more words, or of words spaced out in columns (a
+    printout whose names carry a comma: "OKAFOR, GRACE     12/01/1962  4557660932"), and none a
+    bare number or date; and the first is no header row of short labels."""
+    rows = [ln.split(delim) for ln in lines if ln.count(delim) == common]
+    if not rows or all(_is_label(cell.strip()) for cell in rows[0]):
+        return False
+    prose = sum(
+        any(len(cell.split()) >= 4 or "  " in cell.strip() for cell in row)
+        and not any(_ATOMIC_CELL.fullmatch(cell.strip()) for cell in row)
+        for row in rows
+    )
+    return prose >= 0.6 * len(rows)
 
 
 def _first_lines(text: str, n: int) -> list[str]:

@@ -1,7 +1,8 @@
 """CSV, TSV and pipe-delimited tables, with the delimiter and header row found from content.
 
 Real worklists put a title or two above the header ("Chemistry worklist - printed 01/06/2024"),
-so the header is the first row that has the table's usual width and mostly non-numeric cells.
+so the header is the first row that has the table's usual width and mostly non-numeric cells; the
+titles are read as prose when they may name the patient the table is about.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, delimiter, text_stream
 from breachdesk.readers.arrow_csv import ARROW_MIN_CHARS, arrow_tables
-from breachdesk.readers.base import Item, ReaderError, Table, transpose
+from breachdesk.readers.base import Item, ReaderError, Record, Table, transpose
+from breachdesk.readers.text import paragraphs
 
 CHUNK_ROWS = 50_000
 _SNIFF_CHARS = 200_000
@@ -63,16 +65,40 @@ def split_header(rows: list[list[str]]) -> tuple[list[str], int]:
     return header, start + 1
 
 
+# Title rows that may say whom the export is about: "Patient: OKAFOR, Grace  NHS No: 455 766
+# 0932" above a table of that patient's results. A report's name and print date are not.
+_PERSONAL = re.compile(
+    r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b|\b(?:DOB|D\.O\.B|date of birth|born|patient)\b", re.I
+)
+
+
+def titles(rows: list[list[str]], delim: str) -> Iterator[Record]:
+    """The title rows above a table's header (``rows``: its first rows), read as prose when
+    they may name the patient the table is about; other titles are left out."""
+    above = rows[: _header_index(rows)] if len(rows) > 1 else []
+    if above:
+        lines = [delim.join(row) for row in above]
+        if any(_PERSONAL.search(line) for line in lines):
+            yield from paragraphs("\n".join(lines))
+
+
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _encoding = decode(data)
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
+    sample = text[:_SNIFF_CHARS]
     if len(text) >= ARROW_MIN_CHARS:
-        tables = arrow_tables(text[:_SNIFF_CHARS], text)
+        tables = arrow_tables(sample, text)
         if tables is not None:
+            delim = delimiter(sample) or ","
+            try:
+                head = list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delim), 25))
+            except csv.Error:
+                head = []
+            yield from titles(head, delim)
             yield from tables
             return
-    yield from _tables(text[:_SNIFF_CHARS], io.StringIO(text, newline=""))
+    yield from _tables(sample, io.StringIO(text, newline=""))
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
@@ -85,12 +111,13 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     yield from _tables(head, itertools.chain(io.StringIO(head, newline=""), handle))
 
 
-def _tables(sample: str, lines: Iterable[str]) -> Iterator[Table]:
+def _tables(sample: str, lines: Iterable[str]) -> Iterator[Table | Record]:
     delim = delimiter(sample) or ","
     reader = csv.reader(lines, delimiter=delim)
     try:
         head_rows = [row for _, row in zip(range(25), reader, strict=False)]
         header, first_data = split_header(head_rows)
+        yield from titles(head_rows, delim)
         width = len(header)
         pending = head_rows[first_data:]
         first = 1

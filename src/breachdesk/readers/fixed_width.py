@@ -1,0 +1,302 @@
+"""Plain text whose tables are printed with spaces, the tables read as tables.
+
+Lab systems (WinPath, TelePath...) print cumulative reports and worklists as columns aligned
+with spaces under a line of column labels, with the report's title above and, on every page, a
+footer ("Page 1 of 3"), a form feed and the title and labels again. Read as prose, the labels
+become a patient's name and one row's facts run into the next's. Here a block of such lines is
+a ``Table``, so the table detectors type its columns by their labels and values, as a CSV's:
+
+- its header is a line of three or more short labels, two or more spaces apart, one of which
+  names who a row is about (a name, date of birth, NHS or hospital number: the header synonyms
+  the table detectors use);
+- at least two rows follow, each of cells (runs of words one space apart) that sit under the
+  labels: a cell may reach into the next column (a long name, a number aligned right) but a
+  line that runs across several columns is prose;
+- blank and ruled lines, and up to ``_MAX_GAP`` other lines followed by a row or by the labels
+  again (a page's footer and the next page's title), leave the table going; those other lines
+  are read as prose in their place, as is everything outside a table.
+
+A table whose labels name nobody (a patient's results under their letterhead, an analyser's
+status list) stays prose: its tests belong to the person named above it, in the same paragraph.
+A report printing a patient's name only on their first row has it carried down to the next rows
+that leave the patient's columns blank.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import BinaryIO
+
+from breachdesk.ingest.sniff import decode, text_stream
+from breachdesk.readers import text as text_reader
+from breachdesk.readers.base import Item, Record, Table, transpose
+
+CHUNK_ROWS = 50_000
+# A header and a row below it, cheaply: a cell, a gap of two or more spaces (or a tab) and a
+# word, twice within a line's reach. Text without one is prose through and through, and is read
+# exactly as ``text.read`` reads it, without a look at each line.
+# (Possessive: a long run of spaces in hostile input is not tried split every way.)
+_PREFILTER = re.compile(r"\S(?: {2}|\t)[ \t]*+[A-Za-z][^\n]{0,120}?\S(?: {2}|\t)[ \t]*+[A-Za-z]")
+_CELL = re.compile(r"\S(?:\S| (?=\S))*")
+_LABEL = re.compile(r"[A-Za-z][\w .#/()'&%+-]{0,31}")
+_DIGITS = re.compile(r"\d{3}")
+_RULED = re.compile(r"[\s\-=_*+~.|#]*")
+_SQL_ROWS = re.compile(r"\),\s*\(")
+# A page's furniture lined up under the columns by chance: "Ward: AMU ... Page 2 of 2".
+_LABELLED = re.compile(r"[A-Za-z]{2}:(?:\s|$)")
+_PAGE = re.compile(r"\bpage\s+\d+\s+of\s+\d+|\bpage[\s:]+\d+\s*$", re.I)
+# Page furniture between one page's last row and the next page's labels: a footer, a blank
+# line or two, the report's title, the patient's or ward's heading.
+_MAX_GAP = 12
+# A printout pads each page to its length with blank lines before the form feed.
+_MAX_BLANK = 200
+_IDENTITY = frozenset(
+    {"nhs_number", "hospital_number", "family_name", "given_name", "full_name", "date_of_birth"}
+)
+
+Cell = tuple[int, int, str]  # start column, end column, text
+
+
+@dataclass
+class _Layout:
+    labels: list[str]
+    starts: list[int]
+    ends: list[int]
+    identity: list[int]  # columns that say who a row is about
+    cuts: list[int | None] = field(default_factory=list)  # where each column's cell ends
+
+    def __post_init__(self) -> None:
+        self.cuts = [*self.starts[1:], None]
+
+
+def read(data: bytes, name: str) -> Iterator[Item]:
+    text, _ = decode(data)
+    if "INSERT INTO" in text[:1_000_000]:
+        yield from text_reader.read(data, name)  # SQL text, not a printout
+        return
+    probe = text if "\n" in text[:65536] or "\r" not in text else text.replace("\r", "\n")
+    if not _PREFILTER.search(probe):
+        yield from text_reader.paragraphs(text)
+        return
+    yield from _segments(text.splitlines())
+
+
+def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
+    lines = (line.rstrip("\r\n") for line in text_stream(stream))
+    yield from _segments(
+        piece for line in lines for piece in _SQL_ROWS.sub("),\n(", line).split("\n")
+    )
+
+
+@lru_cache(maxsize=4096)
+def _names_who(label: str) -> bool:
+    # Imported here: the detectors' header synonyms, loaded once, only for text with a table.
+    from breachdesk.detect.columns import fold, synonyms
+
+    folded = fold(label)
+    table = synonyms()
+    kind = table.get(folded) or table.get(folded.replace(" ", ""))
+    return kind in _IDENTITY
+
+
+def _cells(line: str) -> list[Cell]:
+    if "\t" in line or "\f" in line:
+        line = line.replace("\f", "").expandtabs()
+    return [(m.start(), m.end(), m.group()) for m in _CELL.finditer(line)]
+
+
+def _header(line: str) -> _Layout | None:
+    """The columns of a line of three or more labels naming who a row is about, or None."""
+    if ("  " not in line and "\t" not in line) or _DIGITS.search(line):
+        return None
+    cells = _cells(line)
+    if not 3 <= len(cells) <= 40:
+        return None
+    for _, _, label in cells:
+        if not _LABEL.fullmatch(label) or label.count(" ") > 3:
+            return None
+    labels = [c[2] for c in cells]
+    identity = [i for i, label in enumerate(labels) if _names_who(label)]
+    if not identity:
+        return None
+    return _Layout(labels, [c[0] for c in cells], [c[1] for c in cells], identity)
+
+
+def _row(layout: _Layout, line: str) -> list[str] | None:
+    """The line's cells by column, or None where it is no row of the table."""
+    if ("  " not in line and "\t" not in line) or _furniture_line(line):
+        return None
+    starts, ends = layout.starts, layout.ends
+    if "\t" not in line and "\f" not in line:
+        # Most rows have a space before each column's start: cut there (a tenth of the work).
+        size = len(line)
+        if all(s == 0 or s > size or line[s - 1] == " " for s in starts):
+            row = [line[a:b].strip() for a, b in zip(starts, layout.cuts, strict=True)]
+            row = [" ".join(c.split()) if "  " in c else c for c in row]
+            if sum(1 for c in row if c) < 2 or row == layout.labels:
+                return None
+            return row
+    row = [""] * len(starts)
+    pieces = 0
+    for start, end, cell in _cells(line):
+        # A cell crossing a column's start right after a space is two cells one space apart;
+        # one reaching into the next column is a long or right-aligned value, and one running
+        # across several a sentence.
+        crossed = 0
+        for k in range(bisect_right(starts, start), bisect_left(starts, end)):
+            at = starts[k] - start
+            if cell[at - 1] == " ":
+                _put(row, starts, ends, start, starts[k] - 1, cell[: at - 1])
+                pieces += 1
+                start, cell = starts[k], cell[at:]
+            else:
+                crossed += 1
+        if crossed > 1:
+            return None
+        _put(row, starts, ends, start, end, cell)
+        pieces += 1
+    if pieces < 2 or sum(1 for c in row if c) < 2 or row == layout.labels:
+        return None
+    return row
+
+
+def _furniture_line(line: str) -> bool:
+    # (Literal tests first: a regex without one to start from costs a row's whole cut.)
+    if ":" in line and _LABELLED.search(line):
+        return True
+    return ("age" in line or "AGE" in line) and _PAGE.search(line) is not None
+
+
+def _put(
+    row: list[str], starts: list[int], ends: list[int], start: int, end: int, cell: str
+) -> None:
+    """Put a cell in the column under whose label most of it lies (a cell under none in the
+    column it follows)."""
+    first = max(bisect_right(starts, start) - 1, 0)
+    best, most = first, 0
+    for k in range(first, min(first + 3, len(starts))):
+        overlap = min(end, ends[k]) - max(start, starts[k])
+        if overlap > most:
+            best, most = k, overlap
+    row[best] = f"{row[best]} {cell}" if row[best] else cell
+
+
+class _Lines:
+    """Numbered lines with a look ahead and a way back."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._source = enumerate(lines, start=1)
+        self._ahead: deque[tuple[int, str]] = deque()
+
+    def peek(self, k: int) -> tuple[int, str] | None:
+        while len(self._ahead) <= k:
+            item = next(self._source, None)
+            if item is None:
+                return None
+            self._ahead.append(item)
+        return self._ahead[k]
+
+    def next(self) -> tuple[int, str] | None:
+        return self._ahead.popleft() if self._ahead else next(self._source, None)
+
+    def back(self, items: list[tuple[int, str]]) -> None:
+        self._ahead.extendleft(reversed(items))
+
+
+def _confirmed(layout: _Layout, lines: _Lines) -> bool:
+    """Two rows follow the labels (blank or ruled lines between), the first filling half
+    the columns: a table, not a line of labels above prose."""
+    rows, k = 0, 0
+    wanted = max(2, len(layout.starts) // 2)
+    while rows < 2 and k < rows + 4:
+        item = lines.peek(k)
+        if item is None:
+            return False
+        k += 1
+        if _RULED.fullmatch(item[1]):
+            continue
+        row = _row(layout, item[1])
+        if row is None or (not rows and sum(1 for c in row if c) < wanted):
+            return False
+        rows += 1
+    return rows == 2
+
+
+def _segments(lines: Iterable[str]) -> Iterator[Item]:
+    """Prose as ``text.paragraphs`` reads it, tables as tables, in the order of the text."""
+    source = _Lines(lines)
+    prose: list[str] = []
+    prose_start = 1
+    while (item := source.next()) is not None:
+        number, line = item
+        layout = _header(line)
+        if layout is not None and _confirmed(layout, source):
+            yield from _paragraphs(prose, prose_start)
+            prose = []
+            yield from _table(layout, number, source)
+            continue
+        if not prose:
+            prose_start = number
+        prose.append(line)
+    yield from _paragraphs(prose, prose_start)
+
+
+def _paragraphs(lines: list[str], first: int) -> Iterator[Record]:
+    for record in text_reader.paragraphs_of_lines(lines):
+        if first != 1:
+            record.locator = f"line:{int(record.locator[5:]) + first - 1}"
+        yield record
+
+
+def _table(layout: _Layout, header_line: int, source: _Lines) -> Iterator[Item]:
+    """The table's rows up to its end, the page furniture inside it as prose; the lines after
+    its end are left to the caller."""
+    rows: list[list[str]] = []
+    last: list[str] | None = None
+    first = 1
+    gap: list[tuple[int, str]] = []
+    furniture = 0  # lines in the gap that are neither blank nor ruled
+    prefix = f"line:{header_line}!"
+    width, labels = len(layout.starts), layout.labels
+    while (item := source.next()) is not None:
+        line = item[1]
+        if _RULED.fullmatch(line):
+            gap.append(item)
+        elif line.lstrip(" \f").startswith(labels[0]) and [c[2] for c in _cells(line)] == labels:
+            yield from _furniture(gap)  # the labels again, on the next page
+            gap, furniture = [], 0
+        elif _header(line) is not None:
+            source.back([item])  # another table's labels
+            break
+        elif (row := _row(layout, line)) is not None:
+            yield from _furniture(gap)
+            gap, furniture = [], 0
+            if last is not None and not any(row[i] for i in layout.identity):
+                for i in layout.identity:
+                    row[i] = last[i]
+            rows.append(row)
+            last = row
+            if len(rows) >= CHUNK_ROWS:
+                yield Table(layout.labels, transpose(rows, width), first, prefix)
+                first += len(rows)
+                rows = []
+        else:
+            gap.append(item)
+            furniture += 1
+        if furniture > _MAX_GAP or len(gap) > _MAX_BLANK:
+            break
+    source.back(gap)
+    if rows:
+        yield Table(layout.labels, transpose(rows, width), first, prefix)
+
+
+def _furniture(gap: list[tuple[int, str]]) -> Iterator[Record]:
+    """Lines between a table's rows (a footer, the next page's title) as prose in their place."""
+    if gap:
+        lines = ["" if _RULED.fullmatch(line) else line for _, line in gap]
+        yield from _paragraphs(lines, gap[0][0])
