@@ -35,6 +35,16 @@ _SQL = re.compile(
     re.I | re.M,
 )
 _FHIR = re.compile(r'"resourceType"\s*:')
+# FHIR's XML form: its resources are in this namespace.
+_FHIR_XML = re.compile(r"""xmlns(?::\w{1,20})?\s*=\s*["']http://hl7\.org/fhir["']""")
+# An element opening a document: "<Bundle xmlns=...>", "<Report>", "<ns:Export a='1'>".
+_ROOT_ELEMENT = re.compile(r"<(?:[A-Za-z_][\w.-]{0,40}:)?([A-Za-z_][\w.-]{0,80})[\s/>]")
+_HTML_TAGS = frozenset(
+    ("html", "head", "body", "div", "p", "table", "span", "br", "hr", "h1", "h2", "h3", "h4",
+     "h5", "h6", "meta", "title", "style", "script", "ul", "ol", "li", "font", "b", "i", "u",
+     "a", "center", "pre", "form", "tr", "td", "th", "img", "link", "base", "section",
+     "article", "header", "footer", "main", "nav")
+)  # fmt: skip
 _EDIFACT = re.compile(rb"^(?:UNA.{6}\s*)?UNB\+UNO[A-Z]:\d", re.DOTALL)
 _MBOX = re.compile(r"^From \S+ .*\d{4}\s*$")
 _ODF = {
@@ -219,7 +229,14 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
     if len(_EMAIL_HEADER.findall(first_lines)) >= 3:
         return "mbox" if _MBOX.match(text.split("\n", 1)[0]) else "eml"
     if stripped.startswith(("<?xml", "<html", "<!DOCTYPE", "<HTML")):
-        return "xml" if stripped.startswith("<?xml") else "html"
+        if not stripped.startswith("<?xml"):
+            return "html"
+        return "fhir_xml" if _FHIR_XML.search(text[:4096]) else "xml"
+    if root := _ROOT_ELEMENT.match(stripped):
+        # XML needs no declaration: an export may open straight with its root element.
+        if root[1].lower() in _HTML_TAGS:
+            return "html"  # a fragment of a web page or an e-mail body
+        return "fhir_xml" if _FHIR_XML.search(text[:4096]) else "xml"
     if len(_SQL.findall(text[:8192])) >= 2:
         return "sql"
     delim = delimiter(text)

@@ -43,10 +43,10 @@ def _resources(text: str) -> list[dict[str, Any]]:
         docs = [_loads(text)]
     except ReaderError:
         docs = list(_ndjson(text.splitlines()))
-    return _flatten(docs)
+    return flatten(docs)
 
 
-def _flatten(docs: Iterable[Any]) -> list[dict[str, Any]]:
+def flatten(docs: Iterable[Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     stack = list(docs)
     stack.reverse()
@@ -135,7 +135,7 @@ def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
-    yield from _records(_resources(text))
+    yield from records_of(_resources(text))
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
@@ -150,10 +150,10 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     lines = itertools.chain([""], handle)  # keep line numbers: the first line was line 1
     docs = itertools.chain([head], (doc for doc in _ndjson(lines)))
     # Resources are kept (not bytes): Observations must meet the Patient they point at.
-    yield from _records(_flatten(docs))
+    yield from records_of(flatten(docs))
 
 
-def _records(resources: list[dict[str, Any]]) -> Iterator[Item]:
+def records_of(resources: list[dict[str, Any]]) -> Iterator[Item]:
     patients: dict[str, Record] = {}
     order: list[Record] = []
     for index, res in enumerate(resources, start=1):

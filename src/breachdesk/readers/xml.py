@@ -6,8 +6,9 @@ detectors type them like any CSV. Records that name nobody (the results of a rep
 patient) are read with what surrounds them: each document that holds a person and their list
 is a row, the list's values joined in it, so a report's patient has its tests and a file of
 reports has a row per report. Other XML (and records with nobody in or around them: a CDA's
-entries) is read as ``Tag: text`` lines, the names kept as context. An XML file that defusedxml refuses (entity declarations: the billion-laughs bomb) or
-cannot parse is read as plain text instead, which expands nothing and still finds what it says.
+entries) is read as ``Tag: text`` lines, the names kept as context. An XML file that
+defusedxml refuses (entity declarations: the billion-laughs bomb) or cannot parse is read as
+plain text instead, which expands nothing and still finds what it says.
 """
 
 from __future__ import annotations
