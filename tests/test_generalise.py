@@ -376,6 +376,44 @@ CASES = {
         "json",
         [(*GRACE[:3], None, "HIVAGAB", "hiv"), (*TOMASZ[:3], None, "PSA", "cancer")],
     ),
+    # A letter's header block: the NHS number on the line under the name and date of birth
+    # (was two people, one with the name and one with the number and the tests).
+    "header_block.txt": (
+        (
+            b"Patient: OKAFOR, Grace  DOB 12/01/1962  Ward 7, Riverside Hospital\n"
+            b"NHS: 455 766 0932\n"
+            b"Patient: NOWAK, Tomasz  DOB 02/11/1975\n"
+            b"NHS: 427 429 5745\n"
+            b"Hep C antibody reactive.\n"
+        ),
+        "text",
+        [(*GRACE, None, None), (*TOMASZ, "HCVAB", "hepatitis")],
+    ),
+    # ... but rows of a list stay their own people: a row with only a name and date of birth
+    # beside rows with only NHS numbers is someone else.
+    "mixed_list.txt": (
+        f"NHS {A} HIV\nNHS {B}\nOKAFOR, Grace 12/01/1962\n".encode(),
+        "text",
+        [
+            (None, None, None, A, "HIVAGAB", "hiv"),
+            (None, None, None, B, None, None),
+            (*GRACE[:3], None, None, None),
+        ],
+    ),
+    # A form's labels and values parted by tabs: sniffed as a two-column TSV, no one found.
+    "form.txt": (
+        (
+            f"Patient:\tOKAFOR, Grace\nDOB:\t12/01/1962\nNHS No.:\t{A}\nTests:\tHIV, Hep B sAg\n"
+        ).encode(),
+        "text",
+        [(*GRACE, "HIVAGAB;HBSAG", "hepatitis;hiv")],
+    ),
+    # ... and a real two-column TSV stays one.
+    "codes.tsv": (
+        f"NHS Number\tSurname\n{A}\tOKAFOR\n{B}\tNOWAK\n".encode(),
+        "tsv",
+        [("OKAFOR", None, None, A, None, None), ("NOWAK", None, None, B, None, None)],
+    ),
     # Through pandas (an integer column with a gap becomes floats) and Excel's day numbers for
     # dates: nobody was found.
     "through_pandas.csv": (

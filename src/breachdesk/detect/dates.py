@@ -39,8 +39,9 @@ FORMATS = (
     "%Y/%m/%d",
     "%d-%m-%y",
     "%d.%m.%y",
-    "%b %d, %Y",  # "Jan 12, 1962": US-made software writes the month first (Arrow's %b is %B too)
-    "%b %d %Y",
+    # "Jan 12, 1962": US-made software writes the month first (Arrow's %b reads %B's names
+    # too). Not without the comma: its shape, spaces dropped, is a code's ("S1234").
+    "%b %d, %Y",
 )
 
 _MONTHS = (
@@ -459,11 +460,10 @@ def _formats_of(distinct: pa.Array, cells: list[str] | None = None) -> list[str]
 # at most two for a day, month or two-digit year and four for a year): a format whose shape has
 # one run of digits per field cannot read a cell with a run longer than its field (the next
 # character it needs is a separator or the end). The compact ``%Y%m%d`` has one run for three
-# fields, and ``%b %d %Y`` one for two once spaces are dropped: their widths are not looked at.
+# fields: its widths are not looked at.
 _FIELD_DIGITS = {"d": 2, "m": 2, "y": 2, "Y": 4}
-_ONE_RUN = frozenset({"%Y%m%d", "%b %d %Y"})
 _FORMAT_WIDTHS = tuple(
-    None if fmt in _ONE_RUN else [_FIELD_DIGITS[f] for f in re.findall(r"%([dmyY])", fmt)]
+    None if fmt == "%Y%m%d" else [_FIELD_DIGITS[f] for f in re.findall(r"%([dmyY])", fmt)]
     for fmt in FORMATS
 )
 _FEW_PIECES = 2000

@@ -179,6 +179,44 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
     return sorted([*nhs, *named], key=lambda m: m.start)
 
 
+def _header_pairs(
+    mentions: list[Mention], anchors: list[Mention], line_of: Callable[[int], int]
+) -> dict[Mention, Mention]:
+    """NHS-number anchors alone on their line next to a line whose name and date of birth
+    anchor a person, by the named anchor they belong to: a letter's header block ("Patient:
+    OKAFOR, Grace  DOB 12/01/1962" over "NHS: 455 766 0932") is one person, not two. Only where
+    the number's line says nothing else and the two lines stand apart from other anchors' lines:
+    rows of a list (a row with only an NHS number beside a row with only a name) stay people
+    of their own. The line above is looked at first (the usual order), then the line below."""
+    named = {line_of(a.start): a for a in anchors if a.kind == "name"}
+    if not named:
+        return {}
+    anchor_lines = {line_of(a.start) for a in anchors}
+    said: dict[int, set[str]] = {}
+    for m in mentions:
+        said.setdefault(line_of(m.start), set()).add(m.kind)
+    lone = {
+        line_of(a.start): a
+        for a in anchors
+        if a.kind == "nhs_number" and said.get(line_of(a.start)) == {"nhs_number"}
+    }
+    if set(lone) == {line + 1 for line in named}:
+        # Every name's line followed by its number's: header blocks one after another.
+        return {number: named[line - 1] for line, number in lone.items()}
+    pairs: dict[Mention, Mention] = {}
+    for line, anchor in lone.items():
+        for near, away in ((line - 1, -1), (line + 1, 1)):
+            # The pair's lines, and no anchor on the lines either side of them.
+            if (
+                near in named
+                and near + away not in anchor_lines
+                and line - away not in anchor_lines
+            ):
+                pairs[anchor] = named[near]
+                break
+    return pairs
+
+
 def _nearest(starts: list[int], offset: int) -> int:
     """The index ``min(range(len(starts)), key=lambda i: abs(starts[i] - offset))`` gives for
     sorted ``starts`` (the first of equals), by bisection rather than a pass over them all."""
@@ -235,12 +273,16 @@ def _group(
     if text:
         mentions = _birth_dates_after_names(mentions, text)
     line_of: Callable[[int], int]
+    pairs: dict[Mention, Mention] = {}
     if breaks is None:
         line_of = _first_line
         anchors = _anchors_on_one_line(mentions)
     else:
         line_of = _line_of(breaks)
         anchors = _anchors(mentions, line_of)
+        if len(anchors) > 1 and any(a.kind == "name" for a in anchors):
+            pairs = _header_pairs(mentions, anchors, line_of)
+            anchors = [a for a in anchors if a not in pairs]
     if not anchors:
         return []
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
@@ -252,6 +294,8 @@ def _group(
         # before it (a letter's results under its "Re:" line), not to whichever is nearest.
         paragraphs = _paragraphs(text, anchors) if breaks is not None else None
         shares = _shares(mentions, anchors, breaks, line_of, paragraphs)
+        if pairs:
+            _give_paired(shares, anchors, pairs)
         for person, share in zip(people, shares, strict=True):
             _gather_one(person, share, base)
     for person, anchor in zip(people, anchors, strict=True):
@@ -301,6 +345,20 @@ def _shares(
             nearest = candidates[0]
         shares[nearest].append(mention)
     return shares
+
+
+def _give_paired(
+    shares: list[list[Mention]], anchors: list[Mention], pairs: dict[Mention, Mention]
+) -> None:
+    """Each paired NHS number (``_header_pairs``) moved to its named anchor's share, wherever
+    nearness put it (a long header line can leave it nearer the next person's name)."""
+    owner = {number: anchors.index(name) for number, name in pairs.items()}
+    for index, share in enumerate(shares):
+        moving = [m for m in share if m in owner and owner[m] != index]
+        for mention in moving:
+            share.remove(mention)
+            target = shares[owner[mention]]
+            target.insert(bisect.bisect_left([m.start for m in target], mention.start), mention)
 
 
 def _gather_one(rec: PersonRecord, mentions: list[Mention], base: int = 0) -> None:

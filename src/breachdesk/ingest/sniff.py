@@ -126,6 +126,8 @@ def delimiter(text: str) -> str | None:
         if common >= 1 and share >= 0.8 and not (labelled and delim == "," and common <= 2):
             if delim in ",;" and common <= 2 and _prose_cells(lines, delim, common):
                 continue
+            if common <= 2 and _label_first(lines, delim):
+                continue  # "Patient:<tab>OKAFOR, Grace", "DOB:<tab>12/01/1962": a form
             score = share * min(common, 10)
             if best is None or score > best[0]:
                 best = (score, delim)
@@ -164,6 +166,18 @@ def _prose_cells(lines: list[str], delim: str, common: int) -> bool:
         for row in rows
     )
     return prose >= 0.6 * len(rows)
+
+
+# A form's label as a line's first field: "Patient:", "Date of birth:", "NHS No.:".
+_FORM_LABEL = re.compile(r"[A-Za-z][\w .#/()'-]{0,39}:\s*")
+
+
+def _label_first(lines: list[str], delim: str) -> bool:
+    """Whether most lines open with a form's label before the delimiter: a filled-in form or
+    letter header ("Patient:<tab>OKAFOR, Grace"), read as text, where a two-column table's
+    first column would hold values, not labels ending in a colon."""
+    firsts = [ln.split(delim, 1)[0].strip() for ln in lines if delim in ln]
+    return bool(firsts) and sum(bool(_FORM_LABEL.fullmatch(f)) for f in firsts) >= 0.8 * len(firsts)
 
 
 def _first_lines(text: str, n: int) -> list[str]:
