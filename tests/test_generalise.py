@@ -51,6 +51,20 @@ def _xlsx() -> bytes:
     return buffer.getvalue()
 
 
+def _cumulative_xlsx() -> bytes:
+    """A per-patient cumulative report: who it is about above, a table of results below."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Cumulative")
+    sheet.write(0, 0, "Cumulative report - Patient: OKAFOR, Grace   DOB: 12/01/1962")
+    sheet.write(1, 0, "NHS: 455 766 0932")
+    sheet.write_row(3, 0, ["Date", "Test", "Result", "Units"])
+    sheet.write_row(4, 0, ["01/05/2024", "HbA1c", "48", "mmol/mol"])
+    sheet.write_row(5, 0, ["15/05/2024", "HIV 1+2 Ab/Ag", "Reactive", ""])
+    book.close()
+    return buffer.getvalue()
+
+
 GRACE = ("OKAFOR", "Grace", "1962-01-12", A)
 TOMASZ = ("NOWAK", "Tomasz", "1975-11-02", B)
 CASES = {
@@ -375,6 +389,27 @@ CASES = {
         ).encode(),
         "json",
         [(*GRACE[:3], None, "HIVAGAB", "hiv"), (*TOMASZ[:3], None, "PSA", "cancer")],
+    ),
+    # A per-patient export names its patient above a table of results with no column saying
+    # who: the sheet gave no one, the CSV the patient without their tests.
+    "cumulative.xlsx": (_cumulative_xlsx(), "xlsx", [(*GRACE, "HBA1C;HIVAGAB", "hiv")]),
+    "cumulative.csv": (
+        (
+            f"Cumulative report - Patient: OKAFOR, Grace   DOB: 12/01/1962   NHS: {A}\n\n"
+            "Date,Test,Result,Units\n01/05/2024,HbA1c,48,mmol/mol\n"
+            "15/05/2024,HIV 1+2 Ab/Ag,Reactive,\n"
+        ).encode(),
+        "csv",
+        [(*GRACE, "HBA1C;HIVAGAB", "hiv")],
+    ),
+    # ... but a table under two people's names is neither's.
+    "two_named.csv": (
+        (
+            b"Patient list: OKAFOR, Grace DOB 12/01/1962; NOWAK, Tomasz DOB 02/11/1975\n\n"
+            b"Date,Test,Result,Units\n01/05/2024,HbA1c,48,mmol/mol\n02/05/2024,PSA,5.1,ug/L\n"
+        ),
+        "csv",
+        [(*GRACE[:3], None, None, None), (*TOMASZ[:3], None, None, None)],
     ),
     # A letter's header block: the NHS number on the line under the name and date of birth
     # (was two people, one with the name and one with the number and the tests).

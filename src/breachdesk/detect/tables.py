@@ -282,6 +282,34 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     return records, mentions
 
 
+# Columns that say who a row is about: a table with none of them is about no one in its rows.
+_WHO = frozenset(
+    {"nhs_number", "family_name", "given_name", "full_name", "date_of_birth", "hospital_number"}
+)
+
+
+def unowned_tests(table: Table) -> tuple[list[str], bool]:
+    """The tests (catalogue codes, in order of first sight) of a table no column of which says
+    who its rows are about, and whether it holds results: a per-patient export's results, whose
+    patient is named above them (``records_from_table`` must have typed it)."""
+    types = table.types or []
+    if not table.arrow or any(kind in _WHO for kind in types):
+        return [], False
+    codes: dict[str, None] = {}
+    has_result = False
+    for kind, values in zip(types, table.arrow, strict=True):
+        if kind == "test":
+            for cell in pc.unique(values).to_pylist():
+                if cell and cell.strip():
+                    codes.update(dict.fromkeys(lab_tests.lookup(cell)))
+        elif kind is not None and kind.startswith("analyte:") and values.null_count < len(values):
+            codes[kind.split(":", 1)[1]] = None
+            has_result = True
+        elif kind == "result" and values.null_count < len(values):
+            has_result = True
+    return list(codes), has_result and bool(codes)
+
+
 # Up to this many rows a table's locators are sliced from a longer column made before for the
 # same prefix and first row (every CSV's is "row:1", "row:2", ...): a slice, not a column built.
 _LOCATOR_ROWS = 8192

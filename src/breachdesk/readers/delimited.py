@@ -72,14 +72,17 @@ _PERSONAL = re.compile(
 )
 
 
-def titles(rows: list[list[str]], delim: str) -> Iterator[Record]:
+def titles(
+    rows: list[list[str]], delim: str, prefix: str = "", *, cells_only: bool = False
+) -> Iterator[Record]:
     """The title rows above a table's header (``rows``: its first rows), read as prose when
-    they may name the patient the table is about; other titles are left out."""
+    they may name the patient the table is about; other titles are left out. ``cells_only``:
+    a row's empty cells are left out of its line (a sheet's rows are padded to its width)."""
     above = rows[: _header_index(rows)] if len(rows) > 1 else []
     if above:
-        lines = [delim.join(row) for row in above]
+        lines = [delim.join(c for c in row if c.strip() or not cells_only) for row in above]
         if any(_PERSONAL.search(line) for line in lines):
-            yield from paragraphs("\n".join(lines))
+            yield from paragraphs("\n".join(lines), prefix=prefix)
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:

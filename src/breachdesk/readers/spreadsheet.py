@@ -10,7 +10,7 @@ from itertools import chain
 from python_calamine import CalamineWorkbook
 
 from breachdesk.readers.base import Item, ReaderError, Table, transpose
-from breachdesk.readers.delimited import split_header
+from breachdesk.readers.delimited import split_header, titles
 
 _HEAD_ROWS = 25  # the header is looked for in the first 20 rows
 
@@ -54,9 +54,14 @@ def read(data: bytes, name: str) -> Iterator[Item]:
             cells = book.get_sheet_by_name(sheet_name).to_python()
         except Exception as exc:
             raise ReaderError(f"sheet {sheet_name!r}: {exc}") from exc
+        prefix = f"sheet:{sheet_name}!"
+        # A per-patient sheet says whom it is about above its header ("Patient: OKAFOR, Grace
+        # NHS: ..."): those title rows are read as prose, other titles left out.
+        head = [[c if type(c) is str else _cell(c) for c in row] for row in cells[:_HEAD_ROWS]]
+        yield from titles(head, "  ", prefix, cells_only=True)
         table = _table(cells)
         if table is not None:
-            table.prefix = f"sheet:{sheet_name}!"
+            table.prefix = prefix
             yield table
 
 

@@ -31,7 +31,7 @@ from breachdesk.detect.hl7 import person_from_message, sensitive_map
 from breachdesk.detect.pmi_terms import Matcher
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows_to_tables
 from breachdesk.detect.relations import Relations
-from breachdesk.detect.tables import records_from_table
+from breachdesk.detect.tables import records_from_table, unowned_tests
 from breachdesk.detect.text import people_in_lines, people_in_text
 from breachdesk.engine import Engine
 from breachdesk.ingest.archives import ARCHIVES
@@ -171,16 +171,46 @@ def _scan_file(
     source: bytes | BinaryIO = (
         entry.data if entry.data is not None else cast(BinaryIO, entry.stream)
     )
+    unowned: list[tuple[str, list[str], bool]] = []  # tables about no one in their rows
+    found_in_tables = 0
     for item in _items(source, entry.type, entry.path, "", 0, limits, extra):
         if isinstance(item, Table):
             records, mentions = records_from_table(item, file_id)
             relations.add(item, records)
+            found_in_tables += records.num_rows
+            if not records.num_rows:
+                codes, results = unowned_tests(item)
+                if codes:
+                    unowned.append((item.prefix, codes, results))
             yield records, mentions
         else:
             people.append(item)
-    yield from relations.joined(file_id)
+    for records, mentions in relations.joined(file_id):
+        found_in_tables += records.num_rows
+        yield records, mentions
     if people:
+        if unowned and not found_in_tables:
+            _give_unowned(people, unowned)
         yield rows_to_tables(file_id, people, sensitive_map())
+
+
+def _give_unowned(people: list[PersonRecord], unowned: list[tuple[str, list[str], bool]]) -> None:
+    """A per-patient export (a cumulative report: the patient named above a table of their
+    results, no column saying who): the tables' tests are that patient's, when the file's
+    prose names exactly one person and no table row names anyone."""
+    who = {
+        p.values.get("nhs_number") or (p.values.get("family_name"), p.values.get("date_of_birth"))
+        for p in people
+    }
+    if len(who) != 1:
+        return
+    person = people[0]
+    for prefix, codes, results in unowned:
+        for code in codes:
+            person.add_test(code)
+            person.evidence.append(("test", f"{prefix}rows", "columns", "table_of_person", ""))
+        if results:
+            person.exposed.add("test_result")
 
 
 def _verdict(exc: BaseException, limits: Limits) -> tuple[str, str]:
