@@ -9,6 +9,7 @@ import json
 
 import pytest
 import xlsxwriter
+from fpdf import FPDF
 
 from breachdesk.ingest.limits import Limits
 from breachdesk.ingest.sniff import sniff_data
@@ -63,6 +64,29 @@ def _cumulative_xlsx() -> bytes:
     sheet.write_row(5, 0, ["15/05/2024", "HIV 1+2 Ab/Ag", "Reactive", ""])
     book.close()
     return buffer.getvalue()
+
+
+def _worklist_pdf() -> bytes:
+    """A printed worklist: column labels over rows, each cell placed at its column (PDFium's
+    text keeps one space for the gaps, so read as prose the labels were a name and the dates
+    of birth were lost); a long name overflows its cell, drawn over the next one."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=9)
+    pdf.cell(0, 6, "Riverside Pathology - Outstanding results", new_x="LMARGIN", new_y="NEXT")
+    widths = (30, 28, 28, 30, 40)
+    rows = [
+        ("Surname", "Forename", "Date of Birth", "NHS Number", "Test"),
+        ("OKAFOR", "Grace", "12/01/1962", "455 766 0932", "HIV 1+2 Ab/Ag"),
+        ("NOWAK", "Tomasz", "02/11/1975", "427 429 5745", "PSA"),
+        ("MCDONALD-WILLIAMS", "Ann", "03/04/1968", "401 023 2137", "Chlamydia PCR"),
+    ]
+    for row in rows:
+        for width, value in zip(widths, row, strict=True):
+            pdf.cell(width, 6, value)
+        pdf.ln()
+    pdf.cell(0, 6, "Page 1 of 1")
+    return bytes(pdf.output())
 
 
 GRACE = ("OKAFOR", "Grace", "1962-01-12", A)
@@ -410,6 +434,15 @@ CASES = {
         ),
         "csv",
         [(*GRACE[:3], None, None, None), (*TOMASZ[:3], None, None, None)],
+    ),
+    "worklist.pdf": (
+        _worklist_pdf(),
+        "pdf",
+        [
+            (*GRACE, "HIVAGAB", "hiv"),
+            (*TOMASZ, "PSA", "cancer"),
+            ("MCDONALD-WILLIAMS", "Ann", "1968-04-03", C, "CHLAM", "sexual_health"),
+        ],
     ),
     # A letter's header block: the NHS number on the line under the name and date of birth
     # (was two people, one with the name and one with the number and the tests).

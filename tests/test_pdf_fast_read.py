@@ -80,7 +80,7 @@ def test_page_lengths_up_to_64k_units_use_17_buffer_classes() -> None:
 
 def test_page_text_is_pypdfium2s_on_pages_of_many_lengths() -> None:
     document = pdfium.PdfDocument(PAGES)
-    texts = [pdf._page_text(document, index) for index in range(len(document))]
+    texts = [pdf._page_text(document, index)[0] for index in range(len(document))]
     document.close()
     expected = _helper_texts(PAGES)
     assert texts == expected

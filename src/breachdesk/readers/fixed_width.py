@@ -83,12 +83,12 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     if not _PREFILTER.search(probe):
         yield from text_reader.paragraphs(text)
         return
-    yield from _segments(text.splitlines())
+    yield from segments(text.splitlines())
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     lines = (line.rstrip("\r\n") for line in text_stream(stream))
-    yield from _segments(
+    yield from segments(
         piece for line in lines for piece in _SQL_ROWS.sub("),\n(", line).split("\n")
     )
 
@@ -172,12 +172,21 @@ def _furniture_line(line: str) -> bool:
     return ("age" in line or "AGE" in line) and _PAGE.search(line) is not None
 
 
+_WORDY = re.compile(r"[^\W\d_]{2}")  # a cell opening with a word, not a number
+
+
 def _put(
     row: list[str], starts: list[int], ends: list[int], start: int, end: int, cell: str
 ) -> None:
-    """Put a cell in the column under whose label most of it lies (a cell under none in the
-    column it follows)."""
+    """Put a cell in the column whose label it starts under (a left-aligned value, however far
+    it runs on: "Activated partial thromboplastin time" under "Test" reaching past "Result"),
+    or, words starting within an empty column's span, that column (a value pushed right by
+    its neighbour's overflow); else the one under whose label most of it lies (a number
+    aligned right; a cell under none in the column it follows)."""
     first = max(bisect_right(starts, start) - 1, 0)
+    if not row[first] and (abs(start - starts[first]) <= 1 or _WORDY.match(cell)):
+        row[first] = cell
+        return
     best, most = first, 0
     for k in range(first, min(first + 3, len(starts))):
         overlap = min(end, ends[k]) - max(start, starts[k])
@@ -227,7 +236,7 @@ def _confirmed(layout: _Layout, lines: _Lines) -> bool:
     return rows == 2
 
 
-def _segments(lines: Iterable[str]) -> Iterator[Item]:
+def segments(lines: Iterable[str]) -> Iterator[Item]:
     """Prose as ``text.paragraphs`` reads it, tables as tables, in the order of the text."""
     source = _Lines(lines)
     prose: list[str] = []

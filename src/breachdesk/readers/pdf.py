@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ctypes
+import re
 from codecs import decode
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.internal as pdfium_i
 import pypdfium2.raw as pdfium_c
 
-from breachdesk.readers.base import Encrypted, Item, NeedsOcr, ReaderError
+from breachdesk.readers.base import Encrypted, Item, NeedsOcr, ReaderError, Record, Table
+from breachdesk.readers.fixed_width import segments
 from breachdesk.readers.text import paragraphs
 
 __all__ = ["NeedsOcr", "read"]
@@ -23,8 +25,9 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     try:
         pages = pdfium_c.FPDF_GetPageCount(document)
         for index in range(pages):
+            laid_out: list[str] | None = None
             try:
-                text = _page_text(document, index)
+                text, laid_out = _page_text(document, index)
             except pdfium.PdfiumError as exc:
                 # One damaged page costs that page; the file's other pages are still read.
                 text = ""
@@ -32,7 +35,12 @@ def read(data: bytes, name: str) -> Iterator[Item]:
                     raise ReaderError(f"damaged PDF page {index + 1}: {exc}") from exc
             if text.strip():
                 found_text = True
-                yield from paragraphs(text.replace("\r\n", "\n"), prefix=f"page:{index + 1}!")
+                prefix = f"page:{index + 1}!"
+                printed = _printed_table(laid_out, prefix) if laid_out else None
+                if printed is not None:
+                    yield from printed
+                else:
+                    yield from paragraphs(text.replace("\r\n", "\n"), prefix=prefix)
     finally:
         pdfium_c.FPDF_CloseDocument(document)
     if not found_text and pages > 0:
@@ -57,10 +65,11 @@ def _open(data: bytes) -> object:
     return document
 
 
-def _page_text(document: object, index: int) -> str:
+def _page_text(document: object, index: int) -> tuple[str, list[str] | None]:
     """``document[index].get_textpage().get_text_range()`` through the raw calls it makes, the
     same errors raised: the helper objects (finalizers, weak references, the page's bounding box)
-    cost a small PDF about a twentieth of its reading time."""
+    cost a small PDF about a twentieth of its reading time. Also, where the text may hold a
+    printed table (``_may_hold_table``), its lines with each word at its place (``_laid_out``)."""
     page = pdfium_c.FPDF_LoadPage(document, index)
     if not page:
         raise pdfium.PdfiumError("Failed to load page.")
@@ -69,11 +78,155 @@ def _page_text(document: object, index: int) -> str:
         if not textpage:
             raise pdfium.PdfiumError("Failed to load text page.")
         try:
-            return _text_range(textpage)
+            text = _text_range(textpage)
+            return text, _laid_out(textpage) if _may_hold_table(text) else None
         finally:
             pdfium_c.FPDFText_ClosePage(textpage)
     finally:
         pdfium_c.FPDF_ClosePage(page)
+
+
+# PDFium's text keeps one space where a printout aligned its columns with many, so a printed
+# table (a worklist, a cumulative report) reads as prose: its column labels become a name and
+# one row's facts run into the next's. A page with a line of labels naming who (no colon: a
+# table's header, not a form's "Patient: ... DOB: ...") is read again with its words placed.
+_WHO_LABEL = re.compile(
+    r"\b(?:surname|forenames?|first name|last name|name|dob|d\.o\.b\.?|birth|nhs|hosp|mrn)\b",
+    re.IGNORECASE,
+)
+
+
+def _may_hold_table(text: str) -> bool:
+    return any(
+        ":" not in line and len(_WHO_LABEL.findall(line)) >= 2 and len(line.split()) >= 3
+        for line in text.splitlines()
+        if len(line) < 400
+    )
+
+
+_Word = tuple[float, float, float, float, str]  # left, right, bottom, top, text
+
+
+def _laid_out(textpage: object) -> list[str]:
+    """The page's lines with each word at the column its left edge is at (in widths of the
+    page's median character), two or more spaces where words stand well apart or overlap (a
+    cell's text overflowing into the next, drawn over it): the layout ``readers.fixed_width``
+    reads tables from (PDFium's text keeps one space for many).
+
+    A word's place is read off its first and last characters' boxes (their advance, not their
+    ink); a long word, or one as wide or as narrow as no run of its characters is (two cells'
+    text PDFium ran together, one drawn over the other), is read a character at a time."""
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    buffer = _buffer(count + 1)
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+    text = decode(memoryview(buffer)[: max(written - 1, 0)], "utf-16-le", errors="ignore")
+    if len(text) != count:
+        return []  # characters beyond one UTF-16 unit: indices would not match; left as prose
+    box = pdfium_c.FS_RECTF()
+    where = ctypes.byref(box)
+
+    def edges(index: int) -> tuple[float, float, float, float] | None:
+        if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, where):
+            return None
+        return box.left, box.right, box.bottom, box.top
+
+    spans: list[tuple[int, int, tuple[float, float, float, float], float]] = []
+    for match in _WORD.finditer(text):
+        first, last = edges(match.start()), edges(match.end() - 1)
+        if first is not None and last is not None:
+            spans.append((match.start(), match.end(), first, last[1]))
+    widths = sorted((right - b[0]) / (end - start) for start, end, b, right in spans)
+    if not widths:
+        return []
+    char = max(widths[len(widths) // 2], 0.1)
+    words: list[_Word] = []
+    for start, end, (left, _, bottom, top), right in spans:
+        if end - start >= _LONG_WORD or (
+            end - start > 1 and not 0.6 <= (right - left) / (char * (end - start)) <= 1.6
+        ):
+            words += _glyph_words(text, start, end, edges)
+        else:
+            words.append((left, right, bottom, top, text[start:end]))
+    return _place(words, char)
+
+
+_WORD = re.compile(r"[^\s\x00]+")
+# From this many characters a word is checked a character at a time: few words are this long,
+# and two cells run together ("MCDONALD-WILLIAMSAnn") often are.
+_LONG_WORD = 12
+
+
+def _glyph_words(
+    text: str,
+    start: int,
+    end: int,
+    edges: Callable[[int], tuple[float, float, float, float] | None],
+) -> list[_Word]:
+    """``text[start:end]`` cut where a character does not go on from the last one's right
+    edge on its line: the pieces of two cells' text PDFium ran together."""
+    words: list[_Word] = []
+    word: list[float | str] | None = None
+    for index in range(start, end):
+        found = edges(index)
+        if found is None:
+            continue
+        left, right, bottom, top = found
+        if (
+            word is not None
+            and abs(left - float(word[1])) < 0.5 * max(right - left, 0.1)
+            and float(word[2]) <= (bottom + top) / 2 <= float(word[3])
+        ):
+            word[1] = right
+            word[4] = str(word[4]) + text[index]
+            continue
+        if word is not None:
+            words.append(
+                (float(word[0]), float(word[1]), float(word[2]), float(word[3]), str(word[4]))
+            )
+        word = [left, right, bottom, top, text[index]]
+    if word is not None:
+        words.append((float(word[0]), float(word[1]), float(word[2]), float(word[3]), str(word[4])))
+    return words
+
+
+def _place(words: list[_Word], char: float) -> list[str]:
+    """Words on lines (a word belongs to the line whose first word's height holds its
+    middle), each at its column, two or more spaces where words stand apart or overlap."""
+    lines: list[list[_Word]] = []
+    for item in sorted(words, key=lambda w: (-w[3], w[0])):
+        middle = (item[2] + item[3]) / 2
+        for line in reversed(lines[-3:]):
+            if line[0][2] <= middle <= line[0][3]:
+                line.append(item)
+                break
+        else:
+            lines.append([item])
+    out = []
+    for line in lines:
+        written = ""
+        edge: float | None = None
+        for x0, x1, _, _, text in sorted(line):
+            column = max(round(x0 / char), len(written) + (1 if written else 0))
+            if edge is not None and not -0.5 * char < x0 - edge < 1.5 * char:
+                column = max(column, len(written) + 2)
+            written += " " * (column - len(written)) + text
+            edge = x1
+        out.append(written.rstrip())
+    return out
+
+
+def _printed_table(lines: list[str], prefix: str) -> list[Item] | None:
+    """A page's items as ``readers.fixed_width`` reads its laid-out lines, when it finds a
+    table among them; None (read as prose, as any page) when it does not."""
+    items = list(segments(lines))
+    if not any(isinstance(item, Table) for item in items):
+        return None
+    for item in items:
+        if isinstance(item, Table):
+            item.prefix = prefix + item.prefix
+        elif isinstance(item, Record):
+            item.locator = prefix + item.locator
+    return items
 
 
 def _text_range(textpage: object) -> str:
