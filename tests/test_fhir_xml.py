@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 
-from breachdesk.ingest.limits import Limits
-from breachdesk.ingest.sniff import sniff_data
-from breachdesk.ingest.walk import Entry
 from breachdesk.readers import fhir, fhir_xml
 from breachdesk.readers.base import Record
-from breachdesk.scan.stage import _scan_file
+from test_generalise import people_in_file
 
 A, B = "4557660932", "4274295745"  # valid NHS numbers, invented
 FIELDS = ("family_name", "given_name", "date_of_birth", "nhs_number", "tests", "sensitive")
@@ -77,12 +74,7 @@ BUNDLE = f"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def _people(name: str, data: bytes) -> tuple[str, list[tuple[str | None, ...]]]:
-    kind = sniff_data(data, name)
-    entry = Entry(path=name, parent=None, depth=0, size=len(data), type=kind, data=data)
-    rows: list[tuple[str | None, ...]] = []
-    for records, _ in _scan_file(entry, 1, Limits()):
-        rows.extend(tuple(r[f] for f in FIELDS) for r in records.select(list(FIELDS)).to_pylist())
-    return kind, sorted(rows, key=str)
+    return people_in_file(name, data, FIELDS)
 
 
 def test_a_bundle_gives_each_patient_with_the_tests_that_point_at_them() -> None:

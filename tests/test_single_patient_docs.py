@@ -8,12 +8,9 @@ import json
 
 import pytest
 
-from breachdesk.ingest.limits import Limits
-from breachdesk.ingest.sniff import sniff_data
-from breachdesk.ingest.walk import Entry
 from breachdesk.readers import json_doc, xml
 from breachdesk.readers.base import Table
-from breachdesk.scan.stage import _scan_file
+from test_generalise import people_in_file
 
 # Valid NHS numbers (Modulus 11, England range), invented.
 A, B, C = "4557660932", "4274295745", "4010232137"
@@ -33,12 +30,7 @@ XML = '<?xml version="1.0"?>'
 
 
 def _people(name: str, data: bytes) -> tuple[str, list[tuple[str | None, ...]]]:
-    kind = sniff_data(data, name)
-    entry = Entry(path=name, parent=None, depth=0, size=len(data), type=kind, data=data)
-    rows: list[tuple[str | None, ...]] = []
-    for records, _ in _scan_file(entry, 1, Limits()):
-        rows.extend(tuple(r[f] for f in FIELDS) for r in records.select(list(FIELDS)).to_pylist())
-    return kind, sorted(rows, key=str)
+    return people_in_file(name, data, FIELDS)
 
 
 def _patient(family: str, given: str, born: str, nhs: str) -> str:
