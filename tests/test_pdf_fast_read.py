@@ -99,3 +99,17 @@ def test_read_gives_the_items_an_exact_size_buffer_gives(monkeypatch: pytest.Mon
     assert {record.locator.split("!")[0] for record in records} == {
         f"page:{number}" for number in range(1, len(_helper_texts(PAGES)) + 1)
     }
+
+
+def test_laying_out_a_page_places_words_at_their_columns_and_bounds_the_gaps() -> None:
+    words = [
+        (0.0, 30.0, 0.0, 10.0, "OKAFOR"),  # 5 units a character
+        (50.0, 75.0, 0.0, 10.0, "Grace"),
+        (1e12, 1e12 + 10.0, 0.0, 10.0, "far"),  # a hostile page's word a world away
+        (0.0, 25.0, -12.0, -2.0, "NOWAK"),  # the next line down
+        (20.0, 40.0, -12.0, -2.0, "Tom"),  # drawn over the name's end: kept apart
+    ]
+    assert pdf._place(words, 5.0) == [
+        "OKAFOR    Grace" + " " * pdf._WIDEST_GAP + "far",
+        "NOWAK  Tom",
+    ]

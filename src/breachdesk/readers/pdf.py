@@ -189,6 +189,9 @@ def _glyph_words(
     return words
 
 
+_WIDEST_GAP = 200
+
+
 def _place(words: list[_Word], char: float) -> list[str]:
     """Words on lines (a word belongs to the line whose first word's height holds its
     middle), each at its column, two or more spaces where words stand apart or overlap."""
@@ -209,6 +212,8 @@ def _place(words: list[_Word], char: float) -> list[str]:
             column = max(round(x0 / char), len(written) + (1 if written else 0))
             if edge is not None and not -0.5 * char < x0 - edge < 1.5 * char:
                 column = max(column, len(written) + 2)
+            # (A hostile page can place a word a million widths away: a gap is kept bounded.)
+            column = min(column, len(written) + _WIDEST_GAP)
             written += " " * (column - len(written)) + text
             edge = x1
         out.append(written.rstrip())
