@@ -143,7 +143,7 @@ def _several_pages() -> bytes:
 )
 def test_raw_page_text_is_pypdfium2s(data: bytes, has_text: bool) -> None:
     document = pdfium.PdfDocument(data)
-    raw = [pdf._page_text(document, index) for index in range(len(document))]
+    raw = [pdf._page_text(document, index)[0] for index in range(len(document))]
     document.close()
     assert raw == _page_text_by_helpers(data)
     assert any(raw) == has_text
