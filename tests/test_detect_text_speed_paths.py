@@ -114,7 +114,8 @@ def test_records_a_column_at_a_time_are_the_rows_as_structs(
         assert _ipc(left) == _ipc(right)
 
 
-def _page_text_by_helpers(data: bytes) -> list[str]:
+def page_texts_by_helpers(data: bytes) -> list[str]:
+    """Each page's text as pypdfium2's own helper objects read it (the reference)."""
     document = pdfium.PdfDocument(data)
     pages = []
     for index in range(len(document)):
@@ -145,7 +146,7 @@ def test_raw_page_text_is_pypdfium2s(data: bytes, has_text: bool) -> None:
     document = pdfium.PdfDocument(data)
     raw = [pdf._page_text(document, index)[0] for index in range(len(document))]
     document.close()
-    assert raw == _page_text_by_helpers(data)
+    assert raw == page_texts_by_helpers(data)
     assert any(raw) == has_text
 
 

@@ -13,6 +13,7 @@ from fpdf import FPDF
 
 from breachdesk.readers import pdf
 from breachdesk.readers.base import Record
+from test_detect_text_speed_paths import page_texts_by_helpers
 
 
 def _exact_buffer(count: int) -> ctypes.Array[ctypes.c_ushort]:
@@ -48,19 +49,6 @@ def _pages_of_many_lengths() -> bytes:
 PAGES = _pages_of_many_lengths()
 
 
-def _helper_texts(data: bytes) -> list[str]:
-    document = pdfium.PdfDocument(data)
-    texts = []
-    for index in range(len(document)):
-        page = document[index]
-        textpage = page.get_textpage()
-        texts.append(textpage.get_text_range())
-        textpage.close()
-        page.close()
-    document.close()
-    return texts
-
-
 def test_buffer_is_the_smallest_power_of_two_that_holds_count() -> None:
     for count in [*range(0, 4100), 65535, 65536, 65537, 10**6 + 3]:
         buffer = pdf._buffer(count)
@@ -82,7 +70,7 @@ def test_page_text_is_pypdfium2s_on_pages_of_many_lengths() -> None:
     document = pdfium.PdfDocument(PAGES)
     texts = [pdf._page_text(document, index)[0] for index in range(len(document))]
     document.close()
-    expected = _helper_texts(PAGES)
+    expected = page_texts_by_helpers(PAGES)
     assert texts == expected
     # the pages' texts (and their NUL) fill every buffer size from 2 to 4,096 units
     assert {len(pdf._buffer(len(text) + 1)) for text in texts} == {
@@ -97,7 +85,7 @@ def test_read_gives_the_items_an_exact_size_buffer_gives(monkeypatch: pytest.Mon
     records = [item for item in items if isinstance(item, Record)]
     assert len(records) == len(items)
     assert {record.locator.split("!")[0] for record in records} == {
-        f"page:{number}" for number in range(1, len(_helper_texts(PAGES)) + 1)
+        f"page:{number}" for number in range(1, len(page_texts_by_helpers(PAGES)) + 1)
     }
 
 

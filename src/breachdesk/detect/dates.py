@@ -44,6 +44,14 @@ FORMATS = (
     "%b %d, %Y",
 )
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")  # fmt: skip
+# Each month's number by its English name and by its abbreviations, in any case once lowered.
+_MONTH_WORDS = {name: n for n, name in enumerate(_MONTH_NAMES, start=1)} | {
+    name[:3]: n for n, name in enumerate(_MONTH_NAMES, start=1)
+}
+_MONTH_WORDS["sept"] = 9
+_MONTHS3 = "|".join(name[:3] for name in _MONTH_NAMES)
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
     "july|august|september|october|november|december"
@@ -63,7 +71,6 @@ _MONTHS = (
 # folds the long s with "s", so it opens "sep" too.)
 # A full stop after a date ends a sentence ("dob 23/09/1988."); one with a digit after it
 # continues a number ("23.09.1988.5"), which is no date.
-_MONTHS3 = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _MONTH_AFTER_FIRST = (
     r"(?:(?<=[Jj])(?:an|un|ul)|(?<=[Ff])eb|(?<=[Mm])a[ry]|(?<=[Aa])(?:pr|ug)|(?<=[Ss\u017f])ep"
     r"|(?<=[Oo])ct|(?<=[Nn])ov|(?<=[Dd])ec)"
@@ -177,12 +184,6 @@ def parse(text: str, today: dt.date | None = None) -> dt.date | None:
 _MONTH_FIRST = re.compile(
     r"([A-Za-z]{3,9})\.? ?(\d{1,2})(?:st|nd|rd|th)?(?:, ?| )(\d{4})", re.IGNORECASE
 )
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")  # fmt: skip
-_MONTH_WORDS = {name: n for n, name in enumerate(_MONTH_NAMES, start=1)} | {
-    name[:3]: n for n, name in enumerate(_MONTH_NAMES, start=1)
-}
-_MONTH_WORDS["sept"] = 9
 
 
 def _month_first(text: str) -> dt.date | None:
@@ -297,13 +298,6 @@ def _compact(written: str) -> dt.date | None:
 # ``_TEXT_FORMATS`` that can read such a text (the earlier ones want digits or four of them).
 _SHORT_YEAR = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2})")
 _MONTH_WORD = re.compile(r"([0-9]{1,2})([ /-])([A-Za-z]{3})\2([0-9]{4})")
-_ABBREVIATIONS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-        start=1,
-    )
-}
 
 
 def _without_strptime(written: str, now: dt.date) -> dt.date | None:
@@ -318,7 +312,7 @@ def _without_strptime(written: str, now: dt.date) -> dt.date | None:
                 value = value.replace(year=value.year - 100)
             return value
         if (found := _MONTH_WORD.fullmatch(written)) and _c_time_locale():
-            month = _ABBREVIATIONS.get(found[3].lower())
+            month = _MONTH_WORDS.get(found[3].lower())
             return dt.date(int(found[4]), month, int(found[1])) if month else None
     except ValueError:
         return None

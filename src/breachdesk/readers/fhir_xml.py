@@ -63,8 +63,9 @@ _ARRAYS = frozenset(
         "supportingInfo",
     }
 )
-# Elements whose one child is a resource (its element name is the resource's type).
-_HOLDS_RESOURCE = frozenset({"resource", "contained", "outcome", "response"})
+# Elements whose one child is a resource (its element name is the resource's type): a Bundle
+# entry's resource, a contained one, a Bundle response's outcome.
+_HOLDS_RESOURCE = frozenset({"resource", "contained", "outcome"})
 
 
 def _local(tag: object) -> str:

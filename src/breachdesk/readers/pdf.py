@@ -165,27 +165,19 @@ def _glyph_words(
     """``text[start:end]`` cut where a character does not go on from the last one's right
     edge on its line: the pieces of two cells' text PDFium ran together."""
     words: list[_Word] = []
-    word: list[float | str] | None = None
     for index in range(start, end):
         found = edges(index)
         if found is None:
             continue
         left, right, bottom, top = found
-        if (
-            word is not None
-            and abs(left - float(word[1])) < 0.5 * max(right - left, 0.1)
-            and float(word[2]) <= (bottom + top) / 2 <= float(word[3])
-        ):
-            word[1] = right
-            word[4] = str(word[4]) + text[index]
-            continue
-        if word is not None:
-            words.append(
-                (float(word[0]), float(word[1]), float(word[2]), float(word[3]), str(word[4]))
-            )
-        word = [left, right, bottom, top, text[index]]
-    if word is not None:
-        words.append((float(word[0]), float(word[1]), float(word[2]), float(word[3]), str(word[4])))
+        if words:
+            w_left, w_right, w_bottom, w_top, piece = words[-1]
+            if abs(left - w_right) < 0.5 * max(right - left, 0.1) and (
+                w_bottom <= (bottom + top) / 2 <= w_top
+            ):
+                words[-1] = (w_left, right, w_bottom, w_top, piece + text[index])
+                continue
+        words.append((left, right, bottom, top, text[index]))
     return words
 
 
