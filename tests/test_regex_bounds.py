@@ -17,6 +17,7 @@ import select
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -243,9 +244,10 @@ _RUNNER = textwrap.dedent(
     sys.path.insert(0, {tests!r})
     import regex_bounds, test_regex_bounds as t
     print("ready", flush=True)
-    for where, length in json.loads(sys.argv[1]):
+    for where, length, *repeats in json.loads(sys.argv[1]):
         pattern = t.PATTERNS[where]
-        crafted = [t.CRAFTED[where]] if where in t.CRAFTED else []
+        # A crafted input has one length: it says nothing of growth.
+        crafted = [t.CRAFTED[where]] if where in t.CRAFTED and not repeats else []
         texts = [*crafted, *regex_bounds.adversarial(pattern, length)]
         if where in t.PREVALIDATED:
             check, glue = t.PREVALIDATED[where]
@@ -255,7 +257,7 @@ _RUNNER = textwrap.dedent(
                 texts = [glue.join(m.group(1) for m in t.PATTERNS[check].finditer(x)) + glue
                          for x in texts]
         start = time.process_time()
-        for text in texts:
+        for text in texts * (repeats[0] if repeats else 1):
             if where in t.ANCHORED:
                 pattern.match(text)
                 continue
@@ -296,11 +298,16 @@ def test_patterns_finish_on_adversarial_input() -> None:
         proc.wait()
 
 
-GROWTH_LIMIT = 3.2  # time at twice the length over time at the length: ~2 linear, ~4 quadratic
+# The long input is GROWTH_PARTS times the short one, and the short one is run GROWTH_PARTS times:
+# the same work for a linear pattern (a ratio of ~1), GROWTH_PARTS times more for a quadratic one.
+GROWTH_PARTS = 8
+GROWTH_LIMIT = 3.0
 GROWTH_FLOOR = 0.1  # CPU seconds below which a pattern's time is too small to compare
 
 
-def _cpu_times(jobs: list[tuple[str, int]]) -> dict[str, float]:
+def _cpu_times(jobs: Sequence[tuple[str, int] | tuple[str, int, int]]) -> list[float]:
+    """CPU seconds of each job (pattern, input length, how many times its inputs are run), in
+    order, all in one process."""
     script = _RUNNER.format(tests=str(Path(__file__).parent))
     out = subprocess.run(
         [sys.executable, "-c", script, json.dumps(jobs)],
@@ -310,35 +317,48 @@ def _cpu_times(jobs: list[tuple[str, int]]) -> dict[str, float]:
         check=True,
     ).stdout.splitlines()
     assert out[0] == "ready"
-    return {where: float(cpu) for where, _, cpu in (line.rpartition(" ") for line in out[1:])}
+    return [float(line.rpartition(" ")[2]) for line in out[1:]]
+
+
+def _growth(wheres: list[str], rounds: int) -> dict[str, tuple[float, float]]:
+    """Each pattern's long input's time over its repeated short inputs' time, and the long
+    time. The two are timed in turns in one process, and each judged by its least time over
+    the rounds: CPU time still varies with what else runs on the machine (a core's sibling
+    thread, a JVM left by an earlier test), and turns keep both sides under the same load."""
+    jobs = [
+        job
+        for where in wheres
+        for job in [
+            (where, ADVERSARIAL_LENGTH // GROWTH_PARTS, GROWTH_PARTS),
+            (where, ADVERSARIAL_LENGTH, 1),
+        ]
+        * rounds
+    ]
+    times = iter(_cpu_times(jobs))
+    out = {}
+    for where in wheres:
+        pairs = [(next(times), next(times)) for _ in range(rounds)]
+        short, long = min(p[0] for p in pairs), min(p[1] for p in pairs)
+        out[where] = (long / max(short, 1e-9), long)
+    return out
 
 
 def test_patterns_grow_linearly_with_their_input() -> None:
     """A pattern can be quadratic with no construction the parse-tree check rejects: a repeat
     searched from starts inside its own class (``\\(([^)]*)\\)`` over a run of "(" scans to the
-    end from each) takes seconds at ``ADVERSARIAL_LENGTH``, near the guard. Timed at a quarter
-    and at half that length, a linear pattern takes about twice as long, a quadratic one four
-    times: every pattern slow enough to time is held under ``GROWTH_LIMIT``."""
+    end from each) takes seconds at ``ADVERSARIAL_LENGTH``, near the guard. Its inputs at that
+    length take about GROWTH_PARTS times as long as its inputs at a GROWTH_PARTS-th of it run
+    GROWTH_PARTS times; a linear pattern's, about as long. Every pattern slow enough to time is
+    held under ``GROWTH_LIMIT``."""
     free = [
         where
         for where, pattern in sorted(PATTERNS.items())
         if isinstance(pattern.pattern, str) and where not in BOUNDED_INPUT
     ]
     quarter = _cpu_times([(where, ADVERSARIAL_LENGTH // 4) for where in free])
-    timed = [where for where in free if quarter[where] >= GROWTH_FLOOR / 2]
-    if not timed:
-        return
-    half = _cpu_times([(where, ADVERSARIAL_LENGTH // 2) for where in timed])
-    grown = {where: half[where] / quarter[where] for where in timed if half[where] >= GROWTH_FLOOR}
-    # A machine's timing noise (seen: the same pattern's quarter-length time 0.076 s one run,
-    # 0.126 s the next) lifts a linear pattern's ratio past the limit now and then, a different
-    # pattern each run; a quadratic one is past it whatever the noise. Those over it are timed
-    # twice more at each length and judged by the least time at each, the usual estimate of a
-    # run's own cost.
-    for where in [w for w, r in grown.items() if r > GROWTH_LIMIT]:
-        short, long = [quarter[where]], [half[where]]
-        for _ in range(2):
-            short.append(_cpu_times([(where, ADVERSARIAL_LENGTH // 4)])[where])
-            long.append(_cpu_times([(where, ADVERSARIAL_LENGTH // 2)])[where])
-        grown[where] = min(long) / min(short)
+    timed = [where for where, cpu in zip(free, quarter, strict=True) if cpu >= GROWTH_FLOOR / 4]
+    grown = {w: r for w, (r, long) in _growth(timed, 1).items() if long >= GROWTH_FLOOR}
+    # A quadratic pattern is over the limit whatever the load; a linear one only by chance.
+    again = _growth([w for w, r in grown.items() if r > GROWTH_LIMIT], 3)
+    grown |= {w: r for w, (r, _) in again.items()}
     assert {w: round(r, 1) for w, r in grown.items() if r > GROWTH_LIMIT} == {}
