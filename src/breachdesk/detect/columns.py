@@ -82,6 +82,12 @@ def _by_header(header: str) -> str | None:
 _DATE_TYPES = frozenset({"date_of_birth", "collected_at", "received_at", "other_date"})
 
 
+def header_kind(header: str) -> str | None:
+    """What a column header (or a form's label) says its cells are, from the header synonyms and
+    the test catalogue: ``nhs_number``, ``date_of_birth``, ``analyte:<code>``..., or None."""
+    return _by_header(header)
+
+
 def _share(mask: pa.Array, total: int) -> float:
     if isinstance(mask, pa.ChunkedArray):
         mask = mask.combine_chunks()

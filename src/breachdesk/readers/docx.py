@@ -1,7 +1,8 @@
-"""Word documents (DOCX): body, tables, headers, footers, notes and comments, as paragraphs.
+"""Word documents (DOCX): body, tables, headers, footers, notes and comments.
 
-Table rows become one line each (cells separated by " | "), so a patient list typed into a
-Word table keeps each person's name, date of birth and NHS number on one line.
+A table whose header names who its rows are about is read as a table, a form of labels and
+values as "label: value" lines, any other as lines of text (``doc_tables``). A table inside
+another's cell is read in its place, the table holding it as text.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
+from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item
 from breachdesk.readers.office_xml import local, parts
-from breachdesk.readers.text import paragraphs
 
 _PARTS = [
     "word/document.xml",
@@ -36,22 +37,40 @@ def _runs(node: Element) -> str:
     return "".join(out)
 
 
-def _lines(node: Element) -> Iterator[str]:
+def _attr(node: Element, name: str) -> str | None:
+    return next((v for k, v in node.attrib.items() if local(k) == name), None)
+
+
+def _cell(cell: Element) -> list[str]:
+    """A table cell's paragraphs, as lines, and empty cells for the further columns it spans."""
+    text = "\n".join(_runs(p) for p in cell.iter() if local(p.tag) == "p")
+    spans = [_attr(el, "val") for el in cell.iter() if local(el.tag) == "gridSpan"]
+    return [text] + [""] * (doc_tables.span(spans[0] if spans else None) - 1)
+
+
+def _pieces(node: Element) -> Iterator[doc_tables.Piece]:
     for child in node:
         tag = local(child.tag)
         if tag == "p":
             yield _runs(child)
         elif tag == "tbl":
-            for row in child.iter():
-                if local(row.tag) == "tr":
-                    cells = [_runs(c) for c in row if local(c.tag) == "tc"]
-                    yield " | ".join(cell.replace("\n", " ") for cell in cells)
-            yield ""
+            rows = [row for row in child.iter() if local(row.tag) == "tr"]
+            if any(local(el.tag) == "tbl" for el in child.iter() if el is not child):
+                # A layout table: its cells' paragraphs and tables in their order.
+                for row in rows:
+                    for cell in row:
+                        if local(cell.tag) == "tc":
+                            yield from _pieces(cell)
+                continue
+            grid: doc_tables.Grid = []
+            for row in rows:
+                grid.append([text for c in row if local(c.tag) == "tc" for text in _cell(c)])
+            yield grid
         else:
-            yield from _lines(child)
+            yield from _pieces(child)
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     for part, root in parts(data, _PARTS):
         label = part.rsplit("/", 1)[-1].removesuffix(".xml")
-        yield from paragraphs("\n".join(_lines(root)), prefix=f"{label}!")
+        yield from doc_tables.items(_pieces(root), prefix=f"{label}!")

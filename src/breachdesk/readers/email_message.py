@@ -68,7 +68,9 @@ def _items(message: EmailMessage) -> Iterator[Item]:
         except LookupError:
             body = payload.decode("utf-8", errors="replace")
         if part.get_content_subtype() == "html":
-            from breachdesk.readers.html import to_text
+            # A body written in HTML may hold a table of patients: read as a table.
+            from breachdesk.readers import doc_tables, html
 
-            body = to_text(body)
+            yield from doc_tables.items(html.pieces(body), prefix=f"part:{number}!")
+            continue
         yield from paragraphs(body, prefix=f"part:{number}!")

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import olefile
 
+from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item, Nested, ReaderError, Record
-from breachdesk.readers.html import to_text
+from breachdesk.readers.html import pieces
 from breachdesk.readers.text import paragraphs
 
 _SUBJECT, _BODY, _HTML = "0037", "1000", "1013"
@@ -72,10 +73,10 @@ def _read_message(msg: _Message, prefix: str, depth: int) -> Iterator[Item]:
     if header:
         yield Record(locator=f"{prefix}header", schema="text", text="\n".join(header))
     body = msg.text(_BODY)
-    if not body.strip():
-        html = msg.text(_HTML)
-        body = to_text(html) if html else ""
-    yield from paragraphs(body, prefix=f"{prefix}body!")
+    if body.strip() or not msg.text(_HTML):
+        yield from paragraphs(body, prefix=f"{prefix}body!")
+    else:
+        yield from doc_tables.items(pieces(msg.text(_HTML)), prefix=f"{prefix}body!")
     for number, storage in enumerate(msg.children("__attach_version1.0_"), start=1):
         attachment = _Message(msg.ole, [*msg.base, storage])
         locator = f"{prefix}attachment:{number}"

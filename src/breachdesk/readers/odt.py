@@ -1,13 +1,17 @@
-"""OpenDocument text (ODT): paragraphs, headings, lists and table rows from content.xml."""
+"""OpenDocument text (ODT): paragraphs, headings, lists and tables from content.xml.
+
+Tables are read as Word's are (``doc_tables``): a table of people as a table, a form as
+"label: value" lines, any other as lines of text.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
+from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item
 from breachdesk.readers.office_xml import local, parts
-from breachdesk.readers.text import paragraphs
 
 
 def _inline(node: Element) -> str:
@@ -26,18 +30,41 @@ def _inline(node: Element) -> str:
     return "".join(out)
 
 
-def _lines(node: Element) -> Iterator[str]:
+def _attr(node: Element, name: str) -> str | None:
+    return next((v for k, v in node.attrib.items() if local(k) == name), None)
+
+
+def _row(row: Element) -> list[str]:
+    cells: list[str] = []
+    for cell in row:
+        tag = local(cell.tag)
+        if tag not in {"table-cell", "covered-table-cell"}:
+            continue
+        text = "\n".join(_inline(p) for p in cell.iter() if local(p.tag) in {"p", "h"})
+        # A cell repeated over columns (a blank run, mostly) or merged across them: the merged
+        # cell's neighbours are written as covered cells, so it stands for one column here.
+        repeat = doc_tables.span(_attr(cell, "number-columns-repeated"))
+        cells.extend([text] * repeat if text else [""] * repeat)
+    return cells
+
+
+def _pieces(node: Element) -> Iterator[doc_tables.Piece]:
     for child in node:
         tag = local(child.tag)
         if tag in {"p", "h"}:
             yield _inline(child)
-        elif tag == "table-row":
-            cells = [" ".join(_lines(c)) for c in child if local(c.tag) == "table-cell"]
-            yield " | ".join(cells)
+        elif tag == "table":
+            rows = [row for row in child.iter() if local(row.tag) == "table-row"]
+            if any(local(el.tag) == "table" for el in child.iter() if el is not child):
+                for row in rows:  # a layout table: its cells' content in order
+                    for cell in row:
+                        yield from _pieces(cell)
+                continue
+            yield [_row(row) for row in rows]
         else:
-            yield from _lines(child)
+            yield from _pieces(child)
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     for _part, root in parts(data, ["content.xml"]):
-        yield from paragraphs("\n".join(_lines(root)))
+        yield from doc_tables.items(_pieces(root))

@@ -1,13 +1,18 @@
-"""Rich Text Format (letters saved from Word, old report templates) as paragraphs of text."""
+"""Rich Text Format (letters saved from Word, old report templates): paragraphs, and tables.
+
+striprtf writes a table's row as a line of its cells each closed by "|" ("NHS Number|Name|");
+a run of such lines is the table's grid, read as Word's tables are (``doc_tables``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
 
 from striprtf.striprtf import rtf_to_text
 
+from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item, ReaderError
-from breachdesk.readers.text import paragraphs
 
 
 def to_text(data: bytes) -> str:
@@ -19,5 +24,17 @@ def to_text(data: bytes) -> str:
         raise ReaderError(f"malformed RTF: {type(exc).__name__}") from exc
 
 
+def _is_row(line: str) -> bool:
+    return line.endswith("|") and line.count("|") >= 2
+
+
+def _pieces(text: str) -> Iterator[doc_tables.Piece]:
+    for is_row, lines in groupby(text.split("\n"), key=_is_row):
+        if is_row:
+            yield [line[:-1].split("|") for line in lines]
+        else:
+            yield from lines
+
+
 def read(data: bytes, name: str) -> Iterator[Item]:
-    yield from paragraphs(to_text(data))
+    yield from doc_tables.items(_pieces(to_text(data)))

@@ -1,0 +1,132 @@
+"""Tables inside documents (HTML pages and e-mail bodies, Word and OpenDocument files).
+
+A results page or a referral letter often holds a grid of patients typed into a table:
+"NHS Number | Patient Name | Date of Birth | Investigation" over a row a person. Read as
+lines of text, each row loses its header: a date of birth is just a date, a mixed-case
+"Smith, John" no name. So each table of a document is read one of three ways:
+
+- a table whose header row names who its rows are about (a name, date of birth, NHS or
+  hospital number: the header synonyms the table detectors use) and has a row below it is a
+  ``Table``, its columns typed by their header and values as a spreadsheet's are;
+- a form of label and value cells ("Patient name | OKAFOR, Grace", "DOB | 12/01/1962", also
+  two pairs a row) is read as "label: value" lines, the text detectors' labels;
+- any other table (results under a letter's patient, a layout table holding the page) stays
+  text, a line a row with its cells between " | ", in its place among the paragraphs: its tests
+  belong to the person the letter names.
+
+A table's place in the text is kept as blank lines, so the line numbers of the text's locators
+are those of the whole document read as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from breachdesk.readers.base import Item, Table, transpose
+from breachdesk.readers.delimited import split_header
+from breachdesk.readers.text import paragraphs
+
+Grid = list[list[str]]
+Piece = str | Grid  # a line of text, or a table's rows of cell texts
+
+MAX_SPAN = 64  # a merged cell counts as at most this many columns (hostile markup says 10**9)
+_SPACE = re.compile(r"\s+")
+_IDENTITY = frozenset(
+    {"nhs_number", "hospital_number", "family_name", "given_name", "full_name", "date_of_birth"}
+)
+
+
+@lru_cache(maxsize=4096)
+def _label(cell: str) -> str | None:
+    """What a cell names as a column header or a form's label, or None."""
+    # Imported here: the detectors' header synonyms, loaded once, only for documents with tables.
+    from breachdesk.detect.columns import header_kind
+
+    words = cell.strip().rstrip(":").strip()
+    if not words or len(words) > 40 or any(c.isdigit() for c in words):
+        return None
+    return header_kind(words)
+
+
+def _tidy(grid: Grid) -> Grid:
+    """Cells as one line each, blank rows out, every row as wide as the widest."""
+    rows = [[_SPACE.sub(" ", cell).strip() for cell in row] for row in grid]
+    rows = [row for row in rows if any(row)]
+    width = max(map(len, rows), default=0)
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def _text_lines(grid: Grid) -> Iterator[str]:
+    """A table read as text: a row of one-line cells is a line, its cells between " | "; a cell
+    of several lines (a letter laid out in a table) keeps its lines."""
+    for row in grid:
+        cells = [cell.strip() for cell in row]
+        if any("\n" in cell for cell in cells):
+            for cell in cells:
+                yield from (line.strip() for line in cell.split("\n"))
+        elif any(cells):
+            yield " | ".join(_SPACE.sub(" ", cell) for cell in cells)
+
+
+def _is_form(rows: Grid) -> bool:
+    """Label and value cells side by side: in most rows each even cell is a label, and the
+    first row's values are not (a two-column table headed "Name | DOB" is a table)."""
+    width = len(rows[0])
+    if width not in {2, 4}:
+        return False
+    labelled = 0
+    for row in rows:
+        pairs = [(row[i], row[i + 1]) for i in range(0, width, 2) if row[i] or row[i + 1]]
+        if pairs and all(_label(key) or key.endswith(":") for key, _ in pairs):
+            labelled += 1
+    return labelled * 3 >= len(rows) * 2 and not any(_label(v) for v in rows[0][1::2] if v)
+
+
+def _form_lines(rows: Grid) -> Iterator[str]:
+    for row in rows:
+        for i in range(0, len(row), 2):
+            key, value = row[i].rstrip(": "), row[i + 1]
+            if key or value:
+                yield f"{key}: {value}" if key else value
+
+
+def _as_table(rows: Grid) -> Table | None:
+    """The table, when its header names who each row is about and a row follows it."""
+    header, first = split_header(rows)
+    if first >= len(rows) or not any(_label(h) in _IDENTITY for h in header):
+        return None
+    return Table(header=header, columns=transpose(rows[first:], len(header)), first_row=1)
+
+
+def items(pieces: Iterable[Piece], prefix: str = "") -> Iterator[Item]:
+    """The document's text as paragraphs (``paragraphs``) and its tables of people as
+    ``Table``s, located ``{prefix}table:N!row:M``."""
+    lines: list[str] = []
+    tables: list[Table] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            lines.extend(piece.split("\n"))
+            continue
+        rows = _tidy(piece)
+        if rows and _is_form(rows):
+            lines.extend([*_form_lines(rows), ""])
+        elif (
+            table := _as_table(rows) if len(rows) >= 2 and len(rows[0]) >= 2 else None
+        ) is not None:
+            table.prefix = f"{prefix}table:{len(tables) + 1}!"
+            tables.append(table)
+            lines.extend([""] * (len(rows) + 1))
+        else:
+            lines.extend([*_text_lines(piece), ""])
+    yield from paragraphs("\n".join(lines), prefix=prefix)
+    yield from tables
+
+
+def span(value: str | None) -> int:
+    """The number of columns a merged cell's span attribute says, within ``MAX_SPAN``."""
+    try:
+        return min(max(int(value or 1), 1), MAX_SPAN)
+    except ValueError:
+        return 1
