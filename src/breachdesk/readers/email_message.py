@@ -2,52 +2,49 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
-import email.policy
-import functools
+import re
 from collections.abc import Iterator
-from email.headerregistry import BaseHeader, HeaderRegistry
-from email.message import EmailMessage
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.message import Message
 
 from breachdesk.readers.base import Item, Nested, ReaderError, Record
 from breachdesk.readers.text import paragraphs
 
 _HEADERS = ("From", "To", "Cc", "Subject")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
-class _CachedRegistry(HeaderRegistry):
-    """The default policy parses a header afresh every time it is read, and reading a part's
-    type, charset, filename and payload reads Content-Type and friends a dozen times: most of
-    the time an e-mail took. A parsed header depends only on (name, value) and is never changed
-    here, so one parse serves every read, and the same few content types across a mailbox."""
+def _decoded(value: object) -> str:
+    """A header's text: unfolded, its RFC 2047 encoded words ("=?utf-8?q?...?=") decoded.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._parsed = functools.lru_cache(maxsize=4096)(super().__call__)
-
-    def __call__(self, name: str, value: str) -> BaseHeader:
-        return self._parsed(name, value)
-
-
-_POLICY = email.policy.default.clone(header_factory=_CachedRegistry())
+    The stdlib's compat32 policy, which leaves header values as written: the default policy
+    parses every header into objects (addresses into display names and mailboxes), most of an
+    e-mail's reading time, for text the detectors read as text anyway."""
+    text = _FOLD.sub("", str(value))
+    if "=?" in text:
+        # A malformed encoded word is read as written.
+        with contextlib.suppress(HeaderParseError, LookupError, UnicodeError, ValueError):
+            text = str(make_header(decode_header(text)))
+    return text
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     try:
-        message = email.message_from_bytes(data, policy=_POLICY)
+        message = email.message_from_bytes(data)
     except Exception as exc:  # the stdlib parser raises a wide variety on hostile input
         raise ReaderError(f"malformed e-mail: {exc}") from exc
-    if not isinstance(message, EmailMessage):
-        raise ReaderError("not an e-mail message")
     try:
         items = list(_items(message))
-    except Exception as exc:  # header and MIME parsing is lazy and raises on hostile values
+    except Exception as exc:  # MIME parsing is lazy and raises on hostile values
         raise ReaderError(f"malformed e-mail: {type(exc).__name__}") from exc
     yield from items
 
 
-def _items(message: EmailMessage) -> Iterator[Item]:
-    header = "\n".join(f"{h}: {message[h]}" for h in _HEADERS if message[h])
+def _items(message: Message) -> Iterator[Item]:
+    header = "\n".join(f"{h}: {_decoded(message[h])}" for h in _HEADERS if message[h])
     if header:
         yield Record(locator="header", schema="text", text=header)
     # Parts are numbered as a reader of the message counts them: leaf parts only, body first.
@@ -56,6 +53,8 @@ def _items(message: EmailMessage) -> Iterator[Item]:
     leaves = (part for part in message.walk() if not part.is_multipart())
     for number, part in enumerate(leaves, start=1):
         filename = part.get_filename()
+        if filename:
+            filename = _decoded(filename)
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             continue
