@@ -535,6 +535,40 @@ CASES = {
 }
 
 
+def _identifier_lists(one: bool) -> bytes:
+    """Patients whose numbers are typed pairs in a list (``{"type": "NHS", "value": ...}``)."""
+    grace = {
+        "name": {"family": "OKAFOR", "given": "Grace"},
+        "birthDate": "1962-01-12",
+        "identifiers": [{"type": "NHS", "value": A}, {"type": "MRN", "value": "RF12345"}],
+        "contact": [{"system": "phone", "value": "020 7946 0018"}],
+        "tests": ["HIV"],
+    }
+    tomasz = {
+        "name": {"family": "NOWAK", "given": "Tomasz"},
+        "birthDate": "1975-11-02",
+        "identifiers": [{"idType": "MRN", "value": "RF67890"}, {"idType": "NHS", "value": B}],
+        "tests": ["HBsAg"],
+    }
+    return json.dumps({"patient": grace} if one else {"patients": [grace, tomasz]}).encode()
+
+
+def test_identifiers_written_as_typed_pairs_are_read_by_their_type() -> None:
+    # By key alone both numbers fell in one "value" column, typed as a result: NHS numbers lost.
+    fields = (*FIELDS[:4], "hospital_number", "e_phone", "tests")
+    assert people_in_file("patients.json", _identifier_lists(False), fields) == (
+        "json",
+        [
+            (*TOMASZ, "RF67890", False, "HBSAG"),
+            (*GRACE, "RF12345", True, "HIVAGAB"),
+        ],
+    )
+    # One patient: the list of pairs is their numbers, not a table of rows.
+    assert people_in_file("patient.json", _identifier_lists(True), fields)[1] == [
+        (*GRACE, "RF12345", True, "HIVAGAB")
+    ]
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_people_and_facts(name: str) -> None:
     data, kind, expected = CASES[name]

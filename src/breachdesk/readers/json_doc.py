@@ -12,6 +12,8 @@ record whose text is its fields as ``key: value`` pairs, one object's plain fiel
 (``patient: first name: Grace; last name: OKAFOR; dob: 1962-01-12``), so the labels the
 detectors read in prose are read here too. Text that is not JSON after all (a truncated export)
 is read as the text reader reads it: lines that parse are records, the rest paragraphs.
+Identifiers and contacts written as typed pairs (``{"type": "NHS", "value": ...}``) are read as
+fields named by their type, in the row and in the text alike.
 """
 
 from __future__ import annotations
@@ -193,6 +195,12 @@ def _row(item: Any) -> dict[tuple[str, str], str]:
 
     def walk(node: Any, parent: str) -> None:
         if isinstance(node, dict):
+            pair = _named_value(node)
+            if pair is not None:
+                # {"type": "NHS", "value": "455..."}: the value's column is named by its type.
+                label, value_key = pair
+                add(parent, words(str(node[label])), node[value_key])
+                node = {k: v for k, v in node.items() if k not in pair}
             for raw, value in node.items():
                 key = words(str(raw))
                 if isinstance(value, dict):
@@ -215,14 +223,36 @@ def _row(item: Any) -> dict[tuple[str, str], str]:
     return {field: "; ".join(values) for field, values in cells.items() if values}
 
 
+# An identifier or a contact point written as a typed pair ({"type": "NHS", "value": ...},
+# {"system": "phone", "value": ...}), a list of them in each patient: by key alone every
+# person's numbers fall into one "value" column, an NHS number beside a hospital number.
+_LABEL_KEYS = frozenset({"type", "system", "kind", "label", "key", "idtype", "identifiertype"})
+_VALUE_KEYS = frozenset({"value", "number", "identifier", "val"})
+
+
+def _named_value(node: dict[Any, Any]) -> tuple[Any, Any] | None:
+    """The keys of a typed pair's label and value, when ``node`` holds one."""
+    label = value = None
+    for raw, item in node.items():
+        folded = str(raw).lower().replace("_", "")
+        if folded in _LABEL_KEYS and isinstance(item, str) and 0 < len(item) <= 80:
+            label = raw
+        elif folded in _VALUE_KEYS and isinstance(item, str | int | float):
+            value = raw
+    return None if label is None or value is None else (label, value)
+
+
 def _outermost_rows(value: Any, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any] | None]:
-    """The list nearest the top (breadth first) whose elements are all objects or lists, the
-    rows of an export (``[{...}, {...}]``, or ``"data": [[...], [...]]``), and its path."""
+    """The list nearest the top (breadth first) whose elements are all objects or lists (not
+    typed pairs), the rows of an export (``[{...}, {...}]``, or ``"data": [[...], [...]]``),
+    and its path."""
     queue: deque[tuple[tuple[Any, ...], Any]] = deque([(path, value)])
     while queue:
         here, node = queue.popleft()
         if isinstance(node, list):
-            if node and all(isinstance(v, dict | list) for v in node):
+            # A list of typed pairs is one object's identifiers or contacts, not rows.
+            pairs = all(isinstance(v, dict) and _named_value(v) for v in node)
+            if node and all(isinstance(v, dict | list) for v in node) and not pairs:
                 return here, node
             queue.extend(((*here, i), v) for i, v in enumerate(node))
         elif isinstance(node, dict):
@@ -276,6 +306,10 @@ def _fields(value: Any, key: str = "") -> Iterator[str]:
         return
     pairs: list[str] = []
     nested: list[tuple[str, Any]] = []
+    named = _named_value(value)
+    if named is not None:  # {"type": "NHS", "value": ...} reads "NHS: ..."
+        pairs.append(f"{words(str(value[named[0]]))}: {_scalar(value[named[1]])}")
+        value = {k: v for k, v in value.items() if k not in named}
     for name, inner in value.items():
         label = words(str(name))
         if isinstance(inner, dict) or (
