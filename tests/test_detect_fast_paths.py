@@ -328,6 +328,7 @@ def test_names_before_a_dob_label_read_backwards_match_finditer(
     pieces = ["Grace", "OKAFOR", "de", "la", "Cruz", "Al", "van", "der", "Berg", "Ted", "Ned"]
     pieces += ["Zoë", "O'Neill", "Smith-Jones", "x", "2"]
     labels = [" DOB", " dob:", " D.O.B.", " born", " date of birth", " Birth date", " (DOB"]
+    labels += [" NHS", " (NHS No:", " nhs number", " NHS#", ", NHS Trust"]
     separators = [" ", "  ", ", ", ",", "\n", "\t", "-", ""]
     present = frozenset({"name", "name:before_dob"})
     rng = random.Random(5)
@@ -350,6 +351,7 @@ def test_dob_labels_found_letter_first_match_the_plain_form() -> None:
     plain = re.compile(names._DOB_AHEAD)
     pieces = ["DOB", "d.o.b", "D. O. B.", "dob2", "born", "Born", "unborn", "date of birth"]
     pieces += ["Date  of\\tBirth", "birthdate", "Birth date", "BIRTH DATE", "bd", "x", " ", "\\n"]
+    pieces += ["NHS", "nhs", "No", "number", ".", ":", "#", "4", " Trust", "Nhs"]
     rng = random.Random(9)
     hits = 0
     for _ in range(5000):

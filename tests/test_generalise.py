@@ -517,6 +517,17 @@ CASES = {
         [("OKAFOR", "GRACE", *GRACE[2:], "HIVAGAB", "hiv")],
     ),
     # A worklist prints the sex between the name and the date of birth; SAS and some LIMS print
+    # A name with no label, title or comma, just before an NHS label and its number; a trust's
+    # name before "NHS Trust" is none.
+    "phoned.txt": (
+        (
+            "The results for Grace OKAFOR (NHS 455 766 0932) were phoned to the ward.\n\n"
+            f"Tomasz NOWAK, NHS No {B}, Hep C antibody positive.\n\n"
+            "Barts Health NHS Trust\n"
+        ).encode(),
+        "text",
+        [(*GRACE[:2], None, A, None, None), (*TOMASZ[:2], None, B, "HCVAB", "hepatitis")],
+    ),
     # dates as 02NOV1975; "D.O.B." is no family name "D".
     "worklist.txt": (
         (

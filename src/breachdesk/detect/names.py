@@ -269,9 +269,15 @@ _MARKS = "'’-"
 # ends, read backwards from the character before the caret.
 _RUN = re.compile(r"[\w'’\-]*")
 # "Grace Okafor (DOB 12/01/1962)", "Results for OKAFOR Grace DOB ...", "Okafor, Grace born 3 April
-# 1968": two words just before a date-of-birth label are the person's name, with no label, title
-# or capitals to say so. This is the rule's plain form; ``_before_dob_matches`` reads it.
-_DOB_AHEAD = rf"(?i:d\.?{_SP}?o\.?{_SP}?b\b|date{_SP}+of{_SP}+birth|born\b|birth{_SP}?date)"
+# 1968", "Grace OKAFOR (NHS 455 766 0932)": two words just before a date-of-birth label, or an
+# NHS-number label with its number, are the person's name, with no label, title or capitals to
+# say so. This is the rule's plain form; ``_before_dob_matches`` reads it. (An NHS label needs
+# its digits: "Barts Health NHS Trust" names a trust.)
+_NHS_NUMBER_AHEAD = rf"(?=(?i:{_SP}*+(?:(?:no|number)\b\.?{_SP}*+)?[:#]?{_SP}*+\d))"
+_DOB_AHEAD = (
+    rf"(?i:d\.?{_SP}?o\.?{_SP}?b\b|date{_SP}+of{_SP}+birth|born\b|birth{_SP}?date"
+    rf"|nhs{_NHS_NUMBER_AHEAD})"
+)
 _BEFORE_DOB = re.compile(
     rf"(?P<a>{_LETTER}(?<![\w'’\-]{_LETTER})(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}})"
     rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<b>{_FAMILY})(?<!['’\-])"
@@ -280,8 +286,9 @@ _BEFORE_DOB = re.compile(
 # ``_DOB_AHEAD`` opening with its first letter's class, so ``re`` skips to those letters (three
 # times quicker over a letter than the plain form, which is tried at every position).
 _DOB_WORD = re.compile(
-    r"[DdBb](?:(?<=[Dd])\.?[^\S\n]?[Oo]\.?[^\S\n]?[Bb]\b|(?<=[Dd])(?i:ate)[^\S\n]+(?i:of)[^\S\n]+"
-    r"(?i:birth)|(?<=[Bb])(?i:orn)\b|(?<=[Bb])(?i:irth)[^\S\n]?(?i:date))"
+    r"[DdBbNn](?:(?<=[Dd])\.?[^\S\n]?[Oo]\.?[^\S\n]?[Bb]\b|(?<=[Dd])(?i:ate)[^\S\n]+(?i:of)[^\S\n]+"
+    r"(?i:birth)|(?<=[Bb])(?i:orn)\b|(?<=[Bb])(?i:irth)[^\S\n]?(?i:date)"
+    rf"|(?<=[Nn])(?i:hs){_NHS_NUMBER_AHEAD})"
 )
 # How far before its label a name can start: two words of 64 letters at most, three particles.
 _NAME_REACH = 160
@@ -297,6 +304,15 @@ _BEFORE_DOB_REVERSED = re.compile(
     rf"(?P<b>{_WORD}(?:{_SP}+(?i:{_PARTICLES_REVERSED})(?={_SP}|,)){{0,3}})"
     rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<a>{_WORD})(?![\w'’\-])"
 )
+
+
+def _nhs_label_at(text: str, at: int) -> bool:
+    """Whether the label after a name read by the before-label rule is an NHS number's."""
+    # Sliced: one anchored try over the few characters between a name and its label.
+    return _NHS_AFTER.match(text[at : at + 64]) is not None
+
+
+_NHS_AFTER = re.compile(rf"{_SP}*+(?:[,(\[]{_SP}*+)?(?i:nhs)")
 
 
 class _Found:
@@ -419,7 +435,7 @@ def detect(
                 max(end, a_end),
                 family,
                 "names",
-                rule,
+                "before_nhs" if rule == "before_dob" and _nhs_label_at(text, b_end) else rule,
                 1.0,
                 "",
                 given,

@@ -56,8 +56,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"(?i)(?:surname|family(?:[_. ]?name)?|last[_. ]?name|forenames?|first[_. ]?names?|"
         rf"given(?:[_. ]?names?)?){_S}*(?:[=:]|\.\.)",
     ),
-    # names.before_dob: a date-of-birth label after the name.
-    "name:before_dob": (rf"(?i)d\.?{_S}?o\.?{_S}?b|date{_S}+of{_S}+birth|born|birth{_S}?date",),
+    # names.before_dob: a date-of-birth label after the name, or an NHS label and its number.
+    "name:before_dob": (
+        rf"(?i)d\.?{_S}?o\.?{_S}?b|date{_S}+of{_S}+birth|born|birth{_S}?date",
+        rf"(?i)nhs{_S}*(?:no|number)?\.?{_S}*[:#]?{_S}*\d",
+    ),
     "postcode": (
         r"(?i)GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?) ?\d"
         r"[ABD-HJLNP-UW-Z]{2}",
