@@ -16,6 +16,12 @@ import pyarrow.compute as pc
 
 from breachdesk.detect import cellwise
 from breachdesk.detect.base import Mention
+from breachdesk.detect.given_names import (
+    column_family_first,
+    family_first,
+    reorder_column,
+    two_words,
+)
 
 _TITLE_WORDS: tuple[str, ...] = (
     "mr",
@@ -223,6 +229,8 @@ def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
         return c, a
     if _is_caps(a) and not _is_caps(b):
         return a, b
+    if _is_caps(a) == _is_caps(b) and family_first(a, b):
+        return a, b  # "OKAFOR GRACE", "Okafor Grace": known family and given names say so
     return b, a
 
 
@@ -515,17 +523,24 @@ _COMMA_JOINED = re.compile(
 
 
 def _split_cells(cells: list[str | None]) -> list[tuple[str | None, str | None]]:
-    """``_split_stripped`` of each cell (None gives no names)."""
+    """``_split_stripped`` of each cell (None gives no names), a column's "A B" names read
+    family first where its names say so (``given_names.column_family_first``)."""
     present = [c for c in cells if c is not None]
     joined = "\x00".join(present)
     if len(present) < len(cells) or joined.count("\x00") != len(present) - 1:
-        return [(None, None) if c is None else _split_stripped(c) for c in cells]
-    # (``findall`` may add an empty match at the very end: one more than there are cells.)
-    found = _COMMA_JOINED.findall(joined)[: len(present)]
-    return [
-        (family.strip(), given.strip()) if family else _split_stripped(cell)
-        for cell, (family, given) in zip(present, found, strict=True)
-    ]
+        parts = [(None, None) if c is None else _split_stripped(c) for c in cells]
+    else:
+        # (``findall`` may add an empty match at the very end: one more than there are cells.)
+        found = _COMMA_JOINED.findall(joined)[: len(present)]
+        parts = [
+            (family.strip(), given.strip()) if family else _split_stripped(cell)
+            for cell, (family, given) in zip(present, found, strict=True)
+        ]
+    two = [(i, words) for i, c in enumerate(cells) if c and (words := two_words(c)) is not None]
+    if two and column_family_first(words for _, words in two):
+        for i, words in two:
+            parts[i] = words
+    return parts
 
 
 def _split_stripped(cell: str) -> tuple[str | None, str | None]:
@@ -618,8 +633,9 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
         givens.append(pc.struct_field(found, "given"))
         if number < len(ways):
             pending = pc.if_else(pc.is_null(family), pending, _NULL)
-    family = _first_of(families, len(values))
-    given = _first_of(givens, len(values))
+    family, given = reorder_column(
+        values, _first_of(families, len(values)), _first_of(givens, len(values))
+    )
     single = pc.and_(
         pc.is_null(family), pc.greater(pc.utf8_length(values), pa.scalar(0, pa.int32()))
     )

@@ -1,0 +1,128 @@
+"""Which word of a two-word name is the given name, where the writing does not say.
+
+"Grace Okafor" and "Okafor Grace", or "OKAFOR GRACE" after a label: with no comma, caret or
+capitals to mark the family name, the order is a guess. Lab systems print family names first
+and letters write given names first, so neither default is safe. What decides it here is which
+word is known as a given name and which as a family name, in Faker's name lists for the
+countries London's patients come from (lists compiled from national statistics: the ONS's for
+Britain). A word counts as a given name where more of those lists hold it as one than as a
+family name ("Grace" is a family name in Ireland's list, a given name in most), and as a family
+name the other way round; only a name with one word of each kind is ordered by them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Faker's person providers for the languages most spoken in London, in the Latin script the
+# records are written in.
+_LOCALES = (
+    "en_GB", "en_IE", "en_US", "en_NZ", "en_IN", "en_NG", "en_KE", "en_PK", "ga_IE", "pl_PL",
+    "ro_RO", "lt_LT", "lv_LV", "bg_BG", "pt_PT", "pt_BR", "es_ES", "it_IT", "fr_FR", "de_DE",
+    "tr_TR", "hu_HU", "cs_CZ", "sk_SK", "hi_IN", "ig_NG", "ha_NG", "tw_GH", "sw", "nl_NL",
+)  # fmt: skip
+
+
+def _key(word: str) -> str:
+    """A word without case or accents: "ZOË", "Zoe" and "zoë" are one name."""
+    folded = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def _words(value: object, depth: int = 0) -> set[str]:
+    # A provider's list is a tuple, a dict of names to weights, or lists of such (Polish
+    # family names by sex); some attributes are properties.
+    if isinstance(value, str):
+        return {_key(value)}
+    if depth > 2 or not isinstance(value, tuple | list | dict):
+        return set()
+    return {word for item in value for word in _words(item, depth + 1)}
+
+
+def _lists(provider: type, kind: str) -> set[str]:
+    """Every name a provider lists under an attribute naming ``kind`` (``first_names``,
+    ``first_names_male``, ``male_last_names``...)."""
+    words: set[str] = set()
+    for attribute in dir(provider):
+        if kind in attribute and attribute.endswith("names"):
+            words |= _words(getattr(provider, attribute, None))
+    return words
+
+
+@cache
+def _kinds() -> dict[str, int]:
+    """Each known word's lists as given name less its lists as family name."""
+    score: Counter[str] = Counter()
+    for locale in _LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except (ImportError, AttributeError):
+            continue  # a Faker release without this locale
+        score.update(_lists(provider, "first_name"))
+        score.subtract(_lists(provider, "last_name"))
+    return {word: n for word, n in score.items() if n}
+
+
+def family_first(first: str, second: str) -> bool | None:
+    """True when ``first`` is a family name and ``second`` a given name, False the other way
+    round, None when the lists cannot tell (unknown words, or two of a kind)."""
+    kinds = _kinds()
+    a, b = kinds.get(_key(first), 0), kinds.get(_key(second), 0)
+    if a < 0 < b:
+        return True
+    if b < 0 < a:
+        return False
+    return None
+
+
+# A cell of two words and no comma or caret; a word in capitals beside one that is not is the
+# family name already, so such a cell is no question.
+_TWO = re.compile(r"\s*([^\s,^]+)\s+([^\s,^]+)\s*")
+
+
+def two_words(cell: str) -> tuple[str, str] | None:
+    """The words of a name written "A B" with nothing to say which is the family name."""
+    found = _TWO.fullmatch(cell)
+    if found is None:
+        return None
+    a, b = found.groups()
+    if (a.isupper() and len(a) > 1) != (b.isupper() and len(b) > 1):
+        return None
+    return a, b
+
+
+def column_family_first(pairs: Iterable[tuple[str, str]]) -> bool:
+    """Whether a column's names written "A B" put the family name first: a system writes all its
+    names one way, so the column's names vote, and family first must win twice over."""
+    votes = Counter(family_first(a, b) for a, b in pairs)
+    return votes[True] > 2 * votes[False]
+
+
+def reorder_column(
+    values: pa.Array, family: pa.Array, given: pa.Array
+) -> tuple[pa.Array, pa.Array]:
+    """A full-name column's parts with its "A B" names read family first, where the column's
+    names say so (``column_family_first``); else as they are."""
+    pairs = {
+        cell: words
+        for cell in pc.unique(values).to_pylist()
+        if cell and (words := two_words(cell)) is not None
+    }
+    if not pairs or not column_family_first(pairs.values()):
+        return family, given
+    where = pc.index_in(values, pa.array(list(pairs), pa.string()))
+    first = pa.array([a for a, _ in pairs.values()], pa.string())
+    second = pa.array([b for _, b in pairs.values()], pa.string())
+    known = pc.is_valid(where)
+    return (
+        pc.if_else(known, pc.take(first, where), family),
+        pc.if_else(known, pc.take(second, where), given),
+    )
