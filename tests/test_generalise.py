@@ -546,6 +546,35 @@ CASES = {
 }
 
 
+def _grouped_header_xlsx() -> bytes:
+    """A sheet whose header has a row of merged group cells above it."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Data")
+    sheet.merge_range(0, 0, 0, 2, "Patient")
+    sheet.merge_range(0, 3, 0, 4, "Request")
+    sheet.write_row(1, 0, ["Surname", "Forename", "DOB", "Test", "NHS No"])
+    sheet.write_row(2, 0, ["OKAFOR", "Grace", "12/01/1962", "HIV", A])
+    sheet.write_row(3, 0, ["NOWAK", "Tomasz", "02/11/1975", "HCV Ab", B])
+    book.close()
+    return buffer.getvalue()
+
+
+def test_a_row_of_group_cells_above_the_header_is_no_header() -> None:
+    # "Patient" and "Request" over the real header were taken as the header: no one found.
+    assert people_in_file("grouped.xlsx", _grouped_header_xlsx()) == (
+        "xlsx",
+        [(*TOMASZ, "HCVAB", "hepatitis"), (*GRACE, "HIVAGAB", "hiv")],
+    )
+    # A header with a blank cell over rows of words stays the header.
+    data = f",Name,Test,NHS\n1,OKAFOR Grace,HIV,{A}\n2,NOWAK Tomasz,Hep C,{B}\n".encode()
+    fields = ("family_name", "given_name", "nhs_number", "tests")
+    assert people_in_file("blank.csv", data, fields)[1] == [
+        ("NOWAK", "Tomasz", B, "HCVAB"),
+        ("OKAFOR", "Grace", A, "HIVAGAB"),
+    ]
+
+
 def _identifier_lists(one: bool) -> bytes:
     """Patients whose numbers are typed pairs in a list (``{"type": "NHS", "value": ...}``)."""
     grace = {

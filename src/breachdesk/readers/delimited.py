@@ -45,12 +45,35 @@ def _header_index(rows: list[list[str]]) -> int:
             return 0
         width = widths.most_common(1)[0][0]
     for i, row in enumerate(rows[:20]):
-        cells = [c.strip() for c in row]
-        filled = [c for c in cells if c]
-        numeric = sum(bool(_NUMERIC.match(c)) for c in filled)
-        if len(row) == width and len(filled) >= max(1, width // 2) and numeric <= len(filled) // 3:
+        if _may_be_header(row, width):
+            # A group row above the header ("Patient" over "Surname | Forename | DOB", merged
+            # cells left blank): the row below names more columns.
+            below = rows[i + 1] if i + 1 < len(rows) else None
+            if (
+                below is not None
+                and not all(c.strip() for c in row)
+                and _may_be_header(below, width)
+                and _labels(below) >= max(2, _labels(row) + 1)
+            ):
+                return i + 1
             return i
     return 0
+
+
+def _may_be_header(row: list[str], width: int) -> bool:
+    filled = [c for c in (c.strip() for c in row) if c]
+    numeric = sum(bool(_NUMERIC.match(c)) for c in filled)
+    return len(row) == width and len(filled) >= max(1, width // 2) and numeric <= len(filled) // 3
+
+
+def _labels(row: list[str]) -> int:
+    """How many cells of a row are column headers the table detectors know (tests aside: a
+    row of test names is data)."""
+    # Imported here: the header synonyms, loaded once, only for a table with a gap in its header.
+    from breachdesk.detect.columns import header_kind
+
+    kinds = (header_kind(c.strip()) for c in row if 0 < len(c.strip()) <= 40)
+    return sum(1 for kind in kinds if kind and not kind.startswith("analyte:"))
 
 
 def split_header(rows: list[list[str]]) -> tuple[list[str], int]:
