@@ -288,7 +288,18 @@ def test_end_anchored_labels_read_backwards_say_the_same(
             expected = plain.search(window) is not None
             hits += expected
             assert (reversed_.match(window[::-1]) is not None) == expected, window
-    for window in ["dr\n", "Invoice no.\n", "sample/\n", "DOB:\n\n", "D.O.B - "]:
+    windows = ["dr\n", "Invoice no.\n", "sample/\n", "DOB:\n\n", "D.O.B - "]
+    windows += [
+        "Sex/DOB: F ",
+        "DOB M ",
+        "dob female ",
+        "DOBM ",
+        "born on Male ",
+        "DOB: F",
+        "DOB:\tU\n",
+    ]
+    windows += ["Date of birth . . F ", "DOB: XF ", 'DOB: F"', "birth date - male "]
+    for window in windows:
         assert (reversed_.match(window[::-1]) is not None) == (plain.search(window) is not None)
     assert hits > 100
 

@@ -13,7 +13,6 @@ name the other way round; only a name with one word of each kind is ordered by t
 from __future__ import annotations
 
 import importlib
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -83,17 +82,14 @@ def family_first(first: str, second: str) -> bool | None:
     return None
 
 
-# A cell of two words and no comma or caret; a word in capitals beside one that is not is the
-# family name already, so such a cell is no question.
-_TWO = re.compile(r"\s*([^\s,^]+)\s+([^\s,^]+)\s*")
-
-
 def two_words(cell: str) -> tuple[str, str] | None:
-    """The words of a name written "A B" with nothing to say which is the family name."""
-    found = _TWO.fullmatch(cell)
-    if found is None:
+    """The words of a name written "A B" with nothing to say which is the family name: two
+    words, no comma or caret, and not one in capitals beside one that is not (that one is the
+    family name already)."""
+    words = cell.split()
+    if len(words) != 2 or "," in cell or "^" in cell:
         return None
-    a, b = found.groups()
+    a, b = words
     if (a.isupper() and len(a) > 1) != (b.isupper() and len(b) > 1):
         return None
     return a, b

@@ -15,6 +15,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from breachdesk.ingest.sniff import decode, delimiter, text_stream
 from breachdesk.readers.arrow_csv import ARROW_MIN_CHARS, arrow_tables
 from breachdesk.readers.base import Item, ReaderError, Record, Table, transpose
@@ -108,7 +111,30 @@ def titles(
             yield from paragraphs("\n".join(lines), prefix=prefix)
 
 
+# Excel's way to keep a number as text in a CSV: ="4557660932" (leading zeros, long numbers).
+_FORMULA = re.compile(r'^="(.*)"$', re.DOTALL)
+
+
+def _unformula(item: Table | Record) -> Table | Record:
+    """A table's cells written ="...", as the text inside."""
+    if isinstance(item, Table):
+        item.columns = [
+            pc.replace_substring_regex(col, _FORMULA.pattern, r"\1")
+            if isinstance(col, pa.Array)
+            else [c[2:-1] if c[:2] == '="' and _FORMULA.match(c) else c for c in col]
+            for col in item.columns
+        ]
+    return item
+
+
 def read(data: bytes, name: str) -> Iterator[Item]:
+    if b'="' in data:
+        yield from map(_unformula, _read(data))
+    else:
+        yield from _read(data)
+
+
+def _read(data: bytes) -> Iterator[Table | Record]:
     text, _encoding = decode(data)
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
@@ -134,7 +160,9 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     head += handle.readline()  # end the sample on a line boundary
     if "\x00" in head:
         raise ReaderError("NUL bytes in a delimited text file")
-    yield from _tables(head, itertools.chain(io.StringIO(head, newline=""), handle))
+    tables = _tables(head, itertools.chain(io.StringIO(head, newline=""), handle))
+    # A writer that keeps numbers as text does it from the first rows on.
+    yield from map(_unformula, tables) if '="' in head else tables
 
 
 def _tables(sample: str, lines: Iterable[str]) -> Iterator[Table | Record]:
