@@ -54,3 +54,12 @@ def test_family_first_exports_and_printouts() -> None:
     ]
     text = f"PATIENT: OKAFOR GRACE\nDOB: 12/01/1962\nNHS: {A}\n".encode()
     assert people_in_file("label.txt", text, fields)[1] == [("OKAFOR", "GRACE", A)]
+
+
+def test_weak_evidence_and_running_text_keep_the_written_order() -> None:
+    # "Abdi" is a family name in one list more than a given name, "Mason" the reverse.
+    assert given_names.family_first("Abdi", "Mason") is None
+    text = "09:45 Called Dr K Wilson re Mr Abdi Mason DOB 15-Apr-1994, and re Okafor Grace DOB x"
+    found = [(m.value, m.extra) for m in names.detect(text)]
+    assert ("Mason", "Abdi") in found
+    assert ("Grace", "Okafor") in found  # prose writes given names first, even known ones

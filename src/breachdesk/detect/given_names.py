@@ -7,7 +7,9 @@ word is known as a given name and which as a family name, in Faker's name lists 
 countries London's patients come from (lists compiled from national statistics: the ONS's for
 Britain). A word counts as a given name where more of those lists hold it as one than as a
 family name ("Grace" is a family name in Ireland's list, a given name in most), and as a family
-name the other way round; only a name with one word of each kind is ordered by them.
+name the other way round; only a name with one word of each kind, three lists apart, is ordered
+by them. A column's names vote; in running text, where given names come first, only a name in
+capitals ("PATIENT: OKAFOR GRACE", as lab systems print them) is asked.
 """
 
 from __future__ import annotations
@@ -75,11 +77,16 @@ def family_first(first: str, second: str) -> bool | None:
     round, None when the lists cannot tell (unknown words, or two of a kind)."""
     kinds = _kinds()
     a, b = kinds.get(_key(first), 0), kinds.get(_key(second), 0)
-    if a < 0 < b:
+    # Lists apart by one either way are no evidence ("Abdi" is a family name in one list more
+    # than a given name, "Mason" the reverse): the two must be three lists apart.
+    if a < 0 < b and b - a >= _MARGIN:
         return True
-    if b < 0 < a:
+    if b < 0 < a and a - b >= _MARGIN:
         return False
     return None
+
+
+_MARGIN = 3
 
 
 def two_words(cell: str) -> tuple[str, str] | None:

@@ -229,8 +229,8 @@ def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
         return c, a
     if _is_caps(a) and not _is_caps(b):
         return a, b
-    if _is_caps(a) == _is_caps(b) and family_first(a, b):
-        return a, b  # "OKAFOR GRACE", "Okafor Grace": known family and given names say so
+    if _is_caps(a) and _is_caps(b) and family_first(a, b):
+        return a, b  # "OKAFOR GRACE": known family and given names say so (lab systems' order)
     return b, a
 
 
