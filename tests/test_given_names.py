@@ -63,3 +63,27 @@ def test_weak_evidence_and_running_text_keep_the_written_order() -> None:
     found = [(m.value, m.extra) for m in names.detect(text)]
     assert ("Mason", "Abdi") in found
     assert ("Grace", "Okafor") in found  # prose writes given names first, even known ones
+
+
+def test_unheaded_name_columns_are_typed_by_known_names() -> None:
+    # No header (or one in another language): the names were lost, the numbers kept.
+    rows = [
+        (A, "OKAFOR", "Grace", "12/01/1962", "HIV"),
+        (B, "NOWAK", "Tomasz", "02/11/1975", "HCV Ab"),
+        (C, "SMITH", "John", "23/07/1950", "FBC"),
+    ]
+    fields = ("family_name", "given_name", "date_of_birth", "nhs_number")
+    expected = [
+        ("NOWAK", "Tomasz", "1975-11-02", B),
+        ("OKAFOR", "Grace", "1962-01-12", A),
+        ("SMITH", "John", "1950-07-23", C),
+    ]
+    bare = "".join(",".join(r) + "\n" for r in rows).encode()
+    assert people_in_file("extract.csv", bare, fields)[1] == expected
+    german = "Nachname;Vorname;Geburtsdatum;NHS;Test\n" + "".join(
+        ";".join((r[1], r[2], r[3].replace("/", "."), r[0], r[4])) + "\n" for r in rows
+    )
+    assert people_in_file("export.csv", german.encode(), fields)[1] == expected
+    # A column of words that are not names (wards, tests) names no one.
+    wards = "".join(f"{r[0]},Lister,Ward {i},{r[3]}\n" for i, r in enumerate(rows)).encode()
+    assert [p[:2] for p in people_in_file("wards.csv", wards, fields)[1]] == [(None, None)] * 3

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import yaml
 
 from breachdesk import catalogue
-from breachdesk.detect import cellwise, lab_tests, nhs_number, postcode
+from breachdesk.detect import cellwise, given_names, lab_tests, nhs_number, postcode
 from breachdesk.detect.dates import may_parse, parse_column
 
 _SAMPLE = 500
@@ -287,5 +287,35 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
     ]
     guessed = [i for i, t in enumerate(types) if t == "value_dob"]
     if "date_of_birth" in types or len(guessed) != 1:
-        return ["other_date" if t == "value_dob" else t for t in types]
-    return ["date_of_birth" if t == "value_dob" else t for t in types]
+        types = ["other_date" if t == "value_dob" else t for t in types]
+    else:
+        types = ["date_of_birth" if t == "value_dob" else t for t in types]
+    return _names_by_values(types, columns)
+
+
+_WHO = frozenset({"nhs_number", "date_of_birth", "hospital_number"})
+_NAMES = frozenset({"family_name", "given_name", "full_name"})
+
+
+def _names_by_values(types: list[str | None], columns: list[pa.Array]) -> list[str | None]:
+    """A table that says who its rows are (an NHS number, a date of birth) but has no column
+    headed as a name: a column of known family names beside one of known given names are its
+    names (``given_names.name_columns``)."""
+    if not _WHO.intersection(types) or _NAMES.intersection(types):
+        return types
+    samples = {
+        i: _first_filled(pc.cast(columns[i], pa.string())).to_pylist()[:_NAME_SAMPLE]
+        for i, t in enumerate(types)
+        if t is None
+    }
+    found = given_names.name_columns(samples)
+    if found is None:
+        return types
+    family, given = found
+    return [
+        "family_name" if i == family else "given_name" if i == given else t
+        for i, t in enumerate(types)
+    ]
+
+
+_NAME_SAMPLE = 100

@@ -72,6 +72,12 @@ def _kinds() -> dict[str, int]:
     return {word: n for word, n in score.items() if n}
 
 
+def kind(word: str) -> int:
+    """How many more of the lists hold ``word`` as a given name than as a family name (negative:
+    a family name), 0 where they do not tell."""
+    return _kinds().get(_key(word), 0)
+
+
 def family_first(first: str, second: str) -> bool | None:
     """True when ``first`` is a family name and ``second`` a given name, False the other way
     round, None when the lists cannot tell (unknown words, or two of a kind)."""
@@ -129,3 +135,41 @@ def reorder_column(
         pc.if_else(known, pc.take(first, where), family),
         pc.if_else(known, pc.take(second, where), given),
     )
+
+
+# A column of names split in two with a header the synonyms do not know (a headerless export's
+# "column_3", another language's "Nachname"): at least this share of its distinct words known
+# as family names, beside a column as sure of given names.
+_NAME_SHARE = 0.6
+_MARKS = str.maketrans("", "", "'’-")
+
+
+def _is_word(text: str) -> bool:
+    """Letters, with an apostrophe or a hyphen inside ("O'Neill", "Smith-Jones")."""
+    return text[:1].isalpha() and text[-1:].isalpha() and text.translate(_MARKS).isalpha()
+
+
+def name_columns(samples: dict[int, list[str]]) -> tuple[int, int] | None:
+    """Of columns' sampled cells, the column of family names and the column of given names,
+    when one column is mostly known family names and another mostly known given names."""
+    shares: dict[int, tuple[float, float]] = {}
+    for index, cells in samples.items():
+        words = {c.strip() for c in cells if c and c.strip()}
+        if len(words) < 3 or not all(map(_is_word, words)):
+            continue
+        kinds = [kind(w) for w in words]
+        shares[index] = (
+            sum(k < 0 for k in kinds) / len(words),
+            sum(k > 0 for k in kinds) / len(words),
+        )
+    family = max(shares, key=lambda i: shares[i][0], default=None)
+    given = max(shares, key=lambda i: shares[i][1], default=None)
+    if (
+        family is None
+        or given is None
+        or family == given
+        or shares[family][0] < _NAME_SHARE
+        or shares[given][1] < _NAME_SHARE
+    ):
+        return None
+    return family, given
