@@ -81,8 +81,7 @@ def kind(word: str) -> int:
 def family_first(first: str, second: str) -> bool | None:
     """True when ``first`` is a family name and ``second`` a given name, False the other way
     round, None when the lists cannot tell (unknown words, or two of a kind)."""
-    kinds = _kinds()
-    a, b = kinds.get(_key(first), 0), kinds.get(_key(second), 0)
+    a, b = kind(first), kind(second)
     # Lists apart by one either way are no evidence ("Abdi" is a family name in one list more
     # than a given name, "Mason" the reverse): the two must be three lists apart.
     if a < 0 < b and b - a >= _MARGIN:

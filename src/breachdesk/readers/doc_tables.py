@@ -33,7 +33,8 @@ Piece = str | Grid  # a line of text, or a table's rows of cell texts
 
 MAX_SPAN = 64  # a merged cell counts as at most this many columns (hostile markup says 10**9)
 _SPACE = re.compile(r"\s+")
-_IDENTITY = frozenset(
+# The column types that say who a row is about (also the printouts' test, ``fixed_width``).
+IDENTITY = frozenset(
     {"nhs_number", "hospital_number", "family_name", "given_name", "full_name", "date_of_birth"}
 )
 
@@ -95,7 +96,7 @@ def _form_lines(rows: Grid) -> Iterator[str]:
 def _as_table(rows: Grid) -> Table | None:
     """The table, when its header names who each row is about and a row follows it."""
     header, first = split_header(rows)
-    if first >= len(rows) or not any(_label(h) in _IDENTITY for h in header):
+    if first >= len(rows) or not any(_label(h) in IDENTITY for h in header):
         return None
     return Table(header=header, columns=transpose(rows[first:], len(header)), first_row=1)
 
@@ -112,14 +113,14 @@ def items(pieces: Iterable[Piece], prefix: str = "") -> Iterator[Item]:
         rows = _tidy(piece)
         if rows and _is_form(rows):
             lines.extend([*_form_lines(rows), ""])
-        elif (
-            table := _as_table(rows) if len(rows) >= 2 and len(rows[0]) >= 2 else None
-        ) is not None:
-            table.prefix = f"{prefix}table:{len(tables) + 1}!"
-            tables.append(table)
-            lines.extend([""] * (len(rows) + 1))
-        else:
+            continue
+        table = _as_table(rows) if len(rows) >= 2 and len(rows[0]) >= 2 else None
+        if table is None:
             lines.extend([*_text_lines(piece), ""])
+            continue
+        table.prefix = f"{prefix}table:{len(tables) + 1}!"
+        tables.append(table)
+        lines.extend([""] * (len(rows) + 1))
     yield from paragraphs("\n".join(lines), prefix=prefix)
     yield from tables
 

@@ -35,6 +35,7 @@ from typing import BinaryIO
 from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Record, Table, transpose
+from breachdesk.readers.doc_tables import IDENTITY
 
 CHUNK_ROWS = 50_000
 # A header and a row below it, cheaply: a cell, a gap of two or more spaces (or a tab) and a
@@ -55,9 +56,6 @@ _PAGE = re.compile(r"\bpage\s+\d+\s+of\s+\d+|\bpage[\s:]+\d+\s*$", re.I)
 _MAX_GAP = 12
 # A printout pads each page to its length with blank lines before the form feed.
 _MAX_BLANK = 200
-_IDENTITY = frozenset(
-    {"nhs_number", "hospital_number", "family_name", "given_name", "full_name", "date_of_birth"}
-)
 
 Cell = tuple[int, int, str]  # start column, end column, text
 
@@ -101,7 +99,7 @@ def _names_who(label: str) -> bool:
     folded = fold(label)
     table = synonyms()
     kind = table.get(folded) or table.get(folded.replace(" ", ""))
-    return kind in _IDENTITY
+    return kind in IDENTITY
 
 
 def _cells(line: str) -> list[Cell]:

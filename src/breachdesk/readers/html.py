@@ -42,6 +42,7 @@ class _Pieces(HTMLParser):
         self.grids: list[_Grid] = []
         self._skip = 0
         self._pre = 0
+        self._deep = 0  # tables opened past MAX_DEPTH, not yet closed
 
     def _write(self, data: str) -> None:
         grid = self.grids[-1] if self.grids else None
@@ -62,13 +63,16 @@ class _Pieces(HTMLParser):
         elif tag == "pre":
             self._pre += 1
             self._write("\n")
-        elif tag == "table" and len(self.grids) < MAX_DEPTH:
-            if self.grids:
+        elif tag == "table":
+            if len(self.grids) >= MAX_DEPTH:
+                self._deep += 1  # read as part of the deepest table's cell
+            elif self.grids:
                 self._lay_out(self.grids[-1])
+                self.grids.append(_Grid())
             else:
                 self._flush()
-            self.grids.append(_Grid())
-        elif tag == "tr" and self.grids and len(self.grids) <= MAX_DEPTH:
+                self.grids.append(_Grid())
+        elif tag == "tr" and self.grids:
             grid = self.grids[-1]
             grid.close_cell()
             grid.rows.append([])
@@ -98,6 +102,8 @@ class _Pieces(HTMLParser):
         elif tag == "pre" and self._pre:
             self._pre -= 1
             self._write("\n")
+        elif tag == "table" and self._deep:
+            self._deep -= 1
         elif tag == "table" and self.grids:
             grid = self.grids.pop()
             grid.close_cell()
