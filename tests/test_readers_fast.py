@@ -213,7 +213,8 @@ def test_analyte_columns_with_a_row_holding_no_test_keep_every_row() -> None:
 
 
 def _header_index_reference(rows: list[list[str]]) -> int:
-    """``delimited._header_index`` as it was, counting widths over every filled row."""
+    """``delimited._header_index`` counting widths over every filled row (a group row above the
+    header gives way to the row below, as there)."""
     widths = Counter(len(r) for r in rows if any(c.strip() for c in r))
     if not widths:
         return 0
@@ -223,6 +224,14 @@ def _header_index_reference(rows: list[list[str]]) -> int:
         filled = [c for c in cells if c]
         numeric = sum(bool(delimited._NUMERIC.match(c)) for c in filled)
         if len(row) == width and len(filled) >= max(1, width // 2) and numeric <= len(filled) // 3:
+            below = rows[i + 1] if i + 1 < len(rows) else None
+            if (
+                below is not None
+                and len(filled) < len(row)
+                and delimited._may_be_header(below, width)
+                and delimited._labels(below) >= max(2, delimited._labels(row) + 1)
+            ):
+                return i + 1
             return i
     return 0
 
