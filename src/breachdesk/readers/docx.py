@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 
 from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item
-from breachdesk.readers.office_xml import local, parts
+from breachdesk.readers.office_xml import attr, local, parts
 
 _PARTS = [
     "word/document.xml",
@@ -37,14 +37,10 @@ def _runs(node: Element) -> str:
     return "".join(out)
 
 
-def _attr(node: Element, name: str) -> str | None:
-    return next((v for k, v in node.attrib.items() if local(k) == name), None)
-
-
 def _cell(cell: Element) -> list[str]:
     """A table cell's paragraphs, as lines, and empty cells for the further columns it spans."""
     text = "\n".join(_runs(p) for p in cell.iter() if local(p.tag) == "p")
-    spans = [_attr(el, "val") for el in cell.iter() if local(el.tag) == "gridSpan"]
+    spans = [attr(el, "val") for el in cell.iter() if local(el.tag) == "gridSpan"]
     return [text] + [""] * (doc_tables.span(spans[0] if spans else None) - 1)
 
 

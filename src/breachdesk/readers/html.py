@@ -92,9 +92,13 @@ class _Pieces(HTMLParser):
         """A table opens in ``outer``'s cell: ``outer`` is read as text, its rows so far now."""
         outer.close_cell()
         outer.nested = True
-        self.pieces.extend(cell for row in outer.rows for cell in row if cell.strip())
+        self._cells_as_text(outer)
         outer.rows = [[]]
         outer.cell = []
+
+    def _cells_as_text(self, grid: _Grid) -> None:
+        """A layout table's cells read so far, each as text in its place."""
+        self.pieces.extend(cell for row in grid.rows for cell in row if cell.strip())
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style"} and self._skip:
@@ -109,7 +113,7 @@ class _Pieces(HTMLParser):
             grid.close_cell()
             if grid.nested:
                 # Its cells after the last inner table, as lines.
-                self.pieces.extend(c for row in grid.rows for c in row if c.strip())
+                self._cells_as_text(grid)
             else:
                 self.pieces.append(grid.rows)
             if self.grids:

@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element
 
 from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item
-from breachdesk.readers.office_xml import local, parts
+from breachdesk.readers.office_xml import attr, local, parts
 
 
 def _inline(node: Element) -> str:
@@ -30,10 +30,6 @@ def _inline(node: Element) -> str:
     return "".join(out)
 
 
-def _attr(node: Element, name: str) -> str | None:
-    return next((v for k, v in node.attrib.items() if local(k) == name), None)
-
-
 def _row(row: Element) -> list[str]:
     cells: list[str] = []
     for cell in row:
@@ -43,7 +39,7 @@ def _row(row: Element) -> list[str]:
         text = "\n".join(_inline(p) for p in cell.iter() if local(p.tag) in {"p", "h"})
         # A cell repeated over columns (a blank run, mostly) or merged across them: the merged
         # cell's neighbours are written as covered cells, so it stands for one column here.
-        repeat = doc_tables.span(_attr(cell, "number-columns-repeated"))
+        repeat = doc_tables.span(attr(cell, "number-columns-repeated"))
         cells.extend([text] * repeat if text else [""] * repeat)
     return cells
 

@@ -66,3 +66,8 @@ def local(tag: object) -> str:
     """A tag without its namespace: '{urn:...}p' -> 'p'."""
     text = tag if isinstance(tag, str) else ""
     return text.rsplit("}", 1)[-1]
+
+
+def attr(node: Element, name: str) -> str | None:
+    """An attribute by its name without namespace ("val" for ``w:val``), or None."""
+    return next((v for k, v in node.attrib.items() if local(k) == name), None)
