@@ -102,3 +102,21 @@ def test_validate_column_is_vectorised_and_exact() -> None:
         None,
         None,
     ]
+
+
+def test_check_digit_matches_modulus_11_digit_by_digit() -> None:
+    """The check digit from the digits' bytes is the one summed a digit at a time, for every
+    check digit (ten: no number) and for digits of other scripts, which ``isdigit`` allows."""
+    rng = random.Random(3)
+
+    def by_digit(stem: str) -> int | None:
+        total = sum(int(d) * w for d, w in zip(stem, range(10, 1, -1), strict=True))
+        digit = 11 - total % 11
+        return 0 if digit == 11 else None if digit == 10 else digit
+
+    stems = [str(rng.randrange(10**9)).zfill(9) for _ in range(5000)]
+    assert {nhs.check_digit(s) for s in stems} == {None, *range(10)}
+    assert all(nhs.check_digit(s) == by_digit(s) for s in stems)
+    arabic = "".join(chr(0x660 + int(d)) for d in "455766093")  # Arabic-Indic 455766093
+    assert nhs.check_digit(arabic) == by_digit("455766093") == 2
+    assert nhs.is_valid(arabic + chr(0x662))

@@ -6,9 +6,11 @@ Modulus 11, so a detector that knows only the checksum flags invoice and phone n
 
 from __future__ import annotations
 
+import operator
 import random
 
 _WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+_ZERO_WEIGHT = ord("0") * sum(_WEIGHTS)
 
 # (low, high, region) inclusive; see shared DOMAIN.md "Identifiers".
 RANGES: tuple[tuple[int, int, str], ...] = (
@@ -22,7 +24,12 @@ RANGES: tuple[tuple[int, int, str], ...] = (
 
 def check_digit(first_nine: str) -> int | None:
     """The Modulus 11 check digit for nine digits, or None when no valid number has them."""
-    total = sum(int(d) * w for d, w in zip(first_nine, _WEIGHTS, strict=True))
+    if first_nine.isascii():
+        # The digits' bytes weighted in C (each byte is its digit plus 48): every HL7 message
+        # and table cell checked pays this, and a call per digit was a fifth of the check.
+        total = sum(map(operator.mul, first_nine.encode(), _WEIGHTS)) - _ZERO_WEIGHT
+    else:  # other scripts' digits (str.isdigit allows them) by their value
+        total = sum(int(d) * w for d, w in zip(first_nine, _WEIGHTS, strict=True))
     digit = 11 - total % 11
     if digit == 11:
         return 0
