@@ -64,7 +64,7 @@ def _scan(data: bytes, kind: str, name: str, limits: Limits) -> int:
     """Records found in one file, through the scan stage's own per-file call: readers,
     detectors, person-records to Arrow, and the joins between a file's tables."""
     entry = Entry(path=name, parent=None, depth=0, size=len(data), type=kind, data=data)
-    return sum(records.num_rows for records, _ in _scan_file(entry, 1, limits))
+    return sum(records.num_rows for records, _ in _scan_file(entry, 1, limits, keyed=[]))
 
 
 def _scannable(dump: Path) -> Iterator[tuple[Path, str]]:

@@ -61,7 +61,9 @@ def _scan(tmp_path: Path, name: str, data: bytes) -> tuple[list[dict[str, Any]],
     (dump / name).write_bytes(data)
     records: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
-    for recs, ments, scanned in scan_unit(Unit(str(dump), name, {name: 7}, Limits(), len(data))):
+    for recs, ments, scanned, _keyed in scan_unit(
+        Unit(str(dump), name, {name: 7}, Limits(), len(data))
+    ):
         records += recs.to_pylist()
         mentions += ments.to_pylist()
         for row in scanned.to_pylist():

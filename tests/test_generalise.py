@@ -555,6 +555,40 @@ CASES = {
             ("Ball", "Ann", "1968-04-03", None, "CHLAM", "sexual_health"),
         ],
     ),
+    # One patient in XML attributes: read as labelled lines, each key qualified by the
+    # element ("patient surname: OKAFOR" / "patient forename: Grace").
+    "attributes.xml": (
+        (
+            f'<Patients><Patient NHS="{A}" Surname="OKAFOR" Forename="Grace" DOB="12/01/1962">'
+            '<Test Name="HIV 1+2 Ag/Ab" Result="Reactive"/></Patient></Patients>'
+        ).encode(),
+        "xml",
+        [(*GRACE, "HIVAGAB", "hiv")],
+    ),
+    # Headers in other languages (a system set up abroad, an export for a European partner):
+    # German with a BOM, semicolons and dotted dates; French with accented headers.
+    "deutsch.csv": (
+        (
+            "\ufeffNHS-Nummer;Nachname;Vorname;Geburtsdatum;Geschlecht;Test\n"
+            f"{A};Okafor;Grace;12.01.1962;W;HIV\n{B};Nowak;Tomasz;02.11.1975;M;Hep C\n"
+        ).encode(),
+        "csv",
+        [
+            ("Nowak", "Tomasz", "1975-11-02", B, "HCVAB", "hepatitis"),
+            ("Okafor", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
+        ],
+    ),
+    "francais.csv": (
+        (
+            "Numéro NHS,Nom,Prénom,Date de naissance,Analyse\n"
+            f"{A},OKAFOR,Grace,12/01/1962,HIV\n{B},NOWAK,Tomasz,02/11/1975,PSA\n"
+        ).encode(),
+        "csv",
+        [
+            ("NOWAK", "Tomasz", "1975-11-02", B, "PSA", "cancer"),
+            ("OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
+        ],
+    ),
 }
 
 
@@ -663,3 +697,24 @@ def test_excel_text_numbers_in_a_big_csv() -> None:
     kind, people = people_in_file("big.csv", data)
     assert kind == "csv" and len(people) == 1000
     assert set(people) == {(*GRACE, "HIVAGAB", "hiv")}
+
+
+def test_headers_in_other_scripts_fold_to_their_ascii_spelling() -> None:
+    from breachdesk.detect.columns import fold, header_kind
+
+    assert [fold(h) for h in ("Prénom", "Imię", "Płeć", "Soyadı", "NHS-Nummer")] == [
+        "prenom",
+        "imie",
+        "plec",
+        "soyadi",
+        "nhs nummer",
+    ]
+    kinds = ["Nazwisko", "Imię", "Data urodzenia", "Płeć", "Geb.-Datum", "Badanie"]
+    assert [header_kind(h) for h in kinds] == [
+        "family_name",
+        "given_name",
+        "date_of_birth",
+        "sex",
+        "date_of_birth",
+        "test",
+    ]

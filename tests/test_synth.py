@@ -181,7 +181,13 @@ def _text_at(dump: Path, path: str, fmt: str, locator: str) -> str:
     if fmt == "hl7":
         return _hl7_messages(data)[int(number) - 1]
     if fmt in ("csv", "tsv", "psv"):
-        return _table_row(_decode(data), fmt, int(number))
+        row = _table_row(_decode(data), fmt, int(number))
+        if "/LIMS_" in path and path.endswith("/results.csv"):
+            # A joined record: the results row and the row of patients.csv beside it that its
+            # PatientID points at (the export numbers patients from 1001).
+            patients = _decode(_member(dump, path.rsplit("/", 1)[0] + "/patients.csv"))
+            return row + " " + _table_row(patients, "csv", int(row.split(" | ")[1]) - 1000)
+        return row
     if fmt in ("log", "txt"):
         return _lines(data)[int(number) - 1]
     if fmt == "pdf":

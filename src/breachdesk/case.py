@@ -164,6 +164,19 @@ class Case:
         tmp.replace(path)
         return path
 
+    def append_rows(self, name: str, more: list[pa.Table]) -> None:
+        """Rows added to a written table, atomically: its row groups are streamed into a new
+        file after which ``more`` is written, never the whole table held at once."""
+        path = self.table_path(name)
+        tmp = path.with_suffix(".parquet.tmp")
+        written = pq.ParquetFile(path)
+        with pq.ParquetWriter(tmp, written.schema_arrow, compression="zstd") as writer:
+            for group in range(written.num_row_groups):
+                writer.write_table(written.read_row_group(group))
+            for table in more:
+                writer.write_table(table.cast(written.schema_arrow))
+        tmp.replace(path)
+
     def read_table(self, name: str) -> pa.Table:
         path = self.table_path(name)
         if not path.exists():

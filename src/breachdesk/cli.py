@@ -71,8 +71,8 @@ def demo(out: Path, patients: int, seed: int, workers: int | None) -> None:
     default="standard",
     show_default=True,
     help="How the files are written: 'standard', or 'other_lab' (another lab's headers, date "
-    "formats, log and letter wording, JSON and XML exports: a layout the detectors were not "
-    "tuned on).",
+    "formats, log and letter wording, JSON and XML exports, a database as one CSV per table: a "
+    "layout the detectors were not tuned on).",
 )
 def synth(out: Path, patients: int, seed: int, variant: str) -> None:
     """Write a seeded synthetic incident with known truth.

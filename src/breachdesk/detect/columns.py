@@ -14,6 +14,7 @@ from importlib import resources
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
+from anyascii import anyascii
 
 from breachdesk import catalogue
 from breachdesk.detect import cellwise, given_names, lab_tests, nhs_number, postcode
@@ -38,7 +39,10 @@ _NON_DIGIT = re.compile(r"[^0-9]+")
 
 
 def fold(header: str) -> str:
-    """``ResultValue``, ``result_value`` and ``Result value`` all fold to ``result value``."""
+    """``ResultValue``, ``result_value`` and ``Result value`` all fold to ``result value``;
+    other scripts' letters to their ASCII spelling (``Prénom``, ``Imię``: ``prenom``, ``imie``)."""
+    if not header.isascii():
+        header = anyascii(header)
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)
     return re.sub(r"[^a-z0-9]+", " ", spaced.lower()).strip()
 

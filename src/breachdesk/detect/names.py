@@ -149,8 +149,9 @@ _FAMILY_KEY = r"(?:surname|family(?:[_. ]?name)?|last[_. ]?name)"
 _GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given(?:[_. ]?names?)?)"
 # "Surname: SMITH", "surname=SMITH", and a printout's dot leaders: "Surname ....... SMITH".
 _KEY_SEP = rf"{_SP}*+(?:[=:]|\.{{2,}}+{_SP}*+[=:]?){_SP}*+"
-# One line break may part the two: an XML or form's fields are written one to a line.
-_PAIR_SEP = rf"(?P<sep>{_SP}*+[,;|&\n]?{_SP}*+)"
+# One line break may part the two: an XML or form's fields are written one to a line, each
+# key perhaps qualified by whose it is ("patient surname: OKAFOR" / "patient forename: Grace").
+_PAIR_SEP = rf"(?P<sep>{_SP}*+[,;|&\n]?{_SP}*+)(?:(?:patient|pt)[_. ]?)?"
 _FAMILY_FIRST = re.compile(
     rf"\b{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_FAMILY}){_PAIR_SEP}{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN})",
     re.IGNORECASE,

@@ -64,6 +64,9 @@ IDENTITY = tuple(name for name in VALUE_FIELDS if name not in ("tests", "sensiti
 _FLAGS = tuple(f"e_{c}" for c in CATEGORIES)
 _NULL = pa.scalar(None, pa.string())
 _PREFIX = re.compile(r"(?:table|sheet):(?P<name>[^!]*)!$")
+# The source of a file that is one table (a CSV): named by the file, joined with the other such
+# files of its folder after the scan (``detect.folder_relations``), never within the file.
+WHOLE_FILE = "\x00file"
 
 
 @cache
@@ -227,6 +230,7 @@ class _State:
     requester: list[pa.Array] = field(default_factory=list)
     test_field: str = ""
     result_field: str = ""
+    file_id: int = 0  # the file the table is in, where tables of several files are joined
 
 
 @dataclass(frozen=True)
@@ -245,20 +249,24 @@ class Relations:
     def __init__(self) -> None:
         self._tables: dict[tuple[str, str], _State] = {}
 
-    def add(self, table: Table, records: pa.Table) -> None:
-        """Keep what a join could need from one chunk and the person-records made of it."""
+    def add(self, table: Table, records: pa.Table, whole: str | None = None) -> None:
+        """Keep what a join could need from one chunk and the person-records made of it.
+        ``whole``: the name of a file that is this one table (its tables have no name)."""
         found = _PREFIX.search(table.prefix)
         n = table.n_rows
-        if found is None or n == 0:
+        if n == 0:
             return
-        name = found.group("name")
+        if found is not None:
+            source, name = table.prefix[: found.start()], found.group("name")
+        elif whole is not None:
+            source, name = WHOLE_FILE, whole
+        else:
+            return
         compact = [_compact(h) for h in table.header]
         wanted = [i for i, c in enumerate(compact) if _is_key(c)]
         if not wanted:
             return
-        state = self._tables.setdefault(
-            (table.prefix[: found.start()], name), _State(name, table.prefix)
-        )
+        state = self._tables.setdefault((source, name), _State(name, table.prefix))
         for i in wanted:
             state.headers.setdefault(compact[i], table.header[i])
         # Only the key columns are needed unless the table points at people (then every column
@@ -321,10 +329,33 @@ class Relations:
                 found.append(((source, child_name), *chosen))
         return found
 
-    def joined(self, file_id: int) -> Iterator[tuple[pa.Table, pa.Table]]:
-        """Records and mentions of the rows that point at people, ``OUT_ROWS`` at a time."""
+    def take_whole_files(self) -> list[_State]:
+        """The tables kept under ``add``'s ``whole`` name, taken out (to be joined with the
+        tables of other files)."""
+        taken = [state for (source, _), state in self._tables.items() if source == WHOLE_FILE]
+        self._tables = {k: v for k, v in self._tables.items() if k[0] != WHOLE_FILE}
+        return taken
+
+    def take_only(self, name: str | None = None) -> list[_State]:
+        """A file's one table, taken out (to be joined with other files' tables) and renamed
+        ``name`` where given; none where the file holds several (joined among themselves)."""
+        if len(self._tables) != 1:
+            return []
+        (state,) = self._tables.values()
+        self._tables.clear()
+        state.name = name or state.name
+        return [state]
+
+    def put(self, source: str, state: _State) -> None:
+        """A table kept elsewhere (``take_whole_files`` of another file), under ``source``."""
+        self._tables[(source, state.name)] = state
+
+    def joined(self, file_id: int | None = None) -> Iterator[tuple[pa.Table, pa.Table]]:
+        """Records and mentions of the rows that point at people, ``OUT_ROWS`` at a time, in
+        file ``file_id`` (None: the file each events table is in)."""
         for child_key, parent_key, relation in self.relations():
             child, parent = self._tables[child_key], self._tables[parent_key]
+            in_file = child.file_id if file_id is None else file_id
             keys = pa.concat_arrays(parent.keys[relation.key])
             people = pa.concat_tables(parent.people)
             where = pc.index_in(pa.concat_arrays(child.pointers[relation.pointer]), keys)
@@ -339,7 +370,7 @@ class Relations:
             total = len(picks["row"])
             for start in range(0, total, OUT_ROWS):
                 part = {k: v.slice(start, OUT_ROWS) for k, v in picks.items()}
-                yield _records(file_id, child, relation, people.take(part["person"]), part)
+                yield _records(in_file, child, relation, people.take(part["person"]), part)
         self._tables.clear()
 
 

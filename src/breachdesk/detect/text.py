@@ -540,6 +540,20 @@ def people_in_text(
     return embedded + group(found, locator, source, text)
 
 
+def tests_in_text(text: str) -> tuple[list[str], bool]:
+    """The catalogue tests a text names (in order of first sight) and whether it gives a
+    result: for a part of a report that names no one (``scan.stage`` gives them to the
+    report's one patient)."""
+    codes: dict[str, None] = {}
+    results = False
+    for mention in lab_tests.detect(text):
+        if mention.kind == "test":
+            codes[mention.value] = None
+        elif mention.kind == "test_result":
+            results = True
+    return list(codes), results and bool(codes)
+
+
 def people_in_lines(
     lines: list[str],
     first: int,

@@ -66,7 +66,24 @@ def _header_index(rows: list[list[str]]) -> int:
 def _may_be_header(row: list[str], width: int) -> bool:
     filled = [c for c in (c.strip() for c in row) if c]
     numeric = sum(bool(_NUMERIC.match(c)) for c in filled)
-    return len(row) == width and len(filled) >= max(1, width // 2) and numeric <= len(filled) // 3
+    return (
+        len(row) == width
+        and len(filled) >= max(1, width // 2)
+        and numeric <= len(filled) // 3
+        and not _form_row(filled)
+    )
+
+
+def _form_row(filled: list[str]) -> bool:
+    """A form's row above a per-patient table ("Patient Name:" | "Grace OKAFOR"): a label
+    ending in ":" beside a value that names no column. A header of labels written with colons
+    ("Name:" | "DOB:") is still a header."""
+    pairs = [(a, b) for a, b in itertools.pairwise(filled) if a[-1] == ":" and b[-1] != ":"]
+    if not pairs:
+        return False
+    from breachdesk.detect.columns import header_kind  # loaded once, only for such a row
+
+    return any(not header_kind(value) for _, value in pairs)
 
 
 def _labels(row: list[str]) -> int:

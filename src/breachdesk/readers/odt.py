@@ -1,4 +1,5 @@
-"""OpenDocument text (ODT): paragraphs, headings, lists and tables from content.xml.
+"""OpenDocument text (ODT): paragraphs, headings, lists and tables from content.xml, and the
+page headers and footers of styles.xml (a letter's patient banner, often).
 
 Tables are read as Word's are (``doc_tables``): a table of people as a table, a form as
 "label: value" lines, any other as lines of text.
@@ -62,5 +63,7 @@ def _pieces(node: Element) -> Iterator[doc_tables.Piece]:
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
-    for _part, root in parts(data, ["content.xml"]):
-        yield from doc_tables.items(_pieces(root))
+    for part, root in parts(data, ["content.xml", "styles.xml"]):
+        # styles.xml holds text only in its master pages' headers and footers.
+        prefix = "" if part == "content.xml" else "styles!"
+        yield from doc_tables.items(_pieces(root), prefix=prefix)

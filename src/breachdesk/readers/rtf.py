@@ -6,6 +6,7 @@ a run of such lines is the table's grid, read as Word's tables are (``doc_tables
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import groupby
 
@@ -14,10 +15,14 @@ from striprtf.striprtf import rtf_to_text
 from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item, ReaderError
 
+# A letter's page header and footer (the patient banner, often) are groups striprtf skips as
+# destinations: with their control word taken off, their text is read where they stand.
+_HEADER = re.compile(r"\{\\(?:header|footer)[lrf]?(?![a-z])")
+
 
 def to_text(data: bytes) -> str:
     # RTF is 7-bit: anything else arrives as \'xx escapes in the document's code page.
-    raw = data.decode("latin-1")
+    raw = _HEADER.sub("{", data.decode("latin-1"))
     try:
         return str(rtf_to_text(raw, encoding="cp1252", errors="replace"))
     except (ValueError, IndexError, LookupError, RecursionError) as exc:

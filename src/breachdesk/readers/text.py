@@ -58,6 +58,18 @@ def _lines(lines: Iterable[str]) -> Iterator[Record]:
             yield Record(locator=f"line:{number}", schema="text", text=line)
 
 
+# A form saved as CSV ("Patient:,OKAFOR Grace", "DOB:;12/01/1962"): the separators after a
+# label are read as the spaces they stood for, so the label meets its value; the same length,
+# so every offset into the text still points where it did.
+_LABEL_SEPARATORS = re.compile(r":[,;]+")
+
+
+def _unseparated(text: str) -> str:
+    if ":," not in text and ":;" not in text:
+        return text
+    return _LABEL_SEPARATORS.sub(lambda m: ":" + " " * (len(m.group()) - 1), text)
+
+
 def paragraphs(text: str, prefix: str = "") -> Iterator[Record]:
     """Records of whole paragraphs, merged up to MAX_LINES lines; a paragraph longer than that
     is cut. A letter's "Re: patient, DOB" and the next paragraph's tests stay in one record."""
@@ -74,7 +86,7 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
     def flush() -> Iterator[Record]:
         nonlocal buffer
         if any(line.strip() for line in buffer):
-            text_ = "\n".join(buffer).strip("\n")
+            text_ = _unseparated("\n".join(buffer).strip("\n"))
             yield Record(locator=f"{prefix}line:{start}", schema="text", text=text_)
         buffer = []
 

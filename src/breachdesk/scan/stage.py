@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, NamedTuple, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,14 +25,15 @@ import pyarrow.parquet as pq
 
 from breachdesk import __version__
 from breachdesk.case import Case
-from breachdesk.detect import pmi_terms
+from breachdesk.detect import folder_relations, pmi_terms
 from breachdesk.detect.fhir import person_from_patient
+from breachdesk.detect.folder_relations import KEYED_SCHEMA
 from breachdesk.detect.hl7 import person_from_message, sensitive_map
 from breachdesk.detect.pmi_terms import Matcher
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows_to_tables
 from breachdesk.detect.relations import Relations
 from breachdesk.detect.tables import records_from_table, unowned_tests
-from breachdesk.detect.text import people_in_lines, people_in_text
+from breachdesk.detect.text import people_in_lines, people_in_text, tests_in_text
 from breachdesk.engine import Engine
 from breachdesk.ingest.archives import ARCHIVES
 from breachdesk.ingest.guard import Journal, Watchdog, deadline, limit_memory
@@ -58,7 +59,28 @@ STRUCTURED: dict[str, Callable[[Record], list[PersonRecord]]] = {
     "hl7v2": person_from_message,
     "fhir": person_from_patient,
 }
-Batch = tuple[pa.Table, pa.Table, pa.Table]  # records, mentions, scanned
+Batch = tuple[pa.Table, pa.Table, pa.Table, pa.Table]  # records, mentions, scanned, keyed
+# Files that are one table, joined with the other such files of their folder after the scan;
+# and files that may hold one table (a one-sheet workbook, a dump of one table), joined so when
+# they do. A workbook's table is named by its file ("Sheet1" says nothing), a dump's by itself.
+WHOLE_TABLES = frozenset({"csv", "tsv", "psv"})
+WORKBOOKS = frozenset({"xlsx", "xls", "ods"})
+DUMPS = frozenset({"sql", "sqlite"})
+# Files that are one report, letter or message: their parts (pages, a Word header, an e-mail's
+# header and attachments) are read apart, yet a part naming no one is about the one person
+# the rest names. Not logs or tables: their lines and rows are each about someone else.
+DOCUMENTS = frozenset({"pdf", "docx", "odt", "rtf", "html", "text", "xml", "eml", "msg"})
+
+
+class Unowned(NamedTuple):
+    """Tests found where no one is named: a table no column of which says who, or a part of
+    a document that names no one."""
+
+    where: str
+    codes: list[str]
+    results: bool
+    detector: str
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -96,8 +118,10 @@ def _items(
     depth: int,
     limits: Limits,
     extra: Matcher | None = None,
-) -> Iterator[PersonRecord | Table]:
-    """Person-records and tables from one file, following attachments and archives inside it.
+    unowned: bool = False,
+) -> Iterator[PersonRecord | Table | Unowned]:
+    """Person-records and tables from one file, following attachments and archives inside it;
+    with ``unowned``, also the tests of text records that name no one.
 
     A generator, so a big table's chunks are detected and dropped one at a time.
     """
@@ -129,10 +153,16 @@ def _items(
             if item.schema in STRUCTURED:
                 item.locator = locator
                 yield from STRUCTURED[item.schema](item)
-            else:
-                yield from people_in_text(item.text, locator, item.schema, extra=extra)
+                continue
+            found = people_in_text(item.text, locator, item.schema, extra=extra)
+            if found:
+                yield from found
+            elif unowned:
+                codes, results = tests_in_text(item.text)
+                if codes:
+                    yield Unowned(locator, codes, results, "text", "report_of_person")
         elif isinstance(item, Nested) and depth < MAX_NESTING:
-            yield from _nested(item, prefix, depth, limits, extra)
+            yield from _nested(item, prefix, depth, limits, extra, unowned)
 
 
 def _lines(
@@ -145,46 +175,79 @@ def _lines(
 
 
 def _nested(
-    item: Nested, prefix: str, depth: int, limits: Limits, extra: Matcher | None = None
-) -> Iterator[PersonRecord | Table]:
+    item: Nested,
+    prefix: str,
+    depth: int,
+    limits: Limits,
+    extra: Matcher | None = None,
+    unowned: bool = False,
+) -> Iterator[PersonRecord | Table | Unowned]:
     """An attachment: read like a file, and an attached archive walked under the same limits."""
     inner = sniff_data(item.data, item.name)
     here = f"{prefix}{item.locator}!"
     if inner not in ARCHIVES:
-        yield from _items(item.data, inner, item.name, here, depth + 1, limits, extra)
+        yield from _items(item.data, inner, item.name, here, depth + 1, limits, extra, unowned)
         return
     for entry in walk_bytes(item.data, item.name, limits):
         if entry.data is not None:
             member = entry.path.split("!/", 1)[-1]
             yield from _items(
-                entry.data, entry.type, member, f"{here}{member}!", depth + 1, limits, extra
+                entry.data,
+                entry.type,
+                member,
+                f"{here}{member}!",
+                depth + 1,
+                limits,
+                extra,
+                unowned,
             )
 
 
 def _scan_file(
-    entry: Entry, file_id: int, limits: Limits, extra: Matcher | None = None
+    entry: Entry,
+    file_id: int,
+    limits: Limits,
+    extra: Matcher | None = None,
+    keyed: list[pa.Table] | None = None,
 ) -> Iterator[tuple[pa.Table, pa.Table]]:
     """Records and mentions of one file, a table chunk at a time; then the rows of its tables
-    that point at people in another of its tables (``detect.relations``); free-text people last."""
+    that point at people in another of its tables (``detect.relations``); free-text people last.
+    ``keyed``: where a file that is one table leaves what a join with the other tables of its
+    folder needs (``detect.folder_relations``)."""
     people: list[PersonRecord] = []
     relations = Relations()
     source: bytes | BinaryIO = (
         entry.data if entry.data is not None else cast(BinaryIO, entry.stream)
     )
-    unowned: list[tuple[str, list[str], bool]] = []  # tables about no one in their rows
+    unowned: list[Unowned] = []  # tests of tables and document parts about no one named there
     found_in_tables = 0
-    for item in _items(source, entry.type, entry.path, "", 0, limits, extra):
+    document = entry.type in DOCUMENTS
+    name = entry.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    whole = name if keyed is not None and entry.type in WHOLE_TABLES else None
+    for item in _items(source, entry.type, entry.path, "", 0, limits, extra, document):
         if isinstance(item, Table):
             records, mentions = records_from_table(item, file_id)
-            relations.add(item, records)
+            relations.add(item, records, whole if not item.prefix else None)
             found_in_tables += records.num_rows
             if not records.num_rows:
                 codes, results = unowned_tests(item)
                 if codes:
-                    unowned.append((item.prefix, codes, results))
+                    unowned.append(
+                        Unowned(f"{item.prefix}rows", codes, results, "columns", "table_of_person")
+                    )
             yield records, mentions
+        elif isinstance(item, Unowned):
+            unowned.append(item)
         else:
             people.append(item)
+    if keyed is not None:
+        folder = folder_relations.folder_of(entry.path)
+        states = relations.take_whole_files()
+        if not states and entry.type in WORKBOOKS | DUMPS:
+            states = relations.take_only(name if entry.type in WORKBOOKS else None)
+        exported = folder_relations.export(states, folder, file_id)
+        if exported is not None:
+            keyed.append(exported)
     for records, mentions in relations.joined(file_id):
         found_in_tables += records.num_rows
         yield records, mentions
@@ -194,10 +257,12 @@ def _scan_file(
         yield rows_to_tables(file_id, people, sensitive_map())
 
 
-def _give_unowned(people: list[PersonRecord], unowned: list[tuple[str, list[str], bool]]) -> None:
+def _give_unowned(people: list[PersonRecord], unowned: list[Unowned]) -> None:
     """A per-patient export (a cumulative report: the patient named above a table of their
-    results, no column saying who): the tables' tests are that patient's, when the file's
-    prose names exactly one person and no table row names anyone."""
+    results, no column saying who), or a letter or report naming its patient in one part (a
+    Word header, the first page, an e-mail's subject) and the results in another: those tests
+    are that patient's, when the file's prose names exactly one person and no table row names
+    anyone."""
     who = {
         p.values.get("nhs_number") or (p.values.get("family_name"), p.values.get("date_of_birth"))
         for p in people
@@ -205,10 +270,10 @@ def _give_unowned(people: list[PersonRecord], unowned: list[tuple[str, list[str]
     if len(who) != 1:
         return
     person = people[0]
-    for prefix, codes, results in unowned:
+    for where, codes, results, detector, rule in unowned:
         for code in codes:
             person.add_test(code)
-            person.evidence.append(("test", f"{prefix}rows", "columns", "table_of_person", ""))
+            person.evidence.append(("test", where, detector, rule, ""))
         if results:
             person.exposed.add("test_result")
 
@@ -255,12 +320,14 @@ def settle_collector() -> None:
 
 
 def scan_unit(unit: Unit) -> Iterator[Batch]:
-    """Batches of (records, mentions, scanned) for one top-level file, a file at a time."""
+    """Batches of (records, mentions, scanned, keyed) for one top-level file, a file at a
+    time."""
     limits = unit.limits
     limit_memory(limits.worker_memory)
     journal = Journal(Path(unit.journal), unit.resume_key) if unit.journal else None
     poison = journal.poison if journal else {}
     empty = (SCHEMA.empty_table(), MENTION_SCHEMA.empty_table())
+    no_keys = KEYED_SCHEMA.empty_table()
     extra = pmi_terms.matcher(unit.terms) if unit.terms else None
     seen: set[int] = set()
     with Watchdog(journal, limits.seconds_per_file) if journal else _nothing() as dog:
@@ -270,7 +337,7 @@ def scan_unit(unit: Unit) -> Iterator[Batch]:
                 continue
             seen.add(file_id)
             if file_id in poison:
-                yield (*empty, _status(file_id, *poison[file_id], 0, 0.0))
+                yield (*empty, _status(file_id, *poison[file_id], 0, 0.0), no_keys)
                 continue
             if journal:
                 journal.start(file_id)
@@ -278,23 +345,29 @@ def scan_unit(unit: Unit) -> Iterator[Batch]:
                 dog.arm(file_id)
             started = time.monotonic()
             status, reason, count = "ok", "", 0
+            keyed: list[pa.Table] = []
             try:
                 with deadline(limits.seconds_per_file) as clock:
-                    for records, mentions in _scan_file(entry, file_id, limits, extra):
+                    for records, mentions in _scan_file(entry, file_id, limits, extra, keyed):
                         count += records.num_rows
                         with clock.paused():
-                            yield records, mentions, SCANNED_SCHEMA.empty_table()
+                            yield records, mentions, SCANNED_SCHEMA.empty_table(), no_keys
             except Exception as exc:
                 status, reason = _verdict(exc, limits)
+                keyed = []  # a file not read whole joins nothing
+            for table in keyed:
+                yield (*empty, SCANNED_SCHEMA.empty_table(), table)
             if dog:
                 dog.arm(None)
             entry.data = None
             settle_collector()
-            yield (*empty, _status(file_id, status, reason, count, time.monotonic() - started))
+            took = time.monotonic() - started
+            yield (*empty, _status(file_id, status, reason, count, took), no_keys)
     # A wanted file the walk did not reach (the dump changed since ingest) is still accounted.
     for path, file_id in unit.wanted.items():
         if file_id not in seen:
-            yield (*empty, _status(file_id, "unreadable", f"{path!r} not found again", 0, 0.0))
+            gone = _status(file_id, "unreadable", f"{path!r} not found again", 0, 0.0)
+            yield (*empty, gone, no_keys)
     if journal:
         journal.finish()
 
@@ -369,13 +442,23 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
     rows = engine.map_to_tables(
         cast(Any, scan_unit),
         units,
-        outputs={"records": SCHEMA, "mentions": MENTION_SCHEMA, "scanned": SCANNED_SCHEMA},
+        outputs={
+            "records": SCHEMA,
+            "mentions": MENTION_SCHEMA,
+            "scanned": SCANNED_SCHEMA,
+            "keyed": KEYED_SCHEMA,
+        },
         dest=case.root / "tables",
         label="scan",
         weight=_weight,
     )
     shutil.rmtree(journal.parent, ignore_errors=True)
-    counts = {"files": rows["scanned"], "records": rows["records"], "mentions": rows["mentions"]}
+    joined, joined_mentions = _join_folders(case)
+    counts = {
+        "files": rows["scanned"],
+        "records": rows["records"] + joined,
+        "mentions": rows["mentions"] + joined_mentions,
+    }
     statuses = engine.query(
         "SELECT status, count(*) AS n FROM scanned WHERE status <> 'ok' GROUP BY status",
         {"scanned": case.table_path("scanned")},
@@ -383,6 +466,40 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
     counts.update(zip(statuses["status"].to_pylist(), statuses["n"].to_pylist(), strict=True))
     case.finish_stage("scan", counts)
     return counts
+
+
+def _join_folders(case: Case) -> tuple[int, int]:
+    """The events rows of a folder's one-table files that point at a person row of another
+    (``detect.folder_relations``), added to the records and mentions as joined records of their
+    own files, each file's record count with them. The keyed rows are removed after: they
+    repeat the identities the records hold."""
+    path = case.table_path("keyed")
+    if not path.exists():
+        return 0, 0
+    roles = pq.read_table(path, columns=["folder", "role"])
+    folders = pc.unique(pc.filter(roles["folder"], pc.equal(roles["role"], "event")))
+    found: list[tuple[pa.Table, pa.Table]] = []
+    if len(folders):
+        keyed = pq.read_table(path, filters=pc.field("folder").isin(folders.to_pylist()))
+        found = list(folder_relations.join(keyed))
+    path.unlink()
+    if not found:
+        return 0, 0
+    case.append_rows("records", [records for records, _ in found])
+    case.append_rows("mentions", [mentions for _, mentions in found])
+    per_file: dict[int, int] = {}
+    for records, _ in found:
+        for file_id in records["file_id"].to_pylist():
+            per_file[file_id] = per_file.get(file_id, 0) + 1
+    scanned = case.read_table("scanned")
+    counts = [
+        count + per_file.get(file_id, 0)
+        for file_id, count in zip(
+            scanned["file_id"].to_pylist(), scanned["records"].to_pylist(), strict=True
+        )
+    ]
+    case.write_table("scanned", scanned.set_column(3, "records", pa.array(counts, pa.int64())))
+    return sum(r.num_rows for r, _ in found), sum(m.num_rows for _, m in found)
 
 
 def _weight(unit: Unit) -> int:

@@ -5,16 +5,22 @@ from 1 across statements). A ``results`` row points at a patient by id only (``p
 ``patients.id``): joined through that key it is a person-record of its own at
 ``table:results!row:N``, the patient's identifying categories plus its test and result, as
 ``detect.relations`` reports it.
+
+``other_lab`` exports its first such database as a LIMS export instead: a folder holding
+``patients.csv`` and ``results.csv`` (``PatientID`` in both), joined across the two files
+(``detect.folder_relations``): the results rows are records of ``results.csv`` at ``row:N``.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from collections.abc import Sequence
 from datetime import timedelta
 
 from breachdesk import nhs
-from breachdesk.synth import clinical, noise
+from breachdesk.synth import clinical, noise, variants
 from breachdesk.synth.context import App, Ctx, chunks, moment
 from breachdesk.synth.people import ATTACK, Person
 from breachdesk.synth.truth import (
@@ -109,6 +115,54 @@ def mysql(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[str, list[
     return "".join(out), recs + joined
 
 
+_LIMS_PATIENTS = (
+    "PatientID",
+    "NHSNumber",
+    "Surname",
+    "Forename",
+    "DateOfBirth",
+    "Sex",
+    "Address1",
+    "Postcode",
+    "Phone",
+    "Email",
+    "PracticeCode",
+)
+_LIMS_RESULTS = ("ResultID", "PatientID", "TestCode", "Value", "Units", "ReportedAt")
+
+
+def lims_export(
+    ctx: Ctx, rng: random.Random, apps: Sequence[App]
+) -> tuple[str, list[Rec], str, list[Rec]]:
+    """The patients and results tables of ``mysql`` as two CSV files: (patients.csv, its
+    records, results.csv, the joined records of its rows)."""
+    patients, results = io.StringIO(), io.StringIO()
+    people, tested = csv.writer(patients, lineterminator="\r\n"), csv.writer(results)
+    people.writerow(_LIMS_PATIENTS)
+    tested.writerow(_LIMS_RESULTS)
+    recs: list[Rec] = []
+    joined: list[Rec] = []
+    for row, (idx, _) in enumerate(apps, start=1):
+        person = ctx.pop.persons[idx]
+        w, cats = _identity(rng, person)
+        phone = person.phone if rng.random() < 0.8 else ""
+        email = person.email if rng.random() < 0.8 else ""
+        cats |= (PHONE if phone else 0) | (EMAIL if email else 0)
+        born = w.dob.isoformat()
+        address = [person.street, person.postcode, phone, email, person.gp]
+        people.writerow([1000 + row, w.nhs, w.family, w.given, born, person.sex, *address])
+        recs.append((f"row:{row}", idx, cats, (), tuple(w.tags), person.gp))
+        for test in clinical.pick_routine(rng, rng.randint(1, 3)):
+            res = clinical.result(rng, test)
+            when = moment(rng, days_before=40)
+            number = len(joined) + 1
+            cat = cats | (RESULT if res.value else 0)
+            joined.append((f"row:{number}", idx, cat, (test.code,), tuple(w.tags), person.gp))
+            stamp = f"{when:%Y-%m-%d %H:%M:%S}"
+            tested.writerow([50_000 + number, 1000 + row, test.code, res.value, res.units, stamp])
+    return patients.getvalue(), recs, results.getvalue(), joined
+
+
 def postgres(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[str, list[Rec]]:
     out = [
         "--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\n\n",
@@ -136,8 +190,15 @@ def write(ctx: Ctx, apps: list[App]) -> None:
     rng = ctx.rng("sql")
     cut = len(apps) * 7 // 10
     for n, chunk in enumerate(chunks(rng, apps[:cut], 400, 6000)):
+        day = ATTACK - timedelta(days=4 + 7 * n)
+        if n == 0 and ctx.variant == variants.OTHER_LAB:
+            people, recs, results, joined = lims_export(ctx, rng, chunk)
+            folder = f"Exports/LIMS_{day:%Y%m%d}"
+            ctx.truth.add(ctx.dump.put(f"{folder}/patients.csv", people.encode(), "csv"), recs)
+            ctx.truth.add(ctx.dump.put(f"{folder}/results.csv", results.encode(), "csv"), joined)
+            continue
         text, recs = mysql(ctx, rng, chunk)
-        name = f"Backups/results_{ATTACK - timedelta(days=4 + 7 * n):%Y%m%d}.sql"
+        name = f"Backups/results_{day:%Y%m%d}.sql"
         ctx.truth.add(ctx.dump.put(name, text.encode("utf-8"), "sql"), recs)
     for n, chunk in enumerate(chunks(rng, apps[cut:], 400, 6000), start=1):
         text, recs = postgres(ctx, rng, chunk)

@@ -4,7 +4,8 @@ The detectors were built and tuned on the standard layout, so a score on it says
 a dump from a lab whose exports, logs and letters look different. ``other_lab`` is the held-out
 check: other header wording (abbreviations a lab's own system uses), other date formats and
 delimiters, a different interface-engine log format, other letter and e-mail wording, and
-results exports from a LIMS API (JSON) and an XML interface (``synth.structured``). A
+results exports from a LIMS API (JSON) and an XML interface (``synth.structured``), and a
+database exported as one CSV per table (``synth.sql``: patients and results in one folder). A
 variant changes only how things are written, never who is exposed or what truth records about
 them, so ``breachdesk eval`` scores it exactly as it scores the standard incident.
 """

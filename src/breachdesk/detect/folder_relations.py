@@ -1,0 +1,151 @@
+"""Tables of one folder joined across files: a LIMS export of ``patients.csv`` beside
+``results.csv``, whose rows name nobody and point at a patient by ``patient_id``.
+
+A scan worker reads one file at a time, so a file that is one table (CSV, TSV, pipe-separated)
+keeps what a join could need under the file's name (``relations.Relations.add``'s ``whole``):
+its person rows' key columns and identities, its events rows' pointers, tests, results and
+requesters. ``export`` turns that into rows of the case's ``keyed`` table. After the scan,
+``join`` relates the tables of each folder (or folder inside an archive) exactly as the tables of
+one database dump are related (names, then containment), and every events row that points at a
+person becomes a joined record in its own file, with the mentions that say which key joined it.
+Folders with no events table are passed over without building anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from breachdesk.detect.relations import _FLAGS, IDENTITY, Relations, _State
+from breachdesk.detect.tables import runs
+
+KEYED_SCHEMA = pa.schema(
+    [
+        ("folder", pa.string()),
+        ("file_id", pa.int64()),
+        ("table", pa.string()),
+        ("prefix", pa.string()),
+        ("role", pa.string()),  # "person": a person row's key; "event": an events row's pointer
+        ("column", pa.string()),  # the key column's compact name
+        ("header", pa.string()),  # as written
+        ("key", pa.string()),
+        ("row", pa.int64()),  # events: the row's number; people: its place among person rows
+        *[(name, pa.string()) for name in IDENTITY],
+        *[(flag, pa.bool_()) for flag in _FLAGS],
+        ("tests", pa.string()),
+        ("result", pa.bool_()),
+        ("requester", pa.string()),
+        ("test_field", pa.string()),
+        ("result_field", pa.string()),
+    ]
+)
+_PERSON_FIELDS = (*IDENTITY, *_FLAGS)
+_EVENT_FIELDS = ("tests", "result", "requester", "test_field", "result_field")
+
+
+def folder_of(path: str) -> str:
+    """The folder a file is in (an archive member's: inside its archive)."""
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def export(states: list[_State], folder: str, file_id: int) -> pa.Table | None:
+    """A file's whole-file tables (``Relations.take_whole_files``) as ``keyed`` rows."""
+    parts: list[pa.Table] = []
+    for state in states:
+        if state.keys and state.people:
+            people = pa.concat_tables(state.people)
+            places = pa.array(np.arange(people.num_rows, dtype=np.int64))
+            for column, chunks in state.keys.items():
+                values = {name: people[name] for name in _PERSON_FIELDS}
+                parts.append(
+                    _part(folder, file_id, state, "person", column, chunks, places, values)
+                )
+        if state.pointers:
+            rows = pa.concat_arrays(state.rows)
+            n = len(rows)
+            facts = {
+                "tests": pa.concat_arrays(state.tests),
+                "result": pa.concat_arrays(state.result),
+                "requester": pa.concat_arrays(state.requester),
+                "test_field": runs([state.test_field], [n]),
+                "result_field": runs([state.result_field], [n]),
+            }
+            for column, chunks in state.pointers.items():
+                parts.append(_part(folder, file_id, state, "event", column, chunks, rows, facts))
+    return pa.concat_tables(parts) if parts else None
+
+
+def _part(
+    folder: str,
+    file_id: int,
+    state: _State,
+    role: str,
+    column: str,
+    chunks: list[pa.Array],
+    rows: pa.Array,
+    given: dict[str, pa.Array | pa.ChunkedArray],
+) -> pa.Table:
+    keys = pa.concat_arrays(chunks)
+    n = len(keys)
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {
+        "folder": runs([folder], [n]),
+        "file_id": pa.array(np.full(n, file_id, dtype=np.int64)),
+        "table": runs([state.name], [n]),
+        "prefix": runs([state.prefix], [n]),
+        "role": runs([role], [n]),
+        "column": runs([column], [n]),
+        "header": runs([state.headers[column]], [n]),
+        "key": keys,
+        "row": rows,
+    }
+    for field in KEYED_SCHEMA.names[len(columns) :]:
+        columns[field] = given.get(field, pa.nulls(n, KEYED_SCHEMA.field(field).type))
+    return pa.table(columns, schema=KEYED_SCHEMA)
+
+
+def join(keyed: pa.Table) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """Joined records and mentions of every folder whose tables point at people in another."""
+    if not keyed.num_rows:
+        return
+    events = pc.equal(keyed["role"], "event")
+    for folder in pc.unique(pc.filter(keyed["folder"], events)).to_pylist():
+        relations = Relations()
+        here = keyed.filter(pc.equal(keyed["folder"], folder))
+        for file_id in pc.unique(here["file_id"]).to_pylist():
+            of_file = here.filter(pc.equal(here["file_id"], file_id))
+            for name in pc.unique(of_file["table"]).to_pylist():
+                state = _state(of_file.filter(pc.equal(of_file["table"], name)), file_id)
+                if (folder, state.name) in relations._tables:
+                    state.name = f"{state.name}#{file_id}"  # two files of one name
+                relations.put(folder, state)
+        yield from relations.joined()
+
+
+def _state(rows: pa.Table, file_id: int) -> _State:
+    """A whole-file table as ``Relations.add`` kept it, from its ``keyed`` rows (in order)."""
+    first = rows.slice(0, 1).to_pylist()[0]
+    state = _State(first["table"], first["prefix"], file_id=file_id)
+    for role in ("person", "event"):
+        of_role = rows.filter(pc.equal(rows["role"], role))
+        columns = pc.unique(of_role["column"]).to_pylist()
+        for number, column in enumerate(columns):
+            part = of_role.filter(pc.equal(of_role["column"], column))
+            state.headers[column] = part["header"][0].as_py()
+            keys = part["key"].combine_chunks()
+            if role == "person":
+                state.keys[column] = [keys]
+                if number == 0:
+                    state.people = [part.select(list(_PERSON_FIELDS))]
+                continue
+            state.pointers[column] = [keys]
+            if number == 0:
+                state.rows = [part["row"].combine_chunks()]
+                state.tests = [part["tests"].combine_chunks()]
+                state.result = [part["result"].combine_chunks()]
+                state.requester = [part["requester"].combine_chunks()]
+                state.test_field = part["test_field"][0].as_py() or ""
+                state.result_field = part["result_field"][0].as_py() or ""
+    return state
