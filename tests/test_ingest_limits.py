@@ -9,16 +9,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA
 from breachdesk.engine.local import LocalEngine
 from breachdesk.ingest.limits import Limits
 from breachdesk.readers import registry
 from breachdesk.readers.base import Item
-from breachdesk.scan.stage import SCANNED_SCHEMA, Unit, scan_unit
+from breachdesk.scan.stage import OUTPUTS, Batch, Unit, scan_unit
 
 CSV = b"NHS Number,Surname\n4010232137,SMITH\n"
 LOG = b"2024-06-01 10:00:01,123 INFO sent\n2024-06-01 10:00:02,456 INFO sent\n"
@@ -33,8 +31,8 @@ def _dump(tmp_path: Path) -> tuple[Path, dict[str, int]]:
     return dump, {"a.csv": 1, "b.log": 2, "c.csv": 3}
 
 
-def _statuses(batches: Iterator[tuple[pa.Table, pa.Table, pa.Table]]) -> dict[int, tuple[str, str]]:
-    rows = [r for *_, scanned in batches for r in scanned.to_pylist()]
+def _statuses(batches: Iterator[Batch]) -> dict[int, tuple[str, str]]:
+    rows = [r for _, _, scanned, _ in batches for r in scanned.to_pylist()]
     return {r["file_id"]: (r["status"], r["reason"]) for r in rows}
 
 
@@ -76,7 +74,7 @@ def hanging_reader(data: bytes, name: str) -> Iterator[Item]:
     yield from ()
 
 
-def crashing_scan(unit: Unit) -> Iterator[tuple[pa.Table, pa.Table, pa.Table]]:
+def crashing_scan(unit: Unit) -> Iterator[Batch]:
     """The real scan, in a worker whose log reader is broken (set here: workers import fresh)."""
     registry.READERS["log"] = segfault_reader if "crash" in unit.identity else hanging_reader
     yield from scan_unit(unit)
@@ -91,7 +89,7 @@ def _run(tmp_path: Path, how: str, limits: Limits) -> dict[int, tuple[str, str]]
     LocalEngine(workers=2).map_to_tables(
         crashing_scan,  # type: ignore[arg-type]
         units,
-        outputs={"records": SCHEMA, "mentions": MENTION_SCHEMA, "scanned": SCANNED_SCHEMA},
+        outputs=OUTPUTS,
         dest=tmp_path / "tables",
         label="scan",
     )

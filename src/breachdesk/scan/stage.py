@@ -60,6 +60,12 @@ STRUCTURED: dict[str, Callable[[Record], list[PersonRecord]]] = {
     "fhir": person_from_patient,
 }
 Batch = tuple[pa.Table, pa.Table, pa.Table, pa.Table]  # records, mentions, scanned, keyed
+OUTPUTS = {
+    "records": SCHEMA,
+    "mentions": MENTION_SCHEMA,
+    "scanned": SCANNED_SCHEMA,
+    "keyed": KEYED_SCHEMA,  # a scan's own: joined across files, then removed (_join_folders)
+}
 # Files that are one table, joined with the other such files of their folder after the scan;
 # and files that may hold one table (a one-sheet workbook, a dump of one table), joined so when
 # they do. A workbook's table is named by its file ("Sheet1" says nothing), a dump's by itself.
@@ -442,12 +448,7 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
     rows = engine.map_to_tables(
         cast(Any, scan_unit),
         units,
-        outputs={
-            "records": SCHEMA,
-            "mentions": MENTION_SCHEMA,
-            "scanned": SCANNED_SCHEMA,
-            "keyed": KEYED_SCHEMA,
-        },
+        outputs=OUTPUTS,
         dest=case.root / "tables",
         label="scan",
         weight=_weight,
