@@ -33,43 +33,38 @@ def _comp(value: str, index: int) -> str:
 _HOSPITAL_KINDS = frozenset({"MR", "PI", "PT", "HN"})
 
 
-# Cached, like the rules below: each is a function of one field value, so the whole-file path
-# (``detect.hl7_columns``) runs it once per distinct value and the message path shares it.
-@lru_cache(maxsize=65536)
-def identifiers(field: str) -> tuple[str | None, str | None]:
-    """The first valid NHS number and the first hospital number among a CX field's
-    repetitions; an identifier that is a valid NHS number is never also a hospital number."""
-    nhs: str | None = None
-    hospital: str | None = None
-    for ident in field.split("~"):
-        parts = ident.split("^")  # once, not once per component read
-        count = len(parts)
-        number = parts[0].strip()
-        kind = parts[4].strip().upper() if count > 4 else ""
-        digits = number.replace(" ", "").replace("-", "")
-        looks_nhs = (
-            kind == "NH" or (count > 3 and parts[3].strip().upper() == "NHS") or len(digits) == 10
-        )
-        if looks_nhs and nhs_number.classify(digits) == "valid":
-            nhs = nhs or digits
-        elif kind in _HOSPITAL_KINDS and number:
-            hospital = hospital or number
-    return nhs, hospital
-
-
 def _identifiers(rec: PersonRecord, values: list[str]) -> None:
     for field in values:
-        nhs, hospital = identifiers(field)
-        rec.set("nhs_number", nhs, "nhs_number")
-        rec.set("hospital_number", hospital, "hospital_number")
+        for ident in field.split("~"):
+            parts = ident.split("^")  # once, not once per component read
+            count = len(parts)
+            number = parts[0].strip()
+            kind = parts[4].strip().upper() if count > 4 else ""
+            digits = number.replace(" ", "").replace("-", "")
+            looks_nhs = (
+                kind == "NH"
+                or (count > 3 and parts[3].strip().upper() == "NHS")
+                or len(digits) == 10
+            )
+            if looks_nhs and nhs_number.classify(digits) == "valid":
+                rec.set("nhs_number", digits, "nhs_number")
+                continue
+            if kind in _HOSPITAL_KINDS and number:
+                rec.set("hospital_number", number, "hospital_number")
 
 
-# Cached: a feed sends the same panels (the same OBR-4 and OBX-3 codes) again and again.
-@lru_cache(maxsize=65536)
-def _panel(coded_fields: tuple[str, ...]) -> tuple[str, ...]:
-    """The catalogue tests of a message's coded fields (OBR-4, then OBX-3), each once, in the
-    order found."""
-    return tuple(dict.fromkeys(code for coded in coded_fields for code in _test_codes(coded)))
+def _tests(rec: PersonRecord, coded_fields: list[str]) -> None:
+    """The catalogue tests of coded fields (OBR-4, OBX-3), as ``PersonRecord.add_test`` adds
+    them, without a call per code."""
+    tests = rec.tests
+    found = False
+    for coded in coded_fields:
+        for code in _test_codes(coded):
+            found = True
+            if code not in tests:
+                tests.append(code)
+    if found:
+        rec.exposed.add("test_description")
 
 
 # Cached: a feed codes the same few hundred tests (``PTH^Parathyroid hormone^L``) again and again.
@@ -112,22 +107,15 @@ _REQUESTER_COMPONENTS = {
 
 
 def _requesters(f: Mapping[str, list[str]]) -> list[str]:
-    # One cached call a message: its orders repeat the same requester fields.
-    return list(_requester_codes(tuple(tuple(f.get(name, ())) for name in _REQUESTER_COMPONENTS)))
-
-
-@lru_cache(maxsize=65536)
-def _requester_codes(values: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    """The ODS codes of a message's requester fields (values in ``_REQUESTER_COMPONENTS``'s
-    order), each once, in the order found."""
-    return tuple(
-        dict.fromkeys(
-            code
-            for name, held in zip(_REQUESTER_COMPONENTS, values, strict=True)
-            for value in held
-            for code in _codes_in(name, value)
-        )
-    )
+    found: list[str] = []
+    for name in _REQUESTER_COMPONENTS:
+        values = f.get(name)
+        if values:
+            for value in values:
+                for code in _codes_in(name, value):
+                    if code not in found:
+                        found.append(code)
+    return found
 
 
 # Cached: every OBR and ORC of a feed repeats the same requester and practice fields.
@@ -164,9 +152,9 @@ def person_from_message(message: Record) -> list[PersonRecord]:
     )
     xpns = get("PID-5")
     if xpns:
-        family, given = name(xpns[0])
-        rec.set("family_name", family, "name")
-        rec.set("given_name", given, "name")
+        name = xpns[0].split("~")[0].split("^")
+        rec.set("family_name", name[0].strip(), "name")
+        rec.set("given_name", name[1].strip() if len(name) > 1 else "", "name")
     births = get("PID-7")
     if births:
         rec.set("date_of_birth", _birth(births[0]), "date_of_birth")
@@ -175,65 +163,37 @@ def person_from_message(message: Record) -> list[PersonRecord]:
         rec.set("sex", sexes[0][:1].upper())
     xads = get("PID-11")
     if xads:
-        has_address, code = address(xads[0])
-        if has_address:
+        first = xads[0].split("~")[0]
+        address = first.split("^")
+        if address[0].strip():
             exposed.add("address")
-        rec.set("postcode", code, "postcode")
+        where = (address[4].strip() if len(address) > 4 else "") or first
+        found = postcode.PATTERN.search(where)  # the first postcode, as postcode.detect finds it
+        if found:
+            rec.set("postcode", postcode.normalise(found.group(1)), "postcode")
     for xtn in get("PID-13", _NO_VALUES) + get("PID-14", _NO_VALUES):
-        exposed.update(contacts(xtn))
-    coded = get("OBR-4", _NO_VALUES) + get("OBX-3", _NO_VALUES)
-    if coded:
-        tests = _panel(tuple(coded))
-        if tests:
-            rec.tests = list(tests)
-            exposed.add("test_description")
+        for phone in xtn.split("~"):
+            if "@" in phone:
+                exposed.add("email")
+            elif any(map(str.isdigit, _comp(phone, 1) + _comp(phone, 7))):
+                exposed.add("phone")
+    obr = get("OBR-4")
+    if obr:
+        _tests(rec, obr)
+    observed = get("OBX-3")
+    if observed:
+        _tests(rec, observed)
     if get("OBX-5") and rec.tests:
         exposed.add("test_result")
     rec.ods_codes = _requesters(f)
     rec.evidence = [row for category, row in _EVIDENCE if category in exposed]
     out = [rec] if rec.identifies() else []
     if message.text.strip():
-        for code in comment_tests(message.text):
-            rec.add_test(code)
+        # NTE comments are free text; they may name tests for this patient.
+        for extra in text.people_in_text(message.text, message.locator, "hl7v2"):
+            for code in extra.tests:
+                rec.add_test(code)
     return out
-
-
-def name(xpn: str) -> tuple[str, str]:
-    """Family and given name of an XPN field's first repetition."""
-    parts = xpn.split("~")[0].split("^")
-    return parts[0].strip(), parts[1].strip() if len(parts) > 1 else ""
-
-
-@lru_cache(maxsize=65536)
-def address(xad: str) -> tuple[bool, str | None]:
-    """Whether an XAD field's first repetition has a street line, and its first postcode (the
-    zip component, else anywhere in it, as ``postcode.detect`` finds it)."""
-    first = xad.split("~")[0]
-    parts = first.split("^")
-    where = (parts[4].strip() if len(parts) > 4 else "") or first
-    found = postcode.PATTERN.search(where)
-    return bool(parts[0].strip()), postcode.normalise(found.group(1)) if found else None
-
-
-@lru_cache(maxsize=65536)
-def contacts(xtn: str) -> tuple[str, ...]:
-    """The exposure categories of an XTN field's repetitions: an e-mail address or a number."""
-    found: list[str] = []
-    for phone in xtn.split("~"):
-        if "@" in phone:
-            found.append("email")
-        elif any(map(str.isdigit, _comp(phone, 1) + _comp(phone, 7))):
-            found.append("phone")
-    return tuple(found)
-
-
-@lru_cache(maxsize=4096)
-def comment_tests(comment: str) -> tuple[str, ...]:
-    """Catalogue tests named in NTE comments (free text, read by the text detectors); a feed
-    repeats the same few comments."""
-    return tuple(
-        code for extra in text.people_in_text(comment, "", "hl7v2") for code in extra.tests
-    )
 
 
 def sensitive_map() -> dict[str, str]:

@@ -282,8 +282,8 @@ class Relations:
             for i in wanted:
                 state.keys.setdefault(compact[i], []).append(_keys(pc.take(columns[i], at)))
             state.people.append(records.select([*IDENTITY, *_FLAGS]))
-        if not pointers:
-            return
+        if not pointers or records.num_rows >= n:
+            return  # no pointer, or every row a person's: no events rows to join
         facts = row_facts(table.header, columns, table.types)
         is_person = pc.is_in(pa.array(range(n), pa.int64()), value_set=at)
         keep = pc.and_(pc.is_valid(facts.tests), pc.invert(is_person))
