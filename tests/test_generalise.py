@@ -555,6 +555,15 @@ CASES = {
             ("Ball", "Ann", "1968-04-03", None, "CHLAM", "sexual_health"),
         ],
     ),
+    # Excel's text marker kept in an export: "'4557660932".
+    "apostrophes.csv": (
+        (
+            "NHS Number,Surname,Forename,DOB,Test\n"
+            f"'{A},OKAFOR,Grace,12/01/1962,HIV\n'{B},NOWAK,Tomasz,02/11/1975,PSA\n"
+        ).encode(),
+        "csv",
+        [(*TOMASZ, "PSA", "cancer"), (*GRACE, "HIVAGAB", "hiv")],
+    ),
     # One patient in XML attributes: read as labelled lines, each key qualified by the
     # element ("patient surname: OKAFOR" / "patient forename: Grace").
     "attributes.xml": (

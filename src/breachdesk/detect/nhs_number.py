@@ -22,7 +22,8 @@ from breachdesk.detect.base import Mention
 # Digit first, so ``re`` skips to digits before trying a match; the lookbehind after it is the
 # plain form's ``(?<![\dA-Za-z/.:-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)``.
 PATTERN = re.compile(r"(\d(?<![\dA-Za-z/.:-]\d)\d{2})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)")
-_CELL = r"^\s*\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
+# A cell of one NHS number; Excel's text marker may stand before it ("'4557660932").
+_CELL = r"^\s*'?\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
 _FALSE = pa.scalar(False)
 _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
 # Longest day of each month, indexed by month number (0: no such month).
@@ -137,9 +138,10 @@ def validate_column(values: pa.Array) -> pa.Array:
         return pa.nulls(len(values), pa.string())
     if isinstance(values, pa.ChunkedArray):
         values, shaped = values.combine_chunks(), shaped.combine_chunks()
-    # A cell of the right shape holds only its ten digits, inner spaces or dashes and outer
-    # whitespace: its digit bytes, read straight off the string data, are the number (no
-    # trimming or replacing calls), and those of all such cells lie in order as an m x 10 matrix.
+    # A cell of the right shape holds only its ten digits, inner spaces or dashes, outer
+    # whitespace and perhaps an apostrophe: its digit bytes, read straight off the string data,
+    # are the number (no trimming or replacing calls), and those of all such cells lie in order
+    # as an m x 10 matrix.
     n = len(values)
     _validity, offsets_buffer, data = values.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[values.offset : values.offset + n + 1]
