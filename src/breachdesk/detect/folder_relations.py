@@ -3,24 +3,24 @@
 
 A scan worker reads one file at a time, so a file that is one table (CSV, TSV, pipe-separated)
 keeps what a join could need under the file's name (``relations.Relations.add``'s ``whole``):
-its person rows' key columns and identities, its events rows' pointers, tests, results and
-requesters. ``export`` turns that into rows of the case's ``keyed`` table. After the scan,
-``join`` relates the tables of each folder (or folder inside an archive) exactly as the tables of
-one database dump are related (names, then containment), and every events row that points at a
+its person rows' key columns and row numbers, its events rows' pointers, tests, results and
+requesters. ``export`` turns that into rows of the case's ``keyed`` table; a person row's
+identity is not copied there, as the records table holds it already. After the scan, ``join``
+relates the tables of each folder (or folder inside an archive) exactly as the tables of one
+database dump are related (names, then containment), and every events row that points at a
 person becomes a joined record in its own file, with the mentions that say which key joined it.
 Folders with no events table are passed over without building anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk.detect.relations import _FLAGS, IDENTITY, Relations, _State
-from breachdesk.detect.tables import runs
 
 KEYED_SCHEMA = pa.schema(
     [
@@ -32,9 +32,7 @@ KEYED_SCHEMA = pa.schema(
         ("column", pa.string()),  # the key column's compact name
         ("header", pa.string()),  # as written
         ("key", pa.string()),
-        ("row", pa.int64()),  # events: the row's number; people: its place among person rows
-        *[(name, pa.string()) for name in IDENTITY],
-        *[(flag, pa.bool_()) for flag in _FLAGS],
+        ("row", pa.int64()),  # the row's number in its table
         ("tests", pa.string()),
         ("result", pa.bool_()),
         ("requester", pa.string()),
@@ -42,8 +40,10 @@ KEYED_SCHEMA = pa.schema(
         ("result_field", pa.string()),
     ]
 )
-_PERSON_FIELDS = (*IDENTITY, *_FLAGS)
-_EVENT_FIELDS = ("tests", "result", "requester", "test_field", "result_field")
+# What a joined record copies from its person's record (file_id and locator find it).
+PERSON_COLUMNS = ("file_id", "locator", *IDENTITY, *_FLAGS)
+# The person records of some files: file ids -> a table of ``PERSON_COLUMNS``.
+People = Callable[[list[int]], pa.Table]
 
 
 def folder_of(path: str) -> str:
@@ -51,18 +51,20 @@ def folder_of(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
+def _same(value: str, n: int) -> pa.Array:
+    """``value`` n times (not ``tables.runs``: its cache of a few labels is the tables'; a
+    file's name each time would push theirs out)."""
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
 def export(states: list[_State], folder: str, file_id: int) -> pa.Table | None:
     """A file's whole-file tables (``Relations.take_whole_files``) as ``keyed`` rows."""
     parts: list[pa.Table] = []
     for state in states:
-        if state.keys and state.people:
-            people = pa.concat_tables(state.people)
-            places = pa.array(np.arange(people.num_rows, dtype=np.int64))
+        if state.keys and state.person_rows:
+            rows = pa.concat_arrays(state.person_rows)
             for column, chunks in state.keys.items():
-                values = {name: people[name] for name in _PERSON_FIELDS}
-                parts.append(
-                    _part(folder, file_id, state, "person", column, chunks, places, values)
-                )
+                parts.append(_part(folder, file_id, state, "person", column, chunks, rows, {}))
         if state.pointers:
             rows = pa.concat_arrays(state.rows)
             n = len(rows)
@@ -70,8 +72,8 @@ def export(states: list[_State], folder: str, file_id: int) -> pa.Table | None:
                 "tests": pa.concat_arrays(state.tests),
                 "result": pa.concat_arrays(state.result),
                 "requester": pa.concat_arrays(state.requester),
-                "test_field": runs([state.test_field], [n]),
-                "result_field": runs([state.result_field], [n]),
+                "test_field": _same(state.test_field, n),
+                "result_field": _same(state.result_field, n),
             }
             for column, chunks in state.pointers.items():
                 parts.append(_part(folder, file_id, state, "event", column, chunks, rows, facts))
@@ -86,46 +88,59 @@ def _part(
     column: str,
     chunks: list[pa.Array],
     rows: pa.Array,
-    given: dict[str, pa.Array | pa.ChunkedArray],
+    given: dict[str, pa.Array],
 ) -> pa.Table:
     keys = pa.concat_arrays(chunks)
     n = len(keys)
-    columns: dict[str, pa.Array | pa.ChunkedArray] = {
-        "folder": runs([folder], [n]),
+    columns: dict[str, pa.Array] = {
+        "folder": _same(folder, n),
         "file_id": pa.array(np.full(n, file_id, dtype=np.int64)),
-        "table": runs([state.name], [n]),
-        "prefix": runs([state.prefix], [n]),
-        "role": runs([role], [n]),
-        "column": runs([column], [n]),
-        "header": runs([state.headers[column]], [n]),
+        "table": _same(state.name, n),
+        "prefix": _same(state.prefix, n),
+        "role": _same(role, n),
+        "column": _same(column, n),
+        "header": _same(state.headers[column], n),
         "key": keys,
         "row": rows,
     }
-    for field in KEYED_SCHEMA.names[len(columns) :]:
-        columns[field] = given.get(field, pa.nulls(n, KEYED_SCHEMA.field(field).type))
+    for name in KEYED_SCHEMA.names[len(columns) :]:
+        columns[name] = given.get(name, pa.nulls(n, KEYED_SCHEMA.field(name).type))
     return pa.table(columns, schema=KEYED_SCHEMA)
 
 
-def join(keyed: pa.Table) -> Iterator[tuple[pa.Table, pa.Table]]:
-    """Joined records and mentions of every folder whose tables point at people in another."""
+def join(keyed: pa.Table, people: People) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """Joined records and mentions of every folder whose tables point at people in another;
+    ``people`` gives the person records of the folder's tables."""
     if not keyed.num_rows:
         return
     events = pc.equal(keyed["role"], "event")
     for folder in pc.unique(pc.filter(keyed["folder"], events)).to_pylist():
         relations = Relations()
         here = keyed.filter(pc.equal(keyed["folder"], folder))
+        persons = pc.filter(here["file_id"], pc.equal(here["role"], "person"))
+        records = people(pc.unique(persons).to_pylist())
+        where = {
+            (file_id, locator): n
+            for n, (file_id, locator) in enumerate(
+                zip(records["file_id"].to_pylist(), records["locator"].to_pylist(), strict=True)
+            )
+        }
         for file_id in pc.unique(here["file_id"]).to_pylist():
             of_file = here.filter(pc.equal(here["file_id"], file_id))
             for name in pc.unique(of_file["table"]).to_pylist():
-                state = _state(of_file.filter(pc.equal(of_file["table"], name)), file_id)
+                rows = of_file.filter(pc.equal(of_file["table"], name))
+                state = _state(rows, file_id, records, where)
                 if (folder, state.name) in relations._tables:
                     state.name = f"{state.name}#{file_id}"  # two files of one name
                 relations.put(folder, state)
         yield from relations.joined()
 
 
-def _state(rows: pa.Table, file_id: int) -> _State:
-    """A whole-file table as ``Relations.add`` kept it, from its ``keyed`` rows (in order)."""
+def _state(
+    rows: pa.Table, file_id: int, records: pa.Table, where: dict[tuple[int, str], int]
+) -> _State:
+    """A whole-file table as ``Relations.add`` kept it, from its ``keyed`` rows (in order) and
+    its person rows' records."""
     first = rows.slice(0, 1).to_pylist()[0]
     state = _State(first["table"], first["prefix"], file_id=file_id)
     for role in ("person", "event"):
@@ -138,7 +153,12 @@ def _state(rows: pa.Table, file_id: int) -> _State:
             if role == "person":
                 state.keys[column] = [keys]
                 if number == 0:
-                    state.people = [part.select(list(_PERSON_FIELDS))]
+                    prefix = state.prefix
+                    found = [
+                        where.get((file_id, f"{prefix}row:{row}"))
+                        for row in part["row"].to_pylist()
+                    ]
+                    state.people = [records.select(list(PERSON_COLUMNS[2:])).take(found)]
                 continue
             state.pointers[column] = [keys]
             if number == 0:

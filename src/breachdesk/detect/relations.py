@@ -223,6 +223,7 @@ class _State:
     headers: dict[str, str] = field(default_factory=dict)  # compact -> as written
     keys: dict[str, list[pa.Array]] = field(default_factory=dict)  # per person row
     people: list[pa.Table] = field(default_factory=list)  # identity + flags per person row
+    person_rows: list[pa.Array] = field(default_factory=list)  # each person row's number
     pointers: dict[str, list[pa.Array]] = field(default_factory=dict)  # per events row
     rows: list[pa.Array] = field(default_factory=list)
     tests: list[pa.Array] = field(default_factory=list)
@@ -282,6 +283,7 @@ class Relations:
             for i in wanted:
                 state.keys.setdefault(compact[i], []).append(_keys(pc.take(columns[i], at)))
             state.people.append(records.select([*IDENTITY, *_FLAGS]))
+            state.person_rows.append(numbers)
         if not pointers or records.num_rows >= n:
             return  # no pointer, or every row a person's: no events rows to join
         facts = row_facts(table.header, columns, table.types)

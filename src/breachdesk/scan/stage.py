@@ -482,7 +482,15 @@ def _join_folders(case: Case) -> tuple[int, int]:
     found: list[tuple[pa.Table, pa.Table]] = []
     if len(folders):
         keyed = pq.read_table(path, filters=pc.field("folder").isin(folders.to_pylist()))
-        found = list(folder_relations.join(keyed))
+
+        def people(file_ids: list[int]) -> pa.Table:
+            return pq.read_table(
+                case.table_path("records"),
+                columns=list(folder_relations.PERSON_COLUMNS),
+                filters=pc.field("file_id").isin(file_ids),
+            )
+
+        found = list(folder_relations.join(keyed, people))
     path.unlink()
     if not found:
         return 0, 0
