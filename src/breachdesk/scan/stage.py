@@ -80,13 +80,15 @@ DOCUMENTS = frozenset({"pdf", "docx", "odt", "rtf", "html", "text", "xml", "eml"
 
 class Unowned(NamedTuple):
     """Tests found where no one is named: a table no column of which says who, or a part of
-    a document that names no one."""
+    a document that names no one (its ``text``: its tests are looked for only once the file
+    turns out to name one person, so a file naming none or several pays nothing)."""
 
     where: str
     codes: list[str]
     results: bool
     detector: str
     rule: str
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,10 +165,8 @@ def _items(
             found = people_in_text(item.text, locator, item.schema, extra=extra)
             if found:
                 yield from found
-            elif unowned:
-                codes, results = tests_in_text(item.text)
-                if codes:
-                    yield Unowned(locator, codes, results, "text", "report_of_person")
+            elif unowned and item.text.strip():
+                yield Unowned(locator, [], False, "text", "report_of_person", item.text)
         elif isinstance(item, Nested) and depth < MAX_NESTING:
             yield from _nested(item, prefix, depth, limits, extra, unowned)
 
@@ -276,7 +276,9 @@ def _give_unowned(people: list[PersonRecord], unowned: list[Unowned]) -> None:
     if len(who) != 1:
         return
     person = people[0]
-    for where, codes, results, detector, rule in unowned:
+    for where, codes, results, detector, rule, text in unowned:
+        if text:
+            codes, results = tests_in_text(text)
         for code in codes:
             person.add_test(code)
             person.evidence.append(("test", where, detector, rule, ""))
