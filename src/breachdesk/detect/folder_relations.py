@@ -129,10 +129,7 @@ def join(keyed: pa.Table, people: People) -> Iterator[tuple[pa.Table, pa.Table]]
             of_file = here.filter(pc.equal(here["file_id"], file_id))
             for name in pc.unique(of_file["table"]).to_pylist():
                 rows = of_file.filter(pc.equal(of_file["table"], name))
-                state = _state(rows, file_id, records, where)
-                if (folder, state.name) in relations._tables:
-                    state.name = f"{state.name}#{file_id}"  # two files of one name
-                relations.put(folder, state)
+                relations.put(folder, _state(rows, file_id, records, where))
         yield from relations.joined()
 
 

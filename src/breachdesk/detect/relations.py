@@ -349,7 +349,10 @@ class Relations:
         return [state]
 
     def put(self, source: str, state: _State) -> None:
-        """A table kept elsewhere (``take_whole_files`` of another file), under ``source``."""
+        """A table kept elsewhere (``take_whole_files`` of another file), under ``source``; a
+        second table of the same name (two files named alike) is told apart by its file."""
+        if (source, state.name) in self._tables:
+            state.name = f"{state.name}#{state.file_id}"
         self._tables[(source, state.name)] = state
 
     def joined(self, file_id: int | None = None) -> Iterator[tuple[pa.Table, pa.Table]]:
