@@ -151,10 +151,11 @@ def test_keys_that_do_not_agree_join_nothing(tmp_path: Path) -> None:
     assert pq.read_table(case.table_path("records")).num_rows == 3
 
 
-def _workbook(rows: list[list[object]]) -> bytes:
+def workbook(rows: list[list[object]], sheet_name: str = "Sheet1") -> bytes:
+    """A one-sheet XLSX of ``rows`` (shared with the other layout tests)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Sheet1")
+    sheet = book.add_worksheet(sheet_name)
     for number, row in enumerate(rows):
         sheet.write_row(number, 0, row)
     book.close()
@@ -175,8 +176,8 @@ def test_a_one_sheet_workbook_is_a_table_of_its_folder(tmp_path: Path) -> None:
     case = _scan(
         tmp_path,
         {
-            "LIMS/patients.xlsx": _workbook(rows),
-            "LIMS/results.xlsx": _workbook([line.split(",") for line in RESULTS.split("\n")]),
+            "LIMS/patients.xlsx": workbook(rows),
+            "LIMS/results.xlsx": workbook([line.split(",") for line in RESULTS.split("\n")]),
         },
     )
     assert _joined(case) == {

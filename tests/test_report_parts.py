@@ -9,13 +9,13 @@ import io
 import zipfile
 from email.message import EmailMessage
 
-import xlsxwriter
 from fpdf import FPDF
 
 from breachdesk.ingest.limits import Limits
 from breachdesk.ingest.sniff import sniff_data
 from breachdesk.ingest.walk import Entry
 from breachdesk.scan.stage import _scan_file
+from test_folder_relations import workbook
 from test_generalise import A, B, people_in_file
 
 GRACE = ("OKAFOR", "Grace", "1962-01-12", A)
@@ -185,13 +185,7 @@ FORM = [
 def test_a_per_patient_sheet_with_a_form_above_its_results() -> None:
     """The form's "label:" | value rows are no header: the table's header is below them, and
     the form names the patient whose results the table holds."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Report")
-    for number, row in enumerate(FORM):
-        sheet.write_row(number, 0, row)
-    book.close()
-    assert people_in_file("cumulative.xlsx", buffer.getvalue()) == (
+    assert people_in_file("cumulative.xlsx", workbook(list(FORM), "Report")) == (
         "xlsx",
         [(*GRACE, "HIVAGAB;HBA1C", "hiv")],
     )
