@@ -9,11 +9,13 @@ import io
 import zipfile
 from email.message import EmailMessage
 
+import pytest
 from fpdf import FPDF
 
 from breachdesk.ingest.limits import Limits
 from breachdesk.ingest.sniff import sniff_data
 from breachdesk.ingest.walk import Entry
+from breachdesk.scan import stage
 from breachdesk.scan.stage import _scan_file
 from test_folder_relations import workbook
 from test_generalise import A, B, people_in_file
@@ -201,3 +203,16 @@ def test_a_form_saved_as_csv_reads_each_label_with_its_value() -> None:
     assert people_in_file("cumulative.csv", text.replace(",", ";").encode())[1] == [
         (*GRACE, "HIVAGAB;HBA1C", "hiv")
     ]
+
+
+def test_a_long_document_keeps_no_unnamed_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``UNOWNED_TEXT`` characters of parts naming no one, a document is no one person's
+    letter (and a stream's parts must not all stay in memory): those parts give nothing."""
+    report = _pdf(
+        [
+            ["Patient: OKAFOR, Grace   DOB: 12/01/1962", f"NHS Number: {A}"],
+            ["Results continued", "HIV 1+2 antibody: Reactive", "PSA: 0.8 ug/L"],
+        ]
+    )
+    monkeypatch.setattr(stage, "UNOWNED_TEXT", 20)
+    assert people_in_file("report.pdf", report) == ("pdf", [(*GRACE, None, None)])

@@ -76,6 +76,7 @@ DUMPS = frozenset({"sql", "sqlite"})
 # header and attachments) are read apart, yet a part naming no one is about the one person
 # the rest names. Not logs or tables: their lines and rows are each about someone else.
 DOCUMENTS = frozenset({"pdf", "docx", "odt", "rtf", "html", "text", "xml", "eml", "msg"})
+UNOWNED_TEXT = 1 << 20  # characters of a document's unnamed parts kept for its one owner
 
 
 class Unowned(NamedTuple):
@@ -226,6 +227,7 @@ def _scan_file(
         entry.data if entry.data is not None else cast(BinaryIO, entry.stream)
     )
     unowned: list[Unowned] = []  # tests of tables and document parts about no one named there
+    held = 0  # characters of unnamed document parts kept
     found_in_tables = 0
     document = entry.type in DOCUMENTS
     name = entry.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -243,6 +245,16 @@ def _scan_file(
                     )
             yield records, mentions
         elif isinstance(item, Unowned):
+            if item.text:
+                if held > UNOWNED_TEXT:
+                    continue
+                held += len(item.text)
+                if held > UNOWNED_TEXT:
+                    # A document this long is no one person's letter, and a stream's parts
+                    # must not all stay in memory: its unnamed parts are let go, and no more
+                    # kept; its tables' tests stay.
+                    unowned = [part for part in unowned if not part.text]
+                    continue
             unowned.append(item)
         else:
             people.append(item)
