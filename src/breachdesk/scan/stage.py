@@ -486,8 +486,8 @@ def run_scan(engine: Engine, case: Case) -> dict[str, int]:
 def _join_folders(case: Case) -> tuple[int, int]:
     """The events rows of a folder's one-table files that point at a person row of another
     (``detect.folder_relations``), added to the records and mentions as joined records of their
-    own files, each file's record count with them. The keyed rows are removed after: they
-    repeat the identities the records hold."""
+    own files, each file's record count with them. The keyed table is removed after: only the
+    join needs its keys and row numbers."""
     path = case.table_path("keyed")
     if not path.exists():
         return 0, 0
