@@ -119,25 +119,18 @@ def join(keyed: pa.Table, people: People) -> Iterator[tuple[pa.Table, pa.Table]]
         here = keyed.filter(pc.equal(keyed["folder"], folder))
         persons = pc.filter(here["file_id"], pc.equal(here["role"], "person"))
         records = people(pc.unique(persons).to_pylist())
-        where = {
-            (file_id, locator): n
-            for n, (file_id, locator) in enumerate(
-                zip(records["file_id"].to_pylist(), records["locator"].to_pylist(), strict=True)
-            )
-        }
         for file_id in pc.unique(here["file_id"]).to_pylist():
             of_file = here.filter(pc.equal(here["file_id"], file_id))
+            own = records.filter(pc.equal(records["file_id"], file_id))
             for name in pc.unique(of_file["table"]).to_pylist():
                 rows = of_file.filter(pc.equal(of_file["table"], name))
-                relations.put(folder, _state(rows, file_id, records, where))
+                relations.put(folder, _state(rows, file_id, own))
         yield from relations.joined()
 
 
-def _state(
-    rows: pa.Table, file_id: int, records: pa.Table, where: dict[tuple[int, str], int]
-) -> _State:
+def _state(rows: pa.Table, file_id: int, records: pa.Table) -> _State:
     """A whole-file table as ``Relations.add`` kept it, from its ``keyed`` rows (in order) and
-    its person rows' records."""
+    its file's person records."""
     first = rows.slice(0, 1).to_pylist()[0]
     state = _State(first["table"], first["prefix"], file_id=file_id)
     for role in ("person", "event"):
@@ -150,11 +143,11 @@ def _state(
             if role == "person":
                 state.keys[column] = [keys]
                 if number == 0:
-                    prefix = state.prefix
-                    found = [
-                        where.get((file_id, f"{prefix}row:{row}"))
-                        for row in part["row"].to_pylist()
-                    ]
+                    # Each person row's record, found by its locator ("{prefix}row:N").
+                    locators = pc.binary_join_element_wise(
+                        pa.scalar(f"{state.prefix}row:"), pc.cast(part["row"], pa.string()), ""
+                    )
+                    found = pc.index_in(locators, value_set=records["locator"].combine_chunks())
                     state.people = [records.select(list(PERSON_COLUMNS[2:])).take(found)]
                 continue
             state.pointers[column] = [keys]

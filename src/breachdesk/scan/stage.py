@@ -510,10 +510,9 @@ def _join_folders(case: Case) -> tuple[int, int]:
         return 0, 0
     case.append_rows("records", [records for records, _ in found])
     case.append_rows("mentions", [mentions for _, mentions in found])
-    per_file: dict[int, int] = {}
-    for records, _ in found:
-        for file_id in records["file_id"].to_pylist():
-            per_file[file_id] = per_file.get(file_id, 0) + 1
+    ids = [chunk for records, _ in found for chunk in records["file_id"].chunks]
+    joined = pc.value_counts(pa.chunked_array(ids, pa.int64()))
+    per_file = dict(zip(joined.field(0).to_pylist(), joined.field(1).to_pylist(), strict=True))
     scanned = case.read_table("scanned")
     counts = [
         count + per_file.get(file_id, 0)
