@@ -175,10 +175,32 @@ def parse(text: str, today: dt.date | None = None) -> dt.date | None:
         return _month_first(text)
     found = _strptime_any(text)
     if found is None:
-        return None
+        return _month_day(text, today)
     value, two_digit_year = found
     if two_digit_year and value > (today or dt.date.today()):
         value = value.replace(year=value.year - 100)  # a two-digit birth year is in the past
+    return value
+
+
+# "11/25/1962": a date no UK system writes, so only US-made software's month first can read it.
+_MONTH_DAY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})")
+
+
+def _month_day(text: str, today: dt.date | None) -> dt.date | None:
+    """A numeric date whose second part is no month (13 to 31) but whose first is: read month
+    first, the only reading it has; None for anything else."""
+    found = _MONTH_DAY.fullmatch(text)
+    if found is None or not (int(found[1]) <= 12 < int(found[3])):
+        return None
+    year = int(found[4])
+    if len(found[4]) == 2:  # as strptime's %y, then in the past as a birth year is
+        year += 2000 if year <= 68 else 1900
+    try:
+        value = dt.date(year, int(found[1]), int(found[3]))
+    except ValueError:
+        return None
+    if len(found[4]) == 2 and value > (today or dt.date.today()):
+        value = value.replace(year=value.year - 100)
     return value
 
 
