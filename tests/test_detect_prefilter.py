@@ -9,8 +9,9 @@ from email.message import EmailMessage
 import pytest
 
 from breachdesk.detect import dates, names, prefilter
+from breachdesk.detect.hl7_in_text import segment_people
 from breachdesk.detect.registry import GATED_DETECTORS
-from breachdesk.detect.text import _pid_people, find_mentions, group, people_in_text
+from breachdesk.detect.text import find_mentions, group, people_in_text
 from breachdesk.readers import email_message
 from breachdesk.readers.base import Nested, Record
 
@@ -27,6 +28,8 @@ FRAGMENTS = [
     "Re: Mrs Jane DOE",
     "MR Tom JONES",
     "WALKER^Geoffrey",
+    "Grace OKAFOR 12/01/1962",
+    "Ms G. Okafor",
     "DOB: 01/02/1980",
     "born 3 Feb 1979",
     "d.o.b. 1980-02-01",
@@ -91,7 +94,7 @@ def _all_detectors(text: str, locator: str):  # type: ignore[no-untyped-def]
     """people_in_text as it was: every detector over every text, DOB and other dates apart."""
     embedded = []
     if "PID|" in text:
-        embedded, text = _pid_people(text, locator, "text")
+        embedded, text = segment_people(text, locator, "text")
     found = []
     for detector, _ in GATED_DETECTORS:
         if detector is dates.detect:
@@ -123,6 +126,7 @@ def test_triggers_name_what_is_there() -> None:
         "name",
         "name:before_dob",
         "name:caps_comma",
+        "name:given_caps",  # loose: "John DOB 01/02/1980" (DOB is no family name)
         "name:label",
         "nhs",
     }

@@ -22,6 +22,9 @@ from breachdesk.detect.given_names import (
     reorder_column,
     two_words,
 )
+from breachdesk.detect.given_names import (
+    kind as given_kind,
+)
 
 _TITLE_WORDS: tuple[str, ...] = (
     "mr",
@@ -107,18 +110,24 @@ _PARTICLES: tuple[str, ...] = (
 _PARTICLES += ("la", "le", "al", "el", "bin", "ibn", "ter", "ten", "ap")
 _PARTICLE = rf"(?i:{'|'.join(_PARTICLES)})"
 _FAMILY = rf"(?:{_PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
+# "Ms G. Okafor", "Mr J Smith": a given name written as its initial, a lone letter and a dot.
+# Further initials ride in the separator: "Dr J. A. Smith" is J Smith.
+_INITIAL_SEP = rf"(?<!{_LETTER}{_LETTER})\.(?:{_SP}*+{_LETTER}\.)*+{_SP}++"
+# "Grace A. Okafor": a middle initial's dot before the family name.
+_MIDDLE_INITIAL = rf"(?:(?<!{_LETTER}{_LETTER})\.)?"
 _PARTICLE_CAPS = rf"(?:{'|'.join(p.upper() for p in _PARTICLES)})"
 _LABELLED = re.compile(
     r"(?-i:[NnPpRrSs\u017f])(?<!\w.)"
     r"(?:(?<=[Pp])(?:atient(?:\s+name)?|t(?:\s+name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
     r"\s*[:=\-]\s*[\"']?"  # name="John Smith", as key=value logs quote a value with spaces
     rf"(?:{TITLES}\.?\s+)?"
-    rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_FAMILY})(?:{_SP}+(?P<c>{_TOKEN}))?",
+    rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^|{_INITIAL_SEP})(?P<b>{_FAMILY})"
+    rf"(?:{_MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?",
     re.IGNORECASE,
 )
 _TITLED = re.compile(
     rf"M(?<!\wM)(?:r|rs|s|iss|x|aster|R|RS|S|ISS|X|ASTER)\.?{_SP}+(?P<a>{_TOKEN})"
-    rf"(?P<sep>{_SP}+)(?P<b>{_FAMILY})(?:{_SP}+(?P<c>{_TOKEN}))?"
+    rf"(?P<sep>{_SP}+|{_INITIAL_SEP})(?P<b>{_FAMILY})(?:{_MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?"
 )
 # Capital and small letters beyond ASCII that UK names are written with (Latin, Greek,
 # Cyrillic): "MÜLLER, Noor", "ÖZTÜRK, Çağla". ``re`` has no Unicode letter-case classes.
@@ -224,10 +233,16 @@ def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
     if sep.strip() in {",", "^"}:
         return a, b
     if c:
+        if len(b) == 1:
+            return c, a  # "J A Smith"
         # "John Paul SMITH" or "SMITH John Paul": the ALL-CAPS token is the family name.
         if _is_caps(a) and not _is_caps(c):
             return a, b
         return c, a
+    if sep.strip() == "." or (len(a) == 1 < len(b)):
+        return b, a  # "G. Okafor", "Mr J Smith": the initial is the given name
+    if len(b) == 1 < len(a):
+        return a, b  # "SMITH J"
     if _is_caps(a) and not _is_caps(b):
         return a, b
     if _is_caps(a) and _is_caps(b) and family_first(a, b):
@@ -291,6 +306,15 @@ _BEFORE_DOB = re.compile(
     rf"(?P<a>{_LETTER}(?<![\w'’\-]{_LETTER})(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}})"
     rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<b>{_FAMILY})(?<!['’\-])"
     rf"(?={_SP}*+(?:[,(\[]{_SP}*+)?{_DOB_AHEAD})"
+)
+# "Grace OKAFOR 12/01/1962": a worklist's or a note's patient with no label, title or comma:
+# a given name, a family name in capitals and a date straight after (their date of birth, as
+# after any name). Asked only where the first word is a known given name (``given_kind``), so
+# "Sample RECEIVED 12/01/2024" names no one. ASCII: ``prefilter``'s trigger is this pattern's tail.
+_GIVEN_CAPS = re.compile(
+    r"(?P<a>[A-Z](?<![\w'’\-][A-Z])[a-z]{1,30}(?:-[A-Z][a-z]{1,30})?)(?P<sep>[ ]+)"
+    r"(?P<b>[A-Z]{2,30}(?:['\-][A-Z]{2,30})?)"
+    r"(?=[ ]*+(?:[,(][ ]*+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2})"
 )
 # ``_DOB_AHEAD`` opening with its first letter's class, so ``re`` skips to those letters (three
 # times quicker over a letter than the plain form, which is tried at every position).
@@ -371,6 +395,7 @@ _RULES = tuple(
         ("key_value", _FAMILY_FIRST),
         ("key_value", _GIVEN_FIRST),
         ("before_dob", _BEFORE_DOB),
+        ("given_caps", _GIVEN_CAPS),
     )
 )
 
@@ -418,11 +443,13 @@ def detect(
                 len(c) == 1
                 or c.lower() in _STOP
                 or not c[0].isupper()
-                or (_is_caps(b) and not _is_caps(a))
+                or (_is_caps(b) and not _is_caps(a) and len(b) > 1)
             ):
                 c = None
             if a.lower() in _STOP or b.lower() in _STOP:
                 continue
+            if rule == "given_caps" and given_kind(a.split("-")[0]) <= 0:
+                continue  # not a given name the lists know
             if rule == "before_dob" and a.lower() in _TITLE_WORDS:
                 continue  # "Mrs Okafor, dob ...": a title and a family name, no given name
             if (
@@ -433,6 +460,8 @@ def detect(
                 continue
             if rule == "key_value":  # group ``a`` is the family name, wherever it stands
                 family, given = a, b
+            elif rule == "label" and a.lower() in _TITLE_WORDS:
+                family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
             else:
                 family, given = order(a, b, c, match.group("sep"))
             seen.add(a_start)

@@ -61,6 +61,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"(?i)d\.?{_S}?o\.?{_S}?b|date{_S}+of{_S}+birth|born|birth{_S}?date",
         rf"(?i)nhs{_S}*(?:no|number)?\.?{_S}*[:#]?{_S}*\d",
     ),
+    # names.given_caps: the given name's last letter, the family name in capitals, the date.
+    "name:given_caps": (r"[a-z] +[A-Z]{2}[A-Z'\-]* *(?:[,(] *)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",),
     "postcode": (
         r"(?i)GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?) ?\d"
         r"[ABD-HJLNP-UW-Z]{2}",
@@ -88,6 +90,7 @@ ANCHOR_TRIGGERS = (
     "name:hl7_xpn",
     "name:key_value",
     "name:before_dob",
+    "name:given_caps",
 )
 _WHICH = {
     "all": tuple(TRIGGERS),
