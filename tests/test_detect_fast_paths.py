@@ -18,6 +18,7 @@ import pytest
 from breachdesk.detect import (
     address,
     dates,
+    hl7_in_text,
     hospital,
     lab_tests,
     names,
@@ -26,7 +27,6 @@ from breachdesk.detect import (
     postcode,
     prefilter,
 )
-from breachdesk.detect import text as text_module
 from breachdesk.detect.text import _nearest
 
 needs_hyperscan = pytest.mark.skipif(
@@ -41,13 +41,14 @@ PLAIN = {
     "label": re.compile(
         rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*[\"']?"
         rf"(?:{names.TITLES}\.?\s+)?"
-        rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^)(?P<b>{_FAMILY})"
-        rf"(?:{_SP}+(?P<c>{_TOKEN}))?",
+        rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^|{names._INITIAL_SEP})(?P<b>{_FAMILY})"
+        rf"(?:{names._MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?",
         re.IGNORECASE,
     ),
     "title": re.compile(
         rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?{_SP}+(?P<a>{_TOKEN})"
-        rf"(?P<sep>{_SP}+)(?P<b>{_FAMILY})(?:{_SP}+(?P<c>{_TOKEN}))?"
+        rf"(?P<sep>{_SP}+|{names._INITIAL_SEP})(?P<b>{_FAMILY})"
+        rf"(?:{names._MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?"
     ),
     "caps_comma": re.compile(
         rf"(?<![\w'])(?P<a>[{names.UPPER}][{names.UPPER}'’\-]+"
@@ -85,7 +86,7 @@ FAST = {
     "caps_comma": names._CAPS_COMMA,
     "practice": ods.PRACTICE,
     "test_label": lab_tests._LABELLED_CODE,
-    "pid": text_module._PID,
+    "pid": hl7_in_text.PID,
     "hospital": hospital.LABELLED,
     "address": address.LABELLED,
     "trust": ods.TRUST,

@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterator
 
 from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
+from breachdesk.detect.hl7_in_text import segment_people, with_segments
 from breachdesk.detect.records import PersonRecord
 from breachdesk.detect.registry import GATED_DETECTORS
-from breachdesk.readers.base import Record
 
 _CATEGORY = {
     "nhs_number": "nhs_number",
@@ -487,33 +487,6 @@ def _distance(anchor: Mention, mention: Mention) -> int:
     return 0
 
 
-# An HL7 v2 PID segment quoted in free text, as interface engines log rejected messages. Its
-# fields say exactly what each value is (PID-3 type MR is a hospital number, PID-5 a name even
-# without an NHS number to anchor it), so it is read as a segment, not as prose. Bounded. The
-# lookbehind follows the "P" so ``re`` skips to each "P": ``(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}``.
-_PID = re.compile(r"P(?<![A-Za-z0-9]P)ID\|[^\r\n]{1,4000}")
-
-
-def _pid_people(text: str, locator: str, source: str) -> tuple[list[PersonRecord], str]:
-    """People from PID segments in ``text``, and the text with those segments blanked (offsets
-    kept) so the prose detectors do not find the same person twice."""
-    from breachdesk.detect.hl7 import person_from_message
-
-    people: list[PersonRecord] = []
-    for match in _PID.finditer(text):
-        record = Record(locator=locator, schema="hl7v2")
-        for i, value in enumerate(match.group().split("|")[1:], start=1):
-            if value:
-                record.fields[f"PID-{i}"] = [value]
-        found = person_from_message(record)
-        for person in found:
-            person.source = source
-        if found:
-            people.extend(found)
-            text = text[: match.start()] + " " * len(match.group()) + text[match.end() :]
-    return people, text
-
-
 def people_in_text(
     text: str,
     locator: str,
@@ -525,7 +498,7 @@ def people_in_text(
     grouping (``detect.pmi_terms``: the PMI's own names and numbers)."""
     embedded: list[PersonRecord] = []
     if "PID|" in text:
-        embedded, text = _pid_people(text, locator, source)
+        embedded, text = segment_people(text, locator, source)
     # Every trigger, though _may_anchor reads only the anchor ones: the text that gets this far
     # mostly can hold one (a log's other lines are passed over by ``people_in_lines``).
     present, starts = prefilter.triggers_and_starts(text)
@@ -565,6 +538,8 @@ def people_in_lines(
     line numbered from ``first`` and located ``{prefix}line:N``: the same people in the same
     order, with the lines that cannot hold one (``prefilter.line_candidates``) passed over, and
     the commonest kind of line read together with its like (``_joined_people``)."""
+    if any("PID|" in line for line in lines):
+        lines = with_segments(lines)  # a logged message's tests are its patient's
     candidates = prefilter.line_candidates(lines, with_dates=extra is not None)
     joined = _joined_people(lines, candidates, first, prefix) if extra is None else {}
     for index, nhs_only in candidates:
@@ -615,7 +590,7 @@ def _joined_people(
         if nhs_only or not line.strip():
             continue
         if "PID|" in line:
-            found_in_segments, line = _pid_people(line, f"{prefix}line:{first + index}", "text")
+            found_in_segments, line = segment_people(line, f"{prefix}line:{first + index}", "text")
             if "PID|" in line:
                 continue  # a segment that gave nobody: read alone
             embedded[index] = found_in_segments

@@ -1,0 +1,93 @@
+"""HL7 v2 segments quoted in free text: an interface engine's log of a message it received or
+rejected, a message pasted into an e-mail or a ticket.
+
+A PID segment's fields say exactly what each value is (PID-3 type MR is a hospital number,
+PID-5 a name even without an NHS number to anchor it), so it is read as a segment, not as prose.
+The segments that follow it on the next lines (or after a carriage return on the same line),
+up to the next message or the first line that is no segment, are its message's: their orders
+and observations (OBR-4, OBX-3) are that patient's tests, read as ``detect.hl7`` reads a feed's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from breachdesk.detect.records import PersonRecord
+from breachdesk.readers.base import Record
+from breachdesk.readers.hl7v2 import FIELDS
+
+# Bounded. The lookbehind follows the "P" so ``re`` skips to each "P":
+# ``(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}``.
+PID = re.compile(r"P(?<![A-Za-z0-9]P)ID\|[^\r\n]{1,4000}")
+# The next segment, after the line break(s) that end the one before: three capitals or digits
+# (a letter first) and the field separator, at a line's start.
+_NEXT = re.compile(r"(?:\r\n?|\n)([A-Z][A-Z0-9]{2})\|([^\r\n]{0,4000})")
+_ENDS_MESSAGE = frozenset({"MSH", "PID", "BHS", "FHS", "BTS", "FTS"})
+# The segments after PID whose fields person_from_message reads, and how far to split each.
+_KEPT = {kind: max(places) + 1 for kind, places in FIELDS.items() if kind not in ("MSH", "PID")}
+
+
+def segment_people(text: str, locator: str, source: str) -> tuple[list[PersonRecord], str]:
+    """People from PID segments in ``text`` with the segments that follow each, and the text
+    with those segments blanked (offsets kept) so the prose detectors do not find the same
+    person twice."""
+    from breachdesk.detect.hl7 import person_from_message
+
+    people: list[PersonRecord] = []
+    for match in PID.finditer(text):
+        record = Record(locator=locator, schema="hl7v2")
+        fields = record.fields
+        for i, value in enumerate(match.group().split("|")[1:], start=1):
+            if value:
+                fields[f"PID-{i}"] = [value]
+        end = match.end()
+        while (following := _NEXT.match(text, end)) is not None:
+            kind = following[1]
+            if kind in _ENDS_MESSAGE:
+                break
+            end = following.end()
+            split = _KEPT.get(kind)
+            if split is None:
+                continue
+            parts = following[2].split("|", split - 1)
+            for i in FIELDS[kind]:
+                if i - 1 < len(parts) and parts[i - 1]:
+                    fields.setdefault(f"{kind}-{i}", []).append(parts[i - 1])
+        found = person_from_message(record)
+        for person in found:
+            person.source = source
+        if found:
+            people.extend(found)
+            start = match.start()
+            # Line breaks kept: a log's lines and a text's paragraphs stay where they were.
+            blank = re.sub(r"[^\r\n]", " ", text[start:end])
+            text = text[:start] + blank + text[end:]
+    return people, text
+
+
+_SEGMENT_LINE = re.compile(r"[A-Z][A-Z0-9]{2}\|")
+
+
+def with_segments(lines: list[str]) -> list[str]:
+    """A log's lines with the segments that follow a PID segment's line joined to it (after a
+    carriage return, as a message writes them) and their own lines left blank, so
+    ``segment_people`` reads the message whole and the line numbers stay; ``lines`` itself
+    when no PID line is followed by one."""
+    out: list[str] | None = None
+    count = len(lines)
+    for index, line in enumerate(lines):
+        if "PID|" not in line:
+            continue
+        after = index + 1
+        while (
+            after < count
+            and _SEGMENT_LINE.match(lines[after]) is not None
+            and lines[after][:3] not in _ENDS_MESSAGE
+        ):
+            after += 1
+        if after > index + 1:
+            if out is None:
+                out = list(lines)
+            out[index] = "\r".join(lines[index:after])
+            out[index + 1 : after] = [""] * (after - index - 1)
+    return lines if out is None else out
