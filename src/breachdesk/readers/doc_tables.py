@@ -59,6 +59,54 @@ def _tidy(grid: Grid) -> Grid:
     return [row + [""] * (width - len(row)) for row in rows]
 
 
+def _labelled(line: str) -> tuple[str, str] | None:
+    """A cell's line as (label, value) when it opens with what a header would name, the longest
+    such label of up to four words: "DOB 12/01/1962", "NHS No: 455 766 0932"."""
+    words = line.replace(":", ": ", 1).split()
+    for count in range(min(4, len(words) - 1), 0, -1):
+        label = " ".join(words[:count]).rstrip(":").strip()
+        if _label(label):
+            return label, " ".join(words[count:])
+    return None
+
+
+def _unstack(grid: Grid) -> Grid:
+    """Cells that stack fields on their lines ("OKAFOR, Grace<br>DOB 12/01/1962", as a page
+    lays out a patient in one cell) as a column per label: the cell keeps its other lines and
+    each labelled line's value moves to a column headed by its label, after the cell's own."""
+    labels: dict[int, dict[str, None]] = {}  # column -> its stacked labels, in order of sight
+    split: dict[tuple[int, int], tuple[str, dict[str, str]]] = {}
+    for r, row in enumerate(grid[1:], start=1):
+        for c, cell in enumerate(row):
+            if "\n" not in cell:
+                continue
+            kept: list[str] = []
+            values: dict[str, str] = {}
+            for number, line in enumerate(filter(None, map(str.strip, cell.split("\n")))):
+                found = _labelled(line) if number else None
+                if found is None or found[0] in values:
+                    kept.append(line)
+                else:
+                    values[found[0]] = found[1]
+            if values:
+                split[(r, c)] = (" ".join(kept), values)
+                labels.setdefault(c, {}).update(dict.fromkeys(values))
+    if not split:
+        return grid
+    out: Grid = []
+    for r, row in enumerate(grid):
+        cells: list[str] = []
+        for c, cell in enumerate(row):
+            stacked = labels.get(c, {})
+            if r == 0:
+                cells += [cell, *stacked]
+                continue
+            own, values = split.get((r, c), (cell, {}))
+            cells += [own, *(values.get(label, "") for label in stacked)]
+        out.append(cells)
+    return out
+
+
 def _text_lines(grid: Grid) -> Iterator[str]:
     """A table read as text: a row of one-line cells is a line, its cells between " | "; a cell
     of several lines (a letter laid out in a table) keeps its lines."""
@@ -114,6 +162,8 @@ def items(pieces: Iterable[Piece], prefix: str = "") -> Iterator[Item]:
         if rows and _is_form(rows):
             lines.extend([*_form_lines(rows), ""])
             continue
+        if len(piece) >= 2:
+            rows = _tidy(_unstack(piece))
         table = _as_table(rows) if len(rows) >= 2 and len(rows[0]) >= 2 else None
         if table is None:
             lines.extend([*_text_lines(piece), ""])
