@@ -1,0 +1,184 @@
+"""Free text and documents in other systems' habits (a fifth round): initials for given names,
+US-order dates, HL7 messages quoted in logs and e-mails, and patients laid out in one table cell.
+Each file must give exactly its people and facts through the scan stage's own per-file call."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from breachdesk.detect import dates, names
+from breachdesk.detect.hl7_in_text import with_segments
+from test_doc_tables import _docx, _w_para
+from test_generalise import A, B, people_in_file
+
+GRACE = ("OKAFOR", "GRACE", "1962-01-12", A, "HIVAGAB", "hiv")
+TOMASZ = ("NOWAK", "TOMASZ", "1975-11-02", B, "HCVAB", "hepatitis")
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "given"),
+    [
+        ("Re: Ms G. Okafor, DOB 12/01/1962", "Okafor", "G"),
+        ("Dear Mr J Smith,", "Smith", "J"),
+        ("Dear Mr J. A. Smith,", "Smith", "J"),
+        ("Re: Mr J.A. Smith DOB 01/02/1980", "Smith", "J"),
+        ("Name: G. OKAFOR", "OKAFOR", "G"),
+        ("Patient: SMITH J  DOB 01/02/1980", "SMITH", "J"),
+        ("Name: Grace A. Okafor", "Okafor", "Grace"),
+        ("Dear Mrs Grace Okafor", "Okafor", "Grace"),
+        ("Patient: Okafor, Grace", "Okafor", "Grace"),
+    ],
+)
+def test_an_initial_is_a_given_name_and_a_title_is_not(text: str, family: str, given: str) -> None:
+    # Before: "Ms G. Okafor" was given name "Ms", family name "G"; "Mr J Smith" family "J".
+    assert [(m.value, m.extra) for m in names.detect(text)] == [(family, given)]
+
+
+def test_a_letter_naming_its_patient_by_an_initial() -> None:
+    letter = (
+        f"Dear Dr Smith,\n\nRe: Ms G. Okafor, DOB 12/01/1962, NHS No {A}\n\n"
+        "Her HIV 1+2 Ab/Ag was reactive.\n"
+    )
+    assert people_in_file("letter.txt", letter.encode())[1] == [
+        ("Okafor", "G", "1962-01-12", A, "HIVAGAB", "hiv")
+    ]
+
+
+def test_a_list_of_given_names_and_family_names_in_capitals_with_dates() -> None:
+    # No label, title or comma: before, no one without a PMI. A known given name, a family
+    # name in capitals and a date straight after make a patient and their date of birth.
+    worklist = (
+        "Worklist 30/05/2024\n"
+        "Grace OKAFOR 12/01/1962 HIV 1+2 Ab/Ag Reactive\n"
+        "Tomasz NOWAK (02/11/1975) Hep C Ab Negative\n"
+        "Sample RECEIVED 30/05/2024 Hep C Ab\n"
+    )
+    assert people_in_file("worklist.txt", worklist.encode())[1] == [
+        ("NOWAK", "Tomasz", "1975-11-02", None, "HCVAB", "hepatitis"),
+        ("OKAFOR", "Grace", "1962-01-12", None, "HIVAGAB", "hiv"),
+    ]
+    assert [m.value for m in names.detect("Sample RECEIVED 30/05/2024")] == []
+    assert [m.value for m in names.detect("Dr Grace OKAFOR 30/05/2024")] == []  # staff
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("11/25/1962", "1962-11-25"),  # no 25th month: month first, as US-made software writes
+        ("11/25/62", "1962-11-25"),
+        ("12/01/1962", "1962-01-12"),  # either way round: day first, the UK's way
+        ("25/11/1962", "1962-11-25"),
+        ("13/25/1962", None),
+        ("02/30/1962", None),
+    ],
+)
+def test_a_date_only_month_first_can_read_is_read_so(written: str, iso: str | None) -> None:
+    found = dates.parse(written)
+    assert (found.isoformat() if found else None) == iso
+
+
+def test_a_us_order_date_of_birth_in_a_note() -> None:
+    note = "Patient: OKAFOR, Grace  DOB: 11/25/1962\nHIV 1+2 Ab/Ag: Reactive\n"
+    assert people_in_file("note.txt", note.encode())[1] == [
+        ("OKAFOR", "Grace", "1962-11-25", None, "HIVAGAB", "hiv")
+    ]
+
+
+def _message(number: int, pid: str, test: str, sep: str = "\n") -> str:
+    return sep.join(
+        [
+            f"MSH|^~\\&|LAB|RVL|EPR|RVL|202405301000||ORU^R01|{number}|P|2.4",
+            pid,
+            f"OBR|1|||{test}^LOCAL",
+            f"OBX|1|ST|{test}||Reactive",
+        ]
+    )
+
+
+PID_A = f"PID|1||{A}^^^NHS^NH~H123456^^^RVL^MR||OKAFOR^GRACE||19620112|F"
+PID_B = f"PID|1||{B}^^^NHS^NH||NOWAK^TOMASZ||19751102|M"
+
+
+def test_an_interface_engine_log_keeps_each_logged_message_tests() -> None:
+    # An engine logs each message it received, its segments on lines of their own between the
+    # log's own lines: before, the PID line gave the patient and the OBR/OBX lines were lost.
+    heartbeat = [
+        f"2024-05-30 10:00:{i:02d},123 INFO  [Channel: ADT] heartbeat ok" for i in range(30)
+    ]
+    lines = [
+        *heartbeat,
+        "2024-05-30 10:01:01,123 INFO  [Channel: LabResults] Received message:",
+        _message(1, PID_A, "HIV^HIV 1+2 Ab/Ag"),
+        "2024-05-30 10:01:02,456 INFO  [Channel: LabResults] Received message:",
+        _message(2, PID_B, "HCVAB^Hepatitis C antibody"),
+        *heartbeat,
+    ]
+    kind, people = people_in_file("engine.log", "\n".join(lines).encode())
+    assert (kind, people) == ("log", [TOMASZ, GRACE])
+
+
+def test_a_message_pasted_into_a_ticket_or_an_e_mail() -> None:
+    ticket = (
+        "Ticket 123: please check why this message failed\n\n"
+        + _message(1, PID_A, "HIV^HIV 1+2 Ab/Ag", sep="\r")
+        + "\n\nThanks, Bob\n"
+    )
+    assert people_in_file("ticket.txt", ticket.encode())[1] == [GRACE]
+    mail = EmailMessage()
+    mail["From"] = "it@example.nhs.uk"
+    mail["Subject"] = "Failed message"
+    mail.set_content(ticket.replace("\r", "\n"))
+    assert people_in_file("ticket.eml", mail.as_bytes())[1] == [GRACE]
+
+
+def test_a_message_ends_at_the_next_message_or_a_line_that_is_no_segment() -> None:
+    lines = [PID_A, "OBR|1|||HIV^HIV^LOCAL", "note: checked", "OBX|1|ST|HCVAB||Neg", PID_B, "PV1|1"]
+    assert with_segments(lines) == [
+        f"{PID_A}\rOBR|1|||HIV^HIV^LOCAL",
+        "",
+        "note: checked",
+        "OBX|1|ST|HCVAB||Neg",
+        f"{PID_B}\rPV1|1",
+        "",
+    ]
+    assert with_segments(["a", "b"]) == ["a", "b"]
+
+
+def test_a_patient_stacked_in_one_table_cell() -> None:
+    # A results page puts the patient's name and date of birth in one cell, a line each: the
+    # cell failed as a name, so no one was found and the HIV result was lost.
+    rows = [
+        ("OKAFOR, Grace<br>DOB 12/01/1962<br>NHS No: 455 766 0932", "HIV 1+2 Ab/Ag", "Reactive"),
+        ("NOWAK, Tomasz<br>D.O.B. 02/11/1975", "Hep C Ab", "Negative"),
+    ]
+    body = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+    page = (
+        "<html><body><table><tr><th>Patient</th><th>Test</th><th>Result</th></tr>"
+        f"{body}</table></body></html>"
+    )
+    want = [
+        ("NOWAK", "Tomasz", "1975-11-02", None, "HCVAB", "hepatitis"),
+        ("OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
+    ]
+    assert people_in_file("results.html", page.encode())[1] == want
+
+    def cell(*paragraphs: str) -> str:
+        return "<w:tc>" + "".join(map(_w_para, paragraphs)) + "</w:tc>"
+
+    table = (
+        "<w:tbl><w:tr>" + cell("Patient") + cell("Investigation") + cell("Result") + "</w:tr>"
+        "<w:tr>"
+        + cell("OKAFOR, Grace", "DOB 12/01/1962", f"NHS No: {A}")
+        + cell("HIV 1+2 Ab/Ag")
+        + cell("Reactive")
+        + "</w:tr>"
+        "<w:tr>"
+        + cell("NOWAK, Tomasz", "D.O.B. 02/11/1975")
+        + cell("Hep C Ab")
+        + cell("Negative")
+        + "</w:tr></w:tbl>"
+    )
+    docx = _docx(_w_para("Results printed 05/05/2024") + table)
+    assert people_in_file("results.docx", docx)[1] == want
