@@ -88,7 +88,8 @@ def test_a_bundle_gives_each_patient_with_the_tests_that_point_at_them() -> None
 
 
 def test_the_xml_form_reads_as_its_json_form() -> None:
-    [grace, tomasz] = list(fhir_xml.read(BUNDLE, "bundle.xml"))
+    [grace, tomasz, links] = list(fhir_xml.read(BUNDLE, "bundle.xml"))
+    assert isinstance(links, Record) and links.schema == fhir.LINKS  # the Patients' ids
     assert isinstance(grace, Record) and isinstance(tomasz, Record)
     assert grace.locator == "entry:1" and tomasz.locator == "entry:2"
     assert grace.fields == {
@@ -135,7 +136,7 @@ def test_the_xml_form_reads_as_its_json_form() -> None:
             },
         ],
     }
-    [from_json] = list(fhir.read(json.dumps(same_in_json).encode(), "bundle.json"))
+    [from_json, _] = list(fhir.read(json.dumps(same_in_json).encode(), "bundle.json"))
     assert isinstance(from_json, Record)
     assert from_json.fields == grace.fields
 

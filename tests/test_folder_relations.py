@@ -6,6 +6,7 @@ each results row that points at a patient becomes a joined record in its own fil
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -199,4 +200,56 @@ def test_one_table_dumps_join_by_their_tables_names(tmp_path: Path) -> None:
         "backup/2024-05-30_b.sql": [
             (f"table:results!row:{i}", *row) for i, row in enumerate(JOINED, start=1)
         ]
+    }
+
+
+def test_a_fhir_bulk_export_joins_observations_to_the_patients_of_another_file(
+    tmp_path: Path,
+) -> None:
+    # A FHIR bulk export writes a file per resource type: Observation.ndjson points at
+    # Patient.ndjson by "Patient/<id>". Each file read alone, every test was lost.
+    system = "https://fhir.nhs.uk/Id/nhs-number"
+    patients = [
+        {"resourceType": "Patient", "id": "p1", "identifier": [{"system": system, "value": A}],
+         "name": [{"family": "Okafor", "given": ["Grace"]}], "birthDate": "1962-01-12"},
+        {"resourceType": "Patient", "id": "p2", "identifier": [{"system": system, "value": B}],
+         "name": [{"family": "Nowak", "given": ["Tomasz"]}], "birthDate": "1975-11-02"},
+    ]  # fmt: skip
+    observations = [
+        {"resourceType": "Observation", "id": "o1", "code": {"text": "HIV 1+2 antibody"},
+         "subject": {"reference": "Patient/p1"}, "valueString": "Reactive"},
+        {"resourceType": "Observation", "id": "o2", "code": {"text": "Hepatitis C antibody"},
+         "subject": {"reference": "Patient/p2"}},
+        {"resourceType": "Observation", "id": "o3", "code": {"text": "Heart rate"},
+         "subject": {"reference": "Patient/p2"}, "valueQuantity": {"value": 70}},
+    ]  # fmt: skip
+
+    def ndjson(resources: list[dict[str, Any]]) -> bytes:
+        return "\n".join(map(json.dumps, resources)).encode()
+
+    case = _scan(
+        tmp_path,
+        {
+            "bulk/Patient.ndjson": ndjson(patients),
+            "bulk/Observation.ndjson": ndjson(observations),
+            "other/Observation.ndjson": ndjson(observations),  # its Patients are not there
+        },
+    )
+    # The tests are the patients', at their own entries (the heart rate is no catalogue test);
+    # the other folder, without the Patients, joins nothing.
+    assert _joined(case) == {
+        "bulk/Observation.ndjson": [
+            ("entry:1", A, "HIVAGAB", "hiv", True),
+            ("entry:2", B, "HCVAB", "hepatitis", False),
+        ]
+    }
+    rules = {
+        (m["kind"], m["rule"])
+        for m in case.read_table("mentions").to_pylist()
+        if m["detector"] == "relations"
+    }
+    assert rules == {
+        ("join_key", "joined:Observation.subject->Patient.id"),
+        ("test", "joined:Observation.subject->Patient.id"),
+        ("result", "joined:Observation.subject->Patient.id"),
     }

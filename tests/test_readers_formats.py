@@ -15,7 +15,7 @@ from breachdesk.detect.records import rows_to_tables
 from breachdesk.detect.tables import records_from_table
 from breachdesk.ingest.limits import Limits, TooLarge
 from breachdesk.readers import fhir, sqlite, xml
-from breachdesk.readers.base import Encrypted, ReaderError, Table
+from breachdesk.readers.base import Encrypted, ReaderError, Record, Table
 from breachdesk.readers.registry import READERS, STREAM_READERS
 from breachdesk.scan.stage import _items
 from test_readers_samples import (
@@ -35,7 +35,7 @@ def _records(data: bytes, kind: str) -> pa.Table:
     for item in _items(data, kind, f"sample.{kind}", "", 0, Limits()):
         if isinstance(item, Table):
             tables.append(records_from_table(item, 1)[0])
-        else:
+        elif not isinstance(item, Record):  # a FHIR file's ids (joined across files later)
             people.append(item)
     tables.append(rows_to_tables(1, people, sensitive_map())[0])
     return pa.concat_tables(tables)
@@ -72,9 +72,12 @@ def _listed(columns: list[list[str]] | list[pa.Array]) -> list[list[str]]:
 
 
 def test_ndjson_patients_carry_their_observations() -> None:
-    (record,) = fhir.read(ndjson_bytes(), "bulk.ndjson")
+    record, links = fhir.read(ndjson_bytes(), "bulk.ndjson")
     assert record.fields["nhs_number"] == [NHS]  # type: ignore[union-attr]
     assert record.fields["test"] == ["HbA1c"]  # type: ignore[union-attr]
+    # Every Patient's id, for the tests of another file of the folder that point at it.
+    assert links.schema == fhir.LINKS  # type: ignore[union-attr]
+    assert sorted(links.fields) == ["patient_entry", "patient_id"]  # type: ignore[union-attr]
 
 
 def test_huge_single_json_document_is_too_large_as_a_stream() -> None:

@@ -10,6 +10,10 @@ relates the tables of each folder (or folder inside an archive) exactly as the t
 database dump are related (names, then containment), and every events row that points at a
 person becomes a joined record in its own file, with the mentions that say which key joined it.
 Folders with no events table are passed over without building anything.
+
+A FHIR bulk export is such a folder too: ``Observation.ndjson`` names nobody and points at
+``Patient.ndjson`` by ``Patient/<id>``. Its files keep their Patients' ids and their dangling
+tests the same way (``fhir_states``), the rows numbered by entry (locators ``entry:N``).
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from breachdesk.detect import lab_tests, ods
 from breachdesk.detect.relations import _FLAGS, IDENTITY, Relations, _State
+from breachdesk.readers.base import Record
 
 KEYED_SCHEMA = pa.schema(
     [
@@ -32,7 +38,8 @@ KEYED_SCHEMA = pa.schema(
         ("column", pa.string()),  # the key column's compact name
         ("header", pa.string()),  # as written
         ("key", pa.string()),
-        ("row", pa.int64()),  # the row's number in its table
+        ("row", pa.int64()),  # the row's number in its table (a FHIR file's: its entry)
+        ("stem", pa.string()),  # the locator's word before the number: "row:", "entry:"
         ("tests", pa.string()),
         ("result", pa.bool_()),
         ("requester", pa.string()),
@@ -102,6 +109,7 @@ def _part(
         "header": _same(state.headers[column], n),
         "key": keys,
         "row": rows,
+        "stem": _same(state.stem, n),
     }
     for name in KEYED_SCHEMA.names[len(columns) :]:
         columns[name] = given.get(name, pa.nulls(n, KEYED_SCHEMA.field(name).type))
@@ -132,7 +140,7 @@ def _state(rows: pa.Table, file_id: int, records: pa.Table) -> _State:
     """A whole-file table as ``Relations.add`` kept it, from its ``keyed`` rows (in order) and
     its file's person records."""
     first = rows.slice(0, 1).to_pylist()[0]
-    state = _State(first["table"], first["prefix"], file_id=file_id)
+    state = _State(first["table"], first["prefix"], file_id=file_id, stem=first["stem"])
     for role in ("person", "event"):
         of_role = rows.filter(pc.equal(rows["role"], role))
         columns = pc.unique(of_role["column"]).to_pylist()
@@ -145,7 +153,9 @@ def _state(rows: pa.Table, file_id: int, records: pa.Table) -> _State:
                 if number == 0:
                     # Each person row's record, found by its locator ("{prefix}row:N").
                     locators = pc.binary_join_element_wise(
-                        pa.scalar(f"{state.prefix}row:"), pc.cast(part["row"], pa.string()), ""
+                        pa.scalar(f"{state.prefix}{state.stem}"),
+                        pc.cast(part["row"], pa.string()),
+                        "",
                     )
                     found = pc.index_in(locators, value_set=records["locator"].combine_chunks())
                     state.people = [records.select(list(PERSON_COLUMNS[2:])).take(found)]
@@ -159,3 +169,50 @@ def _state(rows: pa.Table, file_id: int, records: pa.Table) -> _State:
                 state.test_field = part["test_field"][0].as_py() or ""
                 state.result_field = part["result_field"][0].as_py() or ""
     return state
+
+
+def fhir_states(links: Record, people: set[str]) -> list[_State]:
+    """A FHIR file's Patients (those that are ``people``, by locator) and its tests that point
+    at a Patient of another file (``readers.fhir.LINKS``), as the tables of a folder: a
+    ``Patient`` table keyed by ``id`` and an events table whose ``patient_id`` (the reference's
+    id) points at it, joined with the folder's other files after the scan."""
+    fields, prefix = links.fields, links.locator
+    states: list[_State] = []
+    kept = [
+        (int(entry), key)
+        for entry, key in zip(
+            fields.get("patient_entry", []), fields.get("patient_id", []), strict=True
+        )
+        if f"{prefix}entry:{entry}" in people
+    ]
+    if kept:
+        state = _State("Patient", prefix, stem="entry:")
+        state.headers["id"] = "id"
+        state.keys["id"] = [pa.array([key for _, key in kept], pa.string())]
+        state.person_rows = [pa.array([entry for entry, _ in kept], pa.int64())]
+        states.append(state)
+    tests = [_codes(value) for value in fields.get("event_test", [])]
+    wanted = [i for i, codes in enumerate(tests) if codes]
+    if wanted:
+        kinds = fields["event_type"]
+        state = _State(kinds[wanted[0]], prefix, stem="entry:")
+        state.headers["patientid"] = "subject"
+        state.pointers["patientid"] = [pa.array([fields["event_id"][i] for i in wanted])]
+        state.rows = [pa.array([int(fields["event_entry"][i]) for i in wanted], pa.int64())]
+        state.tests = [pa.array([tests[i] for i in wanted], pa.string())]
+        state.result = [pa.array([bool(fields["event_result"][i]) for i in wanted])]
+        state.requester = [
+            pa.array([ods.code_of(fields["event_requester"][i]) for i in wanted], pa.string())
+        ]
+        state.test_field, state.result_field = "code", "value"
+        states.append(state)
+    return states
+
+
+def _codes(coded: str) -> str | None:
+    """Catalogue codes of a FHIR test's names (``detect.fhir``: the first name that is one)."""
+    for candidate in coded.split("^"):
+        codes = lab_tests.lookup(candidate) if candidate else []
+        if codes:
+            return ";".join(codes)
+    return None

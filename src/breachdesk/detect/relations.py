@@ -232,6 +232,7 @@ class _State:
     test_field: str = ""
     result_field: str = ""
     file_id: int = 0  # the file the table is in, where tables of several files are joined
+    stem: str = "row:"  # a row's locator after the prefix: a table's rows, a FHIR file's entries
 
 
 @dataclass(frozen=True)
@@ -397,7 +398,7 @@ def _records(
 ) -> tuple[pa.Table, pa.Table]:
     n = len(part["row"])
     locator = pc.binary_join_element_wise(
-        pa.scalar(f"{child.prefix}row:"), pc.cast(part["row"], pa.string()), ""
+        pa.scalar(f"{child.prefix}{child.stem}"), pc.cast(part["row"], pa.string()), ""
     )
     record_id = pc.binary_join_element_wise(pa.scalar(f"{file_id}:"), locator, "")
     values: dict[str, pa.Array] = {

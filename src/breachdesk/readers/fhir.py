@@ -156,19 +156,48 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
 def records_of(resources: list[dict[str, Any]]) -> Iterator[Item]:
     patients: dict[str, Record] = {}
     order: list[Record] = []
+    ids: list[tuple[int, str]] = []  # (entry, id) of each Patient with an id
     for index, res in enumerate(resources, start=1):
         if res.get("resourceType") == "Patient":
             record = Record(locator=f"entry:{index}", schema="fhir", fields=_patient_fields(res))
             for key in (res.get("_fullUrl"), f"Patient/{res.get('id')}", res.get("id")):
                 if key:
                     patients[str(key)] = record
+            if res.get("id"):
+                ids.append((index, str(res["id"])))
             order.append(record)
-    for res in resources:
+    orphans = Record(locator="", schema=LINKS)
+    for index, res in enumerate(resources, start=1):
         if res.get("resourceType") not in TEST_RESOURCES:
             continue
         # ``subject`` since STU3; DSTU2 requests and some reports said ``patient``.
         subject = _dict(res.get("subject")) or _dict(res.get("patient"))
-        owner = patients.get(str(subject.get("reference", "")))
+        reference = str(subject.get("reference", ""))
+        owner = patients.get(reference)
         if owner is not None:
             _observation(res, owner.fields)
+        elif reference.startswith("Patient/"):
+            _orphan(orphans.fields, index, reference.removeprefix("Patient/"), res)
     yield from order
+    if ids or orphans.fields:
+        for index, key in ids:
+            orphans.fields.setdefault("patient_entry", []).append(str(index))
+            orphans.fields.setdefault("patient_id", []).append(key)
+        yield orphans
+
+
+# A file's FHIR ids and the tests that point at a Patient of another file (a bulk export writes
+# ``Patient.ndjson`` beside ``Observation.ndjson``): joined with the other files of the folder
+# after the scan (``detect.folder_relations.fhir_states``), one list entry per resource.
+LINKS = "fhir_links"
+
+
+def _orphan(fields: dict[str, list[str]], index: int, patient: str, res: dict[str, Any]) -> None:
+    own: dict[str, list[str]] = {}
+    _observation(res, own)
+    fields.setdefault("event_entry", []).append(str(index))
+    fields.setdefault("event_id", []).append(patient)
+    fields.setdefault("event_type", []).append(str(res.get("resourceType")))
+    fields.setdefault("event_test", []).append("^".join(own.get("test", [])))
+    fields.setdefault("event_result", []).append("1" if own.get("result") else "")
+    fields.setdefault("event_requester", []).append(next(iter(own.get("requester", [])), ""))

@@ -40,6 +40,7 @@ from breachdesk.ingest.guard import Journal, Watchdog, deadline, limit_memory
 from breachdesk.ingest.limits import LimitExceeded, Limits
 from breachdesk.ingest.sniff import sniff_data
 from breachdesk.ingest.walk import Entry, walk_bytes, walk_file
+from breachdesk.readers import fhir as fhir_reader
 from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Nested, ReaderError, Record, Table
 from breachdesk.readers.registry import reader_for, stream_reader_for
@@ -128,9 +129,10 @@ def _items(
     limits: Limits,
     extra: Matcher | None = None,
     unowned: bool = False,
-) -> Iterator[PersonRecord | Table | Unowned]:
+) -> Iterator[PersonRecord | Table | Unowned | Record]:
     """Person-records and tables from one file, following attachments and archives inside it;
-    with ``unowned``, also the tests of text records that name no one.
+    with ``unowned``, also the tests of text records that name no one; a FHIR file's ids and
+    the tests that point at another file's Patients (``readers.fhir.LINKS``).
 
     A generator, so a big table's chunks are detected and dropped one at a time.
     """
@@ -163,6 +165,10 @@ def _items(
                 item.locator = locator
                 yield from STRUCTURED[item.schema](item)
                 continue
+            if item.schema == fhir_reader.LINKS:
+                item.locator = locator  # the prefix of the file's entries
+                yield item
+                continue
             found = people_in_text(item.text, locator, item.schema, extra=extra)
             if found:
                 yield from found
@@ -188,7 +194,7 @@ def _nested(
     limits: Limits,
     extra: Matcher | None = None,
     unowned: bool = False,
-) -> Iterator[PersonRecord | Table | Unowned]:
+) -> Iterator[PersonRecord | Table | Unowned | Record]:
     """An attachment: read like a file, and an attached archive walked under the same limits."""
     inner = sniff_data(item.data, item.name)
     here = f"{prefix}{item.locator}!"
@@ -229,6 +235,7 @@ def _scan_file(
     unowned: list[Unowned] = []  # tests of tables and document parts about no one named there
     held = 0  # characters of unnamed document parts kept
     found_in_tables = 0
+    links: list[Record] = []  # FHIR ids and tests for another file's Patients
     document = entry.type in DOCUMENTS
     name = entry.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     whole = name if keyed is not None and entry.type in WHOLE_TABLES else None
@@ -244,6 +251,8 @@ def _scan_file(
                         Unowned(f"{item.prefix}rows", codes, results, "columns", "table_of_person")
                     )
             yield records, mentions
+        elif isinstance(item, Record):
+            links.append(item)
         elif isinstance(item, Unowned):
             if item.text:
                 if held > UNOWNED_TEXT:
@@ -263,6 +272,8 @@ def _scan_file(
         states = relations.take_whole_files()
         if not states and entry.type in WORKBOOKS | DUMPS:
             states = relations.take_only(name if entry.type in WORKBOOKS else None)
+        for found in links:
+            states += folder_relations.fhir_states(found, {p.locator for p in people})
         exported = folder_relations.export(states, folder, file_id)
         if exported is not None:
             keyed.append(exported)
