@@ -29,6 +29,8 @@ FRAGMENTS = [
     "MR Tom JONES",
     "WALKER^Geoffrey",
     "Grace OKAFOR 12/01/1962",
+    "OKAFOR Grace (12/01/1962)",
+    "Zoë MÜLLER 12/01/1962",
     "Ms G. Okafor",
     "DOB: 01/02/1980",
     "born 3 Feb 1979",

@@ -47,19 +47,24 @@ def test_a_letter_naming_its_patient_by_an_initial() -> None:
 
 
 def test_a_list_of_given_names_and_family_names_in_capitals_with_dates() -> None:
-    # No label, title or comma: before, no one without a PMI. A known given name, a family
-    # name in capitals and a date straight after make a patient and their date of birth.
+    # No label, title or comma: before, no one without a PMI. A known given name and a family
+    # name in capitals, either way round, and a date straight after make a patient and their
+    # date of birth.
     worklist = (
         "Worklist 30/05/2024\n"
         "Grace OKAFOR 12/01/1962 HIV 1+2 Ab/Ag Reactive\n"
-        "Tomasz NOWAK (02/11/1975) Hep C Ab Negative\n"
-        "Sample RECEIVED 30/05/2024 Hep C Ab\n"
+        "NOWAK Tomasz (02/11/1975) Hep C Ab Negative\n"
+        "Zoë MÜLLER 23/07/1980 PSA 2.1\n"
+        "Sample RECEIVED 30/05/2024\n"
+        "RECEIVED Sample 30/05/2024\n"
     )
     assert people_in_file("worklist.txt", worklist.encode())[1] == [
+        ("MÜLLER", "Zoë", "1980-07-23", None, "PSA", "cancer"),
         ("NOWAK", "Tomasz", "1975-11-02", None, "HCVAB", "hepatitis"),
         ("OKAFOR", "Grace", "1962-01-12", None, "HIVAGAB", "hiv"),
     ]
     assert [m.value for m in names.detect("Sample RECEIVED 30/05/2024")] == []
+    assert [m.value for m in names.detect("RECEIVED Sample 30/05/2024")] == []
     assert [m.value for m in names.detect("Dr Grace OKAFOR 30/05/2024")] == []  # staff
 
 

@@ -307,14 +307,19 @@ _BEFORE_DOB = re.compile(
     rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<b>{_FAMILY})(?<!['’\-])"
     rf"(?={_SP}*+(?:[,(\[]{_SP}*+)?{_DOB_AHEAD})"
 )
-# "Grace OKAFOR 12/01/1962": a worklist's or a note's patient with no label, title or comma:
-# a given name, a family name in capitals and a date straight after (their date of birth, as
-# after any name). Asked only where the first word is a known given name (``given_kind``), so
-# "Sample RECEIVED 12/01/2024" names no one. ASCII: ``prefilter``'s trigger is this pattern's tail.
+# "Grace OKAFOR 12/01/1962", "OKAFOR Grace 12/01/1962": a worklist's or a note's patient with
+# no label, title or comma: a given name and a family name in capitals, either way round, and a
+# date straight after (their date of birth, as after any name). Asked only where the given name
+# is one the lists know (``given_kind``), so "Sample RECEIVED 30/05/2024" names no one.
+# ``prefilter``'s triggers are the patterns' tails (the last letters, the date).
+_DATE_AHEAD = r"(?=[ ]*+(?:[,(][ ]*+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2})"
+_TITLE_WORD = rf"[{UPPER}][{LOWER}]{{1,30}}(?:-[{UPPER}][{LOWER}]{{1,30}})?"
+_CAPS_WORD = rf"[{UPPER}]{{2,30}}(?:['’\-][{UPPER}]{{2,30}})?"
 _GIVEN_CAPS = re.compile(
-    r"(?P<a>[A-Z](?<![\w'’\-][A-Z])[a-z]{1,30}(?:-[A-Z][a-z]{1,30})?)(?P<sep>[ ]+)"
-    r"(?P<b>[A-Z]{2,30}(?:['\-][A-Z]{2,30})?)"
-    r"(?=[ ]*+(?:[,(][ ]*+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2})"
+    rf"(?P<a>(?<![\w'’\-]){_TITLE_WORD})(?P<sep>[ ]+)(?P<b>{_CAPS_WORD}){_DATE_AHEAD}"
+)
+_CAPS_GIVEN = re.compile(
+    rf"(?P<a>(?<![\w'’\-]){_CAPS_WORD})(?P<sep>[ ]+)(?P<b>{_TITLE_WORD}){_DATE_AHEAD}"
 )
 # ``_DOB_AHEAD`` opening with its first letter's class, so ``re`` skips to those letters (three
 # times quicker over a letter than the plain form, which is tried at every position).
@@ -396,6 +401,7 @@ _RULES = tuple(
         ("key_value", _GIVEN_FIRST),
         ("before_dob", _BEFORE_DOB),
         ("given_caps", _GIVEN_CAPS),
+        ("given_caps", _CAPS_GIVEN),
     )
 )
 
@@ -448,8 +454,6 @@ def detect(
                 c = None
             if a.lower() in _STOP or b.lower() in _STOP:
                 continue
-            if rule == "given_caps" and given_kind(a.split("-")[0]) <= 0:
-                continue  # not a given name the lists know
             if rule == "before_dob" and a.lower() in _TITLE_WORDS:
                 continue  # "Mrs Okafor, dob ...": a title and a family name, no given name
             if (
@@ -464,6 +468,8 @@ def detect(
                 family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
             else:
                 family, given = order(a, b, c, match.group("sep"))
+                if rule == "given_caps" and given_kind(given.split("-")[0]) <= 0:
+                    continue  # not a given name the lists know
             seen.add(a_start)
             b_start, b_end = match.span("b")
             end = match.end("c") if c else b_end
