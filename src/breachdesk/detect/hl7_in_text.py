@@ -59,10 +59,22 @@ def segment_people(text: str, locator: str, source: str) -> tuple[list[PersonRec
         if found:
             people.extend(found)
             start = match.start()
-            # Line breaks kept: a log's lines and a text's paragraphs stay where they were.
-            blank = re.sub(r"[^\r\n]", " ", text[start:end])
-            text = text[:start] + blank + text[end:]
+            text = text[:start] + _blank(text[start:end]) + text[end:]
     return people, text
+
+
+_BREAK = re.compile(r"(\r\n?|\n)")
+
+
+def _blank(segments: str) -> str:
+    """Spaces for the segments' characters, their line breaks kept: a log's lines and a text's
+    paragraphs stay where they were."""
+    if "\r" not in segments and "\n" not in segments:
+        return " " * len(segments)
+    return "".join(
+        part if number % 2 else " " * len(part)
+        for number, part in enumerate(_BREAK.split(segments))
+    )
 
 
 _SEGMENT_LINE = re.compile(r"[A-Z][A-Z0-9]{2}\|")

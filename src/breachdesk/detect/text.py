@@ -538,9 +538,16 @@ def people_in_lines(
     line numbered from ``first`` and located ``{prefix}line:N``: the same people in the same
     order, with the lines that cannot hold one (``prefilter.line_candidates``) passed over, and
     the commonest kind of line read together with its like (``_joined_people``)."""
-    if any("PID|" in line for line in lines):
-        lines = with_segments(lines)  # a logged message's tests are its patient's
     candidates = prefilter.line_candidates(lines, with_dates=extra is not None)
+    # A logged message's segments after its PID line are its patient's: joined to that line.
+    # Every PID line is a candidate, so only the candidates are looked at, not every line.
+    for index, _ in candidates:
+        if "PID|" in lines[index]:
+            joined_lines = with_segments(lines)
+            if joined_lines is not lines:
+                lines = joined_lines
+                candidates = prefilter.line_candidates(lines, with_dates=extra is not None)
+            break
     joined = _joined_people(lines, candidates, first, prefix) if extra is None else {}
     for index, nhs_only in candidates:
         found = joined.get(index)
