@@ -15,6 +15,8 @@ from test_generalise import A, B, people_in_file
 
 GRACE = ("OKAFOR", "GRACE", "1962-01-12", A, "HIVAGAB", "hiv")
 TOMASZ = ("NOWAK", "TOMASZ", "1975-11-02", B, "HCVAB", "hepatitis")
+GRACE_MIXED = ("OKAFOR", "Grace", "1962-01-12", None, "HIVAGAB", "hiv")
+TOMASZ_MIXED = ("NOWAK", "Tomasz", "1975-11-02", None, "HCVAB", "hepatitis")
 
 
 @pytest.mark.parametrize(
@@ -187,3 +189,16 @@ def test_a_patient_stacked_in_one_table_cell() -> None:
     )
     docx = _docx(_w_para("Results printed 05/05/2024") + table)
     assert people_in_file("results.docx", docx)[1] == want
+
+
+def test_a_table_too_small_for_its_values_to_vote_is_read_as_text() -> None:
+    # Two rows and no header: too few cells for a column to be typed by its values (three at
+    # least), so no one was found. Its rows are read as text instead, a line a row.
+    rows = "OKAFOR\tGrace\t12/01/1962\tHIV 1+2 Ab/Ag\nNOWAK\tTomasz\t02/11/1975\tHep C Ab\n"
+    kind, people = people_in_file("extract.tsv", rows.encode())
+    assert (kind, people) == ("tsv", [TOMASZ_MIXED, GRACE_MIXED])
+    rows = f"{A},OKAFOR,Grace,12/01/1962,HIV\n{B},NOWAK,Tomasz,02/11/1975,Hep C\n"
+    assert people_in_file("two.csv", rows.encode()) == (
+        "csv",
+        [(*TOMASZ_MIXED[:3], B, *TOMASZ_MIXED[4:]), (*GRACE_MIXED[:3], A, *GRACE_MIXED[4:])],
+    )

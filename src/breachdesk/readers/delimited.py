@@ -104,8 +104,17 @@ def split_header(rows: list[list[str]]) -> tuple[list[str], int]:
     start = _header_index(rows)
     header = [h.strip() for h in rows[start]]
     if is_data_row(header):
-        return [f"column_{i + 1}" for i in range(len(header))], start
+        return _by_position(len(header)), start
     return header, start + 1
+
+
+def _by_position(width: int) -> list[str]:
+    return [f"column_{i + 1}" for i in range(width)]
+
+
+def is_unheaded(header: list[str]) -> bool:
+    """Whether ``split_header`` named the columns by position: the table had no header."""
+    return header == _by_position(len(header))
 
 
 # Title rows that may say whom the export is about: "Patient: OKAFOR, Grace  NHS No: 455 766

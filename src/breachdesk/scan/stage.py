@@ -43,6 +43,7 @@ from breachdesk.ingest.walk import Entry, walk_bytes, walk_file
 from breachdesk.readers import fhir as fhir_reader
 from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Nested, ReaderError, Record, Table
+from breachdesk.readers.delimited import is_unheaded
 from breachdesk.readers.registry import reader_for, stream_reader_for
 
 SCANNED_SCHEMA = pa.schema(
@@ -245,6 +246,8 @@ def _scan_file(
             relations.add(item, records, whole if not item.prefix else None)
             found_in_tables += records.num_rows
             if not records.num_rows:
+                if item.n_rows < FEW_ROWS and is_unheaded(item.header):
+                    people.extend(_rows_as_text(item, extra))
                 codes, results = unowned_tests(item)
                 if codes:
                     unowned.append(
@@ -284,6 +287,23 @@ def _scan_file(
         if unowned and not found_in_tables:
             _give_unowned(people, unowned)
         yield rows_to_tables(file_id, people, sensitive_map())
+
+
+# A column is typed by its values from three cells (``detect.columns``): a headerless table of
+# fewer rows says nothing of its columns, so its rows are read as text instead.
+FEW_ROWS = 3
+
+
+def _rows_as_text(table: Table, extra: Matcher | None) -> list[PersonRecord]:
+    """People in a small headerless table's rows, each read as a line of text (its cells
+    between spaces: "OKAFOR Grace 12/01/1962 HIV"), located by its row."""
+    columns = table.arrow or table.columns
+    cells = [column if isinstance(column, list) else column.to_pylist() for column in columns]
+    people: list[PersonRecord] = []
+    for number, row in enumerate(zip(*cells, strict=True), start=table.first_row):
+        line = " ".join(cell.strip() for cell in row if cell and cell.strip())
+        people += people_in_text(line, f"{table.prefix}row:{number}", "text", extra=extra)
+    return people
 
 
 def _give_unowned(people: list[PersonRecord], unowned: list[Unowned]) -> None:
