@@ -111,8 +111,9 @@ _PARTICLES += ("la", "le", "al", "el", "bin", "ibn", "ter", "ten", "ap")
 _PARTICLE = rf"(?i:{'|'.join(_PARTICLES)})"
 _FAMILY = rf"(?:{_PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
 # "Ms G. Okafor", "Mr J Smith": a given name written as its initial, a lone letter and a dot.
-# Further initials ride in the separator: "Dr J. A. Smith" is J Smith.
-_INITIAL_SEP = rf"(?<!{_LETTER}{_LETTER})\.(?:{_SP}*+{_LETTER}\.)*+{_SP}++"
+# Further initials (up to three) ride in the separator: "Dr J. A. Smith" is J Smith. Bounded,
+# not a repeat inside a repeat.
+_INITIAL_SEP = rf"(?<!{_LETTER}{_LETTER})\.(?:{_SP}?{_LETTER}\.){{0,3}}{_SP}++"
 # "Grace A. Okafor": a middle initial's dot before the family name.
 _MIDDLE_INITIAL = rf"(?:(?<!{_LETTER}{_LETTER})\.)?"
 _PARTICLE_CAPS = rf"(?:{'|'.join(p.upper() for p in _PARTICLES)})"
