@@ -5,11 +5,13 @@ Each file must give exactly its people and facts through the scan stage's own pe
 from __future__ import annotations
 
 from email.message import EmailMessage
+from xml.etree import ElementTree
 
 import pytest
 
 from breachdesk.detect import dates, names
 from breachdesk.detect.hl7_in_text import with_segments
+from breachdesk.readers import hl7v2_xml
 from test_doc_tables import _docx, _w_para
 from test_generalise import A, B, people_in_file
 
@@ -202,3 +204,43 @@ def test_a_table_too_small_for_its_values_to_vote_is_read_as_text() -> None:
         "csv",
         [(*TOMASZ_MIXED[:3], B, *TOMASZ_MIXED[4:]), (*GRACE_MIXED[:3], A, *GRACE_MIXED[4:])],
     )
+
+
+def _v2_xml_message(nhs: str, family: str, given: str, born: str, code: str, test: str) -> str:
+    return (
+        "<ORU_R01><MSH><MSH.1>|</MSH.1><MSH.2>^~\\&amp;</MSH.2><MSH.3><HD.1>LAB</HD.1></MSH.3>"
+        "</MSH><ORU_R01.PATIENT_RESULT><ORU_R01.PATIENT><PID><PID.1>1</PID.1>"
+        f"<PID.3><CX.1>{nhs}</CX.1><CX.5>NH</CX.5></PID.3>"
+        "<PID.3><CX.1>H123456</CX.1><CX.5>MR</CX.5></PID.3>"
+        f"<PID.5><XPN.1><FN.1>{family}</FN.1></XPN.1><XPN.2>{given}</XPN.2></PID.5>"
+        f"<PID.7><TS.1>{born}</TS.1></PID.7><PID.8>F</PID.8></PID></ORU_R01.PATIENT>"
+        "<ORU_R01.ORDER_OBSERVATION><OBR><OBR.1>1</OBR.1>"
+        f"<OBR.4><CE.1>{code}</CE.1><CE.2>{test}</CE.2></OBR.4></OBR>"
+        f"<ORU_R01.OBSERVATION><OBX><OBX.3><CE.2>{test}</CE.2></OBX.3><OBX.5>Reactive</OBX.5>"
+        "</OBX></ORU_R01.OBSERVATION></ORU_R01.ORDER_OBSERVATION></ORU_R01.PATIENT_RESULT>"
+        "</ORU_R01>"
+    )
+
+
+def test_hl7_v2_in_its_xml_encoding_is_read_as_hl7() -> None:
+    # Some engines archive messages as v2.xml: read as generic XML, the NHS number and test
+    # were found but not the name or the date of birth.
+    batch = (
+        '<?xml version="1.0"?><Batch xmlns="urn:hl7-org:v2xml">'
+        + _v2_xml_message(A, "OKAFOR", "GRACE", "19620112", "HIV", "HIV 1+2 Ab/Ag")
+        + _v2_xml_message(B, "NOWAK", "TOMASZ", "19751102", "HCVAB", "Hepatitis C antibody")
+        + "</Batch>"
+    )
+    assert people_in_file("messages.xml", batch.encode()) == ("xml", [TOMASZ, GRACE])
+
+
+def test_v2_xml_fields_components_and_escapes() -> None:
+    root = ElementTree.fromstring(
+        '<ORU_R01 xmlns="urn:hl7-org:v2xml"><PID><PID.3><CX.1>H1^2</CX.1><CX.5>MR</CX.5></PID.3>'
+        "<PID.5><XPN.1><FN.1>O'NEILL</FN.1><FN.2>van</FN.2></XPN.1><XPN.2>Ann</XPN.2></PID.5>"
+        "<PID.5><XPN.1><FN.1>SMITH</FN.1></XPN.1></PID.5></PID></ORU_R01>"
+    )
+    (message,) = hl7v2_xml.messages(root)
+    # No MSH in the document: one is put first, so the segments are a message.
+    assert message.fields["PID-3"] == ["H1\\S\\2^^^^MR"]
+    assert message.fields["PID-5"] == ["O'NEILL&van^Ann~SMITH"]

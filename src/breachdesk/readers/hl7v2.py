@@ -71,6 +71,11 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     yield from _messages([text])
 
 
+def messages(pieces: Iterable[str]) -> Iterator[Record]:
+    """The messages of pipe-delimited text given in pieces (``readers.hl7v2_xml``'s)."""
+    yield from _messages(pieces)
+
+
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     """Messages from a batch file of any size, one at a time."""
     yield from _messages(text_stream(stream))

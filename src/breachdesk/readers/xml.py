@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element, ParseError, SubElement
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from breachdesk.readers import text
+from breachdesk.readers import hl7v2_xml, text
 from breachdesk.readers.base import Item, Table
 from breachdesk.readers.json_doc import names_a_person, words
 from breachdesk.readers.text import paragraphs
@@ -228,6 +228,9 @@ def read(data: bytes, name: str) -> Iterator[Item]:
         root = SafeET.fromstring(data)
     except (defusedxml.DefusedXmlException, ParseError, ValueError):
         yield from text.read(data, name)
+        return
+    if hl7v2_xml.is_hl7_xml(root):
+        yield from hl7v2_xml.messages(root)
         return
     table = _table(root)
     if table is not None:
