@@ -11,7 +11,7 @@ import pytest
 
 from breachdesk.detect import dates, names
 from breachdesk.detect.hl7_in_text import with_segments
-from breachdesk.readers import hl7v2_xml
+from breachdesk.readers import doc_tables, hl7v2_xml
 from test_doc_tables import _docx, _w_para
 from test_generalise import A, B, people_in_file
 
@@ -244,3 +244,12 @@ def test_v2_xml_fields_components_and_escapes() -> None:
     # No MSH in the document: one is put first, so the segments are a message.
     assert message.fields["PID-3"] == ["H1\\S\\2^^^^MR"]
     assert message.fields["PID-5"] == ["O'NEILL&van^Ann~SMITH"]
+
+
+def test_stacked_cells_of_a_ragged_table_keep_their_columns() -> None:
+    grid = [["Patient"], ["OKAFOR, Grace\nDOB 12/01/1962", "HIV"], ["NOWAK, Tomasz", "HCV"]]
+    assert doc_tables._unstack(grid) == [
+        ["Patient", "DOB", ""],
+        ["OKAFOR, Grace", "12/01/1962", "HIV"],
+        ["NOWAK, Tomasz", "", "HCV"],
+    ]

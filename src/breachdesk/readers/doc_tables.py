@@ -93,8 +93,9 @@ def _unstack(grid: Grid) -> Grid:
                 labels.setdefault(c, {}).update(dict.fromkeys(values))
     if not split:
         return grid
+    width = max(map(len, grid))  # a ragged row's missing cells, so every label column aligns
     out: Grid = []
-    for r, row in enumerate(grid):
+    for r, row in enumerate(row + [""] * (width - len(row)) for row in grid):
         cells: list[str] = []
         for c, cell in enumerate(row):
             stacked = labels.get(c, {})
