@@ -7,6 +7,16 @@ from breachdesk.detect.records import PersonRecord
 from breachdesk.readers.base import Record
 
 
+def test_codes(coded: str) -> list[str]:
+    """Catalogue codes of a test resource's names ("^"-joined: its text, then each coding's
+    display and code): those of the first name the catalogue knows."""
+    for candidate in coded.split("^"):
+        codes = lab_tests.lookup(candidate) if candidate else []
+        if codes:
+            return list(codes)
+    return []
+
+
 def person_from_patient(record: Record) -> list[PersonRecord]:
     f = record.fields
     rec = PersonRecord(locator=record.locator, source="fhir")
@@ -40,12 +50,8 @@ def person_from_patient(record: Record) -> list[PersonRecord]:
         if f.get(kind):
             rec.exposed.add(kind)
     for coded in f.get("test", []):
-        for candidate in coded.split("^"):
-            codes = lab_tests.lookup(candidate) if candidate else []
-            if codes:
-                for code in codes:
-                    rec.add_test(code)
-                break
+        for code in test_codes(coded):
+            rec.add_test(code)
     if f.get("result") and rec.tests:
         rec.exposed.add("test_result")
     for value in f.get("requester", []):

@@ -24,7 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from breachdesk.detect import lab_tests, ods
+from breachdesk.detect import ods
+from breachdesk.detect.fhir import test_codes
 from breachdesk.detect.relations import _FLAGS, IDENTITY, Relations, _State
 from breachdesk.readers.base import Record
 
@@ -191,7 +192,7 @@ def fhir_states(links: Record, people: set[str]) -> list[_State]:
         state.keys["id"] = [pa.array([key for _, key in kept], pa.string())]
         state.person_rows = [pa.array([entry for entry, _ in kept], pa.int64())]
         states.append(state)
-    tests = [_codes(value) for value in fields.get("event_test", [])]
+    tests = [";".join(test_codes(value)) for value in fields.get("event_test", [])]
     wanted = [i for i, codes in enumerate(tests) if codes]
     if wanted:
         kinds = fields["event_type"]
@@ -207,12 +208,3 @@ def fhir_states(links: Record, people: set[str]) -> list[_State]:
         state.test_field, state.result_field = "code", "value"
         states.append(state)
     return states
-
-
-def _codes(coded: str) -> str | None:
-    """Catalogue codes of a FHIR test's names (``detect.fhir``: the first name that is one)."""
-    for candidate in coded.split("^"):
-        codes = lab_tests.lookup(candidate) if candidate else []
-        if codes:
-            return ";".join(codes)
-    return None

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 
 from breachdesk.detect.records import PersonRecord
-from breachdesk.readers.base import Record
-from breachdesk.readers.hl7v2 import FIELDS
+from breachdesk.readers import hl7v2
 
 # Bounded. The lookbehind follows the "P" so ``re`` skips to each "P":
 # ``(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}``.
@@ -23,36 +22,27 @@ PID = re.compile(r"P(?<![A-Za-z0-9]P)ID\|[^\r\n]{1,4000}")
 # (a letter first) and the field separator, at a line's start.
 _NEXT = re.compile(r"(?:\r\n?|\n)([A-Z][A-Z0-9]{2})\|([^\r\n]{0,4000})")
 _ENDS_MESSAGE = frozenset({"MSH", "PID", "BHS", "FHS", "BTS", "FTS"})
-# The segments after PID whose fields person_from_message reads, and how far to split each.
-_KEPT = {kind: max(places) + 1 for kind, places in FIELDS.items() if kind not in ("MSH", "PID")}
+# A quoted message's header is seldom quoted with it: the segments are read under this one.
+_HEADER = "MSH|^~\\&|"
 
 
 def segment_people(text: str, locator: str, source: str) -> tuple[list[PersonRecord], str]:
-    """People from PID segments in ``text`` with the segments that follow each, and the text
-    with those segments blanked (offsets kept) so the prose detectors do not find the same
-    person twice."""
+    """People from PID segments in ``text`` with the segments that follow each (read by the
+    HL7 reader, under a header of its own), and the text with those segments blanked (offsets
+    kept) so the prose detectors do not find the same person twice."""
     from breachdesk.detect.hl7 import person_from_message
 
     people: list[PersonRecord] = []
     for match in PID.finditer(text):
-        record = Record(locator=locator, schema="hl7v2")
-        fields = record.fields
-        for i, value in enumerate(match.group().split("|")[1:], start=1):
-            if value:
-                fields[f"PID-{i}"] = [value]
+        segments = [_HEADER, match.group()]
         end = match.end()
         while (following := _NEXT.match(text, end)) is not None:
-            kind = following[1]
-            if kind in _ENDS_MESSAGE:
+            if following[1] in _ENDS_MESSAGE:
                 break
+            segments.append(f"{following[1]}|{following[2]}")
             end = following.end()
-            split = _KEPT.get(kind)
-            if split is None:
-                continue
-            parts = following[2].split("|", split - 1)
-            for i in FIELDS[kind]:
-                if i - 1 < len(parts) and parts[i - 1]:
-                    fields.setdefault(f"{kind}-{i}", []).append(parts[i - 1])
+        (record,) = hl7v2.messages(["\r".join(segments)])
+        record.locator = locator
         found = person_from_message(record)
         for person in found:
             person.source = source

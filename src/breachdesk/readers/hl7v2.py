@@ -68,20 +68,17 @@ def _table(comp: str, rep: str) -> dict[int, str]:
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
-    yield from _messages([text])
-
-
-def messages(pieces: Iterable[str]) -> Iterator[Record]:
-    """The messages of pipe-delimited text given in pieces (``readers.hl7v2_xml``'s)."""
-    yield from _messages(pieces)
+    yield from messages([text])
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     """Messages from a batch file of any size, one at a time."""
-    yield from _messages(text_stream(stream))
+    yield from messages(text_stream(stream))
 
 
-def _messages(pieces: Iterable[str]) -> Iterator[Record]:
+def messages(pieces: Iterable[str]) -> Iterator[Record]:
+    """The messages of pipe-delimited text given in pieces (a file's, or another reader's:
+    ``readers.hl7v2_xml``, ``detect.hl7_in_text``)."""
     message: Record | None = None
     fields: dict[str, list[str]] = {}
     count = 0
