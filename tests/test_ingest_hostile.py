@@ -83,8 +83,10 @@ def _build(dump: Path, hidden_nhs: str) -> dict[str, str]:
     put("formats/sample_copy.csv", csv_bytes(), "duplicate")  # sorts after sample.csv
     put("formats/empty.txt", b"")
     put("formats/junk.csv", random.Random(1).randbytes(5000), "unreadable")
-    put("formats/photo.jpg", b"\x89PNG\r\n\x1a\n" + bytes(2000), "needs_ocr")
-    put("pdf/scan.pdf", pdf_bytes(text=False), "needs_ocr")
+    # An image is OCR'd (tests/test_ocr.py): this one's pixels are damaged; the PDF's page is
+    # a drawing with no text in it.
+    put("formats/photo.jpg", b"\x89PNG\r\n\x1a\n" + bytes(2000), "unreadable")
+    put("pdf/scan.pdf", pdf_bytes(text=False))
     put("pdf/cut.pdf", pdf_bytes()[:600], "unreadable")
     put("pdf/locked.pdf", _locked_pdf(), "encrypted")
 

@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
 
-from breachdesk.readers import pdf
+from breachdesk.readers import layout, pdf
 from breachdesk.readers.base import Record
 from test_detect_text_speed_paths import page_texts_by_helpers
 
@@ -97,7 +97,7 @@ def test_laying_out_a_page_places_words_at_their_columns_and_bounds_the_gaps() -
         (0.0, 25.0, -12.0, -2.0, "NOWAK"),  # the next line down
         (20.0, 40.0, -12.0, -2.0, "Tom"),  # drawn over the name's end: kept apart
     ]
-    assert pdf._place(words, 5.0) == [
-        "OKAFOR    Grace" + " " * pdf._WIDEST_GAP + "far",
+    assert layout.place(words, 5.0) == [
+        "OKAFOR    Grace" + " " * layout.WIDEST_GAP + "far",
         "NOWAK  Tom",
     ]

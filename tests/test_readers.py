@@ -9,7 +9,7 @@ from fpdf import FPDF
 
 from breachdesk.detect.hl7 import person_from_message
 from breachdesk.detect.tables import records_from_table
-from breachdesk.readers import delimited, email_message, hl7v2, pdf, spreadsheet
+from breachdesk.readers import delimited, email_message, hl7v2, ocr, pdf, spreadsheet
 from breachdesk.readers.base import Nested, ReaderError, Record, Table
 
 NHS = "4010232137"
@@ -127,12 +127,15 @@ def test_pdf_round_trip() -> None:
     assert all(i.locator.startswith("page:1!") for i in items)  # type: ignore[union-attr]
 
 
-def test_pdf_without_text_needs_ocr() -> None:
+def test_pdf_without_text_is_ocrd_or_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     doc = FPDF()
     doc.add_page()
     doc.rect(10, 10, 50, 50)
-    with pytest.raises(pdf.NeedsOcr):
-        list(pdf.read(bytes(doc.output()), "scan.pdf"))
+    drawing = bytes(doc.output())
+    assert list(pdf.read(drawing, "scan.pdf")) == []  # OCR'd: nothing written on it
+    monkeypatch.setattr(ocr, "unavailable", lambda: "OCR needs Tesseract's English model")
+    with pytest.raises(pdf.NeedsOcr, match="the pages are images; OCR needs Tesseract"):
+        list(pdf.read(drawing, "scan.pdf"))
 
 
 def test_email_body_and_attachment() -> None:

@@ -14,7 +14,7 @@ from breachdesk.detect.hl7 import sensitive_map
 from breachdesk.detect.records import rows_to_tables
 from breachdesk.detect.tables import records_from_table
 from breachdesk.ingest.limits import Limits, TooLarge
-from breachdesk.readers import fhir, sqlite, xml
+from breachdesk.readers import fhir, ocr, sqlite, xml
 from breachdesk.readers.base import Encrypted, ReaderError, Record, Table
 from breachdesk.readers.registry import READERS, STREAM_READERS
 from breachdesk.scan.stage import _items
@@ -154,7 +154,8 @@ def test_email_with_zipped_and_tarred_attachments_is_read_recursively() -> None:
     assert any("bundle.tgz!/exports/list.csv!row:1" in loc for loc in located), located
 
 
-def test_pdf_statuses() -> None:
+def test_pdf_statuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "unavailable", lambda: "OCR needs Tesseract's English model")
     with pytest.raises(ReaderError) as caught:
         list(READERS["pdf"](pdf_bytes(text=False), "scan.pdf"))
     assert caught.value.status == "needs_ocr"

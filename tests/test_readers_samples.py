@@ -18,9 +18,11 @@ from email.message import EmailMessage
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pypdfium2 as pdfium
 import xlsxwriter
 import xlwt
 from fpdf import FPDF
+from PIL import Image
 
 from breachdesk.ingest.sniff import sniff_data
 
@@ -240,6 +242,22 @@ def pdf_bytes(text: bool = True) -> bytes:
     return bytes(doc.output())
 
 
+def scan_image(pdf: bytes, dpi: int = 200, page: int = 0) -> Image.Image:
+    """A PDF page as a scanner would give it: grey pixels, no text layer."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return document[page].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        document.close()
+
+
+def image_bytes() -> bytes:
+    """The letter, scanned to a PNG."""
+    out = io.BytesIO()
+    scan_image(pdf_bytes()).save(out, "PNG", dpi=(200, 200))
+    return out.getvalue()
+
+
 def log_bytes() -> bytes:
     return (
         f"2024-06-01 10:00:01,123 INFO result sent for NHS {NHS} {SURNAME}, {FORENAME} "
@@ -444,6 +462,7 @@ SAMPLES: dict[str, Callable[[], bytes]] = {
     "mbox": mbox_bytes,
     "msg": msg_bytes,
     "pdf": pdf_bytes,
+    "image": image_bytes,
     "log": log_bytes,
     "text": LETTER.encode,
 }

@@ -18,6 +18,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "image"),
     (b"\xff\xd8\xff", "image"),
     (b"GIF8", "image"),
+    (b"II*\x00", "image"),  # TIFF, as scanners and fax servers write it
+    (b"MM\x00*", "image"),
     (b"SQLite format 3\x00", "sqlite"),
     (b"{\\rtf", "rtf"),
     (b"PAR1", "parquet"),

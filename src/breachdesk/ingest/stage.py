@@ -23,6 +23,7 @@ from breachdesk.case import Case
 from breachdesk.engine import Engine
 from breachdesk.errors import UserError
 from breachdesk.ingest.walk import Limits, walk_file
+from breachdesk.readers import ocr
 from breachdesk.readers.registry import CONTAINERS, READERS
 
 FILES_SCHEMA = pa.schema(
@@ -99,8 +100,14 @@ ORDER BY path
 # Types whose content is known not to be readable text, with the status that says why.
 _VERDICTS = {
     "office_encrypted": ("encrypted", "password-protected Office document"),
-    "image": ("needs_ocr", "an image; any text in it needs OCR"),
 }
+
+
+def _verdicts() -> dict[str, tuple[str, str]]:
+    """``_VERDICTS``, and images when this machine cannot OCR them (the reason says what to
+    install); where it can, the scan reads them."""
+    missing = ocr.unavailable()
+    return {**_VERDICTS, "image": ("needs_ocr", f"an image; {missing}")} if missing else _VERDICTS
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,10 @@ def run_ingest(engine: Engine, case: Case, limits: Limits | None = None) -> dict
     limits = limits or case_limits(case)
     root, rels = dump_units(case.dump)
     units = [_unit(root, rel, limits) for rel in rels]
-    fingerprint = hashlib.sha256("".join(u.resume_key for u in units).encode()).hexdigest()
+    # Whether images can be OCR'd decides their status: an install since the last ingest counts.
+    ocr_ok = "ocr" if ocr.unavailable() is None else "no-ocr"
+    keys = "".join(u.resume_key for u in units) + ocr_ok
+    fingerprint = hashlib.sha256(keys.encode()).hexdigest()
     previous = case.manifest.get("settings", {}).get("ingest", {})
     if (
         "ingest" in case.manifest.get("stages", {})
@@ -178,11 +188,12 @@ def run_ingest(engine: Engine, case: Case, limits: Limits | None = None) -> dict
         weight=_weight,
     )
     readable = pa.table({"type": sorted({*READERS, *CONTAINERS})})
+    verdicts_ = _verdicts()
     verdicts = pa.table(
         {
-            "type": list(_VERDICTS),
-            "status": [v[0] for v in _VERDICTS.values()],
-            "reason": [v[1] for v in _VERDICTS.values()],
+            "type": list(verdicts_),
+            "status": [v[0] for v in verdicts_.values()],
+            "reason": [v[1] for v in verdicts_.values()],
         }
     )
     files = engine.query(

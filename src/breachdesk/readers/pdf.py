@@ -1,4 +1,4 @@
-"""PDF text layer through pypdfium2, a page at a time; a PDF with no text needs OCR."""
+"""PDF text layer through pypdfium2, a page at a time; pages that are images (scans) are OCR'd."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pypdfium2 as pdfium
 import pypdfium2.internal as pdfium_i
 import pypdfium2.raw as pdfium_c
 
-from breachdesk.readers.base import Encrypted, Item, NeedsOcr, ReaderError, Record, Table
-from breachdesk.readers.fixed_width import segments
+from breachdesk.readers import layout, ocr
+from breachdesk.readers.base import Encrypted, Item, NeedsOcr, ReaderError
 from breachdesk.readers.text import paragraphs
 
 __all__ = ["NeedsOcr", "read"]
@@ -22,6 +22,7 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     document = _open(data)
     found_text = False
     pages = 0
+    scans: list[int] = []  # pages with marks and no text: scanned images, read by OCR
     try:
         pages = pdfium_c.FPDF_GetPageCount(document)
         for index in range(pages):
@@ -31,22 +32,56 @@ def read(data: bytes, name: str) -> Iterator[Item]:
             except pdfium.PdfiumError as exc:
                 # One damaged page costs that page; the file's other pages are still read.
                 text = ""
-                if index == pages - 1 and not found_text:
+                if index == pages - 1 and not found_text and not scans:
                     raise ReaderError(f"damaged PDF page {index + 1}: {exc}") from exc
+                continue
             if text.strip():
                 found_text = True
                 prefix = f"page:{index + 1}!"
-                printed = _printed_table(laid_out, prefix) if laid_out else None
+                printed = layout.printed_table(laid_out, prefix) if laid_out else None
                 if printed is not None:
                     yield from printed
                 else:
                     yield from paragraphs(text.replace("\r\n", "\n"), prefix=prefix)
+            elif _has_marks(document, index):
+                scans.append(index)
     finally:
         pdfium_c.FPDF_CloseDocument(document)
-    if not found_text and pages > 0:
-        raise NeedsOcr(f"no text layer on {pages} page(s); the pages are images")
     if pages == 0:
         raise ReaderError("PDF with no pages (truncated or damaged)")
+    if scans:
+        missing = ocr.unavailable()
+        if missing is None:
+            yield from _ocr_pages(data, scans)
+        elif not found_text:
+            raise NeedsOcr(f"no text layer on {pages} page(s); the pages are images; {missing}")
+    elif not found_text:
+        raise NeedsOcr(f"no text layer on {pages} page(s) and nothing drawn on them")
+
+
+def _has_marks(document: object, index: int) -> bool:
+    page = pdfium_c.FPDF_LoadPage(document, index)
+    if not page:
+        return False
+    try:
+        return bool(pdfium_c.FPDFPage_CountObjects(page) > 0)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
+
+
+def _ocr_pages(data: bytes, indexes: list[int]) -> Iterator[Item]:
+    """Pages that are images (a scanned form, a faxed report), drawn at 300 dpi and OCR'd."""
+    document = pdfium.PdfDocument(data)
+    try:
+        for index in indexes:
+            page = document[index]
+            width, height = page.get_size()
+            scale = min(ocr.DPI / 72, ocr.LONGEST / max(width, height, 1.0))
+            image = page.render(scale=scale, grayscale=True).to_pil()
+            image.info["dpi"] = (72 * scale, 72 * scale)
+            yield from ocr.items(ocr.page_lines(image), prefix=f"page:{index + 1}!")
+    finally:
+        document.close()
 
 
 def _open(data: bytes) -> object:
@@ -69,7 +104,8 @@ def _page_text(document: object, index: int) -> tuple[str, list[str] | None]:
     """``document[index].get_textpage().get_text_range()`` through the raw calls it makes, the
     same errors raised: the helper objects (finalizers, weak references, the page's bounding box)
     cost a small PDF about a twentieth of its reading time. Also, where the text may hold a
-    printed table (``_may_hold_table``), its lines with each word at its place (``_laid_out``)."""
+    printed table (``layout.may_hold_table``), its lines with each word at its place
+    (``_laid_out``)."""
     page = pdfium_c.FPDF_LoadPage(document, index)
     if not page:
         raise pdfium.PdfiumError("Failed to load page.")
@@ -79,32 +115,11 @@ def _page_text(document: object, index: int) -> tuple[str, list[str] | None]:
             raise pdfium.PdfiumError("Failed to load text page.")
         try:
             text = _text_range(textpage)
-            return text, _laid_out(textpage) if _may_hold_table(text) else None
+            return text, _laid_out(textpage) if layout.may_hold_table(text) else None
         finally:
             pdfium_c.FPDFText_ClosePage(textpage)
     finally:
         pdfium_c.FPDF_ClosePage(page)
-
-
-# PDFium's text keeps one space where a printout aligned its columns with many, so a printed
-# table (a worklist, a cumulative report) reads as prose: its column labels become a name and
-# one row's facts run into the next's. A page with a line of labels naming who (no colon: a
-# table's header, not a form's "Patient: ... DOB: ...") is read again with its words placed.
-_WHO_LABEL = re.compile(
-    r"\b(?:surname|forenames?|first name|last name|name|dob|d\.o\.b\.?|birth|nhs|hosp|mrn)\b",
-    re.IGNORECASE,
-)
-
-
-def _may_hold_table(text: str) -> bool:
-    return any(
-        ":" not in line and len(_WHO_LABEL.findall(line)) >= 2 and len(line.split()) >= 3
-        for line in text.splitlines()
-        if len(line) < 400
-    )
-
-
-_Word = tuple[float, float, float, float, str]  # left, right, bottom, top, text
 
 
 def _laid_out(textpage: object) -> list[str]:
@@ -139,7 +154,7 @@ def _laid_out(textpage: object) -> list[str]:
     if not widths:
         return []
     char = max(widths[len(widths) // 2], 0.1)
-    words: list[_Word] = []
+    words: list[layout.Word] = []
     for start, end, (left, _, bottom, top), right in spans:
         if end - start >= _LONG_WORD or (
             end - start > 1 and not 0.6 <= (right - left) / (char * (end - start)) <= 1.6
@@ -147,7 +162,7 @@ def _laid_out(textpage: object) -> list[str]:
             words += _glyph_words(text, start, end, edges)
         else:
             words.append((left, right, bottom, top, text[start:end]))
-    return _place(words, char)
+    return layout.place(words, char)
 
 
 _WORD = re.compile(r"[^\s\x00]+")
@@ -161,10 +176,10 @@ def _glyph_words(
     start: int,
     end: int,
     edges: Callable[[int], tuple[float, float, float, float] | None],
-) -> list[_Word]:
+) -> list[layout.Word]:
     """``text[start:end]`` cut where a character does not go on from the last one's right
     edge on its line: the pieces of two cells' text PDFium ran together."""
-    words: list[_Word] = []
+    words: list[layout.Word] = []
     for index in range(start, end):
         found = edges(index)
         if found is None:
@@ -179,51 +194,6 @@ def _glyph_words(
                 continue
         words.append((left, right, bottom, top, text[index]))
     return words
-
-
-_WIDEST_GAP = 200
-
-
-def _place(words: list[_Word], char: float) -> list[str]:
-    """Words on lines (a word belongs to the line whose first word's height holds its
-    middle), each at its column, two or more spaces where words stand apart or overlap."""
-    lines: list[list[_Word]] = []
-    for item in sorted(words, key=lambda w: (-w[3], w[0])):
-        middle = (item[2] + item[3]) / 2
-        for line in reversed(lines[-3:]):
-            if line[0][2] <= middle <= line[0][3]:
-                line.append(item)
-                break
-        else:
-            lines.append([item])
-    out = []
-    for line in lines:
-        written = ""
-        edge: float | None = None
-        for x0, x1, _, _, text in sorted(line):
-            column = max(round(x0 / char), len(written) + (1 if written else 0))
-            if edge is not None and not -0.5 * char < x0 - edge < 1.5 * char:
-                column = max(column, len(written) + 2)
-            # (A hostile page can place a word a million widths away: a gap is kept bounded.)
-            column = min(column, len(written) + _WIDEST_GAP)
-            written += " " * (column - len(written)) + text
-            edge = x1
-        out.append(written.rstrip())
-    return out
-
-
-def _printed_table(lines: list[str], prefix: str) -> list[Item] | None:
-    """A page's items as ``readers.fixed_width`` reads its laid-out lines, when it finds a
-    table among them; None (read as prose, as any page) when it does not."""
-    items = list(segments(lines))
-    if not any(isinstance(item, Table) for item in items):
-        return None
-    for item in items:
-        if isinstance(item, Table):
-            item.prefix = prefix + item.prefix
-        elif isinstance(item, Record):
-            item.locator = prefix + item.locator
-    return items
 
 
 def _text_range(textpage: object) -> str:

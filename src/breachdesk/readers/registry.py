@@ -13,6 +13,7 @@ from breachdesk.readers import (
     fixed_width,
     hl7v2,
     html,
+    image,
     json_doc,
     mbox,
     msg,
@@ -55,6 +56,8 @@ READERS: dict[str, ReadFn] = {
     "odt": odt.read,
     "rtf": rtf.read,
     "pdf": pdf.read,
+    # Scans and photographs, OCR'd (``readers.ocr``).
+    "image": image.read,
 }
 
 # Formats read from a stream when a file is too big to hold (``Limits.max_in_memory``).

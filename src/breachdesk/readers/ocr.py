@@ -1,0 +1,190 @@
+"""Text of a scanned page (a request form, a fax, a photographed worklist) by OCR: Tesseract
+in-process through tesserocr, one engine per worker process, the English model from Debian's
+``tesseract-ocr-eng`` (or a ``TESSDATA_PREFIX`` folder).
+
+The page is levelled first (a scan is rarely straight, and a tilted table's rows drift into
+each other), then its words are put back on lines at their columns (``readers.layout``), so a
+scanned table reads row by row: Tesseract's own text reads a table's columns one after another,
+parting each patient's name from their number and test."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from breachdesk.readers import layout
+from breachdesk.readers.base import Item
+from breachdesk.readers.text import paragraphs
+
+# Each scan worker has a core of its own; Tesseract's OpenMP threads would fight over them.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+INSTALL = (
+    "install Debian's tesseract-ocr-eng (apt-get install tesseract-ocr-eng), "
+    "or set TESSDATA_PREFIX to a folder holding eng.traineddata"
+)
+_TESSDATA = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
+# Scans are read at 300 dots per inch; one that says it has fewer is scaled up to it (a fax's
+# 200 x 100 is made square), and a page is never made longer than this many pixels.
+DPI = 300
+LONGEST = 5000
+# More pixels than this is no page (a 600 dpi A0 poster is ~140 million): a decompression bomb.
+MAX_PIXELS = 150_000_000
+# A tilt of less than this (degrees) leaves a row of an A4 page at 300 dpi within about a
+# third of its line's height; a page tilted more is levelled and read again. Tilt is read off
+# lines longer than _BASELINE pixels (a short line's baseline says little).
+_LEVEL = 0.25
+_BASELINE = 150
+# Specks, rules and stamps: marks with no letter or digit Tesseract is less sure of than this.
+_LEAST_CONFIDENCE = 20.0
+
+
+def _tessdata() -> str | None:
+    given = os.environ.get("TESSDATA_PREFIX")
+    folders = [given, os.path.join(given, "tessdata")] if given else []
+    for folder in (*folders, *_TESSDATA):
+        if Path(folder, "eng.traineddata").is_file():
+            return folder
+    return None
+
+
+@lru_cache(maxsize=1)
+def unavailable() -> str | None:
+    """Why this machine cannot OCR, or None when it can."""
+    try:
+        import tesserocr  # noqa: F401
+    except ImportError as exc:
+        return f"OCR needs the tesserocr package ({exc}); reinstall breachdesk"
+    if _tessdata() is None:
+        return f"OCR needs Tesseract's English model: {INSTALL}"
+    return None
+
+
+_ENGINE: Any = None
+
+
+def _engine() -> Any:
+    global _ENGINE
+    if _ENGINE is None:
+        import tesserocr
+
+        _ENGINE = tesserocr.PyTessBaseAPI(path=_tessdata(), lang="eng")
+    return _ENGINE
+
+
+def prepared(image: Image.Image) -> Image.Image:
+    """One frame as the grey page Tesseract reads best: transparency on white, at ~300 dpi."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        image = image.convert("RGBA")
+        page = Image.new("RGBA", image.size, "white")
+        page.alpha_composite(image)
+        image = page
+    grey = image.convert("L")
+    dpi = image.info.get("dpi")
+    x_dpi, y_dpi = (float(dpi[0]), float(dpi[1])) if dpi and dpi[0] and dpi[1] else (0.0, 0.0)
+    width, height = grey.size
+    if x_dpi and y_dpi:
+        x_scale, y_scale = max(1.0, DPI / x_dpi), max(1.0, DPI / y_dpi)
+    else:
+        # No resolution given: a small picture of a page is taken to be a low-resolution scan.
+        x_scale = y_scale = 2.0 if max(width, height) < 1600 else 1.0
+    x_scale, y_scale = _bounded(width * x_scale, height * y_scale, x_scale, y_scale)
+    if (x_scale, y_scale) != (1.0, 1.0):
+        size = (max(1, round(width * x_scale)), max(1, round(height * y_scale)))
+        grey = grey.resize(size, Image.Resampling.LANCZOS)
+    return grey
+
+
+def _bounded(width: float, height: float, x: float, y: float) -> tuple[float, float]:
+    shrink = min(1.0, LONGEST / max(width, height, 1.0))
+    return x * shrink, y * shrink
+
+
+def page_lines(image: Image.Image) -> list[str]:
+    """A page's words on lines at their columns, an empty line where blank page parts them."""
+    import tesserocr
+
+    engine = _engine()
+    grey = prepared(image)
+    engine.SetImage(grey)
+    engine.Recognize()
+    tilt = _tilt(engine, tesserocr.RIL.TEXTLINE)
+    if abs(tilt) > _LEVEL:
+        grey = grey.rotate(tilt, Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+        engine.SetImage(grey)
+        engine.Recognize()
+    return _words_placed(engine, tesserocr.RIL.WORD)
+
+
+def _tilt(engine: Any, level: int) -> float:
+    """The page's tilt in degrees (clockwise), the median of its longer lines' baselines."""
+
+    angles = []
+    for line in _iterate(engine, level):
+        baseline = line.Baseline(level)
+        if baseline:
+            (x1, y1), (x2, y2) = baseline
+            if x2 - x1 > _BASELINE:
+                angles.append(math.degrees(math.atan2(y2 - y1, x2 - x1)))
+    angles.sort()
+    return angles[len(angles) // 2] if angles else 0.0
+
+
+def _iterate(engine: Any, level: int) -> Iterator[Any]:
+    import tesserocr
+
+    found = engine.GetIterator()
+    return iter(()) if found is None else tesserocr.iterate_level(found, level)
+
+
+def _words_placed(engine: Any, level: int) -> list[str]:
+
+    words: list[layout.Word] = []
+    widths: list[float] = []
+    for word in _iterate(engine, level):
+        try:
+            text = (word.GetUTF8Text(level) or "").strip().strip("_|")
+        except RuntimeError:  # "No text returned": a page with nothing on it
+            continue
+        box = word.BoundingBox(level)
+        if not text or box is None:
+            continue
+        if word.Confidence(level) < _LEAST_CONFIDENCE and not any(c.isalnum() for c in text):
+            continue
+        left, top, right, bottom = box
+        words.append((left, right, -bottom, -top, text))
+        widths.append((right - left) / len(text))
+    if not words:
+        return []
+    widths.sort()
+    return layout.place(words, max(widths[len(widths) // 2], 1.0), gaps=True)
+
+
+def items(lines: list[str], prefix: str) -> Iterator[Item]:
+    """A page's items: a printed table as ``readers.fixed_width`` reads one, else paragraphs
+    (a column's run of spaces cut to three, so a label's window still reaches its value)."""
+    text = "\n".join(lines)
+    printed = layout.printed_table(lines, prefix) if layout.may_hold_table(text) else None
+    if printed is not None:
+        yield from printed
+        return
+    yield from paragraphs("\n".join(_squeezed(line) for line in lines), prefix=prefix)
+
+
+_COLUMN_GAP = re.compile(r" {4,}")
+
+
+def _squeezed(line: str) -> str:
+    return _COLUMN_GAP.sub("   ", line)

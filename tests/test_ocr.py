@@ -1,0 +1,170 @@
+"""Scans: images and image-only PDF pages are OCR'd (``readers.ocr``), levelled, their words put
+back at their columns, and read as any page. Each file must give exactly its people and facts
+through the scan stage's own per-file call; a machine that cannot OCR says so per file."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from PIL import Image, ImageFilter
+
+from breachdesk.case import Case
+from breachdesk.engine.local import LocalEngine
+from breachdesk.ingest.limits import Bomb
+from breachdesk.ingest.stage import run_ingest
+from breachdesk.readers import image, ocr, pdf
+from breachdesk.readers.base import NeedsOcr, ReaderError
+from test_generalise import A, B, C, people_in_file
+from test_readers_samples import pdf_bytes, scan_image
+
+# CI installs the model (.ci/run), so there the tests always run; elsewhere they say what is
+# missing.
+pytestmark = pytest.mark.skipif(
+    ocr.unavailable() is not None and not os.environ.get("CI"),
+    reason=f"OCR is not set up here: {ocr.unavailable()}",
+)
+
+FORM = [
+    "North London Pathology - Request Form",
+    "",
+    "Patient: Mrs Grace OKAFOR    Sex: F",
+    "Date of birth: 12/01/1962",
+    f"NHS No: {A[:3]} {A[3:6]} {A[6:]}    Hosp No: H1234567",
+    "Address: 12 Elm Road, London, N4 2AB",
+    "Requested by: Dr J Smith, Park Surgery (F83001)",
+    "Tests: HIV 1/2 antibody, Full blood count",
+    "Clinical details: routine screen",
+]
+GRACE = ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB;FBC", "hiv")
+WORKLIST = [
+    ("Surname", "Forename", "DOB", "NHS No", "Test"),
+    ("OKAFOR", "Grace", "12/01/1962", A, "HIV 1/2 Ab"),
+    ("NOWAK", "Tomasz", "02/11/1975", B, "Hep C Ab"),
+    ("SMITH", "John", "01/02/1980", C, "HbA1c"),
+]
+ROWS = [
+    ("NOWAK", "Tomasz", "1975-11-02", B, "HCVAB", "hepatitis"),
+    ("OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
+    ("SMITH", "John", "1980-02-01", C, "HBA1C", None),
+]
+
+
+def _pdf(lines: list[str], rows: list[tuple[str, ...]] | None = None) -> bytes:
+    doc = FPDF(format="A4")
+    doc.add_page()
+    doc.set_font("Helvetica", size=11)
+    for line in lines:
+        doc.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    for row in rows or []:
+        for cell, width in zip(row, (35, 30, 30, 35, 40), strict=True):
+            doc.cell(width, 7, cell)
+        doc.ln(7)
+    return bytes(doc.output())
+
+
+def _saved(picture: Image.Image, kind: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, kind, **options)
+    return out.getvalue()
+
+
+def _tilted(picture: Image.Image, degrees: float) -> Image.Image:
+    """A page fed into a scanner at a slant, a little out of focus."""
+    slanted = picture.rotate(degrees, Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    return slanted.filter(ImageFilter.GaussianBlur(0.7))
+
+
+def test_a_scanned_request_form_gives_its_patient_and_tests() -> None:
+    data = _saved(scan_image(_pdf(FORM)), "PNG", dpi=(200, 200))
+    assert people_in_file("form.png", data) == ("image", [GRACE])
+    _, where = people_in_file("form.png", data, ("nhs_number", "locator"))
+    assert where == [(A, "page:1!line:1")]
+
+
+@pytest.mark.parametrize("degrees", [1.4, -1.8])
+def test_a_tilted_blurred_jpeg_scan_is_levelled(degrees: float) -> None:
+    data = _saved(_tilted(scan_image(_pdf(FORM)), degrees), "JPEG", quality=70)
+    assert people_in_file("form.jpg", data) == ("image", [GRACE])
+
+
+def test_a_tilted_scanned_worklist_reads_row_by_row() -> None:
+    # Tesseract's own text reads a table's columns one after another (every surname, then
+    # every forename...), which would part each patient from their number and test; before
+    # levelling, a 1.5 degree slant ran one row's cells into the next row's.
+    page = _tilted(scan_image(_pdf(["Daily worklist - Chemistry", ""], WORKLIST)), -1.5)
+    assert people_in_file("worklist.jpg", _saved(page, "JPEG", quality=80)) == ("image", ROWS)
+
+
+def test_a_multipage_fax_tiff_is_read_page_by_page() -> None:
+    # A fax server's file: bilevel, Group 4, 204 x 98 dpi (pixels twice as tall as wide).
+    form = scan_image(_pdf(FORM), dpi=200).resize((1654, 1170)).convert("1")
+    table = scan_image(_pdf(["Worklist"], WORKLIST), dpi=200).resize((1654, 1170)).convert("1")
+    data = _saved(
+        form, "TIFF", compression="group4", dpi=(204, 98), save_all=True, append_images=[table]
+    )
+    kind, rows = people_in_file("fax.tif", data, ("nhs_number", "tests", "locator"))
+    assert kind == "image"
+    assert {(nhs, page.split("!")[0]) for nhs, _, page in rows} == {
+        (A, "page:1"),
+        (A, "page:2"),
+        (B, "page:2"),
+        (C, "page:2"),
+    }
+    assert ("HBA1C", "page:2") in {(tests, page.split("!")[0]) for _, tests, page in rows}
+
+
+def test_image_pages_of_a_pdf_are_ocrd_beside_its_text_pages() -> None:
+    # A letter (text) with the scanned request form behind it (an image page).
+    doc = FPDF(format="A4")
+    doc.add_page()
+    doc.set_font("Helvetica", size=11)
+    doc.cell(0, 7, "Dear Dr Khan, please find the request form attached.")
+    doc.add_page()
+    form = _saved(_tilted(scan_image(_pdf(FORM)), 0.8).convert("RGB"), "PNG")
+    doc.image(io.BytesIO(form), x=0, y=0, w=210)
+    kind, rows = people_in_file("letter.pdf", bytes(doc.output()), ("nhs_number", "locator"))
+    assert (kind, rows) == ("pdf", [(A, "page:2!line:1")])
+    scanned = _saved(scan_image(_pdf(FORM)).convert("RGB"), "PDF", resolution=200)
+    assert people_in_file("scan.pdf", scanned) == ("pdf", [GRACE])
+
+
+def test_a_photo_with_no_writing_reads_as_nothing() -> None:
+    noise = Image.effect_noise((800, 600), 40).filter(ImageFilter.GaussianBlur(3))
+    assert people_in_file("photo.png", _saved(noise, "PNG")) == ("image", [])
+
+
+def test_damaged_and_oversized_images_say_why() -> None:
+    whole = _saved(scan_image(_pdf(FORM)), "PNG")
+    with pytest.raises(ReaderError, match="damaged"):
+        list(image.read(whole[: len(whole) // 3], "cut.png"))
+    with pytest.raises(ReaderError, match="damaged or unknown image"):
+        list(image.read(b"GIF89a" + bytes(40), "junk.gif"))
+    huge = _saved(Image.new("1", (14_000, 11_000)), "PNG")  # 154 million pixels
+    with pytest.raises(Bomb, match="an image of 14000 x 11000 pixels"):
+        list(image.read(huge, "huge.png"))
+
+
+def test_without_the_model_images_and_scans_say_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = f"OCR needs Tesseract's English model: {ocr.INSTALL}"
+    monkeypatch.setattr(ocr, "unavailable", lambda: missing)
+    png = _saved(scan_image(_pdf(FORM)), "PNG")
+    with pytest.raises(NeedsOcr, match="apt-get install tesseract-ocr-eng"):
+        list(image.read(png, "form.png"))
+    scan = _saved(scan_image(_pdf(FORM)).convert("RGB"), "PDF")
+    with pytest.raises(NeedsOcr, match="the pages are images; OCR needs"):
+        list(pdf.read(scan, "scan.pdf"))
+    # Ingest lists the images needs_ocr with the same reason; the scan stage never opens them.
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "form.png").write_bytes(png)
+    (dump / "letter.pdf").write_bytes(pdf_bytes())
+    case = Case.create(tmp_path / "case", dump)
+    run_ingest(LocalEngine(workers=1), case)
+    files = {r["path"]: (r["status"], r["reason"]) for r in case.read_table("files").to_pylist()}
+    assert files == {"form.png": ("needs_ocr", f"an image; {missing}"), "letter.pdf": ("ok", "")}
