@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from breachdesk.detect import dates, names
+from breachdesk.detect import dates, lab_tests, names
 from breachdesk.detect.hl7_in_text import with_segments
 from breachdesk.readers import doc_tables, hl7v2_xml
 from test_doc_tables import _docx, _w_para
@@ -253,3 +253,39 @@ def test_stacked_cells_of_a_ragged_table_keep_their_columns() -> None:
         ["OKAFOR, Grace", "12/01/1962", "HIV"],
         ["NOWAK, Tomasz", "", "HCV"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "given"),
+    [
+        ("Patient: Abdi Kovacs  Sex: M", "Kovacs", "Abdi"),
+        ("Name: John Smith Ward: 4", "Smith", "John"),
+        ("Surname: WOJCIK      Forename(s): Mohamed", "WOJCIK", "Mohamed"),
+        ("First name(s): Grace  Last name: OKAFOR", "OKAFOR", "Grace"),
+        ("Surname: Evans\nForename(s): Raymond", "Evans", "Raymond"),
+    ],
+)
+def test_a_forms_fields_name_the_patient(text: str, family: str, given: str) -> None:
+    # Before: the next field's label was read as a middle name and so the family name
+    # ("Sex"), and a form's "Forename(s):" box was no key, so its patient had no name.
+    assert [(m.value, m.extra) for m in names.detect(text)] == [(family, given)]
+
+
+def test_a_requests_list_of_tests_counts_everyday_words_and_small_codes() -> None:
+    # "Iron" is an everyday word prose never counts as a test; in a request's list it is one.
+    found = [
+        (m.value, text[m.start : m.end])
+        for text in ("Tests requested: U+E, Iron, Non-HDL cholesterol", "Test(s): iron; tsh")
+        for m in lab_tests.detect(text)
+        if m.kind == "test"
+    ]
+    assert found == [
+        ("UE", "U+E"),
+        ("IRON", "Iron"),
+        ("NHDL", "Non-HDL cholesterol"),
+        ("IRON", "iron"),
+        ("TSH", "tsh"),
+    ]
+    # Outside such a list, or where an item is more than a test's name, nothing changes.
+    for prose in ("He was given iron tablets.", "Tests requested: iron deficiency suspected"):
+        assert [m.value for m in lab_tests.detect(prose) if m.kind == "test"] == []

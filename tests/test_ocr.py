@@ -168,3 +168,11 @@ def test_without_the_model_images_and_scans_say_what_to_install(
     run_ingest(LocalEngine(workers=1), case)
     files = {r["path"]: (r["status"], r["reason"]) for r in case.read_table("files").to_pylist()}
     assert files == {"form.png": ("needs_ocr", f"an image; {missing}"), "letter.pdf": ("ok", "")}
+
+
+def test_a_dot_read_into_a_spaced_number_is_a_space_again() -> None:
+    lines = ["Patient: Grace OKAFOR", f"NHS No: {A[:3]}.{A[3:6]} {A[6:]}", "Total 1.234.5678"]
+    (record,) = ocr.items(lines, "page:1!")
+    assert (
+        record.text == f"Patient: Grace OKAFOR\nNHS No: {A[:3]} {A[3:6]} {A[6:]}\nTotal 1.234.5678"
+    )

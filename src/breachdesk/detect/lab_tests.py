@@ -95,6 +95,16 @@ _LABELLED_CODE_IN_LINE = re.compile(
 )
 
 
+# A request's list of tests after its label ("Tests requested: U+E, Iron, Non-HDL cholesterol",
+# as a request form prints them): each item is a test when it is a catalogue term, everyday
+# words ("Iron", "Lead", "Sugar") and short codes in small letters included, which prose never
+# counts.
+_LABELLED_LIST = re.compile(
+    r"t(?<!\wt)ests?(?:\(s\))?(?:[^\S\n]{1,3}requested)?[^\S\n]{0,3}:[^\S\n]{0,3}([^\n]{1,400})"
+)
+_LIST_ITEM = re.compile(r"[^,;]+")
+
+
 @functools.lru_cache(maxsize=4096)
 def _labelled(code: str) -> str | None:
     """The catalogue code of a labelled test code; cached, as logs label the same few codes."""
@@ -120,6 +130,18 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
             if code:
                 start, end = match.span(1)
                 found.append((start, start - end, end, code))
+        for match in _LABELLED_LIST.finditer(lowered):
+            for item in _LIST_ITEM.finditer(match.group(1)):
+                code = _labelled(item.group().strip())
+                if code:
+                    start = (
+                        match.start(1)
+                        + item.start()
+                        + len(item.group())
+                        - len(item.group().lstrip())
+                    )
+                    end = match.start(1) + item.start() + len(item.group().rstrip())
+                    found.append((start, start - end, end, code))
     last = len(lowered) - 1
     across = line_starts is not None and _term_with_a_line_break()
     # A term counts only between non-alphanumeric characters (or the text's ends).

@@ -156,7 +156,8 @@ _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w
 # "surname=SMITH forename=John", "given_name: John; family name: SMITH": logs, exports and forms
 # that write fields as key=value pairs. The keys say which token is which, so no label is needed.
 _FAMILY_KEY = r"(?:surname|family(?:[_. ]?name)?|last[_. ]?name)"
-_GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given(?:[_. ]?names?)?)"
+# ("Forename(s):", as paper forms print the box.)
+_GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given(?:[_. ]?names?)?)(?:\(s\))?"
 # "Surname: SMITH", "surname=SMITH", and a printout's dot leaders: "Surname ....... SMITH".
 _KEY_SEP = rf"{_SP}*+(?:[=:]|\.{{2,}}+{_SP}*+[=:]?){_SP}*+"
 # One line break may part the two: an XML or form's fields are written one to a line, each
@@ -445,9 +446,11 @@ def detect(
             c = match.group("c") if has_c else None
             # A third word is a middle name only if it looks like one: "Leigh ROINSON DOB" has
             # its family name already in capitals, "DOB" is a label, not a name, and one letter
-            # is no family name ("Tomasz Nowak D.O.B. ...").
+            # is no family name ("Tomasz Nowak D.O.B. ..."); nor is a word with a colon after
+            # it the next field's label ("Patient: Abdi Kovacs  Sex: M", a form's line).
             if c and (
                 len(c) == 1
+                or text.startswith(":", match.end("c"))
                 or c.lower() in _STOP
                 or not c[0].isupper()
                 or (_is_caps(b) and not _is_caps(a) and len(b) > 1)

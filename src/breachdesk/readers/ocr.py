@@ -172,9 +172,16 @@ def _words_placed(engine: Any, level: int) -> list[str]:
     return layout.place(words, max(widths[len(widths) // 2], 1.0), gaps=True)
 
 
+# OCR reads a gap in a spaced number as a dot or comma now and then ("706.926 0938").
+_GROUP_MARK = re.compile(r"(?<![\d.,])(\d{3})[.,](\d{3})[ .,](\d{4})(?![\d.,]?\d)")
+
+
 def items(lines: list[str], prefix: str) -> Iterator[Item]:
     """A page's items: a printed table as ``readers.fixed_width`` reads one, else paragraphs
     (a column's run of spaces cut to three, so a label's window still reaches its value)."""
+    lines = [
+        _GROUP_MARK.sub(r"\1 \2 \3", line) if "." in line or "," in line else line for line in lines
+    ]
     text = "\n".join(lines)
     printed = layout.printed_table(lines, prefix) if layout.may_hold_table(text) else None
     if printed is not None:

@@ -26,6 +26,7 @@ from breachdesk.synth import (
     pdf,
     people,
     plan,
+    scans,
     sheets,
     sql,
     tables,
@@ -127,6 +128,10 @@ def generate(
     pdf.write(
         ctx, channel.get("pdf_report", []), channel.get("pdf_summary", []), chosen.pdf_summaries
     )
+    say("scans")
+    exposed = sorted({idx for apps in channel.values() for idx, _ in apps})
+    picked = ctx.rng("scan-people").sample(exposed, min(len(exposed), scans.count(patients)))
+    scans.write(ctx, [(idx, False) for idx in picked])
     say("archives")
     archives.write(ctx, channel.get("archive", []))
     archives.edge_files(ctx)

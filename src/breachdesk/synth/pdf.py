@@ -43,7 +43,7 @@ def _row(doc: FPDF, cells: Sequence[str], widths: Sequence[int]) -> None:
     doc.ln(5)
 
 
-def _label(rng: random.Random, test: Test, tags: list[str]) -> str:
+def test_label(rng: random.Random, test: Test, tags: list[str]) -> str:
     """How the PDF writes a test; a synonym the core fonts cannot print ("Free β-hCG") is
     written as the test's name instead, so the page still names the test truth records."""
     label = clinical.term(rng, test, tags, code=False)
@@ -85,7 +85,7 @@ def _report_page(ctx: Ctx, rng: random.Random, doc: FPDF, app: App) -> Rec:
                 if len(codes) >= 36 and not (sensitive and visit == 0):
                     break  # one page is all a cumulative report gets here
                 res = clinical.result(rng, part)
-                label = _label(rng, part, tags)
+                label = test_label(rng, part, tags)
                 _row(doc, (f"{day:%d/%m/%Y}", label, res.value, res.units, res.ref), widths)
                 codes.append(part.code)
     _line(doc, "")
@@ -125,7 +125,7 @@ def summary(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[bytes, l
             tags = w.tags
             test = clinical.order(rng, app[1], most=1)[0]
             res = clinical.result(rng, test)
-            label = _label(rng, test, tags)
+            label = test_label(rng, test, tags)
             cells = (w.nhs, w.comma_name(), w.dob_text("dmy"), label, res.value, req)
             _row(doc, cells, widths)
             cats = NAME | DOB | RESULT | (NHS if w.nhs else 0)
