@@ -17,7 +17,7 @@ from breachdesk.engine.local import LocalEngine
 from breachdesk.ingest.limits import Bomb
 from breachdesk.ingest.stage import run_ingest
 from breachdesk.readers import image, ocr, pdf
-from breachdesk.readers.base import NeedsOcr, ReaderError
+from breachdesk.readers.base import NeedsOcr, ReaderError, Record
 from test_generalise import A, B, C, people_in_file
 from test_readers_samples import pdf_bytes, scan_image
 
@@ -170,9 +170,22 @@ def test_without_the_model_images_and_scans_say_what_to_install(
     assert files == {"form.png": ("needs_ocr", f"an image; {missing}"), "letter.pdf": ("ok", "")}
 
 
-def test_a_dot_read_into_a_spaced_number_is_a_space_again() -> None:
-    lines = ["Patient: Grace OKAFOR", f"NHS No: {A[:3]}.{A[3:6]} {A[6:]}", "Total 1.234.5678"]
+def test_ocrs_slips_in_numbers_and_dates_are_mended() -> None:
+    lines = [
+        "Patient: Grace OKAFOR",
+        f"NHS No: {A[:3]}.{A[3:6]} {A[6:]}",  # a gap read as a dot
+        "Date of birth: 12/0 1/1962",  # "01" read as "0 1"
+        "Address: 215 Catford Crescent, Croydon, CRO 4RA",  # CR0's zero read as a letter
+        "London SE1 OAB  W1A 1AA",
+        "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",  # left as they are
+    ]
     (record,) = ocr.items(lines, "page:1!")
-    assert (
-        record.text == f"Patient: Grace OKAFOR\nNHS No: {A[:3]} {A[3:6]} {A[6:]}\nTotal 1.234.5678"
-    )
+    assert isinstance(record, Record)
+    assert record.text.splitlines() == [
+        "Patient: Grace OKAFOR",
+        f"NHS No: {A[:3]} {A[3:6]} {A[6:]}",
+        "Date of birth: 12/01/1962",
+        "Address: 215 Catford Crescent, Croydon, CR0 4RA",
+        "London SE1 0AB  W1A 1AA",
+        "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",
+    ]
