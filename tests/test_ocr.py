@@ -177,6 +177,7 @@ def test_ocrs_slips_in_numbers_and_dates_are_mended() -> None:
         "Date of birth: 12/0 1/1962",  # "01" read as "0 1"
         "Address: 215 Catford Crescent, Croydon, CRO 4RA",  # CR0's zero read as a letter
         "London SE1 OAB  W1A 1AA",
+        "Next: Mr lan Cameron, lsla Brown; the last lead level",  # a capital I read as an l
         "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",  # left as they are
     ]
     (record,) = ocr.items(lines, "page:1!")
@@ -187,5 +188,6 @@ def test_ocrs_slips_in_numbers_and_dates_are_mended() -> None:
         "Date of birth: 12/01/1962",
         "Address: 215 Catford Crescent, Croydon, CR0 4RA",
         "London SE1 0AB  W1A 1AA",
+        "Next: Mr Ian Cameron, Isla Brown; the last lead level",
         "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",
     ]

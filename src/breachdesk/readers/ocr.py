@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from PIL import Image
 
+from breachdesk.detect import given_names
 from breachdesk.readers import layout
 from breachdesk.readers.base import Item
 from breachdesk.readers.text import paragraphs
@@ -197,9 +198,12 @@ def _words_placed(engine: Any, level: int, tilt: float) -> list[str]:
 # OCR reads a gap in a spaced number as a dot or comma now and then ("706.926 0938"), parts a
 # date's "11" as "1 1" ("20/1 1/2018"), and reads a postcode's digit as the letter it looks
 # like ("CRO 4RA" for CR0 4RA, "SE1 OAB"): where a postcode has a digit, a digit is put back.
+# A sans-serif capital I is a small l to it: "lan Cameron", "lbrahim" are mended where the name
+# lists know the word with an I and not with an l.
 _GROUP_MARK = re.compile(r"(?<![\d.,])(\d{3})[.,](\d{3})[ .,](\d{4})(?![\d.,]?\d)")
 _POSTCODE_SLIP = re.compile(r"\b([A-Z]{1,2})([0-9OIl])([0-9A-Z]?) ([0-9OIl])([A-Z]{2})\b")
 _AS_DIGIT = str.maketrans("OIl", "011")
+_SMALL_L = re.compile(r"(?<![\w'’-])l[a-z]{1,20}(?![\w'’-])")
 _PARTED_DATE = re.compile(r"(?<![\d/])(\d ?\d?)/(\d ?\d?)/(\d\d(?:\d\d)?)(?![\d/])")
 
 
@@ -208,7 +212,15 @@ def _mended(line: str) -> str:
         line = _GROUP_MARK.sub(r"\1 \2 \3", line)
     if "/" in line:
         line = _PARTED_DATE.sub(_joined_date, line)
+    if "l" in line:
+        line = _SMALL_L.sub(_capital_i, line)
     return _POSTCODE_SLIP.sub(_postcode_digits, line)
+
+
+def _capital_i(match: re.Match[str]) -> str:
+    word = match.group()
+    mended = "I" + word[1:]
+    return mended if given_names.kind(word) == 0 and given_names.kind(mended) != 0 else word
 
 
 def _postcode_digits(match: re.Match[str]) -> str:
