@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from breachdesk.ingest.limits import Bomb
 from breachdesk.ingest.stage import run_ingest
 from breachdesk.readers import image, ocr, pdf
 from breachdesk.readers.base import NeedsOcr, ReaderError, Record
-from test_generalise import A, B, C, people_in_file
+from test_generalise import FIELDS, A, B, C, people_in_file
 from test_readers_samples import pdf_bytes, scan_image
 
 # CI installs the model (.ci/run), so there the tests always run; elsewhere they say what is
@@ -91,6 +92,18 @@ def test_a_tilted_blurred_jpeg_scan_is_levelled(degrees: float) -> None:
     assert people_in_file("form.jpg", data) == ("image", [GRACE])
 
 
+@pytest.mark.parametrize(
+    "quarter", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270]
+)
+def test_a_page_scanned_sideways_or_upside_down_is_turned(quarter: Image.Transpose) -> None:
+    # Before: upside down or a quarter anticlockwise, Tesseract read nonsense; a quarter
+    # clockwise, the right words, but each line's words down the page, so no line named anyone.
+    form = scan_image(_pdf(FORM)).transpose(quarter)
+    assert people_in_file("form.png", _saved(form, "PNG", dpi=(200, 200))) == ("image", [GRACE])
+    table = scan_image(_pdf(["Daily worklist - Chemistry", ""], WORKLIST)).transpose(quarter)
+    assert people_in_file("worklist.png", _saved(table, "PNG")) == ("image", ROWS)
+
+
 def test_a_tilted_scanned_worklist_reads_row_by_row() -> None:
     # Tesseract's own text reads a table's columns one after another (every surname, then
     # every forename...), which would part each patient from their number and test; before
@@ -130,6 +143,18 @@ def test_image_pages_of_a_pdf_are_ocrd_beside_its_text_pages() -> None:
     assert (kind, rows) == ("pdf", [(A, "page:2!line:1")])
     scanned = _saved(scan_image(_pdf(FORM)).convert("RGB"), "PDF", resolution=200)
     assert people_in_file("scan.pdf", scanned) == ("pdf", [GRACE])
+
+
+def test_a_scan_attached_to_an_email_is_read_as_its_part() -> None:
+    msg = EmailMessage()
+    msg["From"] = "surgery@example.nhs.uk"
+    msg["Subject"] = "Request form"
+    msg.set_content("Please see the attached request form.")
+    scan = _saved(_tilted(scan_image(_pdf(FORM)), -0.9), "JPEG", quality=75)
+    msg.add_attachment(scan, maintype="image", subtype="jpeg", filename="scan0001.jpg")
+    kind, rows = people_in_file("request.eml", msg.as_bytes(), (*FIELDS, "locator"))
+    assert kind == "eml"
+    assert rows == [(*GRACE, "part:2!page:1!line:1")]
 
 
 def test_a_photo_with_no_writing_reads_as_nothing() -> None:
