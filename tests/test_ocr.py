@@ -199,9 +199,10 @@ def test_ocrs_slips_in_numbers_and_dates_are_mended() -> None:
     lines = [
         "Patient: Grace OKAFOR",
         f"NHS No: {A[:3]}.{A[3:6]} {A[6:]}",  # a gap read as a dot
+        f"NHS No: {B[:9]}  {B[9]}   Hosp: 12 3",  # a narrow last digit placed apart
         "Date of birth: 12/0 1/1962",  # "01" read as "0 1"
         "Address: 215 Catford Crescent, Croydon, CRO 4RA",  # CR0's zero read as a letter
-        "London SE1 OAB  W1A 1AA",
+        "London SE1 OAB  W1A 1AA  SW4  3UH",
         "Next: Mr lan Cameron, lsla Brown; the last lead level",  # a capital I read as an l
         "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",  # left as they are
     ]
@@ -210,9 +211,10 @@ def test_ocrs_slips_in_numbers_and_dates_are_mended() -> None:
     assert record.text.splitlines() == [
         "Patient: Grace OKAFOR",
         f"NHS No: {A[:3]} {A[3:6]} {A[6:]}",
+        f"NHS No: {B}   Hosp: 12 3",
         "Date of birth: 12/01/1962",
         "Address: 215 Catford Crescent, Croydon, CR0 4RA",
-        "London SE1 0AB  W1A 1AA",
+        "London SE1 0AB  W1A 1AA  SW4 3UH",
         "Next: Mr Ian Cameron, Isla Brown; the last lead level",
         "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",
     ]

@@ -48,8 +48,13 @@ MAX_PIXELS = 150_000_000
 # lines longer than _BASELINE pixels (a short line's baseline says little).
 _LEVEL = 0.25
 _BASELINE = 150
-# Specks, rules and stamps: marks with no letter or digit Tesseract is less sure of than this.
+# Specks and stamps: marks Tesseract is less sure of than this.
 _LEAST_CONFIDENCE = 20.0
+# A form's boxes and rules read as marks at a word's ends ("OKAFOR_", "Cholesterol!") or as
+# words of their own ("JONES  —  Forename(s):", "Surname: . ROGERS"): the ends are cut and such
+# words dropped, but for the marks a line of text uses (a label's colon, "U + E").
+_RULES = "_|!"
+_MARKS = frozenset({":", ",", "+", "/", "&", "-", "#", "=", "(", ")"})
 
 
 def _tessdata() -> str | None:
@@ -217,13 +222,15 @@ def _words_placed(engine: Any, level: int, tilt: float) -> list[str]:
     widths: list[float] = []
     for word in _iterate(engine, level):
         try:
-            text = (word.GetUTF8Text(level) or "").strip().strip("_|")
+            text = (word.GetUTF8Text(level) or "").strip().strip(_RULES)
         except RuntimeError:  # "No text returned": a page with nothing on it
             continue
         box = word.BoundingBox(level)
         if not text or box is None:
             continue
-        if word.Confidence(level) < _LEAST_CONFIDENCE and not any(c.isalnum() for c in text):
+        if not any(c.isalnum() for c in text) and (
+            text not in _MARKS or word.Confidence(level) < _LEAST_CONFIDENCE
+        ):
             continue
         left, top, right, bottom = box
         if tilt:
@@ -247,13 +254,16 @@ def _words_placed(engine: Any, level: int, tilt: float) -> list[str]:
 
 # OCR reads a gap in a spaced number as a dot or comma now and then ("706.926 0938"), parts a
 # date's "11" as "1 1" ("20/1 1/2018"), and reads a postcode's digit as the letter it looks
-# like ("CRO 4RA" for CR0 4RA, "SE1 OAB"): where a postcode has a digit, a digit is put back.
+# like ("CRO 4RA" for CR0 4RA, "SE1 OAB"): where a postcode has a digit, a digit is put back,
+# and a gap between its halves placed as two spaces ("SW4  3UH") is one. A number's narrow last
+# digit can stand apart ("685022881  1"): nine digits and one after a gap are put together.
 # A sans-serif capital I is a small l to it: "lan Cameron", "lbrahim" are mended where the name
 # lists know the word with an I and not with an l.
 _GROUP_MARK = re.compile(r"(?<![\d.,])(\d{3})[.,](\d{3})[ .,](\d{4})(?![\d.,]?\d)")
-_POSTCODE_SLIP = re.compile(r"\b([A-Z]{1,2})([0-9OIl])([0-9A-Z]?) ([0-9OIl])([A-Z]{2})\b")
+_POSTCODE_SLIP = re.compile(r"\b([A-Z]{1,2})([0-9OIl])([0-9A-Z]?) {1,2}([0-9OIl])([A-Z]{2})\b")
 _AS_DIGIT = str.maketrans("OIl", "011")
 _SMALL_L = re.compile(r"(?<![\w'’-])l[a-z]{1,20}(?![\w'’-])")
+_LAST_DIGIT_APART = re.compile(r"(?<![\d.,])((?:\d{3} ?){2}\d{3}) {1,2}(\d)(?![\d.,]?\d)")
 _PARTED_DATE = re.compile(r"(?<![\d/])(\d ?\d?)/(\d ?\d?)/(\d\d(?:\d\d)?)(?![\d/])")
 
 
@@ -262,6 +272,7 @@ def _mended(line: str) -> str:
         line = _GROUP_MARK.sub(r"\1 \2 \3", line)
     if "/" in line:
         line = _PARTED_DATE.sub(_joined_date, line)
+    line = _LAST_DIGIT_APART.sub(r"\1\2", line)
     if "l" in line:
         line = _SMALL_L.sub(_capital_i, line)
     return _POSTCODE_SLIP.sub(_postcode_digits, line)
