@@ -9,6 +9,7 @@ import os
 from email.message import EmailMessage
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fpdf import FPDF
 from PIL import Image, ImageFilter
@@ -110,6 +111,13 @@ def test_a_tilted_scanned_worklist_reads_row_by_row() -> None:
     # levelling, a 1.5 degree slant ran one row's cells into the next row's.
     page = _tilted(scan_image(_pdf(["Daily worklist - Chemistry", ""], WORKLIST)), -1.5)
     assert people_in_file("worklist.jpg", _saved(page, "JPEG", quality=80)) == ("image", ROWS)
+
+
+def test_a_sixteen_bit_grey_scan_is_not_read_as_white() -> None:
+    # Pillow turns 16-bit grey into 8-bit by clipping: every pixel of ink above 255 was white.
+    deep = Image.fromarray(np.asarray(scan_image(_pdf(FORM))).astype(np.uint16) * 257)
+    assert deep.mode == "I;16"
+    assert people_in_file("form.tif", _saved(deep, "TIFF")) == ("image", [GRACE])
 
 
 def test_a_multipage_fax_tiff_is_read_page_by_page() -> None:

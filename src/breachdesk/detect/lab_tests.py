@@ -102,7 +102,7 @@ _LABELLED_CODE_IN_LINE = re.compile(
 _LABELLED_LIST = re.compile(
     r"t(?<!\wt)ests?(?:\(s\))?(?:[^\S\n]{1,3}requested)?[^\S\n]{0,3}:[^\S\n]{0,3}([^\n]{1,400})"
 )
-_LIST_ITEM = re.compile(r"[^,;]+")
+_LIST_ITEM = re.compile(r"[^,;\s](?:[^,;]{0,200}[^,;\s])?")  # an item without its spaces
 
 
 @functools.lru_cache(maxsize=4096)
@@ -131,16 +131,10 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
                 start, end = match.span(1)
                 found.append((start, start - end, end, code))
         for match in _LABELLED_LIST.finditer(lowered):
-            for item in _LIST_ITEM.finditer(match.group(1)):
-                code = _labelled(item.group().strip())
+            for item in _LIST_ITEM.finditer(lowered, *match.span(1)):
+                code = _labelled(item.group())
                 if code:
-                    start = (
-                        match.start(1)
-                        + item.start()
-                        + len(item.group())
-                        - len(item.group().lstrip())
-                    )
-                    end = match.start(1) + item.start() + len(item.group().rstrip())
+                    start, end = item.span()
                     found.append((start, start - end, end, code))
     last = len(lowered) - 1
     across = line_starts is not None and _term_with_a_line_break()

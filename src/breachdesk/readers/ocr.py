@@ -2,10 +2,10 @@
 in-process through tesserocr, one engine per worker process, the English model from Debian's
 ``tesseract-ocr-eng`` (or a ``TESSDATA_PREFIX`` folder).
 
-The page is levelled first (a scan is rarely straight, and a tilted table's rows drift into
-each other), then its words are put back on lines at their columns (``readers.layout``), so a
-scanned table reads row by row: Tesseract's own text reads a table's columns one after another,
-parting each patient's name from their number and test."""
+A page on its side or upside down is turned; the words of a tilted page are levelled (a scan is
+rarely straight, and a tilted table's rows drift into each other) and put back on lines at their
+columns (``readers.layout``), so a scanned table reads row by row: Tesseract's own text reads a
+table's columns one after another, parting each patient's name from their number and test."""
 
 from __future__ import annotations
 
@@ -97,6 +97,12 @@ def prepared(image: Image.Image) -> Image.Image:
         page = Image.new("RGBA", image.size, "white")
         page.alpha_composite(image)
         image = page
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
+        # 16-bit and float greys (some scanners' TIFFs): Pillow would clip them to white.
+        wide = image if image.mode == "F" else image.convert("I")
+        low, high = cast(tuple[float, float], wide.getextrema())  # one band: (low, high)
+        span = max(high - low, 1.0)
+        image = wide.point(lambda v: (v - low) * 255.0 / span)
     grey = image.convert("L")
     dpi = image.info.get("dpi")
     x_dpi, y_dpi = (float(dpi[0]), float(dpi[1])) if dpi and dpi[0] and dpi[1] else (0.0, 0.0)
@@ -207,10 +213,10 @@ def _tilt(engine: Any, level: int) -> float:
 
 def _iterate(engine: Any, level: int) -> Iterator[Any]:
     found = engine.GetIterator()
-    return iter(()) if found is None else tesserocr_level(found, level)
+    return iter(()) if found is None else _at_level(found, level)
 
 
-def tesserocr_level(found: Any, level: int) -> Iterator[Any]:
+def _at_level(found: Any, level: int) -> Iterator[Any]:
     import tesserocr
 
     return cast(Iterator[Any], tesserocr.iterate_level(found, level))

@@ -55,8 +55,7 @@ def read(data: bytes, name: str) -> Iterator[Item]:
             yield from _ocr_pages(data, scans)
         elif not found_text:
             raise NeedsOcr(f"no text layer on {pages} page(s); the pages are images; {missing}")
-    elif not found_text:
-        raise NeedsOcr(f"no text layer on {pages} page(s) and nothing drawn on them")
+    # (Pages with nothing drawn on them are read: there is nothing on them to find.)
 
 
 def _has_marks(document: object, index: int) -> bool:
@@ -75,9 +74,14 @@ def _ocr_pages(data: bytes, indexes: list[int]) -> Iterator[Item]:
     try:
         for index in indexes:
             page = document[index]
-            width, height = page.get_size()
-            scale = min(ocr.DPI / 72, ocr.LONGEST / max(width, height, 1.0))
-            image = page.render(scale=scale, grayscale=True).to_pil()
+            try:
+                width, height = page.get_size()
+                scale = min(ocr.DPI / 72, ocr.LONGEST / max(width, height, 1.0))
+                bitmap = page.render(scale=scale, grayscale=True)
+                image = bitmap.to_pil().copy()  # its own pixels: the bitmap is closed below
+                bitmap.close()
+            finally:
+                page.close()
             image.info["dpi"] = (72 * scale, 72 * scale)
             yield from ocr.items(ocr.page_lines(image), prefix=f"page:{index + 1}!")
     finally:
