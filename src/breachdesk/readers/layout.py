@@ -50,11 +50,11 @@ def place(words: list[Word], char: float, gaps: bool = False) -> list[str]:
     out = []
     below: float | None = None
     for line in lines:
-        top = max(word[3] for word in line)
-        height = max(word[3] - word[2] for word in line)
-        if gaps and below is not None and below - top > height:
-            out.append("")
-        below = min(word[2] for word in line)
+        if gaps:
+            top = max(word[3] for word in line)
+            if below is not None and below - top > max(word[3] - word[2] for word in line):
+                out.append("")
+            below = min(word[2] for word in line)
         written = ""
         edge: float | None = None
         for x0, x1, _, _, text in sorted(line):

@@ -134,25 +134,17 @@ def page_lines(image: Image.Image) -> list[str]:
     grey = prepared(image)
     engine.SetImage(grey)
     engine.Recognize()
-    turn = _turn(engine)
+    words = _words(engine)
+    sure = engine.MeanTextConf()
+    turn = _turn(words, sure)
     if turn:
-        sure = engine.MeanTextConf()
-        lines = _read(engine)
+        lines = _placed(engine, words)
         engine.SetImage(grey.transpose(_TURNS[turn]))
         engine.Recognize()
         if engine.MeanTextConf() < sure - _SURE_SLACK:
             return lines
-    return _read(engine)
-
-
-def _read(engine: Any) -> list[str]:
-    import tesserocr
-
-    # Tesseract reads a tilted line's words well; only their boxes are tilted. They are turned
-    # back about the page's corner (turning the page itself would cost a third of reading it).
-    tilt = _tilt(engine, tesserocr.RIL.TEXTLINE)
-    level = math.radians(tilt) if abs(tilt) > _LEVEL else 0.0
-    return _words_placed(engine, tesserocr.RIL.WORD, level)
+        words = _words(engine)
+    return _placed(engine, words)
 
 
 # Degrees anticlockwise that turn a page upright, as Pillow's transpositions.
@@ -164,38 +156,57 @@ _TURNS = {
 # Tesseract is this sure (per cent) of an upright page's words; of a page upside down or on its
 # side, about a third as sure (measured on the synthetic forms and worklists: 88-94 against
 # 31-42). It reads a page turned a quarter clockwise as well as an upright one, but each word
-# in a box taller than wide.
+# in a box taller than wide. A turned page is kept unless Tesseract is _SURE_SLACK less sure.
 _SURE = 60
+_SURE_SLACK = 5
+_FEWEST_WORDS = 5  # fewer words than this say nothing of which way up a page is
+
+# A recognised word: its text as Tesseract gives it, its box (left, top, right, bottom; y grows
+# downwards) and Tesseract's confidence in it, per cent.
+_Recognised = tuple[str, tuple[int, int, int, int], float]
 
 
-def _turn(engine: Any) -> int:
-    """Degrees anticlockwise that would set the page upright, from its first reading: words
-    standing on end (most boxes of three letters or more taller than wide) are a page on its
-    side; words lying down that Tesseract is unsure of are one upside down."""
+def _words(engine: Any) -> list[_Recognised]:
+    """The last reading's words, each asked of Tesseract once."""
     import tesserocr
 
     level = tesserocr.RIL.WORD
-    shapes = []
+    words: list[_Recognised] = []
     for word in _iterate(engine, level):
-        box = word.BoundingBox(level)
         try:
-            long_enough = len(word.GetUTF8Text(level) or "") >= 3
-        except RuntimeError:
+            text = word.GetUTF8Text(level) or ""
+        except RuntimeError:  # "No text returned": a page with nothing on it
             continue
-        if box and long_enough:
-            left, top, right, bottom = box
-            shapes.append((right - left) / max(bottom - top, 1))
+        box = word.BoundingBox(level)
+        if box is not None:
+            words.append((text, box, word.Confidence(level)))
+    return words
+
+
+def _turn(words: list[_Recognised], sure: float) -> int:
+    """Degrees anticlockwise that would set the page upright, from its first reading (its
+    words, and how ``sure`` Tesseract is of them): words standing on end (most boxes of three
+    letters or more taller than wide) are a page on its side; words lying down that Tesseract
+    is unsure of are one upside down."""
+    shapes = sorted(
+        (right - left) / max(bottom - top, 1)
+        for text, (left, top, right, bottom), _ in words
+        if len(text) >= 3
+    )
     if len(shapes) < _FEWEST_WORDS:
         return 0
-    shapes.sort()
-    sure = engine.MeanTextConf() >= _SURE
     if shapes[len(shapes) // 2] < 1.0:
-        return 90 if sure else 270
-    return 0 if sure else 180
+        return 90 if sure >= _SURE else 270
+    return 0 if sure >= _SURE else 180
 
 
-_FEWEST_WORDS = 5  # fewer words than this say nothing of which way up a page is
-_SURE_SLACK = 5
+def _placed(engine: Any, words: list[_Recognised]) -> list[str]:
+    import tesserocr
+
+    # Tesseract reads a tilted line's words well; only their boxes are tilted. They are turned
+    # back about the page's corner (turning the page itself would cost a third of reading it).
+    tilt = _tilt(engine, tesserocr.RIL.TEXTLINE)
+    return _words_placed(words, math.radians(tilt) if abs(tilt) > _LEVEL else 0.0)
 
 
 def _tilt(engine: Any, level: int) -> float:
@@ -212,46 +223,33 @@ def _tilt(engine: Any, level: int) -> float:
 
 
 def _iterate(engine: Any, level: int) -> Iterator[Any]:
-    found = engine.GetIterator()
-    return iter(()) if found is None else _at_level(found, level)
-
-
-def _at_level(found: Any, level: int) -> Iterator[Any]:
     import tesserocr
 
-    return cast(Iterator[Any], tesserocr.iterate_level(found, level))
+    found = engine.GetIterator()
+    return iter(()) if found is None else cast(Iterator[Any], tesserocr.iterate_level(found, level))
 
 
-def _words_placed(engine: Any, level: int, tilt: float) -> list[str]:
+def _words_placed(recognised: list[_Recognised], tilt: float) -> list[str]:
     cos, sin = math.cos(tilt), math.sin(tilt)
     words: list[layout.Word] = []
     widths: list[float] = []
-    for word in _iterate(engine, level):
-        try:
-            text = (word.GetUTF8Text(level) or "").strip().strip(_RULES)
-        except RuntimeError:  # "No text returned": a page with nothing on it
-            continue
-        box = word.BoundingBox(level)
-        if not text or box is None:
+    for raw, (left, top, right, bottom), confidence in recognised:
+        text = raw.strip().strip(_RULES)
+        if not text:
             continue
         if not any(c.isalnum() for c in text) and (
-            text not in _MARKS or word.Confidence(level) < _LEAST_CONFIDENCE
+            text not in _MARKS or confidence < _LEAST_CONFIDENCE
         ):
             continue
-        left, top, right, bottom = box
+        x0, x1, y0, y1 = float(left), float(right), float(top), float(bottom)
         if tilt:
             # The box's middle turned back by the tilt; its size kept.
-            x, y = (left + right) / 2, (top + bottom) / 2
+            x, y = (x0 + x1) / 2, (y0 + y1) / 2
             x, y = x * cos + y * sin, y * cos - x * sin
-            half_width, half_height = (right - left) / 2, (bottom - top) / 2
-            left, right, top, bottom = (
-                x - half_width,
-                x + half_width,
-                y - half_height,
-                y + half_height,
-            )
-        words.append((left, right, -bottom, -top, text))
-        widths.append((right - left) / len(text))
+            half_width, half_height = (x1 - x0) / 2, (y1 - y0) / 2
+            x0, x1, y0, y1 = x - half_width, x + half_width, y - half_height, y + half_height
+        words.append((x0, x1, -y1, -y0, text))
+        widths.append((x1 - x0) / len(text))
     if not words:
         return []
     widths.sort()
