@@ -210,3 +210,40 @@ def _rtf() -> bytes:
 
 def test_an_rtf_table_of_people_is_read_as_a_table() -> None:
     assert people_in_file("report.rtf", _rtf()) == ("rtf", PEOPLE)
+
+
+BOXES = [
+    ["Surname", "Forename(s)", "Date of birth"],
+    ["OKAFOR", "Grace", "12/01/1962"],
+    ["NHS number", "Hospital no", "Clinical details"],
+    [A, "H1234567", "tired"],
+]
+
+
+def test_a_form_of_rows_of_boxes_is_one_person() -> None:
+    # A request form typed as boxes: labels over values, row after row. Read as a table (its
+    # first row the header), the second row of labels was a person's "surname" and the NHS
+    # number another's: the form is one person with every field and the requested tests.
+    data = _docx(
+        _w_para("PATHOLOGY REQUEST FORM")
+        + _w_table(BOXES)
+        + _w_para("Tests requested: HIV, Ferritin")
+    )
+    assert people_in_file("request.docx", data)[1] == [
+        ("OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB;FERR", "hiv")
+    ]
+    lines = [r.text for r in doc_tables.items([BOXES]) if isinstance(r, Record)]
+    assert lines == [
+        "Surname: OKAFOR   Forename(s): Grace   Date of birth: 12/01/1962\n"
+        f"NHS number: {A}   Hospital no: H1234567   Clinical details: tired"
+    ]
+
+
+def test_rows_of_boxes_naming_nobody_or_a_table_are_no_form() -> None:
+    # Labels naming nobody stay text; two rows under one header are a table of two people.
+    unnamed = [["Ward", "Bed"], ["AMU", "12"], ["Consultant", "Ward"], ["Dr Adams", "AMU"]]
+    assert [r.text for r in doc_tables.items([unnamed])] == [  # type: ignore[union-attr]
+        "Ward | Bed\nAMU | 12\nConsultant | Ward\nDr Adams | AMU"
+    ]
+    table = [["Surname", "DOB"], ["OKAFOR", "12/01/1962"], ["NOWAK", "02/11/1975"], ["X", "Y"]]
+    assert isinstance(next(iter(doc_tables.items([table]))), Table)

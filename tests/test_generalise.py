@@ -465,6 +465,17 @@ CASES = {
         "text",
         [(*GRACE, None, None), (*TOMASZ, "HCVAB", "hepatitis")],
     ),
+    # ... also where the number's line says more, not naming anyone (a hospital number): was
+    # two people, the tests the nameless one's.
+    "header_block_ids.txt": (
+        (
+            b"Patient: OKAFOR, Grace   DOB: 12/01/1962\n"
+            b"NHS No: 455 766 0932   Hosp No: H1234567\n\n"
+            b"HIV 1+2 antibody: Not detected\n"
+        ),
+        "text",
+        [(*GRACE, "HIVAGAB", "hiv")],
+    ),
     # ... but rows of a list stay their own people: a row with only a name and date of birth
     # beside rows with only NHS numbers is someone else.
     "mixed_list.txt": (

@@ -226,3 +226,80 @@ def test_ruled_printout_is_not_sql() -> None:
     data = f"{'-' * 40}\n{HEADER}\n{'-' * 40}\nOKAFOR  GRACE\n".encode()
     assert sniff_data(data, "x.txt") == "text"
     assert sniff_data(b"--\n-- Host: db1\n--\nCREATE TABLE t (a int);\n", "x") == "sql"
+
+
+BOXED_FORM = (
+    "PATHOLOGY REQUEST FORM                     St Elsewhere Hospital\n"
+    "\n"
+    "Surname            Forename(s)          Date of birth\n"
+    "OKAFOR             Grace                12/01/1962\n"
+    "\n"
+    "NHS number         Hospital no          Sex\n"
+    f"{A[:3]} {A[3:6]} {A[6:]}       H1234567             F\n"
+    "\n"
+    "Tests requested: HIV, Ferritin\n"
+    "Requested by: Dr A Patel\n"
+)
+
+
+def test_a_form_printed_in_rows_of_boxes_is_one_person() -> None:
+    # Each row of boxes was a one-row table or prose: the name and date of birth one person,
+    # the NHS number lost or another's.
+    assert _people("request.txt", BOXED_FORM.encode()) == (
+        "text",
+        [("OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB;FERR", "hiv")],
+    )
+    records = [r for r in fixed_width.read(BOXED_FORM.encode(), "request.txt")]
+    assert all(isinstance(r, Record) for r in records)
+    assert [(r.locator, r.text) for r in records if isinstance(r, Record)] == [
+        (
+            "line:1",
+            "PATHOLOGY REQUEST FORM                     St Elsewhere Hospital\n\n"
+            "Surname: OKAFOR   Forename(s): Grace   Date of birth: 12/01/1962\n"
+            f"NHS number: {A[:3]} {A[3:6]} {A[6:]}   Hospital no: H1234567   Sex: F\n\n"
+            "Tests requested: HIV, Ferritin\nRequested by: Dr A Patel",
+        )
+    ]
+
+
+def test_rows_of_boxes_then_a_second_row_are_a_table_not_a_form() -> None:
+    # Labels over two rows of values: a small table, each row its own person.
+    lines = [
+        "Surname       Forename      DOB",
+        "OKAFOR        Grace         12/01/1962",
+        "NOWAK         Tomasz        02/11/1975",
+    ]
+    items = list(fixed_width.segments(lines))
+    assert [type(i) for i in items] == [Table] and items[0].n_rows == 2  # type: ignore[union-attr]
+
+
+def test_rows_of_boxes_as_ocr_reads_them() -> None:
+    # A box's edge read into its label, a value too faint to read, and a row's labels misread
+    # ("(ate conde" for "NHS number"): the rows read up to there are the form; the misread row
+    # stays prose, its number found there.
+    lines = [
+        "   Surname                      Forename({s)",
+        "",
+        "   WRIGHT                       Sian",
+        "   [Date of birth               Sex",
+        "   22/02/1998",
+        "   Sex                          Ward",
+        "   F                            AMU",
+        "   (ate conde                   Hospital no",
+        f"   {A}                   L4795733",
+    ]
+    found: set[str] = set()
+    (record,) = fixed_width.segments(lines, found)
+    assert found == {"form"} and isinstance(record, Record)
+    assert record.text.split("\n") == [
+        "Surname: WRIGHT   Forename(s): Sian",
+        "Date of birth: 22/02/1998",
+        "Sex: F   Ward: AMU",
+        "",
+        "   (ate conde                   Hospital no",
+        f"   {A}                   L4795733",
+    ]
+    assert _people("form.txt", "\n".join(lines).encode()) == (
+        "text",
+        [("WRIGHT", "Sian", "1998-02-22", A, None, None)],
+    )

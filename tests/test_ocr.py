@@ -18,7 +18,7 @@ from breachdesk.case import Case
 from breachdesk.engine.local import LocalEngine
 from breachdesk.ingest.limits import Bomb
 from breachdesk.ingest.stage import run_ingest
-from breachdesk.readers import image, ocr, pdf
+from breachdesk.readers import image, ocr, pdf, rules
 from breachdesk.readers.base import NeedsOcr, ReaderError, Record
 from test_generalise import FIELDS, A, B, C, people_in_file
 from test_readers_samples import pdf_bytes, scan_image
@@ -209,10 +209,12 @@ def test_ocrs_slips_in_numbers_and_dates_are_mended() -> None:
         f"NHS No: {A[:3]}.{A[3:6]} {A[6:]}",  # a gap read as a dot
         f"NHS No: {B[:9]}  {B[9]}   Hosp: 12 3",  # a narrow last digit placed apart
         "Date of birth: 12/0 1/1962",  # "01" read as "0 1"
+        "DOB: 10/11/1 984",  # and a year's digits parted
         "Address: 215 Catford Crescent, Croydon, CRO 4RA",  # CR0's zero read as a letter
         "London SE1 OAB  W1A 1AA  SW4  3UH",
         "Next: Mr lan Cameron, lsla Brown; the last lead level",  # a capital I read as an l
         "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",  # left as they are
+        "Sumame: HORNE   Mr M Hammond",  # "rn" read as "m" in a label; a name left alone
     ]
     (record,) = ocr.items(lines, "page:1!")
     assert isinstance(record, Record)
@@ -221,8 +223,68 @@ def test_ocrs_slips_in_numbers_and_dates_are_mended() -> None:
         f"NHS No: {A[:3]} {A[3:6]} {A[6:]}",
         f"NHS No: {B}   Hosp: 12 3",
         "Date of birth: 12/01/1962",
+        "DOB: 10/11/1984",
         "Address: 215 Catford Crescent, Croydon, CR0 4RA",
         "London SE1 0AB  W1A 1AA  SW4 3UH",
         "Next: Mr Ian Cameron, Isla Brown; the last lead level",
         "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",
+        "Surname: HORNE   Mr M Hammond",
     ]
+
+
+def _boxed_form() -> bytes:
+    """A request form printed in rows of boxes: each label small along its box's top, the value
+    written under it."""
+    doc = FPDF(format="A4")
+    doc.add_page()
+    doc.set_font("Helvetica", size=11)
+    doc.cell(0, 8, "North London Pathology - Request Form", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(6)
+    rows = [
+        [("Surname", "OKAFOR"), ("Forename(s)", "Grace")],
+        [("Date of birth", "12/01/1962"), ("Sex", "F")],
+        [("NHS number", f"{A[:3]} {A[3:6]} {A[6:]}"), ("Hospital no", "H1234567")],
+    ]
+    for boxes in rows:
+        doc.set_font("Helvetica", size=8)
+        for label, _ in boxes:
+            doc.cell(90, 5, label, border="LTR")
+        doc.ln()
+        doc.set_font("Helvetica", size=11)
+        for _, value in boxes:
+            doc.cell(90, 8, value, border="LBR")
+        doc.ln(10)
+    doc.cell(0, 8, "Tests: HIV 1/2 antibody, Full blood count", new_x="LMARGIN", new_y="NEXT")
+    return bytes(doc.output())
+
+
+@pytest.mark.parametrize("degrees", [0.0, 1.2])
+def test_a_form_scanned_in_rows_of_boxes_is_one_person(degrees: float) -> None:
+    # Before: the box edges read as words ("[NHS number", "LL") and the NHS number boxed in
+    # tightly as letters; each row of boxes was read apart, the name with no number.
+    page = _tilted(scan_image(_boxed_form()), degrees) if degrees else scan_image(_boxed_form())
+    data = _saved(page, "JPEG", quality=75)
+    assert people_in_file("boxes.jpg", data) == ("image", [GRACE])
+
+
+def test_rules_are_taken_off_a_page_and_its_letters_kept() -> None:
+    doc = FPDF(format="A4")
+    doc.add_page()
+    doc.set_font("Helvetica", size=11)
+    doc.cell(120, 10, "Surname OKAFOR", border=1)
+    page = scan_image(bytes(doc.output()), dpi=300)
+    before = np.asarray(page) < 128
+    after = np.asarray(rules.unruled(page)) < 128
+    box = np.argwhere(before)
+    top, left = box.min(axis=0)
+    bottom, right = box.max(axis=0)
+    # The box's four edges are gone: nothing dark on its outermost rows and columns.
+    assert not after[top : top + 3].any() and not after[bottom - 2 : bottom + 1].any()
+    assert not after[:, left : left + 3].any() and not after[:, right - 2 : right + 1].any()
+    # The words inside are untouched.
+    inside = (slice(top + 6, bottom - 5), slice(left + 6, right - 5))
+    assert before[inside].sum() > 500
+    assert (after[inside] == before[inside]).all()
+    # A page without rules is given back as it is.
+    plain = scan_image(_pdf(FORM))
+    assert rules.unruled(plain) is plain

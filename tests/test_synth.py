@@ -31,6 +31,7 @@ from breachdesk import catalogue, nhs
 from breachdesk.errors import UserError
 from breachdesk.ingest.sniff import sniff
 from breachdesk.readers import ocr
+from breachdesk.readers.base import Record
 from breachdesk.synth import PMI_COLUMNS, SynthSummary, generate
 from breachdesk.synth import noise as synth_noise
 from breachdesk.synth import rows as synth_rows
@@ -220,11 +221,14 @@ def _text_at(dump: Path, path: str, fmt: str, locator: str) -> str:
 
 
 def _scanned_text(data: bytes, fmt: str, page: int) -> str:
+    """The page as the OCR reader gives it to the detectors (its slips mended)."""
     if fmt == "pdf":
-        return "\n".join(ocr.page_lines(scan_image(data, dpi=300, page=page - 1)))
-    with Image.open(io.BytesIO(data)) as picture:
-        picture.seek(page - 1)
-        return "\n".join(ocr.page_lines(picture))
+        lines = ocr.page_lines(scan_image(data, dpi=300, page=page - 1))
+    else:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.seek(page - 1)
+            lines = ocr.page_lines(picture)
+    return "\n".join(item.text for item in ocr.items(lines, "") if isinstance(item, Record))
 
 
 def _nhs_numbers(text: str) -> set[str]:

@@ -21,6 +21,7 @@ import bisect
 import itertools
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
@@ -83,6 +84,12 @@ def find_mentions(
     return found
 
 
+# What a header block's NHS-number line may say besides the number: more of who the patient is
+# ("NHS No: 455 766 0932   Hosp No: H1234567"), not a name, a date of birth or a test (a line of
+# its own event, as in a log).
+_IDENTIFIERS = frozenset(
+    {"nhs_number", "nhs_number_invalid", "hospital_number", "postcode", "phone", "email"}
+)
 _START = operator.itemgetter(1)  # Mention.start, without a Python call per mention
 
 
@@ -184,8 +191,9 @@ def _header_pairs(
 ) -> dict[Mention, Mention]:
     """NHS-number anchors alone on their line next to a line whose name and date of birth
     anchor a person, by the named anchor they belong to: a letter's header block ("Patient:
-    OKAFOR, Grace  DOB 12/01/1962" over "NHS: 455 766 0932") is one person, not two. Only where
-    the number's line says nothing else and the two lines stand apart from other anchors' lines:
+    OKAFOR, Grace  DOB 12/01/1962" over "NHS: 455 766 0932  Hosp No: H1234567") is one
+    person, not two. Only where the number's line says nothing but who the patient is (one NHS
+    number, a hospital number, contacts) and the two lines stand apart from other anchors' lines:
     rows of a list (a row with only an NHS number beside a row with only a name) stay people
     of their own. The line above is looked at first (the usual order), then the line below."""
     named = {line_of(a.start): a for a in anchors if a.kind == "name"}
@@ -195,10 +203,13 @@ def _header_pairs(
     said: dict[int, set[str]] = {}
     for m in mentions:
         said.setdefault(line_of(m.start), set()).add(m.kind)
+    numbers = Counter(line_of(a.start) for a in anchors if a.kind == "nhs_number")
     lone = {
         line_of(a.start): a
         for a in anchors
-        if a.kind == "nhs_number" and said.get(line_of(a.start)) == {"nhs_number"}
+        if a.kind == "nhs_number"
+        and numbers[line_of(a.start)] == 1
+        and said[line_of(a.start)] <= _IDENTIFIERS
     }
     if set(lone) == {line + 1 for line in named}:
         # Every name's line followed by its number's: header blocks one after another.

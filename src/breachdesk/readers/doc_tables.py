@@ -9,7 +9,8 @@ lines of text, each row loses its header: a date of birth is just a date, a mixe
   hospital number: the header synonyms the table detectors use) and has a row below it is a
   ``Table``, its columns typed by their header and values as a spreadsheet's are;
 - a form of label and value cells ("Patient name | OKAFOR, Grace", "DOB | 12/01/1962", also
-  two pairs a row) is read as "label: value" lines, the text detectors' labels;
+  two pairs a row), or of rows of boxes (a row of labels over a row of their values, then the
+  next), is read as "label: value" lines, the text detectors' labels;
 - any other table (results under a letter's patient, a layout table holding the page) stays
   text, a line a row with its cells between " | ", in its place among the paragraphs: its tests
   belong to the person the letter names.
@@ -40,7 +41,7 @@ IDENTITY = frozenset(
 
 
 @lru_cache(maxsize=4096)
-def _label(cell: str) -> str | None:
+def label_kind(cell: str) -> str | None:
     """What a cell names as a column header or a form's label, or None."""
     # Imported here: the detectors' header synonyms, loaded once, only for documents with tables.
     from breachdesk.detect.columns import header_kind
@@ -65,7 +66,7 @@ def _labelled(line: str) -> tuple[str, str] | None:
     words = line.replace(":", ": ", 1).split()
     for count in range(min(4, len(words) - 1), 0, -1):
         label = " ".join(words[:count]).rstrip(":").strip()
-        if _label(label):
+        if label_kind(label):
             return label, " ".join(words[count:])
     return None
 
@@ -129,9 +130,9 @@ def _is_form(rows: Grid) -> bool:
     labelled = 0
     for row in rows:
         pairs = [(row[i], row[i + 1]) for i in range(0, width, 2) if row[i] or row[i + 1]]
-        if pairs and all(_label(key) or key.endswith(":") for key, _ in pairs):
+        if pairs and all(label_kind(key) or key.endswith(":") for key, _ in pairs):
             labelled += 1
-    return labelled * 3 >= len(rows) * 2 and not any(_label(v) for v in rows[0][1::2] if v)
+    return labelled * 3 >= len(rows) * 2 and not any(label_kind(v) for v in rows[0][1::2] if v)
 
 
 def _form_lines(rows: Grid) -> Iterator[str]:
@@ -142,10 +143,44 @@ def _form_lines(rows: Grid) -> Iterator[str]:
                 yield f"{key}: {value}" if key else value
 
 
+# A box's label: a few words, no digits ("Forename(s)", "Date of birth:", "Clinical details").
+_LABEL_LIKE = re.compile(r"[^\W\d_][^\d:]{0,39}:?")
+
+
+def _boxes(rows: Grid) -> list[str] | None:
+    """A request form's rows of boxes as lines of "label: value" pairs, a line a row of boxes:
+    rows of labels, each over one row of their values ("Surname | Forename | DOB" over
+    "OKAFOR | Grace | 12/01/1962", then "NHS number | Hospital no" over theirs), at least two
+    such pairs of rows, one label at least naming who. None for any other grid (read as a
+    table, its first row the header, every other row a person of its own)."""
+    if len(rows) < 4 or len(rows) % 2:
+        return None
+    lines: list[str] = []
+    who = False
+    for labels, values in zip(rows[::2], rows[1::2], strict=True):
+        named = [cell for cell in labels if cell]
+        if not any(values) or not all(_LABEL_LIKE.fullmatch(cell) for cell in named):
+            return None
+        kinds = [label_kind(cell) for cell in named]
+        if sum(1 for kind in kinds if kind) * 2 < len(named):
+            return None
+        if any(cell and label_kind(cell) for cell in values):
+            return None
+        who = who or any(kind in IDENTITY for kind in kinds)
+        lines.append(
+            "   ".join(
+                f"{label.rstrip(': ')}: {value}"
+                for label, value in zip(labels, values, strict=True)
+                if value
+            )
+        )
+    return lines if who else None
+
+
 def _as_table(rows: Grid) -> Table | None:
     """The table, when its header names who each row is about and a row follows it."""
     header, first = split_header(rows)
-    if first >= len(rows) or not any(_label(h) in IDENTITY for h in header):
+    if first >= len(rows) or not any(label_kind(h) in IDENTITY for h in header):
         return None
     return Table(header=header, columns=transpose(rows[first:], len(header)), first_row=1)
 
@@ -162,6 +197,10 @@ def items(pieces: Iterable[Piece], prefix: str = "") -> Iterator[Item]:
         rows = _tidy(piece)
         if rows and _is_form(rows):
             lines.extend([*_form_lines(rows), ""])
+            continue
+        boxes = _boxes(rows)
+        if boxes is not None:
+            lines.extend([*boxes, ""])
             continue
         if len(piece) >= 2:
             rows = _tidy(_unstack(piece))

@@ -16,6 +16,12 @@ a ``Table``, so the table detectors type its columns by their labels and values,
   again (a page's footer and the next page's title), leave the table going; those other lines
   are read as prose in their place, as is everything outside a table.
 
+A request form printed in boxes (a row of labels, each box's value under its label, then the
+next row of boxes: "Surname  Forename(s)  Date of birth" over "OKAFOR  Grace  12/01/1962", then
+"NHS number  Hospital no" over their values) is no table: each row of boxes becomes a line of
+"label: value" pairs, the rows on consecutive lines, so the text detectors read one person with
+every field where a table per row of boxes gave one person per row.
+
 A table whose labels name nobody (a patient's results under their letterhead, an analyser's
 status list) stays prose: its tests belong to the person named above it, in the same paragraph.
 A report printing a patient's name only on their first row has it carried down to the next rows
@@ -35,7 +41,7 @@ from typing import BinaryIO
 from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Record, Table, transpose
-from breachdesk.readers.doc_tables import IDENTITY
+from breachdesk.readers.doc_tables import IDENTITY, label_kind
 
 CHUNK_ROWS = 50_000
 # A header and a row below it, cheaply: a cell, a gap of two or more spaces (or a tab) and a
@@ -43,6 +49,11 @@ CHUNK_ROWS = 50_000
 # exactly as ``text.read`` reads it, without a look at each line.
 # (Possessive: a long run of spaces in hostile input is not tried split every way.)
 _PREFILTER = re.compile(r"\S(?: {2}|\t)[ \t]*+[A-Za-z][^\n]{0,120}?\S(?: {2}|\t)[ \t]*+[A-Za-z]")
+# ... or a line of two labels alone, as a form's row of two boxes prints them.
+_TWO_LABELS = re.compile(
+    r"(?m)^[ \t]*[\[{(|]?[A-Za-z][\w .()'/{}\[\]-]{0,39}?(?: {2}|\t)[ \t]*+"
+    r"[\[{(|]?[A-Za-z][\w .()'/{}\[\]-]{0,39}$"
+)
 _CELL = re.compile(r"\S(?:\S| (?=\S))*")
 _LABEL = re.compile(r"[A-Za-z][\w .#/()'&%+-]{0,31}")
 _DIGITS = re.compile(r"\d{3}")
@@ -78,7 +89,7 @@ def read(data: bytes, name: str) -> Iterator[Item]:
         yield from text_reader.read(data, name)  # SQL text, not a printout
         return
     probe = text if "\n" in text[:65536] or "\r" not in text else text.replace("\r", "\n")
-    if not _PREFILTER.search(probe):
+    if not _PREFILTER.search(probe) and not _TWO_LABELS.search(probe):
         yield from text_reader.paragraphs(text)
         return
     yield from segments(text.splitlines())
@@ -125,8 +136,9 @@ def _header(line: str) -> _Layout | None:
     return _Layout(labels, [c[0] for c in cells], [c[1] for c in cells], identity)
 
 
-def _row(layout: _Layout, line: str) -> list[str] | None:
-    """The line's cells by column, or None where it is no row of the table."""
+def _row(layout: _Layout, line: str, least: int = 2) -> list[str] | None:
+    """The line's cells by column, or None where it is no row of the table (``least`` cells
+    filled at least)."""
     if ("  " not in line and "\t" not in line) or _furniture_line(line):
         return None
     starts, ends = layout.starts, layout.ends
@@ -136,7 +148,7 @@ def _row(layout: _Layout, line: str) -> list[str] | None:
         if all(s == 0 or s > size or line[s - 1] == " " for s in starts):
             row = [line[a:b].strip() for a, b in zip(starts, layout.cuts, strict=True)]
             row = [" ".join(c.split()) if "  " in c else c for c in row]
-            if sum(1 for c in row if c) < 2 or row == layout.labels:
+            if sum(1 for c in row if c) < least or row == layout.labels:
                 return None
             return row
     row = [""] * len(starts)
@@ -158,7 +170,7 @@ def _row(layout: _Layout, line: str) -> list[str] | None:
             return None
         _put(row, starts, ends, start, end, cell)
         pieces += 1
-    if pieces < 2 or sum(1 for c in row if c) < 2 or row == layout.labels:
+    if pieces < least or sum(1 for c in row if c) < least or row == layout.labels:
         return None
     return row
 
@@ -217,7 +229,8 @@ class _Lines:
 
 def _confirmed(layout: _Layout, lines: _Lines) -> bool:
     """Two rows follow the labels (blank or ruled lines between), the first filling half
-    the columns: a table, not a line of labels above prose."""
+    the columns: a table, not a line of labels above prose nor a form's rows of boxes (values,
+    then the next box's labels)."""
     rows, k = 0, 0
     wanted = max(2, len(layout.starts) // 2)
     while rows < 2 and k < rows + 4:
@@ -230,12 +243,16 @@ def _confirmed(layout: _Layout, lines: _Lines) -> bool:
         row = _row(layout, item[1])
         if row is None or (not rows and sum(1 for c in row if c) < wanted):
             return False
+        if rows and _box_labels(item[1]) is not None:
+            return False
         rows += 1
     return rows == 2
 
 
-def segments(lines: Iterable[str]) -> Iterator[Item]:
-    """Prose as ``text.paragraphs`` reads it, tables as tables, in the order of the text."""
+def segments(lines: Iterable[str], found: set[str] | None = None) -> Iterator[Item]:
+    """Prose as ``text.paragraphs`` reads it, tables as tables, forms as labelled lines, in the
+    order of the text; ``found`` is told "table" or "form" when there is one."""
+    found = set() if found is None else found
     source = _Lines(lines)
     prose: list[str] = []
     prose_start = 1
@@ -245,12 +262,91 @@ def segments(lines: Iterable[str]) -> Iterator[Item]:
         if layout is not None and _confirmed(layout, source):
             yield from _paragraphs(prose, prose_start)
             prose = []
+            found.add("table")
             yield from _table(layout, number, source)
             continue
         if not prose:
             prose_start = number
-        prose.append(line)
+        form = _form(line, source)
+        if form is not None:
+            found.add("form")
+        prose.extend(form if form is not None else [line])
     yield from _paragraphs(prose, prose_start)
+
+
+# A box's edge beside its label, as OCR reads it: "[NHS number", "Forename({s)".
+_BOX_EDGES = "[]{}|‘’“”'"
+_BOX_LABEL = re.compile(r"[A-Za-z][\w .#/()'&%+-]{0,39}")
+_STRAY = re.compile(r"[\[\]{}]")
+_SPECK = re.compile(r"[^A-Za-z]{1,2}")
+
+
+def _box_labels(line: str) -> _Layout | None:
+    """The columns of a row of a form's boxes: two or more labels (no digits), one at least
+    a label the header synonyms know; or None."""
+    if ("  " not in line and "\t" not in line) or _DIGITS.search(line):
+        return None
+    # (A speck or what is left of a box's side between labels, "Surname   7   Forename(s)",
+    # is no label.)
+    cells = [cell for cell in _cells(line) if not _SPECK.fullmatch(cell[2])]
+    if not 2 <= len(cells) <= 12:
+        return None
+    labels = [_STRAY.sub("", c[2].strip(_BOX_EDGES)).rstrip(":.,;").rstrip() for c in cells]
+    if not all(_BOX_LABEL.fullmatch(label) and label.count(" ") <= 3 for label in labels):
+        return None
+    kinds = [label_kind(label) for label in labels]
+    if not any(kinds):
+        return None
+    identity = [i for i, kind in enumerate(kinds) if kind in IDENTITY]
+    return _Layout(labels, [c[0] for c in cells], [c[1] for c in cells], identity)
+
+
+def _blank_lines(source: _Lines, at: int, most: int) -> int:
+    """``at`` moved past up to ``most`` blank lines ahead."""
+    while most and (item := source.peek(at)) is not None and not item[1].strip():
+        at, most = at + 1, most - 1
+    return at
+
+
+def _form(line: str, source: _Lines) -> list[str] | None:
+    """A form's rows of boxes starting at ``line`` (its lines after it taken from ``source``)
+    as lines of "label: value" pairs, a line a row, the rows together and the lines the form
+    took otherwise blank (the lines after it keep their numbers); None where ``line`` opens no
+    form naming who it is about."""
+    boxes: list[str] = []
+    who = False
+    used = 0  # lines after ``line`` that are the form's
+    labels, at = line, 0  # a row's labels, and where the line after them is
+    while (layout := _box_labels(labels)) is not None:
+        at = _blank_lines(source, at, 1)
+        item = source.peek(at)
+        if item is None or _box_labels(item[1]) is not None:
+            break
+        # (A box left empty, or a value too faint to read, leaves the others.)
+        values = _row(layout, item[1], least=1)
+        if values is None:
+            break
+        after = source.peek(at + 1)
+        table = after is not None and _row(layout, after[1]) and not _box_labels(after[1])
+        if table and not boxes:
+            return None  # a second row under the first labels: a small table, not a form
+        boxes.append(
+            "   ".join(f"{k}: {v}" for k, v in zip(layout.labels, values, strict=True) if v)
+        )
+        who = who or bool(layout.identity)
+        used = at + 1
+        if table:
+            break  # the next row of boxes, its labels misread ("(ate conde   Hospital no")
+        at = _blank_lines(source, used, 2)
+        item = source.peek(at)
+        if item is None:
+            break
+        labels, at = item[1], at + 1
+    if not who:
+        return None
+    for _ in range(used):
+        source.next()
+    return boxes + [""] * (used + 1 - len(boxes))
 
 
 def _paragraphs(lines: list[str], first: int) -> Iterator[Record]:

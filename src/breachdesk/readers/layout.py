@@ -10,18 +10,20 @@ from breachdesk.readers.fixed_width import segments
 
 # A page's text (PDFium's, Tesseract's) keeps one space where a printout aligned its columns
 # with many, so a printed table (a worklist, a cumulative report) reads as prose: its column
-# labels become a name and one row's facts run into the next's. A page with a line of labels
-# naming who (no colon: a table's header, not a form's "Patient: ... DOB: ...") is read again
-# with its words placed.
+# labels become a name and one row's facts run into the next's; a form's rows of boxes part
+# each label from its value. A page with a line of labels naming who (no colon: a table's
+# header or a row of boxes, not a form's "Patient: ... DOB: ...") is read again with its words
+# placed.
 _WHO_LABEL = re.compile(
-    r"\b(?:surname|forenames?|first name|last name|name|dob|d\.o\.b\.?|birth|nhs|hosp|mrn)\b",
+    r"\b(?:surname|forenames?|first name|last name|name|dob|d\.o\.b\.?|birth|nhs"
+    r"|hosp(?:ital)?|mrn)\b",
     re.IGNORECASE,
 )
 
 
 def may_hold_table(text: str) -> bool:
     return any(
-        ":" not in line and len(_WHO_LABEL.findall(line)) >= 2 and len(line.split()) >= 3
+        ":" not in line and len(_WHO_LABEL.findall(line)) >= 2 and len(line.split()) >= 2
         for line in text.splitlines()
         if len(line) < 400
     )
@@ -71,9 +73,10 @@ def place(words: list[Word], char: float, gaps: bool = False) -> list[str]:
 
 def printed_table(lines: list[str], prefix: str) -> list[Item] | None:
     """A page's items as ``readers.fixed_width`` reads its laid-out lines, when it finds a
-    table among them; None (read as prose, as any page) when it does not."""
-    items = list(segments(lines))
-    if not any(isinstance(item, Table) for item in items):
+    table or a form's rows of boxes among them; None (read as prose, as any page) when not."""
+    found: set[str] = set()
+    items = list(segments(lines, found))
+    if not found:
         return None
     for item in items:
         if isinstance(item, Table):

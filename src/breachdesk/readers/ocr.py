@@ -20,7 +20,7 @@ from typing import Any, cast
 from PIL import Image
 
 from breachdesk.detect import given_names
-from breachdesk.readers import layout
+from breachdesk.readers import layout, rules
 from breachdesk.readers.base import Item
 from breachdesk.readers.text import paragraphs
 
@@ -131,7 +131,7 @@ def page_lines(image: Image.Image) -> list[str]:
     first reading says so (``_turn``), and kept turned unless Tesseract is less sure of it
     (a page a quarter clockwise it reads about as surely either way, only upright in rows)."""
     engine = _engine()
-    grey = prepared(image)
+    grey = rules.unruled(prepared(image))
     engine.SetImage(grey)
     engine.Recognize()
     words = _words(engine)
@@ -257,21 +257,27 @@ def _words_placed(recognised: list[_Recognised], tilt: float) -> list[str]:
 
 
 # OCR reads a gap in a spaced number as a dot or comma now and then ("706.926 0938"), parts a
-# date's "11" as "1 1" ("20/1 1/2018"), and reads a postcode's digit as the letter it looks
-# like ("CRO 4RA" for CR0 4RA, "SE1 OAB"): where a postcode has a digit, a digit is put back,
+# date's "11" as "1 1" ("20/1 1/2018", "10/11/1 984"), and reads a postcode's digit as the
+# letter it looks like ("CRO 4RA", "SE1 OAB"): where a postcode has a digit, a digit is put back,
 # and a gap between its halves placed as two spaces ("SW4  3UH") is one. A number's narrow last
 # digit can stand apart ("685022881  1"): nine digits and one after a gap are put together.
 # A sans-serif capital I is a small l to it: "lan Cameron", "lbrahim" are mended where the name
-# lists know the word with an I and not with an l.
+# lists know the word with an I and not with an l. A label's "rn" read as "m" ("Sumame") is
+# put back where the header synonyms know the word so.
 _GROUP_MARK = re.compile(r"(?<![\d.,])(\d{3})[.,](\d{3})[ .,](\d{4})(?![\d.,]?\d)")
 _POSTCODE_SLIP = re.compile(r"\b([A-Z]{1,2})([0-9OIl])([0-9A-Z]?) {1,2}([0-9OIl])([A-Z]{2})\b")
 _AS_DIGIT = str.maketrans("OIl", "011")
 _SMALL_L = re.compile(r"(?<![\w'’-])l[a-z]{1,20}(?![\w'’-])")
 _LAST_DIGIT_APART = re.compile(r"(?<![\d.,])((?:\d{3} ?){2}\d{3}) {1,2}(\d)(?![\d.,]?\d)")
-_PARTED_DATE = re.compile(r"(?<![\d/])(\d ?\d?)/(\d ?\d?)/(\d\d(?:\d\d)?)(?![\d/])")
+_WORD = re.compile(r"\b[A-Za-z]{5,40}\b")
+_PARTED_DATE = re.compile(
+    r"(?<![\d/])(\d ?\d?)/(\d ?\d?)/(\d\d(?:\d\d)?|\d ?\d{3}|\d\d ?\d\d|\d{3} ?\d)(?![\d/])"
+)
 
 
 def _mended(line: str) -> str:
+    if "m" in line or "M" in line:
+        line = _WORD.sub(_label_word, line)
     if "." in line or "," in line:
         line = _GROUP_MARK.sub(r"\1 \2 \3", line)
     if "/" in line:
@@ -280,6 +286,30 @@ def _mended(line: str) -> str:
     if "l" in line:
         line = _SMALL_L.sub(_capital_i, line)
     return _POSTCODE_SLIP.sub(_postcode_digits, line)
+
+
+def _label_word(match: re.Match[str]) -> str:
+    word = match.group()
+    return _label_words().get(word.lower(), {}).get(word, word)
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> dict[str, dict[str, str]]:
+    """The words of the header synonyms as OCR misreads them, "rn" read as "m" ("Sumame"),
+    each as written (lower, Capital, UPPER) -> the word in that case. (Not "m" read as "rn":
+    "Horne" is a family name.)"""
+    from breachdesk.detect.columns import synonyms
+
+    words = {word for label in synonyms() for word in label.split() if len(word) >= 5}
+    slips: dict[str, dict[str, str]] = {}
+    for word in words:
+        for slip in {word.replace("rn", "m")} - words - {word}:
+            slips[slip] = {
+                slip: word,
+                slip.capitalize(): word.capitalize(),
+                slip.upper(): word.upper(),
+            }
+    return slips
 
 
 def _capital_i(match: re.Match[str]) -> str:
@@ -298,11 +328,12 @@ def _joined_date(match: re.Match[str]) -> str:
 
 
 def items(lines: list[str], prefix: str) -> Iterator[Item]:
-    """A page's items: a printed table as ``readers.fixed_width`` reads one, else paragraphs
-    (a column's run of spaces cut to three, so a label's window still reaches its value)."""
+    """A page's items: a printed table or a form's rows of boxes as ``readers.fixed_width``
+    reads them, else paragraphs (a column's run of spaces cut to three, so a label's window
+    still reaches its value). Every page is tried as laid out (a misread label, "Sumame", would
+    fail ``layout.may_hold_table``, and the trying is little beside the OCR)."""
     lines = [_mended(line) for line in lines]
-    text = "\n".join(lines)
-    printed = layout.printed_table(lines, prefix) if layout.may_hold_table(text) else None
+    printed = layout.printed_table(lines, prefix)
     if printed is not None:
         yield from printed
         return

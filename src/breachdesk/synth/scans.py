@@ -1,8 +1,9 @@
 """Scanned paper request forms: what a lab scans as samples arrive, one image per form, with no
 text layer. Each form is drawn as a PDF page, turned into pixels, slanted, blurred and flecked
 as a feeder scanner leaves them, and saved as a scanner or fax server would: PNG, JPEG, a
-bilevel Group 4 TIFF, or a PDF of the image. Two layouts: one line naming the patient, or
-surname and forenames in boxes of their own. A record's locator is ``page:1``."""
+bilevel Group 4 TIFF, or a PDF of the image. Three layouts: one line naming the patient;
+surname and forenames after labels of their own; or rows of boxes, labels printed along each
+box's top and the values written under them. A record's locator is ``page:1``."""
 
 from __future__ import annotations
 
@@ -47,31 +48,56 @@ def form(ctx: Ctx, rng: random.Random, idx: int) -> tuple[bytes, Rec]:
     doc.set_auto_page_break(False)
     doc.add_page()
     font = rng.choice((10, 11, 12))
-    lines = [f"{LAB_NAME} - Pathology Request Form", ""]
-    lines.append(f"Requesting practice: {ctx.pop.org_name(req)} ({req})")
-    lines.append(f"Clinician: {clinician.short}")
-    lines.append("")
-    if rng.random() < 0.5:
+    head = [f"{LAB_NAME} - Pathology Request Form", ""]
+    head.append(f"Requesting practice: {ctx.pop.org_name(req)} ({req})")
+    head.append(f"Clinician: {clinician.short}")
+    head.append("")
+    lines: list[str] = []
+    layout = rng.random()
+    if layout < 0.35:
         lines.append(f"Patient: {w.full_name(with_title=rng.random() < 0.5)}    Sex: {person.sex}")
         lines.append(f"Date of birth: {w.dob_text('dmy')}")
-    else:
+    elif layout < 0.7:
         lines.append(f"Surname: {w.family}        Forename(s): {w.given}")
         lines.append(f"DOB: {w.dob_text('dmy')}        Sex: {person.sex}")
     cats = NAME | DOB | MRN
-    lines.append(f"NHS No: {w.nhs}    Hospital No: {person.mrn}" if w.nhs else "NHS No:")
-    if not w.nhs:
-        lines.append(f"Hospital No: {person.mrn}")
+    if layout < 0.7:
+        lines.append(f"NHS No: {w.nhs}    Hospital No: {person.mrn}" if w.nhs else "NHS No:")
+        if not w.nhs:
+            lines.append(f"Hospital No: {person.mrn}")
     cats |= NHS if w.nhs else 0
     if rng.random() < 0.7:
         lines.append(f"Address: {person.street}, {person.city}, {person.postcode}")
         cats |= ADDRESS | POSTCODE
     lines += ["", f"Tests requested: {', '.join(labels)}", "Clinical details: routine review"]
     lines.append(f"Sample taken: {taken:%d/%m/%Y %H:%M}")
-    for line in lines:
+    for line in head:
         doc.set_font("Helvetica", "B" if line.endswith("Request Form") else "", font)
+        doc.cell(0, 8, names.latin1_safe(line), new_x="LMARGIN", new_y="NEXT")
+    if layout >= 0.7:
+        # Boxes: each row of labels printed over a row of the values written into them.
+        _boxes(doc, font, [("Surname", w.family), ("Forename(s)", w.given)])
+        _boxes(doc, font, [("Date of birth", w.dob_text("dmy")), ("Sex", person.sex)])
+        _boxes(doc, font, [("NHS number", w.nhs or ""), ("Hospital no", person.mrn)])
+        doc.ln(4)
+    for line in lines:
+        doc.set_font("Helvetica", "", font)
         doc.cell(0, 8, names.latin1_safe(line), new_x="LMARGIN", new_y="NEXT")
     codes = tuple(test.code for test in tests)
     return bytes(doc.output()), ("page:1", idx, cats, codes, tuple(w.tags), req)
+
+
+def _boxes(doc: FPDF, font: int, boxes: list[tuple[str, str]]) -> None:
+    """A row of boxes, their labels in small print along the top and the values below."""
+    width = (doc.w - doc.l_margin - doc.r_margin) / len(boxes)
+    doc.set_font("Helvetica", "", font - 3)
+    for label, _ in boxes:
+        doc.cell(width, 5, label, border="LTR")
+    doc.ln()
+    doc.set_font("Helvetica", "", font)
+    for _, value in boxes:
+        doc.cell(width, 8, names.latin1_safe(value), border="LBR")
+    doc.ln(10)
 
 
 def scanned(rng: random.Random, page: bytes) -> tuple[bytes, str]:
