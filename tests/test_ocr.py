@@ -214,7 +214,9 @@ def test_ocrs_slips_in_numbers_and_dates_are_mended() -> None:
         "London SE1 OAB  W1A 1AA  SW4  3UH",
         "Next: Mr lan Cameron, lsla Brown; the last lead level",  # a capital I read as an l
         "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",  # left as they are
-        "Sumame: HORNE   Mr M Hammond",  # "rn" read as "m" in a label; a name left alone
+        "Sumame: HORNE   Surmame: Mr M Hammond",  # "rn" or "n" read as "m" in a label
+        "London, SES 4NB; Hospital No: Q1 852775",  # SE5's 5 read as S; a number in two parts
+        "THE 4NB; Hosp No: L123456 2 tubes",  # left as they are
     ]
     (record,) = ocr.items(lines, "page:1!")
     assert isinstance(record, Record)
@@ -228,7 +230,9 @@ def test_ocrs_slips_in_numbers_and_dates_are_mended() -> None:
         "London SE1 0AB  W1A 1AA  SW4 3UH",
         "Next: Mr Ian Cameron, Isla Brown; the last lead level",
         "Total 1.234.5678  item 3 12/05/2024  ratio 1/2/3",
-        "Surname: HORNE   Mr M Hammond",
+        "Surname: HORNE   Surname: Mr M Hammond",
+        "London, SE5 4NB; Hospital No: Q1852775",
+        "THE 4NB; Hosp No: L123456 2 tubes",
     ]
 
 

@@ -275,6 +275,26 @@ _PARTED_DATE = re.compile(
 )
 
 
+# A postcode's district digit read as the letter it looks like ("SES 4NB" for SE5 4NB), where
+# the two letters before it are a postcode area; a hospital number read in two parts after its
+# label ("Hospital No: Q1 852775").
+_POSTCODE_LETTER = re.compile(r"\b([A-Z]{2})([SBZG])( {1,2}\d[ABD-HJLNP-UW-Z]{2})\b")
+_AS_DIGIT_TOO = str.maketrans("SBZG", "5826")
+# (120 codes read better as one string than as a list: hence the noqa.)
+_AREAS = frozenset(
+    "AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY "  # noqa: SIM905
+    "EC EH EN EX FK FY GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY LA LD LE LL "
+    "LN LS LU ME MK ML NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM SA SE SG SK SL SM SN "
+    "SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB WA WC WD WF WN WR WS WV YO ZE".split()
+)
+_HOSPITAL_PARTED = re.compile(
+    r"(\b(?:Hosp(?:ital)?\.? ?(?:No|Number|Num|ID)\b\.?|MRN|Unit No\b\.?)[: ]{1,3})"
+    r"([A-Z]{0,3}\d{1,3}) (\d{3,8}[A-Z]?)\b",
+    re.IGNORECASE,
+)
+_HOSPITAL_NUMBER = re.compile(r"[A-Z]{0,3}\d{5,10}[A-Z]?", re.IGNORECASE)
+
+
 def _mended(line: str) -> str:
     if "m" in line or "M" in line:
         line = _WORD.sub(_label_word, line)
@@ -285,7 +305,23 @@ def _mended(line: str) -> str:
     line = _LAST_DIGIT_APART.sub(r"\1\2", line)
     if "l" in line:
         line = _SMALL_L.sub(_capital_i, line)
+    line = _HOSPITAL_PARTED.sub(_hospital_joined, line)
+    line = _POSTCODE_LETTER.sub(_postcode_letter, line)
     return _POSTCODE_SLIP.sub(_postcode_digits, line)
+
+
+def _postcode_letter(match: re.Match[str]) -> str:
+    area, district, rest = match.groups()
+    if area not in _AREAS:
+        return match.group()
+    return area + district.translate(_AS_DIGIT_TOO) + rest
+
+
+def _hospital_joined(match: re.Match[str]) -> str:
+    label, first, second = match.groups()
+    if _HOSPITAL_NUMBER.fullmatch(first + second) is None:
+        return match.group()
+    return label + first + second
 
 
 def _label_word(match: re.Match[str]) -> str:
@@ -295,15 +331,17 @@ def _label_word(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _label_words() -> dict[str, dict[str, str]]:
-    """The words of the header synonyms as OCR misreads them, "rn" read as "m" ("Sumame"),
-    each as written (lower, Capital, UPPER) -> the word in that case. (Not "m" read as "rn":
-    "Horne" is a family name.)"""
+    """The words of the header synonyms as OCR misreads them, "rn" read as "m" ("Sumame") or
+    an "n" as "m" ("Surmame"), each as written (lower, Capital, UPPER) -> the word in that
+    case. (Not "m" read as "rn": "Horne" is a family name.)"""
     from breachdesk.detect.columns import synonyms
 
     words = {word for label in synonyms() for word in label.split() if len(word) >= 5}
     slips: dict[str, dict[str, str]] = {}
     for word in words:
-        for slip in {word.replace("rn", "m")} - words - {word}:
+        misread = {word.replace("rn", "m")}
+        misread |= {word[:i] + "m" + word[i + 1 :] for i, c in enumerate(word) if c == "n"}
+        for slip in misread - words - {word}:
             slips[slip] = {
                 slip: word,
                 slip.capitalize(): word.capitalize(),
