@@ -289,3 +289,34 @@ def test_a_requests_list_of_tests_counts_everyday_words_and_small_codes() -> Non
     # Outside such a list, or where an item is more than a test's name, nothing changes.
     for prose in ("He was given iron tablets.", "Tests requested: iron deficiency suspected"):
         assert [m.value for m in lab_tests.detect(prose) if m.kind == "test"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "given"),
+    [
+        # A middle name after "Family, Given": was family "Mary", given "Grace".
+        ("Patient Okafor, Grace Mary born 12th January 1962 seen.", "Okafor", "Grace"),
+        ("Smith, John Paul DOB 01/02/1980", "Smith", "John"),
+        # ... but a comma after an ordinary word is no family name.
+        ("Seen today, Grace Okafor born 12/01/1962", "Okafor", "Grace"),
+    ],
+)
+def test_a_family_name_before_given_and_middle_names(text: str, family: str, given: str) -> None:
+    assert [(m.value, m.extra) for m in names.detect(text)] == [(family, given)]
+
+
+def test_an_nhs_number_straight_after_its_labels_dot_or_colon() -> None:
+    # "NHS No.455-766-0932", "NHS:4557660932": a dot or colon before a number is a decimal's or a
+    # time's, so the number was passed over; after an NHS label it is the label's.
+    data = (
+        "Name: Mrs G. Okafor\nDOB: 12-Jan-1962\nNHS No.455-766-0932\nTests: Hep B surface antigen\n"
+        f"\nname=Tomasz Nowak nhs:{B} hep c antibody positive\n"
+        "\nratio 1.4557660932, at 10:4557660932\n"
+    ).encode()
+    assert people_in_file("notes.txt", data) == (
+        "text",
+        [
+            ("Nowak", "Tomasz", None, B, "HCVAB", "hepatitis"),
+            ("Okafor", "G", "1962-01-12", A, "HBSAG", "hepatitis"),
+        ],
+    )

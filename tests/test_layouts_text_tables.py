@@ -303,3 +303,20 @@ def test_rows_of_boxes_as_ocr_reads_them() -> None:
         "text",
         [("WRIGHT", "Sian", "1998-02-22", A, None, None)],
     )
+
+
+def test_a_patients_details_above_their_results_keep_the_results() -> None:
+    # The details printed as labels over one row, then the results: the first result was read
+    # as the table's second row ("Haemoglobin" a surname), and the results were lost.
+    report = (
+        "CUMULATIVE REPORT\n\n"
+        "Surname     Forename    DOB           NHS number\n"
+        f"OKAFOR      Grace       12/01/1962    {A}\n\n"
+        "Haemoglobin   131 g/L\n"
+        "Ferritin      12 ug/L\n"
+        "HIV 1+2 Ab    Not detected\n"
+    )
+    assert _people("cumulative.txt", report.encode()) == (
+        "text",
+        [("OKAFOR", "Grace", "1962-01-12", A, "HB;FERR;HIVAB", "hiv")],
+    )

@@ -346,6 +346,27 @@ _BEFORE_DOB_REVERSED = re.compile(
 )
 
 
+# "Okafor, Grace Mary born ...": the two words before the label are given names, the family
+# name before them and a comma.
+_COMMA_BEFORE = re.compile(
+    rf"(?<![\w'’\-])({_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}),{_SP}*$"
+)
+
+
+def _comma_family(text: str, at: int, second: str) -> int | None:
+    """Where the family name starts, when the name read before a label at ``at`` is "Given
+    Middle" after "Family, " (``second`` a given name the lists know); else None."""
+    if given_kind(second) <= 0 or "," not in text[max(at - 4, 0) : at]:
+        return None
+    found = _COMMA_BEFORE.search(text, max(at - 70, 0), at)
+    if found is None:
+        return None
+    word = found.group(1)
+    if word.lower() in _STOP or word.lower() in _TITLE_WORDS or not _initial_upper(word):
+        return None
+    return found.start(1)
+
+
 def _nhs_label_at(text: str, at: int) -> bool:
     """Whether the label after a name read by the before-label rule is an NHS number's."""
     # Sliced: one anchored try over the few characters between a name and its label.
@@ -470,6 +491,8 @@ def detect(
                 family, given = a, b
             elif rule == "label" and a.lower() in _TITLE_WORDS:
                 family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
+            elif rule == "before_dob" and (lead := _comma_family(text, a_start, b)) is not None:
+                a_start, family, given = lead, text[lead : text.index(",", lead)].rstrip(), a
             else:
                 family, given = order(a, b, c, match.group("sep"))
                 if rule == "given_caps" and given_kind(given.split("-")[0]) <= 0:

@@ -18,10 +18,15 @@ from breachdesk import nhs
 from breachdesk.detect import prefilter
 from breachdesk.detect.base import Mention
 
-# Not after a letter either: ``S2401234567`` is a sample id, ``INV4010232137`` an invoice.
-# Digit first, so ``re`` skips to digits before trying a match; the lookbehind after it is the
-# plain form's ``(?<![\dA-Za-z/.:-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)``.
-PATTERN = re.compile(r"(\d(?<![\dA-Za-z/.:-]\d)\d{2})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)")
+# Not after a letter either: ``S2401234567`` is a sample id, ``INV4010232137`` an invoice; nor
+# after a dot or colon (a decimal, a time), but for a label's: ``NHS No.4557660932``,
+# ``NHS:4557660932``. Digit first, so ``re`` skips to digits before trying a match; the
+# lookbehinds after it are the plain form's
+# ``(?:(?<![\dA-Za-z/.:-])|(?<=no[.:])|(?<=nhs[.:]))(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)``.
+PATTERN = re.compile(
+    r"(\d(?:(?<![\dA-Za-z/.:-]\d)|(?<=[Nn][Oo][.:]\d)|(?<=[Nn][Hh][Ss][.:]\d))\d{2})"
+    r"[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)"
+)
 # A cell of one NHS number; Excel's text marker may stand before it ("'4557660932").
 _CELL = r"^\s*'?\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
 _FALSE = pa.scalar(False)

@@ -175,6 +175,17 @@ def _row(layout: _Layout, line: str, least: int = 2) -> list[str] | None:
     return row
 
 
+def _names_a_test(layout: _Layout, row: list[str]) -> bool:
+    """Whether a column saying who holds a test's name: a patient's results under their
+    details ("Haemoglobin   131 g/L" under "Surname   Forename"), no row of the table."""
+    from breachdesk.detect import lab_tests
+
+    return any(
+        row[i] and not any(c.isdigit() for c in row[i]) and lab_tests.lookup(row[i])
+        for i in layout.identity
+    )
+
+
 def _furniture_line(line: str) -> bool:
     # (Literal tests first: a regex without one to start from costs a row's whole cut.)
     if ":" in line and _LABELLED.search(line):
@@ -230,7 +241,7 @@ class _Lines:
 def _confirmed(layout: _Layout, lines: _Lines) -> bool:
     """Two rows follow the labels (blank or ruled lines between), the first filling half
     the columns: a table, not a line of labels above prose nor a form's rows of boxes (values,
-    then the next box's labels)."""
+    then the next box's labels) nor a patient's details above their results."""
     rows, k = 0, 0
     wanted = max(2, len(layout.starts) // 2)
     while rows < 2 and k < rows + 4:
@@ -243,7 +254,7 @@ def _confirmed(layout: _Layout, lines: _Lines) -> bool:
         row = _row(layout, item[1])
         if row is None or (not rows and sum(1 for c in row if c) < wanted):
             return False
-        if rows and _box_labels(item[1]) is not None:
+        if rows and (_box_labels(item[1]) is not None or _names_a_test(layout, row)):
             return False
         rows += 1
     return rows == 2
