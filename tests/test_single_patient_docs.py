@@ -8,8 +8,11 @@ import json
 
 import pytest
 
+from breachdesk.ingest.limits import Limits
+from breachdesk.ingest.walk import Entry
 from breachdesk.readers import json_doc, xml
 from breachdesk.readers.base import Table
+from breachdesk.scan.stage import _scan_file
 from test_generalise import people_in_file
 
 # Valid NHS numbers (Modulus 11, England range), invented.
@@ -317,3 +320,38 @@ def test_keys_and_tags_read_as_the_same_words() -> None:
     assert [
         json_doc.words(k) for k in ("dateOfBirth", "date_of_birth", "NHS", "nhs-no", "a.b")
     ] == ["date of birth", "date of birth", "NHS", "nhs no", "a b"]
+
+
+def _email(subject: str, body: str) -> bytes:
+    return (
+        f"From: gp@f83001.nhs.example\nTo: lab@rj1.nhs.example\nSubject: {subject}\n\n{body}\n"
+    ).encode()
+
+
+def test_a_document_naming_its_patient_in_one_part_and_numbering_them_in_another() -> None:
+    # The subject names the patient, the body gives only the NHS number and the request: two
+    # people before (one nameless with the test), one now; the number is located in the body.
+    data = _email(
+        "Urgent - Mrs Grace Okafor DOB 12/01/1962",
+        f"Please repeat the HbA1c for this patient. NHS no {A}.",
+    )
+    assert _people("urgent.eml", data) == (
+        "eml",
+        [("Okafor", "Grace", "1962-01-12", A, "HBA1C", None, "header")],
+    )
+    entry = Entry(path="urgent.eml", parent=None, depth=0, size=len(data), type="eml", data=data)
+    found = [m for _, mentions in _scan_file(entry, 1, Limits()) for m in mentions.to_pylist()]
+    assert [(m["locator"], m["field"]) for m in found if m["kind"] == "nhs_number"] == [
+        ("header", "part:1!line:1!chars:49-59")
+    ]
+
+
+def test_two_people_of_a_document_each_complete_stay_two() -> None:
+    data = _email(
+        "Mrs Grace Okafor DOB 12/01/1962",
+        f"Her son Tomasz Nowak, DOB 02/11/1975, NHS no {B}, also needs a PSA.",
+    )
+    assert [p[:4] for p in _people("two.eml", data)[1]] == [
+        ("Nowak", "Tomasz", "1975-11-02", B),
+        ("Okafor", "Grace", "1962-01-12", None),
+    ]

@@ -284,6 +284,8 @@ def _scan_file(
         found_in_tables += records.num_rows
         yield records, mentions
     if people:
+        if document and len(people) == 2:
+            people = _one_person(people)
         if unowned and not found_in_tables:
             _give_unowned(people, unowned)
         yield rows_to_tables(file_id, people, sensitive_map())
@@ -304,6 +306,39 @@ def _rows_as_text(table: Table, extra: Matcher | None) -> list[PersonRecord]:
         line = " ".join(cell.strip() for cell in row if cell and cell.strip())
         people += people_in_text(line, f"{table.prefix}row:{number}", "text", extra=extra)
     return people
+
+
+_WHO = ("family_name", "given_name", "date_of_birth")
+
+
+def _one_person(people: list[PersonRecord]) -> list[PersonRecord]:
+    """A document's two halves of one patient as one: the name and date of birth in one part
+    (an e-mail's subject "Mrs Grace Okafor DOB 12/01/1962", a letter's first page or Word
+    header) and only an NHS number in another (the body's "NHS no 455 766 0932, please repeat
+    the HbA1c"). Two people in two parts, each with what the other lacks, are the one the
+    document is about; the number's facts keep where they were found."""
+    named, numbered = sorted(people, key=lambda p: bool(p.values.get("nhs_number")))
+    parts = {p.locator.split("!")[0] for p in people}
+    if (
+        len(parts) < 2  # in one part (a text's paragraph) the detectors said two people
+        or any(part.startswith("line:") for part in parts)  # two paragraphs of a text
+        or named.values.get("nhs_number")
+        or not all(named.values.get(k) for k in _WHO)
+        or any(numbered.values.get(k) for k in _WHO)
+    ):
+        return people
+    for name, value in numbered.values.items():
+        named.set(name, value)
+    named.exposed |= numbered.exposed
+    for code in numbered.tests:
+        if code not in named.tests:
+            named.tests.append(code)
+    named.ods_codes += [code for code in numbered.ods_codes if code not in named.ods_codes]
+    named.evidence += [
+        (kind, f"{numbered.locator}!{where}", detector, rule, checksum)
+        for kind, where, detector, rule, checksum in numbered.evidence
+    ]
+    return [named]
 
 
 def _give_unowned(people: list[PersonRecord], unowned: list[Unowned]) -> None:
