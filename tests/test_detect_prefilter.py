@@ -160,6 +160,7 @@ def test_non_ascii_characters_are_scanned_as_what_they_can_stand_for() -> None:
         "name",
         "name:before_dob",
         "name:caps_comma",
+        "name:given_caps",  # loose: "SMITH, DOB 01/02/1980" (DOB is no given name)
         "name:label",
     }
     assert prefilter.triggers("O’BRIEN\u2003, Mary") == {"name", "name:caps_comma"}

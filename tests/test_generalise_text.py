@@ -320,3 +320,18 @@ def test_an_nhs_number_straight_after_its_labels_dot_or_colon() -> None:
             ("Okafor", "G", "1962-01-12", A, "HBSAG", "hepatitis"),
         ],
     )
+
+
+def test_a_list_of_names_all_in_capitals_with_dates_of_birth() -> None:
+    # A LIMS prints names in capitals: "OKAFOR, GRACE" or "NOWAK TOMASZ", each with the date of
+    # birth after it. Before: no name (a given name in capitals was never one), no one found.
+    data = (
+        b"WARD 7 BLOODS 01/06/2024\n"
+        b"OKAFOR, GRACE 12/01/1962 HIV 1+2 ANTIBODY\n"
+        b"NOWAK TOMASZ 02/11/1975 HEP C ANTIBODY\n"
+        b"SAMPLE RECEIVED 30/05/2024\n"
+    )
+    assert people_in_file("ward7.txt", data) == (
+        "text",
+        [(*TOMASZ[:3], None, "HCVAB", "hepatitis"), (*GRACE[:3], None, "HIVAGAB", "hiv")],
+    )

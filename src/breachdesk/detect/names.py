@@ -323,6 +323,11 @@ _GIVEN_CAPS = re.compile(
 _CAPS_GIVEN = re.compile(
     rf"(?P<a>(?<![\w'’\-]){_CAPS_WORD})(?P<sep>[ ]+)(?P<b>{_TITLE_WORD}){_DATE_AHEAD}"
 )
+# ... and a LIMS's all-capitals "OKAFOR, GRACE 12/01/1962", "OKAFOR GRACE 12/01/1962": which
+# word is the given name the comma, or the name lists, say (``order``).
+_CAPS_CAPS = re.compile(
+    rf"(?P<a>(?<![\w'’\-]){_CAPS_WORD})(?P<sep>[ ]*,[ ]*|[ ]+)(?P<b>{_CAPS_WORD}){_DATE_AHEAD}"
+)
 # ``_DOB_AHEAD`` opening with its first letter's class, so ``re`` skips to those letters (three
 # times quicker over a letter than the plain form, which is tried at every position).
 _DOB_WORD = re.compile(
@@ -425,6 +430,7 @@ _RULES = tuple(
         ("before_dob", _BEFORE_DOB),
         ("given_caps", _GIVEN_CAPS),
         ("given_caps", _CAPS_GIVEN),
+        ("given_caps", _CAPS_CAPS),
     )
 )
 
@@ -495,6 +501,8 @@ def detect(
                 a_start, family, given = lead, text[lead : text.index(",", lead)].rstrip(), a
             else:
                 family, given = order(a, b, c, match.group("sep"))
+                if pattern is _CAPS_CAPS and given_kind(b) > 0 >= given_kind(a):
+                    family, given = a, b  # "NOWAK TOMASZ": a LIMS's order, the lists agreeing
                 if rule == "given_caps" and given_kind(given.split("-")[0]) <= 0:
                     continue  # not a given name the lists know
             seen.add(a_start)
