@@ -609,6 +609,34 @@ CASES = {
             ("OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
         ],
     ),
+    # A short export with a footer under its rows: was sniffed as prose ("Surname Forename" a
+    # person's name), the footer's lines having no comma.
+    "footer.csv": (
+        (
+            f"Surname,Forename,DOB,NHS No,Test\nOKAFOR,Grace,12/01/1962,{A},HIV\n"
+            f"NOWAK,Tomasz,02/11/1975,{B},PSA\nSMITH,John,01/02/1980,{C},Hb\n\n"
+            "Total records: 3\nExported by: jsmith on 01/06/2024\n"
+        ).encode(),
+        "csv",
+        [
+            ("NOWAK", "Tomasz", "1975-11-02", B, "PSA", "cancer"),
+            ("OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
+            ("SMITH", "John", "1980-02-01", C, "HB", None),
+        ],
+    ),
+    # "date_naissance" (no "de"): was any other date, so nobody had a date of birth.
+    "naissance.csv": (
+        (
+            b"id;nom;prenom;date_naissance;analyse\n1;OKAFOR;Grace;12/01/1962;HIV\n"
+            b"2;NOWAK;Tomasz;02/11/1975;PSA\n3;SMITH;John;01/02/1980;FBC\n"
+        ),
+        "csv",
+        [
+            ("NOWAK", "Tomasz", "1975-11-02", None, "PSA", "cancer"),
+            ("OKAFOR", "Grace", "1962-01-12", None, "HIVAGAB", "hiv"),
+            ("SMITH", "John", "1980-02-01", None, "FBC", None),
+        ],
+    ),
 }
 
 
@@ -737,4 +765,14 @@ def test_headers_in_other_scripts_fold_to_their_ascii_spelling() -> None:
         "sex",
         "date_of_birth",
         "test",
+    ]
+    # The word saying whose a column is names no type beside one that does ("Patient MRN" was
+    # a full name, the longest synonym in it).
+    whose = ["Patient MRN", "Patient Sex", "Patient Postcode", "Patient", "Patient Name"]
+    assert [header_kind(h) for h in whose] == [
+        "hospital_number",
+        "sex",
+        "postcode",
+        "full_name",
+        "full_name",
     ]

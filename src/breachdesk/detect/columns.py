@@ -77,12 +77,15 @@ def _by_header(header: str) -> str | None:
         return f"analyte:{test.code}"
     padded = f" {folded} "
     found = [s for s in table if f" {s} " in padded]
+    # "Patient MRN", "Patient Sex": the word saying whose is no type when another word says one.
+    found = [s for s in found if s not in _WHOSE] or found
     # A header that names a date ("Date of Request") holds dates, whatever else it names.
     dated = [s for s in found if table[s] in _DATE_TYPES]
     best = max(dated or found, key=len, default=None)
     return table[best] if best else None
 
 
+_WHOSE = frozenset({"patient", "pt", "pat", "client", "subject", "person", "member"})
 _DATE_TYPES = frozenset({"date_of_birth", "collected_at", "received_at", "other_date"})
 
 

@@ -117,6 +117,11 @@ def delimiter(text: str) -> str | None:
     best: tuple[float, str] | None = None
     for delim in (",", "\t", "|", ";"):
         counts = [ln.count(delim) for ln in lines]
+        # A short export's footer ("Total records: 3", "Exported by jsmith on 01/06/2024")
+        # holds no delimiter either: the lines without one at its end are left out.
+        trail = next((i for i, count in enumerate(reversed(counts)) if count), len(counts))
+        if 0 < trail <= _TITLE_LINES and len(counts) - trail >= 2:
+            counts = counts[:-trail]
         # Title rows above the header vary; a short export's titles ("Cumulative results
         # report", "Generated 30/05/2024 by LIMS") hold no delimiter and may be more than a third
         # of its lines, so the leading lines without one are left out too.
