@@ -624,6 +624,36 @@ CASES = {
             ("SMITH", "John", "1980-02-01", C, "HB", None),
         ],
     ),
+    # Each record a line of "key: value" cells between pipes: was read as a pipe-separated
+    # table headed by its first record, and no one was found.
+    "keyed.txt": (
+        (
+            f"Surname: Okafor | Forename: Grace | DOB: 12/01/1962 | NHS: {A} | Test: HIV\n"
+            f"Surname: Nowak | Forename: Tomasz | DOB: 02/11/1975 | NHS: {B} | Test: PSA 5.1\n"
+        ).encode(),
+        "text",
+        [
+            ("Nowak", "Tomasz", "1975-11-02", B, "PSA", "cancer"),
+            ("Okafor", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
+        ],
+    ),
+    # A log of JSON payloads: '"dob":"1962-01-12"' (a key's closing quote between label and
+    # date) and '"date_of_birth"' (underscores) were no date-of-birth labels.
+    "payloads.log": (
+        (
+            '[2024-06-01 10:00:01] lims.INFO: result.release {"patient":{"nhs":"'
+            + A
+            + '","name":"OKAFOR, Grace","dob":"1962-01-12"},"test":"HIV"}\n'
+            '[2024-06-01 10:00:02] lims.INFO: result.release {"patient":{"nhs":"'
+            + B
+            + '","name":"NOWAK, Tomasz","date_of_birth":"1975-11-02"},"test":"PSA"}\n'
+        ).encode(),
+        "log",
+        [
+            ("NOWAK", "Tomasz", "1975-11-02", B, "PSA", "cancer"),
+            ("OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
+        ],
+    ),
     # "date_naissance" (no "de"): was any other date, so nobody had a date of birth.
     "naissance.csv": (
         (

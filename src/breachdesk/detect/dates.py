@@ -90,7 +90,9 @@ DATE_TEXT = re.compile(
     re.IGNORECASE,
 )
 DOB_LABEL = re.compile(
-    r"(?:\bd\.?\s?o\.?\s?b\.?|date\s+of\s+birth|\bborn(?:\s+on)?|birth\s?(?:date|time)|\bdob)"
+    r"(?:\bd\.?\s?o\.?\s?b\.?|date[\s_]+of[\s_]+birth|\bborn(?:\s+on)?|birth[\s_]?(?:date|time)"
+    r"|\bdob)"
+    r"[\"']?"  # {"dob": "1962-01-12"}: a JSON key's closing quote
     r"\s*(?:\.{2,}\s*)?(?:[:=#-]\s*)?"  # "DOB ........ 12/01/1962": a printout's dot leaders
     r"(?:\b(?:[MFU]|male|female)\s+)?"  # "Sex/DOB: F 12/1/62": a report's sex and birth in one
     r"[\"']?$",  # dob="07/08/1953": key=value logs quote values
@@ -240,8 +242,9 @@ def today() -> dt.date:
 # window exactly when this (each alternative spelled backwards; ``\b`` looks both ways) matches
 # at the start of the reversed window: one anchored attempt instead of one per position.
 _DOB_LABEL_REVERSED = re.compile(
-    r"[\"']?(?:\s+(?:[MFU]|elam|elamef)\b)?\s*(?:[:=#-]\s*)?(?:\.{2,}\s*)?"
-    r"(?:\.?b\s?\.?o\s?\.?d\b|htrib\s+fo\s+etad|(?:no\s+)?nrob\b|(?:etad|emit)\s?htrib|bod\b)",
+    r"[\"']?(?:\s+(?:[MFU]|elam|elamef)\b)?\s*(?:[:=#-]\s*)?(?:\.{2,}\s*)?[\"']?"
+    r"(?:\.?b\s?\.?o\s?\.?d\b|htrib[\s_]+fo[\s_]+etad|(?:no\s+)?nrob\b|(?:etad|emit)[\s_]?htrib"
+    r"|bod\b)",
     re.IGNORECASE,
 )
 

@@ -135,6 +135,8 @@ def delimiter(text: str) -> str | None:
                 continue
             if common <= 2 and _label_first(lines, delim):
                 continue  # "Patient:<tab>OKAFOR, Grace", "DOB:<tab>12/01/1962": a form
+            if _keyed_cells(lines, delim):
+                continue  # "Surname: Okafor | DOB: 12/01/1962 | NHS: ...": keyed values
             score = share * min(common, 10)
             if best is None or score > best[0]:
                 best = (score, delim)
@@ -148,6 +150,16 @@ _LABEL_CELL = re.compile(r"[A-Za-z][\w .#/()'&%+-]{0,39}")
 # A cell a table holds and prose does not: a number, a date, a time, a code of digits.
 _DIGIT_RUN = re.compile(r"\d{3}")
 _ATOMIC_CELL = re.compile(r"[\d/.:+-]+")
+
+
+_KEYED = re.compile(r"\s*[A-Za-z][\w ./()#-]{0,30}:\s*\S")
+
+
+def _keyed_cells(lines: list[str], delim: str) -> bool:
+    """Whether most cells are "key: value" pairs: a record a line, each field named in its
+    cell (read as text, the key-value rules naming each), no table with a header."""
+    cells = [cell for ln in lines[:20] for cell in ln.split(delim) if cell.strip()]
+    return bool(cells) and sum(1 for c in cells if _KEYED.match(c)) >= 0.6 * len(cells)
 
 
 def _is_label(cell: str) -> bool:
