@@ -335,3 +335,26 @@ def test_a_list_of_names_all_in_capitals_with_dates_of_birth() -> None:
         "text",
         [(*TOMASZ[:3], None, "HCVAB", "hepatitis"), (*GRACE[:3], None, "HIVAGAB", "hiv")],
     )
+
+
+def test_short_test_names_before_a_result_in_their_unit() -> None:
+    # A report's results: "Hb", "Na", "K+" are too short to read alone (everywhere in prose),
+    # and "eGFR", "Urea" counted only in capitals (their codes' form): all unread before.
+    text = "Hb 98 g/L (L)\nNa 140 mmol/L  K+ 4.1 mmol/L\neGFR 54\nUrea 5.2\nCA 125 45 U/mL"
+    assert [(m.kind, m.value, text[m.start : m.end]) for m in lab_tests.detect(text)] == [
+        ("test", "HB", "Hb"),
+        ("test_result", "HB", "98"),
+        ("test", "NA", "Na"),
+        ("test_result", "NA", "140"),
+        ("test", "K", "K+"),
+        ("test_result", "K", "4.1"),
+        ("test", "EGFR", "eGFR"),
+        ("test_result", "EGFR", "54"),
+        ("test", "UREA", "Urea"),
+        ("test_result", "UREA", "5.2"),
+        ("test", "CA125", "CA 125"),
+        ("test_result", "CA125", "45"),
+    ]
+    # Not without the unit, nor in another unit, nor in lower case where capitals are the rule.
+    for prose in ("Hb 98", "Na 140 g/L", "egfr 54", "urea 5.2 was fine", "give 2 g/L"):
+        assert [m.value for m in lab_tests.detect(prose)] == [], prose

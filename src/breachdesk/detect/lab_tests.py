@@ -64,18 +64,64 @@ _RESULT = re.compile(
 
 @cache
 def _automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
+    """Every catalogue spelling of three characters or more, lowered -> (length, code, the
+    written forms it counts in, or None for any). Short codes ("FBC", "LFT") and everyday words
+    count only in capitals, or as the catalogue writes them ("eGFR": its code "EGFR" alone
+    left "eGFR 54" unread)."""
+    terms: dict[str, tuple[int, str, set[str] | None]] = {}
     for test in catalogue.load():
         for term in test.spellings:
             key = term.translate(_ASCII_LOWER).strip()
             if len(key) < 3:
                 continue
-            # Short codes ("FBC", "LFT") and everyday words count only when written in capitals.
             caps = key in _ENGLISH or (key.isalpha() and len(key) <= 4 and term.isupper())
-            if key not in automaton:
-                automaton.add_word(key, (len(key), test.code, caps))
+            if key not in terms:
+                terms[key] = (len(key), test.code, set() if caps else None)
+            forms = terms[key][2]
+            if forms is not None and terms[key][1] == test.code and not term.isupper():
+                if key in _ENGLISH:
+                    continue
+                forms.add(term.strip())
+    automaton = ahocorasick.Automaton()
+    for key, (length, code, forms) in terms.items():
+        automaton.add_word(key, (length, code, None if forms is None else frozenset(forms)))
     automaton.make_automaton()
     return automaton
+
+
+# "Hb 98 g/L", "Na 140 mmol/L", "K+ 4.1 mmol/L": terms of one or two characters are too common
+# to read alone, but before a number in the test's own unit they are that test. (Only where the
+# text holds a "/L": every such unit does.)
+_SHORT_RESULT = re.compile(
+    r"(?<![A-Za-z0-9+])(?P<term>[A-Za-z][A-Za-z0-9]?\+?)[ \t]{0,3}[:=]?[ \t]{0,3}"
+    r"[<>]?\d{1,6}(?:\.\d{1,4})?[ \t]{0,2}(?P<unit>[A-Za-z][A-Za-z0-9/^.]{0,15})"
+)
+
+
+@cache
+def _short_units() -> dict[str, tuple[str, str]]:
+    """Catalogue spellings shorter than three characters (lowered) -> (code, unit lowered), for
+    the tests that have a unit with a litre in it."""
+    found: dict[str, tuple[str, str]] = {}
+    for test in catalogue.load():
+        if "/l" not in test.units.lower():
+            continue
+        for term in test.spellings:
+            key = term.strip().lower()
+            if len(key) < 3:
+                found.setdefault(key, (test.code, test.units.lower()))
+    return found
+
+
+def _short_with_units(text: str) -> list[tuple[int, int, int, str]]:
+    found = []
+    short = _short_units()
+    for match in _SHORT_RESULT.finditer(text):
+        known = short.get(match.group("term").lower())
+        if known is not None and match.group("unit").lower() == known[1]:
+            start, end = match.span("term")
+            found.append((start, start - end, end, known[0]))
+    return found
 
 
 @cache
@@ -136,13 +182,17 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
                 if code:
                     start, end = item.span()
                     found.append((start, start - end, end, code))
+    if "/l" in lowered:
+        found += _short_with_units(text)
     last = len(lowered) - 1
     across = line_starts is not None and _term_with_a_line_break()
     # A term counts only between non-alphanumeric characters (or the text's ends).
-    for end_index, (length, code, caps) in _automaton().iter(lowered):
+    for end_index, (length, code, forms) in _automaton().iter(lowered):
         start = end_index - length + 1
-        if caps and not text[start : end_index + 1].isupper():
-            continue
+        if forms is not None:
+            written = text[start : end_index + 1]
+            if not written.isupper() and written not in forms:
+                continue
         if across and "\n" in lowered[start : end_index + 1]:
             continue
         if start > 0 and lowered[start - 1].isalnum():
