@@ -339,8 +339,12 @@ def test_a_list_of_names_all_in_capitals_with_dates_of_birth() -> None:
 
 def test_short_test_names_before_a_result_in_their_unit() -> None:
     # A report's results: "Hb", "Na", "K+" are too short to read alone (everywhere in prose),
-    # and "eGFR", "Urea" counted only in capitals (their codes' form): all unread before.
-    text = "Hb 98 g/L (L)\nNa 140 mmol/L  K+ 4.1 mmol/L\neGFR 54\nUrea 5.2\nCA 125 45 U/mL"
+    # "eGFR", "Urea" counted only in capitals (their codes' form), "Iron" is an everyday word
+    # (only "IRON" counted): all unread before.
+    text = (
+        "Hb 98 g/L (L)\nNa 140 mmol/L  K+ 4.1 mmol/L\neGFR 54\nUrea 5.2\nCA 125 45 U/mL\n"
+        "Iron 16 umol/L."
+    )
     assert [(m.kind, m.value, text[m.start : m.end]) for m in lab_tests.detect(text)] == [
         ("test", "HB", "Hb"),
         ("test_result", "HB", "98"),
@@ -354,7 +358,9 @@ def test_short_test_names_before_a_result_in_their_unit() -> None:
         ("test_result", "UREA", "5.2"),
         ("test", "CA125", "CA 125"),
         ("test_result", "CA125", "45"),
+        ("test", "IRON", "Iron"),
+        ("test_result", "IRON", "16"),
     ]
     # Not without the unit, nor in another unit, nor in lower case where capitals are the rule.
-    for prose in ("Hb 98", "Na 140 g/L", "egfr 54", "urea 5.2 was fine", "give 2 g/L"):
+    for prose in ("Hb 98", "Na 140 g/L", "egfr 54", "urea 5.2 was fine", "iron 2 tablets"):
         assert [m.value for m in lab_tests.detect(prose)] == [], prose

@@ -89,26 +89,26 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-# "Hb 98 g/L", "Na 140 mmol/L", "K+ 4.1 mmol/L": terms of one or two characters are too common
-# to read alone, but before a number in the test's own unit they are that test. (Only where the
-# text holds a "/L": every such unit does.)
+# "Hb 98 g/L", "Na 140 mmol/L", "K+ 4.1 mmol/L", "Iron 16 umol/L": terms of one or two
+# characters, and everyday words, are too common to read alone, but before a number in the
+# test's own unit they are that test. (Only where the text holds a "/L": every such unit does.)
 _SHORT_RESULT = re.compile(
-    r"(?<![A-Za-z0-9+])(?P<term>[A-Za-z][A-Za-z0-9]?\+?)[ \t]{0,3}[:=]?[ \t]{0,3}"
+    r"(?<![A-Za-z0-9+])(?P<term>[A-Za-z][A-Za-z0-9]{0,7}\+?)[ \t]{0,3}[:=]?[ \t]{0,3}"
     r"[<>]?\d{1,6}(?:\.\d{1,4})?[ \t]{0,2}(?P<unit>[A-Za-z][A-Za-z0-9/^.]{0,15})"
 )
 
 
 @cache
 def _short_units() -> dict[str, tuple[str, str]]:
-    """Catalogue spellings shorter than three characters (lowered) -> (code, unit lowered), for
-    the tests that have a unit with a litre in it."""
+    """Catalogue spellings shorter than three characters or everyday words (lowered) -> (code,
+    unit lowered), for the tests that have a unit with a litre in it."""
     found: dict[str, tuple[str, str]] = {}
     for test in catalogue.load():
         if "/l" not in test.units.lower():
             continue
         for term in test.spellings:
             key = term.strip().lower()
-            if len(key) < 3:
+            if len(key) < 3 or key in _ENGLISH:
                 found.setdefault(key, (test.code, test.units.lower()))
     return found
 
@@ -118,7 +118,7 @@ def _short_with_units(text: str) -> list[tuple[int, int, int, str]]:
     short = _short_units()
     for match in _SHORT_RESULT.finditer(text):
         known = short.get(match.group("term").lower())
-        if known is not None and match.group("unit").lower() == known[1]:
+        if known is not None and match.group("unit").rstrip(".").lower() == known[1]:
             start, end = match.span("term")
             found.append((start, start - end, end, known[0]))
     return found

@@ -152,14 +152,14 @@ _DIGIT_RUN = re.compile(r"\d{3}")
 _ATOMIC_CELL = re.compile(r"[\d/.:+-]+")
 
 
-_KEYED = re.compile(r"\s*[A-Za-z][\w ./()#-]{0,30}:\s*\S")
+_KEYED = re.compile(r"[A-Za-z][\w ./()#-]{0,30}:[ \t]{0,20}\S")
 
 
 def _keyed_cells(lines: list[str], delim: str) -> bool:
     """Whether most cells are "key: value" pairs: a record a line, each field named in its
     cell (read as text, the key-value rules naming each), no table with a header."""
     cells = [cell for ln in lines[:20] for cell in ln.split(delim) if cell.strip()]
-    return bool(cells) and sum(1 for c in cells if _KEYED.match(c)) >= 0.6 * len(cells)
+    return bool(cells) and sum(1 for c in cells if _KEYED.match(c.lstrip())) >= 0.6 * len(cells)
 
 
 def _is_label(cell: str) -> bool:
