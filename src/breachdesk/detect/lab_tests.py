@@ -92,10 +92,14 @@ def _automaton() -> ahocorasick.Automaton:
 # "Hb 98 g/L", "Na 140 mmol/L", "K+ 4.1 mmol/L", "Iron 16 umol/L": terms of one or two
 # characters, and everyday words, are too common to read alone, but before a number in the
 # test's own unit they are that test. (Only where the text holds a "/L": every such unit does.)
-_SHORT_RESULT = re.compile(
-    r"(?<![A-Za-z0-9+])(?P<term>[A-Za-z][A-Za-z0-9]{0,7}\+?)[ \t]{0,3}[:=]?[ \t]{0,3}"
-    r"[<>]?\d{1,6}(?:\.\d{1,4})?[ \t]{0,2}(?P<unit>[A-Za-z][A-Za-z0-9/^.]{0,15})"
+# Read back from each "/L" (a text holds few): the unit, the number, the term, on the window
+# before it reversed, one anchored try. Forwards it is
+# ``(?<![A-Za-z0-9+])TERM[ \t]{0,3}[:=]?[ \t]{0,3}[<>]?(?<![\d.])NUMBER[ \t]{0,2}UNIT$``.
+_SHORT_BEFORE_UNIT_REVERSED = re.compile(
+    r"(?P<unit>[Ll]/[A-Za-z0-9^.]{0,10}[A-Za-z])[ \t]{0,2}(?:\d{1,4}\.)?\d{1,6}(?![\d.])[<>]?"
+    r"[ \t]{0,3}[:=]?[ \t]{0,3}(?P<term>\+?[A-Za-z0-9]{0,7}[A-Za-z])(?![A-Za-z0-9+])"
 )
+_UNIT_REACH = 48
 
 
 @cache
@@ -113,14 +117,22 @@ def _short_units() -> dict[str, tuple[str, str]]:
     return found
 
 
-def _short_with_units(text: str) -> list[tuple[int, int, int, str]]:
+def _short_with_units(text: str, lowered: str) -> list[tuple[int, int, int, str]]:
     found = []
     short = _short_units()
-    for match in _SHORT_RESULT.finditer(text):
-        known = short.get(match.group("term").lower())
-        if known is not None and match.group("unit").rstrip(".").lower() == known[1]:
-            start, end = match.span("term")
-            found.append((start, start - end, end, known[0]))
+    at = lowered.find("/l")
+    while at != -1:
+        end = at + 2
+        if end == len(text) or not text[end].isalnum():
+            floor = max(end - _UNIT_REACH, 0)
+            match = _SHORT_BEFORE_UNIT_REVERSED.match(text[floor:end][::-1])
+            if match is not None:
+                term = match.group("term")[::-1]
+                known = short.get(term.lower())
+                if known is not None and match.group("unit")[::-1].lower() == known[1]:
+                    start, stop = end - match.end("term"), end - match.start("term")
+                    found.append((start, start - stop, stop, known[0]))
+        at = lowered.find("/l", end)
     return found
 
 
@@ -183,7 +195,7 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
                     start, end = item.span()
                     found.append((start, start - end, end, code))
     if "/l" in lowered:
-        found += _short_with_units(text)
+        found += _short_with_units(text, lowered)
     last = len(lowered) - 1
     across = line_starts is not None and _term_with_a_line_break()
     # A term counts only between non-alphanumeric characters (or the text's ends).
