@@ -470,7 +470,7 @@ CASES = {
     "header_block_ids.txt": (
         (
             b"Patient: OKAFOR, Grace   DOB: 12/01/1962\n"
-            b"NHS No: 455 766 0932   Hosp No: H1234567\n\n"
+            b"NHS No: 455 766 0932   Hosp No: H1234567   GP: F83001\n\n"
             b"HIV 1+2 antibody: Not detected\n"
         ),
         "text",

@@ -262,8 +262,8 @@ def _words_placed(recognised: list[_Recognised], tilt: float) -> list[str]:
 # and a gap between its halves placed as two spaces ("SW4  3UH") is one. A number's narrow last
 # digit can stand apart ("685022881  1"): nine digits and one after a gap are put together.
 # A sans-serif capital I is a small l to it: "lan Cameron", "lbrahim" are mended where the name
-# lists know the word with an I and not with an l. A label's "rn" read as "m" ("Sumame") is
-# put back where the header synonyms know the word so.
+# lists know the word with an I and not with an l. A label's "rn" or "n" read as "m"
+# ("Sumame", "Surmame") is put back where the header synonyms know the word so.
 _GROUP_MARK = re.compile(r"(?<![\d.,])(\d{3})[.,](\d{3})[ .,](\d{4})(?![\d.,]?\d)")
 _POSTCODE_SLIP = re.compile(r"\b([A-Z]{1,2})([0-9OIl])([0-9A-Z]?) {1,2}([0-9OIl])([A-Z]{2})\b")
 _AS_DIGIT = str.maketrans("OIl", "011")
