@@ -85,10 +85,18 @@ def find_mentions(
 
 
 # What a header block's NHS-number line may say besides the number: more of who the patient is
-# ("NHS No: 455 766 0932   Hosp No: H1234567"), not a name, a date of birth or a test (a line of
-# its own event, as in a log).
+# ("NHS No: 455 766 0932   Hosp No: H1234567   GP: F83001"), not a name, a date of birth or a
+# test (a line of its own event, as in a log).
 _IDENTIFIERS = frozenset(
-    {"nhs_number", "nhs_number_invalid", "hospital_number", "postcode", "phone", "email"}
+    {
+        "nhs_number",
+        "nhs_number_invalid",
+        "hospital_number",
+        "postcode",
+        "phone",
+        "email",
+        "ods_code",
+    }
 )
 _START = operator.itemgetter(1)  # Mention.start, without a Python call per mention
 
