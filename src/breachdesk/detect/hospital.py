@@ -18,11 +18,13 @@ from breachdesk.detect.base import Mention
 # starts with. The class is case-sensitive and holds every letter IGNORECASE folds to those
 # (no other character folds to h, m, u or c). The matches are the same
 # (tests/test_detect_fast_paths.py).
+# A hospital number's shape: up to three letters, five to ten digits, perhaps a check letter.
+VALUE = r"[A-Z]{0,3}\d{5,10}[A-Z]?"
 LABELLED = re.compile(
     r"(?-i:[HhMmUuCc])(?<!\w.)"
     r"(?:(?<=[Hh])(?:osp(?:ital)?\.?\s{0,2}(?:no|num(?:ber)?|id)\b\.?|ospital\s{1,2}id\b)"
     r"|(?<=[Mm])(?:rn\b|\.r\.n\.)|(?<=[Uu])nit\s{1,2}no\b\.?|(?<=[Cc])ase\s{0,2}note\s{1,2}no\b\.?)"
-    r"[\s:#=]{0,3}(?P<value>[A-Z]{0,3}\d{5,10}[A-Z]?)(?![A-Za-z0-9])",
+    rf"[\s:#=]{{0,3}}(?P<value>{VALUE})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 

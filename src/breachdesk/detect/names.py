@@ -358,9 +358,9 @@ _COMMA_BEFORE = re.compile(
 )
 
 
-def _comma_family(text: str, at: int, second: str) -> int | None:
-    """Where the family name starts, when the name read before a label at ``at`` is "Given
-    Middle" after "Family, " (``second`` a given name the lists know); else None."""
+def _comma_family(text: str, at: int, second: str) -> tuple[int, str] | None:
+    """The family name and where it starts, when the name read before a label at ``at`` is
+    "Given Middle" after "Family, " (``second`` a given name the lists know); else None."""
     if given_kind(second) <= 0 or "," not in text[max(at - 4, 0) : at]:
         return None
     found = _COMMA_BEFORE.search(text, max(at - 70, 0), at)
@@ -369,7 +369,7 @@ def _comma_family(text: str, at: int, second: str) -> int | None:
     word = found.group(1)
     if word.lower() in _STOP or word.lower() in _TITLE_WORDS or not _initial_upper(word):
         return None
-    return found.start(1)
+    return found.start(1), word
 
 
 def _nhs_label_at(text: str, at: int) -> bool:
@@ -498,7 +498,7 @@ def detect(
             elif rule == "label" and a.lower() in _TITLE_WORDS:
                 family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
             elif rule == "before_dob" and (lead := _comma_family(text, a_start, b)) is not None:
-                a_start, family, given = lead, text[lead : text.index(",", lead)].rstrip(), a
+                (a_start, family), given = lead, a
             else:
                 family, given = order(a, b, c, match.group("sep"))
                 if pattern is _CAPS_CAPS and given_kind(b) > 0 >= given_kind(a):

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from PIL import Image
 
-from breachdesk.detect import given_names
+from breachdesk.detect import given_names, hospital
 from breachdesk.readers import layout, rules
 from breachdesk.readers.base import Item
 from breachdesk.readers.text import paragraphs
@@ -292,7 +292,7 @@ _HOSPITAL_PARTED = re.compile(
     r"([A-Z]{0,3}\d{1,3}) (\d{3,8}[A-Z]?)\b",
     re.IGNORECASE,
 )
-_HOSPITAL_NUMBER = re.compile(r"[A-Z]{0,3}\d{5,10}[A-Z]?", re.IGNORECASE)
+_HOSPITAL_NUMBER = re.compile(hospital.VALUE, re.IGNORECASE)
 
 
 def _mended(line: str) -> str:

@@ -331,8 +331,7 @@ def _one_person(people: list[PersonRecord]) -> list[PersonRecord]:
         named.set(name, value)
     named.exposed |= numbered.exposed
     for code in numbered.tests:
-        if code not in named.tests:
-            named.tests.append(code)
+        named.add_test(code)
     named.ods_codes += [code for code in numbered.ods_codes if code not in named.ods_codes]
     named.evidence += [
         (kind, f"{numbered.locator}!{where}", detector, rule, checksum)
