@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk import catalogue
-from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, postcode
+from breachdesk.detect import composite, dates, lab_tests, names, nhs_number, ods, postcode
 from breachdesk.detect.columns import type_columns
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA
 from breachdesk.readers.base import Table
@@ -206,7 +206,12 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     def cleaned(kind: str) -> pa.Array:
         return _coalesce(tidy.get(kind, []), n)
 
-    nhs = _coalesce([nhs_number.validate_column(v) for v in cols.get("nhs_number", [])], n)
+    own = {
+        "nhs_number": [nhs_number.validate_column(v) for v in cols.get("nhs_number", [])],
+        "date_of_birth": [dates.parse_column(v) for v in cols.get("date_of_birth", [])],
+    }
+    inner = _composites(table.header, types, clean, own, cols)
+    nhs = _coalesce(own["nhs_number"], n)
     family = _coalesce([_stripped(v) for v in cols.get("family_name", [])], n)
     given = _coalesce([_stripped(v) for v in cols.get("given_name", [])], n)
     for full in cols.get("full_name", []):
@@ -214,7 +219,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         # (With no column of its own, a part is the shared null column: the parts themselves.)
         family = fam if family is _nulls(n) else pc.coalesce(family, fam)
         given = giv if given is _nulls(n) else pc.coalesce(given, giv)
-    dob = _coalesce([dates.parse_column(v) for v in cols.get("date_of_birth", [])], n)
+    dob = _coalesce(own["date_of_birth"], n)
     address = cleaned("address")
     post = _coalesce(
         [postcode.extract_column(v) for v in cols.get("postcode", []) + cols.get("address", [])], n
@@ -278,8 +283,59 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     records = pa.Table.from_pydict(values, schema=SCHEMA)
     if person.false_count:
         records = records.filter(person)
-    mentions = _mentions(table, types, clean, filled, record_id, locator, person, file_id)
+    mentions = _mentions(
+        table.header + inner.headers,
+        types + inner.kinds,
+        clean + inner.values,
+        filled + [None] * len(inner.kinds),
+        record_id,
+        locator,
+        person,
+        file_id,
+        len(table.header),
+    )
     return records, mentions
+
+
+class _Inner:
+    """What composite cells held (``detect.composite``), as extra typed columns for the
+    mentions: each under its cell's header, of the kind found in it."""
+
+    def __init__(self) -> None:
+        self.headers: list[str] = []
+        self.kinds: list[str | None] = []
+        self.values: list[pa.Array | None] = []
+
+
+def _composites(
+    header: list[str],
+    types: list[str | None],
+    clean: list[pa.Array | None],
+    own: dict[str, list[pa.Array]],
+    cols: dict[str, list[pa.Array]],
+) -> _Inner:
+    """Cells that hold a date of birth or an NHS number beside what their column is typed as
+    ("OKAFOR, Grace (DOB 12/01/1962)" under "Patient"): what they hold is added to ``own``'s
+    columns, and a name column's cells replaced in ``cols`` by the name left in them."""
+    inner = _Inner()
+    seen: dict[str, int] = {}
+    for head, kind, trimmed in zip(header, types, clean, strict=True):
+        if kind not in composite.KINDS or trimmed is None:
+            continue
+        at = seen[kind] = seen.get(kind, -1) + 1
+        parsed = own[kind][at] if kind in own else None
+        found = composite.split(trimmed, kind, parsed)
+        if found is None:
+            continue
+        for what, values in found.items():
+            if what == "full_name":
+                cols["full_name"][at] = values
+            else:
+                own[what].append(values)
+                inner.headers.append(head)
+                inner.kinds.append(what)
+                inner.values.append(values)
+    return inner
 
 
 # Columns that say who a row is about: a table with none of them is about no one in its rows.
@@ -346,7 +402,7 @@ def _coalesce_bool(arrays: list[pa.Array], n: int) -> pa.Array:
 
 
 def _mentions(
-    table: Table,
+    header: list[str],
     types: list[str | None],
     clean: list[pa.Array | None],
     filled: list[np.ndarray | None],
@@ -354,8 +410,10 @@ def _mentions(
     locator: pa.Array,
     person: pa.Array,
     file_id: int,
+    own: int,
 ) -> pa.Table:
-    """One mention per filled cell of a typed column in a person's row, column after column.
+    """One mention per filled cell of a typed column in a person's row, column after column;
+    the columns from ``own`` on are what composite cells held (rule "composite_cell").
 
     Built as row indices with NumPy and taken once, not one small table per column, and the
     text columns (a few strings, each repeated over a run of rows) straight from their bytes: a
@@ -366,7 +424,9 @@ def _mentions(
     kinds: list[str] = []
     fields: list[str] = []
     counts: list[int] = []
-    for header, kind, trimmed, mask in zip(table.header, types, clean, filled, strict=True):
+    rules: list[str] = []
+    columns = zip(header, types, clean, filled, strict=True)
+    for at, (head, kind, trimmed, mask) in enumerate(columns):
         if kind is None or trimmed is None or kind in _NOT_MENTIONED:
             continue
         if mask is None:
@@ -375,8 +435,9 @@ def _mentions(
         if len(found):
             rows.append(found)
             kinds.append(kind)
-            fields.append(header)
+            fields.append(head)
             counts.append(len(found))
+            rules.append("header_or_values" if at < own else "composite_cell")
     if not rows:
         return MENTION_SCHEMA.empty_table()
     take = pa.array(np.concatenate(rows))
@@ -389,7 +450,10 @@ def _mentions(
             "kind": runs(kinds, counts),
             "field": runs(fields, counts),
             "detector": runs(["columns"], [total]),
-            "rule": runs(["header_or_values"], [total]),
+            # (The composite cells' columns come last: a table without them has one rule.)
+            "rule": runs(rules, counts)
+            if rules[-1] == "composite_cell"
+            else runs(["header_or_values"], [total]),
             "score": pa.array(np.ones(total), pa.float64()),
             "checksum": runs(["pass" if k == "nhs_number" else "" for k in kinds], counts),
         },

@@ -1,0 +1,124 @@
+"""Table cells that hold more than one thing about who a row is: "OKAFOR, Grace (DOB 12/01/1962)"
+under "Patient", "OKAFOR Grace 12/01/1962 NHS 455 766 0932" under "Patient Details", "12/01/1962 /
+455 766 0932" under "DOB / NHS No", "Grace OKAFOR (4557660932)".
+
+Such a column is typed by its header (a name, a date of birth, an NHS number) but its cells are
+not one value: read as one, the name keeps the date, the date does not parse, the number does
+not validate, and a table whose people are only there names no one. Where a column's cells are
+so written, each distinct cell is read with the free-text detectors (a valid NHS number, a date
+of birth), and what is left of it once those and their labels are taken out is the name, if it
+reads as one.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from breachdesk.detect import dates, nhs_number
+
+# Kinds of column whose cells may hold a second identifier.
+KINDS = frozenset({"full_name", "date_of_birth", "nhs_number"})
+# A cell longer than this is no identity cell (a comment): left as it is.
+_LONGEST = 160
+# What labels a value inside a cell, or is left of one: "DOB", "D.O.B.", "born", "b.", "NHS
+# No.", "MRN", "Age", a sex in brackets, brackets and separators.
+_LABELS = re.compile(
+    r"(?i:\b(?:d\.?\s?o\.?\s?b|born|b|nhs|no|number|num|nr|mrn|age[d]?|sex|dob|id)\b\.?:?)"
+    r"|(?i:\((?:[mfu]|male|female|unknown)\))"
+    r"|[()\[\]{}<>/|:;#=]"
+)
+# A word of a name as it is left: letters, hyphens, apostrophes, a comma after the family name.
+_WORD = re.compile(r"[^\W\d_]++(?:['-][^\W\d_]++)*+\.?,?")
+_DIGIT = re.compile(r"\d")
+
+
+def _read(cell: str) -> tuple[str | None, str | None, str | None]:
+    """(name left, date of birth, NHS number) of one cell; all None where the cell holds
+    neither a date of birth nor a valid NHS number (the caller keeps such a cell as it is), and
+    the name None where what is left does not read as two to five words of a name."""
+    if len(cell) > _LONGEST:
+        return None, None, None
+    numbers = list(nhs_number.detect(cell))
+    valid = next((m.value for m in numbers if m.kind == "nhs_number"), None)
+    found = list(dates.detect(cell))
+    labelled = [m for m in found if m.kind == "date_of_birth"]
+    today = dates.today().isoformat()
+    born = next(
+        (m.value for m in labelled or found if m.value and "1880-01-01" <= m.value <= today), None
+    )
+    if valid is None and born is None:
+        return None, None, None
+    left = cell
+    for m in sorted(numbers + found, key=lambda m: m.start, reverse=True):
+        left = left[: m.start] + " " + left[m.end :]
+    # (A word with a digit in it is no part of a name: an age, a hospital number, a time.)
+    words = [w for w in _LABELS.sub(" ", left).split() if not _DIGIT.search(w)]
+    while words and not _WORD.fullmatch(words[-1]):
+        words.pop()  # a separator left at the end ("OKAFOR, Grace -")
+    name = " ".join(words).rstrip(",.") if 2 <= len(words) <= 5 else None
+    if name is not None and not all(_WORD.fullmatch(w) for w in words):
+        name = None
+    return name, born, valid
+
+
+def _written_so(values: pa.Array, kind: str, parsed: pa.Array | None) -> bool:
+    """Whether a column's cells look composite: a name column with digits in a cell; a date of
+    birth or NHS-number column whose own reading (``parsed``) failed on half its filled cells."""
+    filled = len(values) - values.null_count
+    if not filled:
+        return False
+    if kind == "full_name":
+        return _has_digit(values)
+    return parsed is not None and parsed.null_count - values.null_count > filled // 2
+
+
+def _has_digit(values: pa.Array) -> bool:
+    """Whether any cell holds an ASCII digit, read off the column's bytes (a regex call per name
+    column costs a small table more than the rest of its name's reading)."""
+    if isinstance(values, pa.ChunkedArray):
+        return any(_has_digit(chunk) for chunk in values.chunks)
+    if values.type != pa.string():
+        return True  # (not a column of text: read it as the detectors would)
+    _validity, offsets, data = values.buffers()
+    if data is None:
+        return False
+    bounds = np.frombuffer(offsets, dtype=np.int32)[values.offset : values.offset + len(values) + 1]
+    text = np.frombuffer(data, dtype=np.uint8)[bounds[0] : bounds[-1]]
+    return bool(((text >= ord("0")) & (text <= ord("9"))).any())
+
+
+def split(
+    values: pa.Array, kind: str, parsed: pa.Array | None = None
+) -> dict[str, pa.Array] | None:
+    """What a composite column's cells hold, by kind ("full_name": each cell with its date of
+    birth and NHS number taken out, the cells with neither as they were; "date_of_birth" as
+    ISO dates; "nhs_number"), or None when the column's cells are not so written. ``values``
+    trimmed, empty as null; ``parsed`` the column's own reading as its kind."""
+    if kind not in KINDS or not _written_so(values, kind, parsed):
+        return None
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    cells: list[str | None] = encoded.dictionary.to_pylist()
+    read = [_read(c) if c is not None and _DIGIT.search(c) else (None, None, None) for c in cells]
+    found = {
+        "date_of_birth": [born for _, born, _ in read],
+        "nhs_number": [number for _, _, number in read],
+    }
+    if not any(v for column in found.values() for v in column):
+        return None
+    if kind == "full_name":
+        found["full_name"] = [
+            cell if name is None and born is None and number is None else name
+            for cell, (name, born, number) in zip(cells, read, strict=True)
+        ]
+    out = {
+        what: pc.take(pa.array(column, pa.string()), encoded.indices)
+        for what, column in found.items()
+        if any(column)
+    }
+    return out or None
