@@ -17,7 +17,7 @@ import yaml
 from anyascii import anyascii
 
 from breachdesk import catalogue
-from breachdesk.detect import cellwise, given_names, lab_tests, nhs_number, postcode
+from breachdesk.detect import cellwise, given_names, lab_tests, nhs_number, ods, postcode
 from breachdesk.detect.dates import may_parse, parse_column
 
 _SAMPLE = 500
@@ -281,6 +281,13 @@ def _row_keys(values: pa.Array) -> bool:
     )
 
 
+def _ods_codes(values: pa.Array) -> bool:
+    """Whether a column headed as a clinician ("Requested By", "Ordered By") holds the
+    requesting organisations' ODS codes (F83001, RJ122): the controller, not a person."""
+    sample = _first_filled(pc.cast(values, pa.string())).to_pylist()
+    return bool(sample) and sum(ods.code_of(c) is not None for c in sample) >= 0.8 * len(sample)
+
+
 def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]:
     """One type per column (``nhs_number``, ``family_name``, ``analyte:K``, ...), or None.
 
@@ -289,7 +296,11 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
     """
     types = [_by_header(h) or _by_values(col) for h, col in zip(header, columns, strict=True)]
     types = [
-        None if kind == "hospital_number" and _row_keys(col) else kind
+        None
+        if kind == "hospital_number" and _row_keys(col)
+        else "requester"
+        if kind == "clinician" and _ods_codes(col)
+        else kind
         for kind, col in zip(types, columns, strict=True)
     ]
     guessed = [i for i, t in enumerate(types) if t == "value_dob"]

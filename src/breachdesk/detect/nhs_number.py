@@ -28,7 +28,8 @@ PATTERN = re.compile(
     r"[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)"
 )
 # A cell of one NHS number; Excel's text marker may stand before it ("'4557660932").
-_CELL = r"^\s*'?\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
+# (A number may be written after its label in the cell: "NHS4557660932", "NHS No: 455...".)
+_CELL = r"^\s*(?:(?i:nhs)\s*(?i:no\.?|number)?\s*[:#]?\s*)?'?\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
 _FALSE = pa.scalar(False)
 _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
 # Longest day of each month, indexed by month number (0: no such month).

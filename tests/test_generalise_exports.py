@@ -1,0 +1,63 @@
+"""The eighth round of files in other systems' habits: database exports with terse headers and
+labelled cells, a requesting practice under a clinician's header, a result given its own label.
+Each must give exactly its people, with their facts, through the scan stage's per-file call."""
+
+from __future__ import annotations
+
+from test_generalise import A, B, C, people_in_file
+
+
+def test_an_oracle_style_export() -> None:
+    # Upper-case terse headers, dates as DD-MON-YY, NHS numbers written after their label or
+    # dashed, the requesting location as a practice code under "REQ_LOC".
+    data = (
+        "PID_NO,PT_SURNAME,PT_FORENAME,PT_DOB,NHSNO,REQ_LOC,TEST_CD\n"
+        f"1,OKAFOR,GRACE,12-JAN-62,NHS{A},F83001,HIVAB\n"
+        f"2,NOWAK,TOMASZ,02-NOV-75,{B[:3]}-{B[3:6]}-{B[6:]},F83001,HCVAB\n"
+        f"3,KOWALSKI,ANNA,30-MAR-88,NHS No: {C},Y01234,FBC\n"
+    ).encode()
+    fields = ("family_name", "date_of_birth", "nhs_number", "ods_codes", "sensitive")
+    assert people_in_file("export.csv", data, fields)[1] == [
+        ("KOWALSKI", "1988-03-30", C, "Y01234", None),
+        ("NOWAK", "1975-11-02", B, "F83001", "hepatitis"),
+        ("OKAFOR", "1962-01-12", A, "F83001", "hiv"),
+    ]
+
+
+def test_practice_codes_under_a_clinicians_header_are_the_requester() -> None:
+    data = (
+        b"Lab No,Patient,DOB,Requested By,Tests\n"
+        b'1,"OKAFOR, Grace",12/01/1962,F83001,HbA1c\n'
+        b'2,"NOWAK, Tomasz",02/11/1975,RJ122,HbA1c\n'
+        b'3,"KOWALSKI, Anna",30/03/1988,Y01234,FBC\n'
+    )
+    assert people_in_file("list.csv", data, ("family_name", "ods_codes"))[1] == [
+        ("KOWALSKI", "Y01234"),
+        ("NOWAK", "RJ122"),
+        ("OKAFOR", "F83001"),
+    ]
+    # A clinician's name under the same header is no organisation.
+    named = data.replace(b"F83001", b"Dr K Davidson").replace(b"RJ122", b"Dr A Hayes")
+    assert people_in_file("list.csv", named, ("family_name", "ods_codes"))[1] == [
+        ("KOWALSKI", None),
+        ("NOWAK", None),
+        ("OKAFOR", None),
+    ]
+
+
+def _exposed(name: str, data: bytes) -> list[tuple[str | None, ...]]:
+    return people_in_file(name, data, ("family_name", "tests", "e_test_result"))[1]
+
+
+def test_a_result_after_its_own_label_is_a_result() -> None:
+    note = b"Name: OKAFOR Grace   Born: 12/01/1962\nTest: HIV antibody  Result: Negative\n"
+    assert _exposed("note.txt", note) == [("OKAFOR", "HIVAB", True)]
+    # A JSON log's fields, read as "test: ...; result: ..." pairs.
+    log = (
+        b'{"ts":"2024-06-03T10:00:00Z","msg":"result filed","patient":{"name":"Grace Okafor",'
+        b'"dob":"1962-01-12","nhs":"' + A.encode() + b'"},"test":"HIV 1+2 Ab/Ag",'
+        b'"result":"Not detected"}\n'
+        b'{"ts":"2024-06-03T10:00:01Z","msg":"requested","patient":{"name":"Tomasz Nowak",'
+        b'"dob":"1975-11-02","nhs":"' + B.encode() + b'"},"test":"HbA1c","status":"pending"}\n'
+    )
+    assert _exposed("app.log", log) == [("Nowak", "HBA1C", False), ("Okafor", "HIVAGAB", True)]
