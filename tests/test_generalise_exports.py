@@ -4,6 +4,8 @@ Each must give exactly its people, with their facts, through the scan stage's pe
 
 from __future__ import annotations
 
+from breachdesk.readers import fixed_width
+from breachdesk.readers.base import Record, Table
 from test_generalise import A, B, C, people_in_file
 
 
@@ -61,3 +63,50 @@ def test_a_result_after_its_own_label_is_a_result() -> None:
         b'"dob":"1975-11-02","nhs":"' + B.encode() + b'"},"test":"HbA1c","status":"pending"}\n'
     )
     assert _exposed("app.log", log) == [("Nowak", "HBA1C", False), ("Okafor", "HIVAGAB", True)]
+
+
+def test_a_printout_without_its_labels_is_typed_by_its_values() -> None:
+    # A worklist printed without column labels, the date of birth first: a table whose
+    # columns are typed as a headerless CSV's are (the dates span decades: dates of birth).
+    rows = [
+        ("12/01/1962", "OKAFOR, Grace", A, "HbA1c"),
+        ("02/11/1975", "NOWAK, Tomasz", B, "HIV antibody"),
+        ("30/03/1988", "KOWALSKI, Anna", C, "FBC"),
+        ("07/07/1941", "ADEYEMI, Tunde", "", "Ferritin"),
+    ]
+    body = "".join(f"{d:<12}{n:<20}{x:<12}{t}\n" for d, n, x, t in rows)
+    data = f"Worklist 03/06/2024\n\n{body}\nEnd of list\n".encode()
+    fields = ("family_name", "given_name", "date_of_birth", "nhs_number", "tests")
+    assert people_in_file("worklist.txt", data, fields)[1] == [
+        ("ADEYEMI", "Tunde", "1941-07-07", None, "FERR"),
+        ("KOWALSKI", "Anna", "1988-03-30", C, "FBC"),
+        ("NOWAK", "Tomasz", "1975-11-02", B, "HIVAB"),
+        ("OKAFOR", "Grace", "1962-01-12", A, "HBA1C"),
+    ]
+    found: set[str] = set()
+    items = list(fixed_width.segments(data.decode().splitlines(), found))
+    assert found == {"table"}
+    tables = [item for item in items if isinstance(item, Table)]
+    assert [(t.prefix, t.first_row, t.n_rows) for t in tables] == [("line:3!", 1, 4)]
+
+
+def test_aligned_lines_that_name_no_one_stay_prose() -> None:
+    # An analyser's status list and a run of timestamps: aligned, with digits, but no column
+    # of names beside numbers or dates of birth.
+    lines = [
+        "Analyser 1    Running    120 samples    09:14",
+        "Analyser 2    Stopped    0 samples      09:15",
+        "Analyser 3    Running    87 samples     09:15",
+        "Analyser 4    QC fail    12 samples     09:16",
+    ]
+    found: set[str] = set()
+    items = list(fixed_width.segments(lines, found))
+    assert found == set()
+    assert [type(item) for item in items] == [Record]
+    # Names with dates that are not dates of birth (a week's collections) stay prose too.
+    week = [f"0{d}/06/2024  OKAFOR, Grace     HbA1c     48" for d in range(1, 5)]
+    assert _tables_in(week) == []
+
+
+def _tables_in(lines: list[str]) -> list[Table]:
+    return [item for item in fixed_width.segments(lines) if isinstance(item, Table)]

@@ -284,8 +284,12 @@ def _row_keys(values: pa.Array) -> bool:
 def _ods_codes(values: pa.Array) -> bool:
     """Whether a column headed as a clinician ("Requested By", "Ordered By") holds the
     requesting organisations' ODS codes (F83001, RJ122): the controller, not a person."""
-    sample = _first_filled(pc.cast(values, pa.string())).to_pylist()
+    # (The first cells say so: a clinician's name is never a code.)
+    sample = _first_filled(pc.cast(values, pa.string())).slice(0, _CODES_SAMPLE).to_pylist()
     return bool(sample) and sum(ods.code_of(c) is not None for c in sample) >= 0.8 * len(sample)
+
+
+_CODES_SAMPLE = 20
 
 
 def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]:

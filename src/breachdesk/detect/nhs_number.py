@@ -28,8 +28,10 @@ PATTERN = re.compile(
     r"[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)"
 )
 # A cell of one NHS number; Excel's text marker may stand before it ("'4557660932").
-# (A number may be written after its label in the cell: "NHS4557660932", "NHS No: 455...".)
-_CELL = r"^\s*(?:(?i:nhs)\s*(?i:no\.?|number)?\s*[:#]?\s*)?'?\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
+_CELL = r"^\s*'?\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
+# A number written after its label in the cell ("NHS4557660932", "NHS No: 455 766 0932"): the
+# label is taken off before the shape is looked at again.
+_LABEL_PREFIX = r"^\s*(?i:nhs)\s*(?i:no\.?|number)?\s*[:#]?"
 _FALSE = pa.scalar(False)
 _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
 # Longest day of each month, indexed by month number (0: no such month).
@@ -133,12 +135,19 @@ def _unfloated(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(values, _EXPONENT_CELL, r"\1\2")
 
 
+def _labelled(values: pa.Array) -> bool:
+    return bool(pc.any(pc.match_substring(values, "nhs", ignore_case=True)).as_py())
+
+
 def validate_column(values: pa.Array) -> pa.Array:
     """Valid patient NHS numbers (digits only) where a cell holds one, else null; vectorised."""
     values = pc.cast(values, pa.string())
     shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
     if not pc.all(shaped).as_py() and pc.any(pc.match_substring(values, ".")).as_py():
         values = _unfloated(values)
+        shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
+    if not pc.all(shaped).as_py() and _labelled(values):
+        values = pc.replace_substring_regex(values, _LABEL_PREFIX, "")
         shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
     if not pc.any(shaped).as_py():
         return pa.nulls(len(values), pa.string())

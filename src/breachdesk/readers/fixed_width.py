@@ -267,6 +267,7 @@ def segments(lines: Iterable[str], found: set[str] | None = None) -> Iterator[It
     source = _Lines(lines)
     prose: list[str] = []
     prose_start = 1
+    aligned_until = 0  # the last line of aligned rows found to name no one
     while (item := source.next()) is not None:
         number, line = item
         layout = _header(line)
@@ -276,6 +277,16 @@ def segments(lines: Iterable[str], found: set[str] | None = None) -> Iterator[It
             found.add("table")
             yield from _table(layout, number, source)
             continue
+        unheaded = None
+        if layout is None and number > aligned_until:
+            unheaded, block = _unheaded(line, number, source)
+            aligned_until = number + block  # (its other lines open no table either)
+        if unheaded is not None:
+            yield from _paragraphs(prose, prose_start)
+            prose = []
+            found.add("table")
+            yield from unheaded
+            continue
         if not prose:
             prose_start = number
         form = _form(line, source)
@@ -283,6 +294,73 @@ def segments(lines: Iterable[str], found: set[str] | None = None) -> Iterator[It
             found.add("form")
         prose.extend(form if form is not None else [line])
     yield from _paragraphs(prose, prose_start)
+
+
+# A table printed without its labels: a column's values say what it holds from three cells
+# (``detect.columns``), and the first rows up to ``_SAMPLE_ROWS`` are typed to see so (a few
+# dates of birth may lie within the 20 years that tell them from a report's dates).
+_UNHEADED_ROWS = 3
+_SAMPLE_ROWS = 50
+
+
+def _unheaded(line: str, number: int, source: _Lines) -> tuple[Iterator[Table] | None, int]:
+    """A table printed without a line of labels, from ``line`` on: three or more rows of three
+    or more cells in the same columns ("12/01/1962  OKAFOR, Grace    4557660932  HbA1c"), whose
+    values say who each row is (a column of names, and one of NHS numbers or of dates of birth,
+    typed as a CSV's columns with no header are). None leaves the lines to be read as prose,
+    as before: a block of aligned lines that names no one is not made a table of no one. Also
+    how many lines after ``line`` were rows of the block looked at."""
+    if ("  " not in line and "\t" not in line) or not _DIGITS.search(line):
+        return None, 0
+    cells = _cells(line)
+    if not 3 <= len(cells) <= 40 or any(_LABELLED.search(c[2]) for c in cells):
+        return None, 0
+    width = len(cells)
+    header = [f"column_{i + 1}" for i in range(width)]
+    layout = _Layout(header, [c[0] for c in cells], [c[1] for c in cells], [])
+    rows = [[c[2] for c in cells]]
+    while len(rows) < _SAMPLE_ROWS and (item := source.peek(len(rows) - 1)) is not None:
+        row = _row(layout, item[1], least=width - 1)
+        if row is None:
+            break
+        rows.append(row)
+    if len(rows) < _UNHEADED_ROWS or not _names_people(header, rows):
+        return None, len(rows) - 1
+    return _unheaded_rows(layout, rows, number, source), 0
+
+
+def _unheaded_rows(
+    layout: _Layout, rows: list[list[str]], number: int, source: _Lines
+) -> Iterator[Table]:
+    """The rows ``_unheaded`` read ahead, then the rest, a chunk at a time."""
+    width, first, prefix = len(layout.labels), 1, f"line:{number}!"
+    for _ in rows[1:]:
+        source.next()
+    while (item := source.peek(0)) is not None:
+        row = _row(layout, item[1], least=width - 1)
+        if row is None:
+            break
+        source.next()
+        rows.append(row)
+        if len(rows) >= CHUNK_ROWS:
+            yield Table(layout.labels, transpose(rows, width), first, prefix)
+            first += len(rows)
+            rows = []
+    if rows:
+        yield Table(layout.labels, transpose(rows, width), first, prefix)
+
+
+def _names_people(header: list[str], rows: list[list[str]]) -> bool:
+    """Whether the columns' values type as a name and an NHS number or a date of birth."""
+    # Imported here: the detectors' column typing, only for text with aligned lines.
+    import pyarrow as pa
+
+    from breachdesk.detect.columns import type_columns
+
+    columns = [pa.array(column, pa.string()) for column in transpose(rows, len(header))]
+    kinds = set(type_columns(header, columns))
+    named = bool(kinds & {"full_name", "family_name", "given_name"})
+    return named and bool(kinds & {"nhs_number", "date_of_birth"})
 
 
 # A box's edge beside its label, as OCR reads it: "[NHS number", "Forename({s)".
