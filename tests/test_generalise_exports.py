@@ -110,3 +110,29 @@ def test_aligned_lines_that_name_no_one_stay_prose() -> None:
 
 def _tables_in(lines: list[str]) -> list[Table]:
     return [item for item in fixed_width.segments(lines) if isinstance(item, Table)]
+
+
+def _mail(sender: str, subject: str) -> bytes:
+    return (
+        f"From: {sender}\nTo: Pathology <results@lab.example.nhs.uk>\nSubject: {subject}\n"
+        "Date: Mon, 3 Jun 2024 10:00:00 +0000\n\nPlease see below.\n"
+    ).encode()
+
+
+def test_the_senders_address_is_not_the_patients_the_subject_names() -> None:
+    subject = f"OKAFOR, Grace DOB 12/01/1962 NHS {A} - HIV result"
+    fields = ("family_name", "nhs_number", "e_email")
+    staff = _mail("Dr A Smith <a.smith@f83001.nhs.example>", subject)
+    assert people_in_file("query.eml", staff, fields)[1] == [("OKAFOR", A, False)]
+    # The patient writing in from their own address: it is theirs.
+    own = _mail("Grace Okafor <grace.okafor62@mail.example>", subject)
+    assert people_in_file("query.eml", own, fields)[1] == [("OKAFOR", A, True)]
+
+
+def test_a_result_after_dot_leaders() -> None:
+    report = (
+        "Results summary\n===============\nName ........ OKAFOR, Grace\n"
+        f"D.O.B. ...... 12/01/1962\nNHS No ...... {A}\n"
+        "Test ........ Chlamydia trachomatis\nResult ...... Detected\n"
+    ).encode()
+    assert _exposed("summary.txt", report) == [("OKAFOR", "CHLAM", True)]

@@ -53,7 +53,7 @@ _ENGLISH = {
     "crp",
 }
 _RESULT = re.compile(
-    r"^\s*(?:(?:[:=]|\bwas\b|\bis\b|(?:[;,]\s*+)?\bresult\b(?:\s*+[:=])?|\bof\b|\blevel\b)\s*)?"
+    r"^\s*(?:(?:[:=]|\bwas\b|\bis\b|(?:[;,]\s*+)?\bresult\b(?:\s*+(?:[:=]|\.{2,}+))?|\bof\b|\blevel\b)\s*)?"
     r"(?P<value>[<>]?\s?\d+(?:\.\d+)?(?![/-]\d)|positive|negative|not\s+detected|detected|"
     r"reactive|non-reactive|equivocal|indeterminate|"
     # Tests without a number (a film, a screen) are reported in words.

@@ -43,8 +43,41 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     yield from items
 
 
+# An address in a From, To or Cc header, with its angle brackets.
+_ADDRESS = re.compile(r"<?([\w.+'-]{1,64})@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}>?")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+# Mailboxes named for what they are for, not whose: "results@", "pathology.enquiries@".
+_ROLES = frozenset({
+    "results", "result", "lab", "labs", "pathology", "path", "reception", "admin", "info",
+    "enquiries", "enquiry", "team", "ward", "office", "noreply", "reply", "mail", "nhs",
+    "surgery", "practice", "clinic", "hospital", "haematology", "biochemistry", "microbiology",
+    "secretary", "referrals", "bookings", "appointments", "urgent", "critical",
+})  # fmt: skip
+
+
+def _header(message: Message) -> str:
+    """The headers the detectors read, each address kept only where its mailbox holds a word
+    of the subject ("grace.okafor62@..." under "Subject: Grace Okafor 12/01/1962 - results"):
+    a subject naming a patient made the sender's and the recipients' addresses theirs, when
+    they are the GP's, the ward's and the lab's (a patient writing in from their own address
+    is the case the mailbox's words say so)."""
+    subject = _decoded(message["Subject"]) if message["Subject"] else ""
+    words = {w.lower() for w in _WORD.findall(subject)} - _ROLES
+
+    def kept(match: re.Match[str]) -> str:
+        mailbox = {w.lower() for w in _WORD.findall(match.group(1))}
+        return match.group() if mailbox & words else ""
+
+    lines = []
+    for name in _HEADERS:
+        if message[name]:
+            value = _decoded(message[name])
+            lines.append(f"{name}: {value if name == 'Subject' else _ADDRESS.sub(kept, value)}")
+    return "\n".join(lines)
+
+
 def _items(message: Message) -> Iterator[Item]:
-    header = "\n".join(f"{h}: {_decoded(message[h])}" for h in _HEADERS if message[h])
+    header = _header(message)
     if header:
         yield Record(locator="header", schema="text", text=header)
     # Parts are numbered as a reader of the message counts them: leaf parts only, body first.
