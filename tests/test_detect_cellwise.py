@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pytest
 
 from breachdesk import catalogue
-from breachdesk.detect import cellwise, columns, lab_tests, names, postcode
+from breachdesk.detect import cellwise, columns, lab_tests, name_columns, postcode
 from breachdesk.detect.dates import may_parse, parse_column
 from breachdesk.detect.tables import _clean, _mask, runs
 
@@ -52,10 +52,10 @@ def _both(fn, values: pa.Array, monkeypatch: pytest.MonkeyPatch):  # type: ignor
 def _paths_agree(values: pa.Array, monkeypatch: pytest.MonkeyPatch) -> None:
     """Title stripping, postcodes and name splitting give the same columns on either path."""
     assert cellwise.distinct_ascii(values) is not None  # the fast path is the one tested
-    for fn in (names.strip_title, postcode.extract_column):
+    for fn in (name_columns.strip_title, postcode.extract_column):
         fast, slow = _both(fn, values, monkeypatch)
         assert fast.equals(slow), fn.__name__
-    (fam, giv), (fam_slow, giv_slow) = _both(names.split_column, values, monkeypatch)
+    (fam, giv), (fam_slow, giv_slow) = _both(name_columns.split_column, values, monkeypatch)
     assert fam.equals(fam_slow)
     assert giv.equals(giv_slow)
 
@@ -70,10 +70,10 @@ def test_exact_values_on_the_python_path() -> None:
     values = pa.array(
         ["Mrs. Jane SMITH", "SMITH, Dr John", "DOE^Ann", "O'BRIEN Mary", "Cher", "", None, "mr  x"]
     )
-    family, given = names.split_column(values)
+    family, given = name_columns.split_column(values)
     assert family.to_pylist() == ["SMITH", "SMITH", "DOE", "O'BRIEN", "Cher", None, None, "x"]
     assert given.to_pylist() == ["Jane", "John", "Ann", "Mary", None, None, None, None]
-    assert names.strip_title(values).to_pylist()[0] == "Jane SMITH"
+    assert name_columns.strip_title(values).to_pylist()[0] == "Jane SMITH"
     codes = pa.array(["se154ab", "flat 2, EC1A 1BB.", "SE15 4AB\n", "SE154ABX", None, "gir0aa"])
     assert postcode.extract_column(codes).to_pylist() == [
         "SE15 4AB",
@@ -90,11 +90,11 @@ def test_long_cells_and_cells_python_reads_otherwise_take_the_arrow_path() -> No
     assert cellwise.distinct_ascii(pa.array(["SMITH", "x" * (cellwise.LONGEST + 1)])) is None
     assert cellwise.distinct_ascii(pa.array([str(i) for i in range(cellwise.FEW + 1)])) is None
     # The Arrow path still reads them: a name with a dotless i splits as before.
-    family, given = names.split_column(pa.array(["Zoë KILIÇ", "Kılıç, Ayşe", "  "]))
+    family, given = name_columns.split_column(pa.array(["Zoë KILIÇ", "Kılıç, Ayşe", "  "]))
     assert family.to_pylist() == ["KILIÇ", "Kılıç", None]
     assert given.to_pylist() == ["Zoë", "Ayşe", None]
     # A hostile 100,000-space cell is not handed to a backtracking regex.
-    family, _ = names.split_column(pa.array([" " * 100_000 + "x, y"]))
+    family, _ = name_columns.split_column(pa.array([" " * 100_000 + "x, y"]))
     assert family.to_pylist() == ["x"]
 
 
@@ -210,7 +210,7 @@ def test_titles_found_over_the_joined_cells_are_each_cells_own() -> None:
     # No cell has a title: each is only trimmed. One title anywhere: every cell is read alone,
     # and a NUL inside a cell does not make the next piece a cell start.
     plain = pa.array(["  Smith ", "Jones", None, "Mrs", "DrNo", "x\x00Mr y"])
-    assert names.strip_title(plain).to_pylist() == [
+    assert name_columns.strip_title(plain).to_pylist() == [
         "Smith",
         "Jones",
         None,
@@ -219,8 +219,16 @@ def test_titles_found_over_the_joined_cells_are_each_cells_own() -> None:
         "x\x00Mr y",
     ]
     titled = pa.array(["  Smith ", "Mr. \tLee", None, "mrs  Khan ", "x\x00Mr y"])
-    assert names.strip_title(titled).to_pylist() == ["Smith", "Lee", None, "Khan", "x\x00Mr y"]
-    family, given = names.split_column(pa.array(["SMITH, John", "Dr Ann LEE", "Bo^Day", " Solo "]))
+    assert name_columns.strip_title(titled).to_pylist() == [
+        "Smith",
+        "Lee",
+        None,
+        "Khan",
+        "x\x00Mr y",
+    ]
+    family, given = name_columns.split_column(
+        pa.array(["SMITH, John", "Dr Ann LEE", "Bo^Day", " Solo "])
+    )
     assert family.to_pylist() == ["SMITH", "LEE", "Bo", "Solo"]
     assert given.to_pylist() == ["John", "Ann", "Day", None]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from breachdesk.detect import dates, lab_tests, names, postcode
+from breachdesk.detect import dates, lab_tests, name_columns, names, postcode
 from breachdesk.detect.text import people_in_text
 
 
@@ -132,7 +132,7 @@ def test_staff_are_not_patients(text: str) -> None:
 
 def test_name_column_split() -> None:
     col = pa.array(["SMITH, John", "Mrs Jane DOE", "O'NEIL^Sean", "AHMED Farah", "Madonna", ""])
-    family, given = names.split_column(col)
+    family, given = name_columns.split_column(col)
     assert family.to_pylist() == ["SMITH", "DOE", "O'NEIL", "AHMED", "Madonna", None]
     assert given.to_pylist() == ["John", "Jane", "Sean", "Farah", None, None]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from breachdesk.detect import given_names, names
+from breachdesk.detect import given_names, name_columns, names
 from test_generalise import A, B, C, people_in_file
 
 
@@ -27,16 +27,20 @@ def test_only_names_that_do_not_say_are_asked() -> None:
 
 def test_a_column_votes_and_family_first_must_win_twice_over() -> None:
     family_first = ["Okafor Grace", "Smith John", "Nowak Tomasz", "Kowalski Piotr"]
-    family, given = names.split_column(pa.array(family_first))
+    family, given = name_columns.split_column(pa.array(family_first))
     assert family.to_pylist() == ["Okafor", "Smith", "Nowak", "Kowalski"]
     assert given.to_pylist() == ["Grace", "John", "Tomasz", "Piotr"]
     given_first = ["Grace Okafor", "John Smith", "Tomasz Nowak"]
-    assert names.split_column(pa.array(given_first))[0].to_pylist() == ["Okafor", "Smith", "Nowak"]
+    assert name_columns.split_column(pa.array(given_first))[0].to_pylist() == [
+        "Okafor",
+        "Smith",
+        "Nowak",
+    ]
     # One vote each way: the usual given-first reading stands.
-    split = names.split_column(pa.array(["Okafor Grace", "John Smith"]))[0].to_pylist()
+    split = name_columns.split_column(pa.array(["Okafor Grace", "John Smith"]))[0].to_pylist()
     assert split == ["Grace", "Smith"]
     # The same on a column with letters outside ASCII (the Arrow path).
-    family, given = names.split_column(pa.array(["Popescu Zoë", "Okafor Grace", None]))
+    family, given = name_columns.split_column(pa.array(["Popescu Zoë", "Okafor Grace", None]))
     assert family.to_pylist() == ["Popescu", "Okafor", None]
     assert given.to_pylist() == ["Zoë", "Grace", None]
 

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from breachdesk.detect import dates, names, nhs_number
+from breachdesk.detect import dates, name_columns, nhs_number
 from breachdesk.detect.columns import type_columns
 from breachdesk.ingest import sniff
 from breachdesk.readers import delimited, spreadsheet, sql_dump, sqlite
@@ -120,18 +120,18 @@ def test_columns_typed_by_values_after_cheap_checks() -> None:
 
 def test_name_ways_read_only_cells_no_earlier_way_read() -> None:
     col = pa.array(["SMITH, John", "JONES^", "BROWN Peter", "Mary Lee", "Mr Solo", None, "  "])
-    family, given = names.split_column(col)
+    family, given = name_columns.split_column(col)
     assert family.to_pylist() == ["SMITH", "JONES", "BROWN", "Lee", "Solo", None, None]
     assert given.to_pylist() == ["John", "", "Peter", "Mary", None, None, None]
 
 
 def test_titles_stripped_only_where_whitespace_follows() -> None:
-    assert names.strip_title(pa.array(["SMITH", " Jones ", None])).to_pylist() == [
+    assert name_columns.strip_title(pa.array(["SMITH", " Jones ", None])).to_pylist() == [
         "SMITH",
         "Jones",
         None,
     ]
-    assert names.strip_title(pa.array(["Dr  Who", "Mrs. Ann Lee"])).to_pylist() == [
+    assert name_columns.strip_title(pa.array(["Dr  Who", "Mrs. Ann Lee"])).to_pylist() == [
         "Who",
         "Ann Lee",
     ]

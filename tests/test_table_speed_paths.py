@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 import pytest
 
 from breachdesk import catalogue
-from breachdesk.detect import cellwise, lab_tests, names, tables
+from breachdesk.detect import cellwise, lab_tests, name_columns, names, tables
 from breachdesk.ingest import sniff
 from breachdesk.readers.base import Table
 
@@ -154,15 +154,15 @@ def _name_cells(rng: random.Random, count: int) -> list[str | None]:
 def test_names_filled_match_cleaned(seed: int) -> None:
     rng = random.Random(seed)
     values = pa.array(_name_cells(rng, rng.choice([1, 5, 40, 300])), pa.string())
-    stripped = names.strip_title_filled(values)
+    stripped = name_columns.strip_title_filled(values)
     if stripped is not None:
-        assert stripped.to_pylist() == tables._clean(names.strip_title(values)).to_pylist()
+        assert stripped.to_pylist() == tables._clean(name_columns.strip_title(values)).to_pylist()
     assert tables._stripped(values).to_pylist() == (
-        tables._clean(names.strip_title(values)).to_pylist()
+        tables._clean(name_columns.strip_title(values)).to_pylist()
     )
-    family, given = names.split_column(values)
+    family, given = name_columns.split_column(values)
     expected = (tables._clean(family).to_pylist(), tables._clean(given).to_pylist())
-    split = names.split_column_filled(values)
+    split = name_columns.split_column_filled(values)
     if split is not None:
         assert (split[0].to_pylist(), split[1].to_pylist()) == expected
     got = tables._split(values)
@@ -171,11 +171,11 @@ def test_names_filled_match_cleaned(seed: int) -> None:
 
 def test_names_filled_take_ascii_columns() -> None:
     values = pa.array(["Mr  John SMITH", " ", "SMITH, Dr. Anne", None, "Jones"], pa.string())
-    split = names.split_column_filled(values)
+    split = name_columns.split_column_filled(values)
     assert split is not None
     assert split[0].to_pylist() == ["SMITH", None, "SMITH", None, "Jones"]
     assert split[1].to_pylist() == ["John", None, "Anne", None, None]
-    stripped = names.strip_title_filled(values)
+    stripped = name_columns.strip_title_filled(values)
     assert stripped is not None
     assert stripped.to_pylist() == ["John SMITH", None, "SMITH, Dr. Anne", None, "Jones"]
 
@@ -260,7 +260,7 @@ def test_title_letters_fold_as_re2_on_every_character() -> None:
         re2 = pc.match_substring_regex(every, f"(?i)^{letter}$")
         by_re2 = {code_points[i] for i in np.flatnonzero(re2.to_numpy(zero_copy_only=False))}
         lit = "[s\u017f]" if letter == "s" else letter
-        python = re.compile(lit, names._RE2_CASE)
+        python = re.compile(lit, name_columns._RE2_CASE)
         assert {m.group() for m in python.finditer(text)} == by_re2, letter
 
 
@@ -319,12 +319,18 @@ def test_names_python_path_matches_arrow_on_any_text(
         ]
         columns.append(pa.array(cells, pa.string()))
     python = [
-        (names.strip_title(v).to_pylist(), [p.to_pylist() for p in names.split_column(v)])
+        (
+            name_columns.strip_title(v).to_pylist(),
+            [p.to_pylist() for p in name_columns.split_column(v)],
+        )
         for v in columns
     ]
     monkeypatch.setattr(cellwise, "distinct_ascii", lambda *_, **__: None)
     arrow = [
-        (names.strip_title(v).to_pylist(), [p.to_pylist() for p in names.split_column(v)])
+        (
+            name_columns.strip_title(v).to_pylist(),
+            [p.to_pylist() for p in name_columns.split_column(v)],
+        )
         for v in columns
     ]
     assert python == arrow

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk import catalogue
-from breachdesk.detect import composite, dates, lab_tests, names, nhs_number, ods, postcode
+from breachdesk.detect import composite, dates, lab_tests, name_columns, nhs_number, ods, postcode
 from breachdesk.detect.columns import type_columns
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA
 from breachdesk.readers.base import Table
@@ -78,17 +78,17 @@ def _clean_typed(
 
 
 def _stripped(values: pa.Array) -> pa.Array:
-    """``_clean(names.strip_title(values))``."""
-    filled = names.strip_title_filled(values)
-    return _clean(names.strip_title(values)) if filled is None else filled
+    """``_clean(name_columns.strip_title(values))``."""
+    filled = name_columns.strip_title_filled(values)
+    return _clean(name_columns.strip_title(values)) if filled is None else filled
 
 
 def _split(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """``_clean`` of each part of ``names.split_column(values)``."""
-    filled = names.split_column_filled(values)
+    """``_clean`` of each part of ``name_columns.split_column(values)``."""
+    filled = name_columns.split_column_filled(values)
     if filled is not None:
         return filled
-    family, given = names.split_column(values)
+    family, given = name_columns.split_column(values)
     return _clean(family), _clean(given)
 
 

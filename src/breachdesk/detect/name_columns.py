@@ -1,0 +1,212 @@
+"""Name columns: family and given names split out of a table's name cells, titles taken off,
+vectorised (a cell at a time only over a column's few distinct cells, ``detect.cellwise``).
+
+Free-text names (labels, titles, HL7 XPN, capitals before a date of birth) are ``detect.names``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from breachdesk.detect import cellwise
+from breachdesk.detect.given_names import (
+    column_family_first,
+    reorder_column,
+    two_words,
+)
+from breachdesk.detect.names import LOWER, TITLES, UPPER
+
+_TITLE_PREFIX = rf"(?i)^\s*(?:{TITLES}\.?\s+)"
+_COMMA = rf"^\s*(?P<family>[^,^]+?)\s*,\s*(?:(?i:{TITLES})\.?\s+)?(?P<given>[^\s,]+)"
+_CARET_CELL = r"^\s*(?P<family>[^\^]+)\^(?P<given>[^\^]*)"
+# "DA SILVA Tomasz", "MÜLLER Zoë": the family name in capitals, however many words, then given.
+_CAPS_FIRST = (
+    rf"^\s*(?P<family>[{UPPER}][{UPPER}'\-]+(?:\s+[{UPPER}][{UPPER}'\-]+)*)\s+"
+    rf"(?P<given>[{UPPER}][{LOWER}]\S*)(?:\s+\S+)*\s*$"
+)
+_SPACED = r"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>\S+)\s*$"
+
+
+# The same for Python's ``re`` on short cells (see ``cellwise``): RE2's ``\s`` is exactly
+# ``[\t\n\f\r ]`` and its ``$`` is ``\Z``. Every form is anchored at the start, so ``match``.
+# The titles are matched case-insensitively as RE2 does on any text: ASCII case folding, and the
+# long s (RE2 folds it with "s"; the dotless and dotted i, which Python folds with "i", it does
+# not; no title has a "k" for the Kelvin sign). Every other class here is explicit, so these
+# forms read every character as RE2 does (pinned over every code point in the tests), and a
+# column of accented or Turkish names takes the Python path too.
+_S, _NS = r"[\t\n\f\r ]", r"[^\t\n\f\r ]"
+_TITLES_PY = TITLES.replace("s", "[s\u017f]")
+_RE2_CASE = re.ASCII | re.IGNORECASE
+_TITLE_PREFIX_PY = re.compile(rf"^{_S}*(?:{_TITLES_PY}\.?{_S}+)", _RE2_CASE)
+# Leading and trailing spaces are left in the groups (the caller strips them) rather than given
+# repeats of their own that a backtracking engine could share a run of spaces between.
+_WAYS_PY = (
+    re.compile(
+        rf"(?P<family>[^,^]+),{_S}*(?:(?i:{_TITLES_PY})\.?{_S}+)?(?P<given>[^\t\n\f\r ,]+)",
+        re.ASCII,
+    ),
+    re.compile(r"(?P<family>[^\^]+)\^(?P<given>[^\^]*)"),
+    re.compile(
+        # Possessive: a word in capitals is never a given name, so none is ever given back.
+        rf"{_S}*(?P<family>[{UPPER}][{UPPER}'\-]++(?:{_S}++[{UPPER}][{UPPER}'\-]++)*+){_S}+"
+        rf"(?P<given>[{UPPER}][{LOWER}]{_NS}*)(?!{_NS})"
+    ),
+    re.compile(rf"{_S}*(?P<given>{_NS}+){_S}(?:[\s\S]*{_S})?(?P<family>{_NS}+){_S}*\Z"),
+)
+
+
+def _strip_title_cell(cell: str) -> str:
+    return _TITLE_PREFIX_PY.sub("", cell, count=1).strip()  # ASCII: strip() trims as Arrow does
+
+
+# ``_TITLE_PREFIX_PY`` at the start of any of the cells, each after a NUL (no NUL is a space or a
+# title's letter, so a match cannot run across cells): one search, tried only at the NULs, says
+# whether any cell of a column has a title to strip. A cell holding a NUL can only add a match,
+# never hide one. A title is followed by whitespace: cells with none have no title either.
+_TITLE_IN_JOINED = re.compile(rf"\x00{_S}*(?i:{_TITLES_PY})\.?{_S}+", re.ASCII)
+
+
+def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
+    """``_strip_title_cell`` of each cell (None stays None)."""
+    present = [c for c in cells if c is not None]
+    joined = "\x00" + "\x00".join(present)
+    spaced = any(space in joined for space in "\t\n\f\r ")
+    if not spaced or _TITLE_IN_JOINED.search(joined) is None:
+        return [None if c is None else c.strip() for c in cells]
+    return [None if c is None else _strip_title_cell(c) for c in cells]
+
+
+# ``_WAYS_PY[0]`` (the commonest way, "SMITH, John") over cells joined with NULs, each match
+# running to its cell's end: one ``findall`` reads every cell, a cell it does not fit giving two
+# empty groups (a fit fills both). No class takes a NUL, so no match runs across cells; the
+# repeats are possessive where the pattern's next character cannot continue them, which
+# changes no match.
+_COMMA_JOINED = re.compile(
+    rf"(?:(?P<family>[^,^\x00]++),{_S}*+(?:(?i:{_TITLES_PY})\.?{_S}++)?"
+    r"(?P<given>[^\t\n\f\r ,\x00]++))?[^\x00]*+(?:\x00|\Z)",
+    re.ASCII,
+)
+
+
+def _split_cells(cells: list[str | None]) -> list[tuple[str | None, str | None]]:
+    """``_split_stripped`` of each cell (None gives no names), a column's "A B" names read
+    family first where its names say so (``given_names.column_family_first``)."""
+    present = [c for c in cells if c is not None]
+    joined = "\x00".join(present)
+    if len(present) < len(cells) or joined.count("\x00") != len(present) - 1:
+        parts = [(None, None) if c is None else _split_stripped(c) for c in cells]
+    else:
+        # (``findall`` may add an empty match at the very end: one more than there are cells.)
+        found = _COMMA_JOINED.findall(joined)[: len(present)]
+        parts = [
+            (family.strip(), given.strip()) if family else _split_stripped(cell)
+            for cell, (family, given) in zip(present, found, strict=True)
+        ]
+    two = [(i, words) for i, c in enumerate(cells) if c and (words := two_words(c)) is not None]
+    if two and column_family_first(words for _, words in two):
+        for i, words in two:
+            parts[i] = words
+    return parts
+
+
+def _split_stripped(cell: str) -> tuple[str | None, str | None]:
+    """Family and given name of one cell whose title ``_strip_title_cells`` has stripped."""
+    for way in _WAYS_PY:
+        found = way.match(cell)
+        if found:
+            return found["family"].strip(), found["given"].strip()
+    return (cell, None) if cell else (None, None)
+
+
+def _any_match(values: pa.Array, pattern: str) -> bool:
+    return bool(pc.any(pc.match_substring_regex(values, pattern)).as_py())
+
+
+def strip_title(values: pa.Array) -> pa.Array:
+    found = cellwise.distinct_ascii(values, any_text=True)
+    if found is not None:
+        index, cells = found
+        return cellwise.map_back(index, _strip_title_cells(cells))[0]
+    # A title is followed by whitespace: a column of single words ("SMITH") has none to strip,
+    # and a tiny regex to see so costs a fraction of compiling the titles' alternation.
+    if _any_match(values, r"\s"):
+        values = pc.replace_substring_regex(values, _TITLE_PREFIX, "")
+    return pc.utf8_trim_whitespace(values)
+
+
+def strip_title_filled(values: pa.Array) -> pa.Array | None:
+    """``strip_title`` with empty cells made null, read straight off the distinct cells when
+    the column takes the Python path (its cells come back stripped as Arrow trims); None when it
+    does not, for the caller to clean ``strip_title``'s column itself."""
+    found = cellwise.distinct_ascii(values, any_text=True)
+    if found is None:
+        return None
+    index, cells = found
+    return cellwise.map_back(index, [c or None for c in _strip_title_cells(cells)])[0]
+
+
+def split_column_filled(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
+    """``split_column`` with empty parts made null, when the column takes the Python path (as
+    ``strip_title_filled``); else None."""
+    found = cellwise.distinct_ascii(pc.cast(values, pa.string()), any_text=True)
+    if found is None:
+        return None
+    index, cells = found
+    parts = _split_cells(_strip_title_cells(cells))
+    family, given = cellwise.map_back(
+        index, [f or None for f, _ in parts], [g or None for _, g in parts]
+    )
+    return family, given
+
+
+_NULL = pa.scalar(None, pa.string())
+
+
+def _first_of(arrays: list[pa.Array], n: int) -> pa.Array:
+    if not arrays:
+        return pa.nulls(n, pa.string())
+    return pc.coalesce(*arrays) if len(arrays) > 1 else arrays[0]
+
+
+def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Family and given names from a full-name column, whichever way each cell is written."""
+    values = pc.cast(values, pa.string())
+    found = cellwise.distinct_ascii(values, any_text=True)
+    if found is not None:
+        index, cells = found
+        stripped = _strip_title_cells(cells)
+        parts = _split_cells(stripped)
+        family, given = cellwise.map_back(index, [f for f, _ in parts], [g for _, g in parts])
+        return family, given
+    values = strip_title(values)
+    spaced = _any_match(values, r"\s")
+    # Each way of writing a name needs its mark (a comma, a caret, a space): a way no cell can be
+    # written in would find nothing, so its regex is not compiled and run.
+    ways = [
+        pattern
+        for pattern, needed in ((_COMMA, ","), (_CARET_CELL, "^"), (_CAPS_FIRST, ""), (_SPACED, ""))
+        if (spaced if not needed else pc.any(pc.match_substring(values, needed)).as_py())
+    ]
+    families: list[pa.Array] = []
+    givens: list[pa.Array] = []
+    # Each way reads only the cells no earlier way has read: a match fills both parts (if only
+    # with ""), so an earlier match decides both and a later regex need not see the cell.
+    pending = values
+    for number, pattern in enumerate(ways, start=1):
+        found = pc.extract_regex(pending, pattern)
+        family = pc.struct_field(found, "family")
+        families.append(family)
+        givens.append(pc.struct_field(found, "given"))
+        if number < len(ways):
+            pending = pc.if_else(pc.is_null(family), pending, _NULL)
+    family, given = reorder_column(
+        values, _first_of(families, len(values)), _first_of(givens, len(values))
+    )
+    single = pc.and_(
+        pc.is_null(family), pc.greater(pc.utf8_length(values), pa.scalar(0, pa.int32()))
+    )
+    family = pc.if_else(single, values, family)  # one word: take it as the family name
+    return pc.utf8_trim_whitespace(family), pc.utf8_trim_whitespace(given)
