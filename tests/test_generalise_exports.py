@@ -4,6 +4,7 @@ Each must give exactly its people, with their facts, through the scan stage's pe
 
 from __future__ import annotations
 
+from breachdesk.detect import lab_tests
 from breachdesk.readers import fixed_width
 from breachdesk.readers.base import Record, Table
 from test_generalise import A, B, C, people_in_file
@@ -136,3 +137,10 @@ def test_a_result_after_dot_leaders() -> None:
         "Test ........ Chlamydia trachomatis\nResult ...... Detected\n"
     ).encode()
     assert _exposed("summary.txt", report) == [("OKAFOR", "CHLAM", True)]
+
+
+def test_the_combined_hiv_test_by_its_other_names() -> None:
+    # FHIR exports' display text: "HIV antigen and antibody" was read as the p24 antigen alone.
+    for written in ("HIV antigen and antibody", "HIV antigen/antibody", "HIV Ab/Ag"):
+        assert lab_tests.lookup(written) == ["HIVAGAB"], written
+    assert lab_tests.lookup("HIV antigen") == ["HIVP24"]

@@ -72,7 +72,9 @@ def _header(message: Message) -> str:
     for name in _HEADERS:
         if message[name]:
             value = _decoded(message[name])
-            lines.append(f"{name}: {value if name == 'Subject' else _ADDRESS.sub(kept, value)}")
+            if name != "Subject":
+                value = _ADDRESS.sub(kept, value).strip()
+            lines.append(f"{name}: {value}")
     return "\n".join(lines)
 
 
