@@ -8,6 +8,7 @@ from breachdesk.detect import lab_tests
 from breachdesk.readers import fixed_width
 from breachdesk.readers.base import Record, Table
 from test_generalise import A, B, C, people_in_file
+from test_readers_samples import _prop, cfb
 
 
 def test_an_oracle_style_export() -> None:
@@ -144,3 +145,28 @@ def test_the_combined_hiv_test_by_its_other_names() -> None:
     for written in ("HIV antigen and antibody", "HIV antigen/antibody", "HIV Ab/Ag"):
         assert lab_tests.lookup(written) == ["HIVAGAB"], written
     assert lab_tests.lookup("HIV antigen") == ["HIVP24"]
+
+
+def _outlook(sender: str, subject: str) -> bytes:
+    return cfb(
+        {
+            "__properties_version1.0": b"\0" * 32,
+            "__substg1.0_0037001F": _prop(subject),
+            "__substg1.0_0C1A001F": _prop("Dr A Smith"),
+            "__substg1.0_0C1F001F": _prop(sender),
+            "__substg1.0_1000001F": _prop("Please see below.\n"),
+            "__recip_version1.0_#00000000": {
+                "__substg1.0_3001001F": _prop("Pathology"),
+                "__substg1.0_39FE001F": _prop("results@lab.example.nhs.uk"),
+            },
+        }
+    )
+
+
+def test_an_outlook_messages_addresses_as_an_emls() -> None:
+    subject = f"OKAFOR, Grace DOB 12/01/1962 NHS {A} - HIV result"
+    fields = ("family_name", "nhs_number", "e_email")
+    staff = _outlook("a.smith@f83001.nhs.example", subject)
+    assert people_in_file("query.msg", staff, fields) == ("msg", [("OKAFOR", A, False)])
+    own = _outlook("grace.okafor62@mail.example", subject)
+    assert people_in_file("query.msg", own, fields) == ("msg", [("OKAFOR", A, True)])

@@ -62,20 +62,26 @@ def _header(message: Message) -> str:
     they are the GP's, the ward's and the lab's (a patient writing in from their own address
     is the case the mailbox's words say so)."""
     subject = _decoded(message["Subject"]) if message["Subject"] else ""
+    lines = []
+    for name in _HEADERS:
+        if message[name]:
+            value = _decoded(message[name])
+            if name != "Subject":
+                value = addresses_kept(value, subject)
+            lines.append(f"{name}: {value}")
+    return "\n".join(lines)
+
+
+def addresses_kept(value: str, subject: str) -> str:
+    """A From, To or Cc header's ``value`` with each address taken out unless its mailbox
+    holds a word of the ``subject`` that is not a role (see ``_header``)."""
     words = {w.lower() for w in _WORD.findall(subject)} - _ROLES
 
     def kept(match: re.Match[str]) -> str:
         mailbox = {w.lower() for w in _WORD.findall(match.group(1))}
         return match.group() if mailbox & words else ""
 
-    lines = []
-    for name in _HEADERS:
-        if message[name]:
-            value = _decoded(message[name])
-            if name != "Subject":
-                value = _ADDRESS.sub(kept, value).strip()
-            lines.append(f"{name}: {value}")
-    return "\n".join(lines)
+    return _ADDRESS.sub(kept, value).strip() if "@" in value else value
 
 
 def _items(message: Message) -> Iterator[Item]:

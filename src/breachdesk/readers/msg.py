@@ -15,6 +15,7 @@ import olefile
 
 from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item, Nested, ReaderError, Record
+from breachdesk.readers.email_message import addresses_kept
 from breachdesk.readers.html import pieces
 from breachdesk.readers.text import paragraphs
 
@@ -63,12 +64,17 @@ class _Message:
 
 
 def _read_message(msg: _Message, prefix: str, depth: int) -> Iterator[Item]:
-    header = [f"Subject: {msg.text(_SUBJECT)}"] if msg.text(_SUBJECT) else []
-    header += [f"{label}: {value}" for prop, label in _HEADERS if (value := msg.text(prop))]
+    subject = msg.text(_SUBJECT)
+    header = [f"Subject: {subject}"] if subject else []
+    # (The sender's and recipients' addresses as an .eml's: kept only where they are the
+    # patient's the subject names, ``email_message.addresses_kept``.)
+    for prop, label in _HEADERS:
+        if value := addresses_kept(msg.text(prop), subject):
+            header.append(f"{label}: {value}")
     for recipient in msg.children("__recip_version1.0_"):
         inner = _Message(msg.ole, [*msg.base, recipient])
         who = " ".join(v for v in (inner.text("3001"), inner.text("39FE")) if v)
-        if who:
+        if who := addresses_kept(who, subject):
             header.append(f"Recipient: {who}")
     if header:
         yield Record(locator=f"{prefix}header", schema="text", text="\n".join(header))
