@@ -39,7 +39,8 @@ _FAMILY = rf"(?:{names._PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
 # The rules as they were written before their fast forms.
 PLAIN = {
     "label": re.compile(
-        rf"(?:\bpatient(?:\s+name)?|\bpt(?:\s+name)?|\bname|\bre|\bsubject)\s*[:=\-]\s*[\"']?"
+        rf"(?:\bpatient(?:[\s_]*name)?|\bpt(?:[\s_]*name)?|\bname|\bre|\bsubject)[\"']?\s*[:=\-]"
+        rf"\s*[\"']?"
         rf"(?:{names.TITLES}\.?\s+)?"
         rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^|{names._INITIAL_SEP})(?P<b>{_FAMILY})"
         rf"(?:{names._MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?",
@@ -97,6 +98,8 @@ PIECES = [
     "Patient: SMITH, John",
     "Pt name - O'BRIEN-KAUR Mary Anne",
     "patient name= Jo Bloggs",
+    '{"name":"Grace Okafor"',
+    '"patient_name": "Anna KOWALSKI",',
     "Re: Mrs Jane DOE",
     "ſubject: Ann LEE",
     "name:Zoë ÅSTRÖM",

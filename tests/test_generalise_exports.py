@@ -170,3 +170,25 @@ def test_an_outlook_messages_addresses_as_an_emls() -> None:
     assert people_in_file("query.msg", staff, fields) == ("msg", [("OKAFOR", A, False)])
     own = _outlook("grace.okafor62@mail.example", subject)
     assert people_in_file("query.msg", own, fields) == ("msg", [("OKAFOR", A, True)])
+
+
+def test_names_in_a_logs_json_payloads() -> None:
+    # An interface engine's log: a prefix, then the message as JSON. Only the NHS numbers and
+    # dates of birth were read; the third patient, with no NHS number, was lost.
+    log = (
+        '2024-06-03 10:00:00 INFO ORU_IN payload={"nhs":"' + A + '","name":"Grace Okafor",'
+        '"dob":"1962-01-12","test":"HIV 1+2 Ab/Ag"}\n'
+        '2024-06-03 10:00:01 INFO ORU_IN payload={"patient_name":"Anna Kowalski",'
+        '"date_of_birth":"1988-03-30","test":"FBC"}\n'
+        '2024-06-03 10:00:02 INFO ADT_IN body={"forename":"Tomasz","surname":"Nowak",'
+        '"dob":"1975-11-02","nhs":"' + B + '"}\n'
+    ).encode()
+    fields = ("family_name", "given_name", "date_of_birth", "nhs_number")
+    assert people_in_file("engine.log", log, fields) == (
+        "log",
+        [
+            ("Kowalski", "Anna", "1988-03-30", None),
+            ("Nowak", "Tomasz", "1975-11-02", B),
+            ("Okafor", "Grace", "1962-01-12", A),
+        ],
+    )

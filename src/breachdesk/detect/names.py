@@ -113,8 +113,10 @@ _MIDDLE_INITIAL = rf"(?:(?<!{_LETTER}{_LETTER})\.)?"
 _PARTICLE_CAPS = rf"(?:{'|'.join(p.upper() for p in _PARTICLES)})"
 _LABELLED = re.compile(
     r"(?-i:[NnPpRrSs\u017f])(?<!\w.)"
-    r"(?:(?<=[Pp])(?:atient(?:\s+name)?|t(?:\s+name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
-    r"\s*[:=\-]\s*[\"']?"  # name="John Smith", as key=value logs quote a value with spaces
+    r"(?:(?<=[Pp])(?:atient(?:[\s_]*name)?|t(?:[\s_]*name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
+    # name="John Smith", as key=value logs quote a value with spaces; "patient_name":"...", a
+    # JSON payload's key quoted too
+    r"[\"']?\s*[:=\-]\s*[\"']?"
     rf"(?:{TITLES}\.?\s+)?"
     rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^|{_INITIAL_SEP})(?P<b>{_FAMILY})"
     rf"(?:{_MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?",
@@ -153,10 +155,10 @@ _FAMILY_KEY = r"(?:surname|family(?:[_. ]?name)?|last[_. ]?name)"
 # ("Forename(s):", as paper forms print the box.)
 _GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given(?:[_. ]?names?)?)(?:\(s\))?"
 # "Surname: SMITH", "surname=SMITH", and a printout's dot leaders: "Surname ....... SMITH".
-_KEY_SEP = rf"{_SP}*+(?:[=:]|\.{{2,}}+{_SP}*+[=:]?){_SP}*+"
+_KEY_SEP = rf"[\"']?{_SP}*+(?:[=:]|\.{{2,}}+{_SP}*+[=:]?){_SP}*+[\"']?"
 # One line break may part the two: an XML or form's fields are written one to a line, each
 # key perhaps qualified by whose it is ("patient surname: OKAFOR" / "patient forename: Grace").
-_PAIR_SEP = rf"(?P<sep>{_SP}*+[,;|&\n]?{_SP}*+)(?:(?:patient|pt)[_. ]?)?"
+_PAIR_SEP = rf"(?P<sep>[\"']?{_SP}*+[,;|&\n]?{_SP}*+[\"']?)(?:(?:patient|pt)[_. ]?)?"
 _FAMILY_FIRST = re.compile(
     rf"\b{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_FAMILY}){_PAIR_SEP}{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN})",
     re.IGNORECASE,

@@ -44,7 +44,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     # names: the label, title, CAPS-comma and HL7 caret rules, one trigger each.
     # The rules' leading \b as a non-word character (or the start): "MSG4794216" is no title.
-    "name:label": (rf"(?i)(?:^|\W)(?:patient|pt|name|re|subject){_S}*[:=\-]",),
+    "name:label": (
+        rf"(?i)(?:^|\W)(?:(?:patient|pt)(?:{_S}|_)*name|patient|pt|name|re|subject)[\"']?{_S}*[:=\-]",
+    ),
     "name:title": (
         r"(?:^|\W)(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?[ \t\v\f\r\x1c-\x1f]",
     ),
@@ -54,7 +56,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     # Both key=value rules: a name key and its "=" or ":".
     "name:key_value": (
         rf"(?i)(?:surname|family(?:[_. ]?name)?|last[_. ]?name|forenames?|first[_. ]?names?|"
-        rf"given(?:[_. ]?names?)?){_S}*(?:[=:]|\.\.)",
+        rf"given(?:[_. ]?names?)?)[\"']?{_S}*(?:[=:]|\.\.)",
     ),
     # names.before_dob: a date-of-birth label after the name, or an NHS label and its number.
     "name:before_dob": (
