@@ -115,3 +115,21 @@ def test_no_future_date_is_a_date_of_birth_and_no_residue_that_is_not_a_name_a_n
     assert "date_of_birth" not in found
     # (the first cell kept as written: it held nothing read; the second held no name)
     assert found["full_name"].to_pylist() == ["OKAFOR, Grace 12/01/2099", None]
+
+
+def test_a_date_of_birth_columns_cells_are_mentioned_once_each() -> None:
+    table = _table(
+        ["Name", "DOB / NHS No", "Test"],
+        ["OKAFOR, Grace", "NOWAK, Tomasz", "KOWALSKI, Anna"],
+        [f"12/01/1962 / {SPACED[A]}", f"02/11/1975 / {SPACED[B]}", f"30/03/1988 / {SPACED[C]}"],
+        ["HBA1C", "FBC", "FBC"],
+    )
+    records, mentions = records_from_table(table, 7)
+    assert records.num_rows == 3
+    found = sorted((m["kind"], m["rule"]) for m in mentions.to_pylist() if m["locator"] == "row:1")
+    assert found == [
+        ("date_of_birth", "header_or_values"),
+        ("full_name", "header_or_values"),
+        ("nhs_number", "composite_cell"),
+        ("test", "header_or_values"),
+    ]

@@ -330,8 +330,10 @@ def _composites(
         for what, values in found.items():
             if what == "full_name":
                 cols["full_name"][at] = values
-            else:
-                own[what].append(values)
+                continue
+            own[what].append(values)
+            # (A date of birth in a date-of-birth column's cells is that column's mention.)
+            if what != kind:
                 inner.headers.append(head)
                 inner.kinds.append(what)
                 inner.values.append(values)
