@@ -133,3 +133,14 @@ def test_a_date_of_birth_columns_cells_are_mentioned_once_each() -> None:
         ("nhs_number", "composite_cell"),
         ("test", "header_or_values"),
     ]
+
+
+def test_a_long_name_keeps_its_words() -> None:
+    cell = "Mrs Grace Mary Adaeze Chiamaka van Okafor (DOB 12/01/1962)"
+    found = composite.split(pa.array([cell, "NOWAK, Tomasz"]), "full_name")
+    assert found is not None
+    assert found["full_name"].to_pylist() == [
+        "Mrs Grace Mary Adaeze Chiamaka van Okafor",
+        "NOWAK, Tomasz",
+    ]
+    assert found["date_of_birth"].to_pylist() == ["1962-01-12", None]

@@ -34,12 +34,14 @@ _LABELS = re.compile(
 # A word of a name as it is left: letters, hyphens, apostrophes, a comma after the family name.
 _WORD = re.compile(r"[^\W\d_]++(?:['-][^\W\d_]++)*+\.?,?")
 _DIGIT = re.compile(r"\d")
+# A name's words at most: a title, given and middle names, a family name of several parts.
+_MOST_WORDS = 8
 
 
 def _read(cell: str) -> tuple[str | None, str | None, str | None]:
     """(name left, date of birth, NHS number) of one cell; all None where the cell holds
     neither a date of birth nor a valid NHS number (the caller keeps such a cell as it is), and
-    the name None where what is left does not read as two to five words of a name."""
+    the name None where what is left does not read as two to eight words of a name."""
     if len(cell) > _LONGEST:
         return None, None, None
     numbers = list(nhs_number.detect(cell))
@@ -59,7 +61,7 @@ def _read(cell: str) -> tuple[str | None, str | None, str | None]:
     words = [w for w in _LABELS.sub(" ", left).split() if not _DIGIT.search(w)]
     while words and not _WORD.fullmatch(words[-1]):
         words.pop()  # a separator left at the end ("OKAFOR, Grace -")
-    name = " ".join(words).rstrip(",.") if 2 <= len(words) <= 5 else None
+    name = " ".join(words).rstrip(",.") if 2 <= len(words) <= _MOST_WORDS else None
     if name is not None and not all(_WORD.fullmatch(w) for w in words):
         name = None
     return name, born, valid
