@@ -118,9 +118,8 @@ def split(
             cell if name is None and born is None and number is None else name
             for cell, (name, born, number) in zip(cells, read, strict=True)
         ]
-    out = {
+    return {
         what: pc.take(pa.array(column, pa.string()), encoded.indices)
         for what, column in found.items()
         if any(column)
     }
-    return out or None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -297,14 +298,14 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     return records, mentions
 
 
+@dataclass
 class _Inner:
     """What composite cells held (``detect.composite``), as extra typed columns for the
     mentions: each under its cell's header, of the kind found in it."""
 
-    def __init__(self) -> None:
-        self.headers: list[str] = []
-        self.kinds: list[str | None] = []
-        self.values: list[pa.Array | None] = []
+    headers: list[str] = field(default_factory=list)
+    kinds: list[str | None] = field(default_factory=list)
+    values: list[pa.Array | None] = field(default_factory=list)
 
 
 def _composites(
