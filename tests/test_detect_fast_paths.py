@@ -27,7 +27,7 @@ from breachdesk.detect import (
     postcode,
     prefilter,
 )
-from breachdesk.detect.text import _nearest
+from breachdesk.detect.grouping import _nearest
 
 needs_hyperscan = pytest.mark.skipif(
     importlib.util.find_spec("hyperscan") is None, reason="hyperscan not installed"

@@ -12,7 +12,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from fpdf import FPDF
 
-from breachdesk.detect import records, text
+from breachdesk.detect import grouping, records, text
 from breachdesk.detect.base import Mention
 from breachdesk.detect.hl7 import sensitive_map
 from breachdesk.detect.records import PersonRecord
@@ -33,20 +33,20 @@ def test_nearest_of_apart_anchors_by_bisection_is_the_nearest_of_all(seed: int) 
         start = position + rng.randint(0, 6)  # touching anchors too: end == next start
         anchors.append(_mention(start, start + rng.randint(1, 5)))
         position = anchors[-1].end
-    assert text._apart(anchors)
+    assert grouping._apart(anchors)
     ends = [a.end for a in anchors]
     everywhere = list(range(len(anchors)))
     for start in range(-1, position + 8):
         for length in (0, 1, 3, 12):  # ties between the anchors either side come up often
             mention = _mention(max(start, 0), max(start, 0) + length)
-            expected = text._nearest_of(anchors, everywhere, mention)
-            assert text._nearest_apart(anchors, ends, mention) == expected, (anchors, mention)
+            expected = grouping._nearest_of(anchors, everywhere, mention)
+            assert grouping._nearest_apart(anchors, ends, mention) == expected, (anchors, mention)
 
 
 def test_overlapping_or_empty_anchors_are_not_apart() -> None:
-    assert not text._apart([_mention(0, 5), _mention(4, 8), _mention(9, 10)])
-    assert not text._apart([_mention(0, 5), _mention(6, 6), _mention(9, 10)])
-    assert text._apart([_mention(0, 5), _mention(5, 8), _mention(9, 10)])
+    assert not grouping._apart([_mention(0, 5), _mention(4, 8), _mention(9, 10)])
+    assert not grouping._apart([_mention(0, 5), _mention(6, 6), _mention(9, 10)])
+    assert grouping._apart([_mention(0, 5), _mention(5, 8), _mention(9, 10)])
 
 
 def _lists(count: int) -> list[str]:
@@ -71,7 +71,7 @@ def test_people_with_anchors_found_by_bisection_are_those_of_the_plain_pass(
     paragraph: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fast = text.people_in_text(paragraph, "line:1")
-    monkeypatch.setattr(text, "_apart", lambda anchors: False)
+    monkeypatch.setattr(grouping, "_apart", lambda anchors: False)
     assert fast == text.people_in_text(paragraph, "line:1")
 
 

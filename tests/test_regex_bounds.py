@@ -54,7 +54,7 @@ BOUNDED_INPUT = {
     # A name read backwards from a date-of-birth label, over the reach before it.
     "breachdesk.detect.names._BEFORE_DOB_REVERSED": 160,
     # What stands between a name and a date, read only when at most 16 characters.
-    "breachdesk.detect.text._SEX_GAP": 16,
+    "breachdesk.detect.grouping._SEX_GAP": 16,
     # One table's locator prefix ("table:<name>!"), searched once per table.
     "breachdesk.detect.relations._PREFIX": 4096,
 }

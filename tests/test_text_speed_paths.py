@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from breachdesk.detect import dates, lab_tests, names, nhs_number, prefilter, text
+from breachdesk.detect import dates, grouping, lab_tests, names, nhs_number, prefilter, text
 from breachdesk.detect.base import Mention
 from test_detect_fast_paths import TEXTS
 from test_detect_line_blocks import LOG_FRAGMENTS
@@ -143,9 +143,9 @@ def test_one_line_anchors_are_those_of_the_plain_pass() -> None:
     anchored = 0
     for _ in range(5000):
         mentions = _mentions(rng)
-        expected = text._anchors(mentions, text._first_line)
+        expected = grouping._anchors(mentions, grouping._first_line)
         anchored += bool(expected)
-        assert text._anchors_on_one_line(mentions) == expected, mentions
+        assert grouping._anchors_on_one_line(mentions) == expected, mentions
     assert anchored > 1000
 
 

@@ -2,7 +2,7 @@
 
 Anchors are valid NHS numbers, else a patient name with a date of birth. Every other mention in
 the same record goes to the nearest anchor, so a paragraph listing three patients gives three
-people, each with their own tests.
+people, each with their own tests (the gathering is ``detect.grouping``'s).
 
 Speed: one Hyperscan pass (``prefilter``) says which detectors can match a record; a record that
 can hold no anchor is skipped whole and the rest run only the detectors whose trigger occurs,
@@ -18,30 +18,14 @@ tests/test_detect_fast_paths.py, tests/test_text_speed_paths.py).
 from __future__ import annotations
 
 import bisect
-import itertools
-import operator
-import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 
 from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
+from breachdesk.detect.grouping import START, after_name, group, group_in
 from breachdesk.detect.hl7_in_text import segment_people, with_segments
 from breachdesk.detect.records import PersonRecord
 from breachdesk.detect.registry import GATED_DETECTORS
-
-_CATEGORY = {
-    "nhs_number": "nhs_number",
-    "date_of_birth": "date_of_birth",
-    "postcode": "postcode",
-    "phone": "phone",
-    "email": "email",
-    "address": "address",
-    "hospital_number": "hospital_number",
-    "test": "test_description",
-    "test_result": "test_result",
-}
-_FIELDS = frozenset({"nhs_number", "date_of_birth", "postcode", "hospital_number"})  # with a value
 
 
 def find_mentions(
@@ -61,7 +45,7 @@ def find_mentions(
     named: list[Mention] = []
     if present is None or "name" in present:
         named = list(names.detect(text, present))  # and each rule by its own trigger
-    after_name = _after_name(named, text) if for_people else None
+    follows_name = after_name(named, text) if for_people else None
     date_starts = None if starts is None else starts["date"]
     nhs_starts = None if starts is None else starts["nhs"]
     found: list[Mention] = []
@@ -73,56 +57,15 @@ def find_mentions(
         elif present is not None and trigger is not None and trigger not in present:
             continue
         elif detector is dates.detect:
-            found.extend(dates.detect(text, after_name, date_starts))
+            found.extend(dates.detect(text, follows_name, date_starts))
         elif detector is nhs_number.detect:
             found.extend(nhs_number.detect(text, nhs_starts))
         elif detector is ods.detect:
             found.extend(ods.detect(text, present))  # each rule by its own trigger
         else:
             found.extend(detector(text))
-    found.sort(key=_START)
+    found.sort(key=START)
     return found
-
-
-# What a header block's NHS-number line may say besides the number: more of who the patient is
-# ("NHS No: 455 766 0932   Hosp No: H1234567   GP: F83001"), not a name, a date of birth or a
-# test (a line of its own event, as in a log).
-_IDENTIFIERS = frozenset(
-    {
-        "nhs_number",
-        "nhs_number_invalid",
-        "hospital_number",
-        "postcode",
-        "phone",
-        "email",
-        "ods_code",
-    }
-)
-_START = operator.itemgetter(1)  # Mention.start, without a Python call per mention
-
-
-def _after_name(named: list[Mention], text: str) -> Callable[[int], bool]:
-    """Whether a date starting at an offset follows a name as ``_birth_dates_after_names``
-    requires (the same test, so a date it rejects is never needed)."""
-    name_ends = sorted(m.end for m in named)
-
-    def test(start: int) -> bool:
-        i = bisect.bisect_right(name_ends, start) - 1
-        return i >= 0 and _name_gap(text[name_ends[i] : start])
-
-    return test
-
-
-# Worklists print the sex between a name and its date of birth: "NOWAK, Tomasz (M) 02/11/1975".
-_SEX_GAP = re.compile(r"[ \t,;:()]*(?:[MFU]|male|female|unknown)[ \t,;:()]*", re.IGNORECASE)
-
-
-def _name_gap(gap: str) -> bool:
-    """Whether what stands between a name and a date lets the date be the name's date of
-    birth: a few spaces or punctuation marks, or a sex among them."""
-    if len(gap) <= 4 and not gap.strip(" \t,;:()"):
-        return True
-    return len(gap) <= 16 and _SEX_GAP.fullmatch(gap) is not None
 
 
 def _may_anchor(
@@ -138,372 +81,6 @@ def _may_anchor(
         return False, None
     found = list(nhs_number.detect(text))
     return any(m.kind == "nhs_number" for m in found), found
-
-
-def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention]:
-    """A date printed straight after a patient's name is their date of birth."""
-    for m in mentions:
-        if m.kind == "date":
-            break
-    else:
-        return mentions  # no date to read: as the pass below would give them
-    name_ends = sorted(m.end for m in mentions if m.kind == "name")
-    out = []
-    for m in mentions:
-        if m.kind == "date":
-            i = bisect.bisect_right(name_ends, m.start) - 1
-            if i >= 0 and _name_gap(text[name_ends[i] : m.start]):
-                m = Mention("date_of_birth", m.start, m.end, m.value, m.detector, "after_name")
-            else:
-                continue
-        out.append(m)
-    return out
-
-
-def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Mention]:
-    """Valid NHS numbers; and patient names with a date of birth close by.
-
-    Where NHS numbers are present, a name anchors a person of its own only when it shares a
-    line with its date of birth and no NHS number does (a row of a printed list); otherwise
-    the name belongs to the NHS number's person, as in a letter's header block.
-    """
-    nhs = [m for m in mentions if m.kind == "nhs_number"]
-    dobs = [m for m in mentions if m.kind == "date_of_birth"]
-    if not dobs:
-        return nhs
-    nhs_lines = {line_of(m.start) for m in nhs}
-    # A name beside a 999-range NHS number is a test patient on an interface, not a person.
-    test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
-    named = []
-    starts = [d.start for d in dobs]
-    in_order = all(a <= b for a, b in itertools.pairwise(starts))  # as callers pass them
-    for m in mentions:
-        if m.kind != "name":
-            continue
-        line = line_of(m.start)
-        if line in test_lines:
-            continue
-        if in_order:
-            dob = dobs[_nearest(starts, m.end)]
-        else:
-            dob = min(dobs, key=lambda d: abs(d.start - m.end))
-        if abs(dob.start - m.end) >= 80:
-            continue
-        if not nhs or (line not in nhs_lines and line_of(dob.start) == line):
-            named.append(m)
-    return sorted([*nhs, *named], key=lambda m: m.start)
-
-
-def _header_pairs(
-    mentions: list[Mention], anchors: list[Mention], line_of: Callable[[int], int]
-) -> dict[Mention, Mention]:
-    """NHS-number anchors alone on their line next to a line whose name and date of birth
-    anchor a person, by the named anchor they belong to: a letter's header block ("Patient:
-    OKAFOR, Grace  DOB 12/01/1962" over "NHS: 455 766 0932  Hosp No: H1234567") is one
-    person, not two. Only where the number's line says nothing but who the patient is (one NHS
-    number, a hospital number, contacts) and the two lines stand apart from other anchors' lines:
-    rows of a list (a row with only an NHS number beside a row with only a name) stay people
-    of their own. The line above is looked at first (the usual order), then the line below."""
-    named = {line_of(a.start): a for a in anchors if a.kind == "name"}
-    if not named:
-        return {}
-    anchor_lines = {line_of(a.start) for a in anchors}
-    said: dict[int, set[str]] = {}
-    for m in mentions:
-        said.setdefault(line_of(m.start), set()).add(m.kind)
-    numbers = Counter(line_of(a.start) for a in anchors if a.kind == "nhs_number")
-    lone = {
-        line_of(a.start): a
-        for a in anchors
-        if a.kind == "nhs_number"
-        and numbers[line_of(a.start)] == 1
-        and said[line_of(a.start)] <= _IDENTIFIERS
-    }
-    if set(lone) == {line + 1 for line in named}:
-        # Every name's line followed by its number's: header blocks one after another.
-        return {number: named[line - 1] for line, number in lone.items()}
-    pairs: dict[Mention, Mention] = {}
-    for line, anchor in lone.items():
-        for near, away in ((line - 1, -1), (line + 1, 1)):
-            # The pair's lines, and no anchor on the lines either side of them.
-            if (
-                near in named
-                and near + away not in anchor_lines
-                and line - away not in anchor_lines
-            ):
-                pairs[anchor] = named[near]
-                break
-    return pairs
-
-
-def _nearest(starts: list[int], offset: int) -> int:
-    """The index ``min(range(len(starts)), key=lambda i: abs(starts[i] - offset))`` gives for
-    sorted ``starts`` (the first of equals), by bisection rather than a pass over them all."""
-    after = bisect.bisect_right(starts, offset)  # starts[:after] <= offset < starts[after:]
-    if after == 0:
-        return 0
-    before = bisect.bisect_left(starts, starts[after - 1])  # the first of that start
-    if after == len(starts) or offset - starts[before] <= starts[after] - offset:
-        return before
-    return after
-
-
-def _anchors_on_one_line(mentions: list[Mention]) -> list[Mention]:
-    """``_anchors(mentions, _first_line)``: on one line a name anchors a person only where no
-    NHS number (nor a test-range one) is on it, and its nearest date of birth is close."""
-    nhs = [m for m in mentions if m.kind == "nhs_number"]
-    dobs = [m for m in mentions if m.kind == "date_of_birth"]
-    if not dobs:
-        return nhs
-    if nhs:
-        return sorted(nhs, key=_START)  # the names share the NHS number's line
-    if any(m.kind == "nhs_number_test" for m in mentions):
-        return []
-    starts = [d.start for d in dobs]
-    in_order = all(a <= b for a, b in itertools.pairwise(starts))
-    named = []
-    for m in mentions:
-        if m.kind != "name":
-            continue
-        if in_order:
-            dob = dobs[_nearest(starts, m.end)]
-        else:
-            dob = min(dobs, key=lambda d: abs(d.start - m.end))
-        if abs(dob.start - m.end) < 80:
-            named.append(m)
-    return sorted(named, key=lambda m: m.start)
-
-
-def group(mentions: list[Mention], locator: str, source: str, text: str = "") -> list[PersonRecord]:
-    return _group(mentions, locator, source, text, _breaks(text))
-
-
-def _group(
-    mentions: list[Mention],
-    locator: str,
-    source: str,
-    text: str,
-    breaks: list[int] | None,
-    base: int = 0,
-) -> list[PersonRecord]:
-    """``group``, told where ``text``'s line breaks are; with ``breaks`` None and a ``base``,
-    the mentions are of the one line of ``text`` starting there (``_joined_people``), their
-    offsets written relative to it."""
-    if text:
-        mentions = _birth_dates_after_names(mentions, text)
-    line_of: Callable[[int], int]
-    pairs: dict[Mention, Mention] = {}
-    if breaks is None:
-        line_of = _first_line
-        anchors = _anchors_on_one_line(mentions)
-    else:
-        line_of = _line_of(breaks)
-        anchors = _anchors(mentions, line_of)
-        if len(anchors) > 1 and any(a.kind == "name" for a in anchors):
-            pairs = _header_pairs(mentions, anchors, line_of)
-            anchors = [a for a in anchors if a not in pairs]
-    if not anchors:
-        return []
-    people = [PersonRecord(locator=locator, source=source) for _ in anchors]
-    if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
-        _gather_one(people[0], mentions, base)
-    else:
-        # Anchors in more than one paragraph (a letter about several people): a fact off every
-        # anchor's line belongs to an anchor of its own paragraph, else to the person written
-        # before it (a letter's results under its "Re:" line), not to whichever is nearest.
-        paragraphs = _paragraphs(text, anchors) if breaks is not None else None
-        shares = _shares(mentions, anchors, breaks, line_of, paragraphs)
-        if pairs:
-            _give_paired(shares, anchors, pairs)
-        for person, share in zip(people, shares, strict=True):
-            _gather_one(person, share, base)
-    for person, anchor in zip(people, anchors, strict=True):
-        # A person anchored by their name is that name, whatever name came before it in the
-        # text ("Duty log - Ms T Jackson" above "BALL, Ann (born 3 April 1968)" is not Ann Ball).
-        if anchor.kind == "name":
-            person.values["family_name"], person.values["given_name"] = (
-                anchor.value,
-                anchor.extra or "",
-            )
-            person.exposed.add("name")
-    return [p for p in people if p.identifies()]
-
-
-def _shares(
-    mentions: list[Mention],
-    anchors: list[Mention],
-    breaks: list[int] | None,
-    line_of: Callable[[int], int],
-    paragraphs: Callable[[Mention], int] | None = None,
-) -> list[list[Mention]]:
-    """Each anchor's mentions, in order: a mention goes to the nearest anchor on its own line,
-    else (``paragraphs`` not None) to its paragraph's, else the nearest anywhere; the first of
-    equals. Anchors are looked up by line once rather than per mention and anchor."""
-    on_line: dict[int, list[int]] = {}
-    for index, anchor in enumerate(anchors):
-        on_line.setdefault(line_of(anchor.start), []).append(index)
-    everywhere = list(range(len(anchors)))
-    # Anchors in order and apart (as a list's rows are): the nearest of them all is the last
-    # one ending before the mention or the one after it (``_nearest_apart``), not a pass.
-    ends = [a.end for a in anchors] if len(anchors) > 2 and _apart(anchors) else None
-    shares: list[list[Mention]] = [[] for _ in anchors]
-    where = bisect.bisect_left
-    get = on_line.get
-    for mention in mentions:
-        candidates = None if breaks is None else get(where(breaks, mention[1]))
-        if candidates is None and paragraphs is not None:
-            nearest = paragraphs(mention)
-        elif candidates is None:
-            if ends is not None:
-                nearest = _nearest_apart(anchors, ends, mention)
-            else:
-                nearest = _nearest_of(anchors, everywhere, mention)
-        elif len(candidates) > 1:
-            nearest = _nearest_of(anchors, candidates, mention)
-        else:
-            nearest = candidates[0]
-        shares[nearest].append(mention)
-    return shares
-
-
-def _give_paired(
-    shares: list[list[Mention]], anchors: list[Mention], pairs: dict[Mention, Mention]
-) -> None:
-    """Each paired NHS number (``_header_pairs``) moved to its named anchor's share, wherever
-    nearness put it (a long header line can leave it nearer the next person's name)."""
-    owner = {number: anchors.index(name) for number, name in pairs.items()}
-    for index, share in enumerate(shares):
-        moving = [m for m in share if m in owner and owner[m] != index]
-        for mention in moving:
-            share.remove(mention)
-            target = shares[owner[mention]]
-            target.insert(bisect.bisect_left([m.start for m in target], mention.start), mention)
-
-
-def _gather_one(rec: PersonRecord, mentions: list[Mention], base: int = 0) -> None:
-    """The mentions' facts set on ``rec`` (``PersonRecord.set`` and ``add_test`` inlined: a
-    page's ~35 mentions went through them), their places counted from ``base``."""
-    evidence, values, exposed, tests, codes = (
-        rec.evidence,
-        rec.values,
-        rec.exposed,
-        rec.tests,
-        rec.ods_codes,
-    )
-    for kind, start, end, value, detector, rule, _, checksum, extra in mentions:
-        if kind.startswith("nhs_number_"):
-            continue  # failed checksums and test-range numbers are not people
-        evidence.append((kind, f"chars:{start - base}-{end - base}", detector, rule, checksum))
-        if kind == "test":
-            if value not in tests:
-                tests.append(value)
-            exposed.add("test_description")
-        elif kind == "name":
-            if not values.get("family_name"):  # rec.set() of the family and the given name
-                if value:
-                    values["family_name"] = value
-                    exposed.add("name")
-                if extra:
-                    if not values.get("given_name"):
-                        values["given_name"] = extra
-                    exposed.add("name")
-        elif kind == "ods_code":
-            if value not in codes:
-                codes.append(value)
-        elif kind in _CATEGORY:
-            if kind in _FIELDS:
-                if value:
-                    if not values.get(kind):
-                        values[kind] = value
-                    exposed.add(_CATEGORY[kind])
-            else:
-                exposed.add(_CATEGORY[kind])
-
-
-def _nearest_of(anchors: list[Mention], candidates: list[int], mention: Mention) -> int:
-    """The candidate anchor at the least ``_distance`` from the mention, the first of equals."""
-    nearest = candidates[0]
-    best = _distance(anchors[nearest], mention)
-    for index in candidates[1:]:
-        distance = _distance(anchors[index], mention)
-        if distance < best:
-            nearest, best = index, distance
-    return nearest
-
-
-def _apart(anchors: list[Mention]) -> bool:
-    """Each anchor non-empty and ending where the next starts or before."""
-    return all(a.start < a.end for a in anchors) and all(
-        a.end <= b.start for a, b in itertools.pairwise(anchors)
-    )
-
-
-def _nearest_apart(anchors: list[Mention], ends: list[int], mention: Mention) -> int:
-    """``_nearest_of`` over every anchor when they are ``_apart``. ``_distance`` then falls
-    strictly over the anchors ending before the mention starts (its first case), is 0 over any
-    it overlaps, and rises strictly over those after it (its second case), so the least is at
-    the last before or the first not before, and the earlier of the two on a tie."""
-    after = bisect.bisect_right(ends, mention.start)  # anchors[:after] end before it starts
-    if after == len(anchors):
-        return after - 1
-    if after == 0:
-        return 0
-    before = mention.start - ends[after - 1]
-    return after - 1 if before <= _distance(anchors[after], mention) else after
-
-
-_NEWLINE = re.compile("\n")
-
-
-def _breaks(text: str) -> list[int] | None:
-    """Where ``text``'s newlines are; None for one line (a log line)."""
-    if "\n" not in text:
-        return None
-    return [m.start() for m in _NEWLINE.finditer(text)]  # not a Python loop per character
-
-
-def _line_of(breaks: list[int]) -> Callable[[int], int]:
-    """Which line an offset is on: a fact on an anchor's own line belongs to that anchor."""
-    return lambda offset: bisect.bisect_left(breaks, offset)
-
-
-def _first_line(offset: int) -> int:
-    return 0
-
-
-_BLANK_LINE = re.compile(r"\n[^\S\n]*(?=\n)")
-
-
-def _paragraphs(text: str, anchors: list[Mention]) -> Callable[[Mention], int] | None:
-    """The anchor a fact off every anchor's line belongs to, when the anchors are in more than
-    one paragraph (else None): the nearest in the fact's own paragraph, else the last one before
-    the fact (the first when none is)."""
-    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
-    if not blanks:
-        return None
-    by_paragraph: dict[int, list[int]] = {}
-    for index, anchor in enumerate(anchors):
-        by_paragraph.setdefault(bisect.bisect_left(blanks, anchor.start), []).append(index)
-    if len(by_paragraph) < 2:
-        return None
-    starts = [a.start for a in anchors]
-
-    def owner(mention: Mention) -> int:
-        own = by_paragraph.get(bisect.bisect_left(blanks, mention.start))
-        if own is not None:
-            return own[0] if len(own) == 1 else _nearest_of(anchors, own, mention)
-        return max(bisect.bisect_right(starts, mention.start) - 1, 0)
-
-    return owner
-
-
-def _distance(anchor: Mention, mention: Mention) -> int:
-    if mention.start >= anchor.end:
-        return mention.start - anchor.end
-    if mention.end <= anchor.start:
-        # Facts usually follow the identifier they belong to; a small penalty for those before it.
-        return (anchor.start - mention.end) + 5
-    return 0
 
 
 def people_in_text(
@@ -631,9 +208,7 @@ def _joined_people(
     named = list(names.detect(text, scan.present, bases))
     found: dict[object, list[Mention]] = {
         nhs_number.detect: list(nhs_number.detect(text, scan.starts["nhs"])),
-        dates.detect: list(
-            dates.detect(text, _after_name(named, text), scan.starts["date"], bases)
-        ),
+        dates.detect: list(dates.detect(text, after_name(named, text), scan.starts["date"], bases)),
         names.detect: named,
         lab_tests.detect: list(lab_tests.detect(text, bases)),
     }
@@ -646,8 +221,8 @@ def _joined_people(
     for number, (index, base, mentions) in enumerate(zip(read, bases, per_line, strict=True)):
         if number in scan.alone:
             continue
-        mentions.sort(key=_START)
+        mentions.sort(key=START)
         locator = f"{prefix}line:{first + index}"
-        found_here = _group(mentions, locator, "text", text, None, base)
+        found_here = group_in(mentions, locator, "text", text, None, base)
         people[index] = embedded[index] + found_here if index in embedded else found_here
     return people
