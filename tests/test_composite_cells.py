@@ -144,3 +144,32 @@ def test_a_long_name_keeps_its_words() -> None:
         "NOWAK, Tomasz",
     ]
     assert found["date_of_birth"].to_pylist() == ["1962-01-12", None]
+
+
+def test_a_date_of_death_or_collection_in_a_name_cell_is_not_the_date_of_birth() -> None:
+    data = (
+        "Lab No,Patient,NHS No,Test\n"
+        f'L1,"OKAFOR, Grace (dec\'d 12/01/2020)",{A},HIV\n'
+        f'L2,"NOWAK, Tomasz (DOD: 02/11/2021)",{B},FBC\n'
+        f'L3,"KOWALSKI, Anna coll. 30/03/2024",{C},FBC\n'
+    ).encode()
+    assert people_in_file("deaths.csv", data, FIELDS[:4])[1] == [
+        ("KOWALSKI", "Anna", None, C),
+        ("NOWAK", "Tomasz", None, B),
+        ("OKAFOR", "Grace", None, A),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("OKAFOR, Grace (dec'd 12/01/2020)", ("OKAFOR, Grace", None, None)),
+        ("OKAFOR, Grace (DOB 12/01/1962) died 03/04/2020", ("OKAFOR, Grace", "1962-01-12", None)),
+        ("Grace Okafor, adm. 03/04/2020, born 12/01/1962", ("Grace Okafor", "1962-01-12", None)),
+        ("Dee Seen 12/01/1962", ("Dee Seen", "1962-01-12", None)),
+    ],
+)
+def test_a_cell_reads_its_other_dates_as_not_the_birth(
+    cell: str, expected: tuple[str | None, ...]
+) -> None:
+    assert composite._read(cell) == expected

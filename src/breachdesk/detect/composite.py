@@ -24,6 +24,12 @@ from breachdesk.detect import dates, nhs_number
 KINDS = frozenset({"full_name", "date_of_birth", "nhs_number"})
 # A cell longer than this is no identity cell (a comment): left as it is.
 _LONGEST = 160
+# A label before a date that says it is not the date of birth: "dec'd 12/01/2020", "DOD",
+# "died", "collected", "adm." (a date in a patient cell is otherwise read as theirs).
+_OTHER_DATE = (
+    r"dec(?:'?d|eased)|d\.?o\.?d|died|death|coll(?:ected|\.)?|rec(?:'?d|eived)"
+    r"|adm(?:itted|\.)?|disch(?:arged|\.)?|appt|sampled?|req(?:uested)?"
+)
 # What labels a value inside a cell, or is left of one: "DOB", "D.O.B.", "born", "b.", "NHS
 # No.", "MRN", "Age", a sex in brackets, brackets and separators.
 _LABELS = re.compile(
@@ -34,29 +40,36 @@ _LABELS = re.compile(
 # A word of a name as it is left: letters, hyphens, apostrophes, a comma after the family name.
 _WORD = re.compile(r"[^\W\d_]++(?:['-][^\W\d_]++)*+\.?,?")
 _DIGIT = re.compile(r"\d")
+_NOT_BIRTH = re.compile(rf"(?i:\b(?:{_OTHER_DATE})\b\.?)[\s:.,-]{{0,3}}$")
 # A name's words at most: a title, given and middle names, a family name of several parts.
 _MOST_WORDS = 8
 
 
 def _read(cell: str) -> tuple[str | None, str | None, str | None]:
     """(name left, date of birth, NHS number) of one cell; all None where the cell holds
-    neither a date of birth nor a valid NHS number (the caller keeps such a cell as it is), and
+    neither a date nor a valid NHS number (the caller keeps such a cell as it is), and
     the name None where what is left does not read as two to eight words of a name."""
     if len(cell) > _LONGEST:
         return None, None, None
     numbers = list(nhs_number.detect(cell))
     valid = next((m.value for m in numbers if m.kind == "nhs_number"), None)
-    found = list(dates.detect(cell))
+    found = []
+    spans = [(m.start, m.end) for m in numbers]
+    for m in dates.detect(cell):
+        other = _NOT_BIRTH.search(cell, 0, m.start)
+        if other is None:
+            found.append(m)
+        spans.append((m.start if other is None else other.start(), m.end))  # its label too
     labelled = [m for m in found if m.kind == "date_of_birth"]
     today = dates.today().isoformat()
     born = next(
         (m.value for m in labelled or found if m.value and "1880-01-01" <= m.value <= today), None
     )
-    if valid is None and born is None:
+    if valid is None and born is None and len(spans) == len(numbers) + len(found):
         return None, None, None
     left = cell
-    for m in sorted(numbers + found, key=lambda m: m.start, reverse=True):
-        left = left[: m.start] + " " + left[m.end :]
+    for start, end in sorted(spans, reverse=True):
+        left = left[:start] + " " + left[end:]
     # (A word with a digit in it is no part of a name: an age, a hospital number, a time.)
     words = [w for w in _LABELS.sub(" ", left).split() if not _DIGIT.search(w)]
     while words and not _WORD.fullmatch(words[-1]):
@@ -111,7 +124,9 @@ def split(
         "date_of_birth": [born for _, born, _ in read],
         "nhs_number": [number for _, _, number in read],
     }
-    if not any(v for column in found.values() for v in column):
+    if not any(v for column in found.values() for v in column) and not any(
+        name for name, _, _ in read
+    ):
         return None
     if kind == "full_name":
         found["full_name"] = [
