@@ -33,8 +33,8 @@ def _read(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Table], bo
     """``delimited.read`` with Arrow tried on any size; whether Arrow gave the tables."""
     used: list[bool] = []
 
-    def spy(sample: str, text: str) -> list[Table] | None:
-        out = arrow_csv.arrow_tables(sample, text)
+    def spy(sample: str, text: str, delim: str | None = None) -> list[Table] | None:
+        out = arrow_csv.arrow_tables(sample, text, delim)
         used.append(out is not None)
         return out
 

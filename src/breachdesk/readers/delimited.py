@@ -166,9 +166,9 @@ def _read(data: bytes) -> Iterator[Table | Record]:
         raise ReaderError("NUL bytes in a delimited text file")
     sample = text[:_SNIFF_CHARS]
     if len(text) >= ARROW_MIN_CHARS:
-        tables = arrow_tables(sample, text)
+        delim = delimiter(sample) or ","
+        tables = arrow_tables(sample, text, delim)
         if tables is not None:
-            delim = delimiter(sample) or ","
             try:
                 head = list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delim), 25))
             except csv.Error:
@@ -176,6 +176,8 @@ def _read(data: bytes) -> Iterator[Table | Record]:
             yield from titles(head, delim)
             yield from tables
             return
+        yield from _tables(sample, io.StringIO(text, newline=""), delim)
+        return
     yield from _tables(sample, io.StringIO(text, newline=""))
 
 
@@ -191,8 +193,11 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     yield from map(_unformula, tables) if '="' in head else tables
 
 
-def _tables(sample: str, lines: Iterable[str]) -> Iterator[Table | Record]:
-    delim = delimiter(sample) or ","
+def _tables(
+    sample: str, lines: Iterable[str], delim: str | None = None
+) -> Iterator[Table | Record]:
+    if delim is None:
+        delim = delimiter(sample) or ","
     reader = csv.reader(lines, delimiter=delim)
     try:
         head_rows = [row for _, row in zip(range(25), reader, strict=False)]
