@@ -34,6 +34,7 @@ from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows
 from breachdesk.detect.relations import Relations
 from breachdesk.detect.tables import records_from_table, unowned_tests
 from breachdesk.detect.text import people_in_lines, people_in_text, tests_in_text
+from breachdesk.detect.text_cells import people_in_cells
 from breachdesk.engine import Engine
 from breachdesk.ingest.archives import ARCHIVES
 from breachdesk.ingest.guard import Journal, Watchdog, deadline, limit_memory
@@ -243,6 +244,7 @@ def _scan_file(
     for item in _items(source, entry.type, entry.path, "", 0, limits, extra, document):
         if isinstance(item, Table):
             records, mentions = records_from_table(item, file_id)
+            people.extend(people_in_cells(item, extra))
             relations.add(item, records, whole if not item.prefix else None)
             found_in_tables += records.num_rows
             if not records.num_rows:

@@ -1,0 +1,79 @@
+"""People written inside a table's free-text cells: a LIMS's "Comments" ("Pt Grace Okafor DOB
+12/01/1962 rang re HIV result"), an interface engine's message archive (a "message" column of
+whole HL7 messages), an application's "payload" column of JSON.
+
+Column typing reads such a column as nothing (no header synonym, no value pattern), so the
+people in it were lost, and a table whose only identities are there named no one. A column no
+type claims whose cells read as text (long, with spaces or a message's or JSON's separators) is
+read cell by cell with the free-text detectors: one Hyperscan scan of its distinct cells says
+which can hold a person (``prefilter.line_candidates``), and only those are read, each located
+at its row. A person found so is a record of its own beside the row's (the linkage joins the
+two where they are one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from breachdesk.detect import prefilter
+from breachdesk.detect.base import Mention
+from breachdesk.detect.records import PersonRecord
+from breachdesk.detect.text import people_in_text
+from breachdesk.readers.base import Table
+
+Matcher = Callable[[str, list[Mention]], list[Mention]]
+# Cells looked at to decide whether a column is text: a column is written one way throughout.
+_SAMPLE = 64
+# A text cell is at least this long (a name and a date of birth are ~20 characters)...
+_SHORTEST = 16
+# ... and holds a space or a separator of a message or a document.
+_TEXT_MARKS = (" ", "|", "{", "\n", "\r")
+
+
+def _is_text(values: pa.Array) -> bool:
+    """Whether a column's first filled cells read as free text: most of them long, with a
+    space or a message's, a document's or JSON's separators in them."""
+    sample = values.drop_null().slice(0, _SAMPLE).to_pylist()
+    filled = [cell for cell in sample if cell and cell.strip()]
+    if not filled:
+        return False
+    long = sum(
+        1 for cell in filled if len(cell) >= _SHORTEST and any(m in cell for m in _TEXT_MARKS)
+    )
+    return 2 * long > len(filled)
+
+
+def text_columns(table: Table) -> list[int]:
+    """The columns of a typed table (``records_from_table`` has run) that no type claims and
+    whose cells are free text."""
+    if table.types is None or table.arrow is None:
+        return []
+    return [
+        i
+        for i, (kind, values) in enumerate(zip(table.types, table.arrow, strict=True))
+        if kind is None and values.null_count < len(values) and _is_text(values)
+    ]
+
+
+def people_in_cells(table: Table, extra: Matcher | None = None) -> list[PersonRecord]:
+    """The people written in a typed table's free-text cells (``text_columns``), each located
+    at its row (``{prefix}row:N``), in row order within each column."""
+    people: list[PersonRecord] = []
+    for index in text_columns(table):
+        assert table.arrow is not None  # (set with the types)
+        values = table.arrow[index]
+        distinct = pc.unique(values.drop_null())
+        cells: list[str] = distinct.to_pylist()
+        candidates = prefilter.line_candidates(cells, with_dates=extra is not None)
+        if not candidates:
+            continue
+        chosen = pa.array([cells[i] for i, _ in candidates], pa.string())
+        rows = pc.indices_nonzero(pc.fill_null(pc.is_in(values, chosen), False)).to_pylist()
+        column = values.take(pa.array(rows, pa.int64())).to_pylist() if rows else []
+        for row, cell in zip(rows, column, strict=True):
+            locator = f"{table.prefix}row:{table.first_row + row}"
+            people += people_in_text(cell, locator, "text", extra=extra)
+    return people
