@@ -1,0 +1,44 @@
+"""Identifiers under other systems' headers: a patient key that is the NHS number ("Patient ID",
+"Patient ID (NHS)"), beside a real hospital number that stays one. Each file must give exactly
+its people through the scan stage's per-file call."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from breachdesk.detect.columns import type_columns
+from test_generalise import A, B, C, people_in_file
+
+
+def test_nhs_numbers_under_a_patient_id_header_are_nhs_numbers() -> None:
+    # A GP system's export keys its patients by NHS number; there is no name or date of birth,
+    # so read as hospital numbers these rows named no one.
+    data = (
+        "Patient ID,Sample Date,Test,Result\n"
+        f"{A},01/05/2024,HIV antibody,Negative\n"
+        f"{B[:3]} {B[3:6]} {B[6:]},01/05/2024,HbA1c,48\n"
+        f"{C},02/05/2024,FBC,Normal\n"
+    ).encode()
+    fields = ("nhs_number", "hospital_number", "tests", "sensitive")
+    assert people_in_file("gp_export.csv", data, fields)[1] == [
+        (C, None, "FBC", None),
+        (B, None, "HBA1C", None),
+        (A, None, "HIVAB", "hiv"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "kind"),
+    [
+        ([A, B, C, A], "nhs_number"),
+        ([A, B, C, A, "H1234567"], "nhs_number"),  # four in five are NHS numbers
+        ([A, "H1234567", "K7654321", "L1234567"], "hospital_number"),
+        (["1234567890", "2345678901", "3456789012", "4567890123"], "hospital_number"),
+        (["H1234567", "K7654321", "L1234567", "M7654321"], "hospital_number"),
+    ],
+)
+def test_a_patient_id_column_is_nhs_numbers_only_when_its_cells_are(
+    cells: list[str], kind: str
+) -> None:
+    assert type_columns(["Patient ID"], [pa.array(cells)]) == [kind]
