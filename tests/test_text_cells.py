@@ -115,3 +115,14 @@ def test_an_arrow_column_with_nulls_and_repeats_locates_every_row() -> None:
     records_from_table(table, 1)
     people = text_cells.people_in_cells(table)
     assert [p.locator for p in people] == ["row:5", "row:8"]
+
+
+def test_a_small_headerless_tables_text_cell_gives_its_person_once() -> None:
+    # Its rows are read as lines of text already (``scan.stage._rows_as_text``).
+    data = (
+        b"L1,01/05/2024,Pt Grace Okafor DOB 12/01/1962 rang re HIV result\n"
+        b"L2,01/05/2024,Haemolysed sample repeat requested\n"
+    )
+    assert people_in_file("calls.csv", data, FIELDS)[1] == [
+        ("row:1", "Okafor", "Grace", "1962-01-12", None, "HIVAGAB"),
+    ]

@@ -165,8 +165,8 @@ def _read(data: bytes) -> Iterator[Table | Record]:
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
     sample = text[:_SNIFF_CHARS]
+    delim = delimiter(sample) or ","
     if len(text) >= ARROW_MIN_CHARS:
-        delim = delimiter(sample) or ","
         tables = arrow_tables(sample, text, delim)
         if tables is not None:
             try:
@@ -176,9 +176,7 @@ def _read(data: bytes) -> Iterator[Table | Record]:
             yield from titles(head, delim)
             yield from tables
             return
-        yield from _tables(sample, io.StringIO(text, newline=""), delim)
-        return
-    yield from _tables(sample, io.StringIO(text, newline=""))
+    yield from _tables(sample, io.StringIO(text, newline=""), delim)
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:

@@ -244,12 +244,13 @@ def _scan_file(
     for item in _items(source, entry.type, entry.path, "", 0, limits, extra, document):
         if isinstance(item, Table):
             records, mentions = records_from_table(item, file_id)
-            people.extend(people_in_cells(item, extra))
             relations.add(item, records, whole if not item.prefix else None)
             found_in_tables += records.num_rows
+            if not records.num_rows and item.n_rows < FEW_ROWS and is_unheaded(item.header):
+                people.extend(_rows_as_text(item, extra))  # its text cells with the rest
+            else:
+                people.extend(people_in_cells(item, extra))
             if not records.num_rows:
-                if item.n_rows < FEW_ROWS and is_unheaded(item.header):
-                    people.extend(_rows_as_text(item, extra))
                 codes, results = unowned_tests(item)
                 if codes:
                     unowned.append(
