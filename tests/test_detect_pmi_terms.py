@@ -110,6 +110,8 @@ def test_forms_staff_write(
         "Okaforth, dob 03/04/1961",  # inside a longer word
         "Miss Lee, dob 05/05/1990, called.",  # two PMI patients of that name born that day
         "Mrs Okafor called about her results.",  # a family name alone identifies nobody
+        "tom's green box of 01/01/1970",  # in small letters, no given name beside it
+        "results for okafor 03/04/1961",  # in small letters with no given name at all
     ],
 )
 def test_nobody_is_made_of_less(extra: pmi_terms.Matcher, text: str) -> None:
@@ -159,3 +161,20 @@ def test_scan_with_a_pmi_finds_the_patient_in_a_note(tmp_path: Path) -> None:
     run_scan(engine, without)
     assert without.read_table("records").num_rows == 0
     assert not (without.root / "scan").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A whole name in small letters (an e-mail subject, a user's note).
+        ("results for grace okafor 03/04/1961 - HIV negative", ("okafor", "grace", "1961-04-03")),
+        ("okafor, grace 03/04/1961", ("okafor", "grace", "1961-04-03")),
+        # A possessive ends the name: neither "Okafor's" nor a name made of the next word.
+        ("Mrs Okafor's HbA1c (dob 03/04/1961) was raised.", ("Okafor", "Grace", "1961-04-03")),
+        ("Mr Green\u2019s FBC, dob 01/01/1970", ("Green", "Tom", "1970-01-01")),
+    ],
+)
+def test_names_in_small_letters_and_possessives(
+    extra: pmi_terms.Matcher, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert [person[:3] for person in _people(text, extra)] == [expected]

@@ -1,12 +1,14 @@
-"""Identifiers under other systems' headers: a patient key that is the NHS number ("Patient ID",
-"Patient ID (NHS)"), beside a real hospital number that stays one. Each file must give exactly
-its people through the scan stage's per-file call."""
+"""Identifiers in other systems' habits: a patient key that is the NHS number ("Patient ID",
+"Patient ID (NHS)") beside a real hospital number that stays one; a name with a possessive
+("Mrs Grace Okafor's results"). Each file must give exactly its people through the scan
+stage's per-file call."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 import pytest
 
+from breachdesk.detect import names
 from breachdesk.detect.columns import type_columns
 from test_generalise import A, B, C, people_in_file
 
@@ -42,3 +44,16 @@ def test_a_patient_id_column_is_nhs_numbers_only_when_its_cells_are(
     cells: list[str], kind: str
 ) -> None:
     assert type_columns(["Patient ID"], [pa.array(cells)]) == [kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mrs Grace Okafor's results (DOB 12/01/1962)", [("Okafor", "Grace")]),
+        ("Mr Tomasz Nowak's PSA (DOB 02/11/1975) came back raised", [("Nowak", "Tomasz")]),
+        # A title and a family name only: no given name, and "PSA" is none
+        ("Mr Nowak's PSA (DOB 02/11/1975) came back raised", []),
+    ],
+)
+def test_a_possessive_ends_a_name(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.value, m.extra) for m in names.detect(text)] == expected

@@ -431,6 +431,9 @@ _RULES = tuple(
 )
 
 
+_POSSESSIVE = ("'s", "’s", "'S", "’S")
+
+
 def detect(
     text: str, present: frozenset[str] | None = None, line_starts: list[int] | None = None
 ) -> Iterator[Mention]:
@@ -477,10 +480,13 @@ def detect(
                 or c.lower() in _STOP
                 or not c[0].isupper()
                 or (_is_caps(b) and not _is_caps(a) and len(b) > 1)
+                or b.endswith(_POSSESSIVE)  # "Mr Tomasz Nowak's PSA": the name ends there
             ):
                 c = None
             if a.lower() in _STOP or b.lower() in _STOP:
                 continue
+            if rule not in ("hl7_xpn", "key_value") and a.endswith(_POSSESSIVE):
+                continue  # "Mr Nowak's PSA (DOB ...)": no name follows a possessive
             if rule == "before_dob" and a.lower() in _TITLE_WORDS:
                 continue  # "Mrs Okafor, dob ...": a title and a family name, no given name
             if (
@@ -501,6 +507,8 @@ def detect(
                     family, given = a, b  # "NOWAK TOMASZ": a LIMS's order, the lists agreeing
                 if rule == "given_caps" and given_kind(given.split("-")[0]) <= 0:
                     continue  # not a given name the lists know
+            if family.endswith(_POSSESSIVE):
+                family = family[:-2]  # "Mrs Grace Okafor's results": her name is Okafor
             seen.add(a_start)
             b_start, b_end = match.span("b")
             end = match.end("c") if c else b_end

@@ -159,6 +159,9 @@ def _bounded(text: str, start: int, end: int, kind: int) -> bool:
     if kind == NHS:
         return not before.isdigit() and not after.isdigit()
     inner = {"'", "’", "-"}
+    if after in inner and text[end + 1 : end + 2] in ("s", "S"):
+        # "Mr Nowak's PSA": a possessive ends the name
+        after = text[end + 2] if end + 2 < len(text) else " "
     return not (before.isalnum() or before in inner or after.isalnum() or after in inner)
 
 
@@ -196,8 +199,10 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
                 )
         elif _STAFF.search(text[max(0, start - 40) : start]):
             continue
-        elif not written[:1].isupper():
-            continue  # "the green box": names are written with a capital
+        elif not written[:1].isupper() and not _given_beside(terms, key, text, start, end):
+            # "the green box": names are written with a capital, unless the whole name is in
+            # small letters ("results for grace okafor", an e-mail subject, a user's note)
+            continue
         elif (named := _named(mentions, start, end)) and not _cut_short(named[0], written):
             # Found by the name detectors already; its date may still be the birth date.
             first, last = named[0].start, named[0].end
@@ -217,6 +222,16 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
         return mentions
     kept = [births.pop(m.start) if m.start in births and m.kind == "date" else m for m in mentions]
     return sorted([*kept, *added], key=lambda m: m.start)
+
+
+def _given_beside(terms: Terms, key: str, text: str, start: int, end: int) -> bool:
+    """Whether a given name of a PMI patient of the family name ``key`` is written, in small
+    letters too, just before or after it ("grace okafor", "okafor, grace")."""
+    before = _BEFORE.search(text[max(0, start - 60) : start])
+    after = _AFTER.match(text[end : end + 60])
+    words = [m.group("word") for m in (before, after) if m is not None]
+    words = [w for w in words if w.islower()]
+    return bool(words) and any(_fold(w) in terms.family(key).by_given for w in words)
 
 
 def _title_sex(text: str, start: int) -> str:
