@@ -1,14 +1,14 @@
 """Identifiers in other systems' habits: a patient key that is the NHS number ("Patient ID",
 "Patient ID (NHS)") beside a real hospital number that stays one; a name with a possessive
-("Mrs Grace Okafor's results"). Each file must give exactly its people through the scan
-stage's per-file call."""
+("Mrs Grace Okafor's results"); a number straight after its label ("NHS_NUMBER:4557660932").
+Each file must give exactly its people through the scan stage's per-file call."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 import pytest
 
-from breachdesk.detect import names
+from breachdesk.detect import names, nhs_number
 from breachdesk.detect.columns import type_columns
 from test_generalise import A, B, C, people_in_file
 
@@ -57,3 +57,16 @@ def test_a_patient_id_column_is_nhs_numbers_only_when_its_cells_are(
 )
 def test_a_possessive_ends_a_name(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.value, m.extra) for m in names.detect(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"NHS_NUMBER:{A} DOB=19620112", [A]),
+        (f"nhs number:{B}", [B]),
+        (f"10:{A}", []),  # after a time's colon: no label says it is a number
+    ],
+)
+def test_a_number_straight_after_a_number_label(text: str, expected: list[str]) -> None:
+    found = [m.value for m in nhs_number.detect(text) if m.kind == "nhs_number"]
+    assert found == expected

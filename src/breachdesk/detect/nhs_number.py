@@ -20,11 +20,13 @@ from breachdesk.detect.base import Mention
 
 # Not after a letter either: ``S2401234567`` is a sample id, ``INV4010232137`` an invoice; nor
 # after a dot or colon (a decimal, a time), but for a label's: ``NHS No.4557660932``,
-# ``NHS:4557660932``. Digit first, so ``re`` skips to digits before trying a match; the
-# lookbehinds after it are the plain form's
-# ``(?:(?<![\dA-Za-z/.:-])|(?<=no[.:])|(?<=nhs[.:]))(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)``.
+# ``NHS:4557660932``, ``NHS_NUMBER:4557660932`` (as "number: " with a space reads already).
+# Digit first, so ``re`` skips to digits before trying a match; the lookbehinds after it are
+# the plain form's ``(?:(?<![\dA-Za-z/.:-])|(?<=no[.:])|(?<=nhs[.:])|(?<=number[.:]))``
+# ``(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)``.
 PATTERN = re.compile(
-    r"(\d(?:(?<![\dA-Za-z/.:-]\d)|(?<=[Nn][Oo][.:]\d)|(?<=[Nn][Hh][Ss][.:]\d))\d{2})"
+    r"(\d(?:(?<![\dA-Za-z/.:-]\d)|(?<=[Nn][Oo][.:]\d)|(?<=[Nn][Hh][Ss][.:]\d)"
+    r"|(?<=[Nn][Uu][Mm][Bb][Ee][Rr][.:]\d))\d{2})"
     r"[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)"
 )
 # A cell of one NHS number; Excel's text marker may stand before it ("'4557660932").
