@@ -61,10 +61,16 @@ def test_a_patient_named_by_title_and_family_name_with_a_birth_date(
     [
         # Given name beside the family name; the date right after is the birth date already.
         (
+            "Joana Da Silva 23/09/1988 rang re results",
+            [("Da Silva", "Joana", "1988-09-23", None, None, ["date_of_birth", "name"],
+              [("chars:0-14", "pmi_terms", "pmi_term"),
+               ("chars:15-25", "pmi_terms", "pmi_term:dob")])],
+        ),
+        # The same where the name lists know both words: the name detectors read the name.
+        (
             "Grace Okafor 03/04/1961 rang re results",
             [("Okafor", "Grace", "1961-04-03", None, None, ["date_of_birth", "name"],
-              [("chars:0-12", "pmi_terms", "pmi_term"),
-               ("chars:13-23", "pmi_terms", "pmi_term:dob")])],
+              [("chars:13-23", "pmi_terms", "pmi_term:dob")])],
         ),
         # The name detectors read "OKAFOR, Grace"; the PMI says the later date is her birth date.
         (
@@ -92,8 +98,11 @@ def test_forms_staff_write(
     extra: pmi_terms.Matcher, text: str, expected: list[tuple[object, ...]]
 ) -> None:
     without = _people(text, None)
-    if "Da Silva" in text:  # found before, but as given name Da, family name Silva
+    if "Ms Da Silva" in text:  # found before, but as given name Da, family name Silva
         assert without == [("Silva", "Da", "1988-09-23", None, None, ["date_of_birth", "name"], [])]
+    elif text.startswith("Grace Okafor 03/04/1961"):  # the name lists know both words
+        found = [("Okafor", "Grace", "1961-04-03", None, None, ["date_of_birth", "name"], [])]
+        assert without == found
     else:
         assert without == []
     assert _people(text, extra) == expected

@@ -10,6 +10,7 @@ import pytest
 
 from breachdesk.detect import names, nhs_number
 from breachdesk.detect.columns import type_columns
+from breachdesk.detect.text import people_in_text
 from test_generalise import A, B, C, people_in_file
 
 
@@ -69,4 +70,29 @@ def test_a_possessive_ends_a_name(text: str, expected: list[tuple[str, str]]) ->
 )
 def test_a_number_straight_after_a_number_label(text: str, expected: list[str]) -> None:
     found = [m.value for m in nhs_number.detect(text) if m.kind == "nhs_number"]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Patient Grace Okafor (12/01/1962) seen; HbA1c 48", [("Okafor", "Grace", "1962-01-12")]),
+        ("Okafor Grace, 12/01/1962 - repeat FBC", [("Okafor", "Grace", "1962-01-12")]),
+        ("Amelia Hughes 03/04/1955 rang re results", [("Hughes", "Amelia", "1955-04-03")]),
+        # Words with capitals before a date that the name lists do not know as a given name
+        # and a family name
+        ("Ward Round 12/01/2024 - 14 samples", []),
+        ("Sample Received 30/05/2024 at reception", []),
+        ("May Day 06/05/2024: lab closed", []),
+        ("Charing Cross 12/01/2024 courier late", []),
+        ("Lab Manager 12/01/2024 approved", []),
+    ],
+)
+def test_a_name_with_capitals_only_before_a_date(
+    text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    people = people_in_text(text, "line:1")
+    found = [
+        (p.values["family_name"], p.values["given_name"], p.values["date_of_birth"]) for p in people
+    ]
     assert found == expected

@@ -1,5 +1,6 @@
-"""Person names in free text: labelled, titled, HL7 XPN, before a date of birth, in capitals
-(name columns are split in ``detect.name_columns``).
+"""Person names in free text: labelled, titled, HL7 XPN, before a date of birth, in capitals,
+or before a date where the name lists know the words as a given and a family name (name
+columns are split in ``detect.name_columns``).
 
 Clinicians and staff are named all over a lab's files; a name after "Dr", "requested by",
 "authorised by" and the like is staff, never the patient.
@@ -319,6 +320,13 @@ _GIVEN_CAPS = re.compile(
 _CAPS_GIVEN = re.compile(
     rf"(?P<a>(?<![\w'’\-]){_CAPS_WORD})(?P<sep>[ ]+)(?P<b>{_TITLE_WORD}){_DATE_AHEAD}"
 )
+# ... and both words with a capital only, "Grace Okafor 12/01/1962", "Patient Grace Okafor
+# (12/01/1962)", "Okafor Grace, 12/01/1962": asked only where the name lists know one word as
+# a given name and the other as a family name, three lists apart (``family_first``), which also
+# says which is which; so "Sample Received 30/05/2024" and "Ward Round 12/01/2024" name no one.
+_TITLE_TITLE = re.compile(
+    rf"(?P<a>(?<![\w'’\-]){_TITLE_WORD})(?P<sep>[ ]+)(?P<b>{_TITLE_WORD}){_DATE_AHEAD}"
+)
 # ... and a LIMS's all-capitals "OKAFOR, GRACE 12/01/1962", "OKAFOR GRACE 12/01/1962": which
 # word is the given name the comma, or the name lists, say (``order``).
 _CAPS_CAPS = re.compile(
@@ -427,6 +435,7 @@ _RULES = tuple(
         ("given_caps", _GIVEN_CAPS),
         ("given_caps", _CAPS_GIVEN),
         ("given_caps", _CAPS_CAPS),
+        ("given_caps", _TITLE_TITLE),
     )
 )
 
@@ -501,6 +510,11 @@ def detect(
                 family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
             elif rule == "before_dob" and (lead := _comma_family(text, a_start, b)) is not None:
                 (a_start, family), given = lead, a
+            elif pattern is _TITLE_TITLE:
+                first = family_first(a, b)
+                if first is None:
+                    continue  # the lists do not know the words as a given and a family name
+                family, given = (a, b) if first else (b, a)
             else:
                 family, given = order(a, b, c, match.group("sep"))
                 if pattern is _CAPS_CAPS and given_kind(b) > 0 >= given_kind(a):

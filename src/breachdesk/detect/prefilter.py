@@ -63,10 +63,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"(?i)d\.?{_S}?o\.?{_S}?b|date{_S}+of{_S}+birth|born|birth{_S}?date",
         rf"(?i)nhs{_S}*(?:no|number)?\.?{_S}*[:#]?{_S}*\d",
     ),
-    # names.given_caps, either way round (or both words in capitals): the first word's last
-    # letter(s), the second word, the date.
+    # names.given_caps, either way round (or both words in capitals, or both with a capital
+    # only): the first word's last letter(s), the second word, the date.
     "name:given_caps": (
-        r"[a-z\x7f] +[A-Z\x7f]{2}[A-Z'\-\x7f]* *(?:[,(] *)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
+        r"[a-z\x7f] +[A-Z\x7f][A-Za-z'\-\x7f]+ *(?:[,(] *)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
         r"[A-Z\x7f] +[A-Z\x7f][A-Za-z\-\x7f]+ *(?:[,(] *)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
         r"[A-Z\x7f]{2}(?: *, *| +)[A-Z\x7f]{2}[A-Z'\-\x7f]* *(?:[,(] *)?"
         r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
