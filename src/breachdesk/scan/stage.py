@@ -46,6 +46,7 @@ from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Nested, ReaderError, Record, Table
 from breachdesk.readers.delimited import is_unheaded
 from breachdesk.readers.registry import reader_for, stream_reader_for
+from breachdesk.readers.sections import splitter
 
 SCANNED_SCHEMA = pa.schema(
     [
@@ -157,10 +158,11 @@ def _items(
             yield from _lines(text_reader.line_blocks_stream(source), prefix, extra)
             return
         items = streamer(source, name)
+    split = splitter(kind)
     for item in items:
         if isinstance(item, Table):
             item.prefix = prefix + item.prefix
-            yield item
+            yield from split(item)
         elif isinstance(item, Record):
             locator = prefix + item.locator
             if item.schema in STRUCTURED:

@@ -1,0 +1,125 @@
+"""Tables whose columns change part-way down: an export of several sections, each under its
+own title and header row ("Haematology worklist", "NHS Number,Surname,Forename,DOB,Test", its
+rows; then "Biochemistry worklist", "Surname,Forename,DOB,NHS Number,Test", its rows).
+
+Read under the first header, a later section's cells were typed by the wrong columns (a family
+name as an NHS number, a date of birth as a given name). A data row that holds at least two of
+the header's labels (and at least half of them), from its first or second cell on, in another
+order or beside others, is the
+next section's header: the rows after it are a table under it. A row that repeats the header as
+it is (a printout's page header) is left where it is: it names no one.
+
+A big file's chunks share their reader's first header, so a section that runs on into the next
+chunk keeps its own (``Sections`` remembers it per table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+from typing import TypeAlias, cast
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from breachdesk.readers.base import Table
+
+# The kinds of file written by people or report writers, which may hold sections (a database's
+# tables never do).
+SECTIONED = frozenset({"csv", "tsv", "psv", "xlsx", "xls", "ods"})
+Column: TypeAlias = Sequence[str | None] | pa.Array | pa.ChunkedArray
+
+
+@lru_cache(maxsize=256)
+def _labels(
+    header: tuple[str, ...], first: tuple[str, ...]
+) -> tuple[frozenset[str], pa.Array, int]:
+    """A section's labels (its header's and its table's first header's), as an Arrow array too,
+    and how many of them a row must hold to be a header: two, and half of its own."""
+    own = {h.strip() for h in header if h and h.strip()}
+    labels = frozenset(own | {h.strip() for h in first if h and h.strip()})
+    return labels, pa.array(sorted(labels), pa.string()), max(2, (len(own) + 1) // 2)
+
+
+def _labelled_rows(
+    columns: Sequence[Column], labels: frozenset[str], wanted: pa.Array, least: int
+) -> list[int]:
+    """The data rows with at least ``least`` cells that are one of ``labels`` (``wanted``), in
+    order. A section's header starts at the left, so only rows whose first or second cell is a
+    label are counted: two looks per table (a set's ``isdisjoint``, or Arrow's ``is_in``), and
+    most tables have no such cell at all."""
+    candidates: set[int] = set()
+    for column in columns[:2]:
+        if isinstance(column, pa.Array | pa.ChunkedArray):
+            hits = pc.is_in(column, wanted)
+            if hits.true_count:
+                candidates.update(pc.indices_nonzero(pc.fill_null(hits, False)).to_pylist())
+        elif not labels.isdisjoint(column):
+            candidates.update(i for i, cell in enumerate(column) if cell in labels)
+    return [
+        i
+        for i in sorted(candidates)
+        if sum(_cell(column, i) in labels for column in columns) >= least
+    ]
+
+
+def _cell(column: Column, i: int) -> str:
+    value = column[i].as_py() if isinstance(column, pa.Array | pa.ChunkedArray) else column[i]
+    return (value or "").strip()
+
+
+def _rows(column: Column, start: int, stop: int) -> Column:
+    if isinstance(column, pa.Array | pa.ChunkedArray):
+        return column.slice(start, stop - start)
+    return list(column[start:stop])
+
+
+class Sections:
+    """Splits the tables of one file at their sections' header rows (``split``)."""
+
+    def __init__(self) -> None:
+        # A table's reader header (with its prefix) -> the header its last section ran under
+        self._current: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+
+    def split(self, table: Table) -> Iterator[Table]:
+        key = (table.prefix, tuple(table.header))
+        header = self._current.get(key, table.header)
+        labels, wanted, least = _labels(tuple(header), key[1])
+        if len(labels) < 2 or not table.n_rows:
+            yield table if header is table.header else _under(table, header, 0, table.n_rows)
+            return
+        starts = [
+            i
+            for i in _labelled_rows(table.columns, labels, wanted, least)
+            if [_cell(c, i) for c in table.columns] != [h.strip() for h in header]
+        ]
+        if not starts:
+            yield table if header is table.header else _under(table, header, 0, table.n_rows)
+            return
+        begin = 0
+        for at in starts:
+            if at > begin:
+                yield _under(table, header, begin, at)
+            header = [_cell(c, at) for c in table.columns]
+            begin = at + 1
+        if begin < table.n_rows:
+            yield _under(table, header, begin, table.n_rows)
+        self._current[key] = header
+
+
+def splitter(kind: str) -> Callable[[Table], Iterator[Table]]:
+    """What splits the tables of one file of ``kind`` at their sections (its tables as they are
+    where the kind has none)."""
+    return Sections().split if kind in SECTIONED else _whole
+
+
+def _whole(table: Table) -> Iterator[Table]:
+    yield table
+
+
+def _under(table: Table, header: list[str], start: int, stop: int) -> Table:
+    """Rows ``start`` to ``stop`` of ``table`` as a table under ``header``."""
+    columns = cast(list[list[str]] | list[pa.Array], [_rows(c, start, stop) for c in table.columns])
+    return Table(
+        header=list(header), columns=columns, first_row=table.first_row + start, prefix=table.prefix
+    )
