@@ -11,7 +11,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk import catalogue
-from breachdesk.detect import composite, dates, lab_tests, name_columns, nhs_number, ods, postcode
+from breachdesk.detect import (
+    composite,
+    dates,
+    grouped_rows,
+    lab_tests,
+    name_columns,
+    nhs_number,
+    ods,
+    postcode,
+)
 from breachdesk.detect.columns import type_columns
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA
 from breachdesk.readers.base import Table
@@ -221,6 +230,9 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         family = fam if family is _nulls(n) else pc.coalesce(family, fam)
         given = giv if given is _nulls(n) else pc.coalesce(given, giv)
     dob = _coalesce(own["date_of_birth"], n)
+    owner = grouped_rows.owners(tidy, analytes, n)
+    if owner is not None:  # rows left blank under their patient's first row
+        nhs, family, given, dob = (column.take(owner) for column in (nhs, family, given, dob))
     address = cleaned("address")
     post = _coalesce(
         [postcode.extract_column(v) for v in cols.get("postcode", []) + cols.get("address", [])], n
@@ -295,6 +307,9 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         file_id,
         len(table.header),
     )
+    if owner is not None:
+        grouped = grouped_rows.evidence(owner, record_id, locator, _mask(person), file_id)
+        mentions = pa.concat_tables([mentions, grouped])
     return records, mentions
 
 
