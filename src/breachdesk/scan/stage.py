@@ -29,10 +29,11 @@ from breachdesk.detect import folder_relations, pmi_terms
 from breachdesk.detect.fhir import person_from_patient
 from breachdesk.detect.folder_relations import KEYED_SCHEMA
 from breachdesk.detect.hl7 import person_from_message, sensitive_map
+from breachdesk.detect.label_columns import records_of
 from breachdesk.detect.pmi_terms import Matcher
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows_to_tables
 from breachdesk.detect.relations import Relations
-from breachdesk.detect.tables import records_from_table, unowned_tests
+from breachdesk.detect.tables import unowned_tests
 from breachdesk.detect.text import people_in_lines, people_in_text, tests_in_text
 from breachdesk.detect.text_cells import people_in_cells
 from breachdesk.engine import Engine
@@ -245,7 +246,7 @@ def _scan_file(
     whole = name if keyed is not None and entry.type in WHOLE_TABLES else None
     for item in _items(source, entry.type, entry.path, "", 0, limits, extra, document):
         if isinstance(item, Table):
-            records, mentions = records_from_table(item, file_id)
+            item, records, mentions = records_of(item, file_id)
             relations.add(item, records, whole if not item.prefix else None)
             found_in_tables += records.num_rows
             if not records.num_rows and item.n_rows < FEW_ROWS and is_unheaded(item.header):
