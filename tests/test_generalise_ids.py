@@ -96,3 +96,17 @@ def test_a_name_with_capitals_only_before_a_date(
         (p.values["family_name"], p.values["given_name"], p.values["date_of_birth"]) for p in people
     ]
     assert found == expected
+
+
+def test_a_relative_named_in_the_row_is_not_the_patient() -> None:
+    # The next of kin's name before the patient's; a mother's NHS number beside her baby's
+    data = (
+        "Next of kin,Patient Name,DOB,Mother's NHS Number,Test\n"
+        f'"OKAFOR, Ada","OKAFOR, Grace",12/01/2024,{A},Newborn blood spot\n'
+        f'"NOWAK, Ewa","NOWAK, Tomasz",02/11/2023,{B},Newborn blood spot\n'
+    ).encode()
+    fields = ("family_name", "given_name", "date_of_birth", "nhs_number")
+    assert people_in_file("screening.csv", data, fields)[1] == [
+        ("NOWAK", "Tomasz", "2023-11-02", None),
+        ("OKAFOR", "Grace", "2024-01-12", None),
+    ]

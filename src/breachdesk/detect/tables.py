@@ -30,8 +30,9 @@ _NULL = pa.scalar(None, pa.string())
 # Made once: a Python literal in a compute call is converted to a scalar on every call.
 _ZERO = pa.scalar(0, pa.int32())
 _FALSE = pa.scalar(False)
-# Typed for the record, but no mention of their own: they say nothing about who a row is.
-_NOT_MENTIONED = frozenset({"clinician", "other_date", "units", "received_at"})
+# Typed for the record, but no mention of their own: they say nothing about who a row is (a
+# relative is another person).
+_NOT_MENTIONED = frozenset({"clinician", "relative", "other_date", "units", "received_at"})
 
 
 def _clean(values: pa.Array) -> pa.Array:
