@@ -55,7 +55,7 @@ _ENGLISH = {
 _RESULT = re.compile(
     r"^\s*(?:(?:[:=]|\bwas\b|\bis\b|(?:[;,]\s*+)?\bresult\b(?:\s*+(?:[:=]|\.{2,}+))?|\bof\b|\blevel\b)\s*)?"
     r"(?P<value>[<>]?\s?\d+(?:\.\d+)?(?![/-]\d)|positive|negative|not\s+detected|detected|"
-    r"reactive|non-reactive|equivocal|indeterminate|"
+    r"reactive|non-reactive|equivocal|indeterminate|pos|neg|"
     # Tests without a number (a film, a screen) are reported in words.
     r"abnormal|normal|reported|see\s+individual\s+results)\b",
     re.IGNORECASE,

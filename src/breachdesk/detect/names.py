@@ -211,6 +211,20 @@ _STOP = {
     "her",
     "his",
     "their",
+    # a form's labels written without a colon ("Surname OKAFOR Forename GRACE DOB ...")
+    "surname",
+    "forename",
+    "forenames",
+    "name",
+    "firstname",
+    "lastname",
+    "sex",
+    "gender",
+    "male",
+    "female",
+    "mrn",
+    "sample",
+    "specimen",
 }
 # Labels that say the words after them are a name, so a name written in small letters (a
 # lower-cased export or log: "name=tomasz nowak") is still one; after "Patient:" or "Re:" small
@@ -311,7 +325,12 @@ _BEFORE_DOB = re.compile(
 # date straight after (their date of birth, as after any name). Asked only where the given name
 # is one the lists know (``given_kind``), so "Sample RECEIVED 30/05/2024" names no one.
 # ``prefilter``'s triggers are the patterns' tails (the last letters, the date).
-_DATE_AHEAD = r"(?=[ ]*+(?:[,(][ ]*+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2})"
+# (A sex may stand between, "OKAFOR GRACE F 12.01.1962", "Okafor, Grace (F) 12-Jan-1962".)
+_MONTHS3 = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_DATE_AHEAD = (
+    r"(?=[ ]*+(?:[,(][ ]*+)?(?:\(?[MFU]\)?,?[ ]++)?"
+    rf"\d{{1,2}}(?:[/.-]\d{{1,2}}[/.-]\d{{2}}|[ -](?i:{_MONTHS3})[a-z]*[ -]\d{{2}}))"
+)
 _TITLE_WORD = rf"[{UPPER}][{LOWER}]{{1,30}}(?:-[{UPPER}][{LOWER}]{{1,30}})?"
 _CAPS_WORD = rf"[{UPPER}]{{2,30}}(?:['’\-][{UPPER}]{{2,30}})?"
 _GIVEN_CAPS = re.compile(
@@ -325,7 +344,7 @@ _CAPS_GIVEN = re.compile(
 # a given name and the other as a family name, three lists apart (``family_first``), which also
 # says which is which; so "Sample Received 30/05/2024" and "Ward Round 12/01/2024" name no one.
 _TITLE_TITLE = re.compile(
-    rf"(?P<a>(?<![\w'’\-]){_TITLE_WORD})(?P<sep>[ ]+)(?P<b>{_TITLE_WORD}){_DATE_AHEAD}"
+    rf"(?P<a>(?<![\w'’\-]){_TITLE_WORD})(?P<sep>[ ]*,[ ]*|[ ]+)(?P<b>{_TITLE_WORD}){_DATE_AHEAD}"
 )
 # ... and a LIMS's all-capitals "OKAFOR, GRACE 12/01/1962", "OKAFOR GRACE 12/01/1962": which
 # word is the given name the comma, or the name lists, say (``order``).
@@ -512,7 +531,7 @@ def detect(
                 (a_start, family), given = lead, a
             elif pattern is _TITLE_TITLE:
                 first = family_first(a, b)
-                if first is None:
+                if first is None or ("," in match.group("sep") and not first):
                     continue  # the lists do not know the words as a given and a family name
                 family, given = (a, b) if first else (b, a)
             else:

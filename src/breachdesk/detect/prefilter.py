@@ -30,6 +30,9 @@ _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 
 # Trigger name -> patterns. Each is implied by (contained in) every match of the named detector
 # rule, so "trigger absent" proves "rule finds nothing"; they are deliberately loose.
+# What may follow a name read before a date (``names._DATE_AHEAD``): a sex, then a date with the
+# month in digits or a word.
+_SEX_DATE = r" *(?:[,(] *)?(?:\(?[MFU]\)?,? +)?\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2}|[ -][A-Za-z]{3})"
 TRIGGERS: dict[str, tuple[str, ...]] = {
     # nhs_number.PATTERN without its lookarounds.
     "nhs": (r"\d{3}[ -]?\d{3}[ -]?\d{4}",),
@@ -66,10 +69,9 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     # names.given_caps, either way round (or both words in capitals, or both with a capital
     # only): the first word's last letter(s), the second word, the date.
     "name:given_caps": (
-        r"[a-z\x7f] +[A-Z\x7f][A-Za-z'\-\x7f]+ *(?:[,(] *)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
-        r"[A-Z\x7f] +[A-Z\x7f][A-Za-z\-\x7f]+ *(?:[,(] *)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
-        r"[A-Z\x7f]{2}(?: *, *| +)[A-Z\x7f]{2}[A-Z'\-\x7f]* *(?:[,(] *)?"
-        r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
+        rf"[a-z\x7f](?: +| *, *)[A-Z\x7f][A-Za-z'\-\x7f]+{_SEX_DATE}",
+        rf"[A-Z\x7f] +[A-Z\x7f][A-Za-z\-\x7f]+{_SEX_DATE}",
+        rf"[A-Z\x7f]{{2}}(?: *, *| +)[A-Z\x7f]{{2}}[A-Z'\-\x7f]*{_SEX_DATE}",
     ),
     "postcode": (
         r"(?i)GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?) ?\d"
