@@ -324,7 +324,37 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
         types = ["other_date" if t == "value_dob" else t for t in types]
     else:
         types = ["date_of_birth" if t == "value_dob" else t for t in types]
-    return _names_by_values(types, columns)
+    return _birth_parts(header, _names_by_values(types, columns))
+
+
+# A date of birth kept in three columns ("DOB Day", "DOB Month", "DOB Year"; "Day of birth"...).
+_BIRTH = re.compile(r"\b(?:dob|d o b|birth|born)\b")
+_PARTS = (
+    ("dob_day", re.compile(r"\b(?:day|dd|d)\b")),
+    ("dob_month", re.compile(r"\b(?:month|mon|mm|m)\b")),
+    ("dob_year", re.compile(r"\b(?:year|yyyy|yy|y)\b")),
+)
+
+
+def _birth_parts(header: list[str], types: list[str | None]) -> list[str | None]:
+    """A table's three columns of a date of birth's day, month and year typed as those parts
+    (``tables`` puts them together), where it has all three."""
+    if len(header) < 3:
+        return types
+    parts: dict[str, int] = {}
+    for i, name in enumerate(header):
+        folded = fold(name)
+        if not _BIRTH.search(folded):
+            continue
+        found = [part for part, word in _PARTS if word.search(folded)]
+        if len(found) == 1 and found[0] not in parts:
+            parts[found[0]] = i
+    if len(parts) < 3:
+        return types
+    out = list(types)
+    for part, i in parts.items():
+        out[i] = part
+    return out
 
 
 _WHO = frozenset({"nhs_number", "date_of_birth", "hospital_number"})

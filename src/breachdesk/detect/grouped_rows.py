@@ -18,7 +18,15 @@ import pyarrow as pa
 from breachdesk.detect.records import MENTION_SCHEMA
 
 # The kinds of column that say who a row is.
-_WHO = ("nhs_number", "family_name", "given_name", "full_name", "date_of_birth", "hospital_number")
+_WHO = (
+    "nhs_number",
+    "family_name",
+    "given_name",
+    "full_name",
+    "date_of_birth",
+    "dob_year",
+    "hospital_number",
+)
 # The kinds of column that give what a row is about.
 _FACTS = ("test", "result")
 

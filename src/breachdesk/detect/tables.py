@@ -221,6 +221,11 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "nhs_number": [nhs_number.validate_column(v) for v in cols.get("nhs_number", [])],
         "date_of_birth": [dates.parse_column(v) for v in cols.get("date_of_birth", [])],
     }
+    if "dob_year" in cols:  # a date of birth in three columns: day, month and year
+        day, month, year = (tidy[k][0] for k in ("dob_day", "dob_month", "dob_year"))
+        own["date_of_birth"].append(
+            dates.parse_column(pc.binary_join_element_wise(day, month, year, "-"))
+        )
     inner = _composites(table.header, types, clean, own, cols)
     nhs = _coalesce(own["nhs_number"], n)
     family = _coalesce([_stripped(v) for v in cols.get("family_name", [])], n)
