@@ -1,4 +1,5 @@
-"""Tables in other systems' habits (a ninth round): a date of birth kept in three columns."""
+"""Tables in other systems' habits (a ninth round): a date of birth kept in three columns; XML
+records whose nested results are attributes, or whose fields are named by an attribute."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from breachdesk.detect.columns import type_columns
-from test_generalise import people_in_file
+from test_generalise import A, B, people_in_file
 
 FIELDS = ("family_name", "given_name", "date_of_birth")
 
@@ -35,3 +36,54 @@ def test_two_parts_of_a_date_of_birth_are_no_date() -> None:
     header = ["Surname", "Birth Month", "Birth Year"]
     cells = [pa.array(["OKAFOR"] * 3), pa.array(["1"] * 3), pa.array(["1962"] * 3)]
     assert type_columns(header, cells) == ["family_name", None, None]
+
+
+ATTRIBUTES = f"""<?xml version="1.0"?>
+<Results>
+  <Patient nhsNumber="{A}" surname="OKAFOR" forename="Grace" dob="1962-01-12">
+    <Test code="HIVAB" name="HIV antibody" result="Negative"/>
+    <Test code="HBA1C" name="HbA1c" result="48"/>
+  </Patient>
+  <Patient nhsNumber="{B}" surname="NOWAK" forename="Tomasz" dob="1975-11-02">
+    <Test code="HCVAB" name="Hepatitis C antibody" result="Detected"/>
+  </Patient>
+</Results>"""
+NAMED_FIELDS = (
+    "<Export>"
+    + "".join(
+        f'<Record><Field name="NHS Number">{nhs}</Field><Field name="Surname">{family}</Field>'
+        f'<Field name="Forename">{given}</Field><Field name="DOB">{born}</Field>'
+        f'<Field name="Test">{test}</Field></Record>'
+        for nhs, family, given, born, test in [
+            (A, "OKAFOR", "Grace", "12/01/1962", "HIV antibody"),
+            (B, "NOWAK", "Tomasz", "02/11/1975", "HbA1c"),
+        ]
+    )
+    + "</Export>"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            ATTRIBUTES,
+            [
+                ("NOWAK", "Tomasz", "1975-11-02", B, "HCVAB"),
+                ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB;HBA1C"),
+            ],
+        ),
+        (
+            NAMED_FIELDS,
+            [
+                ("NOWAK", "Tomasz", "1975-11-02", B, "HBA1C"),
+                ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB"),
+            ],
+        ),
+    ],
+)
+def test_xml_records_in_attributes_and_named_fields(
+    text: str, expected: list[tuple[str, ...]]
+) -> None:
+    fields = (*FIELDS, "nhs_number", "tests")
+    assert people_in_file("export.xml", text.encode(), fields) == ("xml", expected)

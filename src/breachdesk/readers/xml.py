@@ -38,8 +38,11 @@ def _fields(record: Element) -> dict[str, str]:
     out = {_name(k): " ".join(v.split()) for k, v in record.attrib.items()}
     nested: dict[str, list[str]] = {}
     for child in record:
+        label = _label(child)
         if len(child) == 0 and child.text and child.text.strip():
-            out.setdefault(_name(child.tag), " ".join(child.text.split()))
+            out.setdefault(label or _name(child.tag), " ".join(child.text.split()))
+        if label:
+            continue  # (its attribute is its name)
         for key, value in child.attrib.items():
             out.setdefault(f"{_name(child.tag)} {_name(key)}", " ".join(value.split()))
         if len(child):
@@ -47,6 +50,29 @@ def _fields(record: Element) -> dict[str, str]:
     for key, values in nested.items():
         out.setdefault(key, "; ".join(dict.fromkeys(values)))
     return out
+
+
+# A field named by an attribute, as generic exports write them: ``<Field name="NHS Number">``.
+_LABEL_KEYS = ("name", "key", "field", "label")
+
+
+def _label(element: Element) -> str | None:
+    """The name a leaf element's attribute gives its text (``_LABEL_KEYS``), if it has one
+    (``<Test name="HbA1c" result="48"/>`` has no text: a record, its attributes its fields)."""
+    if len(element) or not (element.text and element.text.strip()):
+        return None
+    for key in _LABEL_KEYS:
+        value = element.attrib.get(key, "").strip()
+        if value:
+            return " ".join(value.split())
+    return None
+
+
+def _fields_of_one(parent: Element, tag: str) -> bool:
+    """Whether ``parent``'s children of ``tag`` are the named fields of one record (each named
+    by an attribute, no two alike), not a list of records."""
+    labels = [_label(child) for child in parent if str(child.tag) == tag]
+    return all(labels) and len(set(labels)) == len(labels)
 
 
 def _nested(element: Element, into: dict[str, list[str]]) -> None:
@@ -99,6 +125,8 @@ def _most_repeated(tops: list[Element]) -> tuple[Element, str] | None:
         for parent in top.iter():
             if len(parent) > 1:
                 tag, n = Counter(str(child.tag) for child in parent).most_common(1)[0]
+                if _fields_of_one(parent, tag):
+                    continue
                 if best is None or n > best[0]:
                     best = (n, parent, tag)
     return None if best is None or best[0] < 2 else (best[1], best[2])
@@ -128,11 +156,15 @@ def _document(document: Element, tag: str) -> dict[str, str]:
 
 
 def _leaves(record: Element) -> Iterator[tuple[str, str]]:
-    """A record's attributes by name, its leaves' texts by their tags and the attributes of
-    the elements below it by "tag attribute", however deep (a result in a panel)."""
+    """A record's attributes by name (by "tag attribute" where the name alone says nothing:
+    ``<Test name="HbA1c"/>`` gives "Test name", not a "name" taken for a person's), its leaves'
+    texts by their tags and the attributes of the elements below it by "tag attribute",
+    however deep (a result in a panel)."""
     for key, value in record.attrib.items():
         if value.strip():
-            yield _name(key), " ".join(value.split())
+            own = _name(key)
+            own = f"{_name(record.tag)} {own}" if own.lower() in _GENERIC else own
+            yield own, " ".join(value.split())
     for element in record.iter():
         if element is not record:
             for key, value in element.attrib.items():
@@ -140,6 +172,10 @@ def _leaves(record: Element) -> Iterator[tuple[str, str]]:
                     yield f"{_name(element.tag)} {_name(key)}", " ".join(value.split())
         if len(element) == 0 and element.text and element.text.strip():
             yield _name(element.tag), " ".join(element.text.split())
+
+
+# Attribute names that say what a value is only with their element's name.
+_GENERIC = frozenset({"name", "code", "id", "value", "text", "type", "description", "display"})
 
 
 def _outside(element: Element, tag: str) -> Element:
