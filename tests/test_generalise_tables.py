@@ -1,7 +1,10 @@
 """Tables in other systems' habits (a ninth round): a date of birth kept in three columns; XML
-records whose nested results are attributes, or whose fields are named by an attribute."""
+records whose nested results are attributes, or whose fields are named by an attribute; JSON
+records of named fields, and tests nested as code and display."""
 
 from __future__ import annotations
+
+import json
 
 import pyarrow as pa
 import pytest
@@ -87,3 +90,67 @@ def test_xml_records_in_attributes_and_named_fields(
 ) -> None:
     fields = (*FIELDS, "nhs_number", "tests")
     assert people_in_file("export.xml", text.encode(), fields) == ("xml", expected)
+
+
+NAMED_PAIRS = {
+    "records": [
+        {
+            "id": number,
+            "fields": [
+                {"name": "NHS Number", "value": nhs},
+                {"name": "Surname", "value": family},
+                {"name": "Forename", "value": given},
+                {"name": "DOB", "value": born},
+                {"name": "Test", "value": test},
+            ],
+        }
+        for number, (nhs, family, given, born, test) in enumerate(
+            [
+                (A, "OKAFOR", "Grace", "12/01/1962", "HIV antibody"),
+                (B, "NOWAK", "Tomasz", "02/11/1975", "HbA1c"),
+            ],
+            start=1,
+        )
+    ]
+}
+CODED_TESTS = [
+    {
+        "patient": {
+            "identifiers": [{"system": "NHS", "value": nhs}],
+            "name": {"family": family, "given": given},
+            "birthDate": born,
+        },
+        "results": [{"test": {"code": code, "display": display}, "value": value}],
+    }
+    for nhs, family, given, born, code, display, value in [
+        (A, "OKAFOR", "Grace", "1962-01-12", "HIVAB", "HIV antibody", "Negative"),
+        (B, "NOWAK", "Tomasz", "1975-11-02", "HCVAB", "Hepatitis C antibody", "Detected"),
+    ]
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (
+            NAMED_PAIRS,
+            [
+                ("NOWAK", "Tomasz", "1975-11-02", B, "HBA1C"),
+                ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB"),
+            ],
+        ),
+        (
+            CODED_TESTS,
+            [
+                ("NOWAK", "Tomasz", "1975-11-02", B, "HCVAB"),
+                ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB"),
+            ],
+        ),
+    ],
+)
+def test_json_records_of_named_fields_and_coded_tests(
+    document: object, expected: list[tuple[str, ...]]
+) -> None:
+    fields = (*FIELDS, "nhs_number", "tests")
+    data = json.dumps(document).encode()
+    assert people_in_file("export.json", data, fields) == ("json", expected)

@@ -115,11 +115,15 @@ def _table(rows: list[dict[tuple[str, str], str]], path: tuple[Any, ...]) -> Tab
     if not fields:
         return None
     # A key is its column's name, unless it sits under more than one parent across the rows
-    # ("name" of "requested by" and of "tests"): then each is "parent key".
+    # ("name" of "requested by" and of "tests"), or says what it holds only with its parent's
+    # ("code" and "display" of a "test"): then each is "parent key".
     parents: dict[str, set[str]] = {}
     for parent, key in fields:
         parents.setdefault(key, set()).add(parent)
-    names = [f"{parent} {key}".strip() if len(parents[key]) > 1 else key for parent, key in fields]
+    names = [
+        f"{parent} {key}".strip() if len(parents[key]) > 1 or key in _GENERIC else key
+        for parent, key in fields
+    ]
     key = path[-1] if path and isinstance(path[-1], str) else ""
     return Table(
         header=names,
@@ -226,7 +230,12 @@ def _row(item: Any) -> dict[tuple[str, str], str]:
 # An identifier or a contact point written as a typed pair ({"type": "NHS", "value": ...},
 # {"system": "phone", "value": ...}), a list of them in each patient: by key alone every
 # person's numbers fall into one "value" column, an NHS number beside a hospital number.
-_LABEL_KEYS = frozenset({"type", "system", "kind", "label", "key", "idtype", "identifiertype"})
+# ({"name": "NHS Number", "value": ...}: a field of a generic export, named so, is one too.)
+_LABEL_KEYS = frozenset(
+    {"type", "system", "kind", "label", "key", "idtype", "identifiertype", "name", "field"}
+)
+# Keys that say what a value is only with their parent's ("test": {"code", "display"}).
+_GENERIC = frozenset({"code", "display", "text", "value", "id", "description", "name", "type"})
 _VALUE_KEYS = frozenset({"value", "number", "identifier", "val"})
 
 
