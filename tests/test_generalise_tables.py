@@ -154,3 +154,26 @@ def test_json_records_of_named_fields_and_coded_tests(
     fields = (*FIELDS, "nhs_number", "tests")
     data = json.dumps(document).encode()
     assert people_in_file("export.json", data, fields) == ("json", expected)
+
+
+def test_an_html_report_whose_patient_cells_span_their_results() -> None:
+    # The HIV result's row has no patient cells of its own: read as it stands, its cells
+    # shifted left and the table was prose, the HIV test given to the next patient.
+    page = (
+        "<table><tr><th>NHS Number</th><th>Patient</th><th>DOB</th><th>Test</th>"
+        "<th>Result</th></tr>"
+        f'<tr><td rowspan="2">{A}</td><td rowspan="2">OKAFOR, Grace</td>'
+        '<td rowspan="2">12/01/1962</td><td>HbA1c</td><td>48</td></tr>'
+        "<tr><td>HIV antibody</td><td>Negative</td></tr>"
+        f"<tr><td>{B}</td><td>NOWAK, Tomasz</td><td>02/11/1975</td>"
+        '<td colspan="2">Sample rejected</td></tr></table>'
+    )
+    fields = ("locator", "family_name", "nhs_number", "tests")
+    assert people_in_file("report.html", page.encode(), fields) == (
+        "html",
+        [
+            ("table:1!row:1", "OKAFOR", A, "HBA1C"),
+            ("table:1!row:2", "OKAFOR", A, "HIVAB"),
+            ("table:1!row:3", "NOWAK", B, None),
+        ],
+    )

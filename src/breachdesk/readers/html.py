@@ -27,11 +27,30 @@ class _Grid:
         self.rows: list[list[str]] = []
         self.cell: list[str] | None = None  # the open cell's text
         self.nested = False  # a cell holds a table: this one only lays the page out
+        # A cell spanning rows below its own (rowspan): its text stands in each of them, in its
+        # column, so the cells after it keep theirs (a report's patient cell beside each of
+        # their results). Column -> (rows still to fill, text).
+        self.below: dict[int, tuple[int, str]] = {}
+        self.rowspan = 1  # the open cell's
+
+    def fill(self) -> None:
+        """The open row's columns from here that cells of the rows above span."""
+        if not self.rows:
+            return
+        row = self.rows[-1]
+        while len(row) in self.below:
+            left, text = self.below.pop(len(row))
+            row.append(text)
+            if left > 1:
+                self.below[len(row) - 1] = (left - 1, text)
 
     def close_cell(self) -> None:
         if self.cell is not None and self.rows:
             self.rows[-1].append("".join(self.cell))
+            if self.rowspan > 1:
+                self.below[len(self.rows[-1]) - 1] = (self.rowspan - 1, self.rows[-1][-1])
         self.cell = None
+        self.rowspan = 1
 
 
 class _Pieces(HTMLParser):
@@ -75,15 +94,19 @@ class _Pieces(HTMLParser):
         elif tag == "tr" and self.grids:
             grid = self.grids[-1]
             grid.close_cell()
+            grid.fill()  # the row before ends with the cells spanning into it
             grid.rows.append([])
         elif tag in _CELLS and self.grids:
             grid = self.grids[-1]
             grid.close_cell()
             if not grid.rows:
                 grid.rows.append([])
+            grid.fill()
             # A merged cell stands for the columns it spans, so the cells after it keep
             # their columns: the first holds the text, the rest are empty.
-            grid.rows[-1].extend([""] * (doc_tables.span(dict(attrs).get("colspan")) - 1))
+            spans = dict(attrs)
+            grid.rows[-1].extend([""] * (doc_tables.span(spans.get("colspan")) - 1))
+            grid.rowspan = doc_tables.span(spans.get("rowspan"))
             grid.cell = []
         elif tag in _BLOCKS:
             self._write("\n")
@@ -111,6 +134,7 @@ class _Pieces(HTMLParser):
         elif tag == "table" and self.grids:
             grid = self.grids.pop()
             grid.close_cell()
+            grid.fill()
             if grid.nested:
                 # Its cells after the last inner table, as lines.
                 self._cells_as_text(grid)
