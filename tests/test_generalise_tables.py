@@ -177,3 +177,25 @@ def test_an_html_report_whose_patient_cells_span_their_results() -> None:
             ("table:1!row:3", "NOWAK", B, None),
         ],
     )
+
+
+def test_an_e_mail_body_listing_patients_in_aligned_columns() -> None:
+    # Read as prose before: the names and NHS numbers found, every date of birth lost.
+    body = (
+        "Please re-bleed the following patients:\n\n"
+        "NHS Number    Surname     Forename   DOB         Test\n"
+        f"{A}    OKAFOR      Grace      12/01/1962  HIV antibody\n"
+        f"{B}    NOWAK       Tomasz     02/11/1975  HbA1c\n\nThanks,\nLab\n"
+    )
+    message = (
+        "From: Lab <lab@lab.example>\nTo: Ward 5 <ward5@trust.example>\n"
+        "Subject: Outstanding repeats\nContent-Type: text/plain; charset=utf-8\n\n" + body
+    )
+    fields = ("locator", "family_name", "date_of_birth", "nhs_number", "tests")
+    assert people_in_file("repeats.eml", message.encode(), fields) == (
+        "eml",
+        [
+            ("part:1!line:3!row:1", "OKAFOR", "1962-01-12", A, "HIVAB"),
+            ("part:1!line:3!row:2", "NOWAK", "1975-11-02", B, "HBA1C"),
+        ],
+    )

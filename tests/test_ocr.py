@@ -50,7 +50,7 @@ WORKLIST = [
 ]
 ROWS = [
     ("NOWAK", "Tomasz", "1975-11-02", B, "HCVAB", "hepatitis"),
-    ("OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
+    ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB", "hiv"),  # the antibody test, "HIV 1/2 Ab"
     ("SMITH", "John", "1980-02-01", C, "HBA1C", None),
 ]
 

@@ -10,8 +10,8 @@ from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import Message
 
+from breachdesk.readers import fixed_width
 from breachdesk.readers.base import Item, Nested, ReaderError, Record
-from breachdesk.readers.text import paragraphs
 
 _HEADERS = ("From", "To", "Cc", "Subject")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
@@ -113,4 +113,5 @@ def _items(message: Message) -> Iterator[Item]:
 
             yield from doc_tables.items(html.pieces(body), prefix=f"part:{number}!")
             continue
-        yield from paragraphs(body, prefix=f"part:{number}!")
+        # (A plain body may hold a list of patients in aligned columns: read as a table.)
+        yield from fixed_width.read_text(body, prefix=f"part:{number}!")

@@ -88,11 +88,26 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     if "INSERT INTO" in text[:1_000_000]:
         yield from text_reader.read(data, name)  # SQL text, not a printout
         return
+    yield from read_text(text)
+
+
+def read_text(text: str, prefix: str = "") -> Iterator[Item]:
+    """A text's prose, printed tables and forms (``segments``), located under ``prefix`` (an
+    e-mail body's "part:1!")."""
     probe = text if "\n" in text[:65536] or "\r" not in text else text.replace("\r", "\n")
-    if not _PREFILTER.search(probe) and not _TWO_LABELS.search(probe):
-        yield from text_reader.paragraphs(text)
+    # (Both patterns need two spaces or a tab between cells: most letters and e-mails have
+    # neither, and ``in`` says so quicker than either pattern.)
+    if ("  " not in probe and "\t" not in probe) or (
+        not _PREFILTER.search(probe) and not _TWO_LABELS.search(probe)
+    ):
+        yield from text_reader.paragraphs(text, prefix=prefix)
         return
-    yield from segments(text.splitlines())
+    for item in segments(text.splitlines()):
+        if isinstance(item, Table):
+            item.prefix = prefix + item.prefix
+        elif isinstance(item, Record):
+            item.locator = prefix + item.locator
+        yield item
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
