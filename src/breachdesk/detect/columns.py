@@ -343,6 +343,8 @@ def _birth_parts(header: list[str], types: list[str | None]) -> list[str | None]
         return types
     parts: dict[str, int] = {}
     for i, name in enumerate(header):
+        if "b" not in name and "B" not in name:
+            continue  # (every way of saying birth has a b: most headers are passed over so)
         folded = fold(name)
         if not _BIRTH.search(folded):
             continue

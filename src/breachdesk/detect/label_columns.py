@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import pyarrow as pa
 
-from breachdesk.detect.columns import header_kind
+from breachdesk.detect.columns import fold, synonyms
 from breachdesk.detect.tables import records_from_table
 from breachdesk.readers.base import Table
 
@@ -29,7 +29,9 @@ _MOST_LABELS = 64
 
 @lru_cache(maxsize=4096)
 def _kind(label: str) -> str | None:
-    return header_kind(label)
+    """What a label names, as the header synonyms spell it (a form prints its labels so; the
+    looser reading of a header is no quicker than a table's typing, for every first cell)."""
+    return synonyms().get(fold(label))
 
 
 def _cells(column: list[str] | pa.Array) -> list[str]:
