@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,7 @@ def test_keys_that_do_not_agree_join_nothing(tmp_path: Path) -> None:
     assert pq.read_table(case.table_path("records")).num_rows == 3
 
 
-def workbook(rows: list[list[object]], sheet_name: str = "Sheet1") -> bytes:
+def workbook(rows: Sequence[Sequence[object]], sheet_name: str = "Sheet1") -> bytes:
     """A one-sheet XLSX of ``rows`` (shared with the other layout tests)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})

@@ -3,30 +3,16 @@ labels down the first column, a comparison with a column per patient."""
 
 from __future__ import annotations
 
-import io
-
-import xlsxwriter
-
 from breachdesk.detect import label_columns
 from breachdesk.readers.base import Table
+from test_folder_relations import workbook
 from test_generalise import A, B, people_in_file
 
 FIELDS = ("locator", "nhs_number", "family_name", "given_name", "date_of_birth", "tests")
 
 
-def _xlsx(sheet_name: str, rows: list[list[str]]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(sheet_name)
-    for number, row in enumerate(rows):
-        sheet.write_row(number, 0, row)
-    book.close()
-    return buffer.getvalue()
-
-
 def test_a_request_form_with_its_labels_down_the_first_column() -> None:
-    data = _xlsx(
-        "Request",
+    data = workbook(
         [
             ["Pathology request form"],
             [],
@@ -37,6 +23,7 @@ def test_a_request_form_with_its_labels_down_the_first_column() -> None:
             ["Test requested", "HIV antibody"],
             ["Clinical details", "Needle-stick injury"],
         ],
+        "Request",
     )
     assert people_in_file("form.xlsx", data, FIELDS)[1] == [
         ("sheet:Request!columns!row:1", A, "OKAFOR", "Grace", "1962-01-12", "HIVAB"),
@@ -51,8 +38,7 @@ def test_a_details_sheet_as_csv() -> None:
 
 
 def test_a_column_per_patient() -> None:
-    data = _xlsx(
-        "Sheet1",
+    data = workbook(
         [
             ["Field", "Patient 1", "Patient 2"],
             ["Surname", "OKAFOR", "NOWAK"],

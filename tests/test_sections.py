@@ -3,13 +3,11 @@ a later section in another column order was read under the first one's header.""
 
 from __future__ import annotations
 
-import io
-
 import pyarrow as pa
-import xlsxwriter
 
 from breachdesk.readers.base import Table
 from breachdesk.readers.sections import Sections
+from test_folder_relations import workbook
 from test_generalise import A, B, C, people_in_file
 
 FIELDS = ("locator", "family_name", "given_name", "date_of_birth", "nhs_number", "tests")
@@ -38,13 +36,7 @@ def test_a_csv_of_two_sections_in_other_column_orders() -> None:
 
 
 def test_a_worksheet_of_two_sections() -> None:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Worklists")
-    for number, row in enumerate(ROWS):
-        sheet.write_row(number, 0, row)
-    book.close()
-    kind, people = people_in_file("worklists.xlsx", buffer.getvalue(), FIELDS)
+    kind, people = people_in_file("worklists.xlsx", workbook(ROWS, "Worklists"), FIELDS)
     assert kind == "xlsx"
     assert sorted(p[1:] for p in people) == sorted(p[1:] for p in EXPECTED)
 
