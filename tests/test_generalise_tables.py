@@ -135,23 +135,24 @@ CODED_TESTS = [
         (
             NAMED_PAIRS,
             [
-                ("NOWAK", "Tomasz", "1975-11-02", B, "HBA1C"),
-                ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB"),
+                ("NOWAK", "Tomasz", "1975-11-02", B, "HBA1C", False),
+                ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB", False),
             ],
         ),
         (
             CODED_TESTS,
             [
-                ("NOWAK", "Tomasz", "1975-11-02", B, "HCVAB"),
-                ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB"),
+                ("NOWAK", "Tomasz", "1975-11-02", B, "HCVAB", True),
+                ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB", True),
             ],
         ),
     ],
 )
 def test_json_records_of_named_fields_and_coded_tests(
-    document: object, expected: list[tuple[str, ...]]
+    document: object, expected: list[tuple[object, ...]]
 ) -> None:
-    fields = (*FIELDS, "nhs_number", "tests")
+    # (A coded test's "value" beside it is its result.)
+    fields = (*FIELDS, "nhs_number", "tests", "e_test_result")
     data = json.dumps(document).encode()
     assert people_in_file("export.json", data, fields) == ("json", expected)
 

@@ -46,7 +46,7 @@ def test_the_outermost_list_of_objects_is_a_table() -> None:
                 "last name": ["OKAFOR", ""],
                 "date of birth": ["1962-01-12", ""],
                 "tests code": ["PSA; CA-125", ""],
-                "tests value": ["14.2", ""],
+                "value": ["14.2", ""],
                 "flags": ["H; urgent", ""],
                 "requested by name": ["Dr Helen Brooks", ""],
                 "NHS": ["", "4274295745"],

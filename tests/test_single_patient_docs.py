@@ -312,7 +312,7 @@ def test_a_json_document_is_one_row_and_leaves_no_root_record() -> None:
         "date of birth": ["1962-01-12"],
         "nhs number": [A],
         "test": ["PSA"],
-        "results value": ["3.1"],
+        "value": ["3.1"],
     }
 
 

@@ -235,7 +235,7 @@ _LABEL_KEYS = frozenset(
     {"type", "system", "kind", "label", "key", "idtype", "identifiertype", "name", "field"}
 )
 # Keys that say what a value is only with their parent's ("test": {"code", "display"}).
-_GENERIC = frozenset({"code", "display", "text", "value", "id", "description", "name", "type"})
+_GENERIC = frozenset({"code", "display", "text", "id", "description", "name", "type"})
 _VALUE_KEYS = frozenset({"value", "number", "identifier", "val"})
 
 

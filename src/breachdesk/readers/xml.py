@@ -175,7 +175,7 @@ def _leaves(record: Element) -> Iterator[tuple[str, str]]:
 
 
 # Attribute names that say what a value is only with their element's name.
-_GENERIC = frozenset({"name", "code", "id", "value", "text", "type", "description", "display"})
+_GENERIC = frozenset({"name", "code", "id", "text", "type", "description", "display"})
 
 
 def _outside(element: Element, tag: str) -> Element:
