@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -89,3 +90,10 @@ def map_ascii(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array | N
         return None
     index, cells = found
     return map_back(index, [None if c is None else fn(c) for c in cells])[0]
+
+
+def offsets(values: pa.Array) -> np.ndarray:
+    """A string array's cell boundaries in its data buffer (one more than it has cells), read
+    off its offsets buffer without a compute call; a slice's own."""
+    buffer = values.buffers()[1]
+    return np.frombuffer(buffer, dtype=np.int32)[values.offset : values.offset + len(values) + 1]

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from breachdesk.detect import dates, nhs_number
+from breachdesk.detect import cellwise, dates, nhs_number
 
 # Kinds of column whose cells may hold a second identifier.
 KINDS = frozenset({"full_name", "date_of_birth", "nhs_number"})
@@ -98,10 +98,10 @@ def _has_digit(values: pa.Array) -> bool:
         return any(_has_digit(chunk) for chunk in values.chunks)
     if values.type != pa.string():
         return True  # (not a column of text: read it as the detectors would)
-    _validity, offsets, data = values.buffers()
+    data = values.buffers()[2]
     if data is None:
         return False
-    bounds = np.frombuffer(offsets, dtype=np.int32)[values.offset : values.offset + len(values) + 1]
+    bounds = cellwise.offsets(values)
     text = np.frombuffer(data, dtype=np.uint8)[bounds[0] : bounds[-1]]
     return bool(((text >= ord("0")) & (text <= ord("9"))).any())
 

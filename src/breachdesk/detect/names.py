@@ -459,6 +459,7 @@ _RULES = tuple(
 )
 
 
+# A word's possessive ending ("Okafor's"): no name goes on past it, and it is no part of one.
 _POSSESSIVE = ("'s", "’s", "'S", "’S")
 
 

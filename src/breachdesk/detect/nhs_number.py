@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk import nhs
-from breachdesk.detect import prefilter
+from breachdesk.detect import cellwise, prefilter
 from breachdesk.detect.base import Mention
 
 # Not after a letter either: ``S2401234567`` is a sample id, ``INV4010232137`` an invoice; nor
@@ -160,8 +160,8 @@ def validate_column(values: pa.Array) -> pa.Array:
     # are the number (no trimming or replacing calls), and those of all such cells lie in order
     # as an m x 10 matrix.
     n = len(values)
-    _validity, offsets_buffer, data = values.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[values.offset : values.offset + n + 1]
+    data = values.buffers()[2]
+    offsets = cellwise.offsets(values)
     text = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
     is_shaped = shaped.to_numpy(zero_copy_only=False)
     of_shaped = np.repeat(is_shaped, np.diff(offsets))

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from breachdesk.detect import prefilter
+from breachdesk.detect import cellwise, prefilter
 from breachdesk.detect.base import Mention
 from breachdesk.detect.records import PersonRecord
 from breachdesk.detect.text import people_in_text
@@ -54,12 +53,8 @@ def _mean_length(values: pa.Array) -> float:
     length, so it is looked at)."""
     if not isinstance(values, pa.StringArray) or not len(values):
         return float("inf")
-    offsets = values.buffers()[1]
-    if offsets is None:
-        return 0.0
-    bounds = np.frombuffer(offsets, dtype=np.int32)
-    start, end = bounds[values.offset], bounds[values.offset + len(values)]
-    return float(end - start) / len(values)
+    bounds = cellwise.offsets(values)
+    return float(bounds[-1] - bounds[0]) / len(values)
 
 
 def text_columns(table: Table) -> list[int]:

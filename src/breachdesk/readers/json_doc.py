@@ -121,7 +121,7 @@ def _table(rows: list[dict[tuple[str, str], str]], path: tuple[Any, ...]) -> Tab
     for parent, key in fields:
         parents.setdefault(key, set()).add(parent)
     names = [
-        f"{parent} {key}".strip() if len(parents[key]) > 1 or key in _GENERIC else key
+        f"{parent} {key}".strip() if len(parents[key]) > 1 or key in GENERIC_KEYS else key
         for parent, key in fields
     ]
     key = path[-1] if path and isinstance(path[-1], str) else ""
@@ -234,8 +234,9 @@ def _row(item: Any) -> dict[tuple[str, str], str]:
 _LABEL_KEYS = frozenset(
     {"type", "system", "kind", "label", "key", "idtype", "identifiertype", "name", "field"}
 )
-# Keys that say what a value is only with their parent's ("test": {"code", "display"}).
-_GENERIC = frozenset({"code", "display", "text", "id", "description", "name", "type"})
+# Keys and attributes that say what a value is only with their parent's ("test": {"code",
+# "display"}; XML's <Test name="HbA1c"/>).
+GENERIC_KEYS = frozenset({"code", "display", "text", "id", "description", "name", "type"})
 _VALUE_KEYS = frozenset({"value", "number", "identifier", "val"})
 
 

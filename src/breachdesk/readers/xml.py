@@ -22,7 +22,7 @@ import defusedxml.ElementTree as SafeET
 
 from breachdesk.readers import hl7v2_xml, text
 from breachdesk.readers.base import Item, Table
-from breachdesk.readers.json_doc import names_a_person, words
+from breachdesk.readers.json_doc import GENERIC_KEYS, names_a_person, words
 from breachdesk.readers.text import paragraphs
 
 
@@ -163,7 +163,7 @@ def _leaves(record: Element) -> Iterator[tuple[str, str]]:
     for key, value in record.attrib.items():
         if value.strip():
             own = _name(key)
-            own = f"{_name(record.tag)} {own}" if own.lower() in _GENERIC else own
+            own = f"{_name(record.tag)} {own}" if own.lower() in GENERIC_KEYS else own
             yield own, " ".join(value.split())
     for element in record.iter():
         if element is not record:
@@ -172,10 +172,6 @@ def _leaves(record: Element) -> Iterator[tuple[str, str]]:
                     yield f"{_name(element.tag)} {_name(key)}", " ".join(value.split())
         if len(element) == 0 and element.text and element.text.strip():
             yield _name(element.tag), " ".join(element.text.split())
-
-
-# Attribute names that say what a value is only with their element's name.
-_GENERIC = frozenset({"name", "code", "id", "text", "type", "description", "display"})
 
 
 def _outside(element: Element, tag: str) -> Element:
