@@ -23,6 +23,8 @@ import xlsxwriter
 import xlwt
 from fpdf import FPDF
 from PIL import Image
+from pptx import Presentation
+from pptx.util import Inches
 
 from breachdesk.ingest.sniff import sniff_data
 
@@ -136,7 +138,8 @@ def xls_bytes() -> bytes:
 _ODF_NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
 )
 
 
@@ -438,6 +441,28 @@ def msg_bytes() -> bytes:
 
 
 # type -> builder: what the fuzz tests mutate and the reader tests read.
+def pptx_bytes() -> bytes:
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    slide.shapes.add_textbox(Inches(1), Inches(1), Inches(8), Inches(2)).text_frame.text = LETTER
+    table = slide.shapes.add_table(2, 6, Inches(1), Inches(4), Inches(8), Inches(1)).table
+    for i, row in enumerate([HEADER, ROW]):
+        for j, value in enumerate(row):
+            table.cell(i, j).text = value
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def odp_bytes() -> bytes:
+    paras = "".join(f"<text:p>{line}</text:p>" for line in LETTER.splitlines())
+    page = f"<draw:page><draw:frame><draw:text-box>{paras}</draw:text-box></draw:frame></draw:page>"
+    return _odf(
+        "application/vnd.oasis.opendocument.presentation",
+        f"<office:presentation>{page}</office:presentation>",
+    )
+
+
 SAMPLES: dict[str, Callable[[], bytes]] = {
     "csv": csv_bytes,
     "tsv": lambda: csv_bytes("\t"),
@@ -455,6 +480,8 @@ SAMPLES: dict[str, Callable[[], bytes]] = {
     "ods": ods_bytes,
     "odt": odt_bytes,
     "docx": docx_bytes,
+    "pptx": pptx_bytes,
+    "odp": odp_bytes,
     "rtf": rtf_bytes,
     "html": html_bytes,
     "xml": xml_bytes,

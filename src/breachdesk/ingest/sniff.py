@@ -52,6 +52,7 @@ _MBOX = re.compile(r"^From \S+ .*\d{4}\s*$")
 _ODF = {
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
     b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.presentation": "odp",
 }
 # A line that opens with a timestamp, the ways loggers write one: ISO or UK dates
 # ("2024-05-30T10:00", "2024/05/30 10:00", "30/05/2024 10:00"), syslog's "May 30 10:00:01"

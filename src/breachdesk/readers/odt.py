@@ -1,5 +1,6 @@
-"""OpenDocument text (ODT): paragraphs, headings, lists and tables from content.xml, and the
-page headers and footers of styles.xml (a letter's patient banner, often).
+"""OpenDocument text (ODT) and presentations (ODP): paragraphs, headings, lists and tables
+from content.xml, and the page headers and footers of styles.xml (a letter's patient banner,
+often).
 
 Tables are read as Word's are (``doc_tables``): a table of people as a table, a form as
 "label: value" lines, any other as lines of text.
@@ -63,7 +64,17 @@ def _pieces(node: Element) -> Iterator[doc_tables.Piece]:
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
+    """An OpenDocument text, or presentation (ODP): its slides are read apart, as a PPTX's
+    are, each with its speaker notes (located ``slide:N!``)."""
     for part, root in parts(data, ["content.xml", "styles.xml"]):
-        # styles.xml holds text only in its master pages' headers and footers.
-        prefix = "" if part == "content.xml" else "styles!"
-        yield from doc_tables.items(_pieces(root), prefix=prefix)
+        if part == "styles.xml":
+            # styles.xml holds text only in its master pages' headers and footers (and a
+            # presentation's master slides, which hold no patient).
+            if not any(local(el.tag) == "page" for el in root.iter()):
+                yield from doc_tables.items(_pieces(root), prefix="styles!")
+            continue
+        slides = [el for el in root.iter() if local(el.tag) == "page"]
+        if not slides:
+            yield from doc_tables.items(_pieces(root))
+        for number, slide in enumerate(slides, start=1):
+            yield from doc_tables.items(_pieces(slide), prefix=f"slide:{number}!")

@@ -19,6 +19,7 @@ from breachdesk.readers.base import ReaderError
 MAX_PART = 256 * 2**20  # expanded bytes of one XML part
 MAX_DEPTH = 200
 _ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError)
+_XML = (".xml", ".rels")  # parts, and the relationships between them
 
 
 def parts(data: bytes, wanted: list[str]) -> Iterator[tuple[str, Element]]:
@@ -30,10 +31,10 @@ def parts(data: bytes, wanted: list[str]) -> Iterator[tuple[str, Element]]:
     with zf:
         names = zf.namelist()
         for want in wanted:
-            if want.endswith(".xml"):
+            if want.endswith(_XML):
                 matches = [want] if want in names else []
             else:
-                matches = sorted(n for n in names if n.startswith(want) and n.endswith(".xml"))
+                matches = sorted(n for n in names if n.startswith(want) and n.endswith(_XML))
             for part in matches:
                 info = zf.getinfo(part)
                 if info.file_size > MAX_PART:

@@ -19,6 +19,7 @@ from breachdesk.readers import (
     msg,
     odt,
     pdf,
+    pptx,
     rtf,
     spreadsheet,
     sql_dump,
@@ -53,7 +54,9 @@ READERS: dict[str, ReadFn] = {
     "xls": spreadsheet.read,
     "ods": spreadsheet.read,
     "docx": docx.read,
+    "pptx": pptx.read,
     "odt": odt.read,
+    "odp": odt.read,
     "rtf": rtf.read,
     "pdf": pdf.read,
     # Scans and photographs, OCR'd (``readers.ocr``).
