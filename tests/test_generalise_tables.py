@@ -35,6 +35,27 @@ def test_a_date_of_birth_in_three_columns(header: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("grace", "tomasz", "anna"),
+    [
+        ("12011962", "02111975", "30031988"),  # eight digits, day first
+        ("1962.01.12", "1975.11.02", "1988.03.30"),  # year first between full stops
+    ],
+)
+def test_a_date_of_birth_column_in_other_systems_formats(
+    grace: str, tomasz: str, anna: str
+) -> None:
+    data = (
+        f"Surname,Forename,DOB,Test\nOKAFOR,Grace,{grace},HIV antibody\n"
+        f"NOWAK,Tomasz,{tomasz},HbA1c\nKOWALSKI,Anna,{anna},FBC\n"
+    ).encode()
+    assert people_in_file("births.csv", data, FIELDS)[1] == [
+        ("KOWALSKI", "Anna", "1988-03-30"),
+        ("NOWAK", "Tomasz", "1975-11-02"),
+        ("OKAFOR", "Grace", "1962-01-12"),
+    ]
+
+
 def test_two_parts_of_a_date_of_birth_are_no_date() -> None:
     header = ["Surname", "Birth Month", "Birth Year"]
     cells = [pa.array(["OKAFOR"] * 3), pa.array(["1"] * 3), pa.array(["1962"] * 3)]

@@ -81,6 +81,7 @@ def test_dates_only_formats_of_matching_shape_are_tried() -> None:
         "%Y%m%d",
         "%d %B %Y",
         "%m/%d/%Y",
+        "%d%m%Y",  # eight digits: read day first too, where YYYYMMDD reads no date
     ]
     assert dates.parse_column(col).to_pylist() == [
         "1980-02-01",

@@ -42,6 +42,10 @@ FORMATS = (
     # "Jan 12, 1962": US-made software writes the month first (Arrow's %b reads %B's names
     # too). Not without the comma: its shape, spaces dropped, is a code's ("S1234").
     "%b %d, %Y",
+    # "12011962": a date of birth kept as eight digits day first (after YYYYMMDD, which a
+    # column of such dates cannot be read as: its months would be 19 and 20).
+    "%d%m%Y",
+    "%Y.%m.%d",
 )
 
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -481,10 +485,12 @@ def _formats_of(distinct: pa.Array, cells: list[str] | None = None) -> list[str]
 # at most two for a day, month or two-digit year and four for a year): a format whose shape has
 # one run of digits per field cannot read a cell with a run longer than its field (the next
 # character it needs is a separator or the end). The compact ``%Y%m%d`` has one run for three
-# fields: its widths are not looked at.
+# fields (and ``%d%m%Y``): their widths are not looked at.
 _FIELD_DIGITS = {"d": 2, "m": 2, "y": 2, "Y": 4}
 _FORMAT_WIDTHS = tuple(
-    None if fmt == "%Y%m%d" else [_FIELD_DIGITS[f] for f in re.findall(r"%([dmyY])", fmt)]
+    None
+    if fmt in {"%Y%m%d", "%d%m%Y"}
+    else [_FIELD_DIGITS[f] for f in re.findall(r"%([dmyY])", fmt)]
     for fmt in FORMATS
 )
 _FEW_PIECES = 2000
