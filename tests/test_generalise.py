@@ -806,3 +806,19 @@ def test_headers_in_other_scripts_fold_to_their_ascii_spelling() -> None:
         "full_name",
         "full_name",
     ]
+
+
+def test_warehouse_and_epr_headers() -> None:
+    from breachdesk.detect.columns import header_kind
+
+    # A data warehouse's abbreviated column names and an EPR's identifiers: no type before.
+    headers = ["last_nm", "first_nm", "post_cd", "EPR Number", "Case No", "Assay", "Profile"]
+    assert [header_kind(h) for h in headers] == [
+        "family_name",
+        "given_name",
+        "postcode",
+        "hospital_number",
+        "hospital_number",
+        "test",
+        "test",
+    ]
