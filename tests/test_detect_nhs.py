@@ -209,3 +209,17 @@ def test_a_column_written_through_a_float_keeps_its_numbers() -> None:
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NHS No 455\u00a0766\u00a00932",  # a Word letter's or a web page's no-break spaces
+        "NHS No 455\u202f766\u202f0932",  # narrow no-break spaces
+        "NHS No 455\u2009766\u20090932",  # thin spaces
+        "NHS No \uff14\uff15\uff15\uff17\uff16\uff16\uff10\uff19\uff13\uff12",  # full-width
+    ],
+)
+def test_numbers_spaced_or_written_in_other_digits_give_their_ascii_digits(text: str) -> None:
+    found = [(m.kind, m.value, text[m.start : m.end]) for m in nhs_number.detect(text)]
+    assert found == [("nhs_number", "4557660932", text[7:])]

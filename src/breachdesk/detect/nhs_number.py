@@ -23,11 +23,13 @@ from breachdesk.detect.base import Mention
 # ``NHS:4557660932``, ``NHS_NUMBER:4557660932`` (as "number: " with a space reads already).
 # Digit first, so ``re`` skips to digits before trying a match; the lookbehinds after it are
 # the plain form's ``(?:(?<![\dA-Za-z/.:-])|(?<=no[.:])|(?<=nhs[.:])|(?<=number[.:]))``
-# ``(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)``.
+# ``(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)``. A space between the groups may be a
+# word processor's or web page's no-break or thin space ("455&nbsp;766&nbsp;0932"): the
+# prefilter scans such spaces as plain ones.
 PATTERN = re.compile(
     r"(\d(?:(?<![\dA-Za-z/.:-]\d)|(?<=[Nn][Oo][.:]\d)|(?<=[Nn][Hh][Ss][.:]\d)"
     r"|(?<=[Nn][Uu][Mm][Bb][Ee][Rr][.:]\d))\d{2})"
-    r"[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)"
+    r"[ \u00a0\u2007\u2009\u202f-]?(\d{3})[ \u00a0\u2007\u2009\u202f-]?(\d{4})(?!\d|[/.-]\d)"
 )
 # A cell of one NHS number; Excel's text marker may stand before it ("'4557660932").
 _CELL = r"^\s*'?\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
@@ -103,6 +105,8 @@ def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
     ):
         first, second, third = match.groups()
         digits = first + second + third
+        if not digits.isascii():  # full-width or other scripts' digits: the number they write
+            digits = "".join(str(int(c)) for c in digits)
         status = classify(digits)
         start = match.start()
         if status == "valid" and _other_number(text, start):

@@ -12,7 +12,6 @@ Tables are read as Word's are (``doc_tables``): a table of people as a table, a 
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
@@ -22,7 +21,6 @@ from breachdesk.readers.office_xml import attr, local, parts
 
 _PARTS = ["ppt/presentation.xml", "ppt/_rels/", "ppt/slides/", "ppt/notesSlides/", "ppt/comments/"]
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NUMBER = re.compile(r"(\d+)\.xml$")
 
 
 def _paragraph(node: Element) -> str:
@@ -65,8 +63,10 @@ def _pieces(node: Element) -> Iterator[doc_tables.Piece]:
 
 
 def _number(part: str) -> int:
-    number = _NUMBER.search(part)
-    return int(number[1]) if number else 0
+    """``slide12.xml``'s 12 (0 for a part without one)."""
+    stem = part.removesuffix(".xml")
+    digits = stem[len(stem.rstrip("0123456789")) :]
+    return int(digits[-9:]) if digits else 0
 
 
 def _targets(rels: Element | None, folder: str) -> dict[str, str]:
