@@ -7,7 +7,7 @@ from __future__ import annotations
 from breachdesk.detect import lab_tests
 from breachdesk.readers import fixed_width
 from breachdesk.readers.base import Record, Table
-from test_generalise import A, B, C, people_in_file
+from test_generalise import FIELDS, A, B, C, people_in_file
 from test_readers_samples import _prop, cfb
 
 
@@ -192,3 +192,52 @@ def test_names_in_a_logs_json_payloads() -> None:
             ("Okafor", "Grace", "1962-01-12", A),
         ],
     )
+
+
+def _spreadsheet_2003(*sheets: tuple[str, list[str]]) -> bytes:
+    """Excel's XML Spreadsheet 2003: sheets of rows, each row's cells already marked up."""
+    body = "".join(
+        f'<Worksheet ss:Name="{name}"><Table>'
+        + "".join(f"<Row>{cells}</Row>" for cells in rows)
+        + "</Table></Worksheet>"
+        for name, rows in sheets
+    )
+    return (
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet" '
+        f'xmlns:html="http://www.w3.org/TR/REC-html40">{body}</Workbook>'
+    ).encode()
+
+
+def _cells(*values: str) -> str:
+    return "".join(f'<Cell><Data ss:Type="String">{v}</Data></Cell>' for v in values)
+
+
+def test_an_xml_spreadsheet_2003_is_read_sheet_by_sheet_under_its_headers() -> None:
+    # A title merged across the sheet, the header on the third row, a cell placed by its index
+    # past an empty one, dates as Excel's DateTime, numbers as Number, a run of bold text.
+    worklist = [
+        '<Cell ss:MergeAcross="4"><Data ss:Type="String">Worklist 30/05/2024</Data></Cell>',
+        "",
+        _cells("Surname", "Forename", "DOB", "NHS Number", "Test"),
+        _cells("OKAFOR", "Grace")
+        + '<Cell><Data ss:Type="DateTime">1962-01-12T00:00:00.000</Data></Cell>'
+        + f'<Cell><Data ss:Type="Number">{A}</Data></Cell>'
+        + '<Cell><ss:Data ss:Type="String"><html:B>HIV</html:B> antibody</ss:Data></Cell>',
+        _cells("NOWAK")
+        + '<Cell ss:Index="3"><Data ss:Type="DateTime">1975-11-02T00:00:00.000</Data></Cell>'
+        + _cells(B, "Hep C antibody"),
+    ]
+    second = [
+        _cells("Patient Name", "Date of Birth", "Investigation"),
+        _cells("Anna KOWALSKI", "30/03/1988", "FBC"),
+    ]
+    data = _spreadsheet_2003(("Worklist", worklist), ("Repeats", second))
+    kind, people = people_in_file("export.xls", data, ("locator", *FIELDS))
+    assert kind == "xml"
+    assert people == [
+        ("sheet:Repeats!row:1", "KOWALSKI", "Anna", "1988-03-30", None, "FBC", None),
+        ("sheet:Worklist!row:1", "OKAFOR", "Grace", "1962-01-12", A, "HIVAB", "hiv"),
+        ("sheet:Worklist!row:2", "NOWAK", None, "1975-11-02", B, "HCVAB", "hepatitis"),
+    ]

@@ -54,15 +54,19 @@ def read(data: bytes, name: str) -> Iterator[Item]:
             cells = book.get_sheet_by_name(sheet_name).to_python()
         except Exception as exc:
             raise ReaderError(f"sheet {sheet_name!r}: {exc}") from exc
-        prefix = f"sheet:{sheet_name}!"
-        # A per-patient sheet says whom it is about above its header ("Patient: OKAFOR, Grace
-        # NHS: ..."): those title rows are read as prose, other titles left out.
-        head = [[c if type(c) is str else _cell(c) for c in row] for row in cells[:_HEAD_ROWS]]
-        yield from titles(head, "  ", prefix, cells_only=True)
-        table = _table(cells)
-        if table is not None:
-            table.prefix = prefix
-            yield table
+        yield from sheet(cells, f"sheet:{sheet_name}!")
+
+
+def sheet(cells: Sequence[Sequence[object]], prefix: str) -> Iterator[Item]:
+    """One sheet's rows of cells (text, numbers, dates): its title rows and its table."""
+    # A per-patient sheet says whom it is about above its header ("Patient: OKAFOR, Grace
+    # NHS: ..."): those title rows are read as prose, other titles left out.
+    head = [[c if type(c) is str else _cell(c) for c in row] for row in cells[:_HEAD_ROWS]]
+    yield from titles(head, "  ", prefix, cells_only=True)
+    table = _table(cells)
+    if table is not None:
+        table.prefix = prefix
+        yield table
 
 
 def _text(column: list[object]) -> list[str]:

@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element, ParseError, SubElement
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from breachdesk.readers import hl7v2_xml, text
+from breachdesk.readers import hl7v2_xml, spreadsheet_xml, text
 from breachdesk.readers.base import Item, Table
 from breachdesk.readers.json_doc import GENERIC_KEYS, names_a_person, words
 from breachdesk.readers.text import paragraphs
@@ -263,6 +263,9 @@ def read(data: bytes, name: str) -> Iterator[Item]:
         return
     if hl7v2_xml.is_hl7_xml(root):
         yield from hl7v2_xml.messages(root)
+        return
+    if spreadsheet_xml.is_workbook(root):
+        yield from spreadsheet_xml.read(root)
         return
     table = _table(root)
     if table is not None:
