@@ -241,3 +241,38 @@ def test_an_xml_spreadsheet_2003_is_read_sheet_by_sheet_under_its_headers() -> N
         ("sheet:Worklist!row:1", "OKAFOR", "Grace", "1962-01-12", A, "HIVAB", "hiv"),
         ("sheet:Worklist!row:2", "NOWAK", None, "1975-11-02", B, "HCVAB", "hepatitis"),
     ]
+
+
+_LETTER_LINES = (
+    "Dear Dr Khan,",
+    f"Re: Mrs Grace OKAFOR, DOB 12/01/1962, NHS No {A}",
+    "Her HIV 1+2 Ab/Ag was reactive.",
+)
+
+
+def test_word_2003_xml_and_flat_opendocument_are_read_as_their_zipped_forms() -> None:
+    w = "http://schemas.microsoft.com/office/word/2003/wordml"
+    paras = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in _LETTER_LINES)
+    cells = "".join(
+        f"<w:tr>{''.join(f'<w:tc><w:p><w:r><w:t>{v}</w:t></w:r></w:p></w:tc>' for v in row)}</w:tr>"
+        for row in (("Patient Name", "DOB", "Test"), ("Tomasz NOWAK", "02/11/1975", "Hep C Ab"))
+    )
+    word = (
+        f'<?xml version="1.0"?><w:wordDocument xmlns:w="{w}"><w:body>{paras}'
+        f"<w:tbl>{cells}</w:tbl></w:body></w:wordDocument>"
+    )
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    text = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    flat = (
+        f'<?xml version="1.0"?><office:document xmlns:office="{office}" xmlns:text="{text}">'
+        "<office:body><office:text>"
+        + "".join(f"<text:p>{line}</text:p>" for line in _LETTER_LINES)
+        + "</office:text></office:body></office:document>"
+    )
+    grace = ("line:1", "OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv")
+    tomasz = ("table:1!row:1", "NOWAK", "Tomasz", "1975-11-02", None, "HCVAB", "hepatitis")
+    assert people_in_file("letter.xml", word.encode(), ("locator", *FIELDS)) == (
+        "xml",
+        [grace, tomasz],
+    )
+    assert people_in_file("letter.fodt", flat.encode(), ("locator", *FIELDS)) == ("xml", [grace])

@@ -44,7 +44,7 @@ def _cell(cell: Element) -> list[str]:
     return [text] + [""] * (doc_tables.span(spans[0] if spans else None) - 1)
 
 
-def _pieces(node: Element) -> Iterator[doc_tables.Piece]:
+def pieces(node: Element) -> Iterator[doc_tables.Piece]:
     for child in node:
         tag = local(child.tag)
         if tag == "p":
@@ -56,17 +56,17 @@ def _pieces(node: Element) -> Iterator[doc_tables.Piece]:
                 for row in rows:
                     for cell in row:
                         if local(cell.tag) == "tc":
-                            yield from _pieces(cell)
+                            yield from pieces(cell)
                 continue
             grid: doc_tables.Grid = []
             for row in rows:
                 grid.append([text for c in row if local(c.tag) == "tc" for text in _cell(c)])
             yield grid
         else:
-            yield from _pieces(child)
+            yield from pieces(child)
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     for part, root in parts(data, _PARTS):
         label = part.rsplit("/", 1)[-1].removesuffix(".xml")
-        yield from doc_tables.items(_pieces(root), prefix=f"{label}!")
+        yield from doc_tables.items(pieces(root), prefix=f"{label}!")

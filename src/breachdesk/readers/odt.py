@@ -46,7 +46,7 @@ def _row(row: Element) -> list[str]:
     return cells
 
 
-def _pieces(node: Element) -> Iterator[doc_tables.Piece]:
+def pieces(node: Element) -> Iterator[doc_tables.Piece]:
     for child in node:
         tag = local(child.tag)
         if tag in {"p", "h"}:
@@ -56,11 +56,11 @@ def _pieces(node: Element) -> Iterator[doc_tables.Piece]:
             if any(local(el.tag) == "table" for el in child.iter() if el is not child):
                 for row in rows:  # a layout table: its cells' content in order
                     for cell in row:
-                        yield from _pieces(cell)
+                        yield from pieces(cell)
                 continue
             yield [_row(row) for row in rows]
         else:
-            yield from _pieces(child)
+            yield from pieces(child)
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
@@ -71,10 +71,10 @@ def read(data: bytes, name: str) -> Iterator[Item]:
             # styles.xml holds text only in its master pages' headers and footers (and a
             # presentation's master slides, which hold no patient).
             if not any(local(el.tag) == "page" for el in root.iter()):
-                yield from doc_tables.items(_pieces(root), prefix="styles!")
+                yield from doc_tables.items(pieces(root), prefix="styles!")
             continue
         slides = [el for el in root.iter() if local(el.tag) == "page"]
         if not slides:
-            yield from doc_tables.items(_pieces(root))
+            yield from doc_tables.items(pieces(root))
         for number, slide in enumerate(slides, start=1):
-            yield from doc_tables.items(_pieces(slide), prefix=f"slide:{number}!")
+            yield from doc_tables.items(pieces(slide), prefix=f"slide:{number}!")

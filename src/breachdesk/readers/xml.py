@@ -14,13 +14,13 @@ plain text instead, which expands nothing and still finds what it says.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from xml.etree.ElementTree import Element, ParseError, SubElement
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from breachdesk.readers import hl7v2_xml, spreadsheet_xml, text
+from breachdesk.readers import doc_tables, docx, hl7v2_xml, odt, spreadsheet_xml, text
 from breachdesk.readers.base import Item, Table
 from breachdesk.readers.json_doc import GENERIC_KEYS, names_a_person, words
 from breachdesk.readers.text import paragraphs
@@ -255,6 +255,18 @@ def _lines(root: Element) -> Iterator[str]:
             yield f"{tag}: {' '.join(el.text.split())}"
 
 
+_WORD_2003 = "{http://schemas.microsoft.com/office/word/2003/wordml}wordDocument"
+_FLAT_OPC = "{http://schemas.microsoft.com/office/2006/xmlPackage}package"
+_FLAT_ODF = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}document"
+
+
+def _flat_document(root: Element) -> Callable[[Element], Iterator[doc_tables.Piece]] | None:
+    """The pieces reader of a word processor's document saved as one XML file, or None."""
+    if root.tag in (_WORD_2003, _FLAT_OPC):
+        return docx.pieces
+    return odt.pieces if root.tag == _FLAT_ODF else None
+
+
 def read(data: bytes, name: str) -> Iterator[Item]:
     try:
         root = SafeET.fromstring(data)
@@ -266,6 +278,11 @@ def read(data: bytes, name: str) -> Iterator[Item]:
         return
     if spreadsheet_xml.is_workbook(root):
         yield from spreadsheet_xml.read(root)
+        return
+    if document := _flat_document(root):
+        # Word's XML (2003's WordprocessingML, 2007's flat package) and OpenDocument's flat
+        # XML hold what their zipped forms do, under the same element names.
+        yield from doc_tables.items(document(root))
         return
     table = _table(root)
     if table is not None:
