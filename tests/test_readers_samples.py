@@ -440,7 +440,6 @@ def msg_bytes() -> bytes:
     )
 
 
-# type -> builder: what the fuzz tests mutate and the reader tests read.
 def pptx_bytes() -> bytes:
     deck = Presentation()
     slide = deck.slides.add_slide(deck.slide_layouts[6])
@@ -463,6 +462,15 @@ def odp_bytes() -> bytes:
     )
 
 
+def doc_sample() -> bytes:
+    from test_word_binary import doc_bytes  # its writer builds on ``cfb`` above
+
+    cells = [(cell, "c") for row in (HEADER, ROW) for cell in row]
+    rows = [*cells[: len(HEADER)], ("", "r"), *cells[len(HEADER) :], ("", "r")]
+    return doc_bytes([*((line, "p") for line in LETTER.splitlines()), *rows])
+
+
+# type -> builder: what the fuzz tests mutate and the reader tests read.
 SAMPLES: dict[str, Callable[[], bytes]] = {
     "csv": csv_bytes,
     "tsv": lambda: csv_bytes("\t"),
@@ -480,6 +488,7 @@ SAMPLES: dict[str, Callable[[], bytes]] = {
     "ods": ods_bytes,
     "odt": odt_bytes,
     "docx": docx_bytes,
+    "doc": doc_sample,
     "pptx": pptx_bytes,
     "odp": odp_bytes,
     "rtf": rtf_bytes,

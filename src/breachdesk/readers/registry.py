@@ -25,6 +25,7 @@ from breachdesk.readers import (
     sql_dump,
     sqlite,
     text,
+    word_binary,
     xml,
 )
 from breachdesk.readers.base import ReadFn, StreamFn
@@ -54,6 +55,7 @@ READERS: dict[str, ReadFn] = {
     "xls": spreadsheet.read,
     "ods": spreadsheet.read,
     "docx": docx.read,
+    "doc": word_binary.read,
     "pptx": pptx.read,
     "odt": odt.read,
     "odp": odt.read,

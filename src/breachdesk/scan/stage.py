@@ -81,7 +81,21 @@ DUMPS = frozenset({"sql", "sqlite"})
 # header and attachments) are read apart, yet a part naming no one is about the one person
 # the rest names. Not logs or tables: their lines and rows are each about someone else.
 DOCUMENTS = frozenset(
-    {"pdf", "docx", "pptx", "odt", "odp", "rtf", "html", "text", "xml", "eml", "msg", "image"}
+    {
+        "pdf",
+        "docx",
+        "doc",
+        "pptx",
+        "odt",
+        "odp",
+        "rtf",
+        "html",
+        "text",
+        "xml",
+        "eml",
+        "msg",
+        "image",
+    }
 )
 UNOWNED_TEXT = 1 << 20  # characters of a document's unnamed parts kept for its one owner
 
