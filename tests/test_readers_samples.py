@@ -470,6 +470,13 @@ def doc_sample() -> bytes:
     return doc_bytes([*((line, "p") for line in LETTER.splitlines()), *rows])
 
 
+def ppt_sample() -> bytes:
+    from test_powerpoint_binary import drawing, ppt_bytes, table, text_box
+
+    slide = drawing(text_box(LETTER.replace("\n", "\r")), table([HEADER, ROW]))
+    return ppt_bytes([(256, slide, "")], shown=[256], notes={256: "Seen in clinic."})
+
+
 # type -> builder: what the fuzz tests mutate and the reader tests read.
 SAMPLES: dict[str, Callable[[], bytes]] = {
     "csv": csv_bytes,
@@ -489,6 +496,7 @@ SAMPLES: dict[str, Callable[[], bytes]] = {
     "odt": odt_bytes,
     "docx": docx_bytes,
     "doc": doc_sample,
+    "ppt": ppt_sample,
     "pptx": pptx_bytes,
     "odp": odp_bytes,
     "rtf": rtf_bytes,

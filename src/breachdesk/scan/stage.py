@@ -86,6 +86,7 @@ DOCUMENTS = frozenset(
         "docx",
         "doc",
         "pptx",
+        "ppt",
         "odt",
         "odp",
         "rtf",
