@@ -221,3 +221,20 @@ def test_an_e_mail_body_listing_patients_in_aligned_columns() -> None:
             ("part:1!line:3!row:2", "NOWAK", "1975-11-02", B, "HBA1C"),
         ],
     )
+
+
+def test_a_worksheet_naming_patients_by_hospital_number_and_name() -> None:
+    # No date of birth or NHS number: a LIMS worksheet's patients are its hospital numbers and
+    # names (before, no one). A name alone, or a number alone, is still no one.
+    data = (
+        b"Lab No,Hosp No,Surname,Forename,Test,Result\n"
+        b"L24001,RX1234567,OKAFOR,Grace,HIV antibody,Negative\n"
+        b"L24002,RX7654321,NOWAK,Tomasz,HbA1c,48\n"
+        b"L24003,,KOWALSKI,Anna,FBC,\n"
+        b"L24004,RX1111111,,,FBC,\n"
+    )
+    fields = ("family_name", "given_name", "hospital_number", "tests")
+    assert people_in_file("worksheet.csv", data, fields)[1] == [
+        ("NOWAK", "Tomasz", "RX7654321", "HBA1C"),
+        ("OKAFOR", "Grace", "RX1234567", "HIVAB"),
+    ]

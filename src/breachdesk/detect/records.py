@@ -75,9 +75,13 @@ class PersonRecord:
         self.exposed.add("test_description")
 
     def identifies(self) -> bool:
+        """A valid NHS number, or a full name with a date of birth or a hospital number (a
+        LIMS worksheet's "Hosp No | Surname | Forename | Test" names its patients so)."""
         v = self.values
         return bool(v.get("nhs_number")) or bool(
-            v.get("family_name") and v.get("given_name") and v.get("date_of_birth")
+            v.get("family_name")
+            and v.get("given_name")
+            and (v.get("date_of_birth") or v.get("hospital_number"))
         )
 
 

@@ -262,9 +262,14 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         _coalesce_bool(results, n),
     )
     requester = _coalesce([_map_unique(v, ods.code_of) for v in tidy.get("requester", [])], n)
+    # Who a row is about: as ``PersonRecord.identifies`` says.
+    hospital = cleaned("hospital_number")
     person = pc.or_(
         pc.is_valid(nhs),
-        pc.and_(pc.and_(pc.is_valid(family), pc.is_valid(given)), pc.is_valid(dob)),
+        pc.and_(
+            pc.and_(pc.is_valid(family), pc.is_valid(given)),
+            pc.or_(pc.is_valid(dob), pc.is_valid(hospital)),
+        ),
     )
     person = pc.fill_null(person, _FALSE)
     locator, record_id = _locators(table, file_id)
@@ -279,7 +284,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "date_of_birth": dob,
         "postcode": post,
         "sex": cleaned("sex"),
-        "hospital_number": cleaned("hospital_number"),
+        "hospital_number": hospital,
         "tests": tests,
         "sensitive": sensitive,
         "ods_codes": requester,
