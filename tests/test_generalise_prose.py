@@ -57,3 +57,31 @@ def test_names_before_their_date_of_birth(
 )
 def test_glued_codes_and_shorthand_results(text: str, found: list[tuple[str, str]]) -> None:
     assert [(m.kind, m.value) for m in lab_tests.detect(text)] == found
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "Mother: Mrs Anna Nowak, DOB 14/05/1950",
+        "Mother's name: Anna Nowak  DOB: 14/05/1950",
+        "Next of kin: Mr Piotr Nowak (father), born 01/02/1948",
+        "NOK - Anna NOWAK 14/05/1950",
+    ],
+)
+def test_a_relative_named_on_a_form_is_not_the_patient(relative: str) -> None:
+    # Before, the relative was a person of their own and took the patient's hospital number
+    # and test with them.
+    form = (
+        "Request form\nName: Tomasz Nowak\nDate of birth: 02/11/1975\n"
+        f"Hospital No: RX7654321\n{relative}\nSample: Hep C antibody\n"
+    )
+    found = [
+        (
+            p.values.get("given_name"),
+            p.values.get("date_of_birth"),
+            p.values.get("hospital_number"),
+            p.tests,
+        )
+        for p in people_in_text(form, "line:1")
+    ]
+    assert found == [("Tomasz", "1975-11-02", "RX7654321", ["HCVAB"])]

@@ -45,6 +45,7 @@ BOUNDED_INPUT = {
     # Label checks read backwards over the few characters before a match (one anchored try).
     "breachdesk.detect.dates._DOB_LABEL_REVERSED": 40,
     "breachdesk.detect.names._STAFF_BEFORE_REVERSED": 30,
+    "breachdesk.detect.names._RELATIVE_BEFORE_REVERSED": 40,
     "breachdesk.detect.names._NHS_AFTER": 64,
     "breachdesk.detect.nhs_number._OTHER_LABEL_REVERSED": 24,
     # The plain forms the reversed labels above are checked against (never run by the

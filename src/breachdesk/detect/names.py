@@ -76,6 +76,28 @@ def _staff_before(text: str, start: int, floor: int = 0) -> bool:
     return _STAFF_BEFORE_REVERSED.match(window[::-1]) is not None
 
 
+# A relative's label, with its colon or dash, before a name ("Mother: Mrs Anna Nowak, DOB
+# 14/05/1950", "Next of kin: Mr Emeka Okafor", "Father's name: ..."): a neonate's or a child's
+# form names its parents, a referral its next of kin; they are not the patient. Read
+# backwards, as ``_STAFF_BEFORE``. ("Her son Tomasz Nowak, NHS no ..." names a patient in
+# prose; "Baby of Anna Nowak" is the baby's own name on a neonatal sample.)
+_RELATIVE_BEFORE_REVERSED = re.compile(
+    r"\s*(?:\.?(?:rm|srm|sm|ssim|xm)\s+)?[:\-]\s*(?:(?:sliated|eman)\s+)?(?:s['’])?"
+    r"(?:rehtom|rehtaf|tnerap|naidraug|dnabsuh|efiw|rentrap|esuops|nos|rethguad|rerac"
+    r"|nik\s+fo\s+txen|kon|mum|dad)\b",
+    re.IGNORECASE,
+)
+
+
+def _relative_before(text: str, start: int, floor: int = 0) -> bool:
+    """Whether a relative's label (``_RELATIVE_BEFORE_REVERSED``) ends just before ``start``:
+    most names have no colon or dash close before them, which says so without the regex."""
+    window = text[max(floor, start - 40) : start]
+    if ":" not in window and "-" not in window:
+        return False
+    return _RELATIVE_BEFORE_REVERSED.match(window[::-1]) is not None
+
+
 # Each rule below opens with the character class its first letter is in and puts its leading
 # lookbehind or ``\b`` straight after that letter (``\b`` before a letter is "no word character
 # before it"): ``re`` then skips to such letters before trying a match, where a pattern that
@@ -495,7 +517,7 @@ def detect(
             if line_starts is not None and rule == "key_value" and "\n" in match.group():
                 continue  # a key pair may span a line break, but joined lines are read alone
             floor = 0 if line_starts is None else line_starts[bisect_right(line_starts, start) - 1]
-            if _staff_before(text, start, floor):
+            if _staff_before(text, start, floor) or _relative_before(text, a_start, floor):
                 continue
             a, b = match.group("a", "b")
             c = match.group("c") if has_c else None
