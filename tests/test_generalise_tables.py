@@ -238,3 +238,30 @@ def test_a_worksheet_naming_patients_by_hospital_number_and_name() -> None:
         ("NOWAK", "Tomasz", "RX7654321", "HBA1C"),
         ("OKAFOR", "Grace", "RX1234567", "HIVAB"),
     ]
+
+
+def test_a_csv_whose_address_cells_hold_line_breaks() -> None:
+    # An address typed over three lines of a spreadsheet cell, exported quoted: the file was
+    # sniffed as prose (its physical lines disagree on their commas), and each row's postcode
+    # and test went to the next row's patient.
+    rows = "".join(
+        f'{family},{given},{born},"{n} Elm Road\nLondon\nSE15 4QT",{test}\r\n'
+        for n, (family, given, born, test) in enumerate(
+            [
+                ("OKAFOR", "Grace", "12/01/1962", "HIV antibody"),
+                ("NOWAK", "Tomasz", "02/11/1975", "HbA1c"),
+                ("KOWALSKI", "Anna", "30/03/1988", "Hep C antibody"),
+            ],
+            start=1,
+        )
+    )
+    data = f"Surname,Forename,DOB,Address,Test\r\n{rows}".encode()
+    fields = ("locator", "family_name", "date_of_birth", "postcode", "tests")
+    assert people_in_file("addresses.csv", data, fields) == (
+        "csv",
+        [
+            ("row:1", "OKAFOR", "1962-01-12", "SE15 4QT", "HIVAB"),
+            ("row:2", "NOWAK", "1975-11-02", "SE15 4QT", "HBA1C"),
+            ("row:3", "KOWALSKI", "1988-03-30", "SE15 4QT", "HCVAB"),
+        ],
+    )

@@ -107,9 +107,7 @@ _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 def delimiter(text: str) -> str | None:
     """The delimiter most lines agree on, counted outside quotes; None for prose."""
     # (A line without a quote has nothing to take out: the regex is not run over it.)
-    lines = [
-        _QUOTED.sub("", ln) if '"' in ln else ln for ln in _first_lines(text, 50) if ln.strip()
-    ]
+    lines = [_QUOTED.sub("", ln) if '"' in ln else ln for ln in _rows(text, 50) if ln.strip()]
     if len(lines) < 2:
         return None
     # Notes whose lines each hold a comma or two and "Label: value" pairs ("Patient: SMITH, John
@@ -212,6 +210,30 @@ def _first_lines(text: str, n: int) -> list[str]:
             return lines[:n]
         size *= 4
     return text.splitlines()[:n]
+
+
+_ROW_LINES = 32  # physical lines a quoted cell may run over (an address, a comment)
+
+
+def _rows(text: str, n: int) -> list[str]:
+    """The first ``n`` rows of a delimited text: a quoted cell may hold line breaks (an
+    address typed over three lines in a spreadsheet), and its row goes on until the quote
+    closes. Lines stay apart where a quote is never closed within ``_ROW_LINES`` of them (a
+    stray quote in prose)."""
+    lines = _first_lines(text, n * 4)
+    if '"' not in text[: sum(map(len, lines)) + len(lines)]:
+        return lines[:n]
+    rows: list[str] = []
+    at = 0
+    while at < len(lines) and len(rows) < n:
+        row, end = lines[at], at + 1
+        while row.count('"') % 2 and end < min(len(lines), at + _ROW_LINES):
+            row, end = f"{row}\n{lines[end]}", end + 1
+        if row.count('"') % 2:
+            row, end = lines[at], at + 1  # never closed: the line alone
+        rows.append(row)
+        at = end
+    return rows
 
 
 def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
