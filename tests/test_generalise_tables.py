@@ -265,3 +265,34 @@ def test_a_csv_whose_address_cells_hold_line_breaks() -> None:
             ("row:3", "KOWALSKI", "1988-03-30", "SE15 4QT", "HCVAB"),
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        # Whole names, given name first, with dates of birth and postcodes, no header row.
+        (
+            "worklist.tsv",
+            b"Grace Okafor\t12/01/1962\tSE15 4QT\tHIV antibody\n"
+            b"Tomasz Nowak\t02/11/1975\tSE5 8AB\tHbA1c\n"
+            b"Anna Kowalski\t30/03/1988\tN1 9GU\tHep C antibody\n",
+        ),
+        # An interface's flat file: names as HL7 writes them, dates as eight digits, no header.
+        (
+            "feed.psv",
+            b"24H1234567|OKAFOR^GRACE|19620112|F|HIV antibody\n"
+            b"24H1234568|NOWAK^TOMASZ|19751102|M|HbA1c\n"
+            b"24H1234569|KOWALSKI^ANNA|19880330|F|Hep C antibody\n",
+        ),
+    ],
+)
+def test_headerless_exports_of_whole_names(name: str, data: bytes) -> None:
+    # Before: the whole-name column was typed as nothing (no one), and the flat file's first
+    # row was taken for its header.
+    fields = ("locator", "family_name", "given_name", "date_of_birth", "tests")
+    _, people = people_in_file(name, data, fields)
+    assert [(row[0], row[1].upper(), row[2].upper(), *row[3:]) for row in people] == [
+        ("row:1", "OKAFOR", "GRACE", "1962-01-12", "HIVAB"),
+        ("row:2", "NOWAK", "TOMASZ", "1975-11-02", "HBA1C"),
+        ("row:3", "KOWALSKI", "ANNA", "1988-03-30", "HCVAB"),
+    ]

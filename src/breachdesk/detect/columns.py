@@ -366,7 +366,8 @@ _NAMES = frozenset({"family_name", "given_name", "full_name"})
 def _names_by_values(types: list[str | None], columns: list[pa.Array]) -> list[str | None]:
     """A table that says who its rows are (an NHS number, a date of birth) but has no column
     headed as a name: a column of known family names beside one of known given names are its
-    names (``given_names.name_columns``)."""
+    names (``given_names.name_columns``), else a column of whole names is
+    (``given_names.full_name_column``)."""
     if not _WHO.intersection(types) or _NAMES.intersection(types):
         return types
     samples = {
@@ -376,7 +377,14 @@ def _names_by_values(types: list[str | None], columns: list[pa.Array]) -> list[s
     }
     found = given_names.name_columns(samples)
     if found is None:
-        return types
+        # Or one column of whole names ("Grace Okafor", "OKAFOR^GRACE"), as a headerless
+        # export or one headed in no words the synonyms know writes them.
+        whole = given_names.full_name_column(samples)
+        return (
+            types
+            if whole is None
+            else ["full_name" if i == whole else t for i, t in enumerate(types)]
+        )
     family, given = found
     return [
         "family_name" if i == family else "given_name" if i == given else t

@@ -172,3 +172,27 @@ def name_columns(samples: dict[int, list[str]]) -> tuple[int, int] | None:
     ):
         return None
     return family, given
+
+
+def full_name_column(samples: dict[int, list[str]]) -> int | None:
+    """Of columns' sampled cells, the first that holds whole names: mostly two or three words
+    with a given name the lists know first or last ("Grace Okafor", "OKAFOR Grace"), or
+    family and given names parted by a caret, as HL7 writes them ("OKAFOR^GRACE")."""
+    for index, cells in samples.items():
+        names = {c.strip() for c in cells if c and c.strip()}
+        if len(names) < 3:
+            continue
+        careted = sum(1 for c in names if c.count("^") in (1, 2) and _caret_words(c))
+        if careted >= 0.8 * len(names):
+            return index
+        words = [c.split() for c in names]
+        spaced = [w for w in words if 2 <= len(w) <= 3 and all(map(_is_word, w))]
+        known = sum(1 for w in spaced if kind(w[0]) > 0 or kind(w[-1]) > 0)
+        if len(spaced) >= 0.8 * len(names) and known >= _NAME_SHARE * len(names):
+            return index
+    return None
+
+
+def _caret_words(cell: str) -> bool:
+    parts = [p for p in cell.split("^") if p]
+    return len(parts) >= 2 and all(_is_word(w) for p in parts[:2] for w in p.split())

@@ -28,7 +28,12 @@ _SNIFF_CHARS = 200_000
 _NUMERIC = re.compile(r"^[\d\s/.:+-]*$")
 
 
-_DATA_CELL = re.compile(r"^\s*(?:\d{3}[ -]?\d{3}[ -]?\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})\s*$")
+# A cell no header holds: an NHS number's shape, a date, eight digits of a date (19620112), or
+# a name as HL7 writes it (OKAFOR^GRACE).
+_DATA_CELL = re.compile(
+    r"^\s*(?:\d{3}[ -]?\d{3}[ -]?\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d{6}"
+    r"|[A-Za-z][A-Za-z' -]{0,40}\^[A-Za-z][A-Za-z' -]{0,40}(?:\^[^^]{0,40})?)\s*$"
+)
 
 
 def is_data_row(row: list[str]) -> bool:
