@@ -150,9 +150,33 @@ CODED_TESTS = [
 ]
 
 
+# A name's parts under it, keyed "first" and "last" (alone they said nothing: no name).
+NAME_PARTS = {
+    "patients": [
+        {
+            "name": {"first": given, "last": family},
+            "dateOfBirth": born,
+            "identifiers": {"nhs": nhs},
+            "orders": [{"test": display, "result": value}],
+        }
+        for nhs, family, given, born, _, display, value in [
+            (A, "OKAFOR", "Grace", "1962-01-12", "", "HIV antibody", "Negative"),
+            (B, "NOWAK", "Tomasz", "1975-11-02", "", "Hepatitis C antibody", "Detected"),
+        ]
+    ]
+}
+
+
 @pytest.mark.parametrize(
     ("document", "expected"),
     [
+        (
+            NAME_PARTS,
+            [
+                ("NOWAK", "Tomasz", "1975-11-02", B, "HCVAB", True),
+                ("OKAFOR", "Grace", "1962-01-12", A, "HIVAB", True),
+            ],
+        ),
         (
             NAMED_PAIRS,
             [

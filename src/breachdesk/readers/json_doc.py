@@ -236,7 +236,12 @@ _LABEL_KEYS = frozenset(
 )
 # Keys and attributes that say what a value is only with their parent's ("test": {"code",
 # "display"}; XML's <Test name="HbA1c"/>).
-GENERIC_KEYS = frozenset({"code", "display", "text", "id", "description", "name", "type"})
+# A name's or an address's parts are such keys too ({"name": {"first", "last"}}: "first" alone
+# says nothing; "name first" is a given name).
+GENERIC_KEYS = frozenset(
+    {"code", "display", "text", "id", "description", "name", "type"}
+    | {"first", "last", "middle", "line1", "line2", "line3"}
+)
 _VALUE_KEYS = frozenset({"value", "number", "identifier", "val"})
 
 
