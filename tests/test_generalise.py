@@ -822,3 +822,19 @@ def test_warehouse_and_epr_headers() -> None:
         "test",
         "test",
     ]
+
+
+def test_an_hl7_note_about_the_patient_gives_them_its_tests() -> None:
+    # NTE comments name tests and findings without naming anyone: they are the PID's patient's
+    # ("Patient known HIV positive" was no health data of anyone's before).
+    message = (
+        "MSH|^~\\&|LIMS|RJ1|EPR|RJ1|202405301000||ORU^R01|M1|P|2.4\r"
+        f"PID|1||{A}^^^NHS^NH||OKAFOR^GRACE||19620112|F\r"
+        "OBR|1||24H1|FBC^Full blood count^L\r"
+        "NTE|1||Patient known HIV positive; repeat HbA1c\r"
+    )
+    fields = ("family_name", "nhs_number", "tests", "sensitive", "e_test_result")
+    assert people_in_file("note.hl7", message.encode(), fields) == (
+        "hl7",
+        [("OKAFOR", A, "FBC;HIVAGAB;HBA1C", "hiv", True)],
+    )

@@ -232,7 +232,7 @@ def test_detector_reads_only_fields_the_reader_keeps() -> None:
         "sex": "M",
         "postcode": "SE15 4AB",
     }
-    assert person.tests == ["HIVAGAB"]
+    assert person.tests == ["HIVAGAB", "FBC"]  # the NTE's "Repeat FBC": this patient's
     assert person.ods_codes == ["G85001", "RJ1", "RJ2"]
     assert person.exposed == {
         "name",

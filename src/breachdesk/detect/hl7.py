@@ -189,10 +189,13 @@ def person_from_message(message: Record) -> list[PersonRecord]:
     rec.evidence = [row for category, row in _EVIDENCE if category in exposed]
     out = [rec] if rec.identifies() else []
     if message.text.strip():
-        # NTE comments are free text; they may name tests for this patient.
-        for extra in text.people_in_text(message.text, message.locator, "hl7v2"):
-            for code in extra.tests:
-                rec.add_test(code)
+        # NTE comments are free text about this message's patient: the tests they name
+        # ("Patient known HIV positive", "Please repeat HbA1c") are theirs.
+        codes, results = text.tests_in_text(message.text)
+        for code in codes:
+            rec.add_test(code)
+        if results:
+            exposed.add("test_result")
     return out
 
 
