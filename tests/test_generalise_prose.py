@@ -8,7 +8,7 @@ import pytest
 
 from breachdesk.detect import lab_tests
 from breachdesk.detect.text import people_in_text
-from test_generalise import A
+from test_generalise import A, people_in_file
 
 
 def _people(text: str) -> list[tuple[str | None, ...]]:
@@ -85,3 +85,24 @@ def test_a_relative_named_on_a_form_is_not_the_patient(relative: str) -> None:
         for p in people_in_text(form, "line:1")
     ]
     assert found == [("Tomasz", "1975-11-02", "RX7654321", ["HCVAB"])]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("note.txt", "Patient: Grace Okafor  Hosp No: RX1234567\nHIV 1+2 Ab/Ag reactive\n"),
+        (
+            "results.log",
+            "2024-05-30 10:00:01 INFO result posted patient=Grace Okafor mrn=RX1234567"
+            " test=HIV 1+2 Ab/Ag value=Reactive\n"
+            "2024-05-30 10:00:02 INFO heartbeat ok\n",
+        ),
+    ],
+)
+def test_a_name_with_a_hospital_number_and_no_birth_date_is_a_patient(name: str, text: str) -> None:
+    # Before: no NHS number and no date of birth, so no one (the hospital number's label was
+    # even read as the family name, "Grace Okafor Hosp").
+    fields = ("family_name", "given_name", "hospital_number", "tests", "sensitive")
+    assert people_in_file(name, text.encode(), fields)[1] == [
+        ("Okafor", "Grace", "RX1234567", "HIVAGAB", "hiv")
+    ]

@@ -370,3 +370,13 @@ def test_rows_to_tables_without_records_or_evidence() -> None:
             for chunk in column.chunks:
                 assert chunk.null_count > 0 or chunk.buffers()[0] is None
     assert pa.Table.from_pylist(records.to_pylist(), schema=SCHEMA).equals(records)
+
+
+def test_a_mangled_msh_naming_one_character_for_two_separators() -> None:
+    # "MSH5001|...": the field separator "5", the component and repetition separators both "0"
+    # (found by the mangling test above): the reader took the "0"s for repetitions, the
+    # character-by-character reading for components.
+    text = MESSAGE[:3] + MESSAGE[29:]
+    assert text.startswith("MSH5001|")
+    full = _full_parse(text)
+    assert _read(text) == [(loc, note, _kept(f)) for loc, note, f in full]

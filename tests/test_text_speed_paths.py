@@ -128,7 +128,15 @@ def test_triggers_read_off_the_starts_are_the_triggers() -> None:
 
 
 def _mentions(rng: random.Random) -> list[Mention]:
-    kinds = ["nhs_number", "nhs_number_test", "date_of_birth", "name", "test", "date"]
+    kinds = [
+        "nhs_number",
+        "nhs_number_test",
+        "date_of_birth",
+        "name",
+        "test",
+        "date",
+        "hospital_number",
+    ]
     found = []
     for _ in range(rng.randint(0, 7)):
         start = rng.randint(0, 200)

@@ -1,5 +1,6 @@
 """Mentions found in a text gathered into person-records: anchors (valid NHS numbers, else a
-patient name with a date of birth close by) and the facts that go to each.
+patient name with a date of birth, or failing that a hospital number, close by) and the facts
+that go to each.
 
 A paragraph listing three patients gives three people, each with their own tests: every other
 mention goes to the nearest anchor on its own line, else to an anchor of its own paragraph,
@@ -103,7 +104,7 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
     nhs = [m for m in mentions if m.kind == "nhs_number"]
     dobs = [m for m in mentions if m.kind == "date_of_birth"]
     if not dobs:
-        return nhs
+        return _with_hospital_numbers(nhs, mentions, line_of)
     nhs_lines = {line_of(m.start) for m in nhs}
     # A name beside a 999-range NHS number is a test patient on an interface, not a person.
     test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
@@ -124,7 +125,31 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
             continue
         if not nhs or (line not in nhs_lines and line_of(dob.start) == line):
             named.append(m)
+    if not named:
+        return _with_hospital_numbers(nhs, mentions, line_of)
     return sorted([*nhs, *named], key=lambda m: m.start)
+
+
+def _with_hospital_numbers(
+    nhs: list[Mention], mentions: list[Mention], line_of: Callable[[int], int]
+) -> list[Mention]:
+    """``nhs``, and where no NHS number is written, the names with a hospital number on their
+    line close after or before them ("Patient: Grace Okafor  Hosp No: RX1234567", a worksheet
+    or log that gives no date of birth): a name with a hospital number is a patient."""
+    if nhs:
+        return sorted(nhs, key=START)
+    numbers = [m for m in mentions if m.kind == "hospital_number"]
+    if not numbers:
+        return []
+    test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
+    numbers = [n for n in numbers if line_of(n.start) not in test_lines]
+    named = [
+        m
+        for m in mentions
+        if m.kind == "name"
+        and any(line_of(n.start) == line_of(m.start) and abs(n.start - m.end) < 80 for n in numbers)
+    ]
+    return sorted(named, key=START)
 
 
 def _header_pairs(
@@ -187,7 +212,7 @@ def _anchors_on_one_line(mentions: list[Mention]) -> list[Mention]:
     nhs = [m for m in mentions if m.kind == "nhs_number"]
     dobs = [m for m in mentions if m.kind == "date_of_birth"]
     if not dobs:
-        return nhs
+        return _with_hospital_numbers(nhs, mentions, _first_line)
     if nhs:
         return sorted(nhs, key=START)  # the names share the NHS number's line
     if any(m.kind == "nhs_number_test" for m in mentions):
@@ -204,6 +229,8 @@ def _anchors_on_one_line(mentions: list[Mention]) -> list[Mention]:
             dob = min(dobs, key=lambda d: abs(d.start - m.end))
         if abs(dob.start - m.end) < 80:
             named.append(m)
+    if not named:
+        return _with_hospital_numbers(nhs, mentions, _first_line)
     return sorted(named, key=lambda m: m.start)
 
 

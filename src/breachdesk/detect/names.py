@@ -245,6 +245,10 @@ _STOP = {
     "male",
     "female",
     "mrn",
+    "hosp",
+    "hospital",
+    "unit",
+    "ward",
     "sample",
     "specimen",
 }

@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterator
 
-from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, prefilter
+from breachdesk.detect import dates, hospital, lab_tests, names, nhs_number, ods, prefilter
 from breachdesk.detect.base import Mention
 from breachdesk.detect.grouping import START, after_name, group, group_in
 from breachdesk.detect.hl7_in_text import segment_people, with_segments
@@ -72,11 +72,18 @@ def _may_anchor(
     present: frozenset[str] | None, text: str, *, pmi_names: bool = False
 ) -> tuple[bool, list[Mention] | None]:
     """Whether ``text`` can hold an anchor: a valid NHS number, or a name and a date (every date
-    of birth is a date). False only when that is certain, so skipping the text loses nothing.
-    With ``pmi_names`` a name needs no trigger: the PMI's family names are found without one.
+    of birth is a date) or a hospital number. False only when that is certain, so skipping the
+    text loses nothing. With ``pmi_names`` a name needs no trigger: the PMI's family names are
+    found without one.
     Also the NHS-number mentions, where finding that out needed them (for ``find_mentions``)."""
     if present is None or ("date" in present and (pmi_names or "name" in present)):
         return True, None
+    if (
+        "hospital" in present
+        and (pmi_names or "name" in present)
+        and hospital.LABELLED.search(text) is not None  # (the trigger takes any "unit", "case")
+    ):
+        return True, None  # a name with a hospital number
     if "nhs" not in present:
         return False, None
     found = list(nhs_number.detect(text))

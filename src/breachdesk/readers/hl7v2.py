@@ -63,7 +63,9 @@ def _table(comp: str, rep: str) -> dict[int, str]:
     escaping first would also escape a standard ``~`` used with a custom ``^``, and a swapped
     pair (``~^``) would turn into each other."""
     table = {ord(c): e for c, e in (("^", "\\S\\"), ("~", "\\R\\")) if c not in (comp, rep)}
-    return table | {ord(comp): "^", ord(rep): "~"}
+    # A mangled MSH may name one character for both: it is the component separator, read
+    # first, as a character-by-character reading takes it.
+    return table | {ord(rep): "~", ord(comp): "^"}
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
