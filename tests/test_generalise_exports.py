@@ -4,11 +4,13 @@ Each must give exactly its people, with their facts, through the scan stage's pe
 
 from __future__ import annotations
 
+import pytest
+
 from breachdesk.detect import lab_tests
-from breachdesk.readers import fixed_width
-from breachdesk.readers.base import Record, Table
+from breachdesk.readers import dicom, fixed_width
+from breachdesk.readers.base import ReaderError, Record, Table
 from test_generalise import FIELDS, A, B, C, people_in_file
-from test_readers_samples import _prop, cfb
+from test_readers_samples import _prop, cfb, dicom_bytes
 
 
 def test_an_oracle_style_export() -> None:
@@ -276,3 +278,25 @@ def test_word_2003_xml_and_flat_opendocument_are_read_as_their_zipped_forms() ->
         [grace, tomasz],
     )
     assert people_in_file("letter.fodt", flat.encode(), ("locator", *FIELDS)) == ("xml", [grace])
+
+
+def test_a_slide_scanners_dicom_header_names_its_patient() -> None:
+    # A whole-slide image's header: the patient by a hospital number, the NHS number among the
+    # other IDs under the NHS's name, the study a test; the referring clinician is staff.
+    data = dicom_bytes(
+        name="OKAFOR^GRACE^A^^MRS",
+        patient_id="RX1234567",
+        others=((A, "NHS"),),
+        study="Liver biopsy - hepatitis C",
+    )
+    fields = ("locator", "family_name", "given_name", "date_of_birth", "nhs_number")
+    assert people_in_file("slide.dcm", data, (*fields, "hospital_number", "sensitive")) == (
+        "dicom",
+        [("header!row:1", "OKAFOR", "GRACE", "1980-02-01", A, "RX1234567", "hepatitis")],
+    )
+
+
+def test_a_damaged_dicom_file_says_so() -> None:
+    # Cut inside its preamble: no DICOM mark, nothing to read.
+    with pytest.raises(ReaderError, match="damaged DICOM file"):
+        list(dicom.read(dicom_bytes()[:120], "slide.dcm"))

@@ -25,6 +25,8 @@ from fpdf import FPDF
 from PIL import Image
 from pptx import Presentation
 from pptx.util import Inches
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian
 
 from breachdesk.ingest.sniff import sniff_data
 
@@ -477,6 +479,39 @@ def ppt_sample() -> bytes:
     return ppt_bytes([(256, slide, "")], shown=[256], notes={256: "Seen in clinic."})
 
 
+def dicom_bytes(
+    name: str = f"{SURNAME}^{FORENAME}",
+    patient_id: str = NHS,
+    others: tuple[tuple[str, str], ...] = (),
+    study: str = "HbA1c",
+) -> bytes:
+    """A DICOM file's header as a slide scanner writes it (no pixel data)."""
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.77.1.6"  # whole-slide microscopy
+    meta.MediaStorageSOPInstanceUID = "1.2.826.0.1.3680043.8.498.1"
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    dataset = Dataset()
+    dataset.file_meta = meta
+    dataset.PatientName = name
+    dataset.PatientID = patient_id
+    dataset.PatientBirthDate = "19800201"
+    dataset.PatientSex = "M"
+    dataset.StudyDescription = study
+    dataset.ReferringPhysicianName = "KHAN^ADAM^^^DR"
+    if others:
+        items = []
+        for number, issuer in others:
+            item = Dataset()
+            item.PatientID, item.IssuerOfPatientID = number, issuer
+            items.append(item)
+        dataset.OtherPatientIDsSequence = items
+    dataset.SOPClassUID = meta.MediaStorageSOPClassUID
+    dataset.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    buffer = io.BytesIO()
+    dataset.save_as(buffer, enforce_file_format=True)
+    return buffer.getvalue()
+
+
 # type -> builder: what the fuzz tests mutate and the reader tests read.
 SAMPLES: dict[str, Callable[[], bytes]] = {
     "csv": csv_bytes,
@@ -497,6 +532,7 @@ SAMPLES: dict[str, Callable[[], bytes]] = {
     "docx": docx_bytes,
     "doc": doc_sample,
     "ppt": ppt_sample,
+    "dicom": dicom_bytes,
     "pptx": pptx_bytes,
     "odp": odp_bytes,
     "rtf": rtf_bytes,

@@ -267,6 +267,8 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
             return kind
     if len(head) > 262 and head[257:262] == b"ustar":
         return "tar"
+    if head[128:132] == b"DICM":  # a DICOM file's 128-byte preamble, then its mark
+        return "dicom"
     sample = head[:_TEXT_SAMPLE]
     if _EDIFACT.match(sample.lstrip(b"\xef\xbb\xbf\r\n ")):
         return "edifact"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from breachdesk.readers import (
     columnar,
     delimited,
+    dicom,
     docx,
     edifact,
     email_message,
@@ -65,6 +66,7 @@ READERS: dict[str, ReadFn] = {
     "pdf": pdf.read,
     # Scans and photographs, OCR'd (``readers.ocr``).
     "image": image.read,
+    "dicom": dicom.read,
 }
 
 # Formats read from a stream when a file is too big to hold (``Limits.max_in_memory``).
