@@ -112,6 +112,9 @@ def test_forms_staff_write(
     "text",
     [
         "Dr Okafor asked for the 03/04/1961 batch to be re-run.",  # staff
+        # A clinician with an initial, a practice named after a place after them; the hospital
+        # number is the letter's patient's (who had no name here).
+        "Hosp No: K2012707 Requested by: Dr G Okafor, Grace Park Surgery 03/04/1961",
         "requested by Okafor on 03/04/1961",  # staff
         "Mr Okafor, dob 03/04/1961, called.",  # the PMI's Okafor is a woman
         "Mrs Okafor, dob 04/03/1961, called.",  # not her birth date

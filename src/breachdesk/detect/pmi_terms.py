@@ -46,9 +46,12 @@ _KIND = 1024  # (a Python object per term would cost a big PMI gigabytes in ever
 _WORD = r"[^\W\d_][\w'’\-]*"
 _BEFORE = re.compile(rf"(?P<word>{_WORD})[^\S\n]+$")
 _AFTER = re.compile(rf"^[^\S\n]*(?:,[^\S\n]*)?(?P<word>{_WORD})")
+# A clinician's title or role just before a name, perhaps with their initials between ("Dr F
+# Lee, Victoria Park Group Practice": Dr Lee, not the PMI's Victoria Lee).
 _STAFF = re.compile(
     r"(?:\bdr|\bdoctor|\bprof|\bsister|\bnurse|\bconsultant|\bgp|requested\s+by|"
-    r"authori[sz]ed\s+by|reported\s+by|verified\s+by|signed|regards,?)\.?[^\S\n]*(?:[:\-][^\S\n]*)?$",
+    r"authori[sz]ed\s+by|reported\s+by|verified\s+by|signed|regards,?)\.?"
+    r"(?:[^\S\n]+[A-Za-z]\.?){0,3}[^\S\n]*(?:[:\-][^\S\n]*)?$",
     re.IGNORECASE,
 )
 
