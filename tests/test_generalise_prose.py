@@ -106,3 +106,10 @@ def test_a_name_with_a_hospital_number_and_no_birth_date_is_a_patient(name: str,
     assert people_in_file(name, text.encode(), fields)[1] == [
         ("Okafor", "Grace", "RX1234567", "HIVAGAB", "hiv")
     ]
+
+
+def test_a_hospital_number_label_is_no_name_and_ward_is_a_family_name() -> None:
+    # (Ward, Unit: family names too, "WARD, Neil"; "Hosp" after a name is the next label.)
+    assert _people("WARD, Neil  DOB 23/08/1952  Unit No 1234567") == [
+        ("WARD", "Neil", "1952-08-23", None)
+    ]

@@ -247,8 +247,6 @@ _STOP = {
     "mrn",
     "hosp",
     "hospital",
-    "unit",
-    "ward",
     "sample",
     "specimen",
 }
