@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 
 from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item
-from breachdesk.readers.office_xml import attr, local, parts
+from breachdesk.readers.office_xml import attr, local, parts, runs
 
 _PARTS = [
     "word/document.xml",
@@ -24,22 +24,9 @@ _PARTS = [
 ]
 
 
-def _runs(node: Element) -> str:
-    out: list[str] = []
-    for el in node.iter():
-        tag = local(el.tag)
-        if tag == "t" and el.text:
-            out.append(el.text)
-        elif tag == "tab":
-            out.append("\t")
-        elif tag in {"br", "cr"}:
-            out.append("\n")
-    return "".join(out)
-
-
 def _cell(cell: Element) -> list[str]:
     """A table cell's paragraphs, as lines, and empty cells for the further columns it spans."""
-    text = "\n".join(_runs(p) for p in cell.iter() if local(p.tag) == "p")
+    text = "\n".join(runs(p) for p in cell.iter() if local(p.tag) == "p")
     spans = [attr(el, "val") for el in cell.iter() if local(el.tag) == "gridSpan"]
     return [text] + [""] * (doc_tables.span(spans[0] if spans else None) - 1)
 
@@ -48,7 +35,7 @@ def pieces(node: Element) -> Iterator[doc_tables.Piece]:
     for child in node:
         tag = local(child.tag)
         if tag == "p":
-            yield _runs(child)
+            yield runs(child)
         elif tag == "tbl":
             rows = [row for row in child.iter() if local(row.tag) == "tr"]
             if any(local(el.tag) == "tbl" for el in child.iter() if el is not child):

@@ -72,3 +72,19 @@ def local(tag: object) -> str:
 def attr(node: Element, name: str) -> str | None:
     """An attribute by its name without namespace ("val" for ``w:val``), or None."""
     return next((v for k, v in node.attrib.items() if local(k) == name), None)
+
+
+def runs(node: Element, *, tabs: bool = True) -> str:
+    """A paragraph's text: its runs (``t``), tabs and line breaks (``br``, ``cr``). ``tabs``:
+    a ``tab`` element is a tab character (Word's; DrawingML's ``tab`` is a tab stop's
+    definition, not text)."""
+    out: list[str] = []
+    for el in node.iter():
+        tag = local(el.tag)
+        if tag == "t" and el.text:
+            out.append(el.text)
+        elif tag == "tab" and tabs:
+            out.append("\t")
+        elif tag in {"br", "cr"}:
+            out.append("\n")
+    return "".join(out)

@@ -17,7 +17,7 @@ from xml.etree.ElementTree import Element
 
 from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item
-from breachdesk.readers.office_xml import attr, local, parts
+from breachdesk.readers.office_xml import attr, local, parts, runs
 
 _PARTS = ["ppt/presentation.xml", "ppt/_rels/", "ppt/slides/", "ppt/notesSlides/", "ppt/comments/"]
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -25,14 +25,7 @@ _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relation
 
 def _paragraph(node: Element) -> str:
     """A DrawingML paragraph's runs and fields, its line breaks kept."""
-    out: list[str] = []
-    for el in node.iter():
-        tag = local(el.tag)
-        if tag == "t" and el.text:
-            out.append(el.text)
-        elif tag == "br":
-            out.append("\n")
-    return "".join(out)
+    return runs(node, tabs=False)
 
 
 def _cell(cell: Element) -> list[str]:
