@@ -54,6 +54,7 @@ _CHARACTERS = {0x0B: "\n", 0x0C: "\n", 0x0E: "\n", 0x1E: "-"} | dict.fromkeys(
     (0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x1F), None
 )
 _MARKS = re.compile(r"[\r\x07]")
+MAX_FIELDS = 64
 _FIELD_MARKS = re.compile(r"[\x13\x14\x15]")
 
 
@@ -231,10 +232,12 @@ def _byte_at(pieces: list[_Piece], starts: list[int], index: int) -> int:
 
 class _Fields:
     """Fields' codes dropped and their results kept, across paragraphs ("\\x13 MERGEFIELD name
-    \\x14Grace Okafor\\x15" is "Grace Okafor")."""
+    \\x14Grace Okafor\\x15" is "Grace Okafor"); fields nest, up to ``MAX_FIELDS`` deep (a
+    hostile story's millions of field starts are read as text past that)."""
 
     def __init__(self) -> None:
         self._codes: list[bool] = []  # per open field: still in its code
+        self._in_code = 0  # how many of them are
 
     def clean(self, text: str) -> str:
         if not self._codes and "\x13" not in text:
@@ -242,17 +245,19 @@ class _Fields:
         out: list[str] = []
         at = 0
         for mark in _FIELD_MARKS.finditer(text):
-            if not any(self._codes):
+            if not self._in_code:
                 out.append(text[at : mark.start()])
             char = mark.group()
-            if char == "\x13":
+            if char == "\x13" and len(self._codes) < MAX_FIELDS:
                 self._codes.append(True)
-            elif self._codes and char == "\x14":
+                self._in_code += 1
+            elif char == "\x14" and self._codes and self._codes[-1]:
                 self._codes[-1] = False
-            elif self._codes:
-                self._codes.pop()
+                self._in_code -= 1
+            elif char == "\x15" and self._codes:
+                self._in_code -= self._codes.pop()
             at = mark.end()
-        if not any(self._codes):
+        if not self._in_code:
             out.append(text[at:])
         return "".join(out)
 
