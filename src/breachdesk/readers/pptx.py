@@ -85,9 +85,10 @@ def _slides(xml: dict[str, Element]) -> list[str]:
     listed = xml.get("ppt/presentation.xml")
     slides = [el for el in listed.iter() if local(el.tag) == "sldId"] if listed is not None else []
     ids = [el.get(f"{{{_RELATIONSHIPS}}}id") for el in slides]  # r:id, not the numeric id
-    order = [targets[i] for i in ids if i in targets and targets[i] in xml]
+    order = list(dict.fromkeys(targets[i] for i in ids if i in targets and targets[i] in xml))
+    listed_once = set(order)  # (a hostile list may name a slide twice, or thousands)
     rest = sorted(
-        (p for p in xml if p.startswith("ppt/slides/slide") and p not in order), key=_number
+        (p for p in xml if p.startswith("ppt/slides/slide") and p not in listed_once), key=_number
     )
     return order + rest
 
