@@ -109,7 +109,11 @@ def test_a_name_with_a_hospital_number_and_no_birth_date_is_a_patient(name: str,
 
 
 def test_a_hospital_number_label_is_no_name_and_ward_is_a_family_name() -> None:
-    # (Ward, Unit: family names too, "WARD, Neil"; "Hosp" after a name is the next label.)
+    # (Ward, Unit: family names too, "WARD, Neil"; "Hosp" after a name is the next label, not
+    # a third word of the name: "Grace Okafor Hosp" made "Hosp" the family name.)
     assert _people("WARD, Neil  DOB 23/08/1952  Unit No 1234567") == [
         ("WARD", "Neil", "1952-08-23", None)
+    ]
+    assert _people("Patient: Grace Okafor  Hosp No: RX1234567  DOB 12/01/1962") == [
+        ("Okafor", "Grace", "1962-01-12", None)
     ]
