@@ -35,8 +35,11 @@ def _people(text: str) -> list[tuple[str | None, ...]]:
             [("Okafor", "Grace", "1962-01-12", None)],
         ),
         ("Grace OKAFOR (F), 12 January 1962", [("OKAFOR", "Grace", "1962-01-12", None)]),
-        # A form's labels without colons are no name: the person is their NHS number
-        (f"Surname OKAFOR Forename GRACE DOB 12011962 NHS {A} Sex F", [(None, None, None, A)]),
+        # A form's captions without colons name the person (a compact date in prose is no date)
+        (
+            f"Surname OKAFOR Forename GRACE DOB 12011962 NHS {A} Sex F",
+            [("OKAFOR", "GRACE", None, A)],
+        ),
         # The lists know both words, but a comma puts the given name first: not so written
         ("Grace, Okafor 12/01/1962", []),
     ],
@@ -117,3 +120,50 @@ def test_a_hospital_number_label_is_no_name_and_ward_is_a_family_name() -> None:
     assert _people("Patient: Grace Okafor  Hosp No: RX1234567  DOB 12/01/1962") == [
         ("Okafor", "Grace", "1962-01-12", None)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A note typed in small letters: the lists know "grace" as a given name, "okafor" as a
+        # family name, and say which is which either way round
+        (
+            "Seen today. grace okafor dob 12/01/1962 attended for bloods.",
+            [("okafor", "grace", "1962-01-12", None)],
+        ),
+        ("okafor grace date of birth 12/01/1962", [("okafor", "grace", "1962-01-12", None)]),
+        # Small-letter words the lists do not know as a given and a family name are no one
+        ("please check dob 12/01/1962", []),
+        ("new patient dob 12/01/1962", []),
+        ("sample received dob 12/01/1962", []),
+        # A form's captions without colons, both of them, either way round
+        (
+            f"First name Grace Last name Okafor DOB 12/01/1962 NHS No {A}",
+            [("Okafor", "Grace", "1962-01-12", A)],
+        ),
+        (f"Surname OKAFOR Forename GRACE NHS {A}", [("OKAFOR", "GRACE", None, A)]),
+        # One caption is a word of a sentence, and small-letter words under two are no name
+        (f"surname and first name fields were blank, NHS {A}", [(None, None, None, A)]),
+        (f"last name check first name entry NHS {A}", [(None, None, None, A)]),
+        # A letter's salutation names its patient; the date of birth may come later on
+        (
+            "Dear Grace Okafor, our records give your date of birth as 12/01/1962.",
+            [("Okafor", "Grace", "1962-01-12", None)],
+        ),
+        # ... but not a role, a clinician, or a name the lists do not know as a given name
+        ("Dear Practice Manager, re date of birth 12/01/1962", []),
+        ("Dear Dr Grace Lee, date of birth 12/01/1962", []),
+        # A date of birth with its weekday, as a calendar or a mail client writes it
+        ("Patient: Grace Okafor\nDOB: Thu 12 Jan 1962", [("Okafor", "Grace", "1962-01-12", None)]),
+        (
+            "Name: Grace Okafor  Date of birth: Thursday, 12 January 1962",
+            [("Okafor", "Grace", "1962-01-12", None)],
+        ),
+        # A weekday before a date with no label is still no date of birth
+        ("Patient: Grace Okafor seen on Thu 12 Jan 2023", []),
+    ],
+)
+def test_names_and_birth_dates_other_writers_give(
+    text: str, expected: list[tuple[str | None, ...]]
+) -> None:
+    assert _people(text) == expected

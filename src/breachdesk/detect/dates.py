@@ -96,9 +96,13 @@ DATE_TEXT = re.compile(
 DOB_LABEL = re.compile(
     r"(?:\bd\.?\s?o\.?\s?b\.?|date[\s_]+of[\s_]+birth|\bborn(?:\s+on)?|birth[\s_]?(?:date|time)"
     r"|\bdob)"
+    r"(?:\s+(?:is|as|was)\b)?"  # "your date of birth as 12/01/1962": a letter's wording
     r"[\"']?"  # {"dob": "1962-01-12"}: a JSON key's closing quote
     r"\s*(?:\.{2,}\s*)?(?:[:=#-]\s*)?"  # "DOB ........ 12/01/1962": a printout's dot leaders
     r"(?:\b(?:[MFU]|male|female)\s+)?"  # "Sex/DOB: F 12/1/62": a report's sex and birth in one
+    # "DOB: Thu 12 Jan 1962", "Date of birth: Thursday, 12 January 1962": a date as a calendar
+    # or a mail client writes it, with its weekday
+    r"(?:\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
     r"[\"']?$",  # dob="07/08/1953": key=value logs quote values
     re.IGNORECASE,
 )
@@ -246,7 +250,9 @@ def today() -> dt.date:
 # window exactly when this (each alternative spelled backwards; ``\b`` looks both ways) matches
 # at the start of the reversed window: one anchored attempt instead of one per position.
 _DOB_LABEL_REVERSED = re.compile(
-    r"[\"']?(?:\s+(?:[MFU]|elam|elamef)\b)?\s*(?:[:=#-]\s*)?(?:\.{2,}\s*)?[\"']?"
+    r"[\"']?(?:\s+,?\.?(?:yad)?(?:nom|s?eut|(?:sen)?dew|(?:s?r)?uht|irf|(?:ru)?tas|nus)\b)?"
+    r"(?:\s+(?:[MFU]|elam|elamef)\b)?\s*(?:[:=#-]\s*)?(?:\.{2,}\s*)?[\"']?"
+    r"(?:\b(?:si|sa|saw)\s+)?"
     r"(?:\.?b\s?\.?o\s?\.?d\b|htrib[\s_]+fo[\s_]+etad|(?:no\s+)?nrob\b|(?:etad|emit)[\s_]?htrib"
     r"|bod\b)",
     re.IGNORECASE,

@@ -190,6 +190,31 @@ _GIVEN_FIRST = re.compile(
     rf"\b{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN}){_PAIR_SEP}{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_FAMILY})",
     re.IGNORECASE,
 )
+# "First name Grace Last name Okafor", "Surname OKAFOR Forename Grace": a form's boxes copied
+# out with their captions and no colon. Both captions are needed (a caption alone is a word of a
+# sentence), each a two-word caption or "surname"/"forename", and both names capitalised (rule
+# ``key_words``, read as ``key_value`` is).
+_BARE_FAMILY_KEY = r"(?:surname|family[_. ]name|last[_. ]name)"
+_BARE_GIVEN_KEY = r"(?:forenames?|first[_. ]names?|given[_. ]names?)"
+_BARE_PAIR = rf"(?P<sep>{_SP}*+[,;|]?{_SP}*+)(?:(?:patient|pt)[_. ]?)?"
+_FAMILY_FIRST_BARE = re.compile(
+    rf"\b{_BARE_FAMILY_KEY}{_SP}++(?P<a>{_FAMILY}){_BARE_PAIR}{_BARE_GIVEN_KEY}{_SP}++"
+    rf"(?P<b>{_TOKEN})(?![\w'’\-])",
+    re.IGNORECASE,
+)
+_GIVEN_FIRST_BARE = re.compile(
+    rf"\b{_BARE_GIVEN_KEY}{_SP}++(?P<b>{_TOKEN}){_BARE_PAIR}{_BARE_FAMILY_KEY}{_SP}++"
+    rf"(?P<a>{_FAMILY})(?![\w'’\-])",
+    re.IGNORECASE,
+)
+# "Dear Grace Okafor,": a letter's salutation names the person it is written to, its patient.
+# Asked only where the lists know the given name, so "Dear Practice Manager," names no one
+# ("Dear Mr Okafor" is the title rule's; "Dear Dr Lee" names a clinician, "Dr" no given name).
+_DEAR = re.compile(
+    rf"D(?<![\w'’\-]D)(?:ear|EAR){_SP}+(?P<a>{_TOKEN})(?P<sep>{_SP}+)(?P<b>{_FAMILY})"
+    rf"(?={_SP}*+(?:[,:]|$))",
+    re.MULTILINE,
+)
 _STOP = {
     "the",
     "and",
@@ -466,7 +491,7 @@ def _before_dob_matches(text: str) -> Iterator[_Found]:
 
 
 _RULES = tuple(
-    (rule, pattern, f"name:{rule}")  # with its prefilter trigger
+    (rule, pattern, f"name:{'key_value' if rule == 'key_words' else rule}")  # and its trigger
     for rule, pattern in (
         ("label", _LABELLED),
         ("title", _TITLED),
@@ -474,6 +499,9 @@ _RULES = tuple(
         ("hl7_xpn", _CARET),
         ("key_value", _FAMILY_FIRST),
         ("key_value", _GIVEN_FIRST),
+        ("key_words", _FAMILY_FIRST_BARE),
+        ("key_words", _GIVEN_FIRST_BARE),
+        ("dear", _DEAR),
         ("before_dob", _BEFORE_DOB),
         ("given_caps", _GIVEN_CAPS),
         ("given_caps", _CAPS_GIVEN),
@@ -542,14 +570,22 @@ def detect(
                 continue  # "Mr Nowak's PSA (DOB ...)": no name follows a possessive
             if rule == "before_dob" and a.lower() in _TITLE_WORDS:
                 continue  # "Mrs Okafor, dob ...": a title and a family name, no given name
+            lower: bool | None = None  # which way round two small-letter words are
             if (
                 rule not in ("hl7_xpn", "key_value")
                 and not (_initial_upper(a) and _initial_upper(b))
                 and not (rule == "label" and _NAME_LABEL.match(match.group()))
             ):
-                continue
-            if rule == "key_value":  # group ``a`` is the family name, wherever it stands
+                # "grace okafor dob 12/01/1962", a note typed in small letters: only where the
+                # lists know one word as a given name and the other as a family name.
+                if rule != "before_dob" or not (a.islower() and b.islower()):
+                    continue
+                if (lower := family_first(a, b)) is None:
+                    continue
+            if rule in ("key_value", "key_words"):  # group ``a`` is the family name
                 family, given = a, b
+            elif lower is not None:
+                family, given = (a, b) if lower else (b, a)
             elif rule == "label" and a.lower() in _TITLE_WORDS:
                 family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
             elif rule == "before_dob" and (lead := _comma_family(text, a_start, b)) is not None:
@@ -563,7 +599,7 @@ def detect(
                 family, given = order(a, b, c, match.group("sep"))
                 if pattern is _CAPS_CAPS and given_kind(b) > 0 >= given_kind(a):
                     family, given = a, b  # "NOWAK TOMASZ": a LIMS's order, the lists agreeing
-                if rule == "given_caps" and given_kind(given.split("-")[0]) <= 0:
+                if rule in ("given_caps", "dear") and given_kind(given.split("-")[0]) <= 0:
                     continue  # not a given name the lists know
             if family.endswith(_POSSESSIVE):
                 family = family[:-2]  # "Mrs Grace Okafor's results": her name is Okafor

@@ -60,6 +60,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "name:key_value": (
         rf"(?i)(?:surname|family(?:[_. ]?name)?|last[_. ]?name|forenames?|first[_. ]?names?|"
         rf"given(?:[_. ]?names?)?)[\"']?{_S}*(?:[=:]|\.\.)",
+        # names.key_words: a family name's caption and a word, no colon.
+        r"(?i)(?:surname|family[_. ]name|last[_. ]name)[ \t\v\f\r\x1c-\x1f]+[a-z\x7f]",
     ),
     # names.before_dob: a date-of-birth label after the name, or an NHS label and its number.
     "name:before_dob": (
@@ -73,6 +75,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"[A-Z\x7f] +[A-Z\x7f][A-Za-z\-\x7f]+{_SEX_DATE}",
         rf"[A-Z\x7f]{{2}}(?: *, *| +)[A-Z\x7f]{{2}}[A-Z'\-\x7f]*{_SEX_DATE}",
     ),
+    # names.dear: a salutation and a capital.
+    "name:dear": (r"(?:^|[^A-Za-z0-9_'\-])(?:Dear|DEAR)[ \t\v\f\r\x1c-\x1f]+[A-Za-z\x7f]",),
     "postcode": (
         r"(?i)GIR ?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?) ?\d"
         r"[ABD-HJLNP-UW-Z]{2}",
@@ -101,6 +105,7 @@ ANCHOR_TRIGGERS = (
     "name:key_value",
     "name:before_dob",
     "name:given_caps",
+    "name:dear",
 )
 _WHICH = {
     "all": tuple(TRIGGERS),
