@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from breachdesk import catalogue
 from breachdesk.detect import (
+    cell_tests,
     composite,
     dates,
     grouped_rows,
@@ -253,10 +254,15 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         if len(test_codes) > 1 and tests.null_count < n:
             # A code column and a name column ("Test Code", "Test Name") name the same test.
             tests = _map_unique(tests, _once_each)
-    if sensitive is None:
-        sensitive = tests if tests.null_count == n else _map_unique(tests, _sensitive_of)
     results = [pc.is_valid(v) for v in tidy.get("result", [])]
     results += [pc.is_valid(v) for _, v in analytes]
+    named = _named_tests(table.header, types, raw, inner)
+    if named:
+        tests = _map_unique(_join([tests, *(codes for codes, _ in named)], n), _once_each)
+        results += [gives for _, gives in named]
+        sensitive = None
+    if sensitive is None:
+        sensitive = tests if tests.null_count == n else _map_unique(tests, _sensitive_of)
     has_result = pc.and_(
         pc.is_valid(tests),
         _coalesce_bool(results, n),
@@ -317,6 +323,7 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         person,
         file_id,
         len(table.header),
+        inner.rules,
     )
     if owner is not None:
         grouped = grouped_rows.evidence(owner, record_id, locator, _mask(person), file_id)
@@ -332,6 +339,7 @@ class _Inner:
     headers: list[str] = field(default_factory=list)
     kinds: list[str | None] = field(default_factory=list)
     values: list[pa.Array | None] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
 
 
 def _composites(
@@ -364,7 +372,25 @@ def _composites(
                 inner.headers.append(head)
                 inner.kinds.append(what)
                 inner.values.append(values)
+                inner.rules.append("composite_cell")
     return inner
+
+
+def _named_tests(
+    header: list[str], types: list[str | None], raw: list[pa.Array], inner: _Inner
+) -> list[tuple[pa.Array, pa.Array]]:
+    """Tests named in result and untyped cells (``detect.cell_tests``): each column's codes and
+    whether its cells give the result; each also a test column of ``inner`` for the mentions."""
+    results = [i for i, kind in enumerate(types) if kind == "result"]
+    untyped = [i for i, kind in enumerate(types) if kind is None]
+    columns = results + untyped
+    found = cell_tests.named([raw[i] for i in results], [raw[i] for i in untyped])
+    for at, codes, _ in found:
+        inner.headers.append(header[columns[at]])
+        inner.kinds.append("test")
+        inner.values.append(codes)
+        inner.rules.append("test_in_text")
+    return [(codes, gives) for _, codes, gives in found]
 
 
 # Columns that say who a row is about: a table with none of them is about no one in its rows.
@@ -440,9 +466,11 @@ def _mentions(
     person: pa.Array,
     file_id: int,
     own: int,
+    inner_rules: list[str],
 ) -> pa.Table:
     """One mention per filled cell of a typed column in a person's row, column after column;
-    the columns from ``own`` on are what composite cells held (rule "composite_cell").
+    the columns from ``own`` on are what cells held beside their column's type, each with its
+    rule in ``inner_rules`` ("composite_cell", "test_in_text").
 
     Built as row indices with NumPy and taken once, not one small table per column, and the
     text columns (a few strings, each repeated over a run of rows) straight from their bytes: a
@@ -466,7 +494,7 @@ def _mentions(
             kinds.append(kind)
             fields.append(head)
             counts.append(len(found))
-            rules.append("header_or_values" if at < own else "composite_cell")
+            rules.append("header_or_values" if at < own else inner_rules[at - own])
     if not rows:
         return MENTION_SCHEMA.empty_table()
     take = pa.array(np.concatenate(rows))
@@ -479,9 +507,9 @@ def _mentions(
             "kind": runs(kinds, counts),
             "field": runs(fields, counts),
             "detector": runs(["columns"], [total]),
-            # (The composite cells' columns come last: a table without them has one rule.)
+            # (The cells' own columns come last: a table without them has one rule.)
             "rule": runs(rules, counts)
-            if rules[-1] == "composite_cell"
+            if rules[-1] != "header_or_values"
             else runs(["header_or_values"], [total]),
             "score": pa.array(np.ones(total), pa.float64()),
             "checksum": runs(["pass" if k == "nhs_number" else "" for k in kinds], counts),
