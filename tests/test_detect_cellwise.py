@@ -356,3 +356,19 @@ def test_value_sample_is_the_first_filled_cells_however_far_down() -> None:
     few = ["", "a", " ", "b"] * 1000
     assert columns._first_filled(pa.array(few)).to_pylist() == ["a", "b"] * 250
     assert columns._first_filled(pa.array(["\t"] * 3000)).to_pylist() == []
+
+
+def test_a_family_name_with_the_given_names_initial_after_it() -> None:
+    cells = ["Okafor G", "OKAFOR G.", "van der Berg A.M.", "G Okafor", "JO LI", "Grace Okafor"]
+    for values in (pa.array(cells), pa.array([*cells, "Zoë KILIÇ", "Müller A."])):  # both paths
+        family, given = name_columns.split_column(values)
+        assert family.to_pylist()[:6] == [
+            "Okafor",
+            "OKAFOR",
+            "van der Berg",
+            "Okafor",
+            "LI",
+            "Okafor",
+        ]
+        assert given.to_pylist()[:6] == ["G", "G", "A.M", "G", "JO", "Grace"]
+    assert name_columns.split_column(pa.array(["Müller A."]))[0].to_pylist() == ["Müller"]

@@ -117,8 +117,19 @@ def _split_stripped(cell: str) -> tuple[str | None, str | None]:
     for way in _WAYS_PY:
         found = way.match(cell)
         if found:
-            return found["family"].strip(), found["given"].strip()
+            family, given = found["family"], found["given"]
+            if way is _WAYS_PY[-1] and _INITIALS_PY.fullmatch(family):
+                return cell[: found.start("family")].strip(), family.rstrip(".")
+            return family.strip(), given.strip()
     return (cell, None) if cell else (None, None)
+
+
+# "Okafor G", "OKAFOR G.", "van der Berg A.M.": a family name with the given name's initials
+# after it, as a results list prints a name to fit its column. Read as given then family, the
+# initial was the family name. (Two capitals without dots, "LI", are a name: "JO LI".)
+_INITIALS = r"[A-Z](?:\.|\.[A-Z]\.?)?"
+_INITIALS_PY = re.compile(_INITIALS)
+_INITIAL_LAST = rf"(?s)^\s*(?P<family>.*\S)\s+{_INITIALS}\s*$"
 
 
 def _any_match(values: pa.Array, pattern: str) -> bool:
@@ -209,4 +220,14 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
         pc.is_null(family), pc.greater(pc.utf8_length(values), pa.scalar(0, pa.int32()))
     )
     family = pc.if_else(single, values, family)  # one word: take it as the family name
+    if _SPACED in ways:  # "Okafor G" read given first: the initial is the given name's
+        spaced = families[ways.index(_SPACED)]
+        initial = pc.and_(
+            pc.match_substring_regex(family, f"^{_INITIALS}$"), pc.equal(family, spaced)
+        )
+        initial = pc.fill_null(initial, False)
+        if initial.true_count:
+            before = pc.struct_field(pc.extract_regex(values, _INITIAL_LAST), "family")
+            given = pc.if_else(initial, pc.utf8_rtrim(family, characters="."), given)
+            family = pc.if_else(initial, before, family)
     return pc.utf8_trim_whitespace(family), pc.utf8_trim_whitespace(given)
