@@ -82,3 +82,19 @@ def test_plain_leaves_other_dialects_alone() -> None:
     assert sql_dump._plain(mysql) == mysql
     assert sql_dump._plain("(1,'N''x''','CAST(1)')") == "(1,'N''x''','CAST(1)')"
     assert sql_dump._plain("(1, N'a', n'b', XN'c')") == "(1, 'a', 'b', XN'c')"
+
+
+def test_one_table_copied_out_of_a_postgresql_dump_is_sql() -> None:
+    from test_generalise import A, B, people_in_file
+
+    data = (
+        "COPY public.patients (id, nhs_number, surname, forename, dob) FROM stdin;\n"
+        f"1\t{A}\tOkafor\tGrace\t1962-01-12\n2\t{B}\tNowak\tTomasz\t\\N\n\\.\n"
+    ).encode()
+    fields = ("nhs_number", "family_name", "given_name", "date_of_birth")
+    assert people_in_file("patients.txt", data, fields) == (
+        "sql",
+        [(B, "Nowak", "Tomasz", None), (A, "Okafor", "Grace", "1962-01-12")],
+    )
+    # A tab-separated export whose first cell happens to say COPY is still one
+    assert people_in_file("list.tsv", b"COPY\tFROM\nx\ty\n", fields)[0] == "tsv"

@@ -36,6 +36,7 @@ _SQL = re.compile(
     r"^\s*(?:--(?!--+\s*$)|/\*|CREATE TABLE|INSERT INTO|COPY \S+ .*FROM stdin|SET )",
     re.I | re.M,
 )
+_COPY_FIRST = re.compile(r"COPY [^\n]{1,2000}FROM stdin;[ \t\r]*\n", re.I)
 _FHIR = re.compile(r'"resourceType"\s*:')
 # FHIR's XML form: its resources are in this namespace.
 _FHIR_XML = re.compile(r"""xmlns(?::\w{1,20})?\s*=\s*["']http://hl7\.org/fhir["']""")
@@ -295,7 +296,8 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
         if root[1].lower() in _HTML_TAGS:
             return "html"  # a fragment of a web page or an e-mail body
         return "fhir_xml" if _FHIR_XML.search(text[:4096]) else "xml"
-    if len(_SQL.findall(text[:8192])) >= 2:
+    # (One table copied out of a PostgreSQL dump is a single COPY statement and its rows.)
+    if len(_SQL.findall(text[:8192])) >= 2 or _COPY_FIRST.match(stripped):
         return "sql"
     delim = delimiter(text)
     if _is_log(lines, levelled=True):
