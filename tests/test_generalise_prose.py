@@ -161,6 +161,20 @@ def test_a_hospital_number_label_is_no_name_and_ward_is_a_family_name() -> None:
         ),
         # A weekday before a date with no label is still no date of birth
         ("Patient: Grace Okafor seen on Thu 12 Jan 2023", []),
+        # "b." for born; family name first where the lists say so; a letter's ordinal date
+        ("Okafor Grace b. 12/01/1962", [("Okafor", "Grace", "1962-01-12", None)]),
+        ("Evans Mark DOB 12/01/1962", [("Evans", "Mark", "1962-01-12", None)]),
+        ("Vitamin b. 12 level low; Grace Okafor", []),
+        (
+            "Ms. Grace Okafor, born on the 12th of January 1962",
+            [("Okafor", "Grace", "1962-01-12", None)],
+        ),
+        # A dash between the name and its label
+        (
+            "Grace Okafor - DOB 12/01/1962 - Hosp No K1234567",
+            [("Okafor", "Grace", "1962-01-12", None)],
+        ),
+        (f"Grace Okafor - NHS {A}", [("Okafor", "Grace", None, A)]),
     ],
 )
 def test_names_and_birth_dates_other_writers_give(

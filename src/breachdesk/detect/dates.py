@@ -65,7 +65,7 @@ _MONTHS = (
 # tried at every position, seven times the cost): the lookbehinds follow that character, and
 # each form continues from it. The same matches as
 #   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}[-/]\d{2}[-/]\d{2} | (?:19|20)\d{6}
-#                | \d{1,2}(?:st|nd|rd|th)?[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2})
+#                | \d{1,2}(?:st|nd|rd|th)?(?:[ ]of)?[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2})
 #                | \d{1,2}(?:MONTHS3)\d{4})
 #   (?![\d/-]|\.\d|:\d)
 # and, month first, as US-made software writes them ("Jan 12, 1962", "January 12th 1962"):
@@ -85,7 +85,7 @@ DATE_TEXT = re.compile(
     r"\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     r"|\d{3}[-/]\d{2}[-/]\d{2}"
     r"|(?<=1)9\d{6}|(?<=2)0\d{6}"
-    rf"|\d?(?:st|nd|rd|th)?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
+    rf"|\d?(?:st|nd|rd|th)?(?:[ ]of)?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
     rf"|\d?(?:{_MONTHS3})\d{{4}}"
     r")"
     rf"|(?<![^\W\d_].){_MONTH_AFTER_FIRST}[a-z]*\.?[ ]?"
@@ -94,8 +94,8 @@ DATE_TEXT = re.compile(
     re.IGNORECASE,
 )
 DOB_LABEL = re.compile(
-    r"(?:\bd\.?\s?o\.?\s?b\.?|date[\s_]+of[\s_]+birth|\bborn(?:\s+on)?|birth[\s_]?(?:date|time)"
-    r"|\bdob)"
+    r"(?:\bd\.?\s?o\.?\s?b\.?|date[\s_]+of[\s_]+birth|\bborn(?:\s+on)?(?:\s+the)?"
+    r"|birth[\s_]?(?:date|time)|\bdob|\bb\.)"  # "Okafor Grace b. 12/01/1962": born
     r"(?:\s+(?:is|as|was)\b)?"  # "your date of birth as 12/01/1962": a letter's wording
     r"[\"']?"  # {"dob": "1962-01-12"}: a JSON key's closing quote
     r"\s*(?:\.{2,}\s*)?(?:[:=#-]\s*)?"  # "DOB ........ 12/01/1962": a printout's dot leaders
@@ -169,7 +169,8 @@ def _strptime_any(text: str) -> tuple[dt.date, bool] | None:
 _SPACES = re.compile(r"\s+")
 _SEPT = re.compile(r"Sept(?![a-z])", re.IGNORECASE)
 # "12th January 1962", "3rd Mar 1955": letters write the day as an ordinal.
-_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)(?=[ /-])", re.IGNORECASE)
+# ("the 12th of January 1962", as a letter writes it.)
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)(?: of)?(?=[ /-])", re.IGNORECASE)
 
 
 def parse(text: str, today: dt.date | None = None) -> dt.date | None:
@@ -253,8 +254,8 @@ _DOB_LABEL_REVERSED = re.compile(
     r"[\"']?(?:\s+,?\.?(?:yad)?(?:nom|s?eut|(?:sen)?dew|(?:s?r)?uht|irf|(?:ru)?tas|nus)\b)?"
     r"(?:\s+(?:[MFU]|elam|elamef)\b)?\s*(?:[:=#-]\s*)?(?:\.{2,}\s*)?[\"']?"
     r"(?:\b(?:si|sa|saw)\s+)?"
-    r"(?:\.?b\s?\.?o\s?\.?d\b|htrib[\s_]+fo[\s_]+etad|(?:no\s+)?nrob\b|(?:etad|emit)[\s_]?htrib"
-    r"|bod\b)",
+    r"(?:\.?b\s?\.?o\s?\.?d\b|htrib[\s_]+fo[\s_]+etad|(?:eht\s+)?(?:no\s+)?nrob\b"
+    r"|(?:etad|emit)[\s_]?htrib|bod\b|\.b\b)",
     re.IGNORECASE,
 )
 

@@ -307,8 +307,10 @@ def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
         return a, b  # "SMITH J"
     if _is_caps(a) and not _is_caps(b):
         return a, b
-    if _is_caps(a) and _is_caps(b) and family_first(a, b):
-        return a, b  # "OKAFOR GRACE": known family and given names say so (lab systems' order)
+    if _is_caps(a) == _is_caps(b) and family_first(a, b):
+        # "OKAFOR GRACE", "Okafor Grace b. ...": known family and given names say so (a lab
+        # system's order)
+        return a, b
     return b, a
 
 
@@ -362,12 +364,12 @@ _RUN = re.compile(r"[\w'’\-]*")
 _NHS_NUMBER_AHEAD = rf"(?=(?i:{_SP}*+(?:(?:no|number)\b\.?{_SP}*+)?[:#]?{_SP}*+\d))"
 _DOB_AHEAD = (
     rf"(?i:d\.?{_SP}?o\.?{_SP}?b\b|date{_SP}+of{_SP}+birth|born\b|birth{_SP}?date"
-    rf"|nhs{_NHS_NUMBER_AHEAD})"
+    rf"|b\.(?={_SP}*\d)|nhs{_NHS_NUMBER_AHEAD})"
 )
 _BEFORE_DOB = re.compile(
     rf"(?P<a>{_LETTER}(?<![\w'’\-]{_LETTER})(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}})"
     rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<b>{_FAMILY})(?<!['’\-])"
-    rf"(?={_SP}*+(?:[,(\[]{_SP}*+)?{_DOB_AHEAD})"
+    rf"(?={_SP}*+(?:[,(\[\-]{_SP}*+)?{_DOB_AHEAD})"
 )
 # "Grace OKAFOR 12/01/1962", "OKAFOR Grace 12/01/1962": a worklist's or a note's patient with
 # no label, title or comma: a given name and a family name in capitals, either way round, and a
@@ -404,7 +406,7 @@ _CAPS_CAPS = re.compile(
 # times quicker over a letter than the plain form, which is tried at every position).
 _DOB_WORD = re.compile(
     r"[DdBbNn](?:(?<=[Dd])\.?[^\S\n]?[Oo]\.?[^\S\n]?[Bb]\b|(?<=[Dd])(?i:ate)[^\S\n]+(?i:of)[^\S\n]+"
-    r"(?i:birth)|(?<=[Bb])(?i:orn)\b|(?<=[Bb])(?i:irth)[^\S\n]?(?i:date)"
+    r"(?i:birth)|(?<=[Bb])(?i:orn)\b|(?<=[Bb])(?i:irth)[^\S\n]?(?i:date)|(?<=[Bb])\.(?=[^\S\n]*\d)"
     rf"|(?<=[Nn])(?i:hs){_NHS_NUMBER_AHEAD})"
 )
 # How far before its label a name can start: two words of 64 letters at most, three particles.
@@ -417,7 +419,7 @@ _NAME_REACH = 160
 _PARTICLES_REVERSED = "|".join(p[::-1] for p in _PARTICLES)
 _WORD = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}"
 _BEFORE_DOB_REVERSED = re.compile(
-    rf"{_SP}*+(?:[,(\[]{_SP}*+)?"
+    rf"{_SP}*+(?:[,(\[\-]{_SP}*+)?"
     rf"(?P<b>{_WORD}(?:{_SP}+(?i:{_PARTICLES_REVERSED})(?={_SP}|,)){{0,3}})"
     rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<a>{_WORD})(?![\w'’\-])"
 )
@@ -450,7 +452,7 @@ def _nhs_label_at(text: str, at: int) -> bool:
     return _NHS_AFTER.match(text[at : at + 64]) is not None
 
 
-_NHS_AFTER = re.compile(rf"{_SP}*+(?:[,(\[]{_SP}*+)?(?i:nhs)")
+_NHS_AFTER = re.compile(rf"{_SP}*+(?:[,(\[\-]{_SP}*+)?(?i:nhs)")
 
 
 class _Found:

@@ -41,7 +41,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
         r"\d{4}[-/]\d{2}[-/]\d{2}",
         r"(?:19|20)\d{6}",
-        rf"(?i)\d{{1,2}}(?:st|nd|rd|th)?[ -/](?:{_MONTHS})",
+        rf"(?i)\d{{1,2}}(?:st|nd|rd|th)?(?: of)?[ -/](?:{_MONTHS})",
         rf"(?i)\d{{1,2}}(?:{_MONTHS})\d{{4}}",
         rf"(?i)(?:{_MONTHS})[a-z]*\.?[ ]?\d{{1,2}}(?:st|nd|rd|th)?(?:,[ ]?|[ ])\d{{4}}",
     ),
@@ -65,7 +65,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     # names.before_dob: a date-of-birth label after the name, or an NHS label and its number.
     "name:before_dob": (
-        rf"(?i)d\.?{_S}?o\.?{_S}?b|date{_S}+of{_S}+birth|born|birth{_S}?date",
+        rf"(?i)d\.?{_S}?o\.?{_S}?b|date{_S}+of{_S}+birth|born|birth{_S}?date|b\.{_S}*\d",
         rf"(?i)nhs{_S}*(?:no|number)?\.?{_S}*[:#]?{_S}*\d",
     ),
     # names.given_caps, either way round (or both words in capitals, or both with a capital
