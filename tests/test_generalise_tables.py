@@ -320,3 +320,34 @@ def test_headerless_exports_of_whole_names(name: str, data: bytes) -> None:
         ("row:2", "NOWAK", "TOMASZ", "1975-11-02", "HBA1C"),
         ("row:3", "KOWALSKI", "ANNA", "1988-03-30", "HCVAB"),
     ]
+
+
+@pytest.mark.parametrize(
+    "header", ["Name (Surname First)", "Patient Surname", "Surname, Forename(s)"]
+)
+def test_whole_names_under_a_family_name_header(header: str) -> None:
+    # The table's one name column holds whole names, family name first: its given names were
+    # lost (the family name was "Okafor Grace"), and with them every row's person.
+    data = (
+        f'D.O.B.,"{header}",Hospital Number,Tests\n'
+        "12/01/1962,Okafor Grace,K123456,HBA1C\n03/05/1970,Nowak Tomasz,K654321,PSA\n"
+        "30/03/1988,Kowalski Anna,K111222,FBC\n"
+    ).encode()
+    assert people_in_file("worklist.csv", data, FIELDS)[1] == [
+        ("Kowalski", "Anna", "1988-03-30"),
+        ("Nowak", "Tomasz", "1970-05-03"),
+        ("Okafor", "Grace", "1962-01-12"),
+    ]
+
+
+def test_a_family_name_column_of_single_names_stays_one() -> None:
+    columns = [
+        pa.array(["12/01/1962", "03/05/1970", "30/03/1988"]),
+        pa.array(["Okafor", "Da Silva", "Kowalski"]),
+        pa.array(["HBA1C", "PSA", "FBC"]),
+    ]
+    assert type_columns(["DOB", "Surname", "Test"], columns) == [
+        "date_of_birth",
+        "family_name",
+        "test",
+    ]

@@ -368,8 +368,10 @@ def _names_by_values(types: list[str | None], columns: list[pa.Array]) -> list[s
     headed as a name: a column of known family names beside one of known given names are its
     names (``given_names.name_columns``), else a column of whole names is
     (``given_names.full_name_column``)."""
-    if not _WHO.intersection(types) or _NAMES.intersection(types):
+    if not _WHO.intersection(types):
         return types
+    if _NAMES.intersection(types):
+        return _whole_names_under_family(types, columns)
     samples = {
         i: _first_filled(pc.cast(columns[i], pa.string())).to_pylist()[:_NAME_SAMPLE]
         for i, t in enumerate(types)
@@ -393,3 +395,16 @@ def _names_by_values(types: list[str | None], columns: list[pa.Array]) -> list[s
 
 
 _NAME_SAMPLE = 100
+
+
+def _whole_names_under_family(types: list[str | None], columns: list[pa.Array]) -> list[str | None]:
+    """A table's only name column, headed as the family name, whose cells are whole names
+    ("Name (Surname First)" over "Okafor Grace"): a full-name column. Read as the family name,
+    its given names were lost, and with them the rows' people."""
+    if types.count("family_name") != 1 or "given_name" in types or "full_name" in types:
+        return types
+    at = types.index("family_name")
+    sample = _first_filled(pc.cast(columns[at], pa.string())).to_pylist()[:_NAME_SAMPLE]
+    if given_names.full_name_column({at: sample}) is None:
+        return types
+    return ["full_name" if i == at else t for i, t in enumerate(types)]
