@@ -243,3 +243,51 @@ def test_placeholder_nhs_number_joins_nobody(tmp_path: Path) -> None:
     assert len({links[f"d:{i}"] for i in range(60)}) == 60
     report = json.loads((case.root / "link" / "report.json").read_text())
     assert report["counts"]["placeholder_nhs_numbers"] == 1
+
+
+def _row(rid: str, number: str | None, family: str, given: str, dob: str | None, hosp: str):
+    row: dict[str, object] = dict.fromkeys(SCHEMA.names)
+    row.update(
+        record_id=rid,
+        file_id=7,
+        locator=rid,
+        source="table",
+        nhs_number=number,
+        family_name=family,
+        given_name=given,
+        date_of_birth=dob,
+        hospital_number=hosp,
+    )
+    return {k: (False if k.startswith("e_") else v) for k, v in row.items()}
+
+
+def test_a_hospital_number_and_family_name_make_one_person(tmp_path: Path) -> None:
+    """A worklist row that gives only a common name and a hospital number is the patient whose
+    HL7 message gives the same number beside their NHS number, though the PMI holds two
+    patients of that name; not where the birth dates disagree, or the number is a placeholder."""
+    sim = simulate.simulate(600, seed=6)
+    twins = [
+        ("P9100001", _nhs(11), "Smith", "Lucinda", "1958-02-03", "F", "SE1 1AA"),
+        ("P9100002", _nhs(12), "Smith", "Lucinda", "1983-07-21", "F", "SE2 2BB"),
+    ]
+    names = ("patient_id", "nhs_number", "family_name", "given_name", "date_of_birth", "sex")
+    extra = pa.table({n: [row[i] for row in twins] for i, n in enumerate((*names, "postcode"))})
+    pmi = pa.concat_tables([sim.pmi, extra.cast(sim.pmi.select(extra.column_names).schema)])
+    planted = [
+        _row("h:message", _nhs(12), "SMITH", "Lucinda", "1983-07-21", "RX1234567"),
+        _row("h:worklist", None, "Smith", "Lucinda", None, "rx 123-4567"),
+        _row("h:known", None, "Marchetti", "Paolo", "1970-01-01", "RX7654321"),
+        _row("h:other", None, "Marchetti", "Paolo", "1988-05-05", "RX7654321"),
+        *(
+            _row(f"h:blank{i}", None, f"Fairfax{chr(65 + i)}", "Ann", None, "UNKNOWN")
+            for i in range(3)
+        ),
+    ]
+    records = pa.concat_tables([sim.records, pa.Table.from_pylist(planted, schema=SCHEMA)])
+    case = simulate.write_case(simulate.Simulated(pmi, records, sim.truth), tmp_path)
+    run_link(ENGINE, case)
+    worklist = _person(case, "h:worklist")
+    assert worklist["person_id"] == _person(case, "h:message")["person_id"]
+    assert worklist["pmi_patient_id"] == "P9100002"
+    assert _person(case, "h:known")["person_id"] != _person(case, "h:other")["person_id"]
+    assert len({_person(case, f"h:blank{i}")["person_id"] for i in range(3)}) == 3

@@ -7,6 +7,11 @@ Strongest first, each only when it picks exactly one PMI patient:
 - ``name_dob``: folded family and given name and date of birth equal, and no NHS number on
   either side to contradict them.
 
+Inside the dump, profiles written with the same hospital number and the same family name are
+also one person (``hospital_number``), unless their dates of birth or NHS numbers disagree: a
+LIMS worksheet's ``Hosp No, Surname, Forename, Test`` row names its patient no other way, and
+the same number sits beside their NHS number in an HL7 message or a report.
+
 A valid NHS number that matches the PMI while the date of birth disagrees is *not* linked here:
 it goes to the model, which weighs the disagreement, and the person carries a conflict. Inside
 the dump, profiles sharing a valid NHS number with no disagreeing date of birth are one person
@@ -15,11 +20,13 @@ the dump, profiles sharing a valid NHS number with no disagreeing date of birth 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from breachdesk.engine import Engine
 
-RULES = ("nhs_dob", "nhs_number", "name_dob")
+RULES = ("nhs_dob", "nhs_number", "name_dob", "hospital_number")
 
 _TO_PMI_SQL = """
 WITH pmi_nhs AS (
@@ -55,6 +62,32 @@ WHERE a.nhs_valid AND (a.dob = b.dob OR a.dob IS NULL OR b.dob IS NULL)
 """
 
 
+# A number written for several family names, or for more than ``_MAX_PER_NUMBER`` differently
+# written people, is a placeholder, a sample's or another trust's, not one patient's; a short
+# one, or one without a digit ("UNKNOWN"), is no hospital number.
+_MAX_PER_NUMBER = 20
+_HOSPITAL_SQL = f"""
+WITH h AS (
+  SELECT DISTINCT rp.profile_key, rp.fam, rp.dob, rp.nhs,
+         upper(regexp_replace(r.hospital_number, '[^A-Za-z0-9]', '', 'g')) AS hosp
+  FROM records r JOIN rp ON rp.record_id = r.record_id
+  WHERE r.hospital_number IS NOT NULL AND rp.fam IS NOT NULL
+),
+ok AS (
+  SELECT hosp FROM h
+  WHERE length(hosp) >= 5 AND regexp_matches(hosp, '[0-9]')
+  GROUP BY hosp
+  HAVING count(DISTINCT fam) = 1 AND count(*) <= {_MAX_PER_NUMBER}
+),
+kept AS (SELECT h.* FROM h JOIN ok ON ok.hosp = h.hosp)
+SELECT a.profile_key AS key_l, b.profile_key AS key_r, 'hospital_number' AS rule,
+       1.0::DOUBLE AS match_probability
+FROM kept a JOIN kept b ON a.hosp = b.hosp AND a.profile_key < b.profile_key
+WHERE (a.dob IS NULL OR b.dob IS NULL OR a.dob = b.dob)
+  AND (a.nhs IS NULL OR b.nhs IS NULL OR a.nhs = b.nhs)
+"""
+
+
 def to_pmi(engine: Engine, profiles: pa.Table, pmi: pa.Table) -> pa.Table:
     """One edge (``key_l`` profile, ``key_r`` PMI entity, rule) per deterministically linked
     profile."""
@@ -64,3 +97,10 @@ def to_pmi(engine: Engine, profiles: pa.Table, pmi: pa.Table) -> pa.Table:
 def within_dump(engine: Engine, profiles: pa.Table) -> pa.Table:
     """Edges between profiles that share a valid NHS number and do not disagree on birth date."""
     return engine.query(_WITHIN_DUMP_SQL, {"profiles": profiles})
+
+
+def by_hospital_number(engine: Engine, records: Path, record_profiles: Path) -> pa.Table:
+    """Edges between profiles whose records give the same hospital number and family name and
+    do not disagree on birth date or NHS number (``records``: the scan's person-records;
+    ``record_profiles``: each record's profile)."""
+    return engine.query(_HOSPITAL_SQL, {"records": records, "rp": record_profiles})

@@ -48,7 +48,7 @@ from breachdesk.link.probabilistic import Scored, evidence, score
 # falls (simulated pairwise recall 0.9993 -> 0.9965) and the queue grows twenty-fold; 0.95 keeps
 # both at their best with a short queue.
 THRESHOLDS = {"review_threshold": 0.5, "link_threshold": 0.95}
-RULE_RANK = {"reviewed": 0, "nhs_dob": 1, "nhs_number": 2, "name_dob": 3}
+RULE_RANK = {"reviewed": 0, "nhs_dob": 1, "nhs_number": 2, "name_dob": 3, "hospital_number": 4}
 
 _ENTITIES_SQL = """
 SELECT unique_id, 'pmi' AS kind, nhs, fam, giv, giv_forms, dob, dob_swap, yob, postcode, sex
@@ -211,6 +211,7 @@ def run_link(
     start = time.monotonic()
     det = deterministic.to_pmi(engine, profiles, pmi)
     within = deterministic.within_dump(engine, profiles)
+    hospital = deterministic.by_hospital_number(engine, records_path, rp)
     seconds["deterministic"] = time.monotonic() - start
 
     entities = engine.query(_ENTITIES_SQL, {"pmi": pmi, "profiles": profiles, "det": det})
@@ -222,7 +223,7 @@ def run_link(
     seconds["model"] = time.monotonic() - start
 
     start = time.monotonic()
-    edges = list(_edges(det)) + list(_edges(within))
+    edges = list(_edges(det)) + list(_edges(within)) + list(_edges(hospital))
     if scored.model is None:
         edges += _edges(engine.query(_EXACT_SQL, {"profiles": profiles}))
     pairs = scored.pairs
