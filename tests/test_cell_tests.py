@@ -7,6 +7,7 @@ from __future__ import annotations
 import pyarrow.compute as pc
 import pytest
 
+from breachdesk.detect.columns import header_kind
 from breachdesk.detect.tables import records_from_table
 from breachdesk.readers.base import Table
 from test_generalise import A, B, C, people_in_file
@@ -82,3 +83,44 @@ def test_the_mention_names_the_cells_column() -> None:
     assert [(m["locator"], m["field"], m["rule"]) for m in rows] == [
         ("row:1", "Comments", "test_in_text")
     ]
+
+
+def test_a_test_column_cell_that_says_not_done_exposes_no_test() -> None:
+    data = (
+        "NHS Number,Surname,Forename,HIV,Hep B sAg,HbA1c\n"
+        f"{A},OKAFOR,Grace,-,N/A,48\n"
+        f"{B},NOWAK,Tomasz,Not tested,Negative,\n"
+        f"{C},KOWALSKI,Anna,Reactive,not done.,--\n"
+    ).encode()
+    assert people_in_file("wide.csv", data, FIELDS[:3])[1] == sorted(
+        [(A, "HBA1C", None), (B, "HBSAG", "hepatitis"), (C, "HIVAGAB", "hiv")], key=str
+    )
+
+
+@pytest.mark.parametrize(("header", "tail"), [("HIV requested", ""), ("HIV", ""), ("HIV", "?")])
+def test_a_column_of_yes_no_flags_asks_for_the_test_only_where_yes(header: str, tail: str) -> None:
+    data = (
+        f"NHS Number,Surname,Forename,{header}{tail}\n"
+        f"{A},OKAFOR,Grace,Y\n{B},NOWAK,Tomasz,N\n{C},KOWALSKI,Anna,No\n"
+    ).encode()
+    assert people_in_file("flags.csv", data, FIELDS[:3])[1] == sorted(
+        [(A, "HIVAGAB", "hiv"), (B, None, None), (C, None, None)], key=str
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        ("HbA1c (mmol/mol)", "analyte:HBA1C"),
+        ("HbA1c [mmol/mol]", "analyte:HBA1C"),
+        ("PSA ug/L", "analyte:PSA"),
+        ("Cholesterol - mmol/L", "analyte:CHOL"),
+        ("WBC x10^9/L", "analyte:WBC"),
+        ("Hep B (Y/N)", "analyte:HBSAG"),
+        ("Hep C Ab", "analyte:HCVAB"),
+        ("Date (dd/mm/yyyy)", "other_date"),  # a unit taken off leaves no test
+        ("Sample ID (lab)", "sample_id"),
+    ],
+)
+def test_a_test_columns_header_with_its_units(header: str, code: str) -> None:
+    assert header_kind(header) == code

@@ -1,5 +1,6 @@
-"""Tests named in a table's result and free-text cells: "HIV POS" under "Result", "Patient known
-HIV positive" under "Comments", "HbA1c 48 mmol/mol" under "Value". A table whose only mention of
+"""Tests named in a table's cells: "HIV POS" under "Result", "Patient known HIV positive" under
+"Comments", "HbA1c 48 mmol/mol" under "Value"; and which cells of a test's own column ("HIV",
+"Hep B sAg") say the test was done. A table whose only mention of
 a test is there (a results list written one line per patient, a LIMS's worklist with a notes
 column) said who the row was about and lost what was exposed about them: the category, and a
 sensitive one, that decides how they are told.
@@ -68,3 +69,29 @@ def _facts(cell: str) -> tuple[str | None, bool]:
     """A cell's test codes joined (None where it names none) and whether it gives a result."""
     codes, result = tests_in_text(cell)
     return ";".join(codes) or None, result
+
+
+# A test's column in a wide layout ("HIV", "Hep C Ab") holds its result, or says the test was
+# not done: such a cell exposes no test (a "-" under "HIV" had flagged every row HIV).
+_NOT_DONE = pa.array(
+    ["-", "--", "---", "\u2013", "\u2014", "n/a", "na", "n.a", "not tested", "not done",
+     "not requested", "not applicable", "not performed", "not indicated", "nt", "none"]
+)  # fmt: skip
+# ... or is a request's tick box ("HIV requested: Y/N"): only a yes asks for the test.
+_YES = frozenset({"y", "yes", "true", "1", "x", "\u2713", "\u2714", "requested", "req"})
+_FLAGS = _YES | {"n", "no", "false", "0"}
+
+
+def done(values: pa.Array) -> pa.Array:
+    """A test column's trimmed cells (empty as null) with those that say the test was not done
+    made null: placeholders ("-", "N/A", "Not tested"), and in a column of yes/no flags, the
+    noes."""
+    folded = pc.utf8_trim(pc.utf8_lower(values), characters=" .")
+    distinct = set(pc.unique(folded).drop_null().to_pylist())
+    if distinct and distinct <= _FLAGS:
+        kept = pc.is_in(folded, value_set=pa.array(sorted(_YES)))
+    elif distinct.isdisjoint(_NOT_DONE.to_pylist()):
+        return values
+    else:
+        kept = pc.invert(pc.is_in(folded, value_set=_NOT_DONE))
+    return pc.if_else(pc.fill_null(kept, False), values, pa.scalar(None, values.type))

@@ -73,6 +73,8 @@ def _by_header(header: str) -> str | None:
     if compact:
         return compact
     test = catalogue.by_term().get(catalogue.term_key(header))
+    if test is None and (bare := _bare_test_header(header)) != header:
+        test = catalogue.by_term().get(catalogue.term_key(bare))
     if test is not None and len(folded) >= 2:
         return f"analyte:{test.code}"
     padded = f" {folded} "
@@ -83,6 +85,27 @@ def _by_header(header: str) -> str | None:
     dated = [s for s in found if table[s] in _DATE_TYPES]
     best = max(dated or found, key=len, default=None)
     return table[best] if best else None
+
+
+# A test's column headed with its units or as a request's tick box: "HbA1c (mmol/mol)", "PSA
+# ug/L", "Cholesterol - mmol/L", "HIV requested", "Hep B (Y/N)". Taken off the end of the
+# header, one after another, before the catalogue is asked again.
+_HEADER_TAIL = re.compile(
+    r"(?:\s*[(\[][^()\[\]]{0,24}[)\]]"  # "(mmol/mol)", "[Y/N]"
+    r"|\s*[-,:]?\s+[^\s/]{0,12}/[^\s]{1,12}"  # "ug/L", "- mmol/L", "x10^9/L"
+    r"|\s+(?:requested|request|req|ordered|order|result|results|done|y\s?n|units?|%|iu))\s*$",
+    re.IGNORECASE,
+)
+
+
+def _bare_test_header(header: str) -> str:
+    bare = header
+    for _ in range(3):
+        shorter = _HEADER_TAIL.sub("", bare)
+        if shorter == bare or not shorter.strip():
+            break
+        bare = shorter
+    return bare
 
 
 _WHOSE = frozenset({"patient", "pt", "pat", "client", "subject", "person", "member"})

@@ -206,10 +206,13 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     cols: dict[str, list[pa.Array]] = {}
     tidy: dict[str, list[pa.Array]] = {}
     analytes: list[tuple[str, pa.Array]] = []
-    for kind, values, trimmed in zip(types, raw, clean, strict=True):
+    for at, (kind, values, trimmed) in enumerate(zip(types, raw, clean, strict=True)):
         if kind is None or trimmed is None:
             continue
         if kind.startswith("analyte:"):
+            if (done := cell_tests.done(trimmed)) is not trimmed:
+                trimmed = clean[at] = done  # ("-", "Not tested", "N": no test, no mention)
+                filled[at] = None
             analytes.append((kind.split(":", 1)[1], trimmed))
         else:
             cols.setdefault(kind, []).append(values)
@@ -413,9 +416,11 @@ def unowned_tests(table: Table) -> tuple[list[str], bool]:
             for cell in pc.unique(values).to_pylist():
                 if cell and cell.strip():
                     codes.update(dict.fromkeys(lab_tests.lookup(cell)))
-        elif kind is not None and kind.startswith("analyte:") and values.null_count < len(values):
-            codes[kind.split(":", 1)[1]] = None
-            has_result = True
+        elif kind is not None and kind.startswith("analyte:"):
+            done = cell_tests.done(_clean(values))
+            if done.null_count < len(done):
+                codes[kind.split(":", 1)[1]] = None
+                has_result = True
         elif kind == "result" and values.null_count < len(values):
             has_result = True
     return list(codes), has_result and bool(codes)
