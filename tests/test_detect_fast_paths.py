@@ -60,9 +60,10 @@ PLAIN = {
     "test_label": re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])"),
     "pid": re.compile(r"(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}"),
     "hospital": re.compile(
-        r"\b(?:hosp(?:ital)?\.?\s{0,2}(?:no|num(?:ber)?|id)\b\.?|mrn\b|m\.r\.n\.|unit\s{1,2}no\b\.?"
-        r"|case\s{0,2}note\s{1,2}no\b\.?|hospital\s{1,2}id\b)"
-        r"[\s:#=]{0,3}(?P<value>[A-Z]{0,3}\d{5,10}[A-Z]?)(?![A-Za-z0-9])",
+        r"\b(?:hosp(?:ital)?\.?\s{0,2}(?:(?:no|num(?:ber)?)\b\.?|id\b\.?)|mrn\b|m\.r\.n\."
+        r"|unit\s{1,2}(?:no|num(?:ber)?)\b\.?|case\s{0,2}note\s{1,2}(?:no|num(?:ber)?)\b\.?"
+        r"|hospital\s{1,2}id\b|pas\s{0,2}(?:(?:no|num(?:ber)?)\b\.?|id\b)|patient\s{1,2}id\b)"
+        r"[\s:#=]{0,10}(?P<value>[A-Z]{0,3}\d{5,10}[A-Z]?|[A-Z]{2}\d[ ]\d{5,8})(?![A-Za-z0-9])",
         re.IGNORECASE,
     ),
     "address": re.compile(
@@ -164,6 +165,13 @@ PIECES = [
     "٤G85001",
     "NHS ٤٥٠ 557 7104",
     "Hosp No: K1120052",
+    "Hospital No:    K0456789",
+    "Hosp No: RJ1 123456",
+    "Unit Number: 0123456",
+    "PAS No: 7654321",
+    "xpas id 1234567",
+    "Patient ID: RX1234567",
+    "patient  id 12345",
     "HOSPITAL NUMBER 1234567",
     "hosp.  id#=RJ1234567",
     "Hospital  ID=ABC12345",

@@ -181,3 +181,25 @@ def test_names_and_birth_dates_other_writers_give(
     text: str, expected: list[tuple[str | None, ...]]
 ) -> None:
     assert _people(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("Name: Joseph WHITAKER    Hospital No:    K0456789    Reason: unlabelled", "K0456789"),
+        ("Name: Agnieszka KOWALSKA   Unit Number: 0123456   Reason: haemolysed", "0123456"),
+        ("Name: Fatima HUSSAIN   PAS No: 7654321   Reason: insufficient sample", "7654321"),
+        ("Name: Liam O'CONNOR   Hosp No: RJ1 123456   Reason: mismatch", "RJ1123456"),
+        ("Name: Harry Jenkins   Patient ID: RX1234567   Reason: no request form", "RX1234567"),
+    ],
+)
+def test_hospital_numbers_under_other_labels_name_their_patient(line: str, number: str) -> None:
+    [person] = people_in_text(line, "line:1")
+    assert person.values["hospital_number"] == number
+    assert "family_name" in person.values
+
+
+def test_an_nhs_number_labelled_patient_id_is_no_hospital_number() -> None:
+    [person] = people_in_text(f"Name: Harry Jenkins  Patient ID: {A}", "line:1")
+    assert person.values["nhs_number"] == A
+    assert "hospital_number" not in person.values

@@ -91,9 +91,10 @@ def _by_header(header: str) -> str | None:
 # ug/L", "Cholesterol - mmol/L", "HIV requested", "Hep B (Y/N)". Taken off the end of the
 # header, one after another, before the catalogue is asked again.
 _HEADER_TAIL = re.compile(
-    r"(?:\s*[(\[][^()\[\]]{0,24}[)\]]"  # "(mmol/mol)", "[Y/N]"
-    r"|\s*[-,:]?\s+[^\s/]{0,12}/[^\s]{1,12}"  # "ug/L", "- mmol/L", "x10^9/L"
-    r"|\s+(?:requested|request|req|ordered|order|result|results|done|y\s?n|units?|%|iu))\s*$",
+    r"(?:[ ]{0,3}[(\[][^()\[\]]{0,24}[)\]]"  # "(mmol/mol)", "[Y/N]"
+    r"|[ ]{0,3}[-,:]?[ ]{1,3}[^\s/]{0,12}/\S{1,12}"  # "ug/L", "- mmol/L", "x10^9/L"
+    r"|[ ]{1,3}(?:requested|request|req|ordered|order|result|results|done|y\s?n|units?|%|iu))"
+    r"[ ]{0,3}$",
     re.IGNORECASE,
 )
 

@@ -9,33 +9,43 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from breachdesk import nhs
 from breachdesk.detect.base import Mention
 
-# Every quantifier bounded: the label, up to three separator characters, then the number.
+# Every quantifier bounded: the label, up to ten separator characters (a form's "Hospital No:"
+# and the spaces aligning its value), then the number.
 # The labels' leading ``\b`` is put after each label's first letter (no word
 # character before that letter): opening with an assertion, the pattern was tried at every
 # position of the text; opening with a letter class ``re`` skips to the few letters a label
 # starts with. The class is case-sensitive and holds every letter IGNORECASE folds to those
-# (no other character folds to h, m, u or c). The matches are the same
+# (no other character folds to h, m, u, c or p). The matches are the same
 # (tests/test_detect_fast_paths.py).
 # A hospital number's shape: up to three letters, five to ten digits, perhaps a check letter.
 VALUE = r"[A-Z]{0,3}\d{5,10}[A-Z]?"
+# ... and in text also a trust's code, a space and its digits: "RJ1 123456".
+_VALUE_TEXT = rf"{VALUE}|[A-Z]{{2}}\d[ ]\d{{5,8}}"
+_NUMBER = r"(?:no|num(?:ber)?)\b\.?"
 LABELLED = re.compile(
-    r"(?-i:[HhMmUuCc])(?<!\w.)"
-    r"(?:(?<=[Hh])(?:osp(?:ital)?\.?\s{0,2}(?:no|num(?:ber)?|id)\b\.?|ospital\s{1,2}id\b)"
-    r"|(?<=[Mm])(?:rn\b|\.r\.n\.)|(?<=[Uu])nit\s{1,2}no\b\.?|(?<=[Cc])ase\s{0,2}note\s{1,2}no\b\.?)"
-    rf"[\s:#=]{{0,3}}(?P<value>{VALUE})(?![A-Za-z0-9])",
+    r"(?-i:[HhMmUuCcPp])(?<!\w.)"
+    rf"(?:(?<=[Hh])(?:osp(?:ital)?\.?\s{{0,2}}(?:{_NUMBER}|id\b\.?)|ospital\s{{1,2}}id\b)"
+    rf"|(?<=[Mm])(?:rn\b|\.r\.n\.)|(?<=[Uu])nit\s{{1,2}}{_NUMBER}"
+    rf"|(?<=[Cc])ase\s{{0,2}}note\s{{1,2}}{_NUMBER}"
+    rf"|(?<=[Pp])(?:as\s{{0,2}}(?:{_NUMBER}|id\b)|atient\s{{1,2}}id\b))"
+    rf"[\s:#=]{{0,10}}(?P<value>{_VALUE_TEXT})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 
 
 def detect(text: str) -> Iterator[Mention]:
     for match in LABELLED.finditer(text):
+        value = match.group("value")
+        if match.group().lower().startswith("patient") and nhs.is_valid(value):
+            continue  # "Patient ID: 4836044502": an NHS number, found as one
         yield Mention(
             "hospital_number",
             match.start("value"),
             match.end("value"),
-            match.group("value").upper(),
+            value.upper().replace(" ", ""),
             "hospital",
             "labelled",
         )

@@ -83,7 +83,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "contact": (r"(?:\+44[ \t]?\(?0?\)?[ \t]?|0)(?:\d[ \t]?){9}", "@"),
     "address": (r"(?i)addr|residence",),
-    "hospital": (r"(?i)hosp|mrn|m\.r\.n\.|unit|case",),
+    "hospital": (r"(?i)hosp|mrn|m\.r\.n\.|unit|case|pas|patient[ \t\n\v\f\r\x1c-\x1f]{1,2}id",),
     # ods.PRACTICE's lookarounds as the characters they allow (or the text's ends).
     "ods:practice": (r"(?:^|[^A-Za-z0-9])[A-HJ-NP-Y]\d{5}(?:[^A-Za-z0-9]|$)",),
     # ods.TRUST without its word boundaries: a label, then the code close after it.
