@@ -203,3 +203,14 @@ def test_an_nhs_number_labelled_patient_id_is_no_hospital_number() -> None:
     [person] = people_in_text(f"Name: Harry Jenkins  Patient ID: {A}", "line:1")
     assert person.values["nhs_number"] == A
     assert "hospital_number" not in person.values
+
+
+def test_who_saw_typed_or_dictated_a_letter_is_staff_not_a_patient() -> None:
+    text = (
+        "Clinic date: 11/03/2024\nSeen by: Mr John Carter (12/03/2024)\n"
+        "Dictated: Dr Aisha Bello 13/03/2024   Typed: Sue Miles 14/03/2024\n\n"
+        f"Patient: Mr Gary Lomas  NHS {A}\nFerritin 12. Plan: iron infusion.\n"
+    )
+    assert _people(text) == [("Lomas", "Gary", None, A)]
+    # The same name and date with no staff label before them is a patient
+    assert _people("Mr John Carter (12/03/1962)") == [("Carter", "John", "1962-03-12", None)]

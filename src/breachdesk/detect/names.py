@@ -42,7 +42,11 @@ _TOKEN = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}"
 _STAFF_BEFORE = re.compile(
     r"(?:\bdr\.?|\bdoctor|\bprof\.?|requested\s+by|authori[sz]ed\s+by|reported\s+by|"
     r"verified\s+by|consultant|clinician|\bgp\b|\bfrom\b|\bregards,?|signed|"
-    r"phlebotomist|biomedical\s+scientist|nurse|sister)\s*(?:[:\-]\s*)?$",
+    r"phlebotomist|biomedical\s+scientist|nurse|sister|seen\s+by|checked\s+by|"
+    r"(?:typed|dictated|transcribed)(?:\s+by)?|author|secretary)\s*(?:[:\-]\s*)?"
+    # (and a title between, where another rule's match starts at the given name: "Seen by:
+    # Mr John Carter (12/03/2024)")
+    r"(?:(?:mr|mrs|ms|miss|mx)\.?\s+)?$",
     re.IGNORECASE,
 )
 # ``_STAFF_BEFORE`` read backwards: every match of it ends where its window does, so it matches
@@ -50,17 +54,18 @@ _STAFF_BEFORE = re.compile(
 # at the start of the reversed window: one anchored attempt, where ``search`` tries the whole
 # alternation at each of the window's 30 positions (~8 us a name).
 _STAFF_BEFORE_REVERSED = re.compile(
-    r"\s*(?:[:\-]\s*)?(?:\.?rd\b|rotcod\b|\.?forp\b|yb\s+detseuqer|yb\s+de[sz]irohtua|yb\s+detroper|"
+    r"(?:\s+\.?(?:rm|srm|sm|ssim|xm)\b)?\s*(?:[:\-]\s*)?(?:\.?rd\b|rotcod\b|\.?forp\b|yb\s+detseuqer|yb\s+de[sz]irohtua|yb\s+detroper|"
     r"yb\s+deifirev|tnatlusnoc|naicinilc|\bpg\b|\bmorf\b|,?sdrager\b|dengis|"
-    r"tsimotobelhp|tsitneics\s+lacidemoib|esrun|retsis)",
+    r"tsimotobelhp|tsitneics\s+lacidemoib|esrun|retsis|yb\s+nees|yb\s+dekcehc|"
+    r"(?:yb\s+)?(?:depyt|detatcid|debircsnart)|rohtua|yraterces)",
     re.IGNORECASE,
 )
 
 
-# The last character of every title and role ``_STAFF_BEFORE`` knows, in each case (and the
-# long s, which IGNORECASE reads as an s): the first ``_STAFF_BEFORE_REVERSED`` reads after
-# the spaces, colon or dash it may skip.
-_STAFF_LAST = frozenset(".,rfytnpmsdeRFYTNPMSDE\u017f")
+# The last character of every title and role ``_STAFF_BEFORE`` knows, and of the titles it lets
+# follow them, in each case (and the long s, which IGNORECASE reads as an s): the first
+# ``_STAFF_BEFORE_REVERSED`` reads after the spaces, colon or dash it may skip.
+_STAFF_LAST = frozenset(".,rfytnpmsdexRFYTNPMSDEX\u017f")
 
 
 def _staff_before(text: str, start: int, floor: int = 0) -> bool:
