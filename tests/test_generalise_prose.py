@@ -214,3 +214,21 @@ def test_who_saw_typed_or_dictated_a_letter_is_staff_not_a_patient() -> None:
     assert _people(text) == [("Lomas", "Gary", None, A)]
     # The same name and date with no staff label before them is a patient
     assert _people("Mr John Carter (12/03/1962)") == [("Carter", "John", "1962-03-12", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Two given names in a form's forename box: the second is no family name
+        (
+            "Surname: OKAFOR    Forename(s): Grace Ada    DOB: 12/01/1962",
+            [("OKAFOR", "Grace", "1962-01-12", None)],
+        ),
+        # The title after the given name, as a LIMS prints "Family, Given Title"
+        (f"Okafor, Grace Mrs  NHS no. {A}", [("Okafor", "Grace", None, A)]),
+    ],
+)
+def test_forms_and_lists_that_write_more_than_two_words(
+    text: str, expected: list[tuple[str | None, ...]]
+) -> None:
+    assert _people(text) == expected

@@ -518,6 +518,11 @@ _RULES = tuple(
 )
 
 
+def _inside(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``start``-``end`` overlaps a span of ``taken``."""
+    return any(start < right and left < end for left, right in taken)
+
+
 # A word's possessive ending ("Okafor's"): no name goes on past it, and it is no part of one.
 _POSSESSIVE = ("'s", "’s", "'S", "’S")
 
@@ -534,6 +539,9 @@ def detect(
     if line_starts is not None and (present is None or "name:label" in present):
         raise ValueError("the label rule reads across lines")
     seen: set[int] = set()
+    # The spans of the names found so far: a later rule's match inside one is no other name
+    # ("Surname: OKAFOR  Forename(s): Grace Ada  DOB ..." is not also "Grace Ada" before a DOB)
+    taken: list[tuple[int, int]] = []
     for rule, pattern, trigger in _RULES:
         if present is not None and trigger not in present:
             continue
@@ -548,7 +556,7 @@ def detect(
         has_c = "c" in pattern.groupindex
         for match in matches:
             a_start, a_end = match.span("a")
-            if a_start in seen:
+            if a_start in seen or (taken and _inside(taken, a_start, match.end("b"))):
                 continue
             start = match.start()
             if line_starts is not None and rule == "key_value" and "\n" in match.group():
@@ -595,6 +603,11 @@ def detect(
                 family, given = (a, b) if lower else (b, a)
             elif rule == "label" and a.lower() in _TITLE_WORDS:
                 family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
+            elif rule == "before_dob" and b.lower().rstrip(".") in _TITLE_WORDS:
+                # "Okafor, Grace Mrs  NHS no. ...": the title after the given name
+                if (lead := _comma_family(text, a_start, a)) is None:
+                    continue
+                (a_start, family), given = lead, a
             elif rule == "before_dob" and (lead := _comma_family(text, a_start, b)) is not None:
                 (a_start, family), given = lead, a
             elif pattern is _TITLE_TITLE:
@@ -613,6 +626,7 @@ def detect(
             seen.add(a_start)
             b_start, b_end = match.span("b")
             end = match.end("c") if c else b_end
+            taken.append((min(a_start, b_start), max(end, a_end)))
             yield Mention(
                 "name",
                 min(a_start, b_start),
