@@ -59,6 +59,8 @@ def _full_parse(text: str) -> list[tuple[str, str, dict[str, list[str]]]]:
     (locator, text, fields) per message."""
     out: list[tuple[str, str, dict[str, list[str]]]] = []
     sep, comp, rep = "|", "^", "~"
+    messages = pids = 0
+    header: list[str] | None = None
 
     def norm(value: str) -> str:
         # Character by character, the plainest reading of the encoding rules.
@@ -89,10 +91,19 @@ def _full_parse(text: str) -> list[tuple[str, str, dict[str, list[str]]]]:
             for i, value in enumerate(seg.split(sep)[1:], start=2):
                 if value:
                     fields.setdefault(f"MSH-{i}", []).append(value if i == 2 else norm(value))
-            out.append((f"message:{len(out) + 1}", "", fields))
+            messages += 1
+            pids = 0
+            header = fields.get("MSH-6")
+            out.append((f"message:{messages}", "", fields))
             continue
         if not out or kind in {"FHS", "BHS", "BTS", "FTS"}:
             continue
+        if kind == "PID":  # each patient of a message is a record of its own
+            pids += 1
+            if pids > 1:
+                out.append(
+                    (f"message:{messages}!patient:{pids}", "", {"MSH-6": header} if header else {})
+                )
         locator, note, fields = out[-1]
         parts = seg.split(sep)
         for i in range(1, len(parts)):

@@ -7,11 +7,12 @@ HL7 v2 field positions are stable across versions for what matters here; the ide
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 
 from breachdesk import catalogue
-from breachdesk.detect import dates, lab_tests, nhs_number, ods, postcode, text
+from breachdesk.detect import dates, hospital, lab_tests, nhs_number, ods, postcode, text
 from breachdesk.detect.records import PersonRecord
 from breachdesk.readers.base import Record
 
@@ -30,7 +31,7 @@ def _comp(value: str, index: int) -> str:
     return parts[index - 1].strip() if len(parts) >= index else ""
 
 
-_HOSPITAL_KINDS = frozenset({"MR", "PI", "PT", "HN"})
+_HOSPITAL_KINDS = frozenset({"MR", "MRN", "PI", "PT", "HN", "LR", "PN"})
 
 
 def _identifiers(rec: PersonRecord, values: list[str]) -> None:
@@ -49,8 +50,15 @@ def _identifiers(rec: PersonRecord, values: list[str]) -> None:
             if looks_nhs and nhs_number.classify(digits) == "valid":
                 rec.set("nhs_number", digits, "nhs_number")
                 continue
-            if kind in _HOSPITAL_KINDS and number:
+            if number and (
+                kind in _HOSPITAL_KINDS or (not kind and _HOSPITAL_SHAPE.fullmatch(number))
+            ):
+                # (An identifier with no type code is the hospital's when it has a hospital
+                # number's shape: "K555111" in PID-3, a PAS number in PID-2.)
                 rec.set("hospital_number", number, "hospital_number")
+
+
+_HOSPITAL_SHAPE = re.compile(hospital.VALUE, re.IGNORECASE)
 
 
 def _tests(rec: PersonRecord, coded_fields: list[str]) -> None:
@@ -70,8 +78,10 @@ def _tests(rec: PersonRecord, coded_fields: list[str]) -> None:
 # Cached: a feed codes the same few hundred tests (``PTH^Parathyroid hormone^L``) again and again.
 @lru_cache(maxsize=65536)
 def _test_codes(coded: str) -> tuple[str, ...]:
-    """Catalogue codes of a coded test: its code, else its text, else its alternate code."""
-    for candidate in (_comp(coded, 1), _comp(coded, 2), _comp(coded, 5)):
+    """Catalogue codes of a coded test: its text, else its code, else its alternate code. A
+    lab's local code may be another test's catalogue code ("CA^CA 125", "HB^Hepatitis B surface
+    antigen": calcium, haemoglobin); the text says which test it is."""
+    for candidate in (_comp(coded, 2), _comp(coded, 1), _comp(coded, 5)):
         if candidate:
             codes = lab_tests.lookup(candidate)
             if codes:
@@ -148,7 +158,11 @@ def person_from_message(message: Record) -> list[PersonRecord]:
     rec = PersonRecord(locator=message.locator, source="hl7v2")
     exposed = rec.exposed
     _identifiers(
-        rec, get("PID-3", _NO_VALUES) + get("PID-2", _NO_VALUES) + get("PID-4", _NO_VALUES)
+        rec,
+        get("PID-3", _NO_VALUES)
+        + get("PID-2", _NO_VALUES)
+        + get("PID-4", _NO_VALUES)
+        + get("PID-19", _NO_VALUES),  # (where some feeds put the NHS number)
     )
     xpns = get("PID-5")
     if xpns:
@@ -183,8 +197,11 @@ def person_from_message(message: Record) -> list[PersonRecord]:
     observed = get("OBX-3")
     if observed:
         _tests(rec, observed)
-    if get("OBX-5") and rec.tests:
-        exposed.add("test_result")
+    observations = get("OBX-5")
+    if observations:
+        if rec.tests:
+            exposed.add("test_result")
+        _tests_in_results(rec, observations)
     rec.ods_codes = _requesters(f)
     rec.evidence = [row for category, row in _EVIDENCE if category in exposed]
     out = [rec] if rec.identifies() else []
@@ -197,6 +214,22 @@ def person_from_message(message: Record) -> list[PersonRecord]:
         if results:
             exposed.add("test_result")
     return out
+
+
+def _tests_in_results(rec: PersonRecord, results: list[str]) -> None:
+    """Tests named in results written as text: a report's lines under one generic code
+    (``VIRO^Virology report`` with "Hepatitis C antibody: REACTIVE"). A number or a word
+    ("Reactive", "5.2") names none, and is passed over without a call."""
+    written = [value for value in results if len(value) >= _TEXT_RESULT and " " in value]
+    if written:
+        codes, given = text.tests_in_text("\n".join(written))
+        for code in codes:
+            rec.add_test(code)
+        if given:
+            rec.exposed.add("test_result")
+
+
+_TEXT_RESULT = 12
 
 
 def sensitive_map() -> dict[str, str]:

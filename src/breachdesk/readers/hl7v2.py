@@ -2,6 +2,9 @@
 
 Each message becomes one ``Record`` whose fields are keyed ``SEG-n`` (``PID-5``), with component
 and repetition separators normalised to ``^`` and ``~`` so detectors need not know the encoding.
+A message that holds several patients (an ORU^R01 may repeat its PID group) gives one ``Record``
+per PID, each with the segments up to the next and the message header's fields
+(``message:N!patient:K`` from the second on).
 Only the fields in ``FIELDS`` are kept: a typical ORU^R01 has a hundred filled fields and the
 detectors read twenty, so building the rest cost half the reader's time for nothing.
 """
@@ -19,7 +22,7 @@ from breachdesk.readers.base import Item, ReaderError, Record
 # NTE-3 (free-text comments) goes to the record's text instead.
 FIELDS: dict[str, tuple[int, ...]] = {
     "MSH": (6,),
-    "PID": (2, 3, 4, 5, 7, 8, 11, 13, 14),
+    "PID": (2, 3, 4, 5, 7, 8, 11, 13, 14, 19),
     "PV1": (3,),
     "ORC": (12, 17, 21),
     "OBR": (4, 16),
@@ -87,6 +90,8 @@ def messages(pieces: Iterable[str]) -> Iterator[Record]:
     field_sep, comp, rep = "|", "^", "~"
     plain = True
     plan = _PLAN
+    pids = 0  # PID segments of the message so far
+    header: list[str] | None = None  # its MSH-6, for each patient's record
     for piece in pieces:
         for seg in _segments(piece):
             kind = seg[:3]
@@ -94,6 +99,16 @@ def messages(pieces: Iterable[str]) -> Iterator[Record]:
             if planned is not None:
                 if message is None:
                     continue
+                if kind == "PID" and len(seg) > 3:
+                    if pids:  # the message's next patient: their own record
+                        yield message
+                        message = Record(
+                            locator=f"message:{count}!patient:{pids + 1}", schema="hl7v2"
+                        )
+                        fields = message.fields
+                        if header is not None:
+                            fields["MSH-6"] = list(header)
+                    pids += 1
                 # The reader's hot path: split no further than the last kept field, and no
                 # call per field unless the separators need normalising.
                 split, places = planned
@@ -121,10 +136,11 @@ def messages(pieces: Iterable[str]) -> Iterator[Record]:
                 plain = comp == "^" and rep == "~"
                 message = Record(locator=f"message:{count}", schema="hl7v2")
                 fields = message.fields
+                pids, header = 0, None
                 # MSH-1 is the field separator itself, so MSH field numbers are shifted by one.
                 parts = seg.split(field_sep, 6)
                 if len(parts) > 5 and parts[5]:
-                    fields["MSH-6"] = [_normalise(parts[5], comp, rep)]
+                    header = fields["MSH-6"] = [_normalise(parts[5], comp, rep)]
             elif kind == "NTE" and message is not None:
                 parts = seg.split(field_sep, _NTE_SPLIT)
                 if len(parts) > 3:

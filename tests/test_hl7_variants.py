@@ -1,0 +1,70 @@
+"""HL7 v2 as other feeds write it: several patients in one message, a report's text lines as
+results, hospital numbers with other type codes or none, local codes that are another test's
+catalogue code, the NHS number in PID-19."""
+
+from __future__ import annotations
+
+from test_generalise import A, B, people_in_file
+
+FIELDS = ("nhs_number", "family_name", "hospital_number", "tests", "sensitive")
+MSH = "MSH|^~\\&|WINPATH|RBZ|EPR|RBZ|20240312101500||ORU^R01|MSG2|P|2.4"
+
+
+def _people(*segments: str) -> list[tuple[str | None, ...]]:
+    data = "\r".join([MSH, *segments]).encode()
+    kind, found = people_in_file("feed.hl7", data, FIELDS)
+    assert kind == "hl7"
+    return found
+
+
+def test_each_patient_of_a_message_is_a_record_with_their_own_tests() -> None:
+    assert _people(
+        f"PID|1||{A}^^^NHS^NH~D200001^^^RBZ^MR||JONES^MARY||19720101|F",
+        "OBR|1|O1|L1|HIVAGAB^HIV 1+2 Ag/Ab^L",
+        "OBX|1|ST|HIVAGAB^HIV 1+2 Ag/Ab^L||Reactive",
+        f"PID|2||{B}^^^NHS^NH~D200002^^^RBZ^MR||BROWN^PETER||19800202|M",
+        "OBR|2|O2|L2|PSA^Prostate specific antigen^L",
+        "OBX|1|NM|PSA^PSA^L||8.1|ug/L",
+    ) == [(B, "BROWN", "D200002", "PSA", "cancer"), (A, "JONES", "D200001", "HIVAGAB", "hiv")]
+
+
+def test_tests_named_in_a_reports_text_lines() -> None:
+    assert _people(
+        f"PID|1||{A}^^^NHS^NH||KING^ROSE||19850505|F",
+        "OBR|1|O|L|VIRO^Virology report^L",
+        "OBX|1|TX|VIRO^Virology report^L|1|HIV 1+2 antigen/antibody: NOT detected",
+        "OBX|2|TX|VIRO^Virology report^L|2|Hepatitis C antibody: REACTIVE - sample referred",
+        "OBX|3|ST|VIRO^Virology report^L|3|Reactive",
+    ) == [(A, "KING", None, "HIVAGAB;HCVAB", "hepatitis;hiv")]
+
+
+def test_hospital_numbers_with_other_type_codes_or_none() -> None:
+    found = _people(
+        "PID|1||RX10001^^^RX1^MRN||ADAMS^CLAIRE||19700101|F",
+        "PID|2||RX10002^^^RX1^LR||BAKER^SIMON||19700102|M",
+        "PID|3||K555111||NORTH^NINA|||F",  # no type, no birth date: the number names her
+        "OBR|1|O|L|HIVVL^HIV viral load^L",
+        "PID|4|K123456|NOTANUMBER||SHAW^ANN||19700104|F",  # words are no hospital number
+    )
+    assert found == [
+        (None, "ADAMS", "RX10001", None, None),
+        (None, "BAKER", "RX10002", None, None),
+        (None, "NORTH", "K555111", "HIVVL", "hiv"),
+        (None, "SHAW", "K123456", None, None),
+    ]
+
+
+def test_the_text_says_which_test_a_local_code_is() -> None:
+    assert _people(
+        f"PID|1||{A}^^^NHS^NH||OWEN^PETRA||19720202|F",
+        "OBX|1|NM|CA^CA 125^L||35|kU/L",
+        "OBX|2|NM|HB^Hepatitis B surface antigen^L||Neg",
+        "OBX|3|NM|CA^Calcium^L||2.4|mmol/L",
+        "OBX|4|NM|2345-7^Glucose^LN||5.1|mmol/L",
+    ) == [(A, "OWEN", None, "CA125;HBSAG;CA;GLU", "cancer;hepatitis")]
+
+
+def test_an_nhs_number_in_pid_19() -> None:
+    assert _people(
+        f"PID|1||RX30001^^^RX1^MR||GRAY^NICOLA||19750505|F|||5 CLOSE^^LEEDS^^LS1 4AP||||||||{A}",
+    ) == [(A, "GRAY", "RX30001", None, None)]
