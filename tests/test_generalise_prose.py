@@ -8,7 +8,7 @@ import pytest
 
 from breachdesk.detect import lab_tests
 from breachdesk.detect.text import people_in_text
-from test_generalise import A, people_in_file
+from test_generalise import A, B, people_in_file
 
 
 def _people(text: str) -> list[tuple[str | None, ...]]:
@@ -232,3 +232,17 @@ def test_forms_and_lists_that_write_more_than_two_words(
     text: str, expected: list[tuple[str | None, ...]]
 ) -> None:
     assert _people(text) == expected
+
+
+def test_reports_parted_by_rules_give_each_patient_their_own_results() -> None:
+    rule, thin = "=" * 60, "-" * 60
+    text = (
+        f"{rule}\nPATIENT: ATKINSON, Robert          NHS NO: {A}\nDOB:     03/09/1951\n{thin}\n"
+        f"PSA                    15.2 ug/L   (0-4.0)   H\nCreatinine             130 umol/L\n"
+        f"{rule}\nPATIENT: BAXTER, Lucy              NHS NO: {B}\nDOB:     21/12/1989\n{thin}\n"
+        f"hCG (pregnancy)        Positive\nRubella IgG            Immune\n{rule}\n"
+    )
+    assert [(p.values["family_name"], p.tests) for p in people_in_text(text, "file")] == [
+        ("ATKINSON", ["PSA", "CREA"]),
+        ("BAXTER", ["HCG", "RUBG"]),
+    ]

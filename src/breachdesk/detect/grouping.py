@@ -431,7 +431,9 @@ def _first_line(offset: int) -> int:
     return 0
 
 
-_BLANK_LINE = re.compile(r"\n[^\S\n]*(?=\n)")
+# A blank line, or a line that is only a rule ("=====", "-----"): batched reports and printouts
+# part their patients so, with no blank line between.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*(?:[=\-_*~#]{3,}[^\S\n]*)?(?=\n|\Z)")
 
 
 def _paragraphs(text: str, anchors: list[Mention]) -> Callable[[Mention], int] | None:
