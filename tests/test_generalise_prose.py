@@ -246,3 +246,21 @@ def test_reports_parted_by_rules_give_each_patient_their_own_results() -> None:
         ("ATKINSON", ["PSA", "CREA"]),
         ("BAXTER", ["HCG", "RUBG"]),
     ]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Jo,\nMrs Elaine Cartwright DOB 27/11/1958 NHS {A}, HIV viral load undetectable.\n"
+        "Thanks,\nTim\n",
+        "Dear Dr Barnes,\nre your patient Mrs Elaine CARTWRIGHT DOB 27/11/1958 NHS {A}, her HIV "
+        "viral load is undetectable.\n",
+    ],
+)
+def test_a_short_note_whose_lines_end_in_commas_is_prose_not_a_table(note: str) -> None:
+    fields = ("nhs_number", "family_name", "tests")
+    kind, found = people_in_file("note.txt", note.format(A=A).encode(), fields)
+    assert kind == "text"
+    assert [(n, f.upper(), t) for n, f, t in found] == [(A, "CARTWRIGHT", "HIVVL")]  # type: ignore[union-attr]
+    # A two-column export is still a table
+    assert people_in_file("list.csv", b"Name,Test\nThanks,FBC\nSmith,U&E\n", fields)[0] == "csv"

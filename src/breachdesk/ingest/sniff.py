@@ -135,6 +135,8 @@ def delimiter(text: str) -> str | None:
                 continue
             if common <= 2 and _label_first(lines, delim):
                 continue  # "Patient:<tab>OKAFOR, Grace", "DOB:<tab>12/01/1962": a form
+            if delim == "," and common <= 2 and _letter(lines):
+                continue  # "Hi Jo," ... "Thanks,": a note's greeting and sign-off
             if _keyed_cells(lines, delim):
                 continue  # "Surname: Okafor | DOB: 12/01/1962 | NHS: ...": keyed values
             score = share * min(common, 10)
@@ -185,6 +187,20 @@ def _prose_cells(lines: list[str], delim: str, common: int) -> bool:
         for row in rows
     )
     return prose >= 0.6 * len(rows)
+
+
+# A letter's or a note's greeting ("Dear Dr Barnes,", "Hi Jo,") or sign-off ("Thanks,", "Kind
+# regards,"), a line of its own ending in the comma that made it look like a table's row.
+_GREETING = re.compile(
+    r"(?i)(?:(?:dear|hi|hello|hey|morning|afternoon|good\s+(?:morning|afternoon))\b[^,]{0,40}"
+    r"|(?:many\s+|kind\s+)?thanks|(?:kind\s+|best\s+|warm\s+)?regards|best(?:\s+wishes)?"
+    r"|yours(?:\s+(?:sincerely|faithfully))?|cheers|sincerely),[ \t]*"
+)
+
+
+def _letter(lines: list[str]) -> bool:
+    """Whether one of a text's lines is a greeting or sign-off alone (``_GREETING``)."""
+    return any(_GREETING.fullmatch(line.strip()) for line in lines)
 
 
 # A form's label as a line's first field: "Patient:", "Date of birth:", "NHS No.:".
