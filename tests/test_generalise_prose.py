@@ -264,3 +264,17 @@ def test_a_short_note_whose_lines_end_in_commas_is_prose_not_a_table(note: str) 
     assert [(n, f.upper(), t) for n, f, t in found] == [(A, "CARTWRIGHT", "HIVVL")]  # type: ignore[union-attr]
     # A two-column export is still a table
     assert people_in_file("list.csv", b"Name,Test\nThanks,FBC\nSmith,U&E\n", fields)[0] == "csv"
+
+
+def test_a_sentence_wrapped_after_the_date_of_birth_is_one_person() -> None:
+    text = (
+        "Re your patient Mrs Elaine CARTWRIGHT DOB 27/11/1958\n"
+        f"NHS {A}, her HIV viral load is undetectable.\n"
+    )
+    assert [(p.values.get("family_name"), p.values["nhs_number"], p.tests)
+            for p in people_in_text(text, "file")] == [("CARTWRIGHT", A, ["HIVVL"])]  # fmt: skip
+    # Rows of a list stay apart: the name's row names its own test
+    rows = f"Elaine CARTWRIGHT DOB 27/11/1958 HbA1c 48\nNHS {B} PSA 4.1\n"
+    assert [(p.values.get("family_name"), p.values.get("nhs_number"), p.tests)
+            for p in people_in_text(rows, "file")] == [
+        ("CARTWRIGHT", None, ["HBA1C"]), (None, B, ["PSA"])]  # fmt: skip

@@ -177,12 +177,27 @@ def _header_pairs(
         and numbers[line_of(a.start)] == 1
         and said[line_of(a.start)] <= _IDENTIFIERS
     }
-    if set(lone) == {line + 1 for line in named}:
+    if lone and set(lone) == {line + 1 for line in named}:
         # Every name's line followed by its number's: header blocks one after another.
         return {number: named[line - 1] for line, number in lone.items()}
+    # A sentence wrapped after the name and date of birth, its NHS number opening the next line
+    # ("... Mrs Elaine CARTWRIGHT DOB 27/11/1958" / "NHS 477 016 8314, her HIV viral load ..."):
+    # the number's line may go on with the tests, where the name's line named none.
+    first_on_line: dict[int, Mention] = {}
+    for m in mentions:
+        first_on_line.setdefault(line_of(m.start), m)
+    wrapped = {
+        line_of(a.start): a
+        for a in anchors
+        if a.kind == "nhs_number"
+        and numbers[line_of(a.start)] == 1
+        and first_on_line.get(line_of(a.start)) is a
+        and line_of(a.start) - 1 in named
+        and not said[line_of(a.start) - 1] & {"test", "nhs_number", "hospital_number"}
+    }
     pairs: dict[Mention, Mention] = {}
-    for line, anchor in lone.items():
-        for near, away in ((line - 1, -1), (line + 1, 1)):
+    for line, anchor in (wrapped | lone).items():
+        for near, away in ((line - 1, -1),) if line in wrapped else ((line - 1, -1), (line + 1, 1)):
             # The pair's lines, and no anchor on the lines either side of them.
             if (
                 near in named
