@@ -4,13 +4,15 @@ records of named fields, and tests nested as code and display."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pyarrow as pa
 import pytest
+import xlsxwriter
 
 from breachdesk.detect.columns import type_columns
-from test_generalise import A, B, people_in_file
+from test_generalise import A, B, C, people_in_file
 
 FIELDS = ("family_name", "given_name", "date_of_birth")
 
@@ -351,3 +353,51 @@ def test_a_family_name_column_of_single_names_stays_one() -> None:
         "family_name",
         "test",
     ]
+
+
+def _grouped_report() -> list[list[str]]:
+    rows: list[list[str]] = []
+    for who, born, nhs, results in (
+        ("SMITH, John", "12/01/1962", A, [("HbA1c", "48"), ("PSA", "4.1")]),
+        ("JONES, Mary", "03/05/1975", B, [("HIV viral load", "12000"), ("CD4 count", "350")]),
+        ("PATEL, Ravi", "21/11/1988", C, [("Hep C antibody", "Positive")]),
+    ):
+        rows += [
+            ["Patient:", who, "DOB:", born, "NHS No:", nhs],
+            ["Test", "Result", "", "", "", ""],
+        ]
+        rows += [[test, value, "", "", "", ""] for test, value in results] + [[""] * 6]
+    return rows
+
+
+GROUPED = [
+    (A, "SMITH", "HBA1C;PSA", "cancer"),
+    (B, "JONES", "HIVVL;CD4", "hiv"),
+    (C, "PATEL", "HCVAB", "hepatitis"),
+]
+
+
+def test_a_report_printed_a_block_per_patient_gives_each_their_own_results() -> None:
+    fields = ("nhs_number", "family_name", "tests", "sensitive")
+    data = "\n".join(
+        ",".join(f'"{c}"' if "," in c else c for c in row) for row in _grouped_report()
+    )
+    kind, found = people_in_file("report.csv", data.encode(), fields)
+    assert (kind, found) == ("csv", sorted(GROUPED, key=str))
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Report")
+    for number, row in enumerate(_grouped_report()):
+        sheet.write_row(number, 0, row)
+    book.close()
+    assert people_in_file("report.xlsx", buffer.getvalue(), fields)[1] == sorted(GROUPED, key=str)
+
+
+def test_a_tables_header_repeated_on_each_page_keeps_it_one_table() -> None:
+    rows = [["Patient list page 1"], ["NHS Number", "Surname", "Forename", "Test"]]
+    rows += [[A, "SMITH", "John", "FBC"], [B, "JONES", "Mary", "PSA"], ["Patient list page 2"]]
+    rows += [["NHS Number", "Surname", "Forename", "Test"], [C, "PATEL", "Ravi", "HbA1c"]]
+    data = "\n".join(",".join(row) for row in rows).encode()
+    kind, found = people_in_file("list.csv", data, ("nhs_number", "family_name"))
+    assert kind == "csv"
+    assert (C, "PATEL") in found and (A, "SMITH") in found

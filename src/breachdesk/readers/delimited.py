@@ -142,6 +142,42 @@ def titles(
             yield from paragraphs("\n".join(lines), prefix=prefix)
 
 
+# A block's patient line: an NHS number or a date of birth's label (a page's repeated header
+# under "Patient list, page 2" is one table's).
+_BLOCK_PATIENT = re.compile(
+    r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b|\b(?:DOB|D\.O\.B|date of birth|born)\b", re.I
+)
+
+
+def sections(rows: list[list[str]], prefix: str = "") -> list[Record] | None:
+    """A report printed a block per patient ("Patient: SMITH, John  DOB ...  NHS No ...", then
+    its own "Test | Result | Units" rows, then the next patient's): as prose, a paragraph per
+    block, when a row of labels comes back with a patient's line above each
+    (``_BLOCK_PATIENT``); else None. Read as one table under its first patient, every block's
+    results went to that patient and the others were lost."""
+    if len(rows) < 4:
+        return None
+    keys = [tuple(c.strip() for c in row) for row in rows]
+    # The blocks' header: the commonest row of two or more labels, no digit in them.
+    labels = Counter(
+        key
+        for key in keys
+        if sum(1 for c in key if c) >= 2 and not any(ch.isdigit() for c in key for ch in c)
+    )
+    if not labels:
+        return None
+    header, count = labels.most_common(1)[0]
+    if count < 2:
+        return None
+    repeats = [i for i, key in enumerate(keys) if i and key == header]
+    lines = ["  ".join(c for c in key if c) for key in keys]
+    if sum(1 for i in repeats if _BLOCK_PATIENT.search(lines[i - 1])) < 0.8 * len(repeats):
+        return None
+    for i in reversed(repeats):
+        lines.insert(i - 1, "")  # each block its own paragraph, its patient's line first
+    return list(paragraphs("\n".join(lines), prefix=prefix))
+
+
 # Excel's way to keep a number as text in a CSV: ="4557660932" (leading zeros, long numbers).
 _FORMULA = re.compile(r'^="(.*)"$', re.DOTALL)
 
@@ -171,6 +207,9 @@ def _read(data: bytes) -> Iterator[Table | Record]:
         raise ReaderError("NUL bytes in a delimited text file")
     sample = text[:_SNIFF_CHARS]
     delim = delimiter(sample) or ","
+    if len(text) < _SECTIONED_CHARS and (blocks := _sectioned(sample, text, delim)) is not None:
+        yield from blocks
+        return
     if len(text) >= ARROW_MIN_CHARS:
         tables = arrow_tables(sample, text, delim)
         if tables is not None:
@@ -182,6 +221,31 @@ def _read(data: bytes) -> Iterator[Table | Record]:
             yield from tables
             return
     yield from _tables(sample, io.StringIO(text, newline=""), delim)
+
+
+# A report printed a block per patient is a few pages; a bigger file is a table.
+_SECTIONED_CHARS = 1 << 20
+
+
+def _sectioned(sample: str, text: str, delim: str) -> list[Record] | None:
+    """``sections`` of a delimited text in which a line of labels comes back (looked for among
+    its first lines as written, so that most files, whose header appears once, are not parsed
+    twice)."""
+    first = sample.splitlines()[:_TITLE_ROWS]
+    if not any(
+        delim in line and not any(map(str.isdigit, line)) and text.count(line) > 1
+        for line in first
+        if line.strip(delim + " ")
+    ):
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error:
+        return None
+    return sections(rows)
+
+
+_TITLE_ROWS = 10
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:

@@ -10,7 +10,7 @@ from itertools import chain
 from python_calamine import CalamineWorkbook
 
 from breachdesk.readers.base import Item, ReaderError, Table, transpose
-from breachdesk.readers.delimited import split_header, titles
+from breachdesk.readers.delimited import sections, split_header, titles
 
 _HEAD_ROWS = 25  # the header is looked for in the first 20 rows
 
@@ -62,11 +62,21 @@ def sheet(cells: Sequence[Sequence[object]], prefix: str) -> Iterator[Item]:
     # A per-patient sheet says whom it is about above its header ("Patient: OKAFOR, Grace
     # NHS: ..."): those title rows are read as prose, other titles left out.
     head = [[c if type(c) is str else _cell(c) for c in row] for row in cells[:_HEAD_ROWS]]
+    if len(cells) <= _SECTIONED_ROWS:
+        every = head + [[c if type(c) is str else _cell(c) for c in r] for r in cells[_HEAD_ROWS:]]
+        blocks = sections(every, prefix)
+        if blocks is not None:
+            yield from blocks
+            return
     yield from titles(head, "  ", prefix, cells_only=True)
     table = _table(cells)
     if table is not None:
         table.prefix = prefix
         yield table
+
+
+# A report printed a block per patient (``delimited.sections``) is a few pages of rows.
+_SECTIONED_ROWS = 5_000
 
 
 def _text(column: list[object]) -> list[str]:
