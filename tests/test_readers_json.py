@@ -133,3 +133,37 @@ def test_a_huge_record_is_cut_into_records_of_bounded_size() -> None:
 def test_registered_for_json() -> None:
     assert reader_for("json") is json_doc.read
     assert stream_reader_for("json") is json_doc.read_stream
+
+
+def test_rows_under_their_ids_and_pandas_columns_layout() -> None:
+    from test_generalise import A, B, people_in_file
+
+    fields = ("nhs_number", "family_name", "date_of_birth", "tests")
+    keyed = {
+        "patients": {
+            "P001": {"nhs": A, "surname": "Smith", "forename": "John", "dob": "1962-01-12",
+                     "tests": {"HbA1c": 48, "PSA": 3.2}},
+            "P002": {"nhs": B, "surname": "Jones", "forename": "Mary", "dob": "1975-05-03",
+                     "tests": {"HIV viral load": 12000}},
+        }
+    }  # fmt: skip
+    expected = sorted(
+        [(A, "Smith", "1962-01-12", "HBA1C;PSA"), (B, "Jones", "1975-05-03", "HIVVL")], key=str
+    )
+    assert people_in_file("export.json", json.dumps(keyed).encode(), fields)[1] == expected
+    columns = {
+        "nhs": {"0": A, "1": B},
+        "surname": {"0": "Smith", "1": "Jones"},
+        "forename": {"0": "John", "1": "Mary"},
+        "dob": {"0": "1962-01-12", "1": "1975-05-03"},
+        "test": {"0": "HbA1c", "1": "HIV viral load"},
+    }
+    assert people_in_file("frame.json", json.dumps(columns).encode(), fields)[1] == sorted(
+        [(A, "Smith", "1962-01-12", "HBA1C"), (B, "Jones", "1975-05-03", "HIVVL")], key=str
+    )
+    # A patient's and a requester's details side by side are no rows
+    one = {"patient": {"nhs": A, "surname": "Smith", "forename": "John"},
+           "requester": {"name": "Dr Lee", "code": "G85001"}, "test": "HbA1c"}  # fmt: skip
+    assert people_in_file("one.json", json.dumps(one).encode(), fields)[1] == [
+        (A, "Smith", None, "HBA1C")
+    ]

@@ -271,8 +271,30 @@ def _outermost_rows(value: Any, path: tuple[Any, ...]) -> tuple[tuple[Any, ...],
                 return here, node
             queue.extend(((*here, i), v) for i, v in enumerate(node))
         elif isinstance(node, dict):
+            keyed = _keyed_rows(node)
+            if keyed is not None:
+                return here, keyed
             queue.extend(((*here, k), v) for k, v in node.items())
     return path, None
+
+
+def _keyed_rows(node: dict[Any, Any]) -> list[Any] | None:
+    """The rows of an export written as an object of objects: each row under its id
+    (``{"P001": {"nhs": ..., "surname": ...}, "P002": {...}}``, the id kept as ``id``), or each
+    column under its name with its cells under row numbers (pandas' default ``to_json``:
+    ``{"nhs": {"0": ..., "1": ...}, "surname": {...}}``). None for an object whose objects are
+    not rows alike (a patient's and a requester's details)."""
+    values = list(node.values())
+    if len(values) < 2 or not all(isinstance(v, dict) and v for v in values):
+        return None
+    keys = [set(v) for v in values]
+    common, every = set.intersection(*keys), set.union(*keys)
+    if len(common) < 2 or len(common) < 0.5 * len(every):
+        return None
+    if common == every and all(isinstance(k, str) and k.isdigit() for k in common):
+        order = list(values[0])
+        return [{column: cells[i] for column, cells in node.items()} for i in order]
+    return [{"id": key, **row} for key, row in node.items()]
 
 
 _HEADER_KEYS = ("columns", "fields", "header", "headers", "column_names")
