@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, postcode
+from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, postcode, text
 from breachdesk.detect.records import PersonRecord
 from breachdesk.readers.base import Record
 
@@ -52,6 +52,12 @@ def person_from_patient(record: Record) -> list[PersonRecord]:
     for coded in f.get("test", []):
         for code in test_codes(coded):
             rec.add_test(code)
+    for narrative in f.get("narrative", []):  # a report's conclusion in words
+        codes, given = text.tests_in_text(narrative)
+        for code in codes:
+            rec.add_test(code)
+        if given:
+            rec.exposed.add("test_result")
     if f.get("result") and rec.tests:
         rec.exposed.add("test_result")
     for value in f.get("requester", []):

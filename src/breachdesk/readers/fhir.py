@@ -56,13 +56,46 @@ def flatten(docs: Iterable[Any]) -> list[dict[str, Any]]:
             stack.extend(reversed(doc))
         elif isinstance(doc, dict):
             if doc.get("resourceType") == "Bundle":
+                inner = []
                 for entry in _list(doc.get("entry")):
                     if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
                         resource = dict(entry["resource"])
+                        if resource.get("resourceType") == "Bundle":
+                            inner.append(resource)  # a message Bundle in a search's Bundle
+                            continue
                         resource.setdefault("_fullUrl", entry.get("fullUrl", ""))
-                        out.append(resource)
+                        out.extend(_with_contained(resource, len(out)))
+                stack.extend(reversed(inner))
             elif "resourceType" in doc:
-                out.append(doc)
+                out.extend(_with_contained(doc, len(out)))
+    return out
+
+
+def _with_contained(resource: dict[str, Any], number: int) -> list[dict[str, Any]]:
+    """A resource and the resources it contains (a DiagnosticReport holding its Patient and
+    Observations, pointed at as ``#pat``), each contained one given a reference of its own
+    and the container's ``#`` references rewritten to it."""
+    contained = [c for c in _list(resource.get("contained")) if isinstance(c, dict)]
+    if not contained:
+        return [resource]
+    local = {f"#{c['id']}": f"urn:contained:{number}:{c['id']}" for c in contained if c.get("id")}
+    out = []
+    for res in (resource, *contained):
+        res = dict(res)
+        if res is not resource and res.get("id"):
+            res["_fullUrl"] = local.get(f"#{res['id']}", "")
+        for key in ("subject", "patient"):
+            reference = _dict(res.get(key)).get("reference")
+            if reference in local:
+                res[key] = {"reference": local[reference]}
+        if "result" in res:
+            res["result"] = [
+                {"reference": local.get(str(r.get("reference")), r.get("reference"))}
+                if isinstance(r, dict)
+                else r
+                for r in _list(res.get("result"))
+            ]
+        out.append(res)
     return out
 
 
@@ -90,12 +123,11 @@ def _patient_fields(res: dict[str, Any]) -> dict[str, list[str]]:
         if isinstance(ident, dict):
             key = "nhs_number" if ident.get("system") in NHS_SYSTEMS else "identifier"
             add(key, *_strings(ident.get("value")))
-    for name in _list(res.get("name"))[:1]:
-        if isinstance(name, dict):
-            add("family_name", *_strings(name.get("family")))
-            add("given_name", *_strings(name.get("given"))[:1])
-            if not name.get("family") and name.get("text"):
-                add("full_name", *_strings(name.get("text")))
+    for name in _chosen_name(_list(res.get("name"))):
+        add("family_name", *_strings(name.get("family")))
+        add("given_name", *_strings(name.get("given"))[:1])
+        if not name.get("family") and name.get("text"):
+            add("full_name", *_strings(name.get("text")))
     add("date_of_birth", *_strings(res.get("birthDate")))
     add("sex", *_strings(res.get("gender")))
     for addr in _list(res.get("address")):
@@ -114,13 +146,34 @@ def _patient_fields(res: dict[str, Any]) -> dict[str, list[str]]:
     return f
 
 
-def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
-    code = _dict(res.get("code"))
+# Which of a Patient's names is theirs: the official one, else the usual, else the first that
+# is not an old, maiden, nickname or anonymous one ("name": [{"use": "nickname", ...}, ...]).
+_NAME_USES = ("official", "usual", None)
+_NOT_THEIRS = frozenset({"old", "maiden", "nickname", "anonymous", "temp"})
+
+
+def _chosen_name(names: list[Any]) -> list[dict[str, Any]]:
+    names = [n for n in names if isinstance(n, dict)]
+    for use in _NAME_USES:
+        for name in names:
+            if (name.get("use") == use) if use else (name.get("use") not in _NOT_THEIRS):
+                return [name]
+    return names[:1]
+
+
+def _coded_names(code: dict[str, Any]) -> str:
     names = _strings(code.get("text"))
     for coding in _list(code.get("coding")):
         if isinstance(coding, dict):
             names += _strings(coding.get("display")) + _strings(coding.get("code"))
-    fields.setdefault("test", []).append("^".join(names))
+    return "^".join(names)
+
+
+def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
+    fields.setdefault("test", []).append(_coded_names(_dict(res.get("code"))))
+    for component in _list(res.get("component")):  # a panel's tests ("Sexual health screen")
+        if isinstance(component, dict):
+            fields["test"].append(_coded_names(_dict(component.get("code"))))
     for key in ("valueQuantity", "valueString", "valueCodeableConcept", "valueBoolean"):
         if key in res:
             value = res[key]
@@ -128,6 +181,7 @@ def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
             fields.setdefault("result", []).append(str(text))
     if isinstance(res.get("conclusion"), str):  # a DiagnosticReport's result in words
         fields.setdefault("result", []).append(res["conclusion"])
+        fields.setdefault("narrative", []).append(res["conclusion"])
     for who in _list(res.get("performer")):
         if isinstance(who, dict) and isinstance(who.get("identifier"), dict):
             fields.setdefault("requester", []).extend(_strings(who["identifier"].get("value")))
@@ -166,16 +220,34 @@ def records_of(resources: list[dict[str, Any]]) -> Iterator[Item]:
             if res.get("id"):
                 ids.append((index, str(res["id"])))
             order.append(record)
+    by_nhs = {n: r for r in order for n in r.fields.get("nhs_number", [])}
+    by_reference = {
+        key: res
+        for res in resources
+        for key in (res.get("_fullUrl"), f"{res.get('resourceType')}/{res.get('id')}")
+        if key and res.get("resourceType") in TEST_RESOURCES
+    }
     orphans = Record(locator="", schema=LINKS)
     for index, res in enumerate(resources, start=1):
         if res.get("resourceType") not in TEST_RESOURCES:
             continue
         # ``subject`` since STU3; DSTU2 requests and some reports said ``patient``.
         subject = _dict(res.get("subject")) or _dict(res.get("patient"))
-        reference = str(subject.get("reference", ""))
+        # ("Patient/456/_history/2": a version of the Patient, who is the same)
+        reference = str(subject.get("reference", "")).split("/_history/")[0]
         owner = patients.get(reference)
+        if owner is None and not reference:
+            # A logical reference: the Patient by their NHS number
+            identifier = _dict(subject.get("identifier"))
+            if identifier.get("system") in NHS_SYSTEMS:
+                owner = by_nhs.get(str(identifier.get("value", "")))
         if owner is not None:
             _observation(res, owner.fields)
+            # A report's results that say whose they are only through the report
+            for pointer in _list(res.get("result")):
+                found = by_reference.get(str(_dict(pointer).get("reference", "")))
+                if found is not None and not (found.get("subject") or found.get("patient")):
+                    _observation(found, owner.fields)
         elif reference.startswith("Patient/"):
             _orphan(orphans.fields, index, reference.removeprefix("Patient/"), res)
     yield from order
