@@ -278,3 +278,12 @@ def test_a_sentence_wrapped_after_the_date_of_birth_is_one_person() -> None:
     assert [(p.values.get("family_name"), p.values.get("nhs_number"), p.tests)
             for p in people_in_text(rows, "file")] == [
         ("CARTWRIGHT", None, ["HBA1C"]), (None, B, ["PSA"])]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "label", ["code display name", "practice name", "test name", "assigning authority name"]
+)
+def test_a_things_name_label_names_no_patient(label: str) -> None:
+    assert _people(f"{label}: Laboratory Report\nNHS: {A}") == [(None, None, None, A)]
+    # The same label of a patient names them
+    assert _people(f"patient name: Grace Okafor\nNHS: {A}") == [("Okafor", "Grace", None, A)]

@@ -518,6 +518,62 @@ _RULES = tuple(
 )
 
 
+# What a "<word> name:" label names when the word is one of these: a code, an organisation, a
+# place or a thing ("code display name: Laboratory report", "assigning authority name: ...",
+# "practice name: Victoria Park", "test name: Vitamin D"), not a person.
+_THINGS = frozenset(
+    {
+        "display",
+        "authority",
+        "organisation",
+        "organization",
+        "org",
+        "test",
+        "ward",
+        "hospital",
+        "practice",
+        "surgery",
+        "clinic",
+        "trust",
+        "site",
+        "location",
+        "facility",
+        "department",
+        "dept",
+        "lab",
+        "laboratory",
+        "service",
+        "team",
+        "unit",
+        "file",
+        "user",
+        "host",
+        "product",
+        "drug",
+        "item",
+        "sample",
+        "specimen",
+        "company",
+        "supplier",
+        "device",
+        "analyser",
+        "analyzer",
+        "sender",
+        "receiver",
+        "application",
+        "system",
+    }
+)
+
+
+def _thing_named(text: str, start: int, floor: int) -> bool:
+    """Whether a "name:" label's word before it says the name is a thing's (``_THINGS``)."""
+    if text[start : start + 1] not in "Nn":
+        return False  # the label is "Patient:", "Re:", "Subject:"
+    before = text[max(floor, start - 24) : start].rsplit(None, 1)
+    return bool(before) and before[-1].lower().strip("_.-") in _THINGS
+
+
 def _inside(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether ``start``-``end`` overlaps a span of ``taken``."""
     return any(start < right and left < end for left, right in taken)
@@ -563,6 +619,8 @@ def detect(
                 continue  # a key pair may span a line break, but joined lines are read alone
             floor = 0 if line_starts is None else line_starts[bisect_right(line_starts, start) - 1]
             if _staff_before(text, start, floor) or _relative_before(text, a_start, floor):
+                continue
+            if rule == "label" and _thing_named(text, start, floor):
                 continue
             a, b = match.group("a", "b")
             c = match.group("c") if has_c else None
