@@ -21,6 +21,7 @@ from breachdesk.detect import (
     hl7_in_text,
     hospital,
     lab_tests,
+    name_context,
     names,
     nhs_number,
     ods,
@@ -285,7 +286,7 @@ def test_starts_are_where_dates_and_numbers_begin() -> None:
 @pytest.mark.parametrize(
     ("plain", "reversed_", "width"),
     [
-        (names._STAFF_BEFORE, names._STAFF_BEFORE_REVERSED, 30),
+        (name_context.STAFF_BEFORE, name_context.STAFF_BEFORE_REVERSED, 30),
         (dates.DOB_LABEL, dates._DOB_LABEL_REVERSED, dates.DOB_REACH),
         (nhs_number.OTHER_LABEL, nhs_number._OTHER_LABEL_REVERSED, 24),
     ],

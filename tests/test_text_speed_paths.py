@@ -10,7 +10,16 @@ import re
 
 import pytest
 
-from breachdesk.detect import dates, grouping, lab_tests, names, nhs_number, prefilter, text
+from breachdesk.detect import (
+    dates,
+    grouping,
+    lab_tests,
+    name_context,
+    names,
+    nhs_number,
+    prefilter,
+    text,
+)
 from breachdesk.detect.base import Mention
 from test_detect_fast_paths import TEXTS
 from test_detect_line_blocks import LOG_FRAGMENTS
@@ -230,9 +239,9 @@ def test_staff_titles_looked_for_after_their_last_letter_say_what_the_regex_does
         for end in range(len(piece) + 1):
             for floor in (0, max(0, end - 5)):
                 window = piece[max(floor, end - 30) : end]
-                expected = names._STAFF_BEFORE.search(window) is not None
+                expected = name_context.STAFF_BEFORE.search(window) is not None
                 hits += expected
-                assert names._staff_before(piece, end, floor) == expected, window
+                assert name_context.staff_before(piece, end, floor) == expected, window
     assert hits > 100
 
 

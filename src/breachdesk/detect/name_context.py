@@ -1,0 +1,128 @@
+"""What stands before a name in free text and says it is not the patient's: a clinician's title
+or role ("Dr", "Requested by:", "Seen by: Mr"), a relative's label ("Mother:", "Next of kin:"),
+or a label naming a thing ("practice name:", "code display name:"). Each is read backwards from
+the name over a short window: one anchored match, where a search would try every position.
+"""
+
+from __future__ import annotations
+
+import re
+
+STAFF_BEFORE = re.compile(
+    r"(?:\bdr\.?|\bdoctor|\bprof\.?|requested\s+by|authori[sz]ed\s+by|reported\s+by|"
+    r"verified\s+by|consultant|clinician|\bgp\b|\bfrom\b|\bregards,?|signed|"
+    r"phlebotomist|biomedical\s+scientist|nurse|sister|seen\s+by|checked\s+by|"
+    r"(?:typed|dictated|transcribed)(?:\s+by)?|author|secretary)\s*(?:[:\-]\s*)?"
+    # (and a title between, where another rule's match starts at the given name: "Seen by:
+    # Mr John Carter (12/03/2024)")
+    r"(?:(?:mr|mrs|ms|miss|mx)\.?\s+)?$",
+    re.IGNORECASE,
+)
+# ``STAFF_BEFORE`` read backwards: every match of it ends where its window does, so it matches
+# a window exactly when this, each alternative spelled backwards (``\b`` looks both ways), matches
+# at the start of the reversed window: one anchored attempt, where ``search`` tries the whole
+# alternation at each of the window's 30 positions (~8 us a name).
+STAFF_BEFORE_REVERSED = re.compile(
+    r"(?:\s+\.?(?:rm|srm|sm|ssim|xm)\b)?\s*(?:[:\-]\s*)?(?:\.?rd\b|rotcod\b|\.?forp\b|yb\s+detseuqer|yb\s+de[sz]irohtua|yb\s+detroper|"
+    r"yb\s+deifirev|tnatlusnoc|naicinilc|\bpg\b|\bmorf\b|,?sdrager\b|dengis|"
+    r"tsimotobelhp|tsitneics\s+lacidemoib|esrun|retsis|yb\s+nees|yb\s+dekcehc|"
+    r"(?:yb\s+)?(?:depyt|detatcid|debircsnart)|rohtua|yraterces)",
+    re.IGNORECASE,
+)
+
+
+# The last character of every title and role ``STAFF_BEFORE`` knows, and of the titles it lets
+# follow them, in each case (and the long s, which IGNORECASE reads as an s): the first
+# ``STAFF_BEFORE_REVERSED`` reads after the spaces, colon or dash it may skip.
+STAFF_LAST = frozenset(".,rfytnpmsdexRFYTNPMSDEX\u017f")
+
+
+def staff_before(text: str, start: int, floor: int = 0) -> bool:
+    """Whether a clinician's title or role ends just before ``start`` (``STAFF_BEFORE``),
+    looking no further back than ``floor``. Most names have none: the character before the
+    spaces (and one colon or dash) says so without the regex."""
+    window = text[max(floor, start - 30) : start]
+    trimmed = window.rstrip()
+    if trimmed and trimmed[-1] in ":-":
+        trimmed = trimmed[:-1].rstrip()
+    if not trimmed or trimmed[-1] not in STAFF_LAST:
+        return False
+    return STAFF_BEFORE_REVERSED.match(window[::-1]) is not None
+
+
+# A relative's label, with its colon or dash, before a name ("Mother: Mrs Anna Nowak, DOB
+# 14/05/1950", "Next of kin: Mr Emeka Okafor", "Father's name: ..."): a neonate's or a child's
+# form names its parents, a referral its next of kin; they are not the patient. Read
+# backwards, as ``STAFF_BEFORE``. ("Her son Tomasz Nowak, NHS no ..." names a patient in
+# prose; "Baby of Anna Nowak" is the baby's own name on a neonatal sample.)
+RELATIVE_BEFORE_REVERSED = re.compile(
+    r"\s*(?:\.?(?:rm|srm|sm|ssim|xm)\s+)?[:\-]\s*(?:(?:sliated|eman)\s+)?(?:s['’])?"
+    r"(?:rehtom|rehtaf|tnerap|naidraug|dnabsuh|efiw|rentrap|esuops|nos|rethguad|rerac"
+    r"|nik\s+fo\s+txen|kon|mum|dad)\b",
+    re.IGNORECASE,
+)
+
+
+def relative_before(text: str, start: int, floor: int = 0) -> bool:
+    """Whether a relative's label (``RELATIVE_BEFORE_REVERSED``) ends just before ``start``:
+    most names have no colon or dash close before them, which says so without the regex."""
+    window = text[max(floor, start - 40) : start]
+    if ":" not in window and "-" not in window:
+        return False
+    return RELATIVE_BEFORE_REVERSED.match(window[::-1]) is not None
+
+
+# What a "<word> name:" label names when the word is one of these: a code, an organisation, a
+# place or a thing ("code display name: Laboratory report", "assigning authority name: ...",
+# "practice name: Victoria Park", "test name: Vitamin D"), not a person.
+_THINGS = frozenset(
+    {
+        "display",
+        "authority",
+        "organisation",
+        "organization",
+        "org",
+        "test",
+        "ward",
+        "hospital",
+        "practice",
+        "surgery",
+        "clinic",
+        "trust",
+        "site",
+        "location",
+        "facility",
+        "department",
+        "dept",
+        "lab",
+        "laboratory",
+        "service",
+        "team",
+        "unit",
+        "file",
+        "user",
+        "host",
+        "product",
+        "drug",
+        "item",
+        "sample",
+        "specimen",
+        "company",
+        "supplier",
+        "device",
+        "analyser",
+        "analyzer",
+        "sender",
+        "receiver",
+        "application",
+        "system",
+    }
+)
+
+
+def thing_named(text: str, start: int, floor: int) -> bool:
+    """Whether a "name:" label's word before it says the name is a thing's (``_THINGS``)."""
+    if text[start : start + 1] not in "Nn":
+        return False  # the label is "Patient:", "Re:", "Subject:"
+    before = text[max(floor, start - 24) : start].rsplit(None, 1)
+    return bool(before) and before[-1].lower().strip("_.-") in _THINGS
