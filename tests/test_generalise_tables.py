@@ -401,3 +401,16 @@ def test_a_tables_header_repeated_on_each_page_keeps_it_one_table() -> None:
     kind, found = people_in_file("list.csv", data, ("nhs_number", "family_name"))
     assert kind == "csv"
     assert (C, "PATEL") in found and (A, "SMITH") in found
+
+
+def test_welsh_headers_and_ordinal_birth_dates() -> None:
+    data = (
+        "Rhif GIG,Cyfenw,Enw Cyntaf,Dyddiad Geni,Prawf,Canlyniad\n"
+        f"{A},Jones,Dafydd,3rd May 1975,HbA1c,48\n{B},Evans,Ceri,21st of March 1980,PSA,1.2\n"
+        f"{C},Price,Nia,12 Jan 1962,FBC,ok\n"
+    ).encode()
+    assert people_in_file("canlyniadau.csv", data, FIELDS)[1] == [
+        ("Evans", "Ceri", "1980-03-21"),
+        ("Jones", "Dafydd", "1975-05-03"),
+        ("Price", "Nia", "1962-01-12"),
+    ]

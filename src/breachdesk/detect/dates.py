@@ -531,6 +531,13 @@ _NULL_TIME = pa.scalar(None, pa.timestamp("s"))
 _NULL_TEXT = pa.scalar(None, pa.string())
 
 
+_ORDINAL_RE2 = r"(?i)^(\d{1,2})(?:st|nd|rd|th)(?: of)?([ /-])"
+
+
+def _any_ordinal(distinct: pa.Array) -> bool:
+    return bool(pc.any(pc.match_substring_regex(distinct, _ORDINAL_RE2)).as_py())
+
+
 def parse_column(values: pa.Array) -> pa.Array:
     """ISO dates (strings) for a column of dates in one format chosen from the values."""
     values = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
@@ -549,6 +556,11 @@ def parse_column(values: pa.Array) -> pa.Array:
         values = pc.replace_substring_regex(values, r"^(.*\d) \d{1,2}:\d{2}(:\d{2})?$", r"\1")
         distinct = pc.unique(values)
         cells = None
+    # "3rd May 1975": a letter's or a person's ordinal day, read as the plain day.
+    if any(_ORDINAL.match(c) for c in cells) if cells is not None else _any_ordinal(distinct):
+        values = pc.replace_substring_regex(values, _ORDINAL_RE2, r"\1\2")
+        distinct = pc.unique(values)
+        cells = _few_cells(distinct)
     attempts = []
     for fmt in _formats_of(distinct, cells):
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
