@@ -375,3 +375,36 @@ def test_synthetic_dumps_join_as_truth_says(tmp_path: Path) -> None:
         assert (mine["sensitive"] or "") == theirs["sensitive"], key
         rows = patient_rows[key[0], theirs["person"]]
         assert [mine[f] for f in identity] in [[row[f] for f in identity] for row in rows], key
+
+
+def test_a_results_sheet_points_at_patients_under_another_name_of_their_key() -> None:
+    import io
+
+    import xlsxwriter
+
+    from test_generalise import A, B, people_in_file
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    demographics = book.add_worksheet("Demographics")
+    for number, row in enumerate(
+        [
+            ["Hospital Number", "NHS Number", "Surname", "Forename", "DOB"],
+            ["RX1234567", A, "Smith", "John", "12/01/1962"],
+            ["RX2345678", B, "Jones", "Mary", "03/05/1975"],
+        ]
+    ):
+        demographics.write_row(number, 0, row)
+    virology = book.add_worksheet("Virology")
+    for number, row in enumerate(
+        [
+            ["Lab No", "MRN", "Test", "Result"],
+            ["V24-0001", "RX2345678", "HIV 1+2 Ag/Ab", "Reactive"],
+        ]
+    ):
+        virology.write_row(number, 0, row)
+    book.close()
+    fields = ("nhs_number", "family_name", "tests")
+    found = people_in_file("lims.xlsx", buffer.getvalue(), fields)[1]
+    assert (B, "Jones", "HIVAGAB") in found
+    assert not any(tests for number, _, tests in found if number == A)

@@ -107,7 +107,11 @@ def _naming(pointer: str, key: str, parent: str) -> int:
         if pointer in {n + "id" for n in _table_names(parent)}:
             return 2
         return 1 if pointer in person_keys() else 0
-    return 2 if pointer == key and _is_pointer(pointer) else 0
+    if pointer == key and _is_pointer(pointer):
+        return 2
+    # Two names of a person's key ("MRN" pointing at "Hospital Number", "Patient ID" at "PID"):
+    # the values decide, as for ``id``.
+    return 1 if pointer in person_keys() and key in person_keys() else 0
 
 
 def strings(column: Any) -> pa.Array:
