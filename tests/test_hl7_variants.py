@@ -68,3 +68,17 @@ def test_an_nhs_number_in_pid_19() -> None:
     assert _people(
         f"PID|1||RX30001^^^RX1^MR||GRAY^NICOLA||19750505|F|||5 CLOSE^^LEEDS^^LS1 4AP||||||||{A}",
     ) == [(A, "GRAY", "RX30001", None, None)]
+
+
+def test_the_legal_name_of_several_and_a_null_or_split_surname() -> None:
+    found = _people(
+        "PID|1||K223344^^^RBZ^MR||~WILLIAMS^GARETH^^^^^L~WILLS^GARY^^^^^A||19881111|M",
+        "PID|2||K223345^^^RBZ^MR||BABY^GIRL^^^^^A~EVANS^CHLOE^^^^^L||20240301|F",
+        f"PID|3||{A}^^^NHS^NH||van der Berg&van der&Berg^Ruth||19700101|F",
+        'PID|4||RX91^^^RX1^MR||""^ANON||19700102|F',  # no surname: "" is HL7's null
+    )
+    assert found == [
+        (A, "van der Berg", None, None, None),
+        (None, "EVANS", "K223345", None, None),
+        (None, "WILLIAMS", "K223344", None, None),
+    ]

@@ -61,6 +61,31 @@ def _identifiers(rec: PersonRecord, values: list[str]) -> None:
 _HOSPITAL_SHAPE = re.compile(hospital.VALUE, re.IGNORECASE)
 
 
+def _legal_name(xpn: str) -> list[str]:
+    """The components of a PID-5's patient name: of its repetitions, the legal one (XPN-7 ``L``),
+    else the first that is no alias, maiden or display name ("~WILLIAMS^GARETH^^^^^A~...",
+    "BABY GIRL" before the registered name); else the first."""
+    names = [n.split("^") for n in xpn.split("~")]
+    if len(names) == 1:
+        return names[0]
+    typed = [(n[6].strip().upper() if len(n) > 6 else "", n) for n in names if n[0].strip()]
+    for wanted in ("L", None):
+        for kind, name in typed:
+            if (kind == wanted) if wanted else kind not in _NOT_LEGAL:
+                return name
+    return names[0]
+
+
+_NOT_LEGAL = frozenset({"A", "M", "D", "B", "N", "S", "T", "I", "P", "C"})
+
+
+def _value(component: str) -> str:
+    """A name component, HL7's explicit null (``""``) as no value and sub-components
+    ("van der Berg&van der&Berg": the surname first) as the whole."""
+    value = component.split("&")[0].strip()
+    return "" if value == '""' else value
+
+
 def _tests(rec: PersonRecord, coded_fields: list[str]) -> None:
     """The catalogue tests of coded fields (OBR-4, OBX-3), as ``PersonRecord.add_test`` adds
     them, without a call per code."""
@@ -166,9 +191,9 @@ def person_from_message(message: Record) -> list[PersonRecord]:
     )
     xpns = get("PID-5")
     if xpns:
-        name = xpns[0].split("~")[0].split("^")
-        rec.set("family_name", name[0].strip(), "name")
-        rec.set("given_name", name[1].strip() if len(name) > 1 else "", "name")
+        name = _legal_name(xpns[0])
+        rec.set("family_name", _value(name[0]), "name")
+        rec.set("given_name", _value(name[1]) if len(name) > 1 else "", "name")
     births = get("PID-7")
     if births:
         rec.set("date_of_birth", _birth(births[0]), "date_of_birth")
