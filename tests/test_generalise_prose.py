@@ -287,3 +287,11 @@ def test_a_things_name_label_names_no_patient(label: str) -> None:
     assert _people(f"{label}: Laboratory Report\nNHS: {A}") == [(None, None, None, A)]
     # The same label of a patient names them
     assert _people(f"patient name: Grace Okafor\nNHS: {A}") == [("Okafor", "Grace", None, A)]
+
+
+def test_a_role_before_a_date_of_birth_label_is_no_name() -> None:
+    text = (
+        "Discussed with Dr Michael Green (Infection Control Doctor, DOB on file).\n"
+        f"Patient NHS {A}, DOB 12/01/1962."
+    )
+    assert _people(text) == [(None, None, "1962-01-12", A)]

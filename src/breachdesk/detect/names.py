@@ -218,6 +218,15 @@ _STOP = {
     "hospital",
     "sample",
     "specimen",
+    # a role's last word before a DOB or NHS label ("Infection Control Doctor, DOB on file")
+    "doctor",
+    "consultant",
+    "registrar",
+    "manager",
+    "officer",
+    "coordinator",
+    "team",
+    "department",
 }
 # Labels that say the words after them are a name, so a name written in small letters (a
 # lower-cased export or log: "name=tomasz nowak") is still one; after "Patient:" or "Re:" small
