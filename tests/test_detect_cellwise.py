@@ -18,6 +18,8 @@ from breachdesk.detect.tables import _clean, _mask, runs
 # Pieces that reach each rule's edge: titles with and without a full stop, commas and carets,
 # RE2's whitespace and the ASCII spaces it does not count (\v, \x1c), postcodes in any case.
 _PIECES = [
+    " (Mr)",
+    "(mrs.)",
     *"abcSMITHJohnMrsDr. ,^'-\t\n\x0b\x1c ",
     "mr ",
     "Mrs. ",

@@ -414,3 +414,15 @@ def test_welsh_headers_and_ordinal_birth_dates() -> None:
         ("Jones", "Dafydd", "1975-05-03"),
         ("Price", "Nia", "1962-01-12"),
     ]
+
+
+def test_a_title_in_brackets_after_the_name() -> None:
+    data = (
+        b"Surname,Forename,DOB,Test\nSmith (Mr),John,12/01/1962,HbA1c\n"
+        b"Jones (Mrs.),Mary,03/05/1975,PSA\nPark (Seoul),Min,04/04/1980,FBC\n"
+    )
+    assert people_in_file("list.csv", data, FIELDS)[1] == [
+        ("Jones", "Mary", "1975-05-03"),
+        ("Park (Seoul)", "Min", "1980-04-04"),  # a bracket that holds no title stays
+        ("Smith", "John", "1962-01-12"),
+    ]

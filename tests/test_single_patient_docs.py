@@ -225,7 +225,7 @@ CASES: dict[str, tuple[str, str, list[tuple[str | None, ...]]]] = {
             (*TOMASZ, "PSA;HCVAB;FBC", "cancer;hepatitis", "row:2"),
         ],
     ),
-    # Reports keyed by their number: the first one's list is the table, and it stays Grace's.
+    # Reports keyed by their number: rows of a table, each report its own patient's.
     "keyed.json": (
         json.dumps(
             {
@@ -243,8 +243,8 @@ CASES: dict[str, tuple[str, str, list[tuple[str | None, ...]]]] = {
         ),
         "json",
         [
-            (*GRACE, "HBA1C;HIVAGAB", "hiv", "r1!row:1"),
-            (*TOMASZ, "PSA;FBC", "cancer", "root"),
+            (*GRACE, "HBA1C;HIVAGAB", "hiv", "reports!row:1"),
+            (*TOMASZ, "PSA;FBC", "cancer", "reports!row:2"),
         ],
     ),
     "no_results.json": (

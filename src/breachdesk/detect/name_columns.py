@@ -20,6 +20,8 @@ from breachdesk.detect.given_names import (
 from breachdesk.detect.names import LOWER, TITLES, UPPER
 
 _TITLE_PREFIX = rf"(?i)^\s*(?:{TITLES}\.?\s+)"
+# ... and one after the name in brackets: "Smith (Mr)", "OKAFOR, Grace (Mrs)".
+_TITLE_SUFFIX = rf"(?i)\s*\((?:{TITLES})\.?\)\s*$"
 _COMMA = rf"^\s*(?P<family>[^,^]+?)\s*,\s*(?:(?i:{TITLES})\.?\s+)?(?P<given>[^\s,]+)"
 _CARET_CELL = r"^\s*(?P<family>[^\^]+)\^(?P<given>[^\^]*)"
 # "DA SILVA Tomasz", "MÜLLER Zoë": the family name in capitals, however many words, then given.
@@ -58,8 +60,20 @@ _WAYS_PY = (
 )
 
 
+# (Searched in a cell with its trailing spaces taken off, and those before it taken off after,
+# as RE2 takes ``\s*`` either side: one try per "(", not a scan of each run of spaces.)
+_TITLE_SUFFIX_PY = re.compile(rf"\((?:{_TITLES_PY})\.?\)\Z", _RE2_CASE)
+_RE2_SPACES = "\t\n\f\r "
+
+
 def _strip_title_cell(cell: str) -> str:
-    return _TITLE_PREFIX_PY.sub("", cell, count=1).strip()  # ASCII: strip() trims as Arrow does
+    cell = _TITLE_PREFIX_PY.sub("", cell, count=1)
+    if "(" in cell:
+        bare = cell.rstrip(_RE2_SPACES)
+        found = _TITLE_SUFFIX_PY.search(bare)
+        if found:
+            cell = bare[: found.start()].rstrip(_RE2_SPACES)
+    return cell.strip()  # ASCII: strip() trims as Arrow does
 
 
 # ``_TITLE_PREFIX_PY`` at the start of any of the cells, each after a NUL (no NUL is a space or a
@@ -74,7 +88,7 @@ def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
     present = [c for c in cells if c is not None]
     joined = "\x00" + "\x00".join(present)
     spaced = any(space in joined for space in "\t\n\f\r ")
-    if not spaced or _TITLE_IN_JOINED.search(joined) is None:
+    if "(" not in joined and (not spaced or _TITLE_IN_JOINED.search(joined) is None):
         return [None if c is None else c.strip() for c in cells]
     return [None if c is None else _strip_title_cell(c) for c in cells]
 
@@ -145,6 +159,8 @@ def strip_title(values: pa.Array) -> pa.Array:
     # and a tiny regex to see so costs a fraction of compiling the titles' alternation.
     if _any_match(values, r"\s"):
         values = pc.replace_substring_regex(values, _TITLE_PREFIX, "")
+    if _any_match(values, r"\("):
+        values = pc.replace_substring_regex(values, _TITLE_SUFFIX, "")
     return pc.utf8_trim_whitespace(values)
 
 
