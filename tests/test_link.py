@@ -92,27 +92,39 @@ def _plant(sim: simulate.Simulated) -> simulate.Simulated:
             ),
         ]
     )
-    rows = []
-    for rid, number, family, given, dob, postcode in PLANTED:
-        row: dict[str, object] = dict.fromkeys(SCHEMA.names)
-        row.update(
-            record_id=rid,
-            file_id=9,
-            locator=rid,
-            source="table",
-            nhs_number=number,
-            family_name=family,
-            given_name=given,
-            date_of_birth=dob,
-            postcode=postcode,
-        )
-        for name in SCHEMA.names:
-            if name.startswith("e_"):
-                row[name] = False
-        rows.append(row)
+    rows = [
+        _row(rid, number, family, given, dob, postcode=postcode)
+        for rid, number, family, given, dob, postcode in PLANTED
+    ]
     records = pa.concat_tables([sim.records, pa.Table.from_pylist(rows, schema=SCHEMA)])
     truth = dict(sim.truth) | TRUTH
     return simulate.Simulated(pmi, records, truth, sim.tags)
+
+
+def _row(
+    rid: str,
+    number: str | None,
+    family: str,
+    given: str,
+    dob: str | None,
+    hosp: str | None = None,
+    postcode: str | None = None,
+) -> dict[str, object]:
+    """A planted person-record (its exposure flags all false)."""
+    row: dict[str, object] = dict.fromkeys(SCHEMA.names)
+    row.update(
+        record_id=rid,
+        file_id=9,
+        locator=rid,
+        source="table",
+        nhs_number=number,
+        family_name=family,
+        given_name=given,
+        date_of_birth=dob,
+        hospital_number=hosp,
+        postcode=postcode,
+    )
+    return {k: (False if k.startswith("e_") else v) for k, v in row.items()}
 
 
 @pytest.fixture(scope="module")
@@ -243,22 +255,6 @@ def test_placeholder_nhs_number_joins_nobody(tmp_path: Path) -> None:
     assert len({links[f"d:{i}"] for i in range(60)}) == 60
     report = json.loads((case.root / "link" / "report.json").read_text())
     assert report["counts"]["placeholder_nhs_numbers"] == 1
-
-
-def _row(rid: str, number: str | None, family: str, given: str, dob: str | None, hosp: str):
-    row: dict[str, object] = dict.fromkeys(SCHEMA.names)
-    row.update(
-        record_id=rid,
-        file_id=7,
-        locator=rid,
-        source="table",
-        nhs_number=number,
-        family_name=family,
-        given_name=given,
-        date_of_birth=dob,
-        hospital_number=hosp,
-    )
-    return {k: (False if k.startswith("e_") else v) for k, v in row.items()}
 
 
 def test_a_hospital_number_and_family_name_make_one_person(tmp_path: Path) -> None:
