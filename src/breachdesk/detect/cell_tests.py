@@ -42,6 +42,13 @@ def named(results: list[pa.Array], untyped: list[pa.Array]) -> list[tuple[int, p
 def _named(values: pa.Array, *, prose: bool) -> tuple[pa.Array, pa.Array] | None:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
+    # Most columns are passed over on one look: no space (an untyped column's codes and flags)
+    # or no letter (a result column's numbers).
+    look = (
+        pc.match_substring(values, " ") if prose else pc.match_substring_regex(values, "[A-Za-z]")
+    )
+    if not pc.any(look).as_py():
+        return None
     encoded = pc.dictionary_encode(values)
     cells = encoded.dictionary
     wanted = pc.match_substring_regex(cells, "[A-Za-z]{2}")

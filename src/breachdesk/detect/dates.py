@@ -532,6 +532,8 @@ _NULL_TEXT = pa.scalar(None, pa.string())
 
 
 _ORDINAL_RE2 = r"(?i)^(\d{1,2})(?:st|nd|rd|th)(?: of)?([ /-])"
+# The same, looked for once over a column's distinct cells joined by line breaks.
+_ORDINAL_ANY = re.compile(r"(?im)^\d{1,2}(?:st|nd|rd|th)(?: of)?[ /-]")
 
 
 def _any_ordinal(distinct: pa.Array) -> bool:
@@ -557,7 +559,7 @@ def parse_column(values: pa.Array) -> pa.Array:
         distinct = pc.unique(values)
         cells = None
     # "3rd May 1975": a letter's or a person's ordinal day, read as the plain day.
-    if any(_ORDINAL.match(c) for c in cells) if cells is not None else _any_ordinal(distinct):
+    if _ORDINAL_ANY.search("\n".join(cells)) if cells is not None else _any_ordinal(distinct):
         values = pc.replace_substring_regex(values, _ORDINAL_RE2, r"\1\2")
         distinct = pc.unique(values)
         cells = _few_cells(distinct)

@@ -9,7 +9,7 @@ Clinicians and staff are named all over a lab's files; a name after "Dr", "reque
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from typing import Any
 
@@ -467,8 +467,10 @@ _RULES = tuple(
 
 
 def _inside(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether ``start``-``end`` overlaps a span of ``taken``."""
-    return any(start < right and left < end for left, right in taken)
+    """Whether ``start``-``end`` overlaps a span of ``taken`` (disjoint spans, sorted): only
+    the last span starting before ``end`` can."""
+    at = bisect_left(taken, (end,)) - 1
+    return at >= 0 and taken[at][1] > start
 
 
 # A word's possessive ending ("Okafor's"): no name goes on past it, and it is no part of one.
@@ -487,8 +489,9 @@ def detect(
     if line_starts is not None and (present is None or "name:label" in present):
         raise ValueError("the label rule reads across lines")
     seen: set[int] = set()
-    # The spans of the names found so far: a later rule's match inside one is no other name
-    # ("Surname: OKAFOR  Forename(s): Grace Ada  DOB ..." is not also "Grace Ada" before a DOB)
+    # The spans of the names found so far, disjoint and by start: a later rule's match inside
+    # one is no other name ("Surname: OKAFOR  Forename(s): Grace Ada  DOB ..." is not also
+    # "Grace Ada" before a DOB). Looked up by bisection: a log's joined lines hold thousands.
     taken: list[tuple[int, int]] = []
     for rule, pattern, trigger in _RULES:
         if present is not None and trigger not in present:
@@ -576,7 +579,7 @@ def detect(
             seen.add(a_start)
             b_start, b_end = match.span("b")
             end = match.end("c") if c else b_end
-            taken.append((min(a_start, b_start), max(end, a_end)))
+            insort(taken, (min(a_start, b_start), max(end, a_end)))
             yield Mention(
                 "name",
                 min(a_start, b_start),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 
@@ -62,7 +63,7 @@ def sheet(cells: Sequence[Sequence[object]], prefix: str) -> Iterator[Item]:
     # A per-patient sheet says whom it is about above its header ("Patient: OKAFOR, Grace
     # NHS: ..."): those title rows are read as prose, other titles left out.
     head = [[c if type(c) is str else _cell(c) for c in row] for row in cells[:_HEAD_ROWS]]
-    if len(cells) <= _SECTIONED_ROWS:
+    if len(cells) <= _SECTIONED_ROWS and _first_cells_repeat(cells, head):
         every = head + [[c if type(c) is str else _cell(c) for c in r] for r in cells[_HEAD_ROWS:]]
         blocks = sections(every, prefix)
         if blocks is not None:
@@ -77,6 +78,21 @@ def sheet(cells: Sequence[Sequence[object]], prefix: str) -> Iterator[Item]:
 
 # A report printed a block per patient (``delimited.sections``) is a few pages of rows.
 _SECTIONED_ROWS = 5_000
+
+
+def _first_cells_repeat(cells: Sequence[Sequence[object]], head: list[list[str]]) -> bool:
+    """Whether a label without a digit in the first column of the sheet's first rows comes back
+    further down it: what a report printed a block per patient does (its "Patient:" or "Test"),
+    looked for before the whole sheet is turned to text for ``sections``."""
+    labels = {
+        row[0].strip()
+        for row in head
+        if row and row[0].strip() and not any(map(str.isdigit, row[0]))
+    }
+    if not labels:
+        return False
+    firsts = Counter(row[0].strip() for row in cells if row and type(row[0]) is str)
+    return any(firsts[label] > 1 for label in labels)
 
 
 def _text(column: list[object]) -> list[str]:
