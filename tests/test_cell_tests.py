@@ -124,3 +124,13 @@ def test_a_column_of_yes_no_flags_asks_for_the_test_only_where_yes(header: str, 
 )
 def test_a_test_columns_header_with_its_units(header: str, code: str) -> None:
     assert header_kind(header) == code
+
+
+def test_a_test_column_of_ones_and_noughts_holds_results() -> None:
+    data = (
+        f"NHS Number,Surname,Forename,HIV\n{A},OKAFOR,Grace,1\n{B},NOWAK,Tomasz,0\n"
+        f"{C},KOWALSKI,Anna,None\n"
+    ).encode()
+    assert people_in_file("coded.csv", data, FIELDS[:3])[1] == sorted(
+        [(A, "HIVAGAB", "hiv"), (B, "HIVAGAB", "hiv"), (C, "HIVAGAB", "hiv")], key=str
+    )

@@ -82,11 +82,12 @@ def _facts(cell: str) -> tuple[str | None, bool]:
 # not done: such a cell exposes no test (a "-" under "HIV" had flagged every row HIV).
 _NOT_DONE = pa.array(
     ["-", "--", "---", "\u2013", "\u2014", "n/a", "na", "n.a", "not tested", "not done",
-     "not requested", "not applicable", "not performed", "not indicated", "nt", "none"]
+     "not requested", "not applicable", "not performed", "not indicated", "nt"]
 )  # fmt: skip
-# ... or is a request's tick box ("HIV requested: Y/N"): only a yes asks for the test.
-_YES = frozenset({"y", "yes", "true", "1", "x", "\u2713", "\u2714", "requested", "req"})
-_FLAGS = _YES | {"n", "no", "false", "0"}
+# ... or is a request's tick box ("HIV requested: Y/N"): only a yes asks for the test. (1/0,
+# true/false and "None" may be results: a negative is still a test done, and exposed.)
+_YES = frozenset({"y", "yes", "x", "\u2713", "\u2714", "requested", "req"})
+_FLAGS = _YES | {"n", "no"}
 
 
 def done(values: pa.Array) -> pa.Array:
