@@ -398,9 +398,12 @@ def test_a_tables_header_repeated_on_each_page_keeps_it_one_table() -> None:
     rows += [[A, "SMITH", "John", "FBC"], [B, "JONES", "Mary", "PSA"], ["Patient list page 2"]]
     rows += [["NHS Number", "Surname", "Forename", "Test"], [C, "PATEL", "Ravi", "HbA1c"]]
     data = "\n".join(",".join(row) for row in rows).encode()
-    kind, found = people_in_file("list.csv", data, ("nhs_number", "family_name"))
+    kind, found = people_in_file("list.csv", data, ("nhs_number", "family_name", "tests"))
     assert kind == "csv"
-    assert (C, "PATEL") in found and (A, "SMITH") in found
+    # Each row its own person with its own test, read as a table's rows
+    assert found == sorted(
+        [(A, "SMITH", "FBC"), (B, "JONES", "PSA"), (C, "PATEL", "HBA1C")], key=str
+    )
 
 
 def test_welsh_headers_and_ordinal_birth_dates() -> None:

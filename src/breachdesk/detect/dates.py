@@ -170,7 +170,8 @@ _SPACES = re.compile(r"\s+")
 _SEPT = re.compile(r"Sept(?![a-z])", re.IGNORECASE)
 # "12th January 1962", "3rd Mar 1955": letters write the day as an ordinal.
 # ("the 12th of January 1962", as a letter writes it.)
-_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)(?: of)?(?=[ /-])", re.IGNORECASE)
+# (Multiline: also looked for once over a column's distinct cells joined by line breaks.)
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)(?: of)?(?=[ /-])", re.IGNORECASE | re.MULTILINE)
 
 
 def parse(text: str, today: dt.date | None = None) -> dt.date | None:
@@ -531,9 +532,7 @@ _NULL_TIME = pa.scalar(None, pa.timestamp("s"))
 _NULL_TEXT = pa.scalar(None, pa.string())
 
 
-_ORDINAL_RE2 = r"(?i)^(\d{1,2})(?:st|nd|rd|th)(?: of)?([ /-])"
-# The same, looked for once over a column's distinct cells joined by line breaks.
-_ORDINAL_ANY = re.compile(r"(?im)^\d{1,2}(?:st|nd|rd|th)(?: of)?[ /-]")
+_ORDINAL_RE2 = r"(?i)^(\d{1,2})(?:st|nd|rd|th)(?: of)?([ /-])"  # ``_ORDINAL`` for Arrow
 
 
 def _any_ordinal(distinct: pa.Array) -> bool:
@@ -559,7 +558,7 @@ def parse_column(values: pa.Array) -> pa.Array:
         distinct = pc.unique(values)
         cells = None
     # "3rd May 1975": a letter's or a person's ordinal day, read as the plain day.
-    if _ORDINAL_ANY.search("\n".join(cells)) if cells is not None else _any_ordinal(distinct):
+    if _ORDINAL.search("\n".join(cells)) if cells is not None else _any_ordinal(distinct):
         values = pc.replace_substring_regex(values, _ORDINAL_RE2, r"\1\2")
         distinct = pc.unique(values)
         cells = _few_cells(distinct)

@@ -53,11 +53,7 @@ def person_from_patient(record: Record) -> list[PersonRecord]:
         for code in test_codes(coded):
             rec.add_test(code)
     for narrative in f.get("narrative", []):  # a report's conclusion in words
-        codes, given = text.tests_in_text(narrative)
-        for code in codes:
-            rec.add_test(code)
-        if given:
-            rec.exposed.add("test_result")
+        text.add_tests_in(rec, narrative)
     if f.get("result") and rec.tests:
         rec.exposed.add("test_result")
     for value in f.get("requester", []):

@@ -197,7 +197,9 @@ def _header_pairs(
     }
     pairs: dict[Mention, Mention] = {}
     for line, anchor in (wrapped | lone).items():
-        for near, away in ((line - 1, -1),) if line in wrapped else ((line - 1, -1), (line + 1, 1)):
+        # (a wrapped sentence goes on from the line above; a lone number's line may also stand
+        # above its name's)
+        for near, away in ((line - 1, -1), (line + 1, 1)) if line in lone else ((line - 1, -1),):
             # The pair's lines, and no anchor on the lines either side of them.
             if (
                 near in named

@@ -7,7 +7,6 @@ HL7 v2 field positions are stable across versions for what matters here; the ide
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -51,14 +50,11 @@ def _identifiers(rec: PersonRecord, values: list[str]) -> None:
                 rec.set("nhs_number", digits, "nhs_number")
                 continue
             if number and (
-                kind in _HOSPITAL_KINDS or (not kind and _HOSPITAL_SHAPE.fullmatch(number))
+                kind in _HOSPITAL_KINDS or (not kind and hospital.SHAPE.fullmatch(number))
             ):
                 # (An identifier with no type code is the hospital's when it has a hospital
                 # number's shape: "K555111" in PID-3, a PAS number in PID-2.)
                 rec.set("hospital_number", number, "hospital_number")
-
-
-_HOSPITAL_SHAPE = re.compile(hospital.VALUE, re.IGNORECASE)
 
 
 def _legal_name(xpn: str) -> list[str]:
@@ -233,11 +229,7 @@ def person_from_message(message: Record) -> list[PersonRecord]:
     if message.text.strip():
         # NTE comments are free text about this message's patient: the tests they name
         # ("Patient known HIV positive", "Please repeat HbA1c") are theirs.
-        codes, results = text.tests_in_text(message.text)
-        for code in codes:
-            rec.add_test(code)
-        if results:
-            exposed.add("test_result")
+        text.add_tests_in(rec, message.text)
     return out
 
 
@@ -247,11 +239,7 @@ def _tests_in_results(rec: PersonRecord, results: list[str]) -> None:
     ("Reactive", "5.2") names none, and is passed over without a call."""
     written = [value for value in results if len(value) >= _TEXT_RESULT and " " in value]
     if written:
-        codes, given = text.tests_in_text("\n".join(written))
-        for code in codes:
-            rec.add_test(code)
-        if given:
-            rec.exposed.add("test_result")
+        text.add_tests_in(rec, "\n".join(written))
 
 
 _TEXT_RESULT = 12

@@ -22,6 +22,7 @@ from breachdesk.detect.base import Mention
 # (tests/test_detect_fast_paths.py).
 # A hospital number's shape: up to three letters, five to ten digits, perhaps a check letter.
 VALUE = r"[A-Z]{0,3}\d{5,10}[A-Z]?"
+SHAPE = re.compile(VALUE, re.IGNORECASE)  # (a value read without its label: OCR, HL7 PID-3)
 # ... and in text also a trust's code, a space and its digits: "RJ1 123456".
 _VALUE_TEXT = rf"{VALUE}|[A-Z]{{2}}\d[ ]\d{{5,8}}"
 _NUMBER = r"(?:no|num(?:ber)?)\b\.?"

@@ -488,10 +488,10 @@ def detect(
     name's own line only)."""
     if line_starts is not None and (present is None or "name:label" in present):
         raise ValueError("the label rule reads across lines")
-    seen: set[int] = set()
-    # The spans of the names found so far, disjoint and by start: a later rule's match inside
-    # one is no other name ("Surname: OKAFOR  Forename(s): Grace Ada  DOB ..." is not also
-    # "Grace Ada" before a DOB). Looked up by bisection: a log's joined lines hold thousands.
+    # The spans of the names found so far, disjoint and by start: a later rule's name inside
+    # one is no other name (the same words again; "Surname: OKAFOR  Forename(s): Grace Ada
+    # DOB ..." is not also "Grace Ada" before a DOB). Looked up by bisection: a log's joined
+    # lines hold thousands of names.
     taken: list[tuple[int, int]] = []
     for rule, pattern, trigger in _RULES:
         if present is not None and trigger not in present:
@@ -507,7 +507,8 @@ def detect(
         has_c = "c" in pattern.groupindex
         for match in matches:
             a_start, a_end = match.span("a")
-            if a_start in seen or (taken and _inside(taken, a_start, match.end("b"))):
+            b_start, b_end = match.span("b")  # (before "a" where a given name is keyed first)
+            if taken and _inside(taken, min(a_start, b_start), max(a_end, b_end)):
                 continue
             start = match.start()
             if line_starts is not None and rule == "key_value" and "\n" in match.group():
@@ -576,8 +577,6 @@ def detect(
                     continue  # not a given name the lists know
             if family.endswith(_POSSESSIVE):
                 family = family[:-2]  # "Mrs Grace Okafor's results": her name is Okafor
-            seen.add(a_start)
-            b_start, b_end = match.span("b")
             end = match.end("c") if c else b_end
             insort(taken, (min(a_start, b_start), max(end, a_end)))
             yield Mention(

@@ -130,6 +130,16 @@ def tests_in_text(text: str) -> tuple[list[str], bool]:
     return list(codes), results and bool(codes)
 
 
+def add_tests_in(rec: PersonRecord, passage: str) -> None:
+    """The tests a passage about ``rec``'s person names (``tests_in_text``) added to them, and
+    its result when it gives one: an HL7 note or text result, a FHIR report's conclusion."""
+    codes, results = tests_in_text(passage)
+    for code in codes:
+        rec.add_test(code)
+    if results:
+        rec.exposed.add("test_result")
+
+
 def people_in_lines(
     lines: list[str],
     first: int,

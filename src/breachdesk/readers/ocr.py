@@ -292,7 +292,6 @@ _HOSPITAL_PARTED = re.compile(
     r"([A-Z]{0,3}\d{1,3}) (\d{3,8}[A-Z]?)\b",
     re.IGNORECASE,
 )
-_HOSPITAL_NUMBER = re.compile(hospital.VALUE, re.IGNORECASE)
 
 
 def _mended(line: str) -> str:
@@ -319,7 +318,7 @@ def _postcode_letter(match: re.Match[str]) -> str:
 
 def _hospital_joined(match: re.Match[str]) -> str:
     label, first, second = match.groups()
-    if _HOSPITAL_NUMBER.fullmatch(first + second) is None:
+    if hospital.SHAPE.fullmatch(first + second) is None:
         return match.group()
     return label + first + second
 
