@@ -374,3 +374,11 @@ def test_a_family_name_with_the_given_names_initial_after_it() -> None:
         ]
         assert given.to_pylist()[:6] == ["G", "G", "A.M", "G", "JO", "Grace"]
     assert name_columns.split_column(pa.array(["Müller A."]))[0].to_pylist() == ["Müller"]
+
+
+def test_given_names_then_a_family_name_of_several_words_in_capitals() -> None:
+    cells = ["Anne-Marie DE LA CRUZ", "Mary Jane VAN DER BERG", "Grace A OKAFOR", "Grace OKAFOR"]
+    for values in (pa.array(cells), pa.array([*cells, "Zoë KILIÇ"])):  # both paths
+        family, given = name_columns.split_column(values)
+        assert family.to_pylist()[:4] == ["DE LA CRUZ", "VAN DER BERG", "OKAFOR", "OKAFOR"]
+        assert given.to_pylist()[:4] == ["Anne-Marie", "Mary Jane", "Grace", "Grace"]

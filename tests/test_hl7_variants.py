@@ -82,3 +82,20 @@ def test_the_legal_name_of_several_and_a_null_or_split_surname() -> None:
         (None, "EVANS", "K223345", None, None),
         (None, "WILLIAMS", "K223344", None, None),
     ]
+
+
+def test_escape_sequences_in_names_tests_and_text_results() -> None:
+    """HL7's escapes read: a hex-escaped letter of a name (UTF-8 bytes, or Latin-1 where they
+    are no UTF-8), ``\\T\\`` in a test's text, ``\\.br\\`` breaking a formatted report's lines
+    (each line's test and result its own), highlighting dropped."""
+    found = _people(
+        f"PID|1||{A}^^^NHS^NH||N\\XC38D\\ BHRIAIN^ZO\\XC3AB\\||19850505|F",
+        "OBX|1|ST|HIV12^HIV 1\\T\\2 antibody^L||\\H\\Reactive\\N\\",
+        f"PID|2||{B}^^^NHS^NH||\\XD3\\ SE\\XC1\\^SIOBHAN||19800202|F",
+        "OBX|1|FT|REP^Report^L||Syphilis antibody: not detected\\.br\\Hepatitis C antibody: "
+        "REACTIVE\\.br\\",
+    )
+    assert found == [
+        (B, "Ó SEÁ", None, "SYPH;HCVAB", "hepatitis;sexual_health"),
+        (A, "NÍ BHRIAIN", None, "HIVAB", "hiv"),
+    ]

@@ -14,6 +14,7 @@ from breachdesk import catalogue
 from breachdesk.detect import dates, hospital, lab_tests, nhs_number, ods, postcode, text
 from breachdesk.detect.records import PersonRecord
 from breachdesk.readers.base import Record
+from breachdesk.readers.hl7v2 import unescape
 
 _CATEGORY_OF = {
     "nhs_number": "nhs_number",
@@ -76,9 +77,10 @@ _NOT_LEGAL = frozenset({"A", "M", "D", "B", "N", "S", "T", "I", "P", "C"})
 
 
 def _value(component: str) -> str:
-    """A name component, HL7's explicit null (``""``) as no value and sub-components
-    ("van der Berg&van der&Berg": the surname first) as the whole."""
-    value = component.split("&")[0].strip()
+    """A name component, HL7's explicit null (``""``) as no value, sub-components
+    ("van der Berg&van der&Berg": the surname first) as the whole, escapes read
+    ("ZO\\XC3AB\\": "ZOË")."""
+    value = unescape(component.split("&")[0]).strip()
     return "" if value == '""' else value
 
 
@@ -104,7 +106,7 @@ def _test_codes(coded: str) -> tuple[str, ...]:
     antigen": calcium, haemoglobin); the text says which test it is."""
     for candidate in (_comp(coded, 2), _comp(coded, 1), _comp(coded, 5)):
         if candidate:
-            codes = lab_tests.lookup(candidate)
+            codes = lab_tests.lookup(unescape(candidate))  # "HIV 1\T\2 antibody"
             if codes:
                 return tuple(codes)
     return ()
@@ -229,7 +231,7 @@ def person_from_message(message: Record) -> list[PersonRecord]:
     if message.text.strip():
         # NTE comments are free text about this message's patient: the tests they name
         # ("Patient known HIV positive", "Please repeat HbA1c") are theirs.
-        text.add_tests_in(rec, message.text)
+        text.add_tests_in(rec, unescape(message.text))
     return out
 
 
@@ -239,7 +241,8 @@ def _tests_in_results(rec: PersonRecord, results: list[str]) -> None:
     ("Reactive", "5.2") names none, and is passed over without a call."""
     written = [value for value in results if len(value) >= _TEXT_RESULT and " " in value]
     if written:
-        text.add_tests_in(rec, "\n".join(written))
+        # (A formatted report breaks its lines with "\.br\": read as a break.)
+        text.add_tests_in(rec, unescape("\n".join(written)))
 
 
 _TEXT_RESULT = 12

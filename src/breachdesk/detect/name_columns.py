@@ -29,6 +29,12 @@ _CAPS_FIRST = (
     rf"^\s*(?P<family>[{UPPER}][{UPPER}'\-]+(?:\s+[{UPPER}][{UPPER}'\-]+)*)\s+"
     rf"(?P<given>[{UPPER}][{LOWER}]\S*)(?:\s+\S+)*\s*$"
 )
+# "Anne-Marie DE LA CRUZ", "Mary Jane VAN DER BERG": given names written as names, then a
+# family name of several words in capitals (one word is the last word's, ``_SPACED``).
+_CAPS_LAST = (
+    rf"^\s*(?P<given>[{UPPER}][{LOWER}]\S*(?:\s+[{UPPER}][{LOWER}]\S*)*)\s+"
+    rf"(?P<family>[{UPPER}][{UPPER}'\-]+(?:\s+[{UPPER}][{UPPER}'\-]+)+)\s*$"
+)
 _SPACED = r"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>\S+)\s*$"
 
 
@@ -55,6 +61,10 @@ _WAYS_PY = (
         # Possessive: a word in capitals is never a given name, so none is ever given back.
         rf"{_S}*(?P<family>[{UPPER}][{UPPER}'\-]++(?:{_S}++[{UPPER}][{UPPER}'\-]++)*+){_S}+"
         rf"(?P<given>[{UPPER}][{LOWER}]{_NS}*)(?!{_NS})"
+    ),
+    re.compile(
+        rf"{_S}*(?P<given>[{UPPER}][{LOWER}]{_NS}*+(?:{_S}++[{UPPER}][{LOWER}]{_NS}*+)*+){_S}++"
+        rf"(?P<family>[{UPPER}][{UPPER}'\-]++(?:{_S}++[{UPPER}][{UPPER}'\-]++)++){_S}*+\Z"
     ),
     re.compile(rf"{_S}*(?P<given>{_NS}+){_S}(?:[\s\S]*{_S})?(?P<family>{_NS}+){_S}*\Z"),
 )
@@ -214,7 +224,13 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     # written in would find nothing, so its regex is not compiled and run.
     ways = [
         pattern
-        for pattern, needed in ((_COMMA, ","), (_CARET_CELL, "^"), (_CAPS_FIRST, ""), (_SPACED, ""))
+        for pattern, needed in (
+            (_COMMA, ","),
+            (_CARET_CELL, "^"),
+            (_CAPS_FIRST, ""),
+            (_CAPS_LAST, ""),
+            (_SPACED, ""),
+        )
         if (spaced if not needed else pc.any(pc.match_substring(values, needed)).as_py())
     ]
     families: list[pa.Array] = []

@@ -12,6 +12,7 @@ detectors read twenty, so building the rest cost half the reader's time for noth
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
@@ -69,6 +70,35 @@ def _table(comp: str, rep: str) -> dict[int, str]:
     # A mangled MSH may name one character for both: it is the component separator, read
     # first, as a character-by-character reading takes it.
     return table | {ord(rep): "~", ord(comp): "^"}
+
+
+# HL7's escape sequences (v2.x chapter 2): the delimiters written as data, and the
+# formatting and character-set escapes a sender puts in text ("SMITH\T\JONES" for an ampersand,
+# "ZO\XC3AB\" for "ZOË"). Hex escapes are bytes of the message's character set: UTF-8
+# where they decode so, else Latin-1.
+_ESCAPE = re.compile(r"\\([FSTRE]|X[0-9A-Fa-f]{2,32}|\.br|H|N|[CM][0-9A-Fa-f]{4,6}|Z[^\\]{0,32})\\")
+_DELIMITERS = {"F": "|", "S": "^", "T": "&", "R": "~", "E": "\\", ".br": "\n"}
+
+
+def unescape(value: str) -> str:
+    """A component's text with HL7's escape sequences read; formatting and character-set
+    switches dropped. Text with no backslash is returned as it is, without a search."""
+    if "\\" not in value:
+        return value
+    return _ESCAPE.sub(_unescaped, value)
+
+
+def _unescaped(found: re.Match[str]) -> str:
+    code = found.group(1)
+    if code in _DELIMITERS:
+        return _DELIMITERS[code]
+    if code[0] == "X":
+        raw = bytes.fromhex(code[1:]) if len(code) % 2 else b""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+    return ""  # highlighting, a character set's switch, a local (Z) escape
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
