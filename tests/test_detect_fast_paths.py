@@ -53,18 +53,20 @@ PLAIN = {
         rf"(?:{names._MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?"
     ),
     "caps_comma": re.compile(
-        rf"(?<![\w'])(?P<a>[{names.UPPER}][{names.UPPER}'’\-]+"
+        rf"(?<!\w)(?<!\w['’])(?P<a>[{names.UPPER}][{names.UPPER}'’\-]+"
         rf"(?:{_SP}{names._PARTICLE_CAPS}(?={_SP})){{0,2}}(?:{_SP}[{names.UPPER}][{names.UPPER}'’\-]+)?)"
-        rf"{_SP}*(?P<sep>,){_SP}*(?P<b>[{names.UPPER}][{names.LOWER}][\w'’\-]*)"
+        rf"{_SP}*(?P<sep>,){_SP}*(?P<b>[{names.UPPER}][{names.LOWER}](?:\w|['’\-](?=\w))*)"
     ),
     "practice": re.compile(r"(?<![A-Za-z0-9])([A-HJ-NP-Y]\d{5})(?![A-Za-z0-9])"),
     "test_label": re.compile(r"\btests?\s{0,2}[=:]\s{0,2}([A-Za-z0-9]{2,12})(?![A-Za-z0-9])"),
     "pid": re.compile(r"(?<![A-Za-z0-9])PID\|[^\r\n]{1,4000}"),
     "hospital": re.compile(
-        r"\b(?:hosp(?:ital)?\.?\s{0,2}(?:(?:no|num(?:ber)?)\b\.?|id\b\.?)|mrn\b|m\.r\.n\."
-        r"|unit\s{1,2}(?:no|num(?:ber)?)\b\.?|case\s{0,2}note\s{1,2}(?:no|num(?:ber)?)\b\.?"
-        r"|hospital\s{1,2}id\b|pas\s{0,2}(?:(?:no|num(?:ber)?)\b\.?|id\b)|patient\s{1,2}id\b)"
-        r"[\s:#=]{0,10}(?P<value>[A-Z]{0,3}\d{5,10}[A-Z]?|[A-Z]{2}\d[ ]\d{5,8})(?![A-Za-z0-9])",
+        r"\b(?:hosp(?:ital)?\.?[\s_]{0,2}(?:(?:no|num(?:ber)?)\b\.?|id\b\.?)|mrn\b|m\.r\.n\."
+        r"|unit[\s_]{1,2}(?:no|num(?:ber)?)\b\.?"
+        r"|case[\s_]{0,2}note[\s_]{1,2}(?:no|num(?:ber)?)\b\.?|hospital[\s_]{1,2}id\b"
+        r"|pas[\s_]{0,2}(?:(?:no|num(?:ber)?)\b\.?|id\b)|patient[\s_]{1,2}id\b)"
+        r"[\s:#=]{0,10}(?P<value>[A-Z]{0,3}\d{5,10}[A-Z]?|[A-Z]{2}\d[ ]\d{5,8}"
+        r"|[A-Z]{1,4}-\d{5,10})(?![A-Za-z0-9])",
         re.IGNORECASE,
     ),
     "address": re.compile(
@@ -168,6 +170,9 @@ PIECES = [
     "Hosp No: K1120052",
     "Hospital No:    K0456789",
     "Hosp No: RJ1 123456",
+    "hosp_no=N4410982 patient_id=RX1234567 unit__no:12345",
+    "Hosp No: RBH-7741203, MRN ABCDE-12345",
+    "candidates 'ROSSI, Giulia' and O'BRIEN, Mary, x'SMITH, Jo",
     "Unit Number: 0123456",
     "PAS No: 7654321",
     "xpas id 1234567",

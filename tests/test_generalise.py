@@ -242,7 +242,7 @@ CASES = {
         ).encode(),
         "text",
         [
-            ("SÚILLEABHÁIN", "Siobhán", "1962-01-12", A, "HBA1C", None),
+            ("Ó SÚILLEABHÁIN", "Siobhán", "1962-01-12", A, "HBA1C", None),
             ("D'ARCY", "Jean-Luc", "1955-03-03", None, "HBSAG", "hepatitis"),
             ("Patel", "Priya", "1980-02-01", None, "HRHPV", "cancer"),
         ],

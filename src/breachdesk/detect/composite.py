@@ -31,9 +31,10 @@ _OTHER_DATE = (
     r"|adm(?:itted|\.)?|disch(?:arged|\.)?|appt|sampled?|req(?:uested)?"
 )
 # What labels a value inside a cell, or is left of one: "DOB", "D.O.B.", "born", "b.", "NHS
-# No.", "MRN", "Age", a sex in brackets, brackets and separators.
+# No.", "MRN", "Age", "Name:", "Patient:", a sex in brackets, brackets and separators.
 _LABELS = re.compile(
-    r"(?i:\b(?:d\.?\s?o\.?\s?b|born|b|nhs|no|number|num|nr|mrn|age[d]?|sex|dob|id)\b\.?:?)"
+    r"(?i:\b(?:d\.?\s?o\.?\s?b|born|b|nhs|no|number|num|nr|mrn|age[d]?|sex|dob|id"
+    r"|(?:full\s)?name|patient|pt|hosp(?:ital)?)\b\.?:?)"
     r"|(?i:\((?:[mfu]|male|female|unknown)\))"
     r"|[()\[\]{}<>/|:;#=]"
 )

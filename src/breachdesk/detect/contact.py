@@ -28,6 +28,21 @@ def detect(text: str) -> Iterator[Mention]:
     if "@" not in text:
         return  # every address holds one; EMAIL opens with \b, so it is tried at every position
     for match in EMAIL.finditer(text):
-        yield Mention(
-            "email", match.start(), match.end(), match.group(0).lower(), "contact", "email"
-        )
+        address = match.group(0).lower()
+        if address.endswith(_ORGANISATIONS):
+            continue
+        yield Mention("email", match.start(), match.end(), address, "contact", "email")
+
+
+# The health service's and government's own domains: in free text an address there is a
+# team's, a clinician's or an interface's ("path.integration@wales.nhs.uk" on an alert), not
+# the patient's contact (a patient writes from their own).
+_ORGANISATIONS = (
+    "@nhs.net",
+    ".nhs.net",
+    "@nhs.uk",
+    ".nhs.uk",
+    ".gov.uk",
+    ".nhs.scot",
+    ".hscni.net",
+)

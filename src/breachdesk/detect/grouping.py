@@ -135,7 +135,9 @@ def _with_hospital_numbers(
 ) -> list[Mention]:
     """``nhs``, and where no NHS number is written, the names with a hospital number on their
     line close after or before them ("Patient: Grace Okafor  Hosp No: RX1234567", a worksheet
-    or log that gives no date of birth): a name with a hospital number is a patient."""
+    or log that gives no date of birth), or alone on the line just below a line naming one
+    person (a letter's "Re: Mr Callum Fitzgerald" over "Hosp No: K2287411"): a name with a
+    hospital number is a patient."""
     if nhs:
         return sorted(nhs, key=START)
     numbers = [m for m in mentions if m.kind == "hospital_number"]
@@ -143,12 +145,24 @@ def _with_hospital_numbers(
         return []
     test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
     numbers = [n for n in numbers if line_of(n.start) not in test_lines]
-    named = [
-        m
-        for m in mentions
-        if m.kind == "name"
-        and any(line_of(n.start) == line_of(m.start) and abs(n.start - m.end) < 80 for n in numbers)
-    ]
+    names = [m for m in mentions if m.kind == "name"]
+    by_line = Counter(line_of(m.start) for m in names)
+    number_lines = {line_of(n.start): n for n in numbers}
+    named = []
+    for m in names:
+        line = line_of(m.start)
+        if any(line_of(n.start) == line and abs(n.start - m.end) < 80 for n in numbers):
+            named.append(m)
+            continue
+        below = number_lines.get(line + 1)
+        if (
+            below is not None
+            and by_line[line] == 1
+            and line + 1 not in by_line
+            and line not in number_lines
+            and below.start - m.end < 120
+        ):
+            named.append(m)
     return sorted(named, key=START)
 
 

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from breachdesk import nhs
 from breachdesk.detect.base import Mention
 
-# Every quantifier bounded: the label, up to ten separator characters (a form's "Hospital No:"
-# and the spaces aligning its value), then the number.
+# Every quantifier bounded: the label (its words parted by spaces or, in a log's keys,
+# underscores: "hosp_no=", "patient_id="), up to ten separator characters (a form's
+# "Hospital No:" and the spaces aligning its value), then the number.
 # The labels' leading ``\b`` is put after each label's first letter (no word
 # character before that letter): opening with an assertion, the pattern was tried at every
 # position of the text; opening with a letter class ``re`` skips to the few letters a label
@@ -23,15 +24,16 @@ from breachdesk.detect.base import Mention
 # A hospital number's shape: up to three letters, five to ten digits, perhaps a check letter.
 VALUE = r"[A-Z]{0,3}\d{5,10}[A-Z]?"
 SHAPE = re.compile(VALUE, re.IGNORECASE)  # (a value read without its label: OCR, HL7 PID-3)
-# ... and in text also a trust's code, a space and its digits: "RJ1 123456".
-_VALUE_TEXT = rf"{VALUE}|[A-Z]{{2}}\d[ ]\d{{5,8}}"
+# ... and in text also a trust's code, a space and its digits: "RJ1 123456"; or letters, a
+# hyphen and the digits: "RBH-7741203".
+_VALUE_TEXT = rf"{VALUE}|[A-Z]{{2}}\d[ ]\d{{5,8}}|[A-Z]{{1,4}}-\d{{5,10}}"
 _NUMBER = r"(?:no|num(?:ber)?)\b\.?"
 LABELLED = re.compile(
     r"(?-i:[HhMmUuCcPp])(?<!\w.)"
-    rf"(?:(?<=[Hh])(?:osp(?:ital)?\.?\s{{0,2}}(?:{_NUMBER}|id\b\.?)|ospital\s{{1,2}}id\b)"
-    rf"|(?<=[Mm])(?:rn\b|\.r\.n\.)|(?<=[Uu])nit\s{{1,2}}{_NUMBER}"
-    rf"|(?<=[Cc])ase\s{{0,2}}note\s{{1,2}}{_NUMBER}"
-    rf"|(?<=[Pp])(?:as\s{{0,2}}(?:{_NUMBER}|id\b)|atient\s{{1,2}}id\b))"
+    rf"(?:(?<=[Hh])(?:osp(?:ital)?\.?[\s_]{{0,2}}(?:{_NUMBER}|id\b\.?)|ospital[\s_]{{1,2}}id\b)"
+    rf"|(?<=[Mm])(?:rn\b|\.r\.n\.)|(?<=[Uu])nit[\s_]{{1,2}}{_NUMBER}"
+    rf"|(?<=[Cc])ase[\s_]{{0,2}}note[\s_]{{1,2}}{_NUMBER}"
+    rf"|(?<=[Pp])(?:as[\s_]{{0,2}}(?:{_NUMBER}|id\b)|atient[\s_]{{1,2}}id\b))"
     rf"[\s:#=]{{0,10}}(?P<value>{_VALUE_TEXT})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )

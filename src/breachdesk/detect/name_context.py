@@ -1,18 +1,23 @@
 """What stands before a name in free text and says it is not the patient's: a clinician's title
-or role ("Dr", "Requested by:", "Seen by: Mr"), a relative's label ("Mother:", "Next of kin:"),
+or role ("Dr", "Requested by:", "Seen by: Mr", "Chair:", an e-mail's "From:"), a relative's
+label ("Mother:", "Next of kin:"),
 or a label naming a thing ("practice name:", "code display name:"). Each is read backwards from
 the name over a short window: one anchored match, where a search would try every position.
+Also the words that are never a name's (``NOT_NAMES``) and tests listed like names.
 """
 
 from __future__ import annotations
 
 import re
 
+from breachdesk.detect import lab_tests
+
 STAFF_BEFORE = re.compile(
     r"(?:\bdr\.?|\bdoctor|\bprof\.?|requested\s+by|authori[sz]ed\s+by|reported\s+by|"
-    r"verified\s+by|consultant|clinician|\bgp\b|\bfrom\b|\bregards,?|signed|"
+    r"verified\s+by|consultant|clinician|\bgp\b|\bfrom\s*:|\bregards,?|signed|"
     r"phlebotomist|biomedical\s+scientist|nurse|sister|seen\s+by|checked\s+by|"
-    r"(?:typed|dictated|transcribed)(?:\s+by)?|author|secretary)\s*(?:[:\-]\s*)?"
+    r"(?:typed|dictated|transcribed)(?:\s+by)?|author|secretary|\bchair(?:man|person)?|"
+    r"co-?ordinator)\s*(?:[:\-]\s*)?"
     # (and a title between, where another rule's match starts at the given name: "Seen by:
     # Mr John Carter (12/03/2024)")
     r"(?:(?:mr|mrs|ms|miss|mx)\.?\s+)?$",
@@ -23,10 +28,12 @@ STAFF_BEFORE = re.compile(
 # at the start of the reversed window: one anchored attempt, where ``search`` tries the whole
 # alternation at each of the window's 30 positions (~8 us a name).
 STAFF_BEFORE_REVERSED = re.compile(
+    r"(?:\s+\.?(?:rm|srm|sm|ssim|xm)\b)?\s*(?:[:\-]\s*)?:\s*morf\b|"
     r"(?:\s+\.?(?:rm|srm|sm|ssim|xm)\b)?\s*(?:[:\-]\s*)?(?:\.?rd\b|rotcod\b|\.?forp\b|yb\s+detseuqer|yb\s+de[sz]irohtua|yb\s+detroper|"
-    r"yb\s+deifirev|tnatlusnoc|naicinilc|\bpg\b|\bmorf\b|,?sdrager\b|dengis|"
+    r"yb\s+deifirev|tnatlusnoc|naicinilc|\bpg\b|,?sdrager\b|dengis|"
     r"tsimotobelhp|tsitneics\s+lacidemoib|esrun|retsis|yb\s+nees|yb\s+dekcehc|"
-    r"(?:yb\s+)?(?:depyt|detatcid|debircsnart)|rohtua|yraterces)",
+    r"(?:yb\s+)?(?:depyt|detatcid|debircsnart)|rohtua|yraterces|(?:nam|nosrep)?riahc\b|"
+    r"rotanidro-?oc)",
     re.IGNORECASE,
 )
 
@@ -126,3 +133,91 @@ def thing_named(text: str, start: int, floor: int) -> bool:
         return False  # the label is "Patient:", "Re:", "Subject:"
     before = text[max(floor, start - 24) : start].rsplit(None, 1)
     return bool(before) and before[-1].lower().strip("_.-") in _THINGS
+
+
+# Words that are no part of a name, read where a rule takes two words for one: prose, labels
+# and a form's captions, roles and grades.
+NOT_NAMES = {
+    "the",
+    "and",
+    "of",
+    "for",
+    "on",
+    "in",
+    "at",
+    "to",
+    "dob",
+    "nhs",
+    "date",
+    "born",
+    "no",
+    "number",
+    "with",
+    "was",
+    "is",
+    "has",
+    "had",
+    "re",
+    "please",
+    "see",
+    "result",
+    "results",
+    "test",
+    "not",
+    "known",
+    "unknown",
+    "withheld",
+    "redacted",
+    "none",
+    "anonymous",
+    "patient",
+    "details",
+    "record",
+    "records",
+    "information",
+    "check",
+    "confirm",
+    "her",
+    "his",
+    "their",
+    # a form's labels written without a colon ("Surname OKAFOR Forename GRACE DOB ...")
+    "surname",
+    "forename",
+    "forenames",
+    "name",
+    "firstname",
+    "lastname",
+    "sex",
+    "gender",
+    "male",
+    "female",
+    "mrn",
+    "hosp",
+    "hospital",
+    "sample",
+    "specimen",
+    # a role's last word before a DOB or NHS label ("Infection Control Doctor, DOB on file")
+    "doctor",
+    "consultant",
+    "registrar",
+    "manager",
+    "officer",
+    "coordinator",
+    "team",
+    "department",
+    # staff grades written after a name ("Rachel Thomas, Band 5 BMS, Blood Sciences")
+    "bms",
+    "hca",
+    "rgn",
+    "sho",
+    "cns",
+}
+
+
+def listed_test(text: str, start: int, word: str) -> bool:
+    """Whether capitals read as a family name before a comma are a test in a list of tests:
+    a catalogue term after another item and its comma. (A family name that is also a test's
+    abbreviation, "FISH, Anne", stands first on its line or after a label.)"""
+    return text[max(0, start - 2) : start].rstrip(" ").endswith(",") and bool(
+        lab_tests.lookup(word)
+    )

@@ -20,7 +20,13 @@ from breachdesk.detect.given_names import (
 from breachdesk.detect.given_names import (
     kind as given_kind,
 )
-from breachdesk.detect.name_context import relative_before, staff_before, thing_named
+from breachdesk.detect.name_context import NOT_NAMES as _STOP
+from breachdesk.detect.name_context import (
+    listed_test,
+    relative_before,
+    staff_before,
+    thing_named,
+)
 
 _TITLE_WORDS: tuple[str, ...] = (
     "mr",
@@ -69,6 +75,8 @@ _PARTICLES: tuple[str, ...] = (
     "das",
 )
 _PARTICLES += ("la", "le", "al", "el", "bin", "ibn", "ter", "ten", "ap")
+# Irish and Scottish Gaelic: "Áine Ó Súilleabháin", "Siobhán Ní Bhriain", "Seán Mac Giolla".
+_PARTICLES += ("ó", "ní", "nic", "mac", "uí")
 _PARTICLE = rf"(?i:{'|'.join(_PARTICLES)})"
 _FAMILY = rf"(?:{_PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
 # "Ms G. Okafor", "Mr J Smith": a given name written as its initial, a lone letter and a dot.
@@ -109,11 +117,13 @@ _NON_ASCII_LOWER = "".join(
 )
 UPPER = f"A-Z{_NON_ASCII_UPPER}"
 LOWER = f"a-z{_NON_ASCII_LOWER}"
-# "SMITH, John" / "O'BRIEN-KAUR, Mary": the way lab lists print a patient, label or not.
+# "SMITH, John" / "O'BRIEN-KAUR, Mary": the way lab lists print a patient, label or not; also
+# in quotes ("candidates 'ROSSI, Giulia' and ..."), an apostrophe being the name's own only
+# after a letter ("O'BRIEN").
 _CAPS_COMMA = re.compile(
-    rf"(?P<a>[{UPPER}](?<![\w'][{UPPER}])[{UPPER}'’\-]+(?:{_SP}{_PARTICLE_CAPS}(?={_SP})){{0,2}}"
+    rf"(?P<a>[{UPPER}](?<!\w[{UPPER}])(?<!\w['’][{UPPER}])[{UPPER}'’\-]+(?:{_SP}{_PARTICLE_CAPS}(?={_SP})){{0,2}}"
     rf"(?:{_SP}[{UPPER}][{UPPER}'’\-]+)?)"
-    rf"{_SP}*(?P<sep>,){_SP}*(?P<b>[{UPPER}][{LOWER}][\w'’\-]*)"
+    rf"{_SP}*(?P<sep>,){_SP}*(?P<b>[{UPPER}][{LOWER}](?:\w|['’\-](?=\w))*)"
 )
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
 # "surname=SMITH forename=John", "given_name: John; family name: SMITH": logs, exports and forms
@@ -159,75 +169,6 @@ _DEAR = re.compile(
     rf"(?={_SP}*+(?:[,:]|$))",
     re.MULTILINE,
 )
-_STOP = {
-    "the",
-    "and",
-    "of",
-    "for",
-    "on",
-    "in",
-    "at",
-    "to",
-    "dob",
-    "nhs",
-    "date",
-    "born",
-    "no",
-    "number",
-    "with",
-    "was",
-    "is",
-    "has",
-    "had",
-    "re",
-    "please",
-    "see",
-    "result",
-    "results",
-    "test",
-    "not",
-    "known",
-    "unknown",
-    "withheld",
-    "redacted",
-    "none",
-    "anonymous",
-    "patient",
-    "details",
-    "record",
-    "records",
-    "information",
-    "check",
-    "confirm",
-    "her",
-    "his",
-    "their",
-    # a form's labels written without a colon ("Surname OKAFOR Forename GRACE DOB ...")
-    "surname",
-    "forename",
-    "forenames",
-    "name",
-    "firstname",
-    "lastname",
-    "sex",
-    "gender",
-    "male",
-    "female",
-    "mrn",
-    "hosp",
-    "hospital",
-    "sample",
-    "specimen",
-    # a role's last word before a DOB or NHS label ("Infection Control Doctor, DOB on file")
-    "doctor",
-    "consultant",
-    "registrar",
-    "manager",
-    "officer",
-    "coordinator",
-    "team",
-    "department",
-}
 # Labels that say the words after them are a name, so a name written in small letters (a
 # lower-cased export or log: "name=tomasz nowak") is still one; after "Patient:" or "Re:" small
 # words are usually prose ("Patient: seen today").
@@ -533,8 +474,12 @@ def detect(
                 or b.endswith(_POSSESSIVE)  # "Mr Tomasz Nowak's PSA": the name ends there
             ):
                 c = None
+            if c and "," in match.group("sep") and b.lower().rstrip(".") in _TITLE_WORDS:
+                b, c = c, None  # "Re: Hassan, Mr Yusuf": the title stands before the given name
             if a.lower() in _STOP or b.lower() in _STOP:
                 continue
+            if rule == "caps_comma" and listed_test(text, a_start, a):
+                continue  # "Tests: LFT, GGT, FBC, Clotting screen", "CT/NG NAAT, HIV, Syphilis"
             if rule not in ("hl7_xpn", "key_value") and a.endswith(_POSSESSIVE):
                 continue  # "Mr Nowak's PSA (DOB ...)": no name follows a possessive
             if rule == "before_dob" and a.lower() in _TITLE_WORDS:

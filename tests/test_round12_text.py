@@ -1,0 +1,114 @@
+"""Free text in other systems' habits (a twelfth round): log keys with underscores, a letter's
+name over its hospital number, a hyphenated hospital number, names in quotes, a title after the
+comma, Irish particles, an e-mail's "From:" (not a sample "from" a patient), a meeting's chair,
+staff grades and test lists that look like "SURNAME, Given". Each text gives exactly its people
+and facts."""
+
+from __future__ import annotations
+
+import pytest
+
+from breachdesk.detect.text import people_in_text
+from test_generalise import A, B
+
+
+def _people(text: str) -> list[tuple[str | None, ...]]:
+    return [
+        (
+            p.values.get("family_name"),
+            p.values.get("given_name"),
+            p.values.get("date_of_birth"),
+            p.values.get("nhs_number") or p.values.get("hospital_number"),
+            ";".join(p.tests) or None,
+        )
+        for p in people_in_text(text, "line:1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A sample "from" a patient is hers; an e-mail's "From:" is its sender, staff.
+        (
+            "The sample was actually from Ms Ruth Ekwueme (DOB 30/11/1989, MRN 55102983)",
+            [("Ekwueme", "Ruth", "1989-11-30", "55102983", None)],
+        ),
+        ("From: Jane Bell DOB 01/02/1970", []),
+        # Log keys with underscores
+        (
+            'app: patient="Mr Callum Reid" hosp_no=N4410982 test="Serum lithium"',
+            [("Reid", "Callum", None, "N4410982", "LITH")],
+        ),
+        (
+            "name=Callum Reid patient_id=RX1234567 unit_no=K123456",
+            [("Reid", "Callum", None, "RX1234567", None)],
+        ),
+        # A letter's name over its hospital number (no date of birth, no NHS number)
+        (
+            "Re: Mr Callum FITZGERALD\nHosp No: RBH-7741203\nSyphilis TPPA reactive.",
+            [("FITZGERALD", "Callum", None, "RBH-7741203", "TPPA")],
+        ),
+        # Quoted names: the quote is no part of the given name
+        (
+            "Hospital number H0871122: candidates 'ROSSI, Giulia' (DOB 22/10/1987) and "
+            "'ROSSI, Gianna' (DOB 03/03/1990)",
+            [
+                ("ROSSI", "Giulia", "1987-10-22", "H0871122", None),
+                ("ROSSI", "Gianna", "1990-03-03", None, None),
+            ],
+        ),
+        ("Re: Hassan, Mr Yusuf  DOB 01/02/1970", [("Hassan", "Yusuf", "1970-02-01", None, None)]),
+        (
+            "Surname: Ó MURCHÚ\nForename(s): Siobhán\nDOB: 03/04/1975",
+            [("Ó MURCHÚ", "Siobhán", "1975-04-03", None, None)],
+        ),
+        (
+            "Patient: Áine Ó Súilleabháin DOB 03/04/1975",
+            [("Ó Súilleabháin", "Áine", "1975-04-03", None, None)],
+        ),
+        # A meeting's chair and coordinator are staff; the listed patient is the record's.
+        (
+            "Chair: Mr R. Ashworth   Coordinator: Jane Bell\n"
+            f"1. DRISCOLL, Brendan  Hosp No: H0821134  DOB: 02/05/1951  NHS: {A}  PSA 14",
+            [("DRISCOLL", "Brendan", "1951-05-02", A, "PSA")],
+        ),
+        # A staff grade before a comma is no family name
+        (
+            "User: rthomas (Rachel Thomas, Band 5 BMS, Blood Sciences)\n"
+            "Accessed: THOMAS, Gwyneth DOB 12/12/1950",
+            [("THOMAS", "Gwyneth", "1950-12-12", None, None)],
+        ),
+        # Tests listed with commas are no "SURNAME, Given"
+        (
+            "Tests Requested LFT, GGT, FBC, Clotting screen\n"
+            "Surname PRZYBYLSKI Forename Tomasz DOB 01/01/1980",
+            [("PRZYBYLSKI", "Tomasz", "1980-01-01", None, "LFT;GGT;FBC;COAG")],
+        ),
+        # ... while a family name that is also a test's abbreviation, first on its line, is one
+        (f"FISH, Anne  {B}", [("FISH", "Anne", None, B, None)]),
+    ],
+)
+def test_people_in_text(text: str, expected: list[tuple[str | None, ...]]) -> None:
+    assert _people(text) == expected
+
+
+def test_a_hospital_number_below_a_line_naming_two_people_is_neither_ones() -> None:
+    assert _people("Re: Mr Callum Reid and Mrs Ann Lee\nHosp No: K2287411") == []
+
+
+def test_an_alert_address_at_the_health_services_domain_is_no_patients_e_mail() -> None:
+    text = (
+        f"Alert sent to path.integration@wales.nhs.uk: Mr Huw Jenkins NHS {A} "
+        "reply to huw.j@example.com"
+    )
+    (person,) = people_in_text(text, "line:1")
+    start = text.index("huw.j@")
+    emails = [row[1] for row in person.evidence if row[0] == "email"]
+    assert emails == [f"chars:{start}-{start + len('huw.j@example.com')}"]
+
+
+def test_a_labelled_name_in_a_cell_with_its_date_and_number() -> None:
+    from breachdesk.detect import composite
+
+    name, born, number = composite._read(f"Name: Beatrix HOLLOWAY\nDOB: 17/07/1946\nNHS: {B}")
+    assert (name, born, number) == ("Beatrix HOLLOWAY", "1946-07-17", B)
