@@ -43,6 +43,10 @@ def _people(text: str) -> list[tuple[str | None, ...]]:
             "name=Callum Reid patient_id=RX1234567 unit_no=K123456",
             [("Reid", "Callum", None, "RX1234567", None)],
         ),
+        ("name=Callum Reid patient_id=RX1234567", [("Reid", "Callum", None, "RX1234567", None)]),
+        # A chat's list: capitals and a given name the lists know, then the NHS number
+        (f"1) WOODCOCK Ethel {A} - TB culture", [("WOODCOCK", "Ethel", None, A, "AFB")]),
+        (f"Ward ROUND {A}", [(None, None, None, A, None)]),
         # A letter's name over its hospital number (no date of birth, no NHS number)
         (
             "Re: Mr Callum FITZGERALD\nHosp No: RBH-7741203\nSyphilis TPPA reactive.",

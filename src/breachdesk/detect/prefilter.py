@@ -31,8 +31,11 @@ _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 # Trigger name -> patterns. Each is implied by (contained in) every match of the named detector
 # rule, so "trigger absent" proves "rule finds nothing"; they are deliberately loose.
 # What may follow a name read before a date (``names._DATE_AHEAD``): a sex, then a date with the
-# month in digits or a word.
-_SEX_DATE = r" *(?:[,(] *)?(?:\(?[MFU]\)?,? +)?\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2}|[ -][A-Za-z]{3})"
+# month in digits or a word, or an NHS number's ten digits.
+_SEX_DATE = (
+    r" *(?:[,(] *)?(?:\(?[MFU]\)?,? +)?"
+    r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2}|[ -][A-Za-z]{3}|\d[ -]?\d{3}[ -]?\d{4})"
+)
 TRIGGERS: dict[str, tuple[str, ...]] = {
     # nhs_number.PATTERN without its lookarounds.
     "nhs": (r"\d{3}[ -]?\d{3}[ -]?\d{4}",),
@@ -83,7 +86,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "contact": (r"(?:\+44[ \t]?\(?0?\)?[ \t]?|0)(?:\d[ \t]?){9}", "@"),
     "address": (r"(?i)addr|residence",),
-    "hospital": (r"(?i)hosp|mrn|m\.r\.n\.|unit|case|pas|patient[ \t\n\v\f\r\x1c-\x1f]{1,2}id",),
+    "hospital": (r"(?i)hosp|mrn|m\.r\.n\.|unit|case|pas|patient[ \t\n\v\f\r\x1c-\x1f_]{1,2}id",),
     # ods.PRACTICE's lookarounds as the characters they allow (or the text's ends).
     "ods:practice": (r"(?:^|[^A-Za-z0-9])[A-HJ-NP-Y]\d{5}(?:[^A-Za-z0-9]|$)",),
     # ods.TRUST without its word boundaries: a label, then the code close after it.
