@@ -116,3 +116,21 @@ def test_a_labelled_name_in_a_cell_with_its_date_and_number() -> None:
 
     name, born, number = composite._read(f"Name: Beatrix HOLLOWAY\nDOB: 17/07/1946\nNHS: {B}")
     assert (name, born, number) == ("Beatrix HOLLOWAY", "1946-07-17", B)
+
+
+def test_a_message_logged_as_one_string_with_escaped_segment_ends() -> None:
+    line = (
+        "ERROR Send failed - message moved to error queue. Message body: "
+        '"MSH|^~\\&|WINPATH|RXH|EPR|RXH|20240311091410||ORU^R01|88213402|P|2.4\\r'
+        f"PID|1||K512093^^^RXH^MR~{A}^^^NHS^NH||AKINTOLA^Folasade^^^MS||19880912|F\\r"
+        'OBR|1|24M1|L|CTNG^Chlamydia/GC NAAT^L\\rOBX|1|ST|CT^Chlamydia^L||DETECTED"'
+    )
+    (person,) = people_in_text(line, "line:1")
+    assert (
+        person.values["family_name"],
+        person.values["date_of_birth"],
+        person.values["hospital_number"],
+        person.values["nhs_number"],
+        person.tests,
+        "test_result" in person.exposed,
+    ) == ("AKINTOLA", "1988-09-12", "K512093", A, ["CHLAM", "GC"], True)

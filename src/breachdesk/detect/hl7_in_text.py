@@ -21,6 +21,7 @@ PID = re.compile(r"P(?<![A-Za-z0-9]P)ID\|[^\r\n]{1,4000}")
 # The next segment, after the line break(s) that end the one before: three capitals or digits
 # (a letter first) and the field separator, at a line's start.
 _NEXT = re.compile(r"(?:\r\n?|\n)([A-Z][A-Z0-9]{2})\|([^\r\n]{0,4000})")
+_ESCAPED_BREAK = re.compile(r"\\[rn](?=[A-Z][A-Z0-9]{2}\|)")
 _ENDS_MESSAGE = frozenset({"MSH", "PID", "BHS", "FHS", "BTS", "FTS"})
 # A quoted message's header is seldom quoted with it: the segments are read under this one.
 _HEADER = "MSH|^~\\&|"
@@ -33,6 +34,11 @@ def segment_people(text: str, locator: str, source: str) -> tuple[list[PersonRec
     from breachdesk.detect.hl7 import person_from_message
 
     people: list[PersonRecord] = []
+    if "\\" in text:
+        # A message logged as one string, its segment ends escaped ("...BN1 3FE\rOBR|1|..."):
+        # each "\r" before a segment is read as the break it stands for (a space and a
+        # carriage return: the same length, so every offset stays).
+        text = _ESCAPED_BREAK.sub(" \r", text)
     for match in PID.finditer(text):
         segments = [_HEADER, match.group()]
         end = match.end()
