@@ -47,6 +47,13 @@ def _people(text: str) -> list[tuple[str | None, ...]]:
         # A chat's list: capitals and a given name the lists know, then the NHS number
         (f"1) WOODCOCK Ethel {A} - TB culture", [("WOODCOCK", "Ethel", None, A, "AFB")]),
         (f"Ward ROUND {A}", [(None, None, None, A, None)]),
+        # A doctor's title after a name key: the orderer, not the patient
+        (
+            '{"orderedBy": {"name": "Dr Samuel Ogundipe"}, "patient": {"name": "Gareth Evans", '
+            f'"nhs": "{B}"}}}}',
+            [("Evans", "Gareth", None, B, None)],
+        ),
+        (f"Patient: Dr Ann Lee  NHS {B}", [("Lee", "Ann", None, B, None)]),
         # A letter's name over its hospital number (no date of birth, no NHS number)
         (
             "Re: Mr Callum FITZGERALD\nHosp No: RBH-7741203\nSyphilis TPPA reactive.",

@@ -410,6 +410,18 @@ _RULES = tuple(
 )
 
 
+def _doctor_titled(label: str) -> bool:
+    """Whether a bare name key's match ends in a doctor's or professor's title before the name
+    (a label saying whose, "Patient: Dr Ann Lee", "Re: Dr ...", may name a doctor as a
+    patient; a payload's "name": "Dr ..." is its orderer's or author's)."""
+    words = label.lower().split()
+    return (
+        len(words) > 1
+        and words[-1].strip("\"'.") in ("dr", "prof")
+        and words[0].strip("\"'{:=-") == "name"
+    )
+
+
 def _inside(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether ``start``-``end`` overlaps a span of ``taken`` (disjoint spans, sorted): only
     the last span starting before ``end`` can."""
@@ -460,8 +472,10 @@ def detect(
             floor = 0 if line_starts is None else line_starts[bisect_right(line_starts, start) - 1]
             if staff_before(text, start, floor) or relative_before(text, a_start, floor):
                 continue
-            if rule == "label" and thing_named(text, start, floor):
-                continue
+            if rule == "label" and (
+                thing_named(text, start, floor) or _doctor_titled(text[start:a_start])
+            ):
+                continue  # "ward name: ...", '"name": "Dr Samuel Ogundipe"' (an orderer's)
             a, b = match.group("a", "b")
             c = match.group("c") if has_c else None
             # A third word is a middle name only if it looks like one: "Leigh ROINSON DOB" has
