@@ -18,6 +18,7 @@ import pytest
 from breachdesk.detect import (
     address,
     dates,
+    dob_label,
     hl7_in_text,
     hospital,
     lab_tests,
@@ -292,7 +293,7 @@ def test_starts_are_where_dates_and_numbers_begin() -> None:
     ("plain", "reversed_", "width"),
     [
         (name_context.STAFF_BEFORE, name_context.STAFF_BEFORE_REVERSED, 30),
-        (dates.DOB_LABEL, dates._DOB_LABEL_REVERSED, dates.DOB_REACH),
+        (dob_label.DOB_LABEL, dob_label._DOB_LABEL_REVERSED, dob_label.DOB_REACH),
         (nhs_number.OTHER_LABEL, nhs_number._OTHER_LABEL_REVERSED, 24),
     ],
 )

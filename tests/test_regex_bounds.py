@@ -44,14 +44,14 @@ BOUNDED_INPUT = {
     # Read only with fullmatch over a date the date pattern found.
     "breachdesk.detect.dates._MONTH_FIRST": 32,
     # Label checks read backwards over the few characters before a match (one anchored try).
-    "breachdesk.detect.dates._DOB_LABEL_REVERSED": 40,
+    "breachdesk.detect.dob_label._DOB_LABEL_REVERSED": 40,
     "breachdesk.detect.name_context.STAFF_BEFORE_REVERSED": 30,
     "breachdesk.detect.name_context.RELATIVE_BEFORE_REVERSED": 40,
     "breachdesk.detect.names._NHS_AFTER": 64,
     "breachdesk.detect.nhs_number._OTHER_LABEL_REVERSED": 24,
     # The plain forms the reversed labels above are checked against (never run by the
     # product), searched over the same windows.
-    "breachdesk.detect.dates.DOB_LABEL": 40,
+    "breachdesk.detect.dob_label.DOB_LABEL": 40,
     "breachdesk.detect.name_context.STAFF_BEFORE": 30,
     # A name read backwards from a date-of-birth label, over the reach before it.
     "breachdesk.detect.names._BEFORE_DOB_REVERSED": 160,

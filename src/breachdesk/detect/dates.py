@@ -1,7 +1,9 @@
 """Dates as UK records write them, and which of them are dates of birth.
 
 A column's format is chosen once from its values (day-first is the UK default; a column where
-some first parts exceed 12 is month-first), then the column is parsed in one vectorised call.
+some second parts exceed 12 and no first part does is month-first, and so is a date of birth no
+cell of which decides, in a table whose other dates are), then the column is parsed in one
+vectorised call.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ import locale
 import re
 import string
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from breachdesk.detect import prefilter
+from breachdesk.detect import date_numbers, dob_label, prefilter
 from breachdesk.detect.base import Mention
 
 # Formats tried for columns, in order of preference for UK data.
@@ -91,19 +93,6 @@ DATE_TEXT = re.compile(
     rf"|(?<![^\W\d_].){_MONTH_AFTER_FIRST}[a-z]*\.?[ ]?"
     r"\d{1,2}(?:st|nd|rd|th)?(?:,[ ]?|[ ])\d{4}"
     r"))(?![\d/-]|\.\d|:\d)",
-    re.IGNORECASE,
-)
-DOB_LABEL = re.compile(
-    r"(?:\bd\.?\s?o\.?\s?b\.?|date[\s_]+of[\s_]+birth|\bborn(?:\s+on)?(?:\s+the)?"
-    r"|birth[\s_]?(?:date|time)|\bdob|\bb\.)"  # "Okafor Grace b. 12/01/1962": born
-    r"(?:\s+(?:is|as|was)\b)?"  # "your date of birth as 12/01/1962": a letter's wording
-    r"[\"']?"  # {"dob": "1962-01-12"}: a JSON key's closing quote
-    r"\s*(?:\.{2,}\s*)?(?:[:=#-]\s*)?"  # "DOB ........ 12/01/1962": a printout's dot leaders
-    r"(?:\b(?:[MFU]|male|female)\s+)?"  # "Sex/DOB: F 12/1/62": a report's sex and birth in one
-    # "DOB: Thu 12 Jan 1962", "Date of birth: Thursday, 12 January 1962": a date as a calendar
-    # or a mail client writes it, with its weekday
-    r"(?:\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-    r"[\"']?$",  # dob="07/08/1953": key=value logs quote values
     re.IGNORECASE,
 )
 _TEXT_FORMATS = (
@@ -248,36 +237,11 @@ def today() -> dt.date:
     return _today_at(int(time.time() // 60))
 
 
-# ``DOB_LABEL`` read backwards: each of its matches ends where the window does, so it matches a
-# window exactly when this (each alternative spelled backwards; ``\b`` looks both ways) matches
-# at the start of the reversed window: one anchored attempt instead of one per position.
-_DOB_LABEL_REVERSED = re.compile(
-    r"[\"']?(?:\s+,?\.?(?:yad)?(?:nom|s?eut|(?:sen)?dew|(?:s?r)?uht|irf|(?:ru)?tas|nus)\b)?"
-    r"(?:\s+(?:[MFU]|elam|elamef)\b)?\s*(?:[:=#-]\s*)?(?:\.{2,}\s*)?[\"']?"
-    r"(?:\b(?:si|sa|saw)\s+)?"
-    r"(?:\.?b\s?\.?o\s?\.?d\b|htrib[\s_]+fo[\s_]+etad|(?:eht\s+)?(?:no\s+)?nrob\b"
-    r"|(?:etad|emit)[\s_]?htrib|bod\b|\.b\b)",
-    re.IGNORECASE,
-)
-
-
-# How far back a label is looked for: "Date of Birth ........: " with its leaders.
-DOB_REACH = 40
-
-
-def _dob_label(text: str, start: int, floor: int = 0) -> bool:
-    """Whether a date-of-birth label (``DOB_LABEL``) ends just before ``start``, looking no
-    further back than ``floor``. Every form of it holds a "b" (IGNORECASE folds it with "B"
-    only): a window without one has none."""
-    window = text[max(floor, start - DOB_REACH) : start]
-    return ("b" in window or "B" in window) and _DOB_LABEL_REVERSED.match(window[::-1]) is not None
-
-
 def detect_dob(text: str) -> Iterator[Mention]:
     """Dates with a date-of-birth label just before them (``DOB: 01/02/1980``, ``born 1 Feb``)."""
     now = today()
     for match in DATE_TEXT.finditer(text):
-        if not _dob_label(text, match.start()):
+        if not dob_label.ends_at(text, match.start()):
             continue
         value = parse(match.group(1), now)
         if value is None or not _plausible_birth(value, now):
@@ -308,7 +272,7 @@ def detect(
         floor = (
             0 if line_starts is None else line_starts[bisect.bisect_right(line_starts, start) - 1]
         )
-        labelled = _dob_label(text, start, floor)
+        labelled = dob_label.ends_at(text, start, floor)
         if not labelled and keep_unlabelled is not None and not keep_unlabelled(start):
             continue
         value = _birth_iso(match.group(1), now)
@@ -383,7 +347,7 @@ def detect_unlabelled(text: str) -> Iterator[Mention]:
     birth by the text grouper (``SMITH, John 01/02/1980`` in a printed list)."""
     now = today()
     for match in DATE_TEXT.finditer(text):
-        if _dob_label(text, match.start()):
+        if dob_label.ends_at(text, match.start()):
             continue
         value = parse(match.group(1), now)
         if value is not None and _plausible_birth(value, now):
@@ -539,8 +503,10 @@ def _any_ordinal(distinct: pa.Array) -> bool:
     return bool(pc.any(pc.match_substring_regex(distinct, _ORDINAL_RE2)).as_py())
 
 
-def parse_column(values: pa.Array) -> pa.Array:
-    """ISO dates (strings) for a column of dates in one format chosen from the values."""
+def parse_column(values: pa.Array, others: Sequence[pa.Array] = ()) -> pa.Array:
+    """ISO dates (strings) for a column of dates in one format chosen from the values.
+    ``others``: the table's other dates, which decide day or month first where no cell of
+    this column does (``month_first``)."""
     values = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
     # The distinct cells serve both the look for a time and the formats' shapes.
     distinct = pc.unique(values)
@@ -563,7 +529,8 @@ def parse_column(values: pa.Array) -> pa.Array:
         distinct = pc.unique(values)
         cells = _few_cells(distinct)
     attempts = []
-    for fmt in _formats_of(distinct, cells):
+    formats = _formats_of(distinct, cells)
+    for fmt in formats:
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
         # "%Y" happily reads "45" as the year 45: such a reading is the wrong format, not a date.
         # (A null comparison gives null, where ``parsed`` is null already: no fill needed; and
@@ -573,11 +540,23 @@ def parse_column(values: pa.Array) -> pa.Array:
             parsed = pc.if_else(pc.less(parsed, _FLOOR), _NULL_TIME, parsed)
         attempts.append(parsed)
     if not attempts or not len(values) or all(a.null_count == len(values) for a in attempts):
-        serials = _excel_serials(values)
-        return pa.nulls(len(values), pa.string()) if serials is None else serials
+        serials = date_numbers.excel_serials(values)
+        if serials is not None:
+            return serials
+        six = date_numbers.six_digits(values)
+        if six is None:
+            return pa.nulls(len(values), pa.string())
+        attempts, formats = [six], ["%d%m%y"]
     # The format most values agree on decides ambiguous cells (01/02 is 1 February in the UK
     # unless the column shows it is month-first); other formats only fill what it cannot read.
     ranked = sorted(range(len(attempts)), key=lambda i: (attempts[i].null_count, i))
+    # A tie of day and month first is the table's to break (``month_first`` asked last: it
+    # reads every other date of the table).
+    us = formats.index(_US) if others and _US in formats else ranked[0]
+    tied = us != ranked[0] and attempts[us].null_count == attempts[ranked[0]].null_count
+    if tied and month_first(others):
+        ranked.remove(us)
+        ranked.insert(0, us)
     parsed = pc.coalesce(*(attempts[i] for i in ranked)) if len(attempts) > 1 else attempts[0]
     # A date's cast to text is ISO already, and ten times cheaper than strftime's formatting.
     text = pc.cast(pc.cast(parsed, pa.date32()), pa.string())
@@ -595,25 +574,22 @@ def parse_column(values: pa.Array) -> pa.Array:
     return text
 
 
-# Excel keeps a date as its day number (1 is 1900-01-01, counted with Excel's false 29 Feb
-# 1900, so day 0 is 1899-12-30), and a workbook turned into a CSV by a tool that ignores the
-# cell's format writes that number: "22658" is 12/01/1962. Five digits (1927-05-18 to
-# 2173-10-14), so a column of years or ages is never read as days.
-_SERIAL = r"^[0-9]{5}(?:\.0+)?$"
-_EXCEL_TO_UNIX_DAYS = 25_569
+_US = "%m/%d/%Y"
+# A cell only month first reads ("03/15/2024"), and one only day first reads ("15/03/2024").
+_ONLY_MONTH_FIRST = r"^\s*(?:0?[1-9]|1[0-2])[/.-](?:1[3-9]|2[0-9]|3[01])[/.-][0-9]{2}"
+_ONLY_DAY_FIRST = r"^\s*(?:1[3-9]|2[0-9]|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-][0-9]{2}"
 
 
-def _excel_serials(values: pa.Array) -> pa.Array | None:
-    """A column whose every filled cell is such a day number, as ISO dates up to today; None
-    for any other column."""
-    values = pc.if_else(pc.equal(values, ""), _NULL_TEXT, values)
-    filled = pc.drop_null(values)
-    if not len(filled) or not pc.all(pc.match_substring_regex(filled, _SERIAL)).as_py():
-        return None
-    number = pc.cast(pc.cast(values, pa.float64()), pa.int32())
-    days = pc.cast(pc.subtract(number, pa.scalar(_EXCEL_TO_UNIX_DAYS, pa.int32())), pa.int32())
-    text = pc.cast(pc.cast(days, pa.date32()), pa.string())
-    return pc.if_else(pc.greater(text, pa.scalar(dt.date.today().isoformat())), _NULL_TEXT, text)
+def month_first(columns: Sequence[pa.Array]) -> bool:
+    """Whether a table's dates are written month first: a cell of some column can only be
+    read so, and no cell of any can only be read day first (the UK's way, the default)."""
+    found = False
+    for values in columns:
+        text = pc.cast(values, pa.string())
+        if pc.any(pc.match_substring_regex(text, _ONLY_DAY_FIRST)).as_py():
+            return False
+        found = found or bool(pc.any(pc.match_substring_regex(text, _ONLY_MONTH_FIRST)).as_py())
+    return found
 
 
 def _extremes(text: pa.Array) -> tuple[str | None, str | None]:

@@ -143,17 +143,30 @@ def _split_stripped(cell: str) -> tuple[str | None, str | None]:
         if found:
             family, given = found["family"], found["given"]
             if way is _WAYS_PY[-1] and _INITIALS_PY.fullmatch(family):
-                return cell[: found.start("family")].strip(), family.rstrip(".")
+                return _before_initials(cell)
             return family.strip(), given.strip()
     return (cell, None) if cell else (None, None)
 
 
-# "Okafor G", "OKAFOR G.", "van der Berg A.M.": a family name with the given name's initials
-# after it, as a results list prints a name to fit its column. Read as given then family, the
-# initial was the family name. (Two capitals without dots, "LI", are a name: "JO LI".)
+def _before_initials(cell: str) -> tuple[str, str]:
+    """``_INITIALS_LAST`` of a cell whose last word is an initial: the initials after the first
+    word that run to the end are the given names', the words before them the family name."""
+    words = [found.span() for found in _WORD_PY.finditer(cell)]
+    first = len(words) - 1
+    while first > 1 and _INITIALS_PY.fullmatch(cell, *words[first - 1]):
+        first -= 1
+    start = words[first][0]
+    return cell[:start].strip(), cell[start:].strip().rstrip(".")
+
+
+# "Okafor G", "OKAFOR G.", "van der Berg A.M.", "NGUYEN T H": a family name with the given
+# names' initials after it, as a results list prints a name to fit its column. Read as given
+# then family, the last initial was the family name. (Two capitals without dots, "LI", are a
+# name: "JO LI".) The first word is the family name's whatever it is ("A B": family A).
 _INITIALS = r"[A-Z](?:\.|\.[A-Z]\.?)?"
 _INITIALS_PY = re.compile(_INITIALS)
-_INITIAL_LAST = rf"(?s)^\s*(?P<family>.*\S)\s+{_INITIALS}\s*$"
+_INITIALS_LAST = rf"(?s)^\s*(?P<family>.*?\S)\s+(?P<given>{_INITIALS}(?:\s+{_INITIALS})*)\s*$"
+_WORD_PY = re.compile(_NS + "+")
 
 
 def _any_match(values: pa.Array, pattern: str) -> bool:
@@ -259,7 +272,8 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
         )
         initial = pc.fill_null(initial, False)
         if initial.true_count:
-            before = pc.struct_field(pc.extract_regex(values, _INITIAL_LAST), "family")
-            given = pc.if_else(initial, pc.utf8_rtrim(family, characters="."), given)
-            family = pc.if_else(initial, before, family)
+            parts = pc.extract_regex(values, _INITIALS_LAST)
+            initials = pc.utf8_rtrim(pc.struct_field(parts, "given"), characters=".")
+            given = pc.if_else(initial, initials, given)
+            family = pc.if_else(initial, pc.struct_field(parts, "family"), family)
     return pc.utf8_trim_whitespace(family), pc.utf8_trim_whitespace(given)

@@ -23,10 +23,12 @@ written when its results arrive (tables stream in chunks), and one record per ro
 ground truth row by row.
 
 A relation is proposed by names (``data/relation_keys.yaml``: ``patient_id``, ``pat_id``,
-``subject_id`` ...; and ``<table>_id`` for ``<table>.id``; or the same key name on both sides)
-and kept only when the values agree: at least ``MIN_CONTAINED`` of the distinct key values of the
-events rows are found in the people table's key column, and that column is unique over the person
-rows. One relation per events table, the best contained (a name naming the table first).
+``subject_id`` ...; and ``<table>_id`` for ``<table>.id``; or the same key name on both sides,
+listed or only named like a number, ``Clinic No``, ``pat_seq``, whose values must then look like
+identifiers too: ``_identifies``) and kept only when the values agree: at least
+``MIN_CONTAINED`` of the distinct key values of the events rows are found in the people table's
+key column, and that column is unique over the person rows. One relation per events table, the
+best contained (a name naming the table first).
 Tables relate only within one source (one dump, one database, one workbook).
 
 Memory: for people tables, the key columns' values and identifiers of the person rows; for events
@@ -101,14 +103,29 @@ def _is_pointer(compact: str) -> bool:
     return compact in person_keys() or (compact.endswith("id") and len(compact) > 2)
 
 
+# A name that says its column numbers something ("Clinic No", "pat_seq", "Lab Number"): the
+# same name in two tables of one source proposes a join even if no list names it. Only within
+# one source: a folder's files export their keys to the case, and these would multiply them.
+_NUMBERED = re.compile(r"(?:no|num|number|nbr|id|key|ref|reference|seq|sequence|identifier)$")
+# What such a column may be typed as: a date, a phone number or a test is numbered but no key.
+_KEY_TYPES = frozenset({None, "hospital_number", "sample_id", "nhs_number"})
+
+
+def _numbered(compact: str, kind: str | None = None) -> bool:
+    return kind in _KEY_TYPES and _NUMBERED.search(compact) is not None
+
+
 def _naming(pointer: str, key: str, parent: str) -> int:
-    """0: names do not relate; 1: a generic person key; 2: the name names the table or key."""
+    """0: names do not relate; 1: a generic person key, or the same name of an unlisted
+    number; 2: the name names the table or key."""
     if key == "id":
         if pointer in {n + "id" for n in _table_names(parent)}:
             return 2
         return 1 if pointer in person_keys() else 0
     if pointer == key and _is_pointer(pointer):
         return 2
+    if pointer == key and _numbered(pointer):
+        return 1
     # Two names of a person's key ("MRN" pointing at "Hospital Number", "Patient ID" at "PID"):
     # the values decide, as for ``id``.
     return 1 if pointer in person_keys() and key in person_keys() else 0
@@ -269,28 +286,33 @@ class Relations:
         else:
             return
         compact = [_compact(h) for h in table.header]
-        wanted = [i for i, c in enumerate(compact) if _is_key(c)]
+        kinds = table.types or [None] * len(compact)
+        wanted = [
+            i
+            for i, c in enumerate(compact)
+            if _is_key(c) or (source != WHOLE_FILE and _numbered(c, kinds[i]))
+        ]
         if not wanted:
             return
         state = self._tables.setdefault((source, name), _State(name, table.prefix))
         for i in wanted:
             state.headers.setdefault(compact[i], table.header[i])
-        # Only the key columns are needed unless the table points at people (then every column
-        # may say a row's tests): a patients table's other columns are not converted again.
-        pointers = [i for i in wanted if _is_pointer(compact[i])]
+        pointers = [i for i in wanted if compact[i] != "id"]
         given = table.columns if table.arrow is None else table.arrow
-        columns = [strings(c) if pointers or i in wanted else c for i, c in enumerate(given)]
+        keyed = {i: strings(given[i]) for i in wanted}
         offset = len(table.prefix) + len("row:")
         locators = records["locator"].combine_chunks()
         numbers = pc.cast(pc.utf8_slice_codeunits(locators, offset), pa.int64())
         at = pc.subtract(numbers, table.first_row)
         if records.num_rows:
             for i in wanted:
-                state.keys.setdefault(compact[i], []).append(_keys(pc.take(columns[i], at)))
+                state.keys.setdefault(compact[i], []).append(_keys(pc.take(keyed[i], at)))
             state.people.append(records.select([*IDENTITY, *_FLAGS]))
             state.person_rows.append(numbers)
         if not pointers or records.num_rows >= n:
             return  # no pointer, or every row a person's: no events rows to join
+        # Every column may say an events row's tests; a people table's are not converted again.
+        columns = [keyed[i] if i in keyed else strings(c) for i, c in enumerate(given)]
         facts = row_facts(table.header, columns, table.types)
         is_person = pc.is_in(pa.array(range(n), pa.int64()), value_set=at)
         keep = pc.and_(pc.is_valid(facts.tests), pc.invert(is_person))
@@ -320,6 +342,8 @@ class Relations:
                         naming = _naming(pointer, key, parent_name)
                         if not naming or not _unique(key_chunks):
                             continue
+                        if not _is_key(pointer) and not _identifies(chunks, key_chunks):
+                            continue
                         share = _contained(chunks, key_chunks)
                         if share < MIN_CONTAINED or (best and (naming, share) <= best):
                             continue
@@ -341,16 +365,22 @@ class Relations:
         tables of other files)."""
         taken = [state for (source, _), state in self._tables.items() if source == WHOLE_FILE]
         self._tables = {k: v for k, v in self._tables.items() if k[0] != WHOLE_FILE}
-        return taken
+        return taken  # (``add`` kept no unlisted numbers of these)
 
     def take_only(self, name: str | None = None) -> list[_State]:
         """A file's one table, taken out (to be joined with other files' tables) and renamed
         ``name`` where given; none where the file holds several (joined among themselves)."""
-        if len(self._tables) != 1:
+        # Tables kept only for an unlisted number (``_NUMBERED``) count if they join here.
+        listed = [k for k, t in self._tables.items() if any(map(_is_key, [*t.keys, *t.pointers]))]
+        if len(listed) != 1 or (len(self._tables) > 1 and self.relations()):
             return []
-        (state,) = self._tables.values()
+        state = self._tables[listed[0]]
         self._tables.clear()
         state.name = name or state.name
+        state.keys = {k: v for k, v in state.keys.items() if _is_key(k)}
+        state.pointers = {k: v for k, v in state.pointers.items() if _is_key(k)}
+        if not state.pointers:
+            state.rows, state.tests, state.result, state.requester = [], [], [], []
         return [state]
 
     def put(self, source: str, state: _State) -> None:
@@ -387,6 +417,24 @@ class Relations:
 def _unique(chunks: list[pa.Array]) -> bool:
     values = pc.drop_null(pa.concat_arrays(chunks))
     return len(values) > 0 and pc.count_distinct(values).as_py() >= MIN_UNIQUE * len(values)
+
+
+def _identifies(pointers: list[pa.Array], keys: list[pa.Array]) -> bool:
+    """Whether an unlisted number's values look like people's keys, not like what else a
+    column so named may hold: a row count (1..n in each table), one batch or run for every
+    row, or an events table's own serial (distinct and all digits)."""
+    values = pc.drop_null(pa.concat_arrays(keys))
+    if not len(values) or not pc.all(pc.match_substring_regex(values, r"\d")).as_py():
+        return False
+    if pc.any(pc.match_substring_regex(values, r"^0*\d{1,3}$")).as_py():
+        return False
+    pointed = pc.drop_null(pa.concat_arrays(pointers))
+    distinct = pc.count_distinct(pointed).as_py()
+    if distinct < 2:
+        return False
+    if distinct == len(pointed):
+        return not pc.all(pc.match_substring_regex(pointed, r"^\d+$")).as_py()
+    return True
 
 
 def _contained(pointers: list[pa.Array], keys: list[pa.Array]) -> float:
