@@ -54,6 +54,8 @@ def _people(text: str) -> list[tuple[str | None, ...]]:
             [("Evans", "Gareth", None, B, None)],
         ),
         (f"Patient: Dr Ann Lee  NHS {B}", [("Lee", "Ann", None, B, None)]),
+        # A family name with its particle, comma and given name, in capitals
+        (f"PT=DE SOUZA,MARCOS NHS={B}", [("DE SOUZA", "MARCOS", None, B, None)]),
         # A letter's name over its hospital number (no date of birth, no NHS number)
         (
             "Re: Mr Callum FITZGERALD\nHosp No: RBH-7741203\nSyphilis TPPA reactive.",

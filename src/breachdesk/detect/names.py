@@ -410,6 +410,9 @@ _RULES = tuple(
 )
 
 
+_COMMA_GIVEN = re.compile(rf"{_SP}*+,{_SP}*+({_TOKEN})")
+
+
 def _doctor_titled(label: str) -> bool:
     """Whether a bare name key's match ends in a doctor's or professor's title before the name
     (a label saying whose, "Patient: Dr Ann Lee", "Re: Dr ...", may name a doctor as a
@@ -519,6 +522,14 @@ def detect(
                 family, given = (a, b) if lower else (b, a)
             elif rule == "label" and a.lower() in _TITLE_WORDS:
                 family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
+            elif (
+                rule == "label"
+                and not c
+                and a.lower() in _PARTICLES
+                and (after := _COMMA_GIVEN.match(text, b_end)) is not None
+            ):
+                # "PT=DE SOUZA,MARCOS": a family name with its particle, then the given name
+                family, given, b_end = f"{a} {b}", after.group(1), after.end(1)
             elif rule == "before_dob" and b.lower().rstrip(".") in _TITLE_WORDS:
                 # "Okafor, Grace Mrs  NHS no. ...": the title after the given name
                 if (lead := _comma_family(text, a_start, a)) is None:
