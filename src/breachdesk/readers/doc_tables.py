@@ -9,7 +9,7 @@ lines of text, each row loses its header: a date of birth is just a date, a mixe
   hospital number: the header synonyms the table detectors use) and has a row below it is a
   ``Table``, its columns typed by their header and values as a spreadsheet's are;
 - a form of label and value cells ("Patient name | OKAFOR, Grace", "DOB | 12/01/1962", also
-  two pairs a row), or of rows of boxes (a row of labels over a row of their values, then the
+  several pairs a row), or of rows of boxes (a row of labels over a row of their values, then the
   next), is read as "label: value" lines, the text detectors' labels;
 - any other table (results under a letter's patient, a layout table holding the page) stays
   text, a line a row with its cells between " | ", in its place among the paragraphs: its tests
@@ -62,9 +62,11 @@ def _tidy(grid: Grid) -> Grid:
 
 def _labelled(line: str) -> tuple[str, str] | None:
     """A cell's line as (label, value) when it opens with what a header would name, the longest
-    such label of up to four words: "DOB 12/01/1962", "NHS No: 455 766 0932"."""
+    such label of up to four words: "DOB 12/01/1962", "NHS No: 455 766 0932". A colon ends
+    the label ("Name: OKAFOR," is no label, though it opens with one)."""
     words = line.replace(":", ": ", 1).split()
-    for count in range(min(4, len(words) - 1), 0, -1):
+    colon = next((i for i, word in enumerate(words) if word.endswith(":")), len(words))
+    for count in range(min(4, len(words) - 1, colon + 1), 0, -1):
         label = " ".join(words[:count]).rstrip(":").strip()
         if label_kind(label):
             return label, " ".join(words[count:])
@@ -74,7 +76,9 @@ def _labelled(line: str) -> tuple[str, str] | None:
 def _unstack(grid: Grid) -> Grid:
     """Cells that stack fields on their lines ("OKAFOR, Grace<br>DOB 12/01/1962", as a page
     lays out a patient in one cell) as a column per label: the cell keeps its other lines and
-    each labelled line's value moves to a column headed by its label, after the cell's own."""
+    each labelled line's value moves to a column headed by its label, after the cell's own.
+    The first line is the cell's own value, unless every line is labelled ("NHS 441 862
+    7170<br>MRN RWE3301289" under "Identifiers": left there, the number was no column's)."""
     labels: dict[int, dict[str, None]] = {}  # column -> its stacked labels, in order of sight
     split: dict[tuple[int, int], tuple[str, dict[str, str]]] = {}
     for r, row in enumerate(grid[1:], start=1):
@@ -83,8 +87,11 @@ def _unstack(grid: Grid) -> Grid:
                 continue
             kept: list[str] = []
             values: dict[str, str] = {}
-            for number, line in enumerate(filter(None, map(str.strip, cell.split("\n")))):
-                found = _labelled(line) if number else None
+            lines = list(filter(None, map(str.strip, cell.split("\n"))))
+            fields = [_labelled(line) for line in lines]
+            if fields and (len(lines) < 2 or None in fields):
+                fields[0] = None
+            for line, found in zip(lines, fields, strict=True):
                 if found is None or found[0] in values:
                     kept.append(line)
                 else:
@@ -121,18 +128,33 @@ def _text_lines(grid: Grid) -> Iterator[str]:
             yield " | ".join(_SPACE.sub(" ", cell) for cell in cells)
 
 
+# A box's label: a few words, no digits ("Forename(s)", "Date of birth:", "Clinical details").
+_LABEL_LIKE = re.compile(r"[^\W\d_][^\d:]{0,39}:?")
+
+
 def _is_form(rows: Grid) -> bool:
-    """Label and value cells side by side: in most rows each even cell is a label, and the
-    first row's values are not (a two-column table headed "Name | DOB" is a table)."""
+    """Label and value cells side by side, a pair or more a row: in most rows each even cell is
+    a label, and the first row's values are not (a two-column table headed "Name | DOB" is a
+    table)."""
     width = len(rows[0])
-    if width not in {2, 4}:
+    if width % 2:
         return False
     labelled = 0
     for row in rows:
-        pairs = [(row[i], row[i + 1]) for i in range(0, width, 2) if row[i] or row[i + 1]]
-        if pairs and all(label_kind(key) or key.endswith(":") for key, _ in pairs):
+        keys = [row[i] for i in range(0, width, 2) if row[i] or row[i + 1]]
+        if keys and _labels(keys):
             labelled += 1
     return labelled * 3 >= len(rows) * 2 and not any(label_kind(v) for v in rows[0][1::2] if v)
+
+
+def _labels(keys: list[str]) -> bool:
+    """Whether a row's label cells are labels: each one names a field or ends in a colon, or in
+    a row of three pairs or more, a few words of a label that names none ("Range", beside
+    "Test" and "Result"), one in three at most."""
+    unnamed = [key for key in keys if not (key.endswith(":") or label_kind(key))]
+    return not unnamed or (
+        len(unnamed) * 3 <= len(keys) and all(_LABEL_LIKE.fullmatch(key) for key in unnamed)
+    )
 
 
 def _form_lines(rows: Grid) -> Iterator[str]:
@@ -141,10 +163,6 @@ def _form_lines(rows: Grid) -> Iterator[str]:
             key, value = row[i].rstrip(": "), row[i + 1]
             if key or value:
                 yield f"{key}: {value}" if key else value
-
-
-# A box's label: a few words, no digits ("Forename(s)", "Date of birth:", "Clinical details").
-_LABEL_LIKE = re.compile(r"[^\W\d_][^\d:]{0,39}:?")
 
 
 def _boxes(rows: Grid) -> list[str] | None:

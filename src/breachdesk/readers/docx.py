@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 
 from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item
-from breachdesk.readers.office_xml import attr, local, parts, runs
+from breachdesk.readers.office_xml import attr, children, local, parts, runs, within
 
 _PARTS = [
     "word/document.xml",
@@ -26,29 +26,32 @@ _PARTS = [
 
 def _cell(cell: Element) -> list[str]:
     """A table cell's paragraphs, as lines, and empty cells for the further columns it spans."""
-    text = "\n".join(runs(p) for p in cell.iter() if local(p.tag) == "p")
-    spans = [attr(el, "val") for el in cell.iter() if local(el.tag) == "gridSpan"]
+    text = "\n".join(runs(p) for p in within(cell, "p"))
+    spans = [
+        attr(el, "val")
+        for pr in cell
+        if local(pr.tag) == "tcPr"
+        for el in pr
+        if local(el.tag) == "gridSpan"
+    ]
     return [text] + [""] * (doc_tables.span(spans[0] if spans else None) - 1)
 
 
 def pieces(node: Element) -> Iterator[doc_tables.Piece]:
-    for child in node:
+    for child in children(node):
         tag = local(child.tag)
         if tag == "p":
             yield runs(child)
         elif tag == "tbl":
-            rows = [row for row in child.iter() if local(row.tag) == "tr"]
-            if any(local(el.tag) == "tbl" for el in child.iter() if el is not child):
+            # Its own rows and cells: a nested table's are read in their cell's place, once.
+            rows = [list(within(row, "tc")) for row in within(child, "tr")]
+            if any(el is not child and local(el.tag) == "tbl" for el in child.iter()):
                 # A layout table: its cells' paragraphs and tables in their order.
-                for row in rows:
-                    for cell in row:
-                        if local(cell.tag) == "tc":
-                            yield from pieces(cell)
+                for cells in rows:
+                    for cell in cells:
+                        yield from pieces(cell)
                 continue
-            grid: doc_tables.Grid = []
-            for row in rows:
-                grid.append([text for c in row if local(c.tag) == "tc" for text in _cell(c)])
-            yield grid
+            yield [[text for cell in cells for text in _cell(cell)] for cells in rows]
         else:
             yield from pieces(child)
 

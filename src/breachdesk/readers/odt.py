@@ -13,10 +13,18 @@ from xml.etree.ElementTree import Element
 
 from breachdesk.readers import doc_tables
 from breachdesk.readers.base import Item
-from breachdesk.readers.office_xml import attr, local, parts
+from breachdesk.readers.office_xml import attr, local, parts, within
 
 
 def _inline(node: Element) -> str:
+    """A paragraph's text, then each of its text boxes' paragraphs a line of its own (as
+    Word's, ``office_xml.runs``)."""
+    boxes: list[str] = []
+    text = _spans(node, boxes)
+    return "\n".join([text, *boxes]) if boxes else text
+
+
+def _spans(node: Element, boxes: list[str]) -> str:
     out: list[str] = [node.text or ""]
     for child in node:
         tag = local(child.tag)
@@ -26,8 +34,10 @@ def _inline(node: Element) -> str:
             out.append("\t")
         elif tag == "line-break":
             out.append("\n")
+        elif tag == "text-box":
+            boxes.extend(_inline(p) for p in within(child, "p", "h"))
         else:
-            out.append(_inline(child))
+            out.append(_spans(child, boxes))
         out.append(child.tail or "")
     return "".join(out)
 
@@ -38,7 +48,7 @@ def _row(row: Element) -> list[str]:
         tag = local(cell.tag)
         if tag not in {"table-cell", "covered-table-cell"}:
             continue
-        text = "\n".join(_inline(p) for p in cell.iter() if local(p.tag) in {"p", "h"})
+        text = "\n".join(_inline(p) for p in within(cell, "p", "h"))
         # A cell repeated over columns (a blank run, mostly) or merged across them: the merged
         # cell's neighbours are written as covered cells, so it stands for one column here.
         repeat = doc_tables.span(attr(cell, "number-columns-repeated"))
@@ -52,8 +62,8 @@ def pieces(node: Element) -> Iterator[doc_tables.Piece]:
         if tag in {"p", "h"}:
             yield _inline(child)
         elif tag == "table":
-            rows = [row for row in child.iter() if local(row.tag) == "table-row"]
-            if any(local(el.tag) == "table" for el in child.iter() if el is not child):
+            rows = list(within(child, "table-row"))  # its own: a nested table's are read once
+            if any(el is not child and local(el.tag) == "table" for el in child.iter()):
                 for row in rows:  # a layout table: its cells' content in order
                     for cell in row:
                         yield from pieces(cell)

@@ -74,10 +74,35 @@ def attr(node: Element, name: str) -> str | None:
     return next((v for k, v in node.attrib.items() if local(k) == name), None)
 
 
+def children(node: Element) -> list[Element]:
+    """A node's children; an ``mc:AlternateContent``'s, the one branch read: its first
+    ``Choice`` (Word saves a text box twice, as a DrawingML shape there and as VML in the
+    ``Fallback``), else its ``Fallback``."""
+    if local(node.tag) != "AlternateContent":
+        return list(node)
+    branches = [child for child in node if local(child.tag) in {"Choice", "Fallback"}]
+    return next(([b] for b in branches if local(b.tag) == "Choice"), branches[:1])
+
+
+def within(node: Element, *wanted: str) -> Iterator[Element]:
+    """The ``wanted`` elements under ``node`` (a table's rows, a row's cells, a cell's
+    paragraphs), however wrapped (``sdt``, ``table-header-rows``), not those inside one found:
+    a nested table's rows are its own, a text box's paragraphs its paragraph's."""
+    for child in children(node):
+        if local(child.tag) in wanted:
+            yield child
+        else:
+            yield from within(child, *wanted)
+
+
+_NESTED = frozenset({"AlternateContent", "txbxContent"})  # read by walking a paragraph
+
+
 def runs(node: Element, *, tabs: bool = True) -> str:
-    """A paragraph's text: its runs (``t``), tabs and line breaks (``br``, ``cr``). ``tabs``:
-    a ``tab`` element is a tab character (Word's; DrawingML's ``tab`` is a tab stop's
-    definition, not text)."""
+    """A paragraph's text: its runs (``t``), tabs and line breaks (``br``, ``cr``), then each
+    of its text boxes' paragraphs (an addressograph label beside a heading) a line of its own.
+    ``tabs``: a ``tab`` element is a tab character (Word's; DrawingML's ``tab`` is a tab
+    stop's definition, not text)."""
     out: list[str] = []
     for el in node.iter():
         tag = local(el.tag)
@@ -87,4 +112,28 @@ def runs(node: Element, *, tabs: bool = True) -> str:
             out.append("\t")
         elif tag in {"br", "cr"}:
             out.append("\n")
-    return "".join(out)
+        elif tag in _NESTED:
+            break
+    else:
+        return "".join(out)
+    # (Rare: walked, so that what the box or the alternative holds is read once, apart.)
+    out = []
+    boxes: list[str] = []
+    _walk(node, out, boxes, tabs)
+    return "\n".join(["".join(out), *boxes]) if boxes else "".join(out)
+
+
+def _walk(node: Element, out: list[str], boxes: list[str], tabs: bool) -> None:
+    for el in children(node):
+        tag = local(el.tag)
+        if tag == "t":
+            out.append(el.text or "")
+        elif tag == "tab" and tabs:
+            out.append("\t")
+        elif tag in {"br", "cr"}:
+            out.append("\n")
+        elif tag == "txbxContent":
+            # Apart from the paragraph's own text, which a box anchored in it would split.
+            boxes.extend(runs(p, tabs=tabs) for p in within(el, "p"))
+        else:
+            _walk(el, out, boxes, tabs)
