@@ -15,7 +15,7 @@ from fpdf import FPDF
 from breachdesk.ingest.limits import Limits
 from breachdesk.ingest.sniff import sniff_data
 from breachdesk.ingest.walk import Entry
-from breachdesk.scan import stage
+from breachdesk.scan import owner
 from breachdesk.scan.stage import _scan_file
 from test_folder_relations import workbook
 from test_generalise import A, B, people_in_file
@@ -214,5 +214,5 @@ def test_a_long_document_keeps_no_unnamed_parts(monkeypatch: pytest.MonkeyPatch)
             ["Results continued", "HIV 1+2 antibody: Reactive", "PSA: 0.8 ug/L"],
         ]
     )
-    monkeypatch.setattr(stage, "UNOWNED_TEXT", 20)
+    monkeypatch.setattr(owner, "UNOWNED_TEXT", 20)
     assert people_in_file("report.pdf", report) == ("pdf", [(*GRACE, None, None)])

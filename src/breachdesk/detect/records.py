@@ -157,3 +157,30 @@ def _mentions(file_id: int, ids: list[str], records: list[PersonRecord]) -> pa.T
     columns: list[Sequence[object]] = [record_ids, [file_id] * count, locators, kind, where]
     columns += [detector, rule, [1.0] * count, checksum]
     return _table(columns, _MENTION_ROW)
+
+
+def add_to_row(
+    records: pa.Table, mentions: pa.Table, found: PersonRecord, sensitive_of: dict[str, str]
+) -> tuple[pa.Table, pa.Table]:
+    """A one-row records table (a table's record, its id kept) and its mentions with what
+    ``found`` adds: its tests after the row's own, their sensitive kinds, its exposed
+    categories and its evidence, as ``rows_to_tables`` would write them at the row."""
+    row = records.to_pylist()[0]
+    tests = list(dict.fromkeys([*(row["tests"] or "").split(";"), *found.tests]))
+    tests = [code for code in tests if code]
+    kinds = {kind for kind in (row["sensitive"] or "").split(";") if kind}
+    kinds |= {sensitive_of[code] for code in tests if sensitive_of.get(code)}
+    row["tests"] = ";".join(tests) or None
+    row["sensitive"] = ";".join(sorted(kinds)) or None
+    for category in found.exposed:
+        row[f"e_{category}"] = True
+    at = {"record_id": row["record_id"], "file_id": row["file_id"], "locator": row["locator"]}
+    added = [
+        {**at, "kind": kind, "field": where, "detector": detector, "rule": rule, "score": 1.0}
+        | {"checksum": checksum}
+        for kind, where, detector, rule, checksum in found.evidence
+    ]
+    return (
+        pa.Table.from_pylist([row], schema=records.schema),
+        pa.concat_tables([mentions, pa.Table.from_pylist(added, schema=mentions.schema)]),
+    )

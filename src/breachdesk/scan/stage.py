@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple, cast
+from typing import Any, BinaryIO, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,10 +31,15 @@ from breachdesk.detect.folder_relations import KEYED_SCHEMA
 from breachdesk.detect.hl7 import person_from_message, sensitive_map
 from breachdesk.detect.label_columns import records_of
 from breachdesk.detect.pmi_terms import Matcher
-from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, PersonRecord, rows_to_tables
+from breachdesk.detect.records import (
+    MENTION_SCHEMA,
+    SCHEMA,
+    PersonRecord,
+    rows_to_tables,
+)
 from breachdesk.detect.relations import Relations
 from breachdesk.detect.tables import unowned_tests
-from breachdesk.detect.text import people_in_lines, people_in_text, tests_in_text
+from breachdesk.detect.text import people_in_lines, people_in_text
 from breachdesk.detect.text_cells import people_in_cells
 from breachdesk.engine import Engine
 from breachdesk.ingest.archives import ARCHIVES
@@ -48,6 +53,15 @@ from breachdesk.readers.base import Item, Nested, ReaderError, Record, Table
 from breachdesk.readers.delimited import is_unheaded
 from breachdesk.readers.registry import reader_for, stream_reader_for
 from breachdesk.readers.sections import splitter
+from breachdesk.scan import owner
+from breachdesk.scan.owner import (
+    Unowned,
+    give_to_banner,
+    give_unowned,
+    keep,
+    one_person,
+    table_text,
+)
 
 SCANNED_SCHEMA = pa.schema(
     [
@@ -98,20 +112,6 @@ DOCUMENTS = frozenset(
         "image",
     }
 )
-UNOWNED_TEXT = 1 << 20  # characters of a document's unnamed parts kept for its one owner
-
-
-class Unowned(NamedTuple):
-    """Tests found where no one is named: a table no column of which says who, or a part of
-    a document that names no one (its ``text``: its tests are looked for only once the file
-    turns out to name one person, so a file naming none or several pays nothing)."""
-
-    where: str
-    codes: list[str]
-    results: bool
-    detector: str
-    rule: str
-    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -255,8 +255,10 @@ def _scan_file(
         entry.data if entry.data is not None else cast(BinaryIO, entry.stream)
     )
     unowned: list[Unowned] = []  # tests of tables and document parts about no one named there
-    held = 0  # characters of unnamed document parts kept
+    held = 0  # characters of unnamed text kept
     found_in_tables = 0
+    in_cells = False  # a table's cells named someone
+    banner: tuple[pa.Table, pa.Table] | None = None  # a document's one table record, held back
     links: list[Record] = []  # FHIR ids and tests for another file's Patients
     document = entry.type in DOCUMENTS
     name = entry.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -267,30 +269,37 @@ def _scan_file(
             relations.add(item, records, whole if not item.prefix else None)
             found_in_tables += records.num_rows
             if not records.num_rows and item.n_rows < FEW_ROWS and is_unheaded(item.header):
-                people.extend(_rows_as_text(item, extra))  # its text cells with the rest
+                cells = _rows_as_text(item, extra)  # its text cells with the rest
             else:
-                people.extend(people_in_cells(item, extra))
+                cells = people_in_cells(item, extra)
+            people.extend(cells)
+            in_cells = in_cells or bool(cells)
             if not records.num_rows:
                 codes, results = unowned_tests(item)
+                where = f"{item.prefix}rows"
                 if codes:
-                    unowned.append(
-                        Unowned(f"{item.prefix}rows", codes, results, "columns", "table_of_person")
-                    )
-            yield records, mentions
+                    unowned.append(Unowned(where, codes, results, "columns", "table_of_person"))
+                elif not in_cells and held <= owner.UNOWNED_TEXT:
+                    text = table_text(item, owner.UNOWNED_TEXT - held)
+                    if text is None:
+                        held = keep(unowned, None, held)
+                    elif text:
+                        part = Unowned(where, [], False, "text", "table_of_person", text)
+                        held = keep(unowned, part, held)
+            if banner is not None and records.num_rows:
+                yield banner  # a second person: the document is not its banner's alone
+                banner = None
+            if document and found_in_tables == records.num_rows == item.n_rows == 1:
+                banner = records, mentions  # a one-row table, the only one naming anyone yet
+            else:
+                yield records, mentions
         elif isinstance(item, Record):
             links.append(item)
         elif isinstance(item, Unowned):
             if item.text:
-                if held > UNOWNED_TEXT:
-                    continue
-                held += len(item.text)
-                if held > UNOWNED_TEXT:
-                    # A document this long is no one person's letter, and a stream's parts
-                    # must not all stay in memory: its unnamed parts are let go, and no more
-                    # kept; its tables' tests stay.
-                    unowned = [part for part in unowned if not part.text]
-                    continue
-            unowned.append(item)
+                held = keep(unowned, item, held)
+            else:
+                unowned.append(item)
         else:
             people.append(item)
     if keyed is not None:
@@ -306,11 +315,18 @@ def _scan_file(
     for records, mentions in relations.joined(file_id):
         found_in_tables += records.num_rows
         yield records, mentions
+    if in_cells:
+        # A table's cells name people, so its unnamed rows may be about any of them.
+        unowned = [part for part in unowned if not (part.text and part.rule == "table_of_person")]
+    if banner is not None:
+        if unowned and found_in_tables == 1:
+            banner = give_to_banner(*banner, people, unowned)
+        yield banner
     if people:
         if document and len(people) == 2:
-            people = _one_person(people)
+            people = one_person(people)
         if unowned and not found_in_tables:
-            _give_unowned(people, unowned)
+            give_unowned(people, unowned)
         yield rows_to_tables(file_id, people, sensitive_map())
 
 
@@ -329,61 +345,6 @@ def _rows_as_text(table: Table, extra: Matcher | None) -> list[PersonRecord]:
         line = " ".join(cell.strip() for cell in row if cell and cell.strip())
         people += people_in_text(line, f"{table.prefix}row:{number}", "text", extra=extra)
     return people
-
-
-_WHO = ("family_name", "given_name", "date_of_birth")
-
-
-def _one_person(people: list[PersonRecord]) -> list[PersonRecord]:
-    """A document's two halves of one patient as one: the name and date of birth in one part
-    (an e-mail's subject "Mrs Grace Okafor DOB 12/01/1962", a letter's first page or Word
-    header) and only an NHS number in another (the body's "NHS no 455 766 0932, please repeat
-    the HbA1c"). Two people in two parts, each with what the other lacks, are the one the
-    document is about; the number's facts keep where they were found."""
-    named, numbered = sorted(people, key=lambda p: bool(p.values.get("nhs_number")))
-    parts = {p.locator.split("!")[0] for p in people}
-    if (
-        len(parts) < 2  # in one part (a text's paragraph) the detectors said two people
-        or any(part.startswith("line:") for part in parts)  # two paragraphs of a text
-        or named.values.get("nhs_number")
-        or not all(named.values.get(k) for k in _WHO)
-        or any(numbered.values.get(k) for k in _WHO)
-    ):
-        return people
-    for name, value in numbered.values.items():
-        named.set(name, value)
-    named.exposed |= numbered.exposed
-    for code in numbered.tests:
-        named.add_test(code)
-    named.ods_codes += [code for code in numbered.ods_codes if code not in named.ods_codes]
-    named.evidence += [
-        (kind, f"{numbered.locator}!{where}", detector, rule, checksum)
-        for kind, where, detector, rule, checksum in numbered.evidence
-    ]
-    return [named]
-
-
-def _give_unowned(people: list[PersonRecord], unowned: list[Unowned]) -> None:
-    """A per-patient export (a cumulative report: the patient named above a table of their
-    results, no column saying who), or a letter or report naming its patient in one part (a
-    Word header, the first page, an e-mail's subject) and the results in another: those tests
-    are that patient's, when the file's prose names exactly one person and no table row names
-    anyone."""
-    who = {
-        p.values.get("nhs_number") or (p.values.get("family_name"), p.values.get("date_of_birth"))
-        for p in people
-    }
-    if len(who) != 1:
-        return
-    person = people[0]
-    for where, codes, results, detector, rule, text in unowned:
-        if text:
-            codes, results = tests_in_text(text)
-        for code in codes:
-            person.add_test(code)
-            person.evidence.append(("test", where, detector, rule, ""))
-        if results:
-            person.exposed.add("test_result")
 
 
 def _verdict(exc: BaseException, limits: Limits) -> tuple[str, str]:
