@@ -62,12 +62,44 @@ _RESULT = re.compile(
 )
 
 
+# Shorthand that names a test only before its value, written as here, case and all: a
+# handover's "Na 118, medics aware" (the unit rule below needs "mmol/L"; a value in another
+# unit is not sodium's), a biopsy's "Gleason 3+4" ("Gleason" alone is a surname). Each is keyed
+# in the automaton with what may follow it, a text holds few of them, and only there is its
+# value looked for: the catalogue's code, those followers, and the pattern of the term (group
+# ``term``) and its value from the term's start.
+_SHORTHAND = {
+    "Na": (
+        "NA",
+        (" ", ":", "=", "\t"),
+        re.compile(
+            r"(?P<term>Na)[ \t]{0,2}[:=]?[ \t]{0,2}1[0-8]\d"
+            r"(?![\d.]|[ \t]{0,2}(?:(?!mmol/)[A-Za-z%]{1,6}/|(?:mg|g|%)\b))"
+        ),
+    ),
+    "Gleason": (
+        "HISTO",
+        ("",),
+        re.compile(
+            r"(?P<term>Gleason)(?=(?:[ \t]{1,2}(?:score|grade|sum))?[ \t]{0,2}[:=]?[ \t]{0,2}"
+            r"[1-5][ \t]?\+[ \t]?[1-5](?![\d.]))"
+        ),
+    ),
+}
+# A code shaped like a postcode's district ("B12", "FT4") before an inward code is the district
+# ("Birmingham B12 9QL"), not the test.
+_DISTRICT = re.compile(r"[a-z]{1,2}\d{1,2}")
+_NOT_DISTRICT = re.compile(
+    r"(?P<term>[A-Za-z]{1,2}\d{1,2})(?![A-Za-z0-9])(?! \d[ABD-HJLNP-UW-Z]{2}(?![A-Za-z0-9]))"
+)
+
+
 @cache
 def _automaton() -> ahocorasick.Automaton:
     """Every catalogue spelling of three characters or more, lowered -> (length, code, the
-    written forms it counts in, or None for any). Short codes ("FBC", "LFT") and everyday words
-    count only in capitals, or as the catalogue writes them ("eGFR": its code "EGFR" alone
-    left "eGFR 54" unread)."""
+    written forms it counts in, or None for any, and the pattern it must match where it starts,
+    if any). Short codes ("FBC", "LFT") and everyday words count only in capitals, or as the
+    catalogue writes them ("eGFR": its code "EGFR" alone left "eGFR 54" unread)."""
     terms: dict[str, tuple[int, str, set[str] | None]] = {}
     for test in catalogue.load():
         for term in test.spellings:
@@ -84,7 +116,13 @@ def _automaton() -> ahocorasick.Automaton:
                 forms.add(term.strip())
     automaton = ahocorasick.Automaton()
     for key, (length, code, forms) in terms.items():
-        automaton.add_word(key, (length, code, None if forms is None else frozenset(forms)))
+        shape = _NOT_DISTRICT if _DISTRICT.fullmatch(key) else None
+        automaton.add_word(key, (length, code, None if forms is None else frozenset(forms), shape))
+    codes = {test.code for test in catalogue.load()}
+    for term, (code, followers, shape) in _SHORTHAND.items():
+        for key in (term.lower() + follower for follower in followers):
+            if code in codes and key not in terms:
+                automaton.add_word(key, (len(key), code, None, shape))
     automaton.make_automaton()
     return automaton
 
@@ -199,12 +237,18 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
     last = len(lowered) - 1
     across = line_starts is not None and _term_with_a_line_break()
     # A term counts only between non-alphanumeric characters (or the text's ends).
-    for end_index, (length, code, forms) in _automaton().iter(lowered):
+    for end_index, (length, code, forms, shape) in _automaton().iter(lowered):
         start = end_index - length + 1
         if forms is not None:
             written = text[start : end_index + 1]
             if not written.isupper() and written not in forms:
                 continue
+        if shape is not None:
+            match = shape.match(text, start)
+            if match is None or (start > 0 and lowered[start - 1].isalnum()):
+                continue
+            found.append((start, start - match.end("term"), match.end("term"), code))
+            continue
         if across and "\n" in lowered[start : end_index + 1]:
             continue
         if start > 0 and lowered[start - 1].isalnum():

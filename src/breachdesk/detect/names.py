@@ -410,7 +410,7 @@ _RULES = tuple(
 )
 
 
-_COMMA_GIVEN = re.compile(rf"{_SP}*+,{_SP}*+({_TOKEN})")
+_COMMA_GIVEN = re.compile(rf"{_SP}{{0,4}}+,{_SP}{{0,4}}+({_TOKEN})")
 
 
 def _doctor_titled(label: str) -> bool:

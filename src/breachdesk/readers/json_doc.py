@@ -7,21 +7,25 @@ row), keys read as words (``dateOfBirth`` -> "date of birth") so the header syno
 like any CSV's. What the document holds outside that list is a ``root`` record of text; a
 document with no such list is one ``root`` record. When the list names nobody and the object
 holding it names a person (``{"patient": {...}, "results": [...]}``), that object is the table's
-one row: the person with their tests. Each line of a JSON-lines file (a log) is a
-record whose text is its fields as ``key: value`` pairs, one object's plain fields on one line
-(``patient: first name: Grace; last name: OKAFOR; dob: 1962-01-12``), so the labels the
-detectors read in prose are read here too. Text that is not JSON after all (a truncated export)
-is read as the text reader reads it: lines that parse are records, the rest paragraphs.
+one row: the person with their tests. The objects of a JSON-lines file (an export, an
+interface's events) are rows as an array's are, a line a row (``row:N`` is line N); a lone one,
+or lines whose keys are mostly their own, are records. A record's text is its fields as
+``key: value`` pairs, one object's plain fields on one line (``patient: first name: Grace; last
+name: OKAFOR; dob: 1962-01-12``), so the labels the detectors read in prose are read here too.
+Text that is not JSON after all (a truncated export) is read as the text reader reads it: lines
+that parse are read as above, the rest as paragraphs.
 Identifiers and contacts written as typed pairs (``{"type": "NHS", "value": ...}``) are read as
-fields named by their type, in the row and in the text alike.
+fields named by their type, in the row and in the text alike; MongoDB's extended JSON
+(``{"$date": ...}``, ``{"$oid": ...}``) as the value it wraps.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 
 import pyarrow as pa
@@ -34,12 +38,17 @@ from breachdesk.readers.text import paragraphs_of_lines
 # A record's text stops growing here: one object is one person's facts, and a list inside it
 # thousands long is not (its lines are still read, as further records of the same locator).
 MAX_RECORD_LINES = 400
+# JSON lines are read as tables of at most so many rows (a file may be gigabytes), and of fewer
+# where their keys are many or vary (a key per line): a table's cells are its rows times all
+# their keys.
+BATCH_ROWS = 10_000
+BATCH_CELLS = 2_000_000
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_hook=_extended)
     except (json.JSONDecodeError, RecursionError):
         yield from _lines(text.splitlines())
         return
@@ -52,21 +61,74 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     yield from _lines(line.rstrip("\r\n") for line in text_stream(stream))
 
 
-def _lines(lines: Iterable[str]) -> Iterator[Record]:
-    """JSON lines; runs of lines that are not JSON objects on their own go as paragraphs."""
+def _lines(lines: Iterable[str]) -> Iterator[Item]:
+    """JSON lines: a run of objects (blank lines aside) is a table, a row a line, as the rows of
+    an array are (``_Run``); runs of lines that are not objects go as paragraphs, a line that is
+    a list as a record."""
     pending: list[str] = []
     first_pending = 1
+    run = _Run()
     for number, line in enumerate(lines, start=1):
         value = _object(line)
-        if value is None:
-            if not pending:
-                first_pending = number
-            pending.append(line)
+        if isinstance(value, dict):
+            yield from _paragraphs(pending, first_pending)
+            pending = []
+            yield from run.add(number, line, value)
             continue
-        yield from _paragraphs(pending, first_pending)
-        pending = []
-        yield from _records(f"line:{number}", _fields(value))
+        if value is None and (run.rows or run.alike) and not line.strip():
+            continue  # between rows: the next row keeps its line's number
+        yield from run.end()
+        if value is not None:
+            yield from _paragraphs(pending, first_pending)
+            pending = []
+            yield from _records(f"line:{number}", _fields(value))
+            continue
+        if not pending:
+            first_pending = number
+        pending.append(line)
+    yield from run.end()
     yield from _paragraphs(pending, first_pending)
+
+
+class _Run:
+    """Consecutive JSON-lines objects, a table of at most ``BATCH_ROWS`` rows at a time; lines
+    whose keys are mostly their own (a lone object, a map keyed by sample number) are no rows
+    alike, and each is a record, as a document of one object is."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[int, str]] = []
+        self.rows: list[dict[tuple[str, str], str]] = []
+        self.fields: Counter[tuple[str, str]] = Counter()  # rows by the keys they fill
+        self.alike = False  # an earlier batch of the run was a table: the rest are its rows
+
+    def add(self, number: int, line: str, value: dict[str, Any]) -> Iterator[Item]:
+        if self.lines:
+            # A blank line between two rows is an empty row, so a row's number is its line's.
+            self.rows.extend({} for _ in range(number - self.lines[-1][0] - 1))
+        row = _row(value)
+        self.lines.append((number, line))
+        self.rows.append(row)
+        self.fields.update(row.keys())
+        if len(self.rows) >= BATCH_ROWS or len(self.rows) * len(self.fields) >= BATCH_CELLS:
+            yield from self._batch()
+
+    def end(self) -> Iterator[Item]:
+        yield from self._batch()
+        self.alike = False
+
+    def _batch(self) -> Iterator[Item]:
+        """The lines so far, as a table or as records."""
+        own = sum(1 for rows in self.fields.values() if rows == 1)
+        if not self.alike and 2 * own > len(self.fields):
+            for number, line in self.lines:
+                yield from _records(f"line:{number}", _fields(_object(line)))
+        else:
+            table = _table(self.rows, ())
+            if table is not None:
+                table.first_row = self.lines[0][0]
+                self.alike = True
+                yield table
+        self.lines, self.rows, self.fields = [], [], Counter()
 
 
 def _object(line: str) -> dict[str, Any] | list[Any] | None:
@@ -74,10 +136,35 @@ def _object(line: str) -> dict[str, Any] | list[Any] | None:
     if not stripped.startswith(("{", "[")):
         return None
     try:
-        value = json.loads(stripped)
+        value = json.loads(stripped, object_hook=_extended)
     except (json.JSONDecodeError, RecursionError):
         return None
     return value if isinstance(value, dict | list) else None
+
+
+# MongoDB's extended JSON (mongoexport's and Compass's habit): a typed value as an object of
+# one "$" key. Read by key alone, a date of birth was a "$date" column and no date of birth.
+_EXTENDED = frozenset(
+    {"$date", "$oid", "$numberLong", "$numberInt", "$numberDouble", "$numberDecimal", "$uuid"}
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _extended(node: dict[str, Any]) -> Any:
+    """The value an extended-JSON wrapper holds, a ``$date`` as ISO 8601 (its milliseconds
+    since 1970 too); any other object as it is."""
+    if len(node) != 1:
+        return node
+    ((key, value),) = node.items()
+    if key not in _EXTENDED or not isinstance(value, str | int | float):
+        return node
+    if key == "$date" and isinstance(value, int | str) and str(value).lstrip("-").isdigit():
+        try:  # (canonical: {"$date": {"$numberLong": "-315619200000"}}, unwrapped inside out)
+            moment = _EPOCH + timedelta(milliseconds=int(value))
+        except OverflowError:
+            return str(value)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return value
 
 
 def _paragraphs(lines: list[str], first: int) -> Iterator[Record]:
