@@ -143,3 +143,26 @@ def test_a_message_logged_as_one_string_with_escaped_segment_ends() -> None:
         person.tests,
         "test_result" in person.exposed,
     ) == ("AKINTOLA", "1988-09-12", "K512093", A, ["CHLAM", "GC"], True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "result"),
+    [
+        ("Your chlamydia test was POSITIVE.", True),
+        ("INR came back 8.2, please call.", True),
+        ("PSA added - result 14.6 ug/L", True),
+        ("HIV test offered and declined", False),
+    ],
+)
+def test_a_result_written_as_a_sentence(sentence: str, result: bool) -> None:
+    (person,) = people_in_text(f"Mr John Smith DOB 01/02/1950: {sentence}", "line:1")
+    assert person.tests and ("test_result" in person.exposed) == result
+
+
+def test_a_request_forms_empty_boxes_ask_for_nothing() -> None:
+    text = (
+        "Mr John Smith DOB 01/02/1950 requests: ☐ HIV 1+2 Ag/Ab ☒ Hepatitis B surface antigen "
+        "[ ] Hepatitis C antibody [x] Syphilis serology"
+    )
+    (person,) = people_in_text(text, "line:1")
+    assert person.tests == ["HBSAG", "SYPH"]

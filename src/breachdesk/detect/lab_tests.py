@@ -52,8 +52,12 @@ _ENGLISH = {
     "ast",
     "crp",
 }
+# What may stand between a test and its value: a colon, "was", "level", "result ....", and in
+# a letter's or a note's sentence a few of "test ... came back", "added - result" ("Your
+# chlamydia test was POSITIVE", "INR came back 8.2", "PSA added - result 14.6 ug/L").
 _RESULT = re.compile(
-    r"^\s*(?:(?:[:=]|\bwas\b|\bis\b|(?:[;,]\s*+)?\bresult\b(?:\s*+(?:[:=]|\.{2,}+))?|\bof\b|\blevel\b)\s*)?"
+    r"^\s*(?:(?:[:=\-]|\.{2,}+|[;,](?=\s*+result)|\b(?:was|is|were|of|level|result|results|test|"
+    r"tests|came|come|has|back|added)\b)\s*+){0,4}"
     r"(?P<value>[<>]?\s?\d+(?:\.\d+)?(?![/-]\d)|positive|negative|not\s+detected|detected|"
     r"reactive|non-reactive|equivocal|indeterminate|pos|neg|"
     # Tests without a number (a film, a screen) are reported in words.
@@ -86,6 +90,8 @@ _SHORTHAND = {
         ),
     ),
 }
+# An empty tick box straight before a test on a request form copied out as text.
+_UNTICKED = re.compile(r"(?:[\u2610\u25a1\u274f]|\[ ?\]|\( ?\))[ \t]{0,2}\Z")
 # A code shaped like a postcode's district ("B12", "FT4") before an inward code is the district
 # ("Birmingham B12 9QL"), not the test.
 _DISTRICT = re.compile(r"[a-z]{1,2}\d{1,2}")
@@ -263,6 +269,8 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
         if start < last_end:
             continue
         last_end = end
+        if _UNTICKED.search(text, max(0, start - 5), start):
+            continue  # "☐ HIV 1+2 Ag/Ab": a request form's box left empty, not asked for
         yield Mention("test", start, end, code, "lab_tests", "catalogue")
         limit = end + 40
         if line_starts is not None:
