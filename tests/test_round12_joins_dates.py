@@ -288,3 +288,19 @@ def test_initials_split_alike_on_either_path(monkeypatch: pytest.MonkeyPatch) ->
         ("LI", "JO"),
         ("NGUYEN", "T"),  # given names first: the initial is no family name's
     ]
+
+
+def test_a_us_exports_dates_of_birth_follow_its_other_dates() -> None:
+    data = (
+        b"Accession,Patient Name,DOB,MRN,Collected,Test\n"
+        b'A1,"Forsyth, Imogen",04/06/1982,RM0443120,03/15/2024 08:12,Ferritin\n'
+        b'A2,"Baptiste, Jean-Luc",11/10/1955,RM0443877,03/15/2024 08:40,PSA\n'
+    )
+    kind, found = people_in_file("export.csv", data, ("family_name", "date_of_birth"))
+    assert (kind, found) == ("csv", [("Baptiste", "1955-11-10"), ("Forsyth", "1982-04-06")])
+    # The same with UK collection dates: day first, as everywhere by default.
+    uk = data.replace(b"03/15/2024", b"15/03/2024")
+    assert people_in_file("export.csv", uk, ("family_name", "date_of_birth"))[1] == [
+        ("Baptiste", "1955-10-11"),
+        ("Forsyth", "1982-06-04"),
+    ]

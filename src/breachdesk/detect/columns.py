@@ -17,7 +17,7 @@ import yaml
 from anyascii import anyascii
 
 from breachdesk import catalogue
-from breachdesk.detect import cellwise, given_names, lab_tests, nhs_number, ods, postcode
+from breachdesk.detect import cellwise, contact, given_names, lab_tests, nhs_number, ods, postcode
 from breachdesk.detect.dates import may_parse, parse_column
 
 _SAMPLE = 500
@@ -72,11 +72,12 @@ def _by_header(header: str) -> str | None:
     compact = _compact_synonyms().get(folded.replace(" ", ""))
     if compact:
         return compact
-    test = catalogue.by_term().get(catalogue.term_key(header))
-    if test is None and (bare := _bare_test_header(header)) != header:
-        test = catalogue.by_term().get(catalogue.term_key(bare))
+    test = _test_of_header(header)
     if test is not None and len(folded) >= 2:
-        return f"analyte:{test.code}"
+        return f"analyte:{test}"
+    words = folded.split()
+    if _relatives(folded, words):
+        return "relative"
     padded = f" {folded} "
     found = [s for s in table if f" {s} " in padded]
     # "Patient MRN", "Patient Sex": the word saying whose is no type when another word says one.
@@ -84,32 +85,110 @@ def _by_header(header: str) -> str | None:
     # A header that names a date ("Date of Request") holds dates, whatever else it names.
     dated = [s for s in found if table[s] in _DATE_TYPES]
     best = max(dated or found, key=len, default=None)
-    return table[best] if best else None
+    if best is None:
+        # "Amended By", "Viewed by": the member of staff who did it.
+        return "clinician" if len(words) > 1 and words[-1] == "by" else None
+    kind = table[best]
+    if kind in _NAMES and _WHOSE.isdisjoint(words) and "service user" not in folded:
+        return _named_whose(words, kind)
+    return kind
 
 
-# A test's column headed with its units or as a request's tick box: "HbA1c (mmol/mol)", "PSA
-# ug/L", "Cholesterol - mmol/L", "HIV requested", "Hep B (Y/N)". Taken off the end of the
-# header, one after another, before the catalogue is asked again.
+def _relatives(folded: str, words: list[str]) -> bool:
+    """Whether a header names another person's identifier or result ("Partner DOB", "Mother's
+    hosp no", "Next of kin phone"; "Parent Test Code" is a test's)."""
+    kin = folded.startswith("next of kin ")
+    if not kin and words[0] not in _RELATIVES:
+        return False
+    kind = _by_header(" ".join(words[3 if kin else 1 :]))
+    return kind is not None and (kind in _PERSONAL or kind.startswith("analyte:"))
+
+
+def _named_whose(words: list[str], kind: str) -> str | None:
+    """A name column's type where its header does not say it is the patient's: a member of
+    staff's ("User Name", "Operator Surname"), or a thing's ("obs_name", "Exam Name", "Name of
+    ward"), a test's being a test column."""
+    if not _STAFF.isdisjoint(words):
+        return "clinician"
+    # The thing's word beside the name's: "Name (as on sample)" is still the patient's.
+    padded = ["", *words, "", ""]
+    for i, word in enumerate(padded):
+        if word in _NAME_WORDS:
+            for thing in (padded[i - 1], padded[i + 2] if padded[i + 1] == "of" else ""):
+                if thing in _TEST_THINGS:
+                    return "test"
+                if thing in _THINGS:
+                    return None
+    return kind
+
+
+# A test's column headed with its units, as a request's tick box or as one of a test's wide
+# columns: "HbA1c (mmol/mol)", "PSA ug/L", "Cholesterol - mmol/L", "HIV requested", "Hep B
+# (Y/N)", "HIV antibody test - Value", "Lithium level". Taken off the end of the header, one
+# after another, the catalogue asked at each.
 _HEADER_TAIL = re.compile(
     r"(?:[ ]{0,3}[(\[][^()\[\]]{0,24}[)\]]"  # "(mmol/mol)", "[Y/N]"
     r"|[ ]{0,3}[-,:]?[ ]{1,3}[^\s/]{0,12}/\S{1,12}"  # "ug/L", "- mmol/L", "x10^9/L"
-    r"|[ ]{1,3}(?:requested|request|req|ordered|order|result|results|done|y\s?n|units?|%|iu))"
+    r"|[ ]{0,3}[-,:]?[ ]{1,3}(?:requested|request|req|ordered|order|result|results|done|y\s?n"
+    r"|units?|%|iu|value|values|val|level|levels|test|estimation))"
     r"[ ]{0,3}$",
     re.IGNORECASE,
 )
+# ... and a search's "Last eGFR", "Latest HbA1c", "Most recent INR": the test's last result.
+_HEADER_HEAD = re.compile(r"^[ ]{0,3}(?:last|latest|most[ ]recent|recent|previous)[ ]{1,3}", re.I)
 
 
-def _bare_test_header(header: str) -> str:
+def _test_of_header(header: str) -> str | None:
+    """The catalogue code of the test a header names, whole or with its tails and a "Last"
+    taken off (``_HEADER_TAIL``, ``_HEADER_HEAD``)."""
     bare = header
-    for _ in range(3):
+    for _ in range(5):
+        if (test := catalogue.by_term().get(catalogue.term_key(bare))) is not None:
+            return test.code
         shorter = _HEADER_TAIL.sub("", bare)
+        shorter = _HEADER_HEAD.sub("", bare) if shorter == bare else shorter
         if shorter == bare or not shorter.strip():
-            break
+            return None
         bare = shorter
-    return bare
+    return None
 
 
-_WHOSE = frozenset({"patient", "pt", "pat", "client", "subject", "person", "member"})
+# (A social care system's patient is its "service user".)
+_WHOSE = frozenset(
+    {"patient", "pt", "pat", "client", "subject", "person", "member", "service user"}
+)
+_NAMES = frozenset({"family_name", "given_name", "full_name"})
+# Words a header names a member of staff by: their name is never the patient's.
+_STAFF = frozenset(
+    {"user", "username", "staff", "operator", "clinician", "requester", "requestor", "author",
+     "doctor", "dr", "nurse", "consultant", "employee", "login", "logon", "practitioner",
+     "prescriber", "midwife", "scientist", "bms", "technician", "reviewer", "approver",
+     "authoriser", "authorizer", "verifier", "signatory", "provider", "referrer", "counsellor",
+     "counselor", "phlebotomist", "surgeon", "physician", "gp", "hcp", "clerk", "prov"}
+)  # fmt: skip
+# Words a header names a test by ("obs_name", "Exam Name"), and other things that have a name.
+_TEST_THINGS = frozenset(
+    {"test", "tests", "obs", "observation", "analyte", "order", "investigation", "exam",
+     "examination", "assay", "panel", "profile", "component", "proc"}
+)  # fmt: skip
+_THINGS = frozenset(
+    {"specimen", "sample", "drug", "medication", "medicine", "product", "ward", "practice",
+     "surgery", "hospital", "site", "location", "department", "dept", "clinic", "team",
+     "service", "organisation", "organization", "org", "trust", "unit", "lab", "laboratory",
+     "file", "host", "computer", "workstation", "device", "instrument", "analyser", "analyzer",
+     "machine", "printer", "report", "document", "template", "organism", "antibiotic", "field",
+     "table", "group", "project", "study", "batch", "item", "procedure", "code"}
+)  # fmt: skip
+_NAME_WORDS = frozenset({"name", "names", "nm"})
+# A header's first word naming another person of the patient's ("Partner DOB").
+_RELATIVES = frozenset(
+    {"partner", "partners", "mother", "mothers", "maternal", "father", "fathers", "paternal",
+     "spouse", "husband", "wife", "nok", "guardian", "carer", "parent", "parents"}
+)  # fmt: skip
+_PERSONAL = frozenset(
+    {"nhs_number", "hospital_number", "family_name", "given_name", "full_name", "date_of_birth",
+     "sex", "postcode", "address", "phone", "email", "result", "age", "relative"}
+)  # fmt: skip
 _DATE_TYPES = frozenset({"date_of_birth", "collected_at", "received_at", "other_date"})
 
 
@@ -340,15 +419,99 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
         if kind == "hospital_number" and _nhs_numbers(col)
         else "requester"
         if kind == "clinician" and _ods_codes(col)
+        else "test"
+        if kind in _NAMES and _tests(col)
+        else _by_header_and_values(h, col)
+        if kind is None and len(h) <= 24
         else kind
-        for kind, col in zip(types, columns, strict=True)
+        for h, kind, col in zip(header, types, columns, strict=True)
     ]
+    types = _sexual_health_codes(header, _clinic_numbers(header, types))
     guessed = [i for i, t in enumerate(types) if t == "value_dob"]
     if "date_of_birth" in types or len(guessed) != 1:
         types = ["other_date" if t == "value_dob" else t for t in types]
     else:
         types = ["date_of_birth" if t == "value_dob" else t for t in types]
     return _birth_parts(header, _names_by_values(types, columns))
+
+
+def _head_cells(values: pa.Array) -> list[str]:
+    """A column's first ``_CODES_SAMPLE`` filled cells, read off its head in Python."""
+    head = values.slice(0, 4 * _CODES_SAMPLE).to_pylist()
+    return [c for c in (str(v).strip() for v in head if v is not None) if c][:_CODES_SAMPLE]
+
+
+def _tests(values: pa.Array) -> bool:
+    """Whether a column headed as a name holds test names ("Name": "HIV viral load"): a
+    test column, whatever its header says."""
+    cells = _head_cells(values)
+    # (A column of names is passed over at its first three cells.)
+    if not any(map(lab_tests.is_test_list, cells[:3])):
+        return False
+    return sum(map(lab_tests.is_test_list, cells)) >= 0.6 * len(cells)
+
+
+# Headers that name a type only where the cells bear it out: an SMS gateway's "To" or a phone
+# log's "Caller" may hold a name, a LIMS's "Order" its number.
+_IF_VALUES = {"order": "test", "orders": "test"} | dict.fromkeys(
+    ("to", "from", "recipient", "destination", "dest", "sent to", "send to", "to number",
+     "recipient number", "destination number", "number", "caller", "caller id", "cli"), "phone"
+)  # fmt: skip
+
+
+def _by_header_and_values(header: str, values: pa.Array) -> str | None:
+    kind = _IF_VALUES.get(fold(header))
+    bears_out = _phones if kind == "phone" else _tests
+    return kind if kind is not None and bears_out(values) else None
+
+
+def _phones(values: pa.Array) -> bool:
+    """Whether a column's cells are UK phone numbers ("+447961204245", "07534 118378")."""
+    cells = _head_cells(values)
+    return bool(cells) and sum(map(_phone, cells)) >= 0.8 * len(cells)
+
+
+def _phone(cell: str) -> bool:
+    digits = _NON_DIGIT.sub("", cell)
+    digits = "0" + digits[2:] if digits.startswith("44") else digits
+    ok = contact.PHONE.fullmatch(cell) is not None and len(digits) in (10, 11)
+    return ok and digits[1] in "12378"
+
+
+# A sexual health clinic's own numbers for its patients: where a table also has a hospital
+# number, that is the one the person is known by elsewhere (and the clinic's is a key).
+_CLINIC_NUMBERS = frozenset(
+    {"gum no", "gum number", "gum id", "gu no", "gu number", "clinic no", "clinic number"}
+)
+
+
+def _clinic_numbers(header: list[str], types: list[str | None]) -> list[str | None]:
+    numbers = [i for i, t in enumerate(types) if t == "hospital_number"]
+    clinic = [i for i in numbers if fold(header[i]) in _CLINIC_NUMBERS]
+    if not clinic or len(numbers) == len(clinic):
+        return types
+    return [None if i in clinic else t for i, t in enumerate(types)]
+
+
+# "CT" and "NG" are chlamydia and gonorrhoea only beside a sexual health screen's other tests
+# ("HIV", "Syph", "GC"): elsewhere a CT is a scan, and NG a nasogastric tube.
+_SCREEN_CODES = {"ct": "CHLAM", "ng": "GC", "ct result": "CHLAM", "ng result": "GC"}
+_SCREEN_KINDS = frozenset({"sexual_health", "hiv"})
+
+
+def _sexual_health_codes(header: list[str], types: list[str | None]) -> list[str | None]:
+    coded = {
+        i: _SCREEN_CODES.get(fold(h), "")
+        for i, (h, t) in enumerate(zip(header, types, strict=True))
+        if t in (None, "result") and len(h) <= 9
+    }
+    if not any(coded.values()):
+        return types
+    kinds = catalogue.sensitive_by_code()
+    screen = [t for t in types if t and t[:8] == "analyte:" and kinds.get(t[8:]) in _SCREEN_KINDS]
+    if len(screen) < 2:
+        return types
+    return [f"analyte:{coded[i]}" if coded.get(i) else t for i, t in enumerate(types)]
 
 
 # A date of birth kept in three columns ("DOB Day", "DOB Month", "DOB Year"; "Day of birth"...).
@@ -384,7 +547,6 @@ def _birth_parts(header: list[str], types: list[str | None]) -> list[str | None]
 
 
 _WHO = frozenset({"nhs_number", "date_of_birth", "hospital_number"})
-_NAMES = frozenset({"family_name", "given_name", "full_name"})
 
 
 def _names_by_values(types: list[str | None], columns: list[pa.Array]) -> list[str | None]:

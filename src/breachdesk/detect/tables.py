@@ -33,6 +33,7 @@ _ZERO = pa.scalar(0, pa.int32())
 _FALSE = pa.scalar(False)
 # Typed for the record, but no mention of their own: they say nothing about who a row is (a
 # relative is another person).
+_OTHER_DATES = ("collected_at", "received_at", "other_date")
 _NOT_MENTIONED = frozenset({"clinician", "relative", "other_date", "units", "received_at"})
 
 
@@ -221,9 +222,12 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     def cleaned(kind: str) -> pa.Array:
         return _coalesce(tidy.get(kind, []), n)
 
+    # The table's other dates: a date of birth no cell of which says whether it is written day
+    # or month first follows them where they are month first (a US system's export).
+    others = [v for kind in _OTHER_DATES for v in cols.get(kind, [])]
     own = {
         "nhs_number": [nhs_number.validate_column(v) for v in cols.get("nhs_number", [])],
-        "date_of_birth": [dates.parse_column(v) for v in cols.get("date_of_birth", [])],
+        "date_of_birth": [dates.parse_column(v, others) for v in cols.get("date_of_birth", [])],
     }
     if "dob_year" in cols:  # a date of birth in three columns: day, month and year
         day, month, year = (tidy[k][0] for k in ("dob_day", "dob_month", "dob_year"))
