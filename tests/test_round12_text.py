@@ -152,6 +152,8 @@ def test_a_message_logged_as_one_string_with_escaped_segment_ends() -> None:
         ("INR came back 8.2, please call.", True),
         ("PSA added - result 14.6 ug/L", True),
         ("HIV test offered and declined", False),
+        ('test="Serum lithium" value=1.42', True),
+        ("TEST=HCG    RES=5321 RULE=NONE", True),
     ],
 )
 def test_a_result_written_as_a_sentence(sentence: str, result: bool) -> None:

@@ -54,10 +54,11 @@ _ENGLISH = {
 }
 # What may stand between a test and its value: a colon, "was", "level", "result ....", and in
 # a letter's or a note's sentence a few of "test ... came back", "added - result" ("Your
-# chlamydia test was POSITIVE", "INR came back 8.2", "PSA added - result 14.6 ug/L").
+# chlamydia test was POSITIVE", "INR came back 8.2", "PSA added - result 14.6 ug/L"), and a
+# log's keys and quotes ('test="Serum lithium" value=1.42', "TEST=HCG RES=5321").
 _RESULT = re.compile(
-    r"^\s*(?:(?:[:=\-]|\.{2,}+|[;,](?=\s*+result)|\b(?:was|is|were|of|level|result|results|test|"
-    r"tests|came|come|has|back|added)\b)\s*+){0,4}"
+    r"^[\"']?\s*(?:(?:[:=\-]|\.{2,}+|[;,](?=\s*+result)|\b(?:was|is|were|of|level|result|results|"
+    r"test|tests|came|come|has|back|added|value|res|new)\b[\"']?)\s*+){0,4}[\"']?"
     r"(?P<value>[<>]?\s?\d+(?:\.\d+)?(?![/-]\d)|positive|negative|not\s+detected|detected|"
     r"reactive|non-reactive|equivocal|indeterminate|pos|neg|"
     # Tests without a number (a film, a screen) are reported in words.
