@@ -45,11 +45,13 @@ def _html() -> bytes:
     ).encode()
 
 
-def _docx(body: str) -> bytes:
+def _docx(body: str, namespaces: str = W) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        zf.writestr("word/document.xml", f"<w:document {W}><w:body>{body}</w:body></w:document>")
+        zf.writestr(
+            "word/document.xml", f"<w:document {namespaces}><w:body>{body}</w:body></w:document>"
+        )
     return buffer.getvalue()
 
 

@@ -4,11 +4,9 @@ layout table's cell, a banner row of three label/value pairs, a cell stacking on
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from breachdesk.readers import doc_tables, docx, html, odt
 from breachdesk.readers.base import Record, Table
+from test_doc_tables import _docx as doc_tables_docx
 from test_generalise import people_in_file
 from test_readers_samples import _odf
 
@@ -23,11 +21,7 @@ W = (
 
 
 def _docx(body: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        zf.writestr("word/document.xml", f"<w:document {W}><w:body>{body}</w:body></w:document>")
-    return buffer.getvalue()
+    return doc_tables_docx(body, W)
 
 
 def _p(*texts: str) -> str:
