@@ -44,6 +44,22 @@ def _people(text: str) -> list[tuple[str | None, ...]]:
             [("Reid", "Callum", None, "RX1234567", None)],
         ),
         ("name=Callum Reid patient_id=RX1234567", [("Reid", "Callum", None, "RX1234567", None)]),
+        # ... or the hospital number's label; a name with its hospital number on a line with no
+        # NHS number is a person of their own beside another's NHS number
+        (
+            "WOZNIAK Grzegorz MRN R4481029   SODIUM 119",
+            [("WOZNIAK", "Grzegorz", None, "R4481029", "NA")],
+        ),
+        (
+            "Gentamicin trough 3.1 on Dylan Moss (MRN K2203451)\n"
+            f"INR 8.9 for Maureen Tibbs (NHS {B})",
+            [("Moss", "Dylan", None, "K2203451", "GENTA"), ("Tibbs", "Maureen", None, B, "INR")],
+        ),
+        (
+            f"Patient: Grace Okafor  Hosp No: K1234567\nNHS No: {B}\nHIV antibody negative",
+            [("Okafor", "Grace", None, B, "HIVAB")],
+        ),
+        ("Ward Round MRN K1234567", []),
         # A chat's list: capitals and a given name the lists know, then the NHS number
         (f"1) WOODCOCK Ethel {A} - TB culture", [("WOODCOCK", "Ethel", None, A, "AFB")]),
         (f"Ward ROUND {A}", [(None, None, None, A, None)]),

@@ -137,14 +137,29 @@ def _with_hospital_numbers(
     line close after or before them ("Patient: Grace Okafor  Hosp No: RX1234567", a worksheet
     or log that gives no date of birth), or alone on the line just below a line naming one
     person (a letter's "Re: Mr Callum Fitzgerald" over "Hosp No: K2287411"): a name with a
-    hospital number is a patient."""
-    if nhs:
-        return sorted(nhs, key=START)
+    hospital number is a patient. Where NHS numbers are written, as with dates of birth: a name
+    anchors a person of its own only beside a hospital number on a line no NHS number is on
+    (a handover's "Gentamicin 3.1 on Dylan Moss (MRN K2203451)" over "INR 8.9 for Maureen
+    Tibbs (NHS ...)")."""
     numbers = [m for m in mentions if m.kind == "hospital_number"]
+    if nhs and not numbers:
+        return sorted(nhs, key=START)
     if not numbers:
         return []
     test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
     numbers = [n for n in numbers if line_of(n.start) not in test_lines]
+    if nhs:
+        nhs_lines = {line_of(m.start) for m in nhs}
+        own = [
+            m
+            for m in mentions
+            if m.kind == "name"
+            and line_of(m.start) not in nhs_lines
+            and any(
+                line_of(n.start) == line_of(m.start) and abs(n.start - m.end) < 80 for n in numbers
+            )
+        ]
+        return sorted([*nhs, *own], key=START)
     names = [m for m in mentions if m.kind == "name"]
     by_line = Counter(line_of(m.start) for m in names)
     number_lines = {line_of(n.start): n for n in numbers}

@@ -267,17 +267,18 @@ _BEFORE_DOB = re.compile(
 )
 # "Grace OKAFOR 12/01/1962", "OKAFOR Grace 12/01/1962": a worklist's or a note's patient with
 # no label, title or comma: a given name and a family name in capitals, either way round, and a
-# date straight after (their date of birth, as after any name), or ten digits ("WOODCOCK Ethel
-# 4570492363", a chat's list: a name is a person only beside a valid NHS number or a date).
+# date straight after (their date of birth, as after any name), ten digits ("WOODCOCK Ethel
+# 4570492363", a chat's list) or a hospital number's label ("WOZNIAK Grzegorz MRN R4481029"):
+# a name is a person only beside a valid NHS number, a date of birth or a hospital number.
 # Asked only where the given name is one the lists know (``given_kind``), so "Sample RECEIVED
 # 30/05/2024" names no one.
 # ``prefilter``'s triggers are the patterns' tails (the last letters, the date).
 # (A sex may stand between, "OKAFOR GRACE F 12.01.1962", "Okafor, Grace (F) 12-Jan-1962".)
 _MONTHS3 = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _DATE_AHEAD = (
-    r"(?=[ ]*+(?:[,(][ ]*+)?(?:\(?[MFU]\)?,?[ ]++)?"
+    r"(?=[ ]*+(?:[,(][ ]*+)?(?:(?:\(?[MFU]\)?,?[ ]++)?"
     rf"\d{{1,2}}(?:[/.-]\d{{1,2}}[/.-]\d{{2}}|[ -](?i:{_MONTHS3})[a-z]*[ -]\d{{2}}"
-    r"|\d[ ]?\d{3}[ ]?\d{4}(?!\d)))"
+    r"|\d[ ]?\d{3}[ ]?\d{4}(?!\d))|(?i:mrn|hosp(?:ital)?\.?[ ]?no)\b))"
 )
 _TITLE_WORD = rf"[{UPPER}][{LOWER}]{{1,30}}(?:-[{UPPER}][{LOWER}]{{1,30}})?"
 _CAPS_WORD = rf"[{UPPER}]{{2,30}}(?:['’\-][{UPPER}]{{2,30}})?"

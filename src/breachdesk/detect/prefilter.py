@@ -31,10 +31,11 @@ _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 # Trigger name -> patterns. Each is implied by (contained in) every match of the named detector
 # rule, so "trigger absent" proves "rule finds nothing"; they are deliberately loose.
 # What may follow a name read before a date (``names._DATE_AHEAD``): a sex, then a date with the
-# month in digits or a word, or an NHS number's ten digits.
+# month in digits or a word, or an NHS number's ten digits; or a hospital number's label.
 _SEX_DATE = (
-    r" *(?:[,(] *)?(?:\(?[MFU]\)?,? +)?"
+    r" *(?:[,(] *)?(?:(?:\(?[MFU]\)?,? +)?"
     r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2}|[ -][A-Za-z]{3}|\d[ -]?\d{3}[ -]?\d{4})"
+    r"|(?i:mrn|hosp))"
 )
 TRIGGERS: dict[str, tuple[str, ...]] = {
     # nhs_number.PATTERN without its lookarounds.
