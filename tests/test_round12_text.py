@@ -162,19 +162,19 @@ def test_a_message_logged_as_one_string_with_escaped_segment_ends() -> None:
 
 
 @pytest.mark.parametrize(
-    ("sentence", "result"),
+    ("sentence", "tests", "result"),
     [
-        ("Your chlamydia test was POSITIVE.", True),
-        ("INR came back 8.2, please call.", True),
-        ("PSA added - result 14.6 ug/L", True),
-        ("HIV test offered and declined", False),
-        ('test="Serum lithium" value=1.42', True),
-        ("TEST=HCG    RES=5321 RULE=NONE", True),
+        ("Your chlamydia test was POSITIVE.", ["CHLAM"], True),
+        ("INR came back 8.2, please call.", ["INR"], True),
+        ("PSA added - result 14.6 ug/L", ["PSA"], True),
+        ("HIV test offered and declined", ["HIVAGAB"], False),
+        ('test="Serum lithium" value=1.42', ["LITH"], True),
+        ("TEST=HCG    RES=5321 RULE=NONE", ["HCG"], True),
     ],
 )
-def test_a_result_written_as_a_sentence(sentence: str, result: bool) -> None:
+def test_a_result_written_as_a_sentence(sentence: str, tests: list[str], result: bool) -> None:
     (person,) = people_in_text(f"Mr John Smith DOB 01/02/1950: {sentence}", "line:1")
-    assert person.tests and ("test_result" in person.exposed) == result
+    assert (person.tests, "test_result" in person.exposed) == (tests, result)
 
 
 def test_a_request_forms_empty_boxes_ask_for_nothing() -> None:

@@ -436,9 +436,9 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
 
 
 def _head_cells(values: pa.Array) -> list[str]:
-    """A column's first ``_CODES_SAMPLE`` filled cells, read off its head in Python."""
-    head = values.slice(0, 4 * _CODES_SAMPLE).to_pylist()
-    return [c for c in (str(v).strip() for v in head if v is not None) if c][:_CODES_SAMPLE]
+    """A column's first ``_CODES_SAMPLE`` filled cells, trimmed."""
+    sample = _first_filled(pc.cast(values, pa.string())).slice(0, _CODES_SAMPLE)
+    return [cell.strip() for cell in sample.to_pylist()]
 
 
 def _tests(values: pa.Array) -> bool:
@@ -472,10 +472,7 @@ def _phones(values: pa.Array) -> bool:
 
 
 def _phone(cell: str) -> bool:
-    digits = _NON_DIGIT.sub("", cell)
-    digits = "0" + digits[2:] if digits.startswith("44") else digits
-    ok = contact.PHONE.fullmatch(cell) is not None and len(digits) in (10, 11)
-    return ok and digits[1] in "12378"
+    return contact.PHONE.fullmatch(cell) is not None and contact.uk_digits(cell) is not None
 
 
 # A sexual health clinic's own numbers for its patients: where a table also has a hospital

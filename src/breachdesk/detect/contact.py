@@ -18,12 +18,19 @@ PHONE = re.compile(
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 
 
+def uk_digits(found: str) -> str | None:
+    """A ``PHONE`` match's number as UK digits ("+44 7961 204245" -> "07961204245"), or None
+    where it is no UK number (a wrong length, or a first digit no UK number has)."""
+    digits = re.sub(r"\D", "", found)
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) in (10, 11) and digits[1] in "12378" else None
+
+
 def detect(text: str) -> Iterator[Mention]:
     for match in PHONE.finditer(text):
-        digits = re.sub(r"\D", "", match.group(0))
-        if digits.startswith("44"):
-            digits = "0" + digits[2:]
-        if len(digits) in (10, 11) and digits[1] in "12378":
+        digits = uk_digits(match.group(0))
+        if digits:
             yield Mention("phone", match.start(), match.end(), digits, "contact", "uk_phone")
     if "@" not in text:
         return  # every address holds one; EMAIL opens with \b, so it is tried at every position

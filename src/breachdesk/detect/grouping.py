@@ -148,25 +148,22 @@ def _with_hospital_numbers(
         return []
     test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
     numbers = [n for n in numbers if line_of(n.start) not in test_lines]
+    names = [m for m in mentions if m.kind == "name"]
+
+    def beside(name: Mention) -> bool:  # a hospital number close on the name's own line
+        line = line_of(name.start)
+        return any(line_of(n.start) == line and abs(n.start - name.end) < 80 for n in numbers)
+
     if nhs:
         nhs_lines = {line_of(m.start) for m in nhs}
-        own = [
-            m
-            for m in mentions
-            if m.kind == "name"
-            and line_of(m.start) not in nhs_lines
-            and any(
-                line_of(n.start) == line_of(m.start) and abs(n.start - m.end) < 80 for n in numbers
-            )
-        ]
+        own = [m for m in names if line_of(m.start) not in nhs_lines and beside(m)]
         return sorted([*nhs, *own], key=START)
-    names = [m for m in mentions if m.kind == "name"]
     by_line = Counter(line_of(m.start) for m in names)
     number_lines = {line_of(n.start): n for n in numbers}
     named = []
     for m in names:
         line = line_of(m.start)
-        if any(line_of(n.start) == line and abs(n.start - m.end) < 80 for n in numbers):
+        if beside(m):
             named.append(m)
             continue
         below = number_lines.get(line + 1)
