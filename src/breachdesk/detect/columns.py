@@ -18,6 +18,7 @@ from anyascii import anyascii
 
 from breachdesk import catalogue
 from breachdesk.detect import cellwise, contact, given_names, lab_tests, nhs_number, ods, postcode
+from breachdesk.detect.column_roles import WHOSE, contact_whose, named_whose
 from breachdesk.detect.dates import may_parse, parse_column
 
 _SAMPLE = 500
@@ -81,7 +82,7 @@ def _by_header(header: str) -> str | None:
     padded = f" {folded} "
     found = [s for s in table if f" {s} " in padded]
     # "Patient MRN", "Patient Sex": the word saying whose is no type when another word says one.
-    found = [s for s in found if s not in _WHOSE] or found
+    found = [s for s in found if s not in WHOSE] or found
     # A header that names a date ("Date of Request") holds dates, whatever else it names.
     dated = [s for s in found if table[s] in _DATE_TYPES]
     best = max(dated or found, key=len, default=None)
@@ -89,9 +90,9 @@ def _by_header(header: str) -> str | None:
         # "Amended By", "Viewed by": the member of staff who did it.
         return "clinician" if len(words) > 1 and words[-1] == "by" else None
     kind = table[best]
-    if kind in _NAMES and _WHOSE.isdisjoint(words) and "service user" not in folded:
-        return _named_whose(words, kind)
-    return kind
+    if kind in _NAMES and WHOSE.isdisjoint(words) and "service user" not in folded:
+        return named_whose(words, kind)
+    return contact_whose(words, kind)
 
 
 def _relatives(folded: str, words: list[str]) -> bool:
@@ -102,24 +103,6 @@ def _relatives(folded: str, words: list[str]) -> bool:
         return False
     kind = _by_header(" ".join(words[3 if kin else 1 :]))
     return kind is not None and (kind in _PERSONAL or kind.startswith("analyte:"))
-
-
-def _named_whose(words: list[str], kind: str) -> str | None:
-    """A name column's type where its header does not say it is the patient's: a member of
-    staff's ("User Name", "Operator Surname"), or a thing's ("obs_name", "Exam Name", "Name of
-    ward"), a test's being a test column."""
-    if not _STAFF.isdisjoint(words):
-        return "clinician"
-    # The thing's word beside the name's: "Name (as on sample)" is still the patient's.
-    padded = ["", *words, "", ""]
-    for i, word in enumerate(padded):
-        if word in _NAME_WORDS:
-            for thing in (padded[i - 1], padded[i + 2] if padded[i + 1] == "of" else ""):
-                if thing in _TEST_THINGS:
-                    return "test"
-                if thing in _THINGS:
-                    return None
-    return kind
 
 
 # A test's column headed with its units, as a request's tick box or as one of a test's wide
@@ -153,33 +136,7 @@ def _test_of_header(header: str) -> str | None:
     return None
 
 
-# (A social care system's patient is its "service user".)
-_WHOSE = frozenset(
-    {"patient", "pt", "pat", "client", "subject", "person", "member", "service user"}
-)
 _NAMES = frozenset({"family_name", "given_name", "full_name"})
-# Words a header names a member of staff by: their name is never the patient's.
-_STAFF = frozenset(
-    {"user", "username", "staff", "operator", "clinician", "requester", "requestor", "author",
-     "doctor", "dr", "nurse", "consultant", "employee", "login", "logon", "practitioner",
-     "prescriber", "midwife", "scientist", "bms", "technician", "reviewer", "approver",
-     "authoriser", "authorizer", "verifier", "signatory", "provider", "referrer", "counsellor",
-     "counselor", "phlebotomist", "surgeon", "physician", "gp", "hcp", "clerk", "prov"}
-)  # fmt: skip
-# Words a header names a test by ("obs_name", "Exam Name"), and other things that have a name.
-_TEST_THINGS = frozenset(
-    {"test", "tests", "obs", "observation", "analyte", "order", "investigation", "exam",
-     "examination", "assay", "panel", "profile", "component", "proc"}
-)  # fmt: skip
-_THINGS = frozenset(
-    {"specimen", "sample", "drug", "medication", "medicine", "product", "ward", "practice",
-     "surgery", "hospital", "site", "location", "department", "dept", "clinic", "team",
-     "service", "organisation", "organization", "org", "trust", "unit", "lab", "laboratory",
-     "file", "host", "computer", "workstation", "device", "instrument", "analyser", "analyzer",
-     "machine", "printer", "report", "document", "template", "organism", "antibiotic", "field",
-     "table", "group", "project", "study", "batch", "item", "procedure", "code"}
-)  # fmt: skip
-_NAME_WORDS = frozenset({"name", "names", "nm"})
 # A header's first word naming another person of the patient's ("Partner DOB").
 _RELATIVES = frozenset(
     {"partner", "partners", "mother", "mothers", "maternal", "father", "fathers", "paternal",
@@ -549,7 +506,8 @@ _WHO = frozenset({"nhs_number", "date_of_birth", "hospital_number"})
 def _names_by_values(types: list[str | None], columns: list[pa.Array]) -> list[str | None]:
     """A table that says who its rows are (an NHS number, a date of birth) but has no column
     headed as a name: a column of known family names beside one of known given names are its
-    names (``given_names.name_columns``), else a column of whole names is
+    names, the pair nearest those columns where a clinician's follows
+    (``given_names.name_columns``), else a column of whole names is
     (``given_names.full_name_column``)."""
     if not _WHO.intersection(types):
         return types
@@ -560,7 +518,8 @@ def _names_by_values(types: list[str | None], columns: list[pa.Array]) -> list[s
         for i, t in enumerate(types)
         if t is None
     }
-    found = given_names.name_columns(samples)
+    anchors = [i for i, t in enumerate(types) if t in _WHO]
+    found = given_names.name_columns(samples, anchors)
     if found is None:
         # Or one column of whole names ("Grace Okafor", "OKAFOR^GRACE"), as a headerless
         # export or one headed in no words the synonyms know writes them.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import pyarrow as pa
@@ -137,10 +137,17 @@ def reorder_column(
 
 
 # A column of names split in two with a header the synonyms do not know (a headerless export's
-# "column_3", another language's "Nachname"): at least this share of its distinct words known
+# "column_3", another language's "Nachname"): at least this share of its distinct names known
 # as family names, beside a column as sure of given names.
 _NAME_SHARE = 0.6
 _MARKS = str.maketrans("", "", "'’-")
+# Forenames with a middle name ("KEITH JOHN"), family names of two words ("DA SILVA"): fewer
+# than this share of a column's distinct names may have more than one word.
+_MANY_WORDS = 0.5
+# A pair whose other column the lists know less well (Yorkshire's "Ashworth" and
+# "Barraclough" are in none of them) is a pair only this near a column that says who the row
+# is (an NHS number, a date of birth): a headerless export writes its patient's names there.
+_NEAR = 2
 
 
 def _is_word(text: str) -> bool:
@@ -148,29 +155,56 @@ def _is_word(text: str) -> bool:
     return text[:1].isalpha() and text[-1:].isalpha() and text.translate(_MARKS).isalpha()
 
 
-def name_columns(samples: dict[int, list[str]]) -> tuple[int, int] | None:
-    """Of columns' sampled cells, the column of family names and the column of given names,
-    when one column is mostly known family names and another mostly known given names."""
-    shares: dict[int, tuple[float, float]] = {}
-    for index, cells in samples.items():
-        words = {c.strip() for c in cells if c and c.strip()}
-        if len(words) < 3 or not all(map(_is_word, words)):
-            continue
-        kinds = [kind(w) for w in words]
-        shares[index] = (
-            sum(k < 0 for k in kinds) / len(words),
-            sum(k > 0 for k in kinds) / len(words),
-        )
-    family = max(shares, key=lambda i: shares[i][0], default=None)
-    given = max(shares, key=lambda i: shares[i][1], default=None)
-    if (
-        family is None
-        or given is None
-        or family == given
-        or shares[family][0] < _NAME_SHARE
-        or shares[given][1] < _NAME_SHARE
-    ):
+def _name_shares(cells: list[str]) -> tuple[float, float] | None:
+    """The shares of a column's distinct names known as family names (by their last word) and
+    as given names (by their first), or None where its cells are not names: a word each, a
+    minority of them two or three words."""
+    names = {c.strip() for c in cells if c and c.strip()}
+    if len(names) < 3:
         return None
+    words = [name.split() for name in names]
+    if not all(len(w) <= 3 and all(map(_is_word, w)) for w in words):
+        return None
+    if sum(len(w) > 1 for w in words) >= _MANY_WORDS * len(names):
+        return None
+    return (
+        sum(kind(w[-1]) < 0 for w in words) / len(names),
+        sum(kind(w[0]) > 0 for w in words) / len(names),
+    )
+
+
+def _pair_side(share: float, other: float) -> int:
+    """How sure a column is of its part of a pair: 2 where most of its names are known so, 1
+    where some are and more than are known as the other part, else 0."""
+    if share >= _NAME_SHARE:
+        return 2
+    return 1 if share > other else 0
+
+
+def name_columns(
+    samples: dict[int, list[str]], anchors: Sequence[int] = ()
+) -> tuple[int, int] | None:
+    """Of columns' sampled cells, the column of family names and the column of given names:
+    two neighbouring columns (either way round), one mostly known names of its part, the other
+    too or, near an ``anchors`` column (one that says who the row is), holding some. Of several
+    such pairs (the patient's, then a clinician's), the one nearest an anchor."""
+    shares = {i: found for i, cells in samples.items() if (found := _name_shares(cells))}
+    pairs: list[tuple[int, float, int, int]] = []
+    for left in shares:
+        right = left + 1
+        if right not in shares:
+            continue
+        # (How many columns away the nearest anchor is: 1 beside the pair.)
+        gaps = [max(a - right, left - a) for a in anchors if a not in (left, right)]
+        near = min(gaps, default=_NEAR + 1)
+        for family, given in ((left, right), (right, left)):
+            f, g = shares[family][0], shares[given][1]
+            sure = (_pair_side(f, shares[family][1]), _pair_side(g, shares[given][0]))
+            if 2 in sure and min(sure) >= 1 and (min(sure) == 2 or near <= _NEAR):
+                pairs.append((near, -(f + g), family, given))
+    if not pairs:
+        return None
+    _, _, family, given = min(pairs)
     return family, given
 
 
