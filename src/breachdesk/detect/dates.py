@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from breachdesk.detect import date_numbers, dob_label, prefilter
 from breachdesk.detect.base import Mention
+from breachdesk.detect.date_order import month_first
 
 # Formats tried for columns, in order of preference for UK data.
 FORMATS = (
@@ -66,7 +67,8 @@ _MONTHS = (
 # ``re`` skips to such characters before trying a match (a pattern opening with a lookbehind is
 # tried at every position, seven times the cost): the lookbehinds follow that character, and
 # each form continues from it. The same matches as
-#   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}[-/]\d{2}[-/]\d{2} | (?:19|20)\d{6}
+#   (?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}) | \d{4}(?:[-/]\d{2}[-/]|\.\d{2}\.)\d{2}
+#                | (?:19|20)\d{6}
 #                | \d{1,2}(?:st|nd|rd|th)?(?:[ ]of)?[ -/](?:MONTHS)[a-z]*[ -/,]+(?:\d{4}|\d{2})
 #                | \d{1,2}(?:MONTHS3)\d{4})
 #   (?![\d/-]|\.\d|:\d)
@@ -75,6 +77,7 @@ _MONTHS = (
 #   (?![\d/-]|\.\d|:\d)
 # "02NOV1975" is how SAS and some LIMS print a date: three letters, no separators. (IGNORECASE
 # folds the long s with "s", so it opens "sep" too.)
+# Year first, full stops part it only both together ("1989.06.14", as some PDFs print it).
 # A full stop after a date ends a sentence ("dob 23/09/1988."); one with a digit after it
 # continues a number ("23.09.1988.5"), which is no date.
 _MONTH_AFTER_FIRST = (
@@ -85,7 +88,7 @@ DATE_TEXT = re.compile(
     r"((?-i:[\dJFMASONDjfmasond\u017f])(?:"
     r"(?<=\d)(?<![\d/.-]\d)(?:"
     r"\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
-    r"|\d{3}[-/]\d{2}[-/]\d{2}"
+    r"|\d{3}(?:[-/]\d{2}[-/]|\.\d{2}\.)\d{2}"
     r"|(?<=1)9\d{6}|(?<=2)0\d{6}"
     rf"|\d?(?:st|nd|rd|th)?(?:[ ]of)?[ -/](?:{_MONTHS})[a-z]*[ -/,]+(?:\d{{4}}|\d{{2}})"
     rf"|\d?(?:{_MONTHS3})\d{{4}}"
@@ -101,6 +104,7 @@ _TEXT_FORMATS = (
     "%d.%m.%Y",
     "%Y-%m-%d",
     "%Y/%m/%d",
+    "%Y.%m.%d",
     "%Y%m%d",
     "%d/%m/%y",
     "%d-%m-%y",
@@ -575,21 +579,6 @@ def parse_column(values: pa.Array, others: Sequence[pa.Array] = ()) -> pa.Array:
 
 
 _US = "%m/%d/%Y"
-# A cell only month first reads ("03/15/2024"), and one only day first reads ("15/03/2024").
-_ONLY_MONTH_FIRST = r"^\s*(?:0?[1-9]|1[0-2])[/.-](?:1[3-9]|2[0-9]|3[01])[/.-][0-9]{2}"
-_ONLY_DAY_FIRST = r"^\s*(?:1[3-9]|2[0-9]|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-][0-9]{2}"
-
-
-def month_first(columns: Sequence[pa.Array]) -> bool:
-    """Whether a table's dates are written month first: a cell of some column can only be
-    read so, and no cell of any can only be read day first (the UK's way, the default)."""
-    found = False
-    for values in columns:
-        text = pc.cast(values, pa.string())
-        if pc.any(pc.match_substring_regex(text, _ONLY_DAY_FIRST)).as_py():
-            return False
-        found = found or bool(pc.any(pc.match_substring_regex(text, _ONLY_MONTH_FIRST)).as_py())
-    return found
 
 
 def _extremes(text: pa.Array) -> tuple[str | None, str | None]:

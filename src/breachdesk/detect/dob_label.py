@@ -16,7 +16,10 @@ DOB_LABEL = re.compile(
     r"(?:\s*[/(]\s*age\b\)?)?"  # "DOB / Age 12.01.1962 (62y)", "Date of Birth (Age): ..."
     r"(?:\s+(?:is|as|was)\b)?"  # "your date of birth as 12/01/1962": a letter's wording
     r"[\"']?"  # {"dob": "1962-01-12"}: a JSON key's closing quote
-    r"\s*(?:\.{2,}\s*)?(?:[:=#-]\s*)?"  # "DOB ........ 12/01/1962": a printout's dot leaders
+    # "DOB ........ 12/01/1962", "DOB: ____ 12/01/1962", "Date of Birth . . . . 12/01/1962": a
+    # printout's or a form's leaders, before or after the colon
+    r"\s*(?:[._\u2026][._\u2026 ]*[._\u2026]\s*)?"
+    r"(?:[:=#-]\s*(?:[._\u2026][._\u2026 ]*[._\u2026]\s*)?)?"
     r"(?:\b(?:[MFU]|male|female)\s+)?"  # "Sex/DOB: F 12/1/62": a report's sex and birth in one
     # "DOB: Thu 12 Jan 1962", "Date of birth: Thursday, 12 January 1962": a date as a calendar
     # or a mail client writes it, with its weekday
@@ -30,7 +33,8 @@ DOB_LABEL = re.compile(
 # at the start of the reversed window: one anchored attempt instead of one per position.
 _DOB_LABEL_REVERSED = re.compile(
     r"[\"']?(?:\s+,?\.?(?:yad)?(?:nom|s?eut|(?:sen)?dew|(?:s?r)?uht|irf|(?:ru)?tas|nus)\b)?"
-    r"(?:\s+(?:[MFU]|elam|elamef)\b)?\s*(?:[:=#-]\s*)?(?:\.{2,}\s*)?[\"']?"
+    r"(?:\s+(?:[MFU]|elam|elamef)\b)?\s*(?:(?:[._\u2026][._\u2026 ]*[._\u2026]\s*)?[:=#-]\s*)?"
+    r"(?:[._\u2026][._\u2026 ]*[._\u2026]\s*)?[\"']?"
     r"(?:\b(?:si|sa|saw)\s+)?"
     r"(?:\)?\bega\s*[/(]\s*)?"
     r"(?:\.?b\s?\.?o\s?\.?d\b|htrib[\s_]+fo[\s_]+etad|(?:eht\s+)?(?:no\s+)?nrob\b"

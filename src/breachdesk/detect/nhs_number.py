@@ -26,13 +26,43 @@ from breachdesk.detect.base import Mention
 # ``(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|[/.-]\d)``. A space between the groups may be a
 # word processor's or web page's no-break or thin space ("455&nbsp;766&nbsp;0932"): the
 # prefilter scans such spaces as plain ones.
+_GAP = "[ \u00a0\u2007\u2009\u202f-]"
+_AFTER = r"(?!\d|[/.-]\d)"
 PATTERN = re.compile(
     r"(\d(?:(?<![\dA-Za-z/.:-]\d)|(?<=[Nn][Oo][.:]\d)|(?<=[Nn][Hh][Ss][.:]\d)"
     r"|(?<=[Nn][Uu][Mm][Bb][Ee][Rr][.:]\d))\d{2})"
-    r"[ \u00a0\u2007\u2009\u202f-]?(\d{3})[ \u00a0\u2007\u2009\u202f-]?(\d{4})(?!\d|[/.-]\d)"
+    rf"{_GAP}?(\d{{3}}){_GAP}?(\d{{4}}){_AFTER}"
 )
-# A cell of one NHS number; Excel's text marker may stand before it ("'4557660932").
-_CELL = r"^\s*'?\d{3}[ -]?\d{3}[ -]?\d{4}\s*$"
+# The rarer ways a number is written, read in a pass of their own (``PATTERN`` is the common
+# one, and the 4-3-3 form's label is checked on each match):
+# - full stops parting the groups, both together ("455.766.0932", as some PAS exports write
+#   it); one alone, or a group more before or after, is a decimal, a version or an address
+#   ("455.7660932", "1.455.766.0932");
+# - a printed form's dotted leader against the number ("NHS No......4557660932");
+# - four, three and three digits, one kind of separator ("NHS 4347 635 311"): how some systems
+#   print the number, but also how phone and account numbers are grouped, so taken only after
+#   an NHS label (``_NHS_LABEL_BEFORE``).
+# No match of one is a match of ``PATTERN``: before the first digit ".." or after it a full
+# stop, or four digits before the first separator.
+RARER = re.compile(
+    r"(\d(?:(?<![\dA-Za-z/.:-]\d)|(?<=[Nn][Oo][.:]\d)|(?<=[Nn][Hh][Ss][.:]\d)"
+    r"|(?<=[Nn][Uu][Mm][Bb][Ee][Rr][.:]\d)|(?<=\.\.\d))\d{2})"
+    rf"(?:\.(\d{{3}})\.|(?<=\.\.\d{{3}}){_GAP}?(\d{{3}}){_GAP}?)(\d{{4}}){_AFTER}"
+    rf"|(\d(?<![\dA-Za-z/.:-]\d)\d{{3}})({_GAP})(\d{{3}})\6(\d{{3}}){_AFTER}"
+)
+# The label just before a 4-3-3 number, on its line: "NHS", "NHS No.", "NHS number:", and a
+# form's dotted leader after it ("NHS No. ...... 4347 635 311").
+_NHS_LABEL_BEFORE = re.compile(
+    r"(?<![^\W_])nhs(?:[ \t_]*(?:no|num(?:ber)?)\b)?[ \t.:#=_\-]{0,40}\Z", re.IGNORECASE
+)
+_LABEL_REACH = 64
+# A cell of one NHS number; Excel's text marker may stand before it ("'4557660932"). Grouped
+# 3-3-4 (spaces, dashes, or full stops both), or 4-3-3: a cell is read only in a column headed
+# or shown (four cells in five pass the check) to hold NHS numbers, where that grouping is one.
+_CELL = (
+    r"^\s*'?(?:\d{3}(?:[ -]?\d{3}[ -]?|\.\d{3}\.)\d{4}"
+    r"|\d{4} \d{3} \d{3}|\d{4}-\d{3}-\d{3})\s*$"
+)
 # A number written after its label in the cell ("NHS4557660932", "NHS No: 455 766 0932"): the
 # label is taken off before the shape is looked at again.
 _LABEL_PREFIX = r"^\s*(?i:nhs)\s*(?i:no\.?|number)?\s*[:#]?"
@@ -100,15 +130,18 @@ _OF_STATUS = {
 
 def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
     """NHS numbers, valid or not; ``starts`` (``prefilter.starts``) are where one can begin."""
+    rarer = _rarer(text, starts)
     for match in (
         PATTERN.finditer(text) if starts is None else prefilter.matches(PATTERN, text, starts)
     ):
+        start = match.start()
+        while rarer and rarer[0].start < start:
+            yield rarer.pop(0)
         first, second, third = match.groups()
         digits = first + second + third
         if not digits.isascii():  # full-width or other scripts' digits: the number they write
             digits = "".join(str(int(c)) for c in digits)
         status = classify(digits)
-        start = match.start()
         if status == "valid" and _other_number(text, start):
             yield Mention(
                 "nhs_number_other",
@@ -125,6 +158,33 @@ def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
         yield Mention(
             kind, start, match.end(), digits, "nhs_number", "modulus11+range", score, checksum
         )
+    yield from rarer
+
+
+def _rarer(text: str, starts: list[int] | None) -> list[Mention]:
+    """The numbers written in one of ``RARER``'s ways, in order."""
+    found = []
+    for match in RARER.finditer(text) if starts is None else prefilter.matches(RARER, text, starts):
+        if match[5] is None:
+            found.append(_mention(text, match, match[1] + (match[2] or match[3]) + match[4]))
+        elif _NHS_LABEL_BEFORE.search(text, max(0, match.start() - _LABEL_REACH), match.start()):
+            found.append(_mention(text, match, match[5] + match[7] + match[8], "nhs_label+4-3-3"))
+    return found
+
+
+def _mention(
+    text: str, match: re.Match[str], digits: str, rule: str = "modulus11+range"
+) -> Mention:
+    """``detect``'s mention of a number ``RARER`` found."""
+    if not digits.isascii():
+        digits = "".join(str(int(c)) for c in digits)
+    status = classify(digits)
+    start = match.start()
+    if status == "valid" and _other_number(text, start):
+        kind, rule, score, checksum = "nhs_number_other", "labelled_other", 0.0, "pass"
+    else:
+        kind, score, checksum = _OF_STATUS[status]
+    return Mention(kind, start, match.end(), digits, "nhs_number", rule, score, checksum)
 
 
 # A number column that went through a float on its way out: pandas writes a column of integers

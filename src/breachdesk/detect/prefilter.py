@@ -38,12 +38,13 @@ _SEX_DATE = (
     r"|(?i:mrn|hosp))"
 )
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    # nhs_number.PATTERN without its lookarounds.
-    "nhs": (r"\d{3}[ -]?\d{3}[ -]?\d{4}",),
+    # nhs_number.PATTERN, and RARER's full stops and 4-3-3 grouping, without their lookarounds
+    # (RARER's dotted leader is a lookbehind; the 4-3-3 label its detector reads backwards).
+    "nhs": (r"\d{3}[ -]?\d{3}[ -]?\d{4}", r"\d{3}\.\d{3}\.\d{4}", r"\d{4}[ -]\d{3}[ -]\d{3}"),
     # dates.DATE_TEXT's alternatives; the month form's separator class is the range " -/".
     "date": (
         r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
-        r"\d{4}[-/]\d{2}[-/]\d{2}",
+        r"\d{4}(?:[-/]\d{2}[-/]|\.\d{2}\.)\d{2}",
         r"(?:19|20)\d{6}",
         rf"(?i)\d{{1,2}}(?:st|nd|rd|th)?(?: of)?[ -/](?:{_MONTHS})",
         rf"(?i)\d{{1,2}}(?:{_MONTHS})\d{{4}}",
@@ -366,11 +367,12 @@ def matches(
 # The triggers a line needs one of to hold an anchor when a date is on nearly every line (a
 # log's timestamps): a name rule's or the NHS number's; and a date's too where the PMI's names
 # need no trigger (``text._may_anchor``).
-# Every anchor trigger but the date, "nhs" first (its pattern is number 0 in the database).
+# Every anchor trigger but the date, "nhs" first (its patterns are the database's first).
 # The caret's is looked for with ``str.find`` instead (``_lines_with``): it is the one character,
 # and an interface log's PID lines hold ~15 each, a Python call apiece from the scan.
 _LINE_TRIGGERS = tuple(name for name in ANCHOR_TRIGGERS if name not in {"date", "name:hl7_xpn"})
 assert _LINE_TRIGGERS[0] == "nhs"
+_NHS_PATTERNS = len(TRIGGERS["nhs"])
 assert TRIGGERS["name:hl7_xpn"] == (r"\^",)
 
 
@@ -410,13 +412,13 @@ def line_candidates(lines: list[str], *, with_dates: bool = False) -> list[tuple
     block, chosen = _ascii_block(lines)  # a line with no verdict takes the per-line path
     starts = line_starts(lines)
     ends: list[int] = []  # of the name (and date) triggers' matches
-    nhs_ends: list[int] = []  # of the NHS-number trigger's, pattern 0
+    nhs_ends: list[int] = []  # of the NHS-number trigger's, the first patterns
 
     budget = _HITS_PER_LINE * len(lines) + _HITS_PER_BLOCK
 
     def hit(index: int, start: int, end: int, flags: int, context: object) -> bool:
         nonlocal budget
-        (ends if index else nhs_ends).append(end)
+        (ends if index >= _NHS_PATTERNS else nhs_ends).append(end)
         budget -= 1
         return budget < 0  # True ends the scan
 
