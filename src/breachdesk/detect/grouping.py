@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from breachdesk.detect.base import Mention
+from breachdesk.detect.contact_owner import patients_only
 from breachdesk.detect.records import PersonRecord
 
 # The exposure category each kind of mention adds to its person.
@@ -47,6 +48,7 @@ _IDENTIFIERS = frozenset(
         "ods_code",
     }
 )
+_BANNER = _IDENTIFIERS | {"date_of_birth"}
 START = operator.itemgetter(1)  # Mention.start, without a Python call per mention
 
 
@@ -95,7 +97,9 @@ def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention
 
 
 def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Mention]:
-    """Valid NHS numbers; and patient names with a date of birth close by.
+    """Valid NHS numbers; and patient names with a date of birth close by, not one that
+    another name on the date's own line stands nearer to (the next report's patient's, under
+    a signature's "K. FARRINGTON, Principal Clinical Scientist").
 
     Where NHS numbers are present, a name anchors a person of its own only when it shares a
     line with its date of birth and no NHS number does (a row of a printed list); otherwise
@@ -111,6 +115,10 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
     named = []
     starts = [d.start for d in dobs]
     in_order = all(a <= b for a, b in itertools.pairwise(starts))  # as callers pass them
+    names_on: dict[int, list[Mention]] = {}
+    for m in mentions:
+        if m.kind == "name":
+            names_on.setdefault(line_of(m.start), []).append(m)
     for m in mentions:
         if m.kind != "name":
             continue
@@ -123,6 +131,12 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
             dob = min(dobs, key=lambda d: abs(d.start - m.end))
         if abs(dob.start - m.end) >= 80:
             continue
+        dob_line = line_of(dob.start)
+        if dob_line != line and any(
+            abs(dob.start - other.end) < abs(dob.start - m.end)
+            for other in names_on.get(dob_line, ())
+        ):
+            continue  # the date of birth of the name on its own line (a signature above)
         if not nhs or (line not in nhs_lines and line_of(dob.start) == line):
             named.append(m)
     if not named:
@@ -185,7 +199,8 @@ def _header_pairs(
     anchor a person, by the named anchor they belong to: a letter's header block ("Patient:
     OKAFOR, Grace  DOB 12/01/1962" over "NHS: 455 766 0932  Hosp No: H1234567") is one
     person, not two. Only where the number's line says nothing but who the patient is (one NHS
-    number, a hospital number, contacts) and the two lines stand apart from other anchors' lines:
+    number, a hospital number, contacts, a date of birth the name's line lacks) and the two
+    lines stand apart from other anchors' lines:
     rows of a list (a row with only an NHS number beside a row with only a name) stay people
     of their own. The line above is looked at first (the usual order), then the line below."""
     named = {line_of(a.start): a for a in anchors if a.kind == "name"}
@@ -196,14 +211,25 @@ def _header_pairs(
     for m in mentions:
         said.setdefault(line_of(m.start), set()).add(m.kind)
     numbers = Counter(line_of(a.start) for a in anchors if a.kind == "nhs_number")
+    # A two-column banner splits the patient's date of birth from their name ("Patient: BELL,
+    # Ann   Hosp No: RX1" over "DOB: 21.03.1952   NHS No: 455 766 0932"): the number's line
+    # may give the date of birth too, where the name's line gives none.
     lone = {
         line_of(a.start): a
         for a in anchors
         if a.kind == "nhs_number"
         and numbers[line_of(a.start)] == 1
-        and said[line_of(a.start)] <= _IDENTIFIERS
+        and said[line_of(a.start)] <= _BANNER
     }
-    if lone and set(lone) == {line + 1 for line in named}:
+
+    def fits(line: int, near: int) -> bool:
+        return "date_of_birth" not in said[line] or "date_of_birth" not in said[near]
+
+    if (
+        lone
+        and set(lone) == {line + 1 for line in named}
+        and all(fits(line, line - 1) for line in lone)
+    ):
         # Every name's line followed by its number's: header blocks one after another.
         return {number: named[line - 1] for line, number in lone.items()}
     # A sentence wrapped after the name and date of birth, its NHS number opening the next line
@@ -229,6 +255,7 @@ def _header_pairs(
             # The pair's lines, and no anchor on the lines either side of them.
             if (
                 near in named
+                and fits(line, near)
                 and near + away not in anchor_lines
                 and line - away not in anchor_lines
             ):
@@ -307,6 +334,8 @@ def group_in(
             anchors = [a for a in anchors if a not in pairs]
     if not anchors:
         return []
+    if text:
+        mentions = patients_only(mentions, text, breaks, [*anchors, *pairs], base)
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
     if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
         _gather_one(people[0], mentions, base)
@@ -393,6 +422,7 @@ def _gather_one(rec: PersonRecord, mentions: list[Mention], base: int = 0) -> No
         rec.tests,
         rec.ods_codes,
     )
+    labelled = False
     for kind, start, end, value, detector, rule, _, checksum, extra in mentions:
         if kind.startswith("nhs_number_"):
             continue  # failed checksums and test-range numbers are not people
@@ -416,8 +446,10 @@ def _gather_one(rec: PersonRecord, mentions: list[Mention], base: int = 0) -> No
         elif kind in _CATEGORY:
             if kind in _FIELDS:
                 if value:
-                    if not values.get(kind):
+                    if not values.get(kind) or (rule == "in_address" and not labelled):
                         values[kind] = value
+                        # the postcode of the patient's labelled address, before any other
+                        labelled = labelled or rule == "in_address"
                     exposed.add(_CATEGORY[kind])
             else:
                 exposed.add(_CATEGORY[kind])
