@@ -1,9 +1,10 @@
 """What stands before a name in free text and says it is not the patient's: a clinician's title
 or role ("Dr", "Requested by:", "Seen by: Mr", "Chair:", an e-mail's "From:"), a relative's
-label ("Mother:", "Next of kin:"),
-or a label naming a thing ("practice name:", "code display name:"). Each is read backwards from
-the name over a short window: one anchored match, where a search would try every position.
-Also the words that are never a name's (``NOT_NAMES``) and tests listed like names.
+label ("Mother:", "Next of kin:"), a payload's "name": "Dr ..." (its orderer's), a label naming
+a thing ("practice name:", "code display name:"), or a clinic's or list's heading ("Colposcopy
+Clinic - Mr ..."). Each is read from a short window before the name, the titles and labels
+backwards: one anchored match, where a search would try every position. Also the words that
+are never a name's (``NOT_NAMES``) and tests listed like names.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ STAFF_BEFORE = re.compile(
     r"verified\s+by|consultant|clinician|\bgp\b|\bfrom\s*:|\bregards,?|signed|"
     r"phlebotomist|biomedical\s+scientist|nurse|sister|seen\s+by|checked\s+by|"
     r"(?:typed|dictated|transcribed)(?:\s+by)?|author|secretary|\bchair(?:man|person)?|"
-    r"co-?ordinator)\s*(?:[:\-]\s*)?"
+    r"co-?ordinator|surgeon)"
+    # (a form's caption may say "name", and print dot leaders before its box: "GP Name .......
+    # Mr Howard Lester", "Consultant ...... Mr Victor Steyn" in a two-column form's right column)
+    r"(?:\s+name)?\s*(?:\.{2,}\s*)?(?:[:\-]\s*)?"
     # (and a title between, where another rule's match starts at the given name: "Seen by:
     # Mr John Carter (12/03/2024)")
     r"(?:(?:mr|mrs|ms|miss|mx)\.?\s+)?$",
@@ -28,12 +32,13 @@ STAFF_BEFORE = re.compile(
 # at the start of the reversed window: one anchored attempt, where ``search`` tries the whole
 # alternation at each of the window's 30 positions (~8 us a name).
 STAFF_BEFORE_REVERSED = re.compile(
-    r"(?:\s+\.?(?:rm|srm|sm|ssim|xm)\b)?\s*(?:[:\-]\s*)?:\s*morf\b|"
-    r"(?:\s+\.?(?:rm|srm|sm|ssim|xm)\b)?\s*(?:[:\-]\s*)?(?:\.?rd\b|rotcod\b|\.?forp\b|yb\s+detseuqer|yb\s+de[sz]irohtua|yb\s+detroper|"
+    r"(?:\s+\.?(?:rm|srm|sm|ssim|xm)\b)?\s*(?:[:\-]\s*)?(?:\.{2,}\s*)?(?:eman\s+)?:\s*morf\b|"
+    r"(?:\s+\.?(?:rm|srm|sm|ssim|xm)\b)?\s*(?:[:\-]\s*)?(?:\.{2,}\s*)?(?:eman\s+)?"
+    r"(?:\.?rd\b|rotcod\b|\.?forp\b|yb\s+detseuqer|yb\s+de[sz]irohtua|yb\s+detroper|"
     r"yb\s+deifirev|tnatlusnoc|naicinilc|\bpg\b|,?sdrager\b|dengis|"
     r"tsimotobelhp|tsitneics\s+lacidemoib|esrun|retsis|yb\s+nees|yb\s+dekcehc|"
     r"(?:yb\s+)?(?:depyt|detatcid|debircsnart)|rohtua|yraterces|(?:nam|nosrep)?riahc\b|"
-    r"rotanidro-?oc)",
+    r"rotanidro-?oc|noegrus)",
     re.IGNORECASE,
 )
 
@@ -57,6 +62,29 @@ def staff_before(text: str, start: int, floor: int = 0) -> bool:
     return STAFF_BEFORE_REVERSED.match(window[::-1]) is not None
 
 
+# A clinic's, list's or theatre's title line names the clinician who runs it: "Colposcopy Clinic -
+# Mr T. ADEBAYO - Wed 13/03/2024", "Theatre List: Miss Tola Adebayo 13/03/2024". UK surgeons are
+# titled Mr, Miss or Ms, so such a name there is staff, not the list's first patient. The word is
+# a heading's, with its capital ("attended clinic - Mrs Okafor was ..." is prose).
+_SESSION_BEFORE = re.compile(
+    r"(?<!patient )(?<!patients )"  # ("Patient List - Mr ..." lists patients)
+    r"\b(clinic|list|theatre|session|ward[^\S\n]+round)s?[^\S\n]*[-\u2013\u2014:|(][^\S\n]*"
+    r"(?:mr|miss|ms)\.?[^\S\n]+$",
+    re.IGNORECASE,
+)
+
+
+def session_title_before(text: str, start: int, floor: int = 0) -> bool:
+    """Whether a clinic's, list's or theatre's heading, its dash or colon and a surgeon's title
+    end just before ``start`` (``_SESSION_BEFORE``): the title says so first, without the regex."""
+    window = text[max(floor, start - 30) : start]
+    words = window.rsplit(None, 1)
+    if not words or words[-1].rstrip(".").lower() not in ("mr", "miss", "ms"):
+        return False
+    found = _SESSION_BEFORE.search(window)
+    return found is not None and found.group(1)[0].isupper()
+
+
 # A relative's label, with its colon or dash, before a name ("Mother: Mrs Anna Nowak, DOB
 # 14/05/1950", "Next of kin: Mr Emeka Okafor", "Father's name: ..."): a neonate's or a child's
 # form names its parents, a referral its next of kin; they are not the patient. Read
@@ -77,6 +105,18 @@ def relative_before(text: str, start: int, floor: int = 0) -> bool:
     if ":" not in window and "-" not in window:
         return False
     return RELATIVE_BEFORE_REVERSED.match(window[::-1]) is not None
+
+
+def doctor_titled(label: str) -> bool:
+    """Whether a bare name key's match ends in a doctor's or professor's title before the name
+    (a label saying whose, "Patient: Dr Ann Lee", "Re: Dr ...", may name a doctor as a
+    patient; a payload's "name": "Dr ..." is its orderer's or author's)."""
+    words = label.lower().split()
+    return (
+        len(words) > 1
+        and words[-1].strip("\"'.") in ("dr", "prof")
+        and words[0].strip("\"'{:=-") == "name"
+    )
 
 
 # What a "<word> name:" label names when the word is one of these: a code, an organisation, a

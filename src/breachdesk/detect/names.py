@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from typing import Any
 
+from breachdesk.detect import name_lines
 from breachdesk.detect.base import Mention
 from breachdesk.detect.given_names import (
     family_first,
@@ -22,8 +23,10 @@ from breachdesk.detect.given_names import (
 )
 from breachdesk.detect.name_context import NOT_NAMES as _STOP
 from breachdesk.detect.name_context import (
+    doctor_titled,
     listed_test,
     relative_before,
+    session_title_before,
     staff_before,
     thing_named,
 )
@@ -135,7 +138,12 @@ _GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given(?:[_. ]?names?)?)(?:\(s\))?
 _KEY_SEP = rf"[\"']?{_SP}*+(?:[=:]|\.{{2,}}+{_SP}*+[=:]?){_SP}*+[\"']?"
 # One line break may part the two: an XML or form's fields are written one to a line, each
 # key perhaps qualified by whose it is ("patient surname: OKAFOR" / "patient forename: Grace").
-_PAIR_SEP = rf"(?P<sep>[\"']?{_SP}*+[,;|&\n]?{_SP}*+[\"']?)(?:(?:patient|pt)[_. ]?)?"
+# A two-column form may print another box to the right of the first name, on its line: "Surname:
+# NAPIER-COLE      Consultant: Mr Victor STEYN" / "Forename: Imelda". The pair still holds.
+_PAIR_SEP = (
+    rf"(?P<sep>[\"']?{_SP}*+[,;|&\n]?{_SP}*+[\"']?|{_SP}[^\n]{{0,100}}\n{_SP}*+)"
+    r"(?:(?:patient|pt)[_. ]?)?"
+)
 _FAMILY_FIRST = re.compile(
     rf"\b{_FAMILY_KEY}{_KEY_SEP}(?P<a>{_FAMILY}){_PAIR_SEP}{_GIVEN_KEY}{_KEY_SEP}(?P<b>{_TOKEN})",
     re.IGNORECASE,
@@ -390,8 +398,19 @@ def _before_dob_matches(text: str) -> Iterator[_Found]:
         yield _Found(text, spans)
 
 
+# "Agnieszka WROBLEWSKA", "WROBLEWSKA, Agnieszka", "Mrs Agnieszka Wroblewska": a line holding
+# only a name, above a patient's block (``name_lines.matches`` fullmatches it over the line).
+# (Opening with a letter at a word's start, so a search, as the regex tests make, skips the rest.)
+_NAME_LINE = re.compile(
+    rf"(?={_LETTER})(?<![\w'’\-])(?:(?P<t>(?i:{TITLES}))\.?{_SP}+)?(?P<a>{_TOKEN})"
+    rf"(?P<sep>{_SP}*,{_SP}*|{_SP}+)(?P<b>{_FAMILY})(?:{_SP}+(?P<c>{_TOKEN}))?"
+)
+
+
+# The triggers of rules read with another's (a name line's block has a DOB or NHS label).
+_TRIGGERS = {"key_words": "key_value", "name_line": "before_dob"}
 _RULES = tuple(
-    (rule, pattern, f"name:{'key_value' if rule == 'key_words' else rule}")  # and its trigger
+    (rule, pattern, f"name:{_TRIGGERS.get(rule, rule)}")  # and its trigger
     for rule, pattern in (
         ("label", _LABELLED),
         ("title", _TITLED),
@@ -407,23 +426,12 @@ _RULES = tuple(
         ("given_caps", _CAPS_GIVEN),
         ("given_caps", _CAPS_CAPS),
         ("given_caps", _TITLE_TITLE),
+        ("name_line", _NAME_LINE),
     )
 )
 
 
 _COMMA_GIVEN = re.compile(rf"{_SP}{{0,4}}+,{_SP}{{0,4}}+({_TOKEN})")
-
-
-def _doctor_titled(label: str) -> bool:
-    """Whether a bare name key's match ends in a doctor's or professor's title before the name
-    (a label saying whose, "Patient: Dr Ann Lee", "Re: Dr ...", may name a doctor as a
-    patient; a payload's "name": "Dr ..." is its orderer's or author's)."""
-    words = label.lower().split()
-    return (
-        len(words) > 1
-        and words[-1].strip("\"'.") in ("dr", "prof")
-        and words[0].strip("\"'{:=-") == "name"
-    )
 
 
 def _inside(taken: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -458,7 +466,11 @@ def detect(
             continue
         # (a regex's matches, or ``_Found``s that answer the same calls)
         matches: Iterator[Any]
-        if pattern is _CARET:
+        if pattern is _NAME_LINE:
+            if line_starts is not None:
+                continue  # a name line and its block are lines apart
+            matches = name_lines.matches(text, _NAME_LINE)
+        elif pattern is _CARET:
             matches = _caret_matches(text)
         elif pattern is _BEFORE_DOB:
             matches = _before_dob_matches(text)
@@ -468,7 +480,14 @@ def detect(
         for match in matches:
             a_start, a_end = match.span("a")
             b_start, b_end = match.span("b")  # (before "a" where a given name is keyed first)
-            if taken and _inside(taken, min(a_start, b_start), max(a_end, b_end)):
+            # A key pair's two names are taken apart: what lies between them may be a form's
+            # right-hand box ("Surname: X   Consultant: Mr Y" / "Forename: Z"), not theirs.
+            spans = (
+                [(a_start, a_end), (b_start, b_end)]
+                if rule == "key_value"
+                else [(min(a_start, b_start), max(a_end, b_end))]
+            )
+            if taken and any(_inside(taken, *span) for span in spans):
                 continue
             start = match.start()
             if line_starts is not None and rule == "key_value" and "\n" in match.group():
@@ -476,8 +495,10 @@ def detect(
             floor = 0 if line_starts is None else line_starts[bisect_right(line_starts, start) - 1]
             if staff_before(text, start, floor) or relative_before(text, a_start, floor):
                 continue
+            if session_title_before(text, min(a_start, b_start), floor):
+                continue  # "Colposcopy Clinic - Mr T. ADEBAYO": the surgeon running the list
             if rule == "label" and (
-                thing_named(text, start, floor) or _doctor_titled(text[start:a_start])
+                thing_named(text, start, floor) or doctor_titled(text[start:a_start])
             ):
                 continue  # "ward name: ...", '"name": "Dr Samuel Ogundipe"' (an orderer's)
             a, b = match.group("a", "b")
@@ -549,10 +570,17 @@ def detect(
                     family, given = a, b  # "NOWAK TOMASZ": a LIMS's order, the lists agreeing
                 if rule in ("given_caps", "dear") and given_kind(given.split("-")[0]) <= 0:
                     continue  # not a given name the lists know
+                if rule == "name_line" and not name_lines.sure(
+                    match.group("t"), match.group("c"), c, family, given
+                ):
+                    continue  # a heading, or more on the line than a name
             if family.endswith(_POSSESSIVE):
                 family = family[:-2]  # "Mrs Grace Okafor's results": her name is Okafor
             end = match.end("c") if c else b_end
-            insort(taken, (min(a_start, b_start), max(end, a_end)))
+            if rule != "key_value":
+                spans = [(min(a_start, b_start), max(end, a_end))]
+            for span in spans:
+                insort(taken, span)
             yield Mention(
                 "name",
                 min(a_start, b_start),
