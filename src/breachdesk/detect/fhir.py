@@ -42,7 +42,9 @@ def person_from_patient(record: Record) -> list[PersonRecord]:
     rec.set("sex", next(iter(f.get("sex", [])), "")[:1].upper() or None)
     if f.get("address"):
         rec.exposed.add("address")
-    for value in f.get("postcode", []):
+    # An address given only as text ("Flat 2, 60 Montpelier Road, Brighton, BN1 3BL") holds its
+    # postcode at its end.
+    for value in f.get("postcode", []) or f.get("address", []):
         found = next(postcode.detect(value), None)
         if found:
             rec.set("postcode", found.value, "postcode")
@@ -65,4 +67,9 @@ def person_from_patient(record: Record) -> list[PersonRecord]:
         for kind in ("nhs_number", "date_of_birth", "postcode")
         if rec.values.get(kind)
     )
-    return [rec] if rec.identifies() else []
+    # A test's reference that names its subject in full ("subject": {"display": "Kamal
+    # Haddad"}) says whose the test is as a Patient would: the name and the test are a record.
+    named = bool(
+        f.get("referenced") and rec.values.get("family_name") and rec.values.get("given_name")
+    )
+    return [rec] if rec.identifies() or (named and rec.tests) else []

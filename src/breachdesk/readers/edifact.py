@@ -2,9 +2,10 @@
 
 UK labs sent results to GP systems as EDIFACT interchanges: a ``UNB`` envelope holding one
 ``UNH`` message per report, with the patient in ``PNA+PAT`` (NHS number ``:OPI``, names ``SU:``
-and ``FO:``), date of birth in ``DTM+329``, sex in ``PDI``, address in ``NAD+PAT``, and tests
-in ``INV`` with results in ``RSL``. Each message becomes a row under header names the table
-detectors already know, so EDIFACT needs no detector of its own.
+and ``FO:``), date of birth in ``DTM+329``, sex in ``PDI``, address in ``NAD+PAT`` (NHS003: in
+``ADR`` of the patient's segment group, ``S06``), and tests in ``INV`` with results in ``RSL``.
+Each message becomes a row under header names the table detectors already know, so EDIFACT
+needs no detector of its own.
 """
 
 from __future__ import annotations
@@ -112,9 +113,27 @@ def _address(seg: list[list[str]], row: dict[str, list[str]]) -> None:
         row["Address"].append(", ".join(lines))
 
 
-def _apply(seg: list[list[str]], row: dict[str, list[str]]) -> None:
+def _unstructured(seg: list[list[str]], row: dict[str, list[str]]) -> None:
+    """``ADR++US:27 STANFORD AVENUE:BRIGHTON::BN1 6EA``: the address's lines after its format
+    code ("US", unstructured), the postcode among them."""
+    element = seg[2] if len(seg) > 2 else []
+    if element and len(element[0].strip()) <= 3 and element[0].strip().isalpha():
+        element = element[1:]
+    _address([[], [], element, *seg[3:]], row)
+
+
+# NHS003 numbers its segment groups with "S" segments; the patient's details are group 6.
+PATIENT_GROUP = "06"
+
+
+def _apply(seg: list[list[str]], row: dict[str, list[str]], group: str = "") -> None:
     tag, qualifier = seg[0][0].upper(), _get(seg, 1).upper()
-    if tag == "PNA" and qualifier == "PAT":
+    if tag == "ADR" and (
+        group == PATIENT_GROUP or (not group and (row["Surname"] or row["NHS Number"]))
+    ):
+        # In a message without groups, an address after the patient's name is theirs.
+        _unstructured(seg, row)
+    elif tag == "PNA" and qualifier == "PAT":
         _patient(seg, row)
     elif tag == "DTM" and qualifier == "329":
         value = _get(seg, 1, 1)
@@ -137,17 +156,21 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     text = text.lstrip("\ufeff\r\n ")
     rows: list[dict[str, list[str]]] = []
     row = _new_row()
+    group = ""  # the segment group the last "Snn" segment opened, within the message
     for seg in segments(text):
         tag = seg[0][0].upper()
         if tag == "UNH":
             row = _new_row()
             rows.append(row)
+            group = ""
+        elif re.fullmatch(r"S\d\d", tag):
+            group = tag[1:]
         elif tag in {"UNB", "UNZ", "UNT", "UNA"}:
             continue
         else:
             if not rows:
                 rows.append(row)
-            _apply(seg, row)
+            _apply(seg, row, group)
     rows = [r for r in rows if any(r.values())]
     if not rows:
         raise ReaderError("no EDIFACT messages with patient or test segments")

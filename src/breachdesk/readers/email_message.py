@@ -1,4 +1,10 @@
-"""E-mail (RFC 822 / .eml): headers and text bodies as text, attachments read recursively."""
+"""E-mail (RFC 822 / .eml): headers and text bodies as text, attachments read recursively.
+
+A body sent as alternatives (``multipart/alternative``: plain text and HTML) is one body
+written twice; read twice, it made two records of its patient. The plain text is read, and the
+HTML only when it says what the plain text does not (a plain part that is a stub: "this
+message is best viewed in HTML").
+"""
 
 from __future__ import annotations
 
@@ -84,7 +90,63 @@ def addresses_kept(value: str, subject: str) -> str:
     return _ADDRESS.sub(kept, value).strip() if "@" in value else value
 
 
+def _body(part: Message) -> str | None:
+    """A text part's body as text, or None when it has none."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return None
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, errors="replace")
+    except LookupError:
+        return payload.decode("utf-8", errors="replace")
+
+
+_WORDS = re.compile(r"\w+")
+# An HTML alternative is the plain one's copy when this share of its words are the plain one's
+# (its copy may add a link's words, a "View online" line, a footer).
+SAME_WORDS = 0.9
+
+
+def _html_words(body: str) -> set[str]:
+    from breachdesk.readers import html
+
+    cells = (
+        text
+        for piece in html.pieces(body)
+        for text in ([piece] if isinstance(piece, str) else [c for row in piece for c in row])
+    )
+    return {word.lower() for text in cells for word in _WORDS.findall(text)}
+
+
+def _copies(message: Message) -> set[int]:
+    """The HTML alternatives (by ``id``) that repeat a plain-text alternative of their body."""
+    copies: set[int] = set()
+    for container in message.walk():
+        if container.get_content_type() != "multipart/alternative":
+            continue
+        children = [c for c in container.get_payload() if isinstance(c, Message)]
+        plain = next(
+            (c for c in children if c.get_content_type() == "text/plain" and not c.get_filename()),
+            None,
+        )
+        text = _body(plain) if plain is not None else None
+        if not text:
+            continue
+        words = {word.lower() for word in _WORDS.findall(text)}
+        for child in children:
+            for part in child.walk():
+                if part.get_content_type() != "text/html" or part.get_filename():
+                    continue
+                body = _body(part)
+                theirs = _html_words(body) if body else set()
+                if len(theirs & words) >= SAME_WORDS * len(theirs):
+                    copies.add(id(part))
+    return copies
+
+
 def _items(message: Message) -> Iterator[Item]:
+    copies = _copies(message) if message.is_multipart() else set()
     header = _header(message)
     if header:
         yield Record(locator="header", schema="text", text=header)
@@ -93,6 +155,8 @@ def _items(message: Message) -> Iterator[Item]:
     # "part:3" in a message of two parts.
     leaves = (part for part in message.walk() if not part.is_multipart())
     for number, part in enumerate(leaves, start=1):
+        if id(part) in copies:
+            continue  # counted still: the parts after it keep their numbers
         filename = part.get_filename()
         if filename:
             filename = _decoded(filename)

@@ -1,6 +1,13 @@
 """FHIR JSON (a resource, a Bundle, or NDJSON): each Patient becomes one record, carrying the
 Observations, DiagnosticReports and ServiceRequests that point at it, so a test is never
-separated from whom it was for."""
+separated from whom it was for.
+
+A test resource sent without its Patient (a lone DiagnosticReport, an Observation export) may
+still say whom it is about in its reference: ``"subject": {"identifier": {NHS number},
+"display": "MCALLISTER, Fergus (Mr)"}``. That person is a record of their own, carrying the
+tests that point at them the same way; a ``Patient/<id>`` reference is also kept for the
+folder's other files (``LINKS``), where the Patient may be.
+"""
 
 from __future__ import annotations
 
@@ -132,7 +139,8 @@ def _patient_fields(res: dict[str, Any]) -> dict[str, list[str]]:
     add("sex", *_strings(res.get("gender")))
     for addr in _list(res.get("address")):
         if isinstance(addr, dict):
-            add("address", *_strings(addr.get("line")))
+            # ``text`` is the whole address as written, often the only part a system fills
+            add("address", *_strings(addr.get("line")), *_strings(addr.get("text")))
             add("postcode", *_strings(addr.get("postalCode")))
     for telecom in _list(res.get("telecom")):
         if isinstance(telecom, dict):
@@ -228,6 +236,7 @@ def records_of(resources: list[dict[str, Any]]) -> Iterator[Item]:
         if key and res.get("resourceType") in TEST_RESOURCES
     }
     orphans = Record(locator="", schema=LINKS)
+    referenced: dict[str, Record] = {}  # people named only in references, by what names them
     for index, res in enumerate(resources, start=1):
         if res.get("resourceType") not in TEST_RESOURCES:
             continue
@@ -236,11 +245,17 @@ def records_of(resources: list[dict[str, Any]]) -> Iterator[Item]:
         # ("Patient/456/_history/2": a version of the Patient, who is the same)
         reference = str(subject.get("reference", "")).split("/_history/")[0]
         owner = patients.get(reference)
-        if owner is None and not reference:
+        if owner is None:
             # A logical reference: the Patient by their NHS number
             identifier = _dict(subject.get("identifier"))
             if identifier.get("system") in NHS_SYSTEMS:
                 owner = by_nhs.get(str(identifier.get("value", "")))
+        if owner is None:
+            owner = _referenced_person(subject, reference, index, referenced)
+            if owner is not None and owner.locator == f"entry:{index}":
+                order.append(owner)
+            if reference.startswith("Patient/"):
+                _orphan(orphans.fields, index, reference.removeprefix("Patient/"), res)
         if owner is not None:
             _observation(res, owner.fields)
             # A report's results that say whose they are only through the report
@@ -248,14 +263,48 @@ def records_of(resources: list[dict[str, Any]]) -> Iterator[Item]:
                 found = by_reference.get(str(_dict(pointer).get("reference", "")))
                 if found is not None and not (found.get("subject") or found.get("patient")):
                     _observation(found, owner.fields)
-        elif reference.startswith("Patient/"):
-            _orphan(orphans.fields, index, reference.removeprefix("Patient/"), res)
     yield from order
     if ids or orphans.fields:
         for index, key in ids:
             orphans.fields.setdefault("patient_entry", []).append(str(index))
             orphans.fields.setdefault("patient_id", []).append(key)
         yield orphans
+
+
+def _referenced_person(
+    subject: dict[str, Any], reference: str, index: int, seen: dict[str, Record]
+) -> Record | None:
+    """The person a test's reference names when no Patient of the file is theirs: its
+    identifier and display, found again by the reference, NHS number or display that first
+    named them. None for a reference to something else (a Group, a Location, a Device)."""
+    # "Patient/123", "https://host/fhir/Patient/123": the type before the id; a "urn:uuid:"
+    # reference says none.
+    parts = reference.split("/") if not reference.startswith(("urn:", "#")) else []
+    kind = str(subject.get("type") or (parts[-2] if len(parts) > 1 else "Patient"))
+    if kind != "Patient":
+        return None
+    identifier = _dict(subject.get("identifier"))
+    fields: dict[str, list[str]] = {}
+    value = _strings(identifier.get("value"))
+    if value:
+        key = "nhs_number" if identifier.get("system") in NHS_SYSTEMS else "identifier"
+        fields[key] = value[:1]
+    display = _strings(subject.get("display"))
+    if display:
+        fields["full_name"] = display[:1]
+    if not fields or (not value and len(parts) > 1):
+        # A display alone beside a Patient's id ("Patient/z9"): a bulk export's Observations
+        # beside its Patient.ndjson, joined to that Patient after the scan (an orphan, below);
+        # a record of the name too would count the person twice.
+        return None
+    fields["referenced"] = ["subject"]  # named by a reference, not by a Patient resource
+    keys = [k for k in (reference, *value[:1], *display[:1]) if k]
+    record = next((seen[k] for k in keys if k in seen), None)
+    if record is None:
+        record = Record(locator=f"entry:{index}", schema="fhir", fields=fields)
+    for k in keys:
+        seen.setdefault(k, record)
+    return record
 
 
 # A file's FHIR ids and the tests that point at a Patient of another file (a bulk export writes
