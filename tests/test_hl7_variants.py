@@ -99,3 +99,15 @@ def test_escape_sequences_in_names_tests_and_text_results() -> None:
         (B, "Ó SEÁ", None, "SYPH;HCVAB", "hepatitis;sexual_health"),
         (A, "NÍ BHRIAIN", None, "HIVAB", "hiv"),
     ]
+
+
+def test_a_vendors_z_segment_names_the_patients_tests_as_a_comment_does() -> None:
+    # An infection-control alert carried in a vendor's own segment; its set ID and the
+    # component separators are no words of it.
+    assert _people(
+        f"PID|1||{A}^^^NHS^NH||OBRIEN^SIOBHAN||19830209|F",
+        "ZPI|1|HEPB CARRIER^INFECTION CONTROL ALERT|Previous Hep B surface antigen positive 2019",
+    ) == [(A, "OBRIEN", None, "HBSAG", "hepatitis")]
+    assert _people(f"PID|1||{A}^^^NHS^NH||OBRIEN^SIOBHAN||19830209|F", "ZPI|1|WARD 7^BED 3") == [
+        (A, "OBRIEN", None, None, None)
+    ]

@@ -2,7 +2,9 @@
 
 The catalogue is data (``data/test_catalogue.csv``) so a lab can extend it without code.
 Columns: code, name, synonyms (``|``-separated), snomed_ct, discipline, specimen, container,
-sensitive (one kind or empty), result_type (numeric|text), units, ref_low, ref_high.
+sensitive (one kind or empty), result_type (numeric|text), units, ref_low, ref_high. The
+LOINC codes of the commonest tests are a file apart (``data/loinc_codes.csv``: loinc, code,
+display), so the catalogue's columns stay as labs and tools already read them.
 """
 
 from __future__ import annotations
@@ -108,6 +110,21 @@ def term_key(text: str) -> str:
 
 
 @cache
+def by_loinc() -> dict[str, Test]:
+    """LOINC code -> its catalogue test (``data/loinc_codes.csv``), for feeds that code tests
+    only by LOINC. A row whose catalogue code is unknown is passed over."""
+    path = resources.files("breachdesk") / "data" / "loinc_codes.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    tests = {test.code: test for test in load()}
+    return {
+        row["loinc"].strip(): tests[row["code"].strip()]
+        for row in rows
+        if row["code"].strip() in tests
+    }
+
+
+@cache
 def by_term() -> dict[str, Test]:
     """Every code, name and synonym (folded) to its test; the first catalogue row wins a clash."""
     index: dict[str, Test] = {}
@@ -115,3 +132,18 @@ def by_term() -> dict[str, Test]:
         for term in test.spellings:
             index.setdefault(term_key(term), test)
     return index
+
+
+# Names that are a test only where the place says so: a test column's cell, a coded field, a
+# name straight before its result ("Alcohol <2"). As a column's header or in prose they are
+# everyday words ("Alcohol" heads a social history's column of units a week; "alcohol
+# excess"), so they are kept out of the catalogue's synonyms, which are read everywhere.
+CELL_ONLY = {"alcohol": "ETOH"}
+
+
+@cache
+def by_cell_term() -> dict[str, Test]:
+    """``by_term`` and the ``CELL_ONLY`` names: what a cell of a test column may hold."""
+    tests = {test.code: test for test in load()}
+    extra = {key: tests[code] for key, code in CELL_ONLY.items() if code in tests}
+    return by_term() | {key: test for key, test in extra.items() if key not in by_term()}

@@ -103,13 +103,22 @@ def _tests(rec: PersonRecord, coded_fields: list[str]) -> None:
 def _test_codes(coded: str) -> tuple[str, ...]:
     """Catalogue codes of a coded test: its text, else its code, else its alternate code. A
     lab's local code may be another test's catalogue code ("CA^CA 125", "HB^Hepatitis B surface
-    antigen": calcium, haemoglobin); the text says which test it is."""
+    antigen": calcium, haemoglobin); the text says which test it is. A code in LOINC (its coding
+    system ``LN``: "2857-1^^LN", a feed that sends no text) is looked up among LOINC's."""
     for candidate in (_comp(coded, 2), _comp(coded, 1), _comp(coded, 5)):
         if candidate:
             codes = lab_tests.lookup(unescape(candidate))  # "HIV 1\T\2 antibody"
             if codes:
                 return tuple(codes)
+    for code, system in ((1, 3), (4, 6)):
+        if _comp(coded, system).upper() in _LOINC_SYSTEMS:
+            test = catalogue.by_loinc().get(_comp(coded, code))
+            if test is not None:
+                return (test.code,)
     return ()
+
+
+_LOINC_SYSTEMS = frozenset({"LN", "LOINC"})
 
 
 def _birth(raw: str) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import operator
 import re
 from collections.abc import Iterator
@@ -53,12 +54,14 @@ _ENGLISH = {
     "crp",
 }
 # What may stand between a test and its value: a colon, "was", "level", "result ....", and in
-# a letter's or a note's sentence a few of "test ... came back", "added - result" ("Your
-# chlamydia test was POSITIVE", "INR came back 8.2", "PSA added - result 14.6 ug/L"), and a
-# log's keys and quotes ('test="Serum lithium" value=1.42', "TEST=HCG RES=5321").
+# a letter's or a note's sentence a few of "test ... came back", "added - result", and of its
+# time and trend words ("Your chlamydia test was POSITIVE", "INR came back 8.2", "PSA added -
+# result 14.6 ug/L", "Hb this morning was 71"), and a log's keys and quotes ('test="Serum
+# lithium" value=1.42', "TEST=HCG RES=5321").
 _RESULT = re.compile(
     r"^[\"']?\s*(?:(?:[:=\-]|\.{2,}+|[;,](?=\s*+result)|\b(?:was|is|were|of|level|result|results|"
-    r"test|tests|came|come|has|back|added|value|res|new)\b[\"']?)\s*+){0,4}[\"']?"
+    r"test|tests|came|come|has|back|added|value|res|new|this|morning|today|now|down|up|to|"
+    r"fallen|dropped|risen|fell|rose)\b[\"']?)\s*+){0,4}[\"']?"
     r"(?P<value>[<>]?\s?\d+(?:\.\d+)?(?![/-]\d)|positive|negative|not\s+detected|detected|"
     r"reactive|non-reactive|equivocal|indeterminate|pos|neg|"
     # Tests without a number (a film, a screen) are reported in words.
@@ -67,19 +70,109 @@ _RESULT = re.compile(
 )
 
 
+# What stands between a short name and its value: a spool's column of spaces ("HB      101"),
+# a colon, a dash, or a sentence's few words ("Hb this morning was 71", "CK has risen to 2400").
+_GAP = (
+    r"(?:[ \t]{0,40}[:=]?[ \t]{0,3}|[ \t]{1,3}-[ \t]{1,3}|(?:[ \t]{1,2}(?:was|is|now|of|this|"
+    r"today|yesterday|overnight|morning|evening|on|admission|has|had|fallen|dropped|fell|risen|"
+    r"rose|up|down|to|level|came|back|repeat|latest|still)){1,5}[ \t]{1,2})"
+)
+# A spool's flag between a value and its unit ("101 L g/L", "6.1 H", "(L)"), and the flag
+# that ends a line or a clause ("Hb 79 L").
+_FLAG = r"(?:[ \t]{1,6}(?:[HL]{1,2}|\*{1,2}|\([HL]\))(?![A-Za-z0-9]))?"
+_FLAG_ALONE = r"[ \t]{1,6}(?:[HL]{1,2}|\*{1,2}|\([HL]\))(?![ \t]*+[A-Za-z0-9%/^])"
+
+
+def _value_after(value: str, unit: str, *, unit_needed: str = "", alone: bool = False) -> str:
+    """What must follow a short name: a plausible value of its test, not part of a date, time
+    or list ("12/03", "10:30", "3-4"), then its flag, and then its own unit, the flag alone, or
+    a clause's end ("Hb 79 - transfuse", "CK 2400, AKI"; not "CK 45 mins", "Alcohol: 20 units",
+    nor a bare "Hb 98", which may be anything). ``unit_needed``: values read only with the
+    unit; ``alone``: a value with no word after it counts too (a results cell's "Alcohol <2").
+    (A pattern, compiled at module level where the regex checks find it.)"""
+    end = r"(?![\d.,]\d|\d|[ \t]{0,2}[/:\-][ \t]?\d)"
+    own = rf"[ \t]{{0,6}}(?:{unit})(?![A-Za-z0-9/])"
+    clause = r"[ \t]{0,2}(?:[,;)]|\.(?!\d)|-[ \t])"
+    clause += r"|(?![ \t]*+[A-Za-z%/^])" if alone else ""
+    tail = rf"(?:{_FLAG}(?:{own}|{clause})|{_FLAG_ALONE})"
+    needed = rf"|(?:{unit_needed}){end}{_FLAG}{own}" if unit_needed else ""
+    return rf"{_GAP}[<>]?(?:(?:{value}){end}{tail}{needed})"
+
+
+def _valued(term: str, value: str, unit: str, *, unit_needed: str = "") -> str:
+    """The pattern of a short name (group ``term``) that counts only before a value."""
+    return rf"(?P<term>{term})(?={_value_after(value, unit, unit_needed=unit_needed)})"
+
+
 # Shorthand that names a test only before its value, written as here, case and all: a
 # handover's "Na 118, medics aware" (the unit rule below needs "mmol/L"; a value in another
-# unit is not sodium's), a biopsy's "Gleason 3+4" ("Gleason" alone is a surname). Each is keyed
-# in the automaton with what may follow it, a text holds few of them, and only there is its
-# value looked for: the catalogue's code, those followers, and the pattern of the term (group
-# ``term``) and its value from the term's start.
+# unit is not sodium's), "Hb 79 - transfuse", "CK 2400", "PT 14.9 s" (where "PT" alone is a
+# patient or a physiotherapist and "CK" someone's initials), a biopsy's "Gleason 3+4"
+# ("Gleason" alone is a surname). Each is keyed in the automaton with what may follow it, a
+# text holds few of them, and only there is its value looked for: the catalogue's code, those
+# followers, and the pattern of the term (group ``term``) and its value from the term's start.
+_FOLLOWERS = (" ", ":", "=", "\t")
 _SHORTHAND = {
     "Na": (
         "NA",
-        (" ", ":", "=", "\t"),
+        _FOLLOWERS,
         re.compile(
             r"(?P<term>Na)[ \t]{0,2}[:=]?[ \t]{0,2}1[0-8]\d"
             r"(?![\d.]|[ \t]{0,2}(?:(?!mmol/)[A-Za-z%]{1,6}/|(?:mg|g|%)\b))"
+        ),
+    ),
+    # g/L (30-249) or g/dL (2.0-24.9).
+    "Hb": (
+        "HB",
+        _FOLLOWERS,
+        re.compile(
+            _valued(
+                "Hb|HB|hb",
+                r"[3-9]\d|1\d\d|2[0-4]\d|(?:[2-9]|1\d|2[0-4])\.\d",
+                r"(?i:gm?/d?l)",
+            )
+        ),
+    ),
+    "CK": (
+        "CK",
+        _FOLLOWERS,
+        re.compile(_valued("CK", r"\d{1,3}(?:,\d{3})+|\d{2,6}", r"(?i:i?u/l)")),
+    ),
+    # Seconds, written with their tenth ("14.9"), or whole with the unit ("PT 15 s").
+    "PT": (
+        "PTIME",
+        _FOLLOWERS,
+        re.compile(
+            _valued(
+                "PT",
+                r"(?:[5-9]|[1-9]\d|1\d\d)\.\d{1,2}",
+                r"s|secs?|seconds",
+                unit_needed=r"[5-9]|[1-9]\d|1\d\d",
+            )
+        ),
+    ),
+    "K+": (
+        "K",
+        ("", *_FOLLOWERS),
+        re.compile(_valued(r"K\+", r"(?:[1-9]|1\d)\.\d{1,2}", r"(?i:mmol/l)")),
+    ),
+    # A name of a test in a cell (``catalogue.CELL_ONLY``) that is also prose ("alcohol
+    # intake", "Alcohol: 14 units a week"): read before a result, in mg/dL, or as a test
+    # ("Alcohol screen"), never alone.
+    "Alcohol": (
+        "ETOH",
+        ("",),
+        re.compile(
+            r"(?P<term>[Aa]lcohol|ALCOHOL)(?![A-Za-z0-9])(?=[ \t]{1,2}(?i:test|screen|sample|"
+            r"specimen|assay|result)s?\b|"
+            + _GAP
+            + r"(?i:not[ \t]detected|detected|positive|negative)\b|"
+            + _value_after(
+                r"\d{1,3}(?:\.\d{1,2})?",
+                r"(?i:mg/d?l|mg/100[ \t]?ml|mmol/l|g/l|mg/l)",
+                alone=True,
+            )
+            + ")"
         ),
     ),
     "Gleason": (
@@ -93,6 +186,26 @@ _SHORTHAND = {
 }
 # An empty tick box straight before a test on a request form copied out as text.
 _UNTICKED = re.compile(r"(?:[\u2610\u25a1\u274f]|\[ ?\]|\( ?\))[ \t]{0,2}\Z")
+# A test said, straight after its name, not to have been done: "Bone marrow aspirate has not
+# yet been done", "HIV: not tested", "U&E sample not taken", "HIV test declined". "Declined"
+# says so only of a test reported in words ("eGFR has declined" is a result falling); and an
+# offer declined ("HIV test offered and declined") still tells of the offer.
+_NOT_DONE = re.compile(
+    r"(?:(?:tests?|testing|samples?|screen)[ \t]{1,3})?"
+    r"(?:(?:has|have|was|were|is|are|had)[ \t]{1,3})?"
+    r"(?:(?:not|never)\s{1,3}(?:yet\s{1,3})?(?:been\s{1,3})?(?:done|performed|sent|tested|"
+    r"requested|checked|undertaken|indicated|required|carried\s{1,3}out|taken(?!\s{1,3}into))"
+    r"|yet\s{1,3}to\s{1,3}be\s{1,3}(?:done|performed|taken|sent)"
+    r"|(?P<declined>(?:been\s{1,3})?declined|refused))\b"
+)  # matched on the lowered text after the test and its colon or dash
+
+
+@cache
+def _reported_in_words() -> frozenset[str]:
+    """The codes of tests whose result is text (a screen, a biopsy), not a number."""
+    return frozenset(test.code for test in catalogue.load() if test.result_type == "text")
+
+
 # A code shaped like a postcode's district ("B12", "FT4") before an inward code is the district
 # ("Birmingham B12 9QL"), not the test.
 _DISTRICT = re.compile(r"[a-z]{1,2}\d{1,2}")
@@ -137,14 +250,18 @@ def _automaton() -> ahocorasick.Automaton:
 # "Hb 98 g/L", "Na 140 mmol/L", "K+ 4.1 mmol/L", "Iron 16 umol/L": terms of one or two
 # characters, and everyday words, are too common to read alone, but before a number in the
 # test's own unit they are that test. (Only where the text holds a "/L": every such unit does.)
+# A spool sets them in columns, with a flag before the unit ("K      2.9   L   mmol/L").
 # Read back from each "/L" (a text holds few): the unit, the number, the term, on the window
 # before it reversed, one anchored try. Forwards it is
-# ``(?<![A-Za-z0-9+])TERM[ \t]{0,3}[:=]?[ \t]{0,3}[<>]?(?<![\d.])NUMBER[ \t]{0,2}UNIT$``.
+# ``(?<![A-Za-z0-9+])TERM[ \t]{0,40}[:=]?[ \t]{0,3}[<>]?(?<![\d.])NUMBER(?:[ \t]{1,6}FLAG)?
+# [ \t]{0,6}UNIT$``.
 _SHORT_BEFORE_UNIT_REVERSED = re.compile(
-    r"(?P<unit>[Ll]/[A-Za-z0-9^.]{0,10}[A-Za-z])[ \t]{0,2}(?:\d{1,4}\.)?\d{1,6}(?![\d.])[<>]?"
-    r"[ \t]{0,3}[:=]?[ \t]{0,3}(?P<term>\+?[A-Za-z0-9]{0,7}[A-Za-z])(?![A-Za-z0-9+])"
+    r"(?P<unit>[Ll]/[A-Za-z0-9^.]{0,10}[A-Za-z])[ \t]{0,6}"
+    r"(?:(?<![A-Za-z0-9])(?:[HL]{1,2}|\*{1,2}|\)[HL]\()[ \t]{1,6})?"
+    r"(?:\d{1,4}\.)?\d{1,6}(?![\d.])[<>]?"
+    r"[ \t]{0,40}[:=]?[ \t]{0,3}(?P<term>\+?[A-Za-z0-9]{0,7}[A-Za-z])(?![A-Za-z0-9+])"
 )
-_UNIT_REACH = 48
+_UNIT_REACH = 80
 
 
 @cache
@@ -211,11 +328,86 @@ _LIST_ITEM = re.compile(r"[^,;\s](?:[^,;]{0,200}[^,;\s])?")  # an item without i
 @functools.lru_cache(maxsize=4096)
 def _labelled(code: str) -> str | None:
     """The catalogue code of a labelled test code; cached, as logs label the same few codes."""
-    test = catalogue.by_term().get(catalogue.term_key(code))
+    test = catalogue.by_cell_term().get(catalogue.term_key(code))
     return test.code if test else None
 
 
 _LONGEST_FIRST = operator.itemgetter(0, 1)
+
+
+def _catalogue_terms(text: str, lowered: str, across: bool) -> list[tuple[int, int, int, str]]:
+    """(start, -length, end, code) of the automaton's terms in ``text``, each between
+    non-alphanumeric characters (or the text's ends); none across a line when ``across``."""
+    found = []
+    last = len(lowered) - 1
+    for end_index, (length, code, forms, shape) in _automaton().iter(lowered):
+        start = end_index - length + 1
+        if forms is not None:
+            written = text[start : end_index + 1]
+            if not written.isupper() and written not in forms:
+                continue
+        if shape is not None:
+            match = shape.match(text, start)
+            if match is None or (start > 0 and lowered[start - 1].isalnum()):
+                continue
+            found.append((start, start - match.end("term"), match.end("term"), code))
+            continue
+        if across and "\n" in lowered[start : end_index + 1]:
+            continue
+        if start > 0 and lowered[start - 1].isalnum():
+            continue
+        if end_index < last and lowered[end_index + 1].isalnum():
+            continue
+        found.append((start, -length, end_index + 1, code))
+    return found
+
+
+# A line's first word (lowered), after a line break: where a letter's or a PDF's text wraps a
+# term of several words ("serum free\nlight chains").
+_NEXT_WORD = re.compile(r"\n[ \t]{0,8}([a-z0-9][^\s]{0,30})")
+_WRAP_REACH = 80
+_WORD_END = ".,;:)"
+
+
+@cache
+def _wrap_pairs() -> dict[str, frozenset[str]]:
+    """Each word that follows another within a catalogue term of several words -> the words
+    it follows ("light" -> "free", of "serum free light chains")."""
+    pairs: dict[str, set[str]] = {}
+    for key in _automaton():  # iterated, it gives its keys
+        words = key.split()
+        for before, after in itertools.pairwise(words):
+            pairs.setdefault(after, set()).add(before)
+    return {after: frozenset(befores) for after, befores in pairs.items()}
+
+
+def _wrapped(text: str, lowered: str) -> list[tuple[int, int, int, str]]:
+    """The terms of several words that a line break splits, as ``_catalogue_terms`` gives
+    them: where a line's last word and the next line's first follow each other in a term,
+    the two lines' ends are read joined by a space."""
+    pairs = _wrap_pairs()
+    found = []
+    for match in _NEXT_WORD.finditer(lowered):
+        word = match.group(1)
+        befores = pairs.get(word) or pairs.get(word.rstrip(_WORD_END))
+        if befores is None:
+            continue
+        brk = match.start()
+        left_at = max(lowered.rfind("\n", max(0, brk - _WRAP_REACH), brk) + 1, brk - _WRAP_REACH)
+        left = lowered[left_at:brk].rstrip(" \t\r")
+        if not left or left.rsplit(None, 1)[-1] not in befores:
+            continue
+        right_start = match.start(1)
+        line_end = lowered.find("\n", right_start)
+        right_end = min(right_start + _WRAP_REACH, len(lowered) if line_end == -1 else line_end)
+        joined = text[left_at : left_at + len(left)] + " " + text[right_start:right_end]
+        joined_lowered = left + " " + lowered[right_start:right_end]
+        join = len(left)
+        for start, _, end, code in _catalogue_terms(joined, joined_lowered, False):
+            if start < join < end - 1:
+                at, to = left_at + start, right_start + end - join - 1
+                found.append((at, at - to, to, code))
+    return found
 
 
 def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]:
@@ -241,28 +433,9 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
                     found.append((start, start - end, end, code))
     if "/l" in lowered:
         found += _short_with_units(text, lowered)
-    last = len(lowered) - 1
-    across = line_starts is not None and _term_with_a_line_break()
-    # A term counts only between non-alphanumeric characters (or the text's ends).
-    for end_index, (length, code, forms, shape) in _automaton().iter(lowered):
-        start = end_index - length + 1
-        if forms is not None:
-            written = text[start : end_index + 1]
-            if not written.isupper() and written not in forms:
-                continue
-        if shape is not None:
-            match = shape.match(text, start)
-            if match is None or (start > 0 and lowered[start - 1].isalnum()):
-                continue
-            found.append((start, start - match.end("term"), match.end("term"), code))
-            continue
-        if across and "\n" in lowered[start : end_index + 1]:
-            continue
-        if start > 0 and lowered[start - 1].isalnum():
-            continue
-        if end_index < last and lowered[end_index + 1].isalnum():
-            continue
-        found.append((start, -length, end_index + 1, code))
+    found += _catalogue_terms(text, lowered, line_starts is not None and _term_with_a_line_break())
+    if line_starts is None and "\n" in lowered:
+        found += _wrapped(text, lowered)
     # Keep the longest term where terms overlap ("Hepatitis B surface antigen" over "Hepatitis B").
     found.sort(key=_LONGEST_FIRST)  # stable: equal spans keep the order they were found in
     last_end = -1
@@ -272,13 +445,16 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
         last_end = end
         if _UNTICKED.search(text, max(0, start - 5), start):
             continue  # "☐ HIV 1+2 Ag/Ab": a request form's box left empty, not asked for
-        yield Mention("test", start, end, code, "lab_tests", "catalogue")
-        limit = end + 40
+        limit = end + 60
         if line_starts is not None:
             after = bisect.bisect_right(line_starts, start)  # the next line's index
             if after < len(line_starts):
                 limit = min(limit, line_starts[after] - 1)  # its line's "\n"
-        result = _RESULT.match(text[end:limit])
+        undone = _NOT_DONE.match(lowered[end:limit].lstrip(" \t:-"))
+        if undone and (not undone.group("declined") or code in _reported_in_words()):
+            continue
+        yield Mention("test", start, end, code, "lab_tests", "catalogue")
+        result = _RESULT.match(text[end : min(limit, end + 40)])
         if result:
             value_start, value_end = result.span("value")
             yield Mention(
@@ -314,7 +490,7 @@ def lookup_pieces(value: str) -> tuple[str, ...]:
     split into for the whole value's key, so it is split once and each piece's key and codes come
     from one cached call."""
     parts = [_piece(piece) for piece in _SEPARATORS.split(value)]
-    whole = catalogue.by_term().get(
+    whole = catalogue.by_cell_term().get(
         " ".join(key for key, _ in parts if key) if len(parts) > 1 else parts[0][0]
     )
     if whole:
@@ -325,7 +501,7 @@ def lookup_pieces(value: str) -> tuple[str, ...]:
 
 
 def _lookup_items(value: str) -> tuple[str, ...]:
-    index = catalogue.by_term()
+    index = catalogue.by_cell_term()
     pieces = _SEPARATORS.split(value)
     keys = [_key(piece) for piece in pieces]
     # The whole value's key from its pieces' keys: a separator is no key character, so folding
@@ -359,7 +535,7 @@ def _terms(item: str, *, every: bool = False) -> tuple[str, ...]:
     """The codes of an item that is a catalogue term, else of the terms among its "/"-joined
     pieces (all of them must be terms when ``every``). "/" is a separator only when the item is
     not a term whole: "HIV 1 and 2 antigen/antibody" is one test, "FBC/UE" two."""
-    index = catalogue.by_term()
+    index = catalogue.by_cell_term()
     test = index.get(_key(item))
     if test:
         return (test.code,)
@@ -376,7 +552,7 @@ def is_test_list(cell: str) -> bool:
     """Whether a cell names a test or lists tests and nothing else: every item of it a catalogue
     term, or terms joined by "/". What a test column holds, whatever its header says
     ("Order Codes": "HCT, Urine analysis"); a comment that mentions a test is not such a cell."""
-    if catalogue.by_term().get(_key(cell)):
+    if catalogue.by_cell_term().get(_key(cell)):
         return True
     items = [item for item in _ITEMS.split(cell) if item.strip()]
     return bool(items) and all(_terms(item, every=True) for item in items)

@@ -20,7 +20,8 @@ from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, ReaderError, Record
 
 # The fields ``detect.hl7.person_from_message`` reads, by segment type; a test holds it to that.
-# NTE-3 (free-text comments) goes to the record's text instead.
+# NTE-3 (free-text comments) and the fields of a vendor's Z-segments go to the record's text
+# instead.
 FIELDS: dict[str, tuple[int, ...]] = {
     "MSH": (6,),
     "PID": (2, 3, 4, 5, 7, 8, 11, 13, 14, 19),
@@ -176,6 +177,14 @@ def messages(pieces: Iterable[str]) -> Iterator[Record]:
                 if len(parts) > 3:
                     # Free-text comments can name people; detectors read them as text.
                     message.text += " " + parts[3]
+            elif kind[:1] == "Z" and message is not None:
+                # A vendor's own segment (an infection-control alert, "ZPI|1|HEPB CARRIER|
+                # Previous Hep B surface antigen positive 2019") is read as text, as a comment
+                # is: the tests it names are the patient's.
+                parts = seg.split(field_sep, 2)
+                if len(parts) > 2:
+                    rest = parts[2].replace(field_sep, " ").replace(comp, " ")
+                    message.text += " " + rest
     if message is not None:
         yield message
     if count == 0:
