@@ -2,7 +2,10 @@
 
 Real worklists put a title or two above the header ("Chemistry worklist - printed 01/06/2024"),
 so the header is the first row that has the table's usual width and mostly non-numeric cells; the
-titles are read as prose when they may name the patient the table is about.
+titles are read as prose when they may name the patient the table is about. A report saved as
+CSV may hold a form's block of labels and values above its table instead ("Patient Surname,
+FOTHERGILL,,Forename,Imogen"): its rows are read as "label: value" lines (``forms``) and the
+table's header is the first row of cells below them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +25,9 @@ from breachdesk.ingest.sniff import decode, delimiter, text_stream
 from breachdesk.readers.arrow_csv import ARROW_MIN_CHARS, arrow_tables
 from breachdesk.readers.base import Item, ReaderError, Record, Table, transpose
 from breachdesk.readers.text import paragraphs
+
+if TYPE_CHECKING:
+    from breachdesk.readers import forms
 
 CHUNK_ROWS = 50_000
 _SNIFF_CHARS = 200_000
@@ -39,6 +45,35 @@ _DATA_CELL = re.compile(
 def is_data_row(row: list[str]) -> bool:
     """A first row holding NHS-number-like or date values is data: the file has no header."""
     return any(_DATA_CELL.match(cell) for cell in row)
+
+
+def _table_start(rows: list[list[str]]) -> int:
+    """Where a table's header (or, without one, its first row) is among ``rows``: below a
+    form's block, and never below its own first rows of data."""
+    form = _form(rows)
+    if form is not None:
+        # A form's block above the table ("Patient Surname | FOTHERGILL | | Patient Forename |
+        # Imogen"): the table's header is the first row of cells below it (a cumulative report's
+        # "Test | 10/01/2024 | 07/02/2024", too, which ``_may_be_header`` would pass over). (A
+        # heading of one cell, "Results", may stand between them.)
+        at = (i for i in range(form.stop, len(rows)) if sum(1 for c in rows[i] if c.strip()) > 1)
+        return next(at, len(rows))
+    i = _header_index(rows)
+    if i and i < len(rows) and is_data_row(rows[i]):
+        # A headerless table whose first rows' numbers outnumber their words (an NHS number, a
+        # date of birth and a result) was taken to start at its first row of more words: its
+        # rows above it, of its width and holding data too, are its own.
+        width = len(rows[i])
+        while i and len(rows[i - 1]) == width and is_data_row(rows[i - 1]):
+            i -= 1
+    return i
+
+
+def _form(rows: list[list[str]]) -> forms.Block | None:
+    # Imported here: the forms' labels are the header synonyms, loaded only for such a head.
+    from breachdesk.readers import forms
+
+    return forms.form_rows(rows)
 
 
 def _header_index(rows: list[list[str]]) -> int:
@@ -106,7 +141,9 @@ def split_header(rows: list[list[str]]) -> tuple[list[str], int]:
     data row among ``rows`` (the first rows of a table, title rows included)."""
     if not rows:
         return [], 0
-    start = _header_index(rows)
+    start = _table_start(rows)
+    if start >= len(rows):
+        return [], len(rows)
     header = [h.strip() for h in rows[start]]
     if is_data_row(header):
         return _by_position(len(header)), start
@@ -135,11 +172,25 @@ def titles(
     """The title rows above a table's header (``rows``: its first rows), read as prose when
     they may name the patient the table is about; other titles are left out. ``cells_only``:
     a row's empty cells are left out of its line (a sheet's rows are padded to its width)."""
-    above = rows[: _header_index(rows)] if len(rows) > 1 else []
-    if above:
-        lines = [delim.join(c for c in row if c.strip() or not cells_only) for row in above]
-        if any(_PERSONAL.search(line) for line in lines):
+    above = rows[: _table_start(rows)] if len(rows) > 1 else []
+    if not above:
+        return
+    lines = [delim.join(c for c in row if c.strip() or not cells_only) for row in above]
+    form = _form(rows)
+    if form is None:
+        if any(_PERSONAL.search(text) for text in lines):
             yield from paragraphs("\n".join(lines), prefix=prefix)
+        return
+    # A form's rows as its labels and values ("D.O.B.: 03/04/1966   NHS No.: ..."), as the
+    # text detectors read a form (joined by the delimiter, its labels were no labels); and apart
+    # from the titles around it, whose letterhead's address is not the patient's.
+    from breachdesk.readers.forms import form_line
+
+    others = [text if not form.start <= i < form.stop else "" for i, text in enumerate(lines)]
+    if any(_PERSONAL.search(text) for text in others):
+        yield from paragraphs("\n".join(others), prefix=prefix)
+    found = [form_line(row) if form.start <= i < form.stop else "" for i, row in enumerate(above)]
+    yield from paragraphs("\n".join(text or "" for text in found), prefix=prefix)
 
 
 # A block's patient line: an NHS number or a date of birth's label (a page's repeated header
@@ -271,6 +322,8 @@ def _tables(
         header, first_data = split_header(head_rows)
         yield from titles(head_rows, delim)
         width = len(header)
+        if not width:
+            return  # a form and nothing below it: its lines were all there was
         pending = head_rows[first_data:]
         first = 1
         chunk: list[list[str]] = []

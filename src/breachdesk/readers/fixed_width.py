@@ -25,7 +25,10 @@ every field where a table per row of boxes gave one person per row.
 A table whose labels name nobody (a patient's results under their letterhead, an analyser's
 status list) stays prose: its tests belong to the person named above it, in the same paragraph.
 A report printing a patient's name only on their first row has it carried down to the next rows
-that leave the patient's columns blank.
+that leave the patient's columns blank. An extract printed without labels is a table too when its
+columns say who each row is, cut at its gaps or, records of one length whose fields touch, where
+every record agrees a field starts (``packed``); a form saved as CSV ("D.O.B.,17/02/1961") is
+read as its "label: value" lines (``forms``).
 """
 
 from __future__ import annotations
@@ -33,12 +36,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, text_stream
+from breachdesk.readers import forms, packed
 from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Record, Table, transpose
 from breachdesk.readers.doc_tables import IDENTITY, label_kind
@@ -94,6 +98,7 @@ def read(data: bytes, name: str) -> Iterator[Item]:
 def read_text(text: str, prefix: str = "") -> Iterator[Item]:
     """A text's prose, printed tables and forms (``segments``), located under ``prefix`` (an
     e-mail body's "part:1!")."""
+    text = forms.delimited_pairs(text)  # a form saved as CSV: "D.O.B.,17/02/1961"
     probe = text if "\n" in text[:65536] or "\r" not in text else text.replace("\r", "\n")
     # (Both patterns need two spaces or a tab between cells: most letters and e-mails have
     # neither, and ``in`` says so quicker than either pattern.)
@@ -283,6 +288,7 @@ def segments(lines: Iterable[str], found: set[str] | None = None) -> Iterator[It
     prose: list[str] = []
     prose_start = 1
     aligned_until = 0  # the last line of aligned rows found to name no one
+    packed_until = 0  # the same, for records of one length cut by ``packed``
     while (item := source.next()) is not None:
         number, line = item
         layout = _header(line)
@@ -296,6 +302,9 @@ def segments(lines: Iterable[str], found: set[str] | None = None) -> Iterator[It
         if layout is None and number > aligned_until:
             unheaded, block = _unheaded(line, number, source)
             aligned_until = number + block  # (its other lines open no table either)
+            if unheaded is None and number > packed_until:
+                unheaded, block = _packed(line, number, source)
+                packed_until = number + block
         if unheaded is not None:
             yield from _paragraphs(prose, prose_start)
             prose = []
@@ -341,28 +350,61 @@ def _unheaded(line: str, number: int, source: _Lines) -> tuple[Iterator[Table] |
         rows.append(row)
     if len(rows) < _UNHEADED_ROWS or not _names_people(header, rows):
         return None, len(rows) - 1
-    return _unheaded_rows(layout, rows, number, source), 0
+    return _unheaded_rows(
+        header, rows, number, source, lambda text: _row(layout, text, width - 1)
+    ), 0
+
+
+def _packed(line: str, number: int, source: _Lines) -> tuple[Iterator[Table] | None, int]:
+    """A fixed-width extract's records from ``line`` on, its fields packed without a gap
+    between some (``packed``): as ``_unheaded``, three or more lines of one length whose fields,
+    cut where every line agrees one starts, say who each record is."""
+    size = len(line)
+    if size < packed.MIN_WIDTH or not _DIGITS.search(line):
+        return None, 0
+    sample = [line]
+    while len(sample) < _SAMPLE_ROWS and (item := source.peek(len(sample) - 1)) is not None:
+        if len(item[1]) != size:
+            break
+        sample.append(item[1])
+    bounds = packed.spans(sample) if len(sample) >= _UNHEADED_ROWS else None
+    if bounds is None:
+        return None, len(sample) - 1
+    header = [f"column_{i + 1}" for i in range(len(bounds))]
+    rows = [packed.cut(text, bounds) for text in sample]
+    if not _names_people(header, rows):
+        return None, len(sample) - 1
+
+    def row_of(text: str) -> list[str] | None:
+        return packed.cut(text, bounds) if len(text) == size else None
+
+    return _unheaded_rows(header, rows, number, source, row_of), 0
 
 
 def _unheaded_rows(
-    layout: _Layout, rows: list[list[str]], number: int, source: _Lines
+    header: list[str],
+    rows: list[list[str]],
+    number: int,
+    source: _Lines,
+    row_of: Callable[[str], list[str] | None],
 ) -> Iterator[Table]:
-    """The rows ``_unheaded`` read ahead, then the rest, a chunk at a time."""
-    width, first, prefix = len(layout.labels), 1, f"line:{number}!"
+    """The rows ``_unheaded`` read ahead, then the rest (``row_of`` each line, None past the
+    table's end), a chunk at a time."""
+    width, first, prefix = len(header), 1, f"line:{number}!"
     for _ in rows[1:]:
         source.next()
     while (item := source.peek(0)) is not None:
-        row = _row(layout, item[1], least=width - 1)
+        row = row_of(item[1])
         if row is None:
             break
         source.next()
         rows.append(row)
         if len(rows) >= CHUNK_ROWS:
-            yield Table(layout.labels, transpose(rows, width), first, prefix)
+            yield Table(header, transpose(rows, width), first, prefix)
             first += len(rows)
             rows = []
     if rows:
-        yield Table(layout.labels, transpose(rows, width), first, prefix)
+        yield Table(header, transpose(rows, width), first, prefix)
 
 
 def _names_people(header: list[str], rows: list[list[str]]) -> bool:

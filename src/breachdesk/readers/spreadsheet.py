@@ -1,4 +1,7 @@
-"""Spreadsheets (XLSX) through python-calamine: every sheet, title rows above the header skipped."""
+"""Spreadsheets (XLSX) through python-calamine: every sheet, title rows above the header skipped.
+
+A printed report saved as a sheet is read as the form it is (``forms``): its patient block of
+labels and values as "label: value" lines, or its small tables of one row each as such lines."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from itertools import chain
 
 from python_calamine import CalamineWorkbook
 
+from breachdesk.readers import forms
 from breachdesk.readers.base import Item, ReaderError, Table, transpose
 from breachdesk.readers.delimited import sections, split_header, titles
+from breachdesk.readers.text import paragraphs
 
 _HEAD_ROWS = 25  # the header is looked for in the first 20 rows
 
@@ -69,6 +74,11 @@ def sheet(cells: Sequence[Sequence[object]], prefix: str) -> Iterator[Item]:
         if blocks is not None:
             yield from blocks
             return
+    if len(cells) <= _STACKED_ROWS:
+        lines = forms.stacked(head if len(cells) <= _HEAD_ROWS else _texts(cells))
+        if lines is not None:
+            yield from paragraphs("\n".join(lines), prefix=prefix)
+            return
     yield from titles(head, "  ", prefix, cells_only=True)
     table = _table(cells)
     if table is not None:
@@ -78,6 +88,12 @@ def sheet(cells: Sequence[Sequence[object]], prefix: str) -> Iterator[Item]:
 
 # A report printed a block per patient (``delimited.sections``) is a few pages of rows.
 _SECTIONED_ROWS = 5_000
+# A form printed as small tables of a row each (``forms.stacked``) is a page.
+_STACKED_ROWS = 60
+
+
+def _texts(cells: Sequence[Sequence[object]]) -> list[list[str]]:
+    return [[c if type(c) is str else _cell(c) for c in row] for row in cells]
 
 
 def _first_cells_repeat(cells: Sequence[Sequence[object]], head: list[list[str]]) -> bool:
