@@ -28,12 +28,14 @@ listed or only named like a number, ``Clinic No``, ``pat_seq``, whose values mus
 identifiers too: ``_identifies``) and kept only when the values agree: at least
 ``MIN_CONTAINED`` of the distinct key values of the events rows are found in the people table's
 key column, and that column is unique over the person rows. One relation per events table, the
-best contained (a name naming the table first).
+best contained (a name naming the table first); where there is none, through up to two tables
+between (``relation_chains``). A table of staff (``staff_tables``) is never the people.
 Tables relate only within one source (one dump, one database, one workbook).
 
 Memory: for people tables, the key columns' values and identifiers of the person rows; for events
 tables, only the rows that name a test, and for them the key values, row number, test codes and
-result and requester flags. Everything else of a chunk is dropped when the chunk is.
+result and requester flags; for tables with a pointer and another key, those columns of every
+row that is not a person's (a step of a chain). Everything else of a chunk is dropped with it.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ import pyarrow.compute as pc
 import yaml
 
 from breachdesk import catalogue
-from breachdesk.detect import lab_tests, ods
+from breachdesk.detect import lab_tests, ods, staff_tables
 from breachdesk.detect.columns import fold, type_columns
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, VALUE_FIELDS
 from breachdesk.detect.tables import runs
@@ -246,6 +248,9 @@ class _State:
     people: list[pa.Table] = field(default_factory=list)  # identity + flags per person row
     person_rows: list[pa.Array] = field(default_factory=list)  # each person row's number
     pointers: dict[str, list[pa.Array]] = field(default_factory=dict)  # per events row
+    # Every key column of every row not a person's, where a table has a pointer and another
+    # key: a step between events and people (``relation_chains``).
+    links: dict[str, list[pa.Array]] = field(default_factory=dict)
     rows: list[pa.Array] = field(default_factory=list)
     tests: list[pa.Array] = field(default_factory=list)
     result: list[pa.Array] = field(default_factory=list)
@@ -254,6 +259,10 @@ class _State:
     result_field: str = ""
     file_id: int = 0  # the file the table is in, where tables of several files are joined
     stem: str = "row:"  # a row's locator after the prefix: a table's rows, a FHIR file's entries
+    staff: bool = False  # a table of staff (``staff_tables``): never the people of a join
+    # What the pairings of ``best_relation`` found of a column (unique, distinct values), made
+    # once: a table is paired with every other, and a chain's steps with each other again.
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -295,31 +304,37 @@ class Relations:
         if not wanted:
             return
         state = self._tables.setdefault((source, name), _State(name, table.prefix))
+        state.staff = state.staff or staff_tables.is_staff(name, table.header)
+        state.memo.clear()
         for i in wanted:
             state.headers.setdefault(compact[i], table.header[i])
         pointers = [i for i in wanted if compact[i] != "id"]
         given = table.columns if table.arrow is None else table.arrow
         keyed = {i: strings(given[i]) for i in wanted}
+        values = {i: _keys(keyed[i]) for i in wanted}
         offset = len(table.prefix) + len("row:")
         locators = records["locator"].combine_chunks()
         numbers = pc.cast(pc.utf8_slice_codeunits(locators, offset), pa.int64())
         at = pc.subtract(numbers, table.first_row)
         if records.num_rows:
             for i in wanted:
-                state.keys.setdefault(compact[i], []).append(_keys(pc.take(keyed[i], at)))
+                state.keys.setdefault(compact[i], []).append(pc.take(values[i], at))
             state.people.append(records.select([*IDENTITY, *_FLAGS]))
             state.person_rows.append(numbers)
         if not pointers or records.num_rows >= n:
             return  # no pointer, or every row a person's: no events rows to join
+        others = pc.invert(pc.is_in(pa.array(range(n), pa.int64()), value_set=at))
+        if len(wanted) > 1 and source != WHOLE_FILE:  # (a folder's files are not chained)
+            for i in wanted:
+                state.links.setdefault(compact[i], []).append(pc.filter(values[i], others))
         # Every column may say an events row's tests; a people table's are not converted again.
         columns = [keyed[i] if i in keyed else strings(c) for i, c in enumerate(given)]
         facts = row_facts(table.header, columns, table.types)
-        is_person = pc.is_in(pa.array(range(n), pa.int64()), value_set=at)
-        keep = pc.and_(pc.is_valid(facts.tests), pc.invert(is_person))
+        keep = pc.and_(pc.is_valid(facts.tests), others)
         if not pc.any(keep).as_py():
             return
         for i in pointers:
-            state.pointers.setdefault(compact[i], []).append(pc.filter(_keys(columns[i]), keep))
+            state.pointers.setdefault(compact[i], []).append(pc.filter(values[i], keep))
         rows = pa.array(range(table.first_row, table.first_row + n), pa.int64())
         state.rows.append(pc.filter(rows, keep))
         state.tests.append(pc.filter(facts.tests, keep))
@@ -330,34 +345,14 @@ class Relations:
 
     def relations(self) -> list[tuple[tuple[str, str], tuple[str, str], Relation]]:
         """(child table, parent table, relation) for every events table that points at people."""
+        _settle(self._tables)
         found = []
-        for (source, child_name), child in self._tables.items():
-            best: tuple[int, float] | None = None
-            chosen = None
-            for (other, parent_name), parent in self._tables.items():
-                if other != source or parent_name == child_name or not parent.people:
-                    continue
-                for pointer, chunks in child.pointers.items():
-                    for key, key_chunks in parent.keys.items():
-                        naming = _naming(pointer, key, parent_name)
-                        if not naming or not _unique(key_chunks):
-                            continue
-                        if not _is_key(pointer) and not _identifies(chunks, key_chunks):
-                            continue
-                        share = _contained(chunks, key_chunks)
-                        if share < MIN_CONTAINED or (best and (naming, share) <= best):
-                            continue
-                        best = (naming, share)
-                        rule = (
-                            f"joined:{child_name}.{child.headers[pointer]}"
-                            f"->{parent_name}.{parent.headers[key]}"
-                        )
-                        chosen = (
-                            (source, parent_name),
-                            Relation(child_name, pointer, parent_name, key, share, rule),
-                        )
+        for child_key, child in self._tables.items():
+            chosen = best_relation(
+                self._tables, child_key, child.pointers, _naming, "keys", _people
+            )
             if chosen:
-                found.append(((source, child_name), *chosen))
+                found.append((child_key, *chosen))
         return found
 
     def take_whole_files(self) -> list[_State]:
@@ -393,12 +388,18 @@ class Relations:
     def joined(self, file_id: int | None = None) -> Iterator[tuple[pa.Table, pa.Table]]:
         """Records and mentions of the rows that point at people, ``OUT_ROWS`` at a time, in
         file ``file_id`` (None: the file each events table is in)."""
-        for child_key, parent_key, relation in self.relations():
+        from breachdesk.detect import relation_chains  # (it builds on this module)
+
+        found: list[tuple[tuple[str, str], tuple[str, str], Relation, pa.Array | None]]
+        found = [(*relation, None) for relation in self.relations()]
+        found += relation_chains.chains(self._tables, {child for child, *_ in found})
+        for child_key, parent_key, relation, where in found:
             child, parent = self._tables[child_key], self._tables[parent_key]
             in_file = child.file_id if file_id is None else file_id
-            keys = pa.concat_arrays(parent.keys[relation.key])
             people = pa.concat_tables(parent.people)
-            where = pc.index_in(pa.concat_arrays(child.pointers[relation.pointer]), keys)
+            if where is None:
+                keys = pa.concat_arrays(parent.keys[relation.key])
+                where = pc.index_in(pa.concat_arrays(child.pointers[relation.pointer]), keys)
             hit = pc.is_valid(where)
             picks = {
                 "person": pc.filter(where, hit),
@@ -412,6 +413,66 @@ class Relations:
                 part = {k: v.slice(start, OUT_ROWS) for k, v in picks.items()}
                 yield _records(in_file, child, relation, people.take(part["person"]), part)
         self._tables.clear()
+
+
+Naming = Callable[[str, str, str], int]
+
+
+def _people(state: _State) -> bool:
+    return bool(state.people) and not state.staff
+
+
+def best_relation(
+    tables: dict[tuple[str, str], _State],
+    child_key: tuple[str, str],
+    pointers: dict[str, list[pa.Array]],
+    naming_of: Naming,
+    keys_of: str,
+    eligible: Callable[[_State], bool],
+) -> tuple[tuple[str, str], Relation] | None:
+    """The table of ``child_key``'s source that ``pointers`` (a child's columns, of its
+    ``pointers`` or ``links``) point at, by one of its ``keys_of`` columns (``keys`` or
+    ``links``), best named then best contained; ``eligible``: which tables may be pointed at."""
+    source, child_name = child_key
+    child = tables[child_key]
+    best: tuple[int, float] | None = None
+    chosen = None
+    for (other, parent_name), parent in tables.items():
+        if other != source or parent_name == child_name or not eligible(parent):
+            continue
+        for pointer, chunks in pointers.items():
+            for key, key_chunks in getattr(parent, keys_of).items():
+                naming = naming_of(pointer, key, parent_name)
+                if not naming or not _memo(parent, (keys_of, key), _unique, key_chunks):
+                    continue
+                if not _is_key(pointer) and not _identifies(chunks, key_chunks):
+                    continue
+                values = _memo(child, ("values", str(id(chunks[0]))), _values, chunks)
+                share = _contained(values, key_chunks)
+                if share < MIN_CONTAINED or (best and (naming, share) <= best):
+                    continue
+                best = (naming, share)
+                headers = tables[child_key].headers
+                rule = f"{child_name}.{headers[pointer]}->{parent_name}.{parent.headers[key]}"
+                relation = Relation(child_name, pointer, parent_name, key, share, f"joined:{rule}")
+                chosen = ((source, parent_name), relation)
+    return chosen
+
+
+def _settle(tables: dict[tuple[str, str], _State]) -> None:
+    """Each column kept in chunks made one array, so the many pairings of ``relations`` and
+    ``relation_chains`` do not concatenate it again each time."""
+    for state in tables.values():
+        for columns in (state.keys, state.pointers, state.links):
+            for name, chunks in columns.items():
+                if len(chunks) > 1:
+                    columns[name] = [pa.concat_arrays(chunks)]
+        for name in ("rows", "tests", "result", "requester", "person_rows"):
+            chunks = getattr(state, name)
+            if len(chunks) > 1:
+                setattr(state, name, [pa.concat_arrays(chunks)])
+        if len(state.people) > 1:
+            state.people = [pa.concat_tables(state.people).combine_chunks()]
 
 
 def _unique(chunks: list[pa.Array]) -> bool:
@@ -437,8 +498,18 @@ def _identifies(pointers: list[pa.Array], keys: list[pa.Array]) -> bool:
     return True
 
 
-def _contained(pointers: list[pa.Array], keys: list[pa.Array]) -> float:
-    distinct = pc.unique(pc.drop_null(pa.concat_arrays(pointers)))
+def _memo(state: _State, key: tuple[str, str], make: Callable[..., Any], given: Any) -> Any:
+    if key not in state.memo:
+        state.memo[key] = make(given)
+    return state.memo[key]
+
+
+def _values(pointers: list[pa.Array]) -> pa.Array:
+    """A pointer column's distinct values."""
+    return pc.unique(pc.drop_null(pa.concat_arrays(pointers)))
+
+
+def _contained(distinct: pa.Array, keys: list[pa.Array]) -> float:
     if not len(distinct):
         return 0.0
     inside = pc.is_in(distinct, value_set=pa.concat_arrays(keys))
