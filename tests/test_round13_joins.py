@@ -4,19 +4,18 @@ dumps and workbooks; and a table of staff is never the people a join points at."
 
 from __future__ import annotations
 
-import io
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-import xlsxwriter
 
 from breachdesk.detect import relation_chains, staff_tables
 from breachdesk.ingest.limits import Limits
 from breachdesk.ingest.sniff import sniff_data
 from breachdesk.ingest.walk import Entry
 from breachdesk.scan.stage import _scan_file
+from test_round12_joins_dates import _workbook
 
 N1, N2, N3 = "4557660932", "4274295745", "4010232137"
 FIELDS = ("locator", "nhs_number", "family_name", "given_name", "date_of_birth",
@@ -130,17 +129,6 @@ def test_no_more_than_three_hops_are_taken() -> None:
     assert relation_chains.MAX_HOPS == 3
     records, _ = _scan("lims.sql", dump.encode())
     assert _joined(records) == []
-
-
-def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for number, row in enumerate(rows):
-            sheet.write_row(number, 0, row)
-    book.close()
-    return buffer.getvalue()
 
 
 def test_a_workbook_joins_results_sheet_through_requests_sheet() -> None:
