@@ -39,6 +39,8 @@ BOUNDED_INPUT = {
     "breachdesk.detect.name_columns._WAYS_PY[2]": 256,
     "breachdesk.detect.name_columns._WAYS_PY[3]": 256,
     "breachdesk.detect.name_columns._WAYS_PY[4]": 256,
+    # A header read for a test's name only up to ``columns.LONGEST_TEST_HEADER``.
+    "breachdesk.detect.columns._HEADER_TAIL": 128,
     # The 60 characters before a PMI term.
     "breachdesk.detect.pmi_terms._BEFORE": 60,
     # Read only with fullmatch over a date the date pattern found.

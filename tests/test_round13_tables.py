@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from breachdesk.detect import given_names
+from breachdesk.detect import columns, given_names
 from breachdesk.detect.columns import header_kind, type_columns
 from test_generalise import A, B, C, people_in_file
 
@@ -155,3 +155,10 @@ def test_the_gp_address_gives_no_postcode_to_the_patient() -> None:
     header = ["Patient Name", "GP Address", "Postcode"]
     columns = [pa.array(["OKAFOR, Grace"] * 3), pa.array(["x"] * 3), pa.array(["LS6 2QB"] * 3)]
     assert type_columns(header, columns) == ["full_name", "requester", "postcode"]
+
+
+def test_a_header_names_a_test_only_while_it_is_a_few_words() -> None:
+    # A sentence in a header row is no test's name with its units; the tails stay bounded.
+    assert columns._test_of_header("HbA1c (mmol/mol)") == "HBA1C"
+    assert columns._test_of_header("Haemoglobin A1c (mmol/mol) - Value") == "HBA1C"
+    assert columns._test_of_header("HbA1c (mmol/mol)" + " " * columns.LONGEST_TEST_HEADER) is None

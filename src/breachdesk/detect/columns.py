@@ -121,9 +121,15 @@ _HEADER_TAIL = re.compile(
 _HEADER_HEAD = re.compile(r"^[ ]{0,3}(?:last|latest|most[ ]recent|recent|previous)[ ]{1,3}", re.I)
 
 
+# A header naming a test with its tails is a few words ("Haemoglobin A1c (mmol/mol) - Value").
+LONGEST_TEST_HEADER = 128
+
+
 def _test_of_header(header: str) -> str | None:
     """The catalogue code of the test a header names, whole or with its tails and a "Last"
     taken off (``_HEADER_TAIL``, ``_HEADER_HEAD``)."""
+    if len(header) > LONGEST_TEST_HEADER:
+        return None  # a sentence, not a test's name with its units (and the tails stay bounded)
     bare = header
     for _ in range(5):
         if (test := catalogue.by_term().get(catalogue.term_key(bare))) is not None:
