@@ -44,13 +44,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
 from breachdesk import catalogue
 from breachdesk.detect import lab_tests, ods, staff_tables
@@ -76,10 +74,7 @@ WHOLE_FILE = "\x00file"
 @cache
 def person_keys() -> frozenset[str]:
     """Key names (compact: folded, spaces removed) that point at a person row."""
-    path = resources.files("breachdesk") / "data" / "relation_keys.yaml"
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    return frozenset(_compact(name) for name in data["person_keys"])
+    return frozenset(_compact(name) for name in staff_tables.relation_keys()["person_keys"])
 
 
 def _compact(name: str) -> str:

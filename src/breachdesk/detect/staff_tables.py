@@ -22,10 +22,18 @@ from breachdesk.detect.columns import fold
 
 
 @cache
-def _lists() -> tuple[frozenset[str], ...]:
+def relation_keys() -> dict[str, list[str]]:
+    """``data/relation_keys.yaml``, read once: the join keys' names (``detect.relations``) and
+    the staff tables' words (here)."""
     path = resources.files("breachdesk") / "data" / "relation_keys.yaml"
     with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data: dict[str, list[str]] = yaml.safe_load(handle)
+    return data
+
+
+@cache
+def _lists() -> tuple[frozenset[str], ...]:
+    data = relation_keys()
     return (
         frozenset(fold(w) for w in data["staff_tables"]),
         frozenset(fold(w).replace(" ", "") for w in data["staff_columns"]),
