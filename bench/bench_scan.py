@@ -54,7 +54,7 @@ BYTES_PER_PATIENT = 1_700  # dump bytes per PMI patient (100,000 patients give ~
 # The groups and their per-core targets in MB/s.
 GROUPS = {
     "tables": ("csv", "tsv", "psv", "sql", "sqlite", "xlsx", "xls", "ods"),
-    "messages": ("hl7", "fhir_json", "fhir_xml", "eml", "mbox", "msg", "edifact"),
+    "messages": ("hl7", "astm", "fhir_json", "fhir_xml", "eml", "mbox", "msg", "edifact"),
     "text": ("text", "log", "json", "html", "xml", "docx", "odt", "rtf"),
     "pdf": ("pdf",),
     # Scanned pages (images, and PDFs whose pages are images), read by OCR: no target in the

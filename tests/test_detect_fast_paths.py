@@ -41,8 +41,8 @@ _FAMILY = rf"(?:{names._PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
 # The rules as they were written before their fast forms.
 PLAIN = {
     "label": re.compile(
-        rf"(?:\bpatient(?:[\s_]*name)?|\bpt(?:[\s_]*name)?|\bname|\bre|\bsubject)[\"']?\s*[:=\-]"
-        rf"\s*[\"']?"
+        rf"(?:\bpatient(?:[\s_]*name)?|\bpt(?:[\s_]*name)?|\bname|\bre|\bsubject)[\"']?\s*"
+        r"(?:[:=\-]|\.{2,}+(?:\s*[:=])?)\s*[\"']?"
         rf"(?:{names.TITLES}\.?\s+)?"
         rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^|{names._INITIAL_SEP})(?P<b>{_FAMILY})"
         rf"(?:{names._MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?",

@@ -17,6 +17,7 @@ import select
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,8 +75,21 @@ PREVALIDATED = {
 }
 # Patterns the product only ever matches at a position it then moves past what they read
 # (``pattern.match(text, pos)``), never searches with: tried at the start of each input.
-ANCHORED = {"breachdesk.readers.sql_dump._RUN"}
-DYNAMIC = {("readers/edifact.py", "segments"): "test_edifact_tokens_are_bounded"}
+# (A log's continuation lines are matched at each line's start: ``log_entries``, ``sniff``.)
+ANCHORED = {
+    "breachdesk.readers.sql_dump._RUN",
+    "breachdesk.readers.log_entries.LOG_CONTINUATION",
+    # (matched where a name ends: "Stanley Hird, 21/10/1934, NHS ...")
+    "breachdesk.detect.name_context._DATE_THEN_NHS",
+    # (fullmatched over one line before a name: a relative's form block, "Partner" / "Name ...")
+    "breachdesk.detect.name_context._NAME_CAPTION",
+    "breachdesk.detect.name_context._RELATIVE_HEADING",
+}
+DYNAMIC = {
+    ("readers/edifact.py", "segments"): "test_edifact_tokens_are_bounded",
+    ("readers/astm.py", "record_start"): "test_astm_delimiter_patterns_are_bounded",
+    ("ingest/sniff.py", "astm_record"): "test_astm_delimiter_patterns_are_bounded",
+}
 # Near-matches the generic ones miss: a short head repeated with no end, each copy a new start
 # for a lazy body or a column list that would scan to the end of the text.
 CRAFTED = {
@@ -241,6 +255,22 @@ def test_edifact_tokens_are_bounded(separators: str) -> None:
     )
     assert regex_bounds.problems(token) == []
     assert [seg[0][0] for seg in edifact.segments(text)] == ["UNB"]
+
+
+@pytest.mark.parametrize("field", ["|", "!", "\\", "^", "]", "-"])
+def test_astm_delimiter_patterns_are_bounded(field: str) -> None:
+    from breachdesk.ingest import sniff
+    from breachdesk.readers import astm
+
+    start, record = astm.record_start(field), sniff.astm_record(field.encode())
+    assert regex_bounds.problems(start) == []
+    assert start.search(f"10:00:01 RX 2P{field}1").group(1) == "P"
+    assert record.search(f"\x023R{field}1".encode()) is not None
+    for text in (f"P{field}" * 20_000, "1" * 50_000, f"xP{field}" * 20_000):
+        started = time.process_time()
+        list(start.finditer(text))
+        list(record.finditer(text.encode()))
+        assert time.process_time() - started < 1.0
 
 
 _RUNNER = textwrap.dedent(

@@ -63,7 +63,8 @@ def test_a_word_text_box_is_read_once_a_line_a_paragraph() -> None:
     )
     assert people_in_file("report.docx", data, FIELDS) == (
         "docx",
-        [("SHARMA", "Priya", "1988-05-07", N1, "K2287411", "HRHPV")],
+        # (A cellular pathology report is a histology test: the report's own heading says so.)
+        [("SHARMA", "Priya", "1988-05-07", N1, "K2287411", "HISTO;HRHPV")],
     )
     # A VML text box of an older Word, with no DrawingML shape: read once too.
     vml = f"<w:p><w:r><w:t>REPORT</w:t></w:r><w:r><w:pict><v:shape><v:textbox>{box}"

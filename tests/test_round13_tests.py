@@ -73,6 +73,7 @@ def test_a_bare_alcohol_in_a_test_column_is_blood_alcohol() -> None:
 
 
 def test_an_alcohol_column_of_a_social_history_is_no_test() -> None:
+    # (KHAN's "Alcohol excess" is no test, but a diagnosis in words: substance misuse.)
     data = (
         "Surname,Forename,DOB,NHS Number,Smoking,Alcohol\n"
         f"OKAFOR,Grace,12/01/1962,{A},Never,14 units/week\n"
@@ -81,7 +82,7 @@ def test_an_alcohol_column_of_a_social_history_is_no_test() -> None:
     )
     _, people = people_in_file("social.csv", data.encode())
     assert people == [
-        ("KHAN", "Imran", "1980-04-03", C, None, None),
+        ("KHAN", "Imran", "1980-04-03", C, None, "substance_misuse"),
         ("NOWAK", "Tomasz", "1975-11-02", B, None, None),
         ("OKAFOR", "Grace", "1962-01-12", A, None, None),
     ]

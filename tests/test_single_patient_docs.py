@@ -168,7 +168,7 @@ CASES: dict[str, tuple[str, str, list[tuple[str | None, ...]]]] = {
         '<entry><observation><code displayName="HbA1c"/><value value="48"/></observation></entry>'
         "</section></component></ClinicalDocument>",
         "xml",
-        [(*TOMASZ, "CHLAM;HBA1C", "sexual_health", "line:1")],
+        [(*TOMASZ, "CHLAM;HBA1C", "sexual_health", "recordTarget:1")],
     ),
     # Tags in snake case are read as words, as JSON keys are.
     "snake.xml": (

@@ -6,6 +6,7 @@ valid NHS numbers is an NHS number column) and catalogue test names as headers m
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from functools import cache, lru_cache
@@ -17,7 +18,17 @@ import yaml
 from anyascii import anyascii
 
 from breachdesk import catalogue
-from breachdesk.detect import cellwise, contact, given_names, lab_tests, nhs_number, ods, postcode
+from breachdesk.detect import (
+    cellwise,
+    contact,
+    diagnoses,
+    given_names,
+    lab_tests,
+    nhs_number,
+    null_cells,
+    ods,
+    postcode,
+)
 from breachdesk.detect.column_roles import WHOSE, contact_whose, named_whose
 from breachdesk.detect.dates import may_parse, parse_column
 
@@ -90,6 +101,8 @@ def _by_header(header: str) -> str | None:
         # "Amended By", "Viewed by": the member of staff who did it.
         return "clinician" if len(words) > 1 and words[-1] == "by" else None
     kind = table[best]
+    if kind in _NAMES and words[-1] in _KEY_WORDS:
+        return None  # "Family ID", "Surname code": a key, not a name
     if kind in _NAMES and WHOSE.isdisjoint(words) and "service user" not in folded:
         return named_whose(words, kind)
     return contact_whose(words, kind)
@@ -107,13 +120,16 @@ def _relatives(folded: str, words: list[str]) -> bool:
 
 # A test's column headed with its units, as a request's tick box or as one of a test's wide
 # columns: "HbA1c (mmol/mol)", "PSA ug/L", "Cholesterol - mmol/L", "HIV requested", "Hep B
-# (Y/N)", "HIV antibody test - Value", "Lithium level". Taken off the end of the header, one
-# after another, the catalogue asked at each.
+# (Y/N)", "HIV antibody test - Value", "Lithium level", "hCG 48h". Taken off the end of the
+# header, one after another, the catalogue asked at each.
 _HEADER_TAIL = re.compile(
     r"(?:[ ]{0,3}[(\[][^()\[\]]{0,24}[)\]]"  # "(mmol/mol)", "[Y/N]"
     r"|[ ]{0,3}[-,:]?[ ]{1,3}[^\s/]{0,12}/\S{1,12}"  # "ug/L", "- mmol/L", "x10^9/L"
     r"|[ ]{0,3}[-,:]?[ ]{1,3}(?:requested|request|req|ordered|order|result|results|done|y\s?n"
-    r"|units?|%|iu|value|values|val|level|levels|test|estimation))"
+    r"|units?|%|iu|value|values|val|level|levels|test|estimation"
+    # a serial test's time point: "hCG 0h", "hCG 48h", "Troponin 3 hrs", "Cortisol T30", "D2"
+    r"|\d{1,3}[ ]?(?:h|hr|hrs|hours?|mins?|d|days?|wks?)|(?:day|d|t|time)[ ]?\d{1,3}"
+    r"|repeat|rpt|baseline|initial|1st|2nd|3rd|4th))"
     r"[ ]{0,3}$",
     re.IGNORECASE,
 )
@@ -143,6 +159,9 @@ def _test_of_header(header: str) -> str | None:
 
 
 _NAMES = frozenset({"family_name", "given_name", "full_name"})
+_KEY_WORDS = frozenset({"id", "no", "number", "code", "ref"})
+# A clock time ("01:40", "23:05:10"): two-digit hours, so a titre ("1:40") is still a result.
+_CLOCK = r"^\s*(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?\s*$"
 # A header's first word naming another person of the patient's ("Partner DOB").
 _RELATIVES = frozenset(
     {"partner", "partners", "mother", "mothers", "maternal", "father", "fathers", "paternal",
@@ -150,7 +169,7 @@ _RELATIVES = frozenset(
 )  # fmt: skip
 _PERSONAL = frozenset(
     {"nhs_number", "hospital_number", "family_name", "given_name", "full_name", "date_of_birth",
-     "sex", "postcode", "address", "phone", "email", "result", "age", "relative"}
+     "sex", "postcode", "address", "phone", "email", "result", "age", "relative", "diagnosis"}
 )  # fmt: skip
 _DATE_TYPES = frozenset({"date_of_birth", "collected_at", "received_at", "other_date"})
 
@@ -176,7 +195,8 @@ def _first_filled(values: pa.Array) -> pa.Array:
         head = values.slice(0, size)
         filled = pc.filter(head, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(head)), _ZERO))
         if len(filled) >= _SAMPLE or size >= len(values):
-            return filled.slice(0, _SAMPLE)
+            sample = filled.slice(0, _SAMPLE)
+            return pc.filter(sample, pc.invert(null_cells.blank(sample)))  # NULL, #N/A: blanks
         size = min(len(values), size * 8)
 
 
@@ -189,7 +209,7 @@ def _sample_cells(values: pa.Array) -> list[str] | None:
         # that Arrow keeps. (Their text joined is ASCII exactly when each cell is.)
         if not "".join(every).isascii():
             return None
-        cells = [c for c in every if c.strip()][:_SAMPLE]
+        cells = list(itertools.islice((c for c in every if not null_cells.is_blank(c)), _SAMPLE))
     else:
         cells = _first_filled(values).to_pylist()
         if not "".join(cells).isascii():
@@ -250,12 +270,15 @@ def _by_values(values: pa.Array) -> str | None:
         return "full_name"
     if share(_TEST) >= 0.6:
         return "test"
+    if share(_CODED) >= diagnoses.SHARE and share(_SUBCODE) >= diagnoses.SUBCODE_SHARE:
+        return diagnoses.KIND
     return None
 
 
 _DIGIT, _TEN_DIGITS, _SHORT, _AT_EMAIL, _DATE_SHAPED, _LISTED, _TEST, _LETTER = (
     1 << i for i in range(8)
 )
+_CODED, _SUBCODE = 1 << 8, 1 << 9  # ICD-10 codes (``diagnoses.cell_traits``)
 
 
 _NUMBER_DATE_SHAPED = _DATE_SHAPED if may_parse(["0"]) else 0  # any run of digits alike
@@ -278,9 +301,12 @@ def _traits(cell: str) -> int:
             | (_TEST if index.get(cell) else 0)
         )
     digits = len(_NON_DIGIT.sub("", cell))
+    coded, subcode = diagnoses.cell_traits(cell)
     # ``may_parse`` counts cell by cell, so it is asked of the one cell.
     return (
-        (_DIGIT if digits > 0 else 0)
+        (_CODED if coded else 0)
+        | (_SUBCODE if subcode else 0)
+        | (_DIGIT if digits > 0 else 0)
         | (_TEN_DIGITS if digits == 10 else 0)
         | (_SHORT if len(cell) <= 9 else 0)
         | (_AT_EMAIL if "@" in cell and _EMAIL_PY.match(cell) is not None else 0)
@@ -331,6 +357,11 @@ def _by_values_arrow(values: pa.Array) -> str | None:
     known = {u for u in uniques if lab_tests.is_test_list(u)}
     if uniques and _share(pc.is_in(sample, pa.array(list(known), pa.string())), total) >= 0.6:
         return "test"
+    coded = pc.match_substring_regex(sample, diagnoses.CELL_RE2)
+    if _share(coded, total) >= diagnoses.SHARE:
+        subcode = pc.and_(coded, pc.match_substring_regex(sample, diagnoses.SUBCODE_RE2))
+        if _share(subcode, total) >= diagnoses.SUBCODE_SHARE:
+            return diagnoses.KIND
     return None
 
 
@@ -386,6 +417,8 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
         if kind in _NAMES and _tests(col)
         else _by_header_and_values(h, col)
         if kind is None and len(h) <= 24
+        else None
+        if kind is not None and kind.startswith("analyte:") and _clock_times(col)
         else kind
         for h, kind, col in zip(header, types, columns, strict=True)
     ]
@@ -396,6 +429,14 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
     else:
         types = ["date_of_birth" if t == "value_dob" else t for t in types]
     return _birth_parts(header, _names_by_values(types, columns))
+
+
+def _clock_times(values: pa.Array) -> bool:
+    """Whether a column's first cells are clock times: an arrival column headed "ARR" (the
+    aldosterone/renin ratio's code) holds no results."""
+    cells = _first_filled(pc.cast(values, pa.string()))
+    times = pc.sum(pc.match_substring_regex(cells, _CLOCK)).as_py() or 0
+    return len(cells) > 0 and times >= 0.8 * len(cells)
 
 
 def _head_cells(values: pa.Array) -> list[str]:

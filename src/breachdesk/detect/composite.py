@@ -108,12 +108,14 @@ def _has_digit(values: pa.Array) -> bool:
 
 
 def split(
-    values: pa.Array, kind: str, parsed: pa.Array | None = None
+    values: pa.Array, kind: str, parsed: pa.Array | None = None, *, with_name: bool = False
 ) -> dict[str, pa.Array] | None:
     """What a composite column's cells hold, by kind ("full_name": each cell with its date of
     birth and NHS number taken out, the cells with neither as they were; "date_of_birth" as
     ISO dates; "nhs_number"), or None when the column's cells are not so written. ``values``
-    trimmed, empty as null; ``parsed`` the column's own reading as its kind."""
+    trimmed, empty as null; ``parsed`` the column's own reading as its kind. ``with_name``: a
+    date-of-birth or NHS-number column's cells may hold the name too ("HALLORAN Bridget
+    14/02/1951" under "Patient (Name / DOB)"), given as "full_name" where any cell's does."""
     if kind not in KINDS or not _written_so(values, kind, parsed):
         return None
     if isinstance(values, pa.ChunkedArray):
@@ -129,6 +131,8 @@ def split(
         name for name, _, _ in read
     ):
         return None
+    if kind != "full_name" and with_name and any(name for name, _, _ in read):
+        found["full_name"] = [name for name, _, _ in read]
     if kind == "full_name":
         found["full_name"] = [
             cell if name is None and born is None and number is None else name

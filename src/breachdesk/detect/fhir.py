@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, postcode, text
+from breachdesk.detect import dates, lab_tests, names, nhs_number, ods, passage_facts, postcode
 from breachdesk.detect.records import PersonRecord
 from breachdesk.readers.base import Record
 
@@ -55,7 +55,11 @@ def person_from_patient(record: Record) -> list[PersonRecord]:
         for code in test_codes(coded):
             rec.add_test(code)
     for narrative in f.get("narrative", []):  # a report's conclusion in words
-        text.add_tests_in(rec, narrative)
+        passage_facts.add_facts_in(rec, narrative, "fhir:narrative")
+    # A Condition's code ("^"-joined: its text, then each coding's display and code, as a
+    # test's): the patient's diagnosis, its kinds from its codes and its words.
+    for coded in f.get("condition", []):
+        passage_facts.add_coded(rec, coded.split("^"), "fhir:condition")
     if f.get("result") and rec.tests:
         rec.exposed.add("test_result")
     for value in f.get("requester", []):

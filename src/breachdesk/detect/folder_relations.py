@@ -3,13 +3,15 @@
 
 A scan worker reads one file at a time, so a file that is one table (CSV, TSV, pipe-separated)
 keeps what a join could need under the file's name (``relations.Relations.add``'s ``whole``):
-its person rows' key columns and row numbers, its events rows' pointers, tests, results and
-requesters. ``export`` turns that into rows of the case's ``keyed`` table; a person row's
-identity is not copied there, as the records table holds it already. After the scan, ``join``
-relates the tables of each folder (or folder inside an archive) exactly as the tables of one
-database dump are related (names, then containment), and every events row that points at a
-person becomes a joined record in its own file, with the mentions that say which key joined it.
-Folders with no events table are passed over without building anything.
+its person rows' key columns and row numbers, the distinct keys of its other rows (a
+``patients.csv``'s unidentified rows are still its keys, for containment), its events rows'
+pointers, tests, results and requesters. ``export`` turns that into rows of the case's
+``keyed`` table; a person row's identity is not copied there, as the records table holds it
+already. After the scan, ``join`` relates the tables of each folder (or folder inside an
+archive) exactly as the tables of one database dump are related (names, then containment), and
+every events row that points at a person becomes a joined record in its own file, with the
+mentions that say which key joined it. Folders with no events table are passed over without
+building anything.
 
 A FHIR bulk export is such a folder too: ``Observation.ndjson`` names nobody and points at
 ``Patient.ndjson`` by ``Patient/<id>``. Its files keep their Patients' ids and their dangling
@@ -35,7 +37,9 @@ KEYED_SCHEMA = pa.schema(
         ("file_id", pa.int64()),
         ("table", pa.string()),
         ("prefix", pa.string()),
-        ("role", pa.string()),  # "person": a person row's key; "event": an events row's pointer
+        # "person": a person row's key; "event": an events row's pointer; "spare": a key of the
+        # table's other rows (``_State.spare``), its row null
+        ("role", pa.string()),
         ("column", pa.string()),  # the key column's compact name
         ("header", pa.string()),  # as written
         ("key", pa.string()),
@@ -73,6 +77,10 @@ def export(states: list[_State], folder: str, file_id: int) -> pa.Table | None:
             rows = pa.concat_arrays(state.person_rows)
             for column, chunks in state.keys.items():
                 parts.append(_part(folder, file_id, state, "person", column, chunks, rows, {}))
+            for column, chunks in state.spare.items():
+                n = sum(map(len, chunks))
+                nulls = pa.nulls(n, pa.int64())
+                parts.append(_part(folder, file_id, state, "spare", column, chunks, nulls, {}))
         if state.pointers:
             rows = pa.concat_arrays(state.rows)
             n = len(rows)
@@ -142,6 +150,10 @@ def _state(rows: pa.Table, file_id: int, records: pa.Table) -> _State:
     its file's person records."""
     first = rows.slice(0, 1).to_pylist()[0]
     state = _State(first["table"], first["prefix"], file_id=file_id, stem=first["stem"])
+    spare = rows.filter(pc.equal(rows["role"], "spare"))
+    for column in pc.unique(spare["column"]).to_pylist():
+        part = spare.filter(pc.equal(spare["column"], column))
+        state.spare[column] = [part["key"].combine_chunks()]
     for role in ("person", "event"):
         of_role = rows.filter(pc.equal(rows["role"], role))
         columns = pc.unique(of_role["column"]).to_pylist()
@@ -179,18 +191,22 @@ def fhir_states(links: Record, people: set[str]) -> list[_State]:
     id) points at it, joined with the folder's other files after the scan."""
     fields, prefix = links.fields, links.locator
     states: list[_State] = []
-    kept = [
-        (int(entry), key)
-        for entry, key in zip(
-            fields.get("patient_entry", []), fields.get("patient_id", []), strict=True
-        )
-        if f"{prefix}entry:{entry}" in people
-    ]
+    kept: list[tuple[int, str]] = []
+    spare: list[str] = []  # the Patients that identify no one: still ids a test may point at
+    for entry, key in zip(
+        fields.get("patient_entry", []), fields.get("patient_id", []), strict=True
+    ):
+        if f"{prefix}entry:{entry}" in people:
+            kept.append((int(entry), key))
+        else:
+            spare.append(key)
     if kept:
         state = _State("Patient", prefix, stem="entry:")
         state.headers["id"] = "id"
         state.keys["id"] = [pa.array([key for _, key in kept], pa.string())]
         state.person_rows = [pa.array([entry for entry, _ in kept], pa.int64())]
+        if spare:
+            state.spare["id"] = [pa.array(sorted(set(spare)), pa.string())]
         states.append(state)
     tests = [";".join(test_codes(value)) for value in fields.get("event_test", [])]
     wanted = [i for i, codes in enumerate(tests) if codes]

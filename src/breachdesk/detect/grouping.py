@@ -20,6 +20,7 @@ from collections.abc import Callable
 from breachdesk.detect.base import Mention
 from breachdesk.detect.contact_owner import patients_only
 from breachdesk.detect.records import PersonRecord
+from breachdesk.detect.subject_dates import letter_date
 
 # The exposure category each kind of mention adds to its person.
 _CATEGORY = {
@@ -83,12 +84,18 @@ def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention
             break
     else:
         return mentions  # no date to read: as the pass below would give them
-    name_ends = sorted(m.end for m in mentions if m.kind == "name")
+    names = sorted((m.end, m.start) for m in mentions if m.kind == "name")
+    name_ends = [end for end, _ in names]
     out = []
     for m in mentions:
         if m.kind == "date":
             i = bisect.bisect_right(name_ends, m.start) - 1
-            if i >= 0 and _name_gap(text[name_ends[i] : m.start]):
+            if (
+                i >= 0
+                and _name_gap(text[name_ends[i] : m.start])
+                # ("Re: Mr Alan PRICE<tab>12 March 2024": a letter's date, at its tab stop)
+                and not letter_date(text, names[i][1], name_ends[i], m.start, m.end)
+            ):
                 m = Mention("date_of_birth", m.start, m.end, m.value, m.detector, "after_name")
             else:
                 continue
@@ -443,6 +450,13 @@ def _gather_one(rec: PersonRecord, mentions: list[Mention], base: int = 0) -> No
         elif kind == "ods_code":
             if value not in codes:
                 codes.append(value)
+        elif kind == "diagnosis":  # a diagnosis, coded or in words: its kinds in ``extra``
+            if extra:
+                rec.sensitive.update(extra.split(";"))
+            exposed.add("test_description")
+        elif kind == "sex":  # (stated beside an hCG: ``male_markers``)
+            if not values.get("sex"):
+                values["sex"] = value
         elif kind in _CATEGORY:
             if kind in _FIELDS:
                 if value:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from breachdesk import catalogue
-from breachdesk.detect import dates, hospital, lab_tests, nhs_number, ods, postcode, text
+from breachdesk.detect import dates, hospital, lab_tests, nhs_number, ods, passage_facts, postcode
 from breachdesk.detect.records import PersonRecord
 from breachdesk.readers.base import Record
 from breachdesk.readers.hl7v2 import unescape
@@ -235,13 +235,35 @@ def person_from_message(message: Record) -> list[PersonRecord]:
             exposed.add("test_result")
         _tests_in_results(rec, observations)
     rec.ods_codes = _requesters(f)
-    rec.evidence = [row for category, row in _EVIDENCE if category in exposed]
+    # (The diagnoses of its text results, found above, after: a diagnosis alone is no OBR-4.)
+    rec.evidence = [
+        row
+        for category, row in _EVIDENCE
+        if category in exposed and (category != "test_description" or rec.tests)
+    ] + rec.evidence
+    # The patient's diagnoses: DG1-3 coded ("C50.9^Malignant neoplasm of breast^I10"), DG1-4
+    # described; a diagnosis is health data whatever its kind.
+    for coded in get("DG1-3", _NO_VALUES):
+        for each in coded.split("~"):
+            names = [unescape(_comp(each, 1)), unescape(_comp(each, 2))]
+            passage_facts.add_coded(rec, [n for n in names if n], "DG1-3")
+    for described in get("DG1-4", _NO_VALUES):
+        passage_facts.add_coded(rec, [unescape(described)], "DG1-4")
     out = [rec] if rec.identifies() else []
     if message.text.strip():
-        # NTE comments are free text about this message's patient: the tests they name
-        # ("Patient known HIV positive", "Please repeat HbA1c") are theirs.
-        text.add_tests_in(rec, unescape(message.text))
+        # NTE comments are free text about this message's patient: the tests and diagnoses
+        # they name ("Patient known HIV positive", "Please repeat HbA1c") are theirs.
+        passage_facts.add_facts_in(rec, unescape(message.text), "NTE-3")
     return out
+
+
+def person_from_analyser(message: Record) -> list[PersonRecord]:
+    """``person_from_message`` of an analyser's patient record translated into HL7
+    (``readers.astm``), its people's source saying so."""
+    people = person_from_message(message)
+    for person in people:
+        person.source = "astm"
+    return people
 
 
 def _tests_in_results(rec: PersonRecord, results: list[str]) -> None:
@@ -251,7 +273,7 @@ def _tests_in_results(rec: PersonRecord, results: list[str]) -> None:
     written = [value for value in results if len(value) >= _TEXT_RESULT and " " in value]
     if written:
         # (A formatted report breaks its lines with "\.br\": read as a break.)
-        text.add_tests_in(rec, unescape("\n".join(written)))
+        passage_facts.add_facts_in(rec, unescape("\n".join(written)), "OBX-5")
 
 
 _TEXT_RESULT = 12

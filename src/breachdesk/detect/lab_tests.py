@@ -17,6 +17,7 @@ from functools import cache
 import ahocorasick
 
 from breachdesk import catalogue
+from breachdesk.detect import diagnoses, diagnosis_words, male_markers, test_context
 from breachdesk.detect.base import Mention
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -184,8 +185,6 @@ _SHORTHAND = {
         ),
     ),
 }
-# An empty tick box straight before a test on a request form copied out as text.
-_UNTICKED = re.compile(r"(?:[\u2610\u25a1\u274f]|\[ ?\]|\( ?\))[ \t]{0,2}\Z")
 # A test said, straight after its name, not to have been done: "Bone marrow aspirate has not
 # yet been done", "HIV: not tested", "U&E sample not taken", "HIV test declined". "Declined"
 # says so only of a test reported in words ("eGFR has declined" is a result falling); and an
@@ -410,10 +409,14 @@ def _wrapped(text: str, lowered: str) -> list[tuple[int, int, int, str]]:
     return found
 
 
-def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]:
-    """Catalogue tests and the results written after them. ``line_starts``: ``text`` is lines
-    joined by "\n" that start there, each read as if alone (a label's spaces and a result's
-    are looked for within the line, and no term runs across lines)."""
+def detect(
+    text: str, line_starts: list[int] | None = None, *, coded: bool = True
+) -> Iterator[Mention]:
+    """Catalogue tests and the results written after them; with ``coded``, the coded diagnoses
+    too (``diagnoses.detect``: health facts like the tests, read wherever they are, after
+    them). ``line_starts``: ``text`` is lines joined by "\n" that start there, each read as if
+    alone (a label's spaces and a result's are looked for within the line, and no term runs
+    across lines)."""
     # ASCII text lowers the same either way, and str.lower is many times quicker than translate.
     lowered = text.lower() if text.isascii() else _ascii_lower(text)
     # (start, -length, end, code): the longest term first at each start (``_LONGEST_FIRST``).
@@ -439,12 +442,14 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
     # Keep the longest term where terms overlap ("Hepatitis B surface antigen" over "Hepatitis B").
     found.sort(key=_LONGEST_FIRST)  # stable: equal spans keep the order they were found in
     last_end = -1
-    for start, _, end, code in found:
+    marker = False
+    for start, _, end, found_code in found:
         if start < last_end:
             continue
         last_end = end
-        if _UNTICKED.search(text, max(0, start - 5), start):
-            continue  # "☐ HIV 1+2 Ag/Ab": a request form's box left empty, not asked for
+        code = test_context.written_as(text, lowered, start, end, found_code)
+        if code is None:
+            continue  # an empty tick box before it, a tumour's gene, a vaccine
         limit = end + 60
         if line_starts is not None:
             after = bisect.bisect_right(line_starts, start)  # the next line's index
@@ -454,6 +459,7 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
         if undone and (not undone.group("declined") or code in _reported_in_words()):
             continue
         yield Mention("test", start, end, code, "lab_tests", "catalogue")
+        marker = marker or code in male_markers.NOT_IN_MEN
         result = _RESULT.match(text[end : min(limit, end + 40)])
         if result:
             value_start, value_end = result.span("value")
@@ -465,6 +471,11 @@ def detect(text: str, line_starts: list[int] | None = None) -> Iterator[Mention]
                 "lab_tests",
                 "value_after_test",
             )
+    if coded:
+        yield from diagnoses.detect(text, line_starts)
+        yield from diagnosis_words.detect(text, line_starts)
+        if marker:  # (hCG in a man is no pregnancy's: his sex, where the text states it)
+            yield from male_markers.sex_mentions(text, line_starts)
 
 
 def lookup(value: str) -> list[str]:
@@ -528,7 +539,8 @@ def _piece(piece: str) -> tuple[str, tuple[str, ...]]:
 def _item(item: str) -> tuple[str, ...]:
     """One item of a list: its terms (``_terms``), else the tests free text detection finds in
     it ("HbA1c (diabetes monitoring)" still names its test)."""
-    return _terms(item) or tuple(dict.fromkeys(m.value for m in detect(item) if m.kind == "test"))
+    found = detect(item, coded=False)
+    return _terms(item) or tuple(dict.fromkeys(m.value for m in found if m.kind == "test"))
 
 
 def _terms(item: str, *, every: bool = False) -> tuple[str, ...]:

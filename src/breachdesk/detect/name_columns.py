@@ -11,7 +11,7 @@ import re
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from breachdesk.detect import cellwise
+from breachdesk.detect import cellwise, name_ages
 from breachdesk.detect.given_names import (
     column_family_first,
     reorder_column,
@@ -94,7 +94,9 @@ _TITLE_IN_JOINED = re.compile(rf"\x00{_S}*(?i:{_TITLES_PY})\.?{_S}+", re.ASCII)
 
 
 def _strip_title_cells(cells: list[str | None]) -> list[str | None]:
-    """``_strip_title_cell`` of each cell (None stays None)."""
+    """``_strip_title_cell`` of each cell (None stays None), an age after the name cut off
+    first (``name_ages``)."""
+    cells = name_ages.cut_cells(cells)
     present = [c for c in cells if c is not None]
     joined = "\x00" + "\x00".join(present)
     spaced = any(space in joined for space in "\t\n\f\r ")
@@ -129,11 +131,44 @@ def _split_cells(cells: list[str | None]) -> list[tuple[str | None, str | None]]
             (family.strip(), given.strip()) if family else _split_stripped(cell)
             for cell, (family, given) in zip(present, found, strict=True)
         ]
+    for i, (family, given) in enumerate(parts):
+        if given and given.casefold() in _GIVEN_OPENERS and (cell := cells[i]) is not None:
+            parts[i] = (family, _whole_given(cell, given))
     two = [(i, words) for i, c in enumerate(cells) if c and (words := two_words(c)) is not None]
     if two and column_family_first(words for _, words in two):
         for i, words in two:
             parts[i] = words
     return parts
+
+
+# Words that open a given name of two ("NGUYEN, Thi Lan", "RAHMAN, Abdul Karim", "Siti
+# Aishah"): never the whole given name, where a comma's cell is otherwise read to its first word.
+_GIVEN_OPENERS = frozenset({"thi", "thị", "văn", "abdul", "abd", "siti"})
+
+
+def _whole_given(cell: str, given: str) -> str:
+    """``given`` with the capitalised word after it in ``cell``, when there is one."""
+    at = cell.find(given)
+    rest = cell[at + len(given) :].split(None, 1) if at != -1 else []
+    word = rest[0].rstrip(",;") if rest else ""
+    return f"{given} {word}" if word[:1].isupper() and word.isalpha() else given
+
+
+_OPENERS = pa.array(sorted(_GIVEN_OPENERS), pa.string())
+# (RE2, on the whole cell: the opener, its spaces and the capitalised word after it)
+_WHOLE_GIVEN = (
+    rf"(?P<given>(?:^|[\s,])(?i:{'|'.join(sorted(_GIVEN_OPENERS))})\s+[{UPPER}][{LOWER}]+)"
+)
+
+
+def _whole_given_column(values: pa.Array, given: pa.Array) -> pa.Array:
+    """``_whole_given`` over a column: asked only where a given name read is an opener."""
+    opens = pc.fill_null(pc.is_in(pc.utf8_lower(given), value_set=_OPENERS), False)
+    if not pc.any(opens).as_py():
+        return given
+    found = pc.struct_field(pc.extract_regex(values, _WHOLE_GIVEN), "given")
+    found = pc.utf8_ltrim(found, characters=" \t\n\r\f,")
+    return pc.if_else(opens, pc.coalesce(found, given), given)
 
 
 def _split_stripped(cell: str) -> tuple[str | None, str | None]:
@@ -178,6 +213,7 @@ def strip_title(values: pa.Array) -> pa.Array:
     if found is not None:
         index, cells = found
         return cellwise.map_back(index, _strip_title_cells(cells))[0]
+    values = name_ages.cut_column(values)
     # A title is followed by whitespace: a column of single words ("SMITH") has none to strip,
     # and a tiny regex to see so costs a fraction of compiling the titles' alternation.
     if _any_match(values, r"\s"):
@@ -265,6 +301,7 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
         pc.is_null(family), pc.greater(pc.utf8_length(values), pa.scalar(0, pa.int32()))
     )
     family = pc.if_else(single, values, family)  # one word: take it as the family name
+    given = _whole_given_column(values, given)
     if _SPACED in ways:  # "Okafor G" read given first: the initial is the given name's
         spaced = families[ways.index(_SPACED)]
         initial = pc.and_(

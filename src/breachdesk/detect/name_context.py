@@ -4,7 +4,9 @@ label ("Mother:", "Next of kin:"), a payload's "name": "Dr ..." (its orderer's),
 a thing ("practice name:", "code display name:"), or a clinic's or list's heading ("Colposcopy
 Clinic - Mr ..."). Each is read from a short window before the name, the titles and labels
 backwards: one anchored match, where a search would try every position. Also the words that
-are never a name's (``NOT_NAMES``) and tests listed like names.
+are never a name's (``NOT_NAMES``), tests listed like names, a doctor's title with given names
+between it and a family name read first ("Dr Lucy HAWTHORNE,"), and an organisation's name read
+as a person's ("HAWTHORNE, Fairfield Surgery").
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 
 from breachdesk.detect import lab_tests
+from breachdesk.detect.given_names import kind as given_kind
 
 STAFF_BEFORE = re.compile(
     r"(?:\bdr\.?|\bdoctor|\bprof\.?|requested\s+by|authori[sz]ed\s+by|reported\s+by|"
@@ -99,12 +102,30 @@ RELATIVE_BEFORE_REVERSED = re.compile(
 
 
 def relative_before(text: str, start: int, floor: int = 0) -> bool:
-    """Whether a relative's label (``RELATIVE_BEFORE_REVERSED``) ends just before ``start``:
-    most names have no colon or dash close before them, which says so without the regex."""
+    """Whether a relative's label (``RELATIVE_BEFORE_REVERSED``) ends just before ``start``, or
+    a relative's heading stands on the line above the name's label (``_RELATIVE_HEADING``):
+    most names have no colon, dash or dot leader close before them, which says so without the
+    regex."""
     window = text[max(floor, start - 40) : start]
-    if ":" not in window and "-" not in window:
+    if ":" not in window and "-" not in window and ".." not in window:
         return False
-    return RELATIVE_BEFORE_REVERSED.match(window[::-1]) is not None
+    if RELATIVE_BEFORE_REVERSED.match(window[::-1]) is not None:
+        return True
+    line = text.rfind("\n", floor, start)
+    if line == -1 or not _NAME_CAPTION.fullmatch(text, line + 1, start):
+        return False
+    return _RELATIVE_HEADING.fullmatch(text, text.rfind("\n", floor, line) + 1, line) is not None
+
+
+# A form's block of a relative's details, under its heading: "Partner" / "  Name ......
+# Tobi Banjo" (a booking summary's partner, a child's form's "Mother's details").
+_RELATIVE_HEADING = re.compile(
+    r"[^\S\n]*+(?i:partner|mother|father|parent|guardian|husband|wife|spouse|carer"
+    r"|next[^\S\n]of[^\S\n]kin|nok)(?:['’]s)?(?i:[^\S\n]+details)?[^\S\n]*+:?[^\S\n]*+"
+)
+_NAME_CAPTION = re.compile(
+    r"[^\S\n]*+(?i:(?:full[^\S\n])?name)[^\S\n]*+(?:[:=\-]|\.{2,}+[^\S\n]*+[:=]?)[^\S\n]*+"
+)
 
 
 def doctor_titled(label: str) -> bool:
@@ -261,3 +282,166 @@ def listed_test(text: str, start: int, word: str) -> bool:
     return text[max(0, start - 2) : start].rstrip(" ").endswith(",") and bool(
         lab_tests.lookup(word)
     )
+
+
+# A doctor's or professor's title with given names or initials between it and where a rule's
+# match starts ("Dr Lucy HAWTHORNE,": the capitals-and-comma rule starts at the family name;
+# "Prof A. B. Bell DOB ..."): staff, where ``staff_before`` looks only just before the match.
+_DOCTOR = frozenset({"dr", "doctor", "prof", "professor"})
+
+
+def _given_like(word: str) -> bool:
+    """A given name or initials as written after a title: "Lucy", "Anne-Marie", "L.", "A.B."."""
+    core = word.replace(".", "").replace("-", "").replace("'", "").replace("’", "")
+    return word[0].isupper() and core.isalpha()
+
+
+def doctor_before(text: str, start: int, floor: int = 0) -> bool:
+    """Whether "Dr"/"Prof" and one to three given names or initials stand just before
+    ``start`` on its line."""
+    window = text[max(floor, start - 60) : start]
+    line = window[window.rfind("\n") + 1 :]
+    lower = line.lower()
+    if "dr" not in lower and "prof" not in lower and "doctor" not in lower:
+        return False
+    if line and not line[-1].isspace():
+        return False  # the match starts inside a word
+    words = line.split()
+    for count in range(1, min(3, len(words) - 1) + 1):
+        if not _given_like(words[-count]):
+            return False
+        if words[-count - 1].rstrip(".").lower() in _DOCTOR:
+            return True
+    return False
+
+
+# What an organisation's name ends in ("Fairfield Surgery", "Kings College Hospital", "Lordship
+# Lane Health Centre"): a name rule that reads the first words of one took a place for a person
+# ("HAWTHORNE, Fairfield Surgery", a form's GP line, read as SURNAME, Given).
+_ORGANISATIONS = frozenset(
+    {
+        "surgery",
+        "practice",
+        "clinic",
+        "hospital",
+        "infirmary",
+        "hospice",
+        "centre",
+        "center",
+        "partnership",
+        "pharmacy",
+        "trust",
+        "laboratory",
+        "laboratories",
+        "college",
+        "university",
+        "ccg",
+        "pcn",
+    }
+)
+# A word after an organisation's word that makes it a label ("Hospital No RX1100001", "Practice
+# code G85001", "Clinic: Diabetes"), which a patient's name may stand before.
+_LABEL_AFTER = frozenset({"no", "number", "num", "code", "id", "ref", "name", "address", "tel"})
+_CELL_ENDS = ",;|\t\n()"
+
+
+def organisation_named(text: str, start: int, end: int) -> bool:
+    """Whether the words of a name read at ``start``-``end``, or up to three capitalised words
+    after it in its cell (up to a comma, tab or line end), end in an organisation's word; or
+    whether they are a street's ("1 High Street, DOB ...": an address before the label)."""
+    if _street_named(text, start, end):
+        return True
+    if any(w.strip(".,'’").lower() in _ORGANISATIONS for w in text[start:end].split()):
+        return True
+    tail = text[end : end + 60]
+    stop = len(tail)
+    for mark in _CELL_ENDS:
+        found = tail.find(mark, 0, stop)
+        if found != -1:
+            stop = found
+    after = tail[:stop].split()
+    for index, word in enumerate(after[:3]):
+        bare = word.strip(".:'’")
+        if not bare or not word[0].isupper():
+            return False
+        if bare.lower() in _ORGANISATIONS:
+            if word.endswith(":"):
+                return False  # "Clinic: Diabetes", a label
+            if index + 1 == len(after):
+                return True
+            following = after[index + 1]
+            return not (
+                following.strip(".:#").lower() in _LABEL_AFTER
+                or following[0] in "#:"
+                or any(ch.isdigit() for ch in following)
+            )
+        if not _given_like(word):
+            return False
+    return False
+
+
+# A street's last word: never a family name ("Road", "Avenue"), or one only after a house
+# number ("12 Mill Lane", where "Grace Lane" is a name).
+_STREETS = frozenset(
+    {"street", "road", "rd", "avenue", "crescent", "terrace", "gardens", "boulevard", "mews"}
+)
+_STREETS_NUMBERED = _STREETS | {"lane", "hill", "close", "way", "walk", "drive", "place", "court"}
+_STREETS_NUMBERED |= {"grove", "row", "square", "green", "park", "rise", "view", "st", "ave"}
+_HOUSE_NUMBER = re.compile(r"(?<![A-Za-z0-9])\d{1,4}[A-Za-z]?,?[^\S\n]{1,3}$")  # not "P0000002"
+
+
+def _street_named(text: str, start: int, end: int) -> bool:
+    words = text[start:end].split()
+    last = words[-1].strip(".,").lower() if words else ""
+    if last in _STREETS:
+        return True
+    return (
+        last in _STREETS_NUMBERED
+        and _HOUSE_NUMBER.search(text, max(start - 12, 0), start) is not None
+    )
+
+
+# Words that open a family name of two words written apart, in capitals or not: "ST JOHN",
+# "Mc DONALD", "O BRIEN", "FITZ GERALD" (particles, "DE SOUZA", are read as the family name's).
+_SURNAME_PREFIXES = frozenset({"st", "saint", "mc", "o", "fitz"})
+
+
+def surname_prefix(word: str, after: str) -> bool:
+    """Whether ``word`` opens a two-word family name that ``after`` ends ("ST" "JOHN", "St
+    John", "Mc DONALD")."""
+    return word.casefold() in _SURNAME_PREFIXES and after[:1].isupper() and len(after) > 1
+
+
+# A date and an NHS number's label (or its ten digits) after two words: "Stanley Hird,
+# 21/10/1934, NHS 426 488 7097", a nurse's or a GP's note opening a patient's paragraph.
+_DATE_THEN_NHS = re.compile(
+    r"[^\S\n]*+,?[^\S\n]*+\(?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\)?[^\S\n]*+[,;(\-]?[^\S\n]*+"
+    r"(?:(?i:nhs)\b|\d{3}[^\S\n]?\d{3}[^\S\n]?\d{4}\b)"
+)
+
+
+def given_before_nhs(text: str, end: int, first: str, second: str) -> bool | None:
+    """False ("given name first") where ``first`` is a given name the lists know, ``second`` a
+    word they do not know as one (a family name missing from them), and a date then an NHS
+    number follow at ``end``: the date and the number say the two words are a person's name, so
+    the family name need not be listed. None otherwise."""
+    if given_kind(first) <= 0 or given_kind(second) > 0:
+        return None
+    return False if _DATE_THEN_NHS.match(text, end) else None
+
+
+# The word before a two-word family name read before a date-of-birth label ("Penelope" of
+# "Penelope ST JOHN DOB ..."), with the spaces after it.
+_WORD_BEFORE = re.compile(r"(?<![\w'’\-])([^\W\d_][^\W\d_'’\-]{0,63})[^\S\n]{1,4}$")
+
+
+def given_before(text: str, at: int, floor: int = 0) -> tuple[int, str] | None:
+    """Where the given name before ``at`` starts, and the name: a capitalised word the lists
+    know as a given name, no clinician's title before it; else None."""
+    found = _WORD_BEFORE.search(text, max(floor, at - 70), at)
+    if found is None:
+        return None
+    word = found.group(1)
+    if not word[0].isupper() or given_kind(word) <= 0 or staff_before(text, found.start(), floor):
+        return None
+    return found.start(), word

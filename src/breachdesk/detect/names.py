@@ -13,38 +13,27 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from typing import Any
 
-from breachdesk.detect import name_lines
+from breachdesk.detect import name_addressee, name_lines
 from breachdesk.detect.base import Mention
-from breachdesk.detect.given_names import (
-    family_first,
-)
-from breachdesk.detect.given_names import (
-    kind as given_kind,
-)
+from breachdesk.detect.given_names import family_first
+from breachdesk.detect.given_names import kind as given_kind
 from breachdesk.detect.name_context import NOT_NAMES as _STOP
 from breachdesk.detect.name_context import (
+    doctor_before,
     doctor_titled,
+    given_before,
+    given_before_nhs,
     listed_test,
+    organisation_named,
     relative_before,
     session_title_before,
     staff_before,
+    surname_prefix,
     thing_named,
 )
 
-_TITLE_WORDS: tuple[str, ...] = (
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "master",
-    "dr",
-    "prof",
-    "rev",
-    "sir",
-    "dame",
-)
-_TITLE_WORDS += ("lady", "lord")
+_TITLE_WORDS: tuple[str, ...] = ("mr", "mrs", "ms", "miss", "mx", "master", "dr", "prof", "rev")
+_TITLE_WORDS += ("sir", "dame", "lady", "lord")
 TITLES = rf"(?:{'|'.join(_TITLE_WORDS)})"
 _SP = r"[^\S\n]"  # a space that is not a line break: a name never runs onto the next line
 _LETTER = r"[^\W\d_]"
@@ -63,21 +52,8 @@ _TOKEN = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}"
 # before the name's last word, in any case, where a family name follows a given name or a
 # family-name key. Not where a name opens ("Al SMITH", "Den GILES": given names that are
 # particles too); "VAN DER BERG, Pieter" is read by the capitals rule.
-_PARTICLES: tuple[str, ...] = (
-    "van",
-    "von",
-    "der",
-    "den",
-    "de",
-    "del",
-    "della",
-    "di",
-    "da",
-    "du",
-    "dos",
-    "das",
-)
-_PARTICLES += ("la", "le", "al", "el", "bin", "ibn", "ter", "ten", "ap")
+_PARTICLES: tuple[str, ...] = ("van", "von", "der", "den", "de", "del", "della", "di", "da", "du")
+_PARTICLES += ("dos", "das", "la", "le", "al", "el", "bin", "ibn", "ter", "ten", "ap")
 # Irish and Scottish Gaelic: "Áine Ó Súilleabháin", "Siobhán Ní Bhriain", "Seán Mac Giolla".
 _PARTICLES += ("ó", "ní", "nic", "mac", "uí")
 _PARTICLE = rf"(?i:{'|'.join(_PARTICLES)})"
@@ -94,7 +70,7 @@ _LABELLED = re.compile(
     r"(?:(?<=[Pp])(?:atient(?:[\s_]*name)?|t(?:[\s_]*name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
     # name="John Smith", as key=value logs quote a value with spaces; "patient_name":"...", a
     # JSON payload's key quoted too
-    r"[\"']?\s*[:=\-]\s*[\"']?"
+    r"[\"']?\s*(?:[:=\-]|\.{2,}+(?:\s*[:=])?)\s*[\"']?"  # (a printout's "Name ...... Grace Okafor")
     rf"(?:{TITLES}\.?\s+)?"
     rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^|{_INITIAL_SEP})(?P<b>{_FAMILY})"
     rf"(?:{_MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?",
@@ -431,6 +407,7 @@ _RULES = tuple(
 )
 
 
+_KEYED = ("key_value", "key_words", "hl7_xpn")  # rules whose keys or carets say which word is which
 _COMMA_GIVEN = re.compile(rf"{_SP}{{0,4}}+,{_SP}{{0,4}}+({_TOKEN})")
 
 
@@ -447,6 +424,14 @@ _POSSESSIVE = ("'s", "’s", "'S", "’S")
 
 def detect(
     text: str, present: frozenset[str] | None = None, line_starts: list[int] | None = None
+) -> Iterator[Mention]:
+    """``_detect``, less a letter's reader's name beside its patient's (``name_addressee``)."""
+    found = _detect(text, present, line_starts)
+    return name_addressee.drop_readers(text, found) if "Dear" in text or "DEAR" in text else found
+
+
+def _detect(
+    text: str, present: frozenset[str] | None, line_starts: list[int] | None
 ) -> Iterator[Mention]:
     """Patient names; ``present`` (the prefilter's triggers, ``name:<rule>``) skips the rules
     that cannot match, None runs them all. ``line_starts``: ``text`` is lines joined by "\n"
@@ -507,6 +492,8 @@ def detect(
             # its family name already in capitals, "DOB" is a label, not a name, and one letter
             # is no family name ("Tomasz Nowak D.O.B. ..."); nor is a word with a colon after
             # it the next field's label ("Patient: Abdi Kovacs  Sex: M", a form's line).
+            if c and surname_prefix(b, c):
+                b, c, b_end = f"{b} {c}", None, match.end("c")  # "Ms Penelope ST JOHN"
             if c and (
                 len(c) == 1
                 or text.startswith(":", match.end("c"))
@@ -520,6 +507,11 @@ def detect(
                 b, c = c, None  # "Re: Hassan, Mr Yusuf": the title stands before the given name
             if a.lower() in _STOP or b.lower() in _STOP:
                 continue
+            if rule not in _KEYED and (
+                doctor_before(text, start, floor)
+                or organisation_named(text, min(a_start, b_start), match.end("c") if c else b_end)
+            ):
+                continue  # "Dr Lucy HAWTHORNE,": staff; "HAWTHORNE, Fairfield Surgery": a place
             if rule == "caps_comma" and listed_test(text, a_start, a):
                 continue  # "Tests: LFT, GGT, FBC, Clotting screen", "CT/NG NAAT, HIV, Syphilis"
             if rule not in ("hl7_xpn", "key_value") and a.endswith(_POSSESSIVE):
@@ -559,8 +551,13 @@ def detect(
                 (a_start, family), given = lead, a
             elif rule == "before_dob" and (lead := _comma_family(text, a_start, b)) is not None:
                 (a_start, family), given = lead, a
+            elif rule == "before_dob" and surname_prefix(a, b):  # "Penelope ST JOHN DOB ..."
+                if (lead := given_before(text, a_start, floor)) is None:
+                    continue
+                (a_start, given), family = lead, f"{a} {b}"
             elif pattern is _TITLE_TITLE:
                 first = family_first(a, b)
+                first = given_before_nhs(text, b_end, a, b) if first is None else first
                 if first is None or ("," in match.group("sep") and not first):
                     continue  # the lists do not know the words as a given and a family name
                 family, given = (a, b) if first else (b, a)

@@ -161,9 +161,30 @@ def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
     yield from rarer
 
 
+# What may follow a number's first four digits in RARER's 4-3-3 form (``_GAP``'s characters).
+_GAP_CHARS = frozenset(" \u00a0\u2007\u2009\u202f-")
+
+
+def _rarer_starts(text: str, starts: list[int]) -> list[int]:
+    """The prefilter's NHS-number starts where a ``RARER`` match can begin: a full stop after
+    three digits, a dotted leader before them, or a gap after four. Nearly every start is a
+    plain number's, and trying the pattern at each had cost a log as much as ``PATTERN``."""
+    return [
+        s
+        for s in starts
+        if text[s + 3 : s + 4] == "."
+        or text[s + 4 : s + 5] in _GAP_CHARS
+        or text[s - 2 : s] == ".."
+    ]
+
+
 def _rarer(text: str, starts: list[int] | None) -> list[Mention]:
     """The numbers written in one of ``RARER``'s ways, in order."""
-    found = []
+    found: list[Mention] = []
+    if starts is not None:
+        starts = _rarer_starts(text, starts)
+        if not starts:
+            return found
     for match in RARER.finditer(text) if starts is None else prefilter.matches(RARER, text, starts):
         if match[5] is None:
             found.append(_mention(text, match, match[1] + (match[2] or match[3]) + match[4]))

@@ -53,7 +53,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     # names: the label, title, CAPS-comma and HL7 caret rules, one trigger each.
     # The rules' leading \b as a non-word character (or the start): "MSG4794216" is no title.
     "name:label": (
-        rf"(?i)(?:^|\W)(?:(?:patient|pt)(?:{_S}|_)*name|patient|pt|name|re|subject)[\"']?{_S}*[:=\-]",
+        rf"(?i)(?:^|\W)(?:(?:patient|pt)(?:{_S}|_)*name|patient|pt|name|re|subject)[\"']?{_S}*"
+        r"(?:[:=\-]|\.\.)",  # a colon, or a printed form's dotted leader
     ),
     "name:title": (
         r"(?:^|\W)(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?[ \t\v\f\r\x1c-\x1f]",

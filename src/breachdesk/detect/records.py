@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from breachdesk.detect import male_markers
 from breachdesk.vocabulary import CATEGORIES
 
 VALUE_FIELDS = (
@@ -60,6 +61,9 @@ class PersonRecord:
     exposed: set[str] = field(default_factory=set)
     tests: list[str] = field(default_factory=list)
     ods_codes: list[str] = field(default_factory=list)
+    # Sensitive kinds of no test's: a diagnosis's, coded or in words (``detect.diagnoses``,
+    # ``detect.diagnosis_words``).
+    sensitive: set[str] = field(default_factory=set)
     # (kind, where: field name or "chars:a-b", detector, rule, checksum) for the mentions table
     evidence: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
@@ -126,20 +130,34 @@ def rows_to_tables(
     ]
     columns += ([v.get(name) or None for v in values] for name in _PLAIN)
     # A feed repeats the same few test lists; their joins and sensitive kinds are made once.
-    joined: dict[tuple[str, ...], tuple[str | None, str | None]] = {}
+    joined: dict[tuple[tuple[str, ...], bool], tuple[str | None, str | None]] = {}
     tests: list[object] = []
     sensitive: list[object] = []
     for rec in records:
         key = tuple(rec.tests)
-        pair = joined.get(key)
+        male = _male(key, rec.values.get("sex"))
+        pair = joined.get((key, male))
         if pair is None:
-            kinds = sorted({sensitive_of[c] for c in key if sensitive_of.get(c)})
-            pair = joined[key] = (";".join(key) or None, ";".join(kinds) or None)
+            kinds = male_markers.kinds_of(key, sensitive_of, male)
+            pair = joined[key, male] = (";".join(key) or None, ";".join(kinds) or None)
         tests.append(pair[0])
-        sensitive.append(pair[1])
+        sensitive.append(_with(pair[1], rec.sensitive) if rec.sensitive else pair[1])
     columns += [tests, sensitive, [";".join(rec.ods_codes) or None for rec in records]]
     columns += ([cat in e for e in exposed] for cat in CATEGORIES)
     return _table(columns, _ROW), _mentions(file_id, ids, records)
+
+
+def _male(codes: Sequence[str], sex: str | None) -> bool:
+    """Whether a man's tests are read as a man's: only where one is a marker that tells
+    another thing in him (hCG, ``male_markers``)."""
+    return (
+        bool(sex) and any(c in male_markers.NOT_IN_MEN for c in codes) and male_markers.is_male(sex)
+    )
+
+
+def _with(kinds: str | None, more: set[str]) -> str:
+    """Kinds joined by ";" with ``more`` added, sorted."""
+    return ";".join(sorted(more.union((kinds or "").split(";")) - {""}))
 
 
 def _mentions(file_id: int, ids: list[str], records: list[PersonRecord]) -> pa.Table:
@@ -163,13 +181,15 @@ def add_to_row(
     records: pa.Table, mentions: pa.Table, found: PersonRecord, sensitive_of: dict[str, str]
 ) -> tuple[pa.Table, pa.Table]:
     """A one-row records table (a table's record, its id kept) and its mentions with what
-    ``found`` adds: its tests after the row's own, their sensitive kinds, its exposed
-    categories and its evidence, as ``rows_to_tables`` would write them at the row."""
+    ``found`` adds: its tests after the row's own, their sensitive kinds and its own, its
+    exposed categories and its evidence, as ``rows_to_tables`` would write them at the row."""
     row = records.to_pylist()[0]
     tests = list(dict.fromkeys([*(row["tests"] or "").split(";"), *found.tests]))
     tests = [code for code in tests if code]
     kinds = {kind for kind in (row["sensitive"] or "").split(";") if kind}
-    kinds |= {sensitive_of[code] for code in tests if sensitive_of.get(code)}
+    # (A man's row was read as a man's: his hCG's pregnancy is not added back.)
+    kinds |= set(male_markers.kinds_of(tests, sensitive_of, _male(tests, row["sex"])))
+    kinds |= found.sensitive
     row["tests"] = ";".join(tests) or None
     row["sensitive"] = ";".join(sorted(kinds)) or None
     for category in found.exposed:

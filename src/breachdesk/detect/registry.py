@@ -25,6 +25,10 @@ GATED_DETECTORS: tuple[tuple[TextDetector, str | None], ...] = (
     (contact.detect, "contact"),
     (address.detect, "address"),
     (hospital.detect, "hospital"),
+    # (lab_tests.detect also yields the diagnoses, coded (``diagnoses.detect``) and in words
+    # (``diagnosis_words.detect``), each behind its own Hyperscan scan, and beside an hCG the
+    # sex a text states (``male_markers``): a line here of their own would need a trigger in
+    # prefilter.TRIGGERS.)
     (lab_tests.detect, None),
     (ods.detect, "ods"),
 )

@@ -8,7 +8,10 @@ have a key of their own and a pointer (``_State.links``), and whose pointer lead
 straight or through another such table. Steps are found from the people outwards, one hop at
 a time, up to ``MAX_HOPS`` hops from an events row to its person; each hop is proposed by names
 and kept by values, as a direct relation is (``relations.best_relation``): the step's key must
-be unique over its rows and hold ``MIN_CONTAINED`` of the pointer's distinct values.
+be unique over its rows and hold ``MIN_CONTAINED`` of the pointer's distinct values, counted
+over every row of the table pointed at (``relations._every_key``): a request for a patient row
+that identifies no one (a baby not yet registered) still points into the patients table, and
+its results, reaching no person, join no one.
 
 A hop's name says the step table or its key: ``req_id`` -> ``request.req_id``, ``request_id``
 or ``req_id`` -> ``request.id``, or a number named alike on both sides (``Lab No``). A generic
@@ -26,16 +29,8 @@ from dataclasses import dataclass, replace
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from breachdesk.detect.relations import (
-    Relation,
-    _is_pointer,
-    _naming,
-    _numbered,
-    _people,
-    _State,
-    _table_names,
-    best_relation,
-)
+from breachdesk.detect.join_names import is_pointer, key_naming, numbered, table_names
+from breachdesk.detect.relations import Relation, _people, _State, best_relation
 
 MAX_HOPS = 3  # patient <- request <- specimen <- result
 
@@ -54,15 +49,15 @@ def _hop_naming(pointer: str, key: str, step: str) -> int:
     """0: names do not relate; 1: an abbreviation of the table, or the same name of an unlisted
     number; 2: the name names the table or is the key's own."""
     if key == "id":
-        names = _table_names(step)
+        names = table_names(step)
         if pointer in {n + "id" for n in names}:
             return 2
         stem = pointer[:-2] if pointer.endswith("id") else ""
         # "req_id" for request.id, "spec_id" for "lab_specimens".id
         return 1 if len(stem) >= 3 and any(stem in n for n in names) else 0
-    if pointer == key and _is_pointer(pointer):
+    if pointer == key and is_pointer(pointer):
         return 2
-    return 1 if pointer == key and _numbered(pointer) else 0
+    return 1 if pointer == key and numbered(pointer) else 0
 
 
 def _one(chunks: list[pa.Array]) -> pa.Array:
@@ -79,7 +74,7 @@ def chains(
         if not state.links or state.staff:
             continue
         pointers = {k: v for k, v in state.links.items() if k != "id"}
-        chosen = best_relation(tables, key, pointers, _naming, "keys", _people)
+        chosen = best_relation(tables, key, pointers, key_naming, "keys", _people)
         if chosen:
             people, relation = chosen
             keys = _one(tables[people].keys[relation.key])

@@ -27,15 +27,21 @@ A relation is proposed by names (``data/relation_keys.yaml``: ``patient_id``, ``
 listed or only named like a number, ``Clinic No``, ``pat_seq``, whose values must then look like
 identifiers too: ``_identifies``) and kept only when the values agree: at least
 ``MIN_CONTAINED`` of the distinct key values of the events rows are found in the people table's
-key column, and that column is unique over the person rows. One relation per events table, the
-best contained (a name naming the table first); where there is none, through up to two tables
-between (``relation_chains``). A table of staff (``staff_tables``) is never the people.
-Tables relate only within one source (one dump, one database, one workbook).
+key column, and that column is unique over the person rows. Containment counts the keys of
+every row of the people table, a person's or not: a baby's or a merged patient's row that
+identifies no one is still a key of that table (and the events rows that point at it join no
+one). One relation per events table, the best contained (a name naming the table first); where
+there is none, through up to two tables between (``relation_chains``). A table of staff
+(``staff_tables``) is never the people. Tables relate only within one source (one dump, one
+database, one workbook).
 
-Memory: for people tables, the key columns' values and identifiers of the person rows; for events
-tables, only the rows that name a test, and for them the key values, row number, test codes and
-result and requester flags; for tables with a pointer and another key, those columns of every
-row that is not a person's (a step of a chain). Everything else of a chunk is dropped with it.
+Memory: for people tables, the key columns' values and identifiers of the person rows, and the
+distinct key values of the other rows that name no test (``_State.spare``, from the first chunk
+with a person row on: a patients table's first rows are its patients); for events tables,
+only the rows that name a test, and for them the key values, row number, test codes and result
+and requester flags; for tables with a pointer and another key, those columns of every row that
+is not a person's (a step of a chain; these stand for ``spare`` too). Everything else of a chunk
+is dropped with it.
 """
 
 from __future__ import annotations
@@ -43,7 +49,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -52,7 +57,11 @@ import pyarrow.compute as pc
 
 from breachdesk import catalogue
 from breachdesk.detect import lab_tests, ods, staff_tables
-from breachdesk.detect.columns import fold, type_columns
+from breachdesk.detect.columns import type_columns
+from breachdesk.detect.join_names import compact_name as _compact
+from breachdesk.detect.join_names import is_key as _is_key
+from breachdesk.detect.join_names import key_naming as _naming
+from breachdesk.detect.join_names import numbered as _numbered
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, VALUE_FIELDS
 from breachdesk.detect.tables import runs
 from breachdesk.readers.base import Table
@@ -69,63 +78,6 @@ _PREFIX = re.compile(r"(?:table|sheet):(?P<name>[^!]*)!$")
 # The source of a file that is one table (a CSV): named by the file, joined with the other such
 # files of its folder after the scan (``detect.folder_relations``), never within the file.
 WHOLE_FILE = "\x00file"
-
-
-@cache
-def person_keys() -> frozenset[str]:
-    """Key names (compact: folded, spaces removed) that point at a person row."""
-    return frozenset(_compact(name) for name in staff_tables.relation_keys()["person_keys"])
-
-
-def _compact(name: str) -> str:
-    return fold(name).replace(" ", "")
-
-
-def _table_names(name: str) -> set[str]:
-    """``patients`` answers to ``patients`` and ``patient``; ``studies`` to ``study``."""
-    base = _compact(name)
-    names = {base}
-    if base.endswith("ies"):
-        names.add(base[:-3] + "y")
-    elif base.endswith("s"):
-        names.add(base[:-1])
-    return names
-
-
-def _is_key(compact: str) -> bool:
-    return compact == "id" or _is_pointer(compact)
-
-
-def _is_pointer(compact: str) -> bool:
-    return compact in person_keys() or (compact.endswith("id") and len(compact) > 2)
-
-
-# A name that says its column numbers something ("Clinic No", "pat_seq", "Lab Number"): the
-# same name in two tables of one source proposes a join even if no list names it. Only within
-# one source: a folder's files export their keys to the case, and these would multiply them.
-_NUMBERED = re.compile(r"(?:no|num|number|nbr|id|key|ref|reference|seq|sequence|identifier)$")
-# What such a column may be typed as: a date, a phone number or a test is numbered but no key.
-_KEY_TYPES = frozenset({None, "hospital_number", "sample_id", "nhs_number"})
-
-
-def _numbered(compact: str, kind: str | None = None) -> bool:
-    return kind in _KEY_TYPES and _NUMBERED.search(compact) is not None
-
-
-def _naming(pointer: str, key: str, parent: str) -> int:
-    """0: names do not relate; 1: a generic person key, or the same name of an unlisted
-    number; 2: the name names the table or key."""
-    if key == "id":
-        if pointer in {n + "id" for n in _table_names(parent)}:
-            return 2
-        return 1 if pointer in person_keys() else 0
-    if pointer == key and _is_pointer(pointer):
-        return 2
-    if pointer == key and _numbered(pointer):
-        return 1
-    # Two names of a person's key ("MRN" pointing at "Hospital Number", "Patient ID" at "PID"):
-    # the values decide, as for ``id``.
-    return 1 if pointer in person_keys() and key in person_keys() else 0
 
 
 def strings(column: Any) -> pa.Array:
@@ -246,6 +198,9 @@ class _State:
     # Every key column of every row not a person's, where a table has a pointer and another
     # key: a step between events and people (``relation_chains``).
     links: dict[str, list[pa.Array]] = field(default_factory=dict)
+    # The distinct key values of the rows that are neither a person's nor an events row, where
+    # ``links`` does not hold them: what else the table's keys are, for containment only.
+    spare: dict[str, list[pa.Array]] = field(default_factory=dict)
     rows: list[pa.Array] = field(default_factory=list)
     tests: list[pa.Array] = field(default_factory=list)
     result: list[pa.Array] = field(default_factory=list)
@@ -316,16 +271,26 @@ class Relations:
                 state.keys.setdefault(compact[i], []).append(pc.take(values[i], at))
             state.people.append(records.select([*IDENTITY, *_FLAGS]))
             state.person_rows.append(numbers)
-        if not pointers or records.num_rows >= n:
-            return  # no pointer, or every row a person's: no events rows to join
+        chained = len(wanted) > 1 and source != WHOLE_FILE  # (a folder's files are not chained)
+        # Only a table with people can be pointed at: an audit log's or a lookup's own ids, or
+        # an events table's, are not kept.
+        spare = not chained and bool(state.people)
+        if records.num_rows >= n or not (pointers or spare):
+            return  # every row a person's, or no events rows and no other keys to keep
         others = pc.invert(pc.is_in(pa.array(range(n), pa.int64()), value_set=at))
-        if len(wanted) > 1 and source != WHOLE_FILE:  # (a folder's files are not chained)
+        if chained:
             for i in wanted:
                 state.links.setdefault(compact[i], []).append(pc.filter(values[i], others))
+        if not pointers:
+            if spare:
+                _keep_spare(state, compact, wanted, values, others)
+            return  # no pointer: no events rows to join
         # Every column may say an events row's tests; a people table's are not converted again.
         columns = [keyed[i] if i in keyed else strings(c) for i, c in enumerate(given)]
         facts = row_facts(table.header, columns, table.types)
         keep = pc.and_(pc.is_valid(facts.tests), others)
+        if spare:  # (not an events row's own serial: no pointer means it)
+            _keep_spare(state, compact, wanted, values, pc.and_(others, pc.is_null(facts.tests)))
         if not pc.any(keep).as_py():
             return
         for i in pointers:
@@ -369,6 +334,7 @@ class Relations:
         state.name = name or state.name
         state.keys = {k: v for k, v in state.keys.items() if _is_key(k)}
         state.pointers = {k: v for k, v in state.pointers.items() if _is_key(k)}
+        state.spare = {k: v for k, v in state.spare.items() if _is_key(k)}
         if not state.pointers:
             state.rows, state.tests, state.result, state.requester = [], [], [], []
         return [state]
@@ -443,7 +409,8 @@ def best_relation(
                 if not _is_key(pointer) and not _identifies(chunks, key_chunks):
                     continue
                 values = _memo(child, ("values", str(id(chunks[0]))), _values, chunks)
-                share = _contained(values, key_chunks)
+                every = _memo(parent, (f"every {keys_of}", key), _every_key(parent, keys_of), key)
+                share = _contained(values, every)
                 if share < MIN_CONTAINED or (best and (naming, share) <= best):
                     continue
                 best = (naming, share)
@@ -454,11 +421,37 @@ def best_relation(
     return chosen
 
 
+def _keep_spare(
+    state: _State, compact: list[str], wanted: list[int], values: dict[int, pa.Array], rows: Any
+) -> None:
+    """The distinct values of the ``wanted`` key columns over ``rows`` (a mask), in ``spare``."""
+    if not pc.any(rows).as_py():
+        return
+    for i in wanted:
+        state.spare.setdefault(compact[i], []).append(
+            pc.unique(pc.drop_null(pc.filter(values[i], rows)))
+        )
+
+
+def _every_key(state: _State, keys_of: str) -> Callable[[str], pa.Array]:
+    """A key column's values over every row of its table, whichever ``keys_of`` was asked: the
+    person rows' (``keys``) with the other rows' (``links``, else ``spare``)."""
+
+    def every(key: str) -> pa.Array:
+        if keys_of == "keys":
+            chunks = [*state.keys[key], *state.links.get(key, []), *state.spare.get(key, [])]
+        else:  # a step of a chain: its rows that are a person's too
+            chunks = [*state.links[key], *state.keys.get(key, [])]
+        return pa.concat_arrays(chunks)
+
+    return every
+
+
 def _settle(tables: dict[tuple[str, str], _State]) -> None:
     """Each column kept in chunks made one array, so the many pairings of ``relations`` and
     ``relation_chains`` do not concatenate it again each time."""
     for state in tables.values():
-        for columns in (state.keys, state.pointers, state.links):
+        for columns in (state.keys, state.pointers, state.links, state.spare):
             for name, chunks in columns.items():
                 if len(chunks) > 1:
                     columns[name] = [pa.concat_arrays(chunks)]
@@ -504,10 +497,10 @@ def _values(pointers: list[pa.Array]) -> pa.Array:
     return pc.unique(pc.drop_null(pa.concat_arrays(pointers)))
 
 
-def _contained(distinct: pa.Array, keys: list[pa.Array]) -> float:
+def _contained(distinct: pa.Array, keys: pa.Array) -> float:
     if not len(distinct):
         return 0.0
-    inside = pc.is_in(distinct, value_set=pa.concat_arrays(keys))
+    inside = pc.is_in(distinct, value_set=keys)
     return (pc.sum(pc.cast(inside, pa.int64())).as_py() or 0) / len(distinct)
 
 

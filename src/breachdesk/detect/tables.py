@@ -15,6 +15,8 @@ from breachdesk.detect import (
     cell_tests,
     composite,
     dates,
+    diagnoses,
+    diagnosis_cells,
     grouped_rows,
     lab_tests,
     name_columns,
@@ -34,7 +36,10 @@ _FALSE = pa.scalar(False)
 # Typed for the record, but no mention of their own: they say nothing about who a row is (a
 # relative is another person).
 _OTHER_DATES = ("collected_at", "received_at", "other_date")
-_NOT_MENTIONED = frozenset({"clinician", "relative", "other_date", "units", "received_at"})
+# (A diagnosis column's cells are its codes' mentions, ``diagnoses.Coded.mentions``.)
+_NOT_MENTIONED = frozenset(
+    {"clinician", "relative", "other_date", "units", "received_at", diagnoses.KIND}
+)
 
 
 def _clean(values: pa.Array) -> pa.Array:
@@ -270,6 +275,8 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         sensitive = None
     if sensitive is None:
         sensitive = tests if tests.null_count == n else _map_unique(tests, _sensitive_of)
+    # (With the diagnoses' kinds, in codes or in words; a man's hCG no pregnancy's.)
+    sensitive, coded = diagnosis_cells.row_kinds(table.header, types, clean, raw, tests, sensitive)
     has_result = pc.and_(
         pc.is_valid(tests),
         _coalesce_bool(results, n),
@@ -311,7 +318,9 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         "postcode": pc.is_valid(post),
         "phone": pc.is_valid(cleaned("phone")),
         "email": pc.is_valid(cleaned("email")),
-        "test_description": pc.is_valid(tests),
+        "test_description": pc.is_valid(tests)
+        if coded is None
+        else pc.or_(pc.is_valid(tests), coded.found),
         "test_result": pc.fill_null(has_result, _FALSE),
     }
     for cat in CATEGORIES:
@@ -335,6 +344,9 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     if owner is not None:
         grouped = grouped_rows.evidence(owner, record_id, locator, _mask(person), file_id)
         mentions = pa.concat_tables([mentions, grouped])
+    if coded is not None:
+        found = coded.mentions(record_id, locator, person, file_id)
+        mentions = pa.concat_tables([mentions, found]) if found.num_rows else mentions
     return records, mentions
 
 
@@ -347,6 +359,12 @@ class _Inner:
     kinds: list[str | None] = field(default_factory=list)
     values: list[pa.Array | None] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+
+    def add(self, header: str, kind: str | None, values: pa.Array | None, rule: str) -> None:
+        self.headers.append(header)
+        self.kinds.append(kind)
+        self.values.append(values)
+        self.rules.append(rule)
 
 
 def _composites(
@@ -366,20 +384,19 @@ def _composites(
             continue
         at = seen[kind] = seen.get(kind, -1) + 1
         parsed = own[kind][at] if kind in own else None
-        found = composite.split(trimmed, kind, parsed)
+        named = "full_name" in cols or "family_name" in cols
+        found = composite.split(trimmed, kind, parsed, with_name=not named)
         if found is None:
             continue
         for what, values in found.items():
-            if what == "full_name":
+            if what == "full_name" and kind == "full_name":
                 cols["full_name"][at] = values
                 continue
-            own[what].append(values)
+            # ("HALLORAN Bridget 14/02/1951" under "Name / DOB": the name a column of its own)
+            (cols if what == "full_name" else own).setdefault(what, []).append(values)
             # (A date of birth in a date-of-birth column's cells is that column's mention.)
             if what != kind:
-                inner.headers.append(head)
-                inner.kinds.append(what)
-                inner.values.append(values)
-                inner.rules.append("composite_cell")
+                inner.add(head, what, values, "composite_cell")
     return inner
 
 
@@ -389,14 +406,12 @@ def _named_tests(
     """Tests named in result and untyped cells (``detect.cell_tests``): each column's codes and
     whether its cells give the result; each also a test column of ``inner`` for the mentions."""
     results = [i for i, kind in enumerate(types) if kind == "result"]
-    untyped = [i for i, kind in enumerate(types) if kind is None]
+    # (A diagnosis column is also read as text: "Known HIV positive" names a test.)
+    untyped = [i for i, kind in enumerate(types) if kind is None or kind == diagnoses.KIND]
     columns = results + untyped
     found = cell_tests.named([raw[i] for i in results], [raw[i] for i in untyped])
     for at, codes, _ in found:
-        inner.headers.append(header[columns[at]])
-        inner.kinds.append("test")
-        inner.values.append(codes)
-        inner.rules.append("test_in_text")
+        inner.add(header[columns[at]], "test", codes, "test_in_text")
     return [(codes, gives) for _, codes, gives in found]
 
 

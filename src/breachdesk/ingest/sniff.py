@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import functools
 import io
 import re
 from typing import Any, BinaryIO
+
+from breachdesk.ingest.structured_text import kind as structured_kind
+from breachdesk.readers import dbase_header, dbase_memo
 
 _TEXT_SAMPLE = 64 * 1024
 
@@ -27,13 +32,22 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 _HL7_START = re.compile(rb"^(?:\x0b)?(?:MSH|FHS|BHS)(.)")
+# An ASTM E1394 header record, at a line's start or after a frame's STX (spelled "<STX>" in a
+# log) and its number: "H" and four distinct delimiters, the field delimiter again ("H|\^&|").
+_PUNCT = rb"[!-/:-@\[-`{-~]"
+_ASTM_HEADER = re.compile(
+    rb"(?m)(?:^|[\x02>\]\s:])[0-7]?H(" + _PUNCT * 4 + rb")(?=(" + _PUNCT + rb"))"
+)
 _EMAIL_HEADER = re.compile(
     r"^(?:from|to|subject|date|message-id|mime-version|received|return-path|content-type):",
     re.IGNORECASE | re.MULTILINE,
 )
-# (A line of dashes is a printout's rule, not an SQL comment: "--" and "-- Host: ..." are.)
+# (A line of dashes is a printout's rule, not an SQL comment: "--" and "-- Host: ..." are, and
+# phpMyAdmin's "-- -----" separator. So is a rule under a printout's columns, "------ --- ----":
+# runs of dashes with spaces between, three or more, or two when the first is longer than "--".)
 _SQL = re.compile(
-    r"^\s*(?:--(?!--+\s*$)|/\*|CREATE TABLE|INSERT INTO|COPY \S+ .*FROM stdin|SET )",
+    r"^\s*(?:--(?!--+\s*$|-++(?:[ \t]++-++)++[ \t\r]*+$|(?:[ \t]++-++){2,}+[ \t\r]*+$)"
+    r"|/\*|CREATE TABLE|INSERT INTO|COPY \S+ .*FROM stdin|SET )",
     re.I | re.M,
 )
 _COPY_FIRST = re.compile(r"COPY [^\n]{1,2000}FROM stdin;[ \t\r]*\n", re.I)
@@ -60,23 +74,54 @@ _ODF = {
 # (after an RFC 5424 "<34>1 " priority or not), ctime's "Thu May 30 10:00:01", Tomcat's
 # "30-May-2024 10:00", and a web server's access line ("10.1.2.3 - - [30/May/2024:10:00:01").
 _MON = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_LEVELS = "TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE"
+# (A layout may put the level first, "INFO  2024-05-30 10:00:01 ..." (log4j's "%-5p %d"), or
+# write the time alone with its milliseconds, "10:00:01.123 [main] INFO" (logback's default).)
 _LOG_LINE = re.compile(
-    r"^(?:<\d{1,3}>\d?\s*|\S+ \S+ \S+ (?=\[))?\[?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?"
-    rf"(?:\d{{4}}[-/]\d{{2}}[-/]\d{{2}}|\d{{2}}[/.-]\d{{2}}[/.-]\d{{4}}|"
+    rf"^(?:<\d{{1,3}}>\d?\s*|\S+ \S+ \S+ (?=\[)|\[?(?:{_LEVELS})\]?:?[ \t]+)?\[?"
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?"
+    rf"(?:(?:\d{{4}}[-/]\d{{2}}[-/]\d{{2}}|\d{{2}}[/.-]\d{{2}}[/.-]\d{{4}}|"
     rf"\d{{1,2}}[-/ ](?:{_MON})[-/ ]\d{{4}}|(?:{_MON})\s+\d{{1,2}})"
-    r"[ T:]\d{2}:\d{2}"
+    r"[ T:]\d{2}:\d{2}|\d{2}:\d{2}:\d{2}[.,]\d{3}(?!\d))"
 )
+LOG_LINE = _LOG_LINE  # (``readers.log_entries`` reads a log's entries with these two)
 # A severity word near the start of a timestamped line: an application log, whatever separates
-# its columns (log4j and NLog layouts often use " | " or tabs).
-_LOG_LEVEL = re.compile(r"\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b")
+# its columns (log4j and NLog layouts often use " | " or tabs); Serilog writes it in three
+# letters ("[INF]").
+_LOG_LEVEL = re.compile(rf"\b(?:{_LEVELS})\b|\[(?:VRB|DBG|INF|WRN|ERR|FTL)\]")
+# The lines an entry runs on over, under its timestamped first line: a stack trace's frames and
+# anything indented, an exception's name and message (Java, .NET, Python), a Python traceback's
+# heading, an XML or JSON payload, .NET's "--- End of inner exception stack trace ---".
+LOG_CONTINUATION = re.compile(
+    r"[ \t<{}\[\]]|Traceback \(most recent|Caused by:|During handling of|The above exception"
+    r"|Exception in thread |--- |[A-Za-z_$][\w$]{0,63}+\.[\w$.]{0,191}+(?::|$)"
+    r"|[A-Z]\w{0,63}+(?:(?<=Exception)|(?<=Error))"
+)
+# An IIS (W3C extended) log's directives: "#Fields:" names the columns of the lines below.
+_W3C_DIRECTIVE = re.compile(r"#(?:Software|Version|Date|Fields|Remark|Start-Date|End-Date):")
+# A JSON access log's line (nginx ``escape=json``, Caddy, Traefik, a load balancer's): an object
+# holding a request's URI (or method and URI) and a time.
+_JSON_REQUEST = re.compile(
+    r'"(?:request(?:_?ur[il]|_line)?|ur[il]|path|cs-uri-stem)"\s*:\s*'
+    r'"(?:[A-Z]{3,7} )?(?:/|https?:)',
+    re.IGNORECASE,
+)
+_JSON_TIME = re.compile(
+    r'"(?:@?timestamp|@t|time(?:_local|_iso8601)?|ts|datetime|date)"\s*:\s*"?\d', re.IGNORECASE
+)
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding it was in: BOMs first, then UTF-8, then Windows-1252 (UK Excel)."""
+    """Text and the encoding it was in: BOMs first, then UTF-16 without one, then UTF-8, then
+    Windows-1252 (UK Excel)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "utf-16"
+    # (Checked before UTF-8: ASCII text in UTF-16 is valid UTF-8 with a NUL every other byte.)
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return data.decode(utf16, errors="replace"), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -84,6 +129,30 @@ def decode(data: bytes) -> tuple[str, str]:
         if exc.start >= len(data) - 3:
             return data[: exc.start].decode("utf-8"), "utf-8"
     return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+# How much of a file's head says whether it is UTF-16 without a byte-order mark.
+_UTF16_PROBE = 4096
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text written so with no byte-order mark (SQL Server's
+    ``bcp -w``, .NET's ``Encoding.Unicode`` writers), else None: in text of Latin letters, digits
+    and punctuation the high byte of nearly every character is zero, the low byte nearly never.
+    (A binary file of 16-bit numbers may pass too: ``_looks_binary`` then counts what the
+    decoded text's control characters say.)"""
+    head = data[:_UTF16_PROBE]
+    if b"\x00" not in head:  # nearly every file: one C scan of 4 KiB
+        return None
+    units = len(head) // 2
+    if units < 2:
+        return None
+    even, odd = head[0 : 2 * units : 2].count(0), head[1 : 2 * units : 2].count(0)
+    if odd >= 0.6 * units and even <= units // 50:
+        return "utf-16-le"
+    if even >= 0.6 * units and odd <= units // 50:
+        return "utf-16-be"
+    return None
 
 
 # The control characters a text file does not hold (below 32, except tab, the line and page
@@ -95,7 +164,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1d-\x1f]")
 def _looks_binary(sample: bytes) -> bool:
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    if b"\x00" in sample:
+    if b"\x00" in sample and _utf16_without_bom(sample) is None:
         return True
     text, _ = decode(sample)
     controls = len(_CONTROL.findall(text))
@@ -108,7 +177,8 @@ _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 def delimiter(text: str) -> str | None:
     """The delimiter most lines agree on, counted outside quotes; None for prose."""
     # (A line without a quote has nothing to take out: the regex is not run over it.)
-    lines = [_QUOTED.sub("", ln) if '"' in ln else ln for ln in _rows(text, 50) if ln.strip()]
+    rows = [ln for ln in _rows(text, 50) if ln.strip()]
+    lines = [_QUOTED.sub("", ln) if '"' in ln else ln for ln in rows]
     if len(lines) < 2:
         return None
     # Notes whose lines each hold a comma or two and "Label: value" pairs ("Patient: SMITH, John
@@ -127,6 +197,10 @@ def delimiter(text: str) -> str | None:
         # of its lines, so the leading lines without one are left out too.
         lead = next((i for i, count in enumerate(counts) if count), len(counts))
         skip = max(len(counts) // 3, min(lead, _TITLE_LINES, len(counts) - 2))
+        # A report's block of titles and "label, value" lines above a small table may outnumber
+        # its rows: the table starts at its header, the first line of the longest run of lines
+        # with one count of delimiters.
+        skip = max(skip, _table_run(counts, rows, delim))
         tail = counts[skip:] or counts
         common = max(set(tail), key=tail.count)
         share = tail.count(common) / len(tail)
@@ -147,6 +221,49 @@ def delimiter(text: str) -> str | None:
 
 _LABEL_VALUE = re.compile(r"[A-Za-z]{2}:[ \t]+\S")
 _TITLE_LINES = 10
+
+
+def _table_run(counts: list[int], rows: list[str], delim: str) -> int:
+    """Where the table below a block of title lines starts among ``counts`` (each line's
+    delimiters): the first line of the longest run of lines with one count, when that line is a
+    header and the lines above it are few and short, as titles are; else 0."""
+    runs: list[tuple[int, int, int]] = []  # (score, start, length)
+    start = 0
+    for i in range(1, len(counts) + 1):
+        if i == len(counts) or counts[i] != counts[start]:
+            length, count = i - start, counts[start]
+            if count and length >= (2 if count > 2 else 3):
+                runs.append((length * (count + 1), start, length))
+            start = i
+    if not runs:
+        return 0
+    _, start, _ = max(runs)
+    if not 0 < start <= _TITLE_LINES or not _header_line(rows[start], delim):
+        return 0
+    # A letter's sentences above a table of results are no titles: the letter is text.
+    if any(len(ln) > 120 or ln.rstrip().endswith((".", "?", "!")) for ln in rows[:start]):
+        return 0
+    # A form naming its patient above the patient's results ("Patient Name:,Grace OKAFOR") is
+    # read as text, its labels with their values (``readers.forms``).
+    from breachdesk.readers import forms  # the header synonyms, loaded only for such a text
+
+    try:
+        above = list(csv.reader(rows[:start], delimiter=delim))
+    except csv.Error:
+        return 0
+    return 0 if forms.block(above) is not None else start
+
+
+def _header_line(line: str, delim: str) -> bool:
+    """Whether a line's cells are mostly a header's short labels (two at least)."""
+    try:
+        cells = next(csv.reader([line], delimiter=delim), [])
+    except csv.Error:
+        return False
+    filled = [c.strip() for c in cells if c.strip()]
+    return len(filled) >= 2 and 3 * sum(map(_is_label, filled)) >= 2 * len(filled)
+
+
 # A header cell: a short label ("NHS Number", "D.O.B.", "Hb A1c"), a few words at most.
 _LABEL_CELL = re.compile(r"[A-Za-z][\w .#/()'&%+-]{0,39}")
 # A cell a table holds and prose does not: a number, a date, a time, a code of digits.
@@ -253,8 +370,25 @@ def _rows(text: str, n: int) -> list[str]:
     return rows
 
 
-def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
-    """The type of a file from its first bytes (``head``) and, for zips, its member names."""
+def _is_astm(sample: bytes) -> bool:
+    """An analyser's records (``readers.astm``): a header record naming four distinct
+    delimiters, then a patient, order or result record under its field delimiter."""
+    for header in _ASTM_HEADER.finditer(sample):
+        delimiters = header.group(1)
+        if len(set(delimiters)) == 4 and header.group(2) == delimiters[:1]:
+            return astm_record(delimiters[:1]).search(sample, header.end()) is not None
+    return False
+
+
+@functools.cache
+def astm_record(field: bytes) -> re.Pattern[bytes]:
+    """A patient, order or result record opening ("P|1") under the field delimiter ``field``."""
+    return re.compile(rb"(?m)(?:^|[\x02>\]\s:])[0-7]?[POR]" + re.escape(field) + rb"\d")
+
+
+def sniff(head: bytes, name: str, members: list[str] | None = None, size: int | None = None) -> str:
+    """The type of a file from its first bytes (``head``), its ``size`` where known and, for
+    zips, its member names."""
     if not head:
         return "empty"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -286,11 +420,18 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
         return "tar"
     if head[128:132] == b"DICM":  # a DICOM file's 128-byte preamble, then its mark
         return "dicom"
+    # No magic number: a signature byte, then a header whose lengths must all agree.
+    if head[0] in dbase_header.SIGNATURES and dbase_header.is_dbase(head, size):
+        return "dbase"
+    if len(head) >= 512 and not any(head[22:64]) and dbase_memo.layout(head, size):
+        return "dbase_memo"
     sample = head[:_TEXT_SAMPLE]
     if _EDIFACT.match(sample.lstrip(b"\xef\xbb\xbf\r\n ")):
         return "edifact"
     if _HL7_START.match(sample.lstrip(b"\xef\xbb\xbf\r\n ")):
         return "hl7"
+    if b"H" in sample and _is_astm(sample):
+        return "astm"
     if _looks_binary(sample):
         return "bin"
     text, _ = decode(sample)
@@ -312,6 +453,9 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
         if root[1].lower() in _HTML_TAGS:
             return "html"  # a fragment of a web page or an e-mail body
         return "fhir_xml" if _FHIR_XML.search(text[:4096]) else "xml"
+    # YAML, a database shell's printout of documents (before SQL: YAML's "---" is no comment).
+    if (structured := structured_kind(text)) is not None:
+        return structured
     # (One table copied out of a PostgreSQL dump is a single COPY statement and its rows.)
     if len(_SQL.findall(text[:8192])) >= 2 or _COPY_FIRST.match(stripped):
         return "sql"
@@ -331,12 +475,30 @@ def sniff(head: bytes, name: str, members: list[str] | None = None) -> str:
 
 def _is_log(lines: list[str], *, levelled: bool) -> bool:
     """Most lines start with a timestamp (and, ``levelled``, name a severity: a log even when
-    its columns are separated by pipes or tabs, as a table's rows do not each carry a level)."""
-    logged = sum(
-        bool(_LOG_LINE.match(ln)) and (not levelled or bool(_LOG_LEVEL.search(ln, 0, 80)))
-        for ln in lines
-    )
-    return bool(lines) and logged >= 0.6 * len(lines)
+    its columns are separated by pipes or tabs, as a table's rows do not each carry a level).
+    An entry's lines after its first (a stack trace, an exception's message, a payload) are
+    not counted, but the first line of the rest must be a log line. An IIS log's directives
+    and entries, and a JSON access log's lines, are a log's lines whatever their severity."""
+    if not lines:
+        return False
+    w3c = any(_W3C_DIRECTIVE.match(ln) for ln in lines[:8])
+    logged = [_logged(ln, levelled, w3c) for ln in lines]
+    if sum(logged) >= 0.6 * len(lines):
+        return True
+    own = [
+        hit for ln, hit in zip(lines, logged, strict=True) if hit or not LOG_CONTINUATION.match(ln)
+    ]
+    return bool(own) and own[0] and sum(own) >= 0.6 * len(own)
+
+
+def _logged(line: str, levelled: bool, w3c: bool) -> bool:
+    if w3c and _W3C_DIRECTIVE.match(line):
+        return True
+    if line.startswith("{"):
+        return bool(_JSON_REQUEST.search(line, 0, 4096) and _JSON_TIME.search(line, 0, 4096))
+    if _LOG_LINE.match(line) is None:
+        return False
+    return w3c or not levelled or _LOG_LEVEL.search(line, 0, 80) is not None
 
 
 def _ole_kind(names: list[str]) -> str:
@@ -375,7 +537,7 @@ def sniff_data(data: bytes, name: str) -> str:
         members = names(io.BytesIO(data))
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         members = ole_names(data)
-    return sniff(data[:_TEXT_SAMPLE], name, members)
+    return sniff(data[:_TEXT_SAMPLE], name, members, len(data))
 
 
 class _Prefixed(io.RawIOBase):

@@ -17,8 +17,8 @@ def file_statuses(case: Case) -> pa.Table:
         sql = """SELECT f.path, f.type, f.size,
                         CASE WHEN s.status IS NOT NULL AND s.status <> 'ok' THEN s.status
                              ELSE f.status END AS status,
-                        CASE WHEN s.status IS NOT NULL AND s.status <> 'ok' THEN s.reason
-                             ELSE f.reason END AS reason,
+                        CASE WHEN s.status IS NOT NULL AND (s.status <> 'ok' OR s.reason <> '')
+                             THEN s.reason ELSE f.reason END AS reason,
                         s.records
                  FROM files f LEFT JOIN scanned s USING (file_id) ORDER BY f.path"""
     else:

@@ -22,6 +22,7 @@ import pyarrow.csv as pcsv
 
 from breachdesk.ingest.sniff import delimiter
 from breachdesk.readers.base import Table
+from breachdesk.readers.table_edges import FOOTER_ROWS, footer_start
 
 # Below this many characters the csv module and the conversion of its cells to Arrow (which
 # ``records_from_table`` makes of a reader's lists) cost no more than Arrow's start-up: measured
@@ -79,6 +80,14 @@ def arrow_tables(sample: str, text: str, delim: str | None = None) -> list[Table
     except (pa.ArrowInvalid, UnicodeEncodeError):
         return None
     columns = [column.combine_chunks() for column in parsed.columns]
+    if width > 1 and parsed.num_rows:
+        # A footer at the end ("Total patients: 3") is no row (``table_edges``): its last few
+        # rows looked at in Python, the rest never.
+        tail = min(parsed.num_rows, FOOTER_ROWS)
+        last = zip(*(c.slice(parsed.num_rows - tail).to_pylist() for c in columns), strict=True)
+        cut = parsed.num_rows - tail + footer_start([list(row) for row in last])
+        if cut < parsed.num_rows:
+            columns = [c.slice(0, cut) for c in columns]
     # The csv module refuses a cell longer than its field limit: such a file stays unreadable.
     # (No cell is longer than the text it came from, so a short text needs no look.)
     limit = csv.field_size_limit()
@@ -92,5 +101,5 @@ def arrow_tables(sample: str, text: str, delim: str | None = None) -> list[Table
             columns=[c.slice(first, CHUNK_ROWS) for c in columns],
             first_row=first + 1,
         )
-        for first in range(0, parsed.num_rows, CHUNK_ROWS)
+        for first in range(0, len(columns[0]), CHUNK_ROWS)
     ]

@@ -24,6 +24,13 @@ import pyarrow.compute as pc
 from breachdesk.ingest.sniff import decode, delimiter, text_stream
 from breachdesk.readers.arrow_csv import ARROW_MIN_CHARS, arrow_tables
 from breachdesk.readers.base import Item, ReaderError, Record, Table, transpose
+from breachdesk.readers.table_edges import (
+    FOOTER_ROWS,
+    footer_start,
+    group_header,
+    is_footer,
+    is_group_row,
+)
 from breachdesk.readers.text import paragraphs
 
 if TYPE_CHECKING:
@@ -77,30 +84,110 @@ def _form(rows: list[list[str]]) -> forms.Block | None:
 
 
 def _header_index(rows: list[list[str]]) -> int:
+    width = _table_width(rows)
+    if width is None:
+        return 0
+    for i, row in enumerate(rows[:20]):
+        if _may_be_header(row, width) and not _title_pair(rows, i, width):
+            # A group row above the header ("Patient" over "Surname | Forename | DOB", merged
+            # cells left blank or repeating): the row below names more columns.
+            below = rows[i + 1] if i + 1 < len(rows) else None
+            merged = _repeats(row)
+            if (
+                below is not None
+                and (merged or not all(c.strip() for c in row))
+                and _may_be_header(below, width)
+                and _labels(below) >= max(2, _labels(_distinct(row) if merged else row) + 1)
+            ):
+                return i + 1
+            return i
+    return 0
+
+
+def _table_width(rows: list[list[str]]) -> int | None:
+    """The table's width among ``rows``: their usual width; but where title lines and a
+    report's "label, value" lines above a small table outnumber its rows, the width of the
+    table below them (``_last_table``). None for rows all blank."""
     lengths = set(map(len, rows))
     if len(lengths) == 1:
         # Every row has one width, so it is the usual width (a sheet of blank rows has no header
         # row below either way): no need to look for a filled cell in thousands of rows.
         (width,) = lengths
-    else:
-        widths = Counter(len(r) for r in rows if any(c.strip() for c in r))
-        if not widths:
-            return 0
-        width = widths.most_common(1)[0][0]
-    for i, row in enumerate(rows[:20]):
-        if _may_be_header(row, width):
-            # A group row above the header ("Patient" over "Surname | Forename | DOB", merged
-            # cells left blank): the row below names more columns.
-            below = rows[i + 1] if i + 1 < len(rows) else None
-            if (
-                below is not None
-                and not all(c.strip() for c in row)
-                and _may_be_header(below, width)
-                and _labels(below) >= max(2, _labels(row) + 1)
-            ):
-                return i + 1
-            return i
-    return 0
+        return width
+    widths = Counter(len(r) for r in rows if any(c.strip() for c in r))
+    if not widths:
+        return None
+    common = widths.most_common(1)[0][0]
+    if len(widths) == 1:
+        return common
+    return _last_table(rows[:_HEAD_ROWS]) or common
+
+
+_HEAD_ROWS = 25
+
+
+def _last_table(rows: list[list[str]]) -> int | None:
+    """The width of the run of rows of one width (two columns at least, blank rows between
+    them allowed) that opens with a header (below a group row or not), has rows under it and
+    runs to the end of ``rows`` but for a footer: the table under a report's titles."""
+    filled = [(i, row) for i, row in enumerate(rows) if any(c.strip() for c in row)]
+    end = len(filled)
+    while end and (
+        sum(1 for c in filled[end - 1][1] if c.strip()) <= 1 or is_footer(filled[end - 1][1])
+    ):
+        end -= 1
+    if end < 2:
+        return None
+    width = len(filled[end - 1][1])
+    start = end - 1
+    while start and len(filled[start - 1][1]) == width:
+        start -= 1
+    if width < 2 or start == 0 or end - start < 2:
+        return None  # one width all through: the usual width is the table's
+    # The header, or a group row over it.
+    for k in range(start, min(start + 2, end - 1)):
+        if _may_be_header(filled[k][1], width):
+            return width
+    return None
+
+
+def _title_pair(rows: list[list[str]], i: int, width: int) -> bool:
+    """Whether row ``i`` opens a block of titles and "label, value" lines (a sheet saved as CSV
+    pads them: "Run by,QURESHI Nadia,,"), each with its one or two cells first in the row,
+    blank rows between, just above a header that names more columns than any of them."""
+    if width < 3:
+        return False
+    most = 0
+    for j in range(i, min(len(rows), 20)):
+        filled = [k for k, c in enumerate(rows[j]) if c.strip()]
+        if not filled:
+            continue
+        if len(filled) <= 2 and filled[-1] == len(filled) - 1:
+            most = max(most, _labels(rows[j]))
+            continue
+        return (
+            j > i
+            and len(filled) >= 3
+            and _may_be_header(rows[j], width)
+            and _labels(rows[j]) >= max(2, most + 1)
+        )
+    return False
+
+
+def _distinct(row: list[str]) -> list[str]:
+    """A row's cells, a merged cell written into each of its columns counted once."""
+    return [c for k, c in enumerate(row) if not k or c != row[k - 1]]
+
+
+def _repeats(row: list[str]) -> bool:
+    """Whether a test's name is repeated in the next column: a merged cell over its columns
+    written into each of them."""
+    from breachdesk.detect.columns import header_kind  # loaded once, only for such a row
+
+    return any(
+        a.strip() and a == b and (header_kind(a.strip()) or "").startswith("analyte:")
+        for a, b in itertools.pairwise(row)
+    )
 
 
 def _may_be_header(row: list[str], width: int) -> bool:
@@ -147,7 +234,18 @@ def split_header(rows: list[list[str]]) -> tuple[list[str], int]:
     header = [h.strip() for h in rows[start]]
     if is_data_row(header):
         return _by_position(len(header)), start
+    if start and is_group_row(rows[start - 1], header):
+        # A test named over its "Date | Value" columns: their names take the test's.
+        header = group_header(rows[start - 1], header)
     return header, start + 1
+
+
+def _above(rows: list[list[str]]) -> list[list[str]]:
+    """The title rows above a table's header, its group row (``is_group_row``) not one."""
+    start = _table_start(rows)
+    if 0 < start < len(rows) and is_group_row(rows[start - 1], rows[start]):
+        return rows[: start - 1]
+    return rows[:start]
 
 
 def _by_position(width: int) -> list[str]:
@@ -172,7 +270,7 @@ def titles(
     """The title rows above a table's header (``rows``: its first rows), read as prose when
     they may name the patient the table is about; other titles are left out. ``cells_only``:
     a row's empty cells are left out of its line (a sheet's rows are padded to its width)."""
-    above = rows[: _table_start(rows)] if len(rows) > 1 else []
+    above = _above(rows) if len(rows) > 1 else []
     if not above:
         return
     lines = [delim.join(c for c in row if c.strip() or not cells_only) for row in above]
@@ -252,12 +350,34 @@ def read(data: bytes, name: str) -> Iterator[Item]:
         yield from _read(data)
 
 
+# Field terminators of more than one character, as bcp and some ETL tools write them
+# (``bcp ... -t "|~|"``): a single "|" or "~" of them would split every field into three.
+_WIDE = ("|~|", "~|~", "|^|", "^|^", "#|#", "|#|")
+_UNIT = "\x1f"  # ASCII's unit separator, in no one's data
+
+
+def _wide_terminator(sample: str) -> str | None:
+    """The multi-character terminator every one of the first lines parts the same number of
+    fields with, or None."""
+    head = sample[:4096]
+    for wide in _WIDE:
+        if wide in head:
+            lines = [line for line in sample.splitlines()[:20] if line.strip()]
+            count = lines[0].count(wide)
+            if count and all(line.count(wide) == count for line in lines):
+                return wide
+    return None
+
+
 def _read(data: bytes) -> Iterator[Table | Record]:
     text, _encoding = decode(data)
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
     sample = text[:_SNIFF_CHARS]
-    delim = delimiter(sample) or ","
+    wide = _wide_terminator(sample)
+    if wide is not None:  # one character in its place, as the CSV readers need
+        text, sample = text.replace(wide, _UNIT), sample.replace(wide, _UNIT)
+    delim = _UNIT if wide is not None else delimiter(sample) or ","
     if len(text) < _SECTIONED_CHARS and (blocks := _sectioned(sample, text, delim)) is not None:
         yield from blocks
         return
@@ -328,16 +448,20 @@ def _tables(
         first = 1
         chunk: list[list[str]] = []
 
-        def flush() -> Table:
-            return Table(header=header, columns=transpose(chunk, width), first_row=first)
+        def flush(rows: list[list[str]]) -> Table:
+            return Table(header=header, columns=transpose(rows, width), first_row=first)
 
+        # The last rows are held back from a full chunk: a footer at the end ("Total
+        # patients: 3") is no row, whichever chunk it would have ended.
         for row in itertools.chain(pending, reader):
             chunk.append(row)
-            if len(chunk) >= CHUNK_ROWS:
-                yield flush()
-                first += len(chunk)
-                chunk = []
-        if chunk and width:
-            yield flush()
+            if len(chunk) >= CHUNK_ROWS + FOOTER_ROWS:
+                yield flush(chunk[:CHUNK_ROWS])
+                first += CHUNK_ROWS
+                chunk = chunk[CHUNK_ROWS:]
+        if width > 1:
+            chunk = chunk[: footer_start(chunk)]
+        if chunk:
+            yield flush(chunk)
     except csv.Error as exc:
         raise ReaderError(f"malformed delimited text: {exc}") from exc

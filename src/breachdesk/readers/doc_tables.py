@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from breachdesk.readers.base import Item, Table, transpose
 from breachdesk.readers.delimited import split_header
+from breachdesk.readers.table_edges import FOOTER_ROWS, footer_start
 from breachdesk.readers.text import paragraphs
 
 Grid = list[list[str]]
@@ -200,7 +201,11 @@ def _as_table(rows: Grid) -> Table | None:
     header, first = split_header(rows)
     if first >= len(rows) or not any(label_kind(h) in IDENTITY for h in header):
         return None
-    return Table(header=header, columns=transpose(rows[first:], len(header)), first_row=1)
+    body = rows[first:]
+    body = body[: max(0, len(body) - FOOTER_ROWS) + footer_start(body[-FOOTER_ROWS:])]
+    if not body:
+        return None
+    return Table(header=header, columns=transpose(body, len(header)), first_row=1)
 
 
 def items(pieces: Iterable[Piece], prefix: str = "") -> Iterator[Item]:

@@ -1,12 +1,17 @@
 """FHIR JSON (a resource, a Bundle, or NDJSON): each Patient becomes one record, carrying the
 Observations, DiagnosticReports and ServiceRequests that point at it, so a test is never
-separated from whom it was for.
+separated from whom it was for. A Composition's narrative (a Transfer of Care discharge
+summary's sections) is its subject's text, read for the tests it names.
 
 A test resource sent without its Patient (a lone DiagnosticReport, an Observation export) may
 still say whom it is about in its reference: ``"subject": {"identifier": {NHS number},
 "display": "MCALLISTER, Fergus (Mr)"}``. That person is a record of their own, carrying the
 tests that point at them the same way; a ``Patient/<id>`` reference is also kept for the
 folder's other files (``LINKS``), where the Patient may be.
+
+A document carried as an ``Attachment``'s base64 (a DiagnosticReport's ``presentedForm``, a
+DocumentReference's ``content``, a ``Binary``) is read after the resources as a file of its own
+(``readers.embedded``), located ``entry:N!presentedForm:K``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any, BinaryIO
 
 from breachdesk.ingest.limits import TooLarge
 from breachdesk.ingest.sniff import decode, text_stream
+from breachdesk.readers import embedded, narrative
 from breachdesk.readers.base import Item, ReaderError, Record
 
 NHS_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
@@ -197,7 +203,20 @@ def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
-    yield from records_of(_resources(text))
+    carrying = may_carry_documents(text)
+    resources = _resources(text)
+    del text
+    yield from records_of(resources)
+    if carrying:
+        yield from embedded.fhir_documents(resources)
+
+
+def may_carry_documents(text: str | bytes) -> bool:
+    """Whether FHIR text may hold an attachment's data (a Binary's is ``content`` in DSTU2):
+    resources of text without the word are not walked."""
+    if isinstance(text, bytes):
+        return b"data" in text or b"Binary" in text
+    return '"data"' in text or '"Binary"' in text
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
@@ -209,10 +228,21 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
         head = _loads(first)
     except ReaderError as exc:
         raise TooLarge("a FHIR JSON document too big to hold; only NDJSON is streamed") from exc
-    lines = itertools.chain([""], handle)  # keep line numbers: the first line was line 1
-    docs = itertools.chain([head], (doc for doc in _ndjson(lines)))
+    carrying = [may_carry_documents(first)]
+
+    def lines() -> Iterator[str]:
+        yield ""  # keep line numbers: the first line was line 1
+        for line in handle:
+            if not carrying[0] and may_carry_documents(line):
+                carrying[0] = True
+            yield line
+
+    docs = itertools.chain([head], (doc for doc in _ndjson(lines())))
     # Resources are kept (not bytes): Observations must meet the Patient they point at.
-    yield from records_of(flatten(docs))
+    resources = flatten(docs)
+    yield from records_of(resources)
+    if carrying[0]:
+        yield from embedded.fhir_documents(resources)
 
 
 def records_of(resources: list[dict[str, Any]]) -> Iterator[Item]:
@@ -238,7 +268,8 @@ def records_of(resources: list[dict[str, Any]]) -> Iterator[Item]:
     orphans = Record(locator="", schema=LINKS)
     referenced: dict[str, Record] = {}  # people named only in references, by what names them
     for index, res in enumerate(resources, start=1):
-        if res.get("resourceType") not in TEST_RESOURCES:
+        kind = res.get("resourceType")
+        if kind not in TEST_RESOURCES and kind != "Condition":
             continue
         # ``subject`` since STU3; DSTU2 requests and some reports said ``patient``.
         subject = _dict(res.get("subject")) or _dict(res.get("patient"))
@@ -254,21 +285,79 @@ def records_of(resources: list[dict[str, Any]]) -> Iterator[Item]:
             owner = _referenced_person(subject, reference, index, referenced)
             if owner is not None and owner.locator == f"entry:{index}":
                 order.append(owner)
-            if reference.startswith("Patient/"):
+            if reference.startswith("Patient/") and kind != "Condition":
                 _orphan(orphans.fields, index, reference.removeprefix("Patient/"), res)
-        if owner is not None:
+        if owner is not None and kind == "Condition":
+            # A diagnosis: its sensitive kinds (``detect.fhir``), never a test of the person's.
+            owner.fields.setdefault("condition", []).append(_coded_names(_dict(res.get("code"))))
+        elif owner is not None:
             _observation(res, owner.fields)
             # A report's results that say whose they are only through the report
             for pointer in _list(res.get("result")):
                 found = by_reference.get(str(_dict(pointer).get("reference", "")))
                 if found is not None and not (found.get("subject") or found.get("patient")):
                     _observation(found, owner.fields)
+    # (before the people are yielded: a record is read as soon as it is)
+    unowned = list(_compositions(resources, patients, by_nhs))
     yield from order
+    yield from unowned
     if ids or orphans.fields:
         for index, key in ids:
             orphans.fields.setdefault("patient_entry", []).append(str(index))
             orphans.fields.setdefault("patient_id", []).append(key)
         yield orphans
+
+
+def _compositions(
+    resources: list[dict[str, Any]], patients: dict[str, Record], by_nhs: dict[str, Record]
+) -> Iterator[Record]:
+    """A Composition's narrative (a discharge summary's sections, ``text.div``) given to its
+    subject Patient (the file's one Patient when the subject says no other), read for tests;
+    a text record of its own, for whoever it names, when no Patient of the file is its
+    subject."""
+    people = {id(record): record for record in patients.values()}
+    for index, res in enumerate(resources, start=1):
+        if res.get("resourceType") != "Composition":
+            continue
+        passages = _narratives(res)
+        if not passages:
+            continue
+        subject = _dict(res.get("subject"))
+        reference = str(subject.get("reference", "")).split("/_history/")[0]
+        owner = patients.get(reference)
+        identifier = _dict(subject.get("identifier"))
+        if owner is None and identifier.get("system") in NHS_SYSTEMS:
+            owner = by_nhs.get(str(identifier.get("value", "")))
+        if owner is None and not reference and not identifier and len(people) == 1:
+            owner = next(iter(people.values()))
+        if owner is None:
+            yield Record(locator=f"entry:{index}", schema="text", text="\n".join(passages))
+        else:
+            owner.fields.setdefault("narrative", []).extend(passages)
+
+
+def _narratives(res: dict[str, Any]) -> list[str]:
+    """A Composition's narrative: its own ``text.div``, then each section's title and
+    ``text.div`` (sections within sections too), as lines of text."""
+    out = []
+    whole = narrative.of_value(_dict(res.get("text")).get("div"))
+    if whole:
+        out.append(whole)
+    stack = list(reversed(_sections(res)))
+    while stack:
+        section = stack.pop()
+        words = narrative.of_value(_dict(section.get("text")).get("div"))
+        if words:
+            title = _strings(section.get("title"))[:1]
+            out.append("\n".join([*title, words]))
+        stack.extend(reversed(_sections(section)))
+    return out
+
+
+def _sections(res: dict[str, Any]) -> list[dict[str, Any]]:
+    sections = res.get("section")
+    sections = [sections] if isinstance(sections, dict) else _list(sections)
+    return [section for section in sections if isinstance(section, dict)]
 
 
 def _referenced_person(

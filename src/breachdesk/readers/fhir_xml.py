@@ -8,6 +8,7 @@ a resource's type by its element name, and never says which elements are lists: 
 readers look at are lists here whether they appear once or several times, as in JSON.
 Parsed with defusedxml; a document it refuses (entity declarations) or cannot parse is read as
 other XML is (``readers.xml``: as plain text when it cannot be parsed), never expanded.
+Attachments' base64 (``<presentedForm><data value="JVBERi0x..."/>``) is read as FHIR JSON's is.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from breachdesk.readers import fhir, xml
+from breachdesk.readers import embedded, fhir, narrative, xml
 from breachdesk.readers.base import Item
 
 NAMESPACE = "http://hl7.org/fhir"
@@ -59,8 +60,11 @@ _ARRAYS = frozenset(
         "reasonReference",
         "conclusionCode",
         "presentedForm",
+        "content",  # a DocumentReference's attachments
+        "payload",  # a Communication's
         "orderDetail",
         "supportingInfo",
+        "section",  # a Composition's (and a section's sections)
     }
 )
 # Elements whose one child is a resource (its element name is the resource's type): a Bundle
@@ -108,8 +112,8 @@ def _value(element: Element) -> Any:
     keeps it apart), the narrative's text, or a complex element as an object."""
     if "value" in element.attrib:
         return element.attrib["value"]
-    if _local(element.tag) == "div":  # the XHTML narrative: its words
-        return " ".join("".join(element.itertext()).split()) or None
+    if _local(element.tag) == "div":  # the XHTML narrative: its lines (``readers.narrative``)
+        return narrative.of_element(element) or None
     return _object(element) or None
 
 
@@ -127,4 +131,8 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     if not is_fhir(root.tag):
         yield from xml.read(data, name)
         return
-    yield from fhir.records_of(fhir.flatten([_resource(root)]))
+    resources = fhir.flatten([_resource(root)])
+    del root
+    yield from fhir.records_of(resources)
+    if fhir.may_carry_documents(data):
+        yield from embedded.fhir_documents(resources)

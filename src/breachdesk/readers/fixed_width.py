@@ -14,7 +14,10 @@ a ``Table``, so the table detectors type its columns by their labels and values,
   line that runs across several columns is prose;
 - blank and ruled lines, and up to ``_MAX_GAP`` other lines followed by a row or by the labels
   again (a page's footer and the next page's title), leave the table going; those other lines
-  are read as prose in their place, as is everything outside a table.
+  are read as prose in their place, as is everything outside a table;
+- labels printed one space apart ("AGE SEX NHS NO") are cut where a rule under them or the
+  rows' gaps draw columns, and a cell wrapped onto the line below, the row's other columns
+  blank, goes on in the row above (``printed_columns``).
 
 A request form printed in boxes (a row of labels, each box's value under its label, then the
 next row of boxes: "Surname  Forename(s)  Date of birth" over "OKAFOR  Grace  12/01/1962", then
@@ -42,7 +45,7 @@ from functools import lru_cache
 from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, text_stream
-from breachdesk.readers import forms, packed
+from breachdesk.readers import forms, packed, printed_columns
 from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Record, Table, transpose
 from breachdesk.readers.doc_tables import IDENTITY, label_kind
@@ -71,6 +74,8 @@ _PAGE = re.compile(r"\bpage\s+\d+\s+of\s+\d+|\bpage[\s:]+\d+\s*$", re.I)
 _MAX_GAP = 12
 # A printout pads each page to its length with blank lines before the form feed.
 _MAX_BLANK = 200
+# A wrapped cell's lines under one row that a table's first rows may hold.
+_MAX_WRAPPED = 8
 
 Cell = tuple[int, int, str]  # start column, end column, text
 
@@ -82,9 +87,11 @@ class _Layout:
     ends: list[int]
     identity: list[int]  # columns that say who a row is about
     cuts: list[int | None] = field(default_factory=list)  # where each column's cell ends
+    words: list[str] = field(default_factory=list)  # the labels' words, as a page repeats them
 
     def __post_init__(self) -> None:
         self.cuts = [*self.starts[1:], None]
+        self.words = " ".join(self.labels).split()
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:
@@ -139,16 +146,22 @@ def _cells(line: str) -> list[Cell]:
     return [(m.start(), m.end(), m.group()) for m in _CELL.finditer(line)]
 
 
-def _header(line: str) -> _Layout | None:
-    """The columns of a line of three or more labels naming who a row is about, or None."""
+def _header(line: str, source: _Lines | None = None) -> _Layout | None:
+    """The columns of a line of three or more labels naming who a row is about, or None; with
+    ``source``, the lines after it, its labels cut where a rule or the rows under them say
+    columns are (``printed_columns``)."""
     if ("  " not in line and "\t" not in line) or _DIGITS.search(line):
         return None
     cells = _cells(line)
     if not 3 <= len(cells) <= 40:
         return None
     for _, _, label in cells:
-        if not _LABEL.fullmatch(label) or label.count(" ") > 3:
+        if not _LABEL.fullmatch(label) or label.count(" ") > 7:
             return None
+    if source is not None:
+        cells = printed_columns.columns(line, cells, source.peek)
+    if len(cells) > 40 or any(label.count(" ") > 3 for _, _, label in cells):
+        return None
     labels = [c[2] for c in cells]
     identity = [i for i, label in enumerate(labels) if _names_who(label)]
     if not identity:
@@ -156,10 +169,10 @@ def _header(line: str) -> _Layout | None:
     return _Layout(labels, [c[0] for c in cells], [c[1] for c in cells], identity)
 
 
-def _row(layout: _Layout, line: str, least: int = 2) -> list[str] | None:
+def _row(layout: _Layout, line: str, least: int = 2, furniture: bool = True) -> list[str] | None:
     """The line's cells by column, or None where it is no row of the table (``least`` cells
-    filled at least)."""
-    if ("  " not in line and "\t" not in line) or _furniture_line(line):
+    filled at least; ``furniture``, a "Label: value" line is none)."""
+    if ("  " not in line and "\t" not in line) or (furniture and _furniture_line(line)):
         return None
     starts, ends = layout.starts, layout.ends
     if "\t" not in line and "\f" not in line:
@@ -204,6 +217,19 @@ def _names_a_test(layout: _Layout, row: list[str]) -> bool:
         row[i] and not any(c.isdigit() for c in row[i]) and lab_tests.lookup(row[i])
         for i in layout.identity
     )
+
+
+def _continues(layout: _Layout, line: str, above: list[str] | None) -> list[str] | None:
+    """The line's cells when it is a cell of the row ``above`` wrapped onto it, else None."""
+    if above is None or not line[:1].isspace():
+        return None
+    if ("age" in line or "AGE" in line) and _PAGE.search(line):
+        return None  # a footer under the last row
+    # (Wrapped notes may hold "Plan: admit": no page furniture, directly under their row.)
+    row = _row(layout, line, least=1, furniture=False)
+    if row is None or printed_columns.continued(row, above, layout.identity) is None:
+        return None
+    return row
 
 
 def _furniture_line(line: str) -> bool:
@@ -262,21 +288,27 @@ def _confirmed(layout: _Layout, lines: _Lines) -> bool:
     """Two rows follow the labels (blank or ruled lines between), the first filling half
     the columns: a table, not a line of labels above prose nor a form's rows of boxes (values,
     then the next box's labels) nor a patient's details above their results."""
-    rows, k = 0, 0
+    rows, k, wrapped = 0, 0, 0
+    above: list[str] | None = None
     wanted = max(2, len(layout.starts) // 2)
-    while rows < 2 and k < rows + 4:
+    while rows < 2 and k < rows + wrapped + 4:
         item = lines.peek(k)
         if item is None:
             return False
         k += 1
         if _RULED.fullmatch(item[1]):
+            above = None
             continue
         row = _row(layout, item[1])
+        if row is None and wrapped < _MAX_WRAPPED and _continues(layout, item[1], above):
+            wrapped += 1
+            continue
         if row is None or (not rows and sum(1 for c in row if c) < wanted):
             return False
         if rows and (_box_labels(item[1]) is not None or _names_a_test(layout, row)):
             return False
         rows += 1
+        above = row
     return rows == 2
 
 
@@ -291,7 +323,7 @@ def segments(lines: Iterable[str], found: set[str] | None = None) -> Iterator[It
     packed_until = 0  # the same, for records of one length cut by ``packed``
     while (item := source.next()) is not None:
         number, line = item
-        layout = _header(line)
+        layout = _header(line, source)
         if layout is not None and _confirmed(layout, source):
             yield from _paragraphs(prose, prose_start)
             prose = []
@@ -516,7 +548,7 @@ def _table(layout: _Layout, header_line: int, source: _Lines) -> Iterator[Item]:
         line = item[1]
         if _RULED.fullmatch(line):
             gap.append(item)
-        elif line.lstrip(" \f").startswith(labels[0]) and [c[2] for c in _cells(line)] == labels:
+        elif line.lstrip(" \f").startswith(labels[0]) and line.split() == layout.words:
             yield from _furniture(gap)  # the labels again, on the next page
             gap, furniture = [], 0
         elif _header(line) is not None:
@@ -528,12 +560,15 @@ def _table(layout: _Layout, header_line: int, source: _Lines) -> Iterator[Item]:
             if last is not None and not any(row[i] for i in layout.identity):
                 for i in layout.identity:
                     row[i] = last[i]
-            rows.append(row)
-            last = row
             if len(rows) >= CHUNK_ROWS:
+                # (Only as the next row comes: until then a line may wrap under the last.)
                 yield Table(layout.labels, transpose(rows, width), first, prefix)
                 first += len(rows)
                 rows = []
+            rows.append(row)
+            last = row
+        elif not gap and (wrapped := _continues(layout, line, last)) is not None:
+            printed_columns.wrap(rows[-1], wrapped)  # a cell of the row above, wrapped here
         else:
             gap.append(item)
             furniture += 1

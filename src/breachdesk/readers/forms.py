@@ -239,7 +239,11 @@ def delimited_pairs(text: str) -> str:
     "Date of Birth,12/09/1961", a report saved as CSV that reads as text) as "label: value"
     lines, where they make a form (``blocks``); the text as it is otherwise. Each line keeps its
     place."""
-    if len(text) > _PAIRED_CHARS or not _DELIMITED_PAIR.search(text):
+    if len(text) > _PAIRED_CHARS:
+        return text
+    # A form needs two such lines (below): a letter's one "Dear Dr Okafor, I" ends here.
+    first = _DELIMITED_PAIR.search(text)
+    if first is None or _DELIMITED_PAIR.search(text, first.end()) is None:
         return text
     lines = text.split("\n")
     rows: list[list[str]] = []

@@ -7,6 +7,9 @@ per PID, each with the segments up to the next and the message header's fields
 (``message:N!patient:K`` from the second on).
 Only the fields in ``FIELDS`` are kept: a typical ORU^R01 has a hundred filled fields and the
 detectors read twenty, so building the rest cost half the reader's time for nothing.
+A report sent inside an OBX (type ``ED``, or base64 under ``TX``/``RP``, in one segment or
+several) is read after its message as a file of its own (``readers.embedded``), located
+``message:N!OBX:K``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, text_stream
+from breachdesk.readers import embedded
 from breachdesk.readers.base import Item, ReaderError, Record
 
 # The fields ``detect.hl7.person_from_message`` reads, by segment type; a test holds it to that.
@@ -29,6 +33,7 @@ FIELDS: dict[str, tuple[int, ...]] = {
     "ORC": (12, 17, 21),
     "OBR": (4, 16),
     "OBX": (3, 5),
+    "DG1": (3, 4),  # the coded diagnosis and its description
 }
 # Per segment type: how far to split it (enough for its last kept field), and (position, key).
 _PLAN: dict[str, tuple[int, tuple[tuple[int, str], ...]]] = {
@@ -104,17 +109,27 @@ def _unescaped(found: re.Match[str]) -> str:
 
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
-    yield from messages([text])
+    yield from _with_documents([text])
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     """Messages from a batch file of any size, one at a time."""
-    yield from messages(text_stream(stream))
+    yield from _with_documents(text_stream(stream))
 
 
-def messages(pieces: Iterable[str]) -> Iterator[Record]:
+def _with_documents(pieces: Iterable[str]) -> Iterator[Item]:
+    """Each message's record, then the documents its OBX segments carried."""
+    found = embedded.Hl7Documents()
+    for message in messages(pieces, found):
+        yield message
+        if found.documents:
+            yield from found.drain()
+
+
+def messages(pieces: Iterable[str], found: embedded.Hl7Documents | None = None) -> Iterator[Record]:
     """The messages of pipe-delimited text given in pieces (a file's, or another reader's:
-    ``readers.hl7v2_xml``, ``detect.hl7_in_text``)."""
+    ``readers.hl7v2_xml``, ``detect.hl7_in_text``); with ``found``, the documents carried in
+    their OBX segments are gathered there, the OBX-5 kept without their data."""
     message: Record | None = None
     fields: dict[str, list[str]] = {}
     count = 0
@@ -123,8 +138,16 @@ def messages(pieces: Iterable[str]) -> Iterator[Record]:
     plan = _PLAN
     pids = 0  # PID segments of the message so far
     header: list[str] | None = None  # its MSH-6, for each patient's record
+    obx = 0  # OBX segments of the message so far (counted only with ``found``)
+    opened = False  # a document is open: lines of bare base64 may continue it
+    shortest = embedded.SHORTEST
     for piece in pieces:
         for seg in _segments(piece):
+            # (A segment has its field separator after its type; a line of data does not.)
+            if opened and found is not None and seg[3:4] != field_sep:
+                taken, opened = found.line(seg, field_sep)
+                if taken:
+                    continue
             kind = seg[:3]
             planned = plan.get(kind)
             if planned is not None:
@@ -139,12 +162,25 @@ def messages(pieces: Iterable[str]) -> Iterator[Record]:
                         fields = message.fields
                         if header is not None:
                             fields["MSH-6"] = list(header)
+                        opened = False
                     pids += 1
                 # The reader's hot path: split no further than the last kept field, and no
                 # call per field unless the separators need normalising.
                 split, places = planned
                 parts = seg.split(field_sep, split)
                 n = len(parts)
+                if found is not None:
+                    if kind == "OBX":
+                        obx += 1
+                        # Gated on what a document's value is: typed ED, or long with no space.
+                        if n > 5 and (
+                            opened
+                            or parts[2] == "ED"
+                            or (len(parts[5]) >= shortest and " " not in parts[5])
+                        ):
+                            opened = found.obx(parts, f"{message.locator}!OBX:{obx}", comp, rep)
+                    elif opened:  # a new order or patient: no more of the document
+                        opened = found.close()
                 for i, key in places:
                     if i < n:
                         value = parts[i]
@@ -167,7 +203,7 @@ def messages(pieces: Iterable[str]) -> Iterator[Record]:
                 plain = comp == "^" and rep == "~"
                 message = Record(locator=f"message:{count}", schema="hl7v2")
                 fields = message.fields
-                pids, header = 0, None
+                pids, header, obx, opened = 0, None, 0, False
                 # MSH-1 is the field separator itself, so MSH field numbers are shifted by one.
                 parts = seg.split(field_sep, 6)
                 if len(parts) > 5 and parts[5]:

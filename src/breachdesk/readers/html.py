@@ -11,6 +11,11 @@ and its definition read "term: definition", and an inline element that is a fiel
 element, a table-cell role, a class naming a label or value, or text that names a field) is
 set apart from what follows it by a space. Other inline formatting joins its text as the page
 shows it ("<b>O</b>KAFOR" is one word).
+
+An EPR's form lays its fields out as a table of header and data cells in pairs, one pair or more
+a row ("<tr><th>Name</th><td>Rosa SANDOVAL</td><th>DOB</th><td>21/05/1977</td></tr>"): the page
+says which cell is a label, so such a table reads "label: value", a line a pair, whatever its
+labels' words.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ _CLOSING = set(",.;:!?)]}%'\"")  # punctuation that follows a word without a spa
 # its lines are the block elements'. Inside <pre> they are the text's.
 _SPACES = re.compile(r"\s+")
 MAX_DEPTH = 32  # tables nested deeper are read as text (hostile markup nests thousands)
+MAX_LABEL = 60  # a header cell longer than this is a heading, not a field's label
 
 
 class _Grid:
@@ -53,7 +59,12 @@ class _Grid:
         # their results). Column -> (rows still to fill, text).
         self.below: dict[int, tuple[int, str]] = {}
         self.rowspan = 1  # the open cell's
+        self.colspan = 1
         self.caption: list[str] | None = None  # the open caption's text
+        self.header_cell = False  # the open cell is a th
+        # While every row so far is header and data cells in pairs (th, td, th, td), each
+        # row's cells' column spans (``pairs``); None once one is not.
+        self.paired: list[list[int]] | None = []
 
     def fill(self) -> None:
         """The open row's columns from here that cells of the rows above span."""
@@ -68,11 +79,52 @@ class _Grid:
 
     def close_cell(self) -> None:
         if self.cell is not None and self.rows:
-            self.rows[-1].append("".join(self.cell))
+            # A merged cell stands for the columns it spans, so the cells after it keep their
+            # columns: the first holds the text, the rest are empty (as a DOCX's and a
+            # spreadsheet's merged cells read).
+            row, text = self.rows[-1], "".join(self.cell)
+            at = len(row)
+            row.extend([text] + [""] * (self.colspan - 1))
+            self._pair()
             if self.rowspan > 1:
-                self.below[len(self.rows[-1]) - 1] = (self.rowspan - 1, self.rows[-1][-1])
+                for k in range(self.colspan):
+                    self.below[at + k] = (self.rowspan - 1, "" if k else text)
         self.cell = None
-        self.rowspan = 1
+        self.rowspan = self.colspan = 1
+
+    def _pair(self) -> None:
+        """The cell just closed kept in ``paired``, or ``paired`` None when it pairs no more."""
+        if self.paired is None:
+            return
+        while len(self.paired) < len(self.rows):
+            self.paired.append([])
+        spans = self.paired[len(self.rows) - 1]
+        # (A cell spanning rows stands in rows of no pairs of their own.)
+        if self.rowspan > 1 or self.header_cell != (len(spans) % 2 == 0):
+            self.paired = None
+        else:
+            spans.append(self.colspan)
+
+    def pairs(self) -> list[str] | None:
+        """The table as "label: value" lines when every row is header and data cells in pairs
+        (``th``, ``td``, ``th``, ``td``), else None."""
+        if self.paired is None or self.nested or not any(self.paired):
+            return None
+        lines: list[str] = []
+        for row, spans in zip(self.rows, self.paired, strict=False):
+            if len(spans) % 2:
+                return None
+            cells: list[str] = []
+            at = 0
+            for span in spans:
+                cells.append(_SPACES.sub(" ", row[at]).strip())
+                at += span
+            for label, value in zip(cells[0::2], cells[1::2], strict=True):
+                if len(label) > MAX_LABEL:
+                    return None  # a heading over a paragraph, no field's label
+                if value:
+                    lines.append(f"{label.rstrip(': ')}: {value}" if label else value)
+        return lines
 
 
 class _Pieces(HTMLParser):
@@ -203,11 +255,10 @@ class _Pieces(HTMLParser):
             if not grid.rows:
                 grid.rows.append([])
             grid.fill()
-            # A merged cell stands for the columns it spans, so the cells after it keep
-            # their columns: the first holds the text, the rest are empty.
             spans = dict(attrs)
-            grid.rows[-1].extend([""] * (doc_tables.span(spans.get("colspan")) - 1))
+            grid.colspan = doc_tables.span(spans.get("colspan"))
             grid.rowspan = doc_tables.span(spans.get("rowspan"))
+            grid.header_cell = tag == "th"
             grid.cell = []
         elif tag in _BLOCKS:
             self._write("\n")
@@ -251,6 +302,8 @@ class _Pieces(HTMLParser):
             if grid.nested:
                 # Its cells after the last inner table, as lines.
                 self._cells_as_text(grid)
+            elif (pairs := grid.pairs()) is not None:
+                self.pieces.append("\n".join([*pairs, ""]))
             else:
                 self.pieces.append(grid.rows)
             if self.grids:

@@ -16,7 +16,10 @@ Text that is not JSON after all (a truncated export) is read as the text reader 
 that parse are read as above, the rest as paragraphs.
 Identifiers and contacts written as typed pairs (``{"type": "NHS", "value": ...}``) are read as
 fields named by their type, in the row and in the text alike; MongoDB's extended JSON
-(``{"$date": ...}``, ``{"$oid": ...}``) as the value it wraps.
+(``{"$date": ...}``, ``{"$oid": ...}``) as the value it wraps, a UTC instant that is local
+midnight in the UK as that date (``instants``). Layouts that say whose a fact is other than by
+nesting (JSON:API pages, Postman collections, database change events) are read as
+``json_shapes`` says; relaxed JSON among other lines (a shell's printout) as ``relaxed_json``.
 """
 
 from __future__ import annotations
@@ -25,13 +28,13 @@ import json
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 
 import pyarrow as pa
 
 from breachdesk.detect.columns import type_columns
 from breachdesk.ingest.sniff import decode, text_stream
+from breachdesk.readers import instants, json_shapes, relaxed_json
 from breachdesk.readers.base import Item, Record, Table
 from breachdesk.readers.text import paragraphs_of_lines
 
@@ -52,7 +55,41 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     except (json.JSONDecodeError, RecursionError):
         yield from _lines(text.splitlines())
         return
+    yield from read_value(document)
+
+
+def read_value(document: Any) -> Iterator[Item]:
+    """The items of a parsed document (JSON, or YAML's data): its rows, as its layout gives
+    them (``json_shapes``), or as the module says."""
+    shaped = json_shapes.reshape(document)
+    if shaped is not None:
+        for part in shaped:
+            yield from _document(part)
+        return
+    if _events(document):
+        runs = _Runs()  # a list of change events: each row in its table, at its place
+        for number, item in enumerate(document, start=1):
+            if isinstance(item, dict):
+                yield from runs.add(number, item, item)
+        yield from runs.end()
+        return
     yield from _document(document)
+
+
+def _events(document: Any) -> bool:
+    first = document[0] if isinstance(document, list) and document else None
+    return isinstance(first, dict) and json_shapes.change_event(first) is not None
+
+
+def placed(items: Iterable[Item], where: str) -> Iterator[Item]:
+    """Items of one part of a file (a block at ``line:7``, a YAML stream's ``doc:2``) located
+    there: its tables' rows under it, its text at it."""
+    for item in items:
+        if isinstance(item, Table):
+            item.prefix = f"{where}!{item.prefix}"
+        elif isinstance(item, Record):
+            item.locator = where
+        yield item
 
 
 def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
@@ -64,16 +101,19 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
 def _lines(lines: Iterable[str]) -> Iterator[Item]:
     """JSON lines: a run of objects (blank lines aside) is a table, a row a line, as the rows of
     an array are (``_Run``); runs of lines that are not objects go as paragraphs, a line that is
-    a list as a record."""
+    a list as a record. An object or list over several lines (``relaxed_json.blocks``) is read
+    as one line's, a list as a document located at its first line."""
     pending: list[str] = []
     first_pending = 1
-    run = _Run()
-    for number, line in enumerate(lines, start=1):
-        value = _object(line)
+    runs = _Runs()
+    run = runs.run
+    for number, part in relaxed_json.blocks(lines):
+        line = "" if isinstance(part, relaxed_json.Block) else part
+        value = _object(line) if isinstance(part, str) else part.value
         if isinstance(value, dict):
             yield from _paragraphs(pending, first_pending)
             pending = []
-            yield from run.add(number, line, value)
+            yield from runs.add(number, part if isinstance(part, str) else value, value)
             continue
         if value is None and (run.rows or run.alike) and not line.strip():
             continue  # between rows: the next row keeps its line's number
@@ -81,27 +121,65 @@ def _lines(lines: Iterable[str]) -> Iterator[Item]:
         if value is not None:
             yield from _paragraphs(pending, first_pending)
             pending = []
-            yield from _records(f"line:{number}", _fields(value))
+            if isinstance(part, str):
+                yield from _records(f"line:{number}", _fields(value))
+            else:
+                yield from placed(_document(value), f"line:{number}")
             continue
         if not pending:
             first_pending = number
         pending.append(line)
-    yield from run.end()
+    yield from runs.end()
     yield from _paragraphs(pending, first_pending)
+
+
+class _Runs:
+    """JSON-lines objects as rows: of one run (``_Run``), or, a database's change events
+    (``json_shapes.change_event``), each its row in a table of its own table's rows, located
+    ``table:<name>!row:<line>`` so the tables of one log are joined as a dump's are."""
+
+    def __init__(self) -> None:
+        self.run = _Run()
+        self.tables: dict[str, _Run] = {}
+
+    def add(
+        self, number: int, source: str | dict[str, Any], value: dict[str, Any]
+    ) -> Iterator[Item]:
+        event = json_shapes.change_event(value)
+        if event is None:
+            yield from self.run.add(number, source, value)
+            return
+        name, row = event
+        run = self.tables.get(name)
+        if run is None:
+            run = self.tables[name] = _Run(f"table:{name}!")
+        yield from run.add(number, row, row)
+        # (Another table's lines between a table's rows are its empty rows: all are bounded.)
+        if sum(len(r.rows) * len(r.fields) for r in self.tables.values()) >= BATCH_CELLS:
+            for other in self.tables.values():
+                yield from other.end()
+
+    def end(self) -> Iterator[Item]:
+        yield from self.run.end()
+        for run in self.tables.values():
+            yield from run.end()
 
 
 class _Run:
     """Consecutive JSON-lines objects, a table of at most ``BATCH_ROWS`` rows at a time; lines
     whose keys are mostly their own (a lone object, a map keyed by sample number) are no rows
-    alike, and each is a record, as a document of one object is."""
+    alike, and each is a record, as a document of one object is. A run of one named table's
+    rows (``prefix``) is a table whatever its keys."""
 
-    def __init__(self) -> None:
-        self.lines: list[tuple[int, str]] = []
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        # Each row's line number and the line (parsed again for a record) or its object.
+        self.lines: list[tuple[int, str | dict[str, Any]]] = []
         self.rows: list[dict[tuple[str, str], str]] = []
         self.fields: Counter[tuple[str, str]] = Counter()  # rows by the keys they fill
-        self.alike = False  # an earlier batch of the run was a table: the rest are its rows
+        self.alike = bool(prefix)  # an earlier batch of the run was a table: the rest are rows
 
-    def add(self, number: int, line: str, value: dict[str, Any]) -> Iterator[Item]:
+    def add(self, number: int, line: str | dict[str, Any], value: dict[str, Any]) -> Iterator[Item]:
         if self.lines:
             # A blank line between two rows is an empty row, so a row's number is its line's.
             self.rows.extend({} for _ in range(number - self.lines[-1][0] - 1))
@@ -114,18 +192,20 @@ class _Run:
 
     def end(self) -> Iterator[Item]:
         yield from self._batch()
-        self.alike = False
+        self.alike = bool(self.prefix)
 
     def _batch(self) -> Iterator[Item]:
         """The lines so far, as a table or as records."""
         own = sum(1 for rows in self.fields.values() if rows == 1)
         if not self.alike and 2 * own > len(self.fields):
             for number, line in self.lines:
-                yield from _records(f"line:{number}", _fields(_object(line)))
+                value = _object(line) if isinstance(line, str) else line
+                yield from _records(f"line:{number}", _fields(value))
         else:
             table = _table(self.rows, ())
             if table is not None:
                 table.first_row = self.lines[0][0]
+                table.prefix = self.prefix
                 self.alike = True
                 yield table
         self.lines, self.rows, self.fields = [], [], Counter()
@@ -138,7 +218,10 @@ def _object(line: str) -> dict[str, Any] | list[Any] | None:
     try:
         value = json.loads(stripped, object_hook=_extended)
     except (json.JSONDecodeError, RecursionError):
-        return None
+        # A shell's document on a line ({ "_id" : ObjectId("..."), ... }, unquoted keys).
+        if not stripped.endswith(("}", "]")):
+            return None
+        value = relaxed_json.loads(stripped, _extended)
     return value if isinstance(value, dict | list) else None
 
 
@@ -147,23 +230,22 @@ def _object(line: str) -> dict[str, Any] | list[Any] | None:
 _EXTENDED = frozenset(
     {"$date", "$oid", "$numberLong", "$numberInt", "$numberDouble", "$numberDecimal", "$uuid"}
 )
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _extended(node: dict[str, Any]) -> Any:
     """The value an extended-JSON wrapper holds, a ``$date`` as ISO 8601 (its milliseconds
-    since 1970 too); any other object as it is."""
+    since 1970 too; summer time's 23:00Z as the next day's UK date, ``instants``); any other
+    object as it is."""
     if len(node) != 1:
         return node
     ((key, value),) = node.items()
     if key not in _EXTENDED or not isinstance(value, str | int | float):
         return node
     if key == "$date" and isinstance(value, int | str) and str(value).lstrip("-").isdigit():
-        try:  # (canonical: {"$date": {"$numberLong": "-315619200000"}}, unwrapped inside out)
-            moment = _EPOCH + timedelta(milliseconds=int(value))
-        except OverflowError:
-            return str(value)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        # (canonical: {"$date": {"$numberLong": "-315619200000"}}, unwrapped inside out)
+        return instants.from_epoch(int(value)) or str(value)
+    if key == "$date" and isinstance(value, str):
+        return instants.from_text(value) or value
     return value
 
 
@@ -464,6 +546,12 @@ def words(key: str) -> str:
 
 
 def _scalar(value: Any) -> str:
+    if value.__class__ is str:
+        # A UTC instant of UK midnight ("2001-09-29T23:00:00.000Z", a date saved in summer
+        # time) is that day's date; any other text as it is.
+        if value[11:16] == "23:00" and value[-1:] in ("Z", "0"):
+            return instants.from_text(value) or value
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

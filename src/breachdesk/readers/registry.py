@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from breachdesk.readers import (
+    astm,
     columnar,
+    dbase,
+    dbase_memo,
     delimited,
     dicom,
     docx,
@@ -29,6 +32,7 @@ from breachdesk.readers import (
     text,
     word_binary,
     xml,
+    yaml_doc,
 )
 from breachdesk.readers.base import ReadFn, StreamFn
 
@@ -37,15 +41,20 @@ READERS: dict[str, ReadFn] = {
     "tsv": delimited.read,
     "psv": delimited.read,
     "hl7": hl7v2.read,
+    "astm": astm.read,  # an analyser's records (LIS2-A2), framed or in its host log
     "edifact": edifact.read,
     # Prose, with tables printed in spaces read as tables (a report printout).
     "text": fixed_width.read,
     "log": text.read_lines,
     "sql": sql_dump.read,
     "sqlite": sqlite.read,
+    "dbase": dbase.read,
+    # A table's memo file read alone: each memo a passage of text.
+    "dbase_memo": dbase_memo.read,
     "parquet": columnar.read_parquet,
     "arrow": columnar.read_arrow,
     "json": json_doc.read,
+    "yaml": yaml_doc.read,  # read as data, each document as JSON is
     "fhir_json": fhir.read,
     "fhir_xml": fhir_xml.read,
     "html": html.read,

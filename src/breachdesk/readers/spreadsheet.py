@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 from breachdesk.readers import forms
 from breachdesk.readers.base import Item, ReaderError, Table, transpose
 from breachdesk.readers.delimited import sections, split_header, titles
+from breachdesk.readers.table_edges import FOOTER_ROWS, footer_start
 from breachdesk.readers.text import paragraphs
 
 _HEAD_ROWS = 25  # the header is looked for in the first 20 rows
@@ -136,14 +137,21 @@ def _table(cells: Sequence[Sequence[object]]) -> Table | None:
         del flat
         head = [list(row) for row in zip(*(c[:_HEAD_ROWS] for c in columns), strict=True)]
         header, first_data = split_header(head)
-        if first_data >= len(cells):
+        stop = len(cells)
+        if width > 1:
+            # A footer under the rows ("Total patients: 3") is none of them.
+            tail = max(first_data, stop - FOOTER_ROWS)
+            stop = tail + footer_start(list(zip(*(c[tail:] for c in columns), strict=True)))
+        if first_data >= stop:
             return None
-        if first_data:
-            columns = [c[first_data:] for c in columns]
+        if first_data or stop < len(cells):
+            columns = [c[first_data:stop] for c in columns]
         return Table(header=header, columns=columns, first_row=1)
     rows = [[c if type(c) is str else _cell(c) for c in row] for row in cells]
     header, first_data = split_header(rows)
     body = rows[first_data:]
+    if len(header) > 1:
+        body = body[: footer_start(body[-FOOTER_ROWS:]) + max(0, len(body) - FOOTER_ROWS)]
     if not body:
         return None
     return Table(header=header, columns=transpose(body, len(header)), first_row=1)

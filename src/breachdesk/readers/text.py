@@ -1,7 +1,8 @@
 """Plain text, logs and other text-like files, cut into records a person's facts stay inside.
 
-Logs are read a line at a time (one event, usually one patient); prose a paragraph at a time,
-with long paragraphs cut so one record never spans a whole file.
+Logs are read an entry at a time (one event, usually one patient: a line, with the stack
+trace or payload under it, ``readers.log_entries``); prose a paragraph at a time, with long
+paragraphs cut so one record never spans a whole file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import BinaryIO
 
 from breachdesk.ingest.sniff import decode, text_stream
 from breachdesk.readers.base import Item, Record
+from breachdesk.readers.log_entries import entry_blocks
 
 MAX_LINES = 24
 # Lines handed to the detectors at once by ``line_blocks``: one prefilter scan per block, so
@@ -21,25 +23,31 @@ BLOCK_LINES = 4096
 
 
 def read_lines(data: bytes, name: str) -> Iterator[Item]:
-    text, _ = decode(data)
-    yield from _lines(text.splitlines())
+    yield from _records(line_blocks(data))
 
 
 def read_lines_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
-    yield from _lines(line.rstrip("\r\n") for line in text_stream(stream))
+    yield from _records(line_blocks_stream(stream))
 
 
 def line_blocks(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """The lines ``read_lines`` makes records of, blank ones included, as (number of the
-    first line, lines) in blocks of up to BLOCK_LINES."""
+    """The entries ``read_lines`` makes records of, each at its first line, blank lines (and
+    an entry's other lines) included, as (number of the first line, lines) in blocks of about
+    BLOCK_LINES (``log_entries.entry_blocks``)."""
     text, _ = decode(data)
     lines = text.splitlines()
-    for first in range(0, len(lines), BLOCK_LINES):
-        yield first + 1, lines[first : first + BLOCK_LINES]
+    size = BLOCK_LINES
+    yield from entry_blocks(
+        (first + 1, lines[first : first + size]) for first in range(0, len(lines), size)
+    )
 
 
 def line_blocks_stream(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
     """``line_blocks`` over the lines ``read_lines_stream`` reads."""
+    yield from entry_blocks(_stream_blocks(stream))
+
+
+def _stream_blocks(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
     block: list[str] = []
     first = 1
     for line in text_stream(stream):
@@ -52,10 +60,11 @@ def line_blocks_stream(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
         yield first, block
 
 
-def _lines(lines: Iterable[str]) -> Iterator[Record]:
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield Record(locator=f"line:{number}", schema="text", text=line)
+def _records(blocks: Iterable[tuple[int, list[str]]]) -> Iterator[Record]:
+    for first, lines in blocks:
+        for offset, line in enumerate(lines):
+            if line.strip():
+                yield Record(locator=f"line:{first + offset}", schema="text", text=line)
 
 
 # A form saved as CSV ("Patient:,OKAFOR Grace", "DOB:;12/01/1962"): the separators after a

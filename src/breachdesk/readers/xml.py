@@ -2,92 +2,45 @@
 
 Exports are usually records: many elements of one tag (``<Patient>``), each with fields as
 attributes or leaf children. Those become a table whose header is the field names, so the table
-detectors type them like any CSV. Records that name nobody (the results of a report about one
-patient) are read with what surrounds them: each document that holds a person and their list
-is a row, the list's values joined in it, so a report's patient has its tests and a file of
-reports has a row per report. Other XML (and records with nobody in or around them: a CDA's
-entries) is read as ``Tag: text`` lines, the names kept as context. An XML file that
-defusedxml refuses (entity declarations: the billion-laughs bomb) or cannot parse is read as
-plain text instead, which expands nothing and still finds what it says.
+detectors type them like any CSV. An export of several lists (patients beside their results,
+a database's tables) gives a table per list, joined by their keys (``readers.xml_lists``).
+Records that name nobody (the results of a report about one patient) are read with what
+surrounds them: each document that holds a person and their list is a row, the list's values
+joined in it, so a report's patient has its tests and a file of reports has a row per report.
+An HL7 CDA document is read by its parts (``readers.cda``). Other XML (and records with nobody
+in or around them) is read as ``Tag: text`` lines, the names kept as context. A schema written
+inline (a .NET DataSet's ``xs:schema``, mysqldump's ``table_structure``) describes the rows and
+is not read as rows.
+A fragment of sibling records with no root (SQL Server's ``FOR XML RAW``) is read as if it had
+one. An XML file that defusedxml refuses (entity declarations: the billion-laughs bomb) or
+cannot parse is read as plain text instead, which expands nothing and still finds what it says.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import codecs
 from collections.abc import Callable, Iterator
-from xml.etree.ElementTree import Element, ParseError, SubElement
+from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from breachdesk.readers import doc_tables, docx, hl7v2_xml, odt, spreadsheet_xml, text
+from breachdesk.ingest.sniff import decode
+from breachdesk.readers import (
+    cda,
+    doc_tables,
+    docx,
+    hl7v2_xml,
+    odt,
+    spreadsheet_xml,
+    text,
+    xml_lists,
+)
 from breachdesk.readers.base import Item, Table
-from breachdesk.readers.json_doc import GENERIC_KEYS, names_a_person, words
+from breachdesk.readers.json_doc import names_a_person, words
 from breachdesk.readers.text import paragraphs
-
-
-def _name(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _fields(record: Element) -> dict[str, str]:
-    """A record's attributes and leaf children by name, then what its nested elements hold
-    (``<Result><TestName>``) under "parent leaf" names ("Result TestName"), a repeated one's
-    values joined by "; " as a cell listing several tests is: the tests of a patient stay in
-    the patient's row."""
-    out = {_name(k): " ".join(v.split()) for k, v in record.attrib.items()}
-    nested: dict[str, list[str]] = {}
-    for child in record:
-        label = _label(child)
-        if len(child) == 0 and child.text and child.text.strip():
-            out.setdefault(label or _name(child.tag), " ".join(child.text.split()))
-        if label:
-            continue  # (its attribute is its name)
-        for key, value in child.attrib.items():
-            out.setdefault(f"{_name(child.tag)} {_name(key)}", " ".join(value.split()))
-        if len(child):
-            _nested(child, nested)
-    for key, values in nested.items():
-        out.setdefault(key, "; ".join(dict.fromkeys(values)))
-    return out
-
-
-# A field named by an attribute, as generic exports write them: ``<Field name="NHS Number">``.
-_LABEL_KEYS = ("name", "key", "field", "label")
-
-
-def _label(element: Element) -> str | None:
-    """The name a leaf element's attribute gives its text (``_LABEL_KEYS``), if it has one
-    (``<Test name="HbA1c" result="48"/>`` has no text: a record, its attributes its fields)."""
-    if len(element) or not (element.text and element.text.strip()):
-        return None
-    for key in _LABEL_KEYS:
-        value = element.attrib.get(key, "").strip()
-        if value:
-            return " ".join(value.split())
-    return None
-
-
-def _fields_of_one(parent: Element, tag: str) -> bool:
-    """Whether ``parent``'s children of ``tag`` are the named fields of one record (each named
-    by an attribute, no two alike), not a list of records."""
-    labels = [_label(child) for child in parent if str(child.tag) == tag]
-    return all(labels) and len(set(labels)) == len(labels)
-
-
-def _nested(element: Element, into: dict[str, list[str]]) -> None:
-    """Leaf texts and attributes below ``element``, each named after its parent and itself."""
-    for parent in element.iter():
-        for key, value in parent.attrib.items():
-            if value.strip():
-                into.setdefault(f"{_name(parent.tag)} {_name(key)}", []).append(
-                    " ".join(value.split())
-                )
-        for leaf in parent:
-            if len(leaf) == 0 and leaf.text and leaf.text.strip():
-                into.setdefault(f"{_name(parent.tag)} {_name(leaf.tag)}", []).append(
-                    " ".join(leaf.text.split())
-                )
+from breachdesk.readers.xml_fields import document, fields, local_name, rows
+from breachdesk.readers.xml_lists import most_repeated
 
 
 def _table(root: Element) -> Table | None:
@@ -95,98 +48,26 @@ def _table(root: Element) -> Table | None:
     are several (one element is a document, not a list of records). When they name nobody,
     the documents around them that name a person (a report about one patient, its results the
     records), a row each; when nothing does, None: the file is read as labelled lines."""
-    best = _most_repeated([root])
+    best = most_repeated([root])
     if best is None:
         return None
     parent, tag = best
     records = [child for child in parent if str(child.tag) == tag]
-    table = _rows([_fields(record) for record in records], tag)
+    table = rows([fields(record) for record in records], f"{local_name(tag)}!")
     if table is not None and names_a_person(table):
-        inner = _most_repeated(records)
+        inner = most_repeated(records)
         if (
             inner is None
-            or _rows([_fields(c) for c in inner[0] if str(c.tag) == inner[1]], "") is None
+            or rows([fields(c) for c in inner[0] if str(c.tag) == inner[1]], "") is None
         ):
             return table
         # Each record is a person's document with a list of records of its own (a file of
         # reports, each with its results): named as the single report's row is.
-        return _rows([_document(record, inner[1]) for record in records], tag)
+        return rows([document(record, inner[1]) for record in records], f"{local_name(tag)}!")
     documents = _about_one(root, parent, tag)
     if documents is None:
         return None
-    return _rows([_document(document, tag) for document in documents], str(documents[0].tag))
-
-
-def _most_repeated(tops: list[Element]) -> tuple[Element, str] | None:
-    """The element (in or below ``tops``) with the most children of one tag, and the tag, when
-    there are two or more; the first such element in document order on a tie."""
-    best: tuple[int, Element, str] | None = None
-    for top in tops:
-        for parent in top.iter():
-            if len(parent) > 1:
-                tag, n = Counter(str(child.tag) for child in parent).most_common(1)[0]
-                if _fields_of_one(parent, tag):
-                    continue
-                if best is None or n > best[0]:
-                    best = (n, parent, tag)
-    return None if best is None or best[0] < 2 else (best[1], best[2])
-
-
-def _rows(rows: list[dict[str, str]], tag: str) -> Table | None:
-    header = list(dict.fromkeys(key for row in rows for key in row))
-    if len(header) < 2:
-        return None
-    columns = [[row.get(key, "") for row in rows] for key in header]
-    return Table(header=header, columns=columns, first_row=1, prefix=f"{_name(tag)}!")
-
-
-def _document(document: Element, tag: str) -> dict[str, str]:
-    """One person's document as one row: what it holds outside its records of ``tag``, then
-    its records' leaves by their own names as a table of them has them (``Test``, not ``Result
-    Test``: the words of a header of tests), the values of all its records joined by "; "."""
-    row = _fields(_outside(document, tag))
-    listed: dict[str, list[str]] = {}
-    for record in document.iter(tag):
-        if record is not document:
-            for key, value in _leaves(record):
-                listed.setdefault(key, []).append(value)
-    for key, values in listed.items():
-        row.setdefault(key, "; ".join(dict.fromkeys(values)))
-    return row
-
-
-def _leaves(record: Element) -> Iterator[tuple[str, str]]:
-    """A record's attributes by name (by "tag attribute" where the name alone says nothing:
-    ``<Test name="HbA1c"/>`` gives "Test name", not a "name" taken for a person's), its leaves'
-    texts by their tags and the attributes of the elements below it by "tag attribute",
-    however deep (a result in a panel)."""
-    for key, value in record.attrib.items():
-        if value.strip():
-            own = _name(key)
-            own = f"{_name(record.tag)} {own}" if own.lower() in GENERIC_KEYS else own
-            yield own, " ".join(value.split())
-    for element in record.iter():
-        if element is not record:
-            for key, value in element.attrib.items():
-                if value.strip():
-                    yield f"{_name(element.tag)} {_name(key)}", " ".join(value.split())
-        if len(element) == 0 and element.text and element.text.strip():
-            yield _name(element.tag), " ".join(element.text.split())
-
-
-def _outside(element: Element, tag: str) -> Element:
-    """A copy of ``element`` without its descendants of ``tag`` (and what is below them)."""
-    top = Element(element.tag, element.attrib)
-    top.text = element.text
-    stack = [(element, top)]
-    while stack:
-        source, copy = stack.pop()
-        for child in source:
-            if str(child.tag) != tag:
-                made = SubElement(copy, child.tag, child.attrib)
-                made.text = child.text
-                stack.append((child, made))
-    return top
+    return rows([document(each, tag) for each in documents], f"{local_name(documents[0].tag)}!")
 
 
 def _about_one(root: Element, parent: Element, tag: str) -> list[Element] | None:
@@ -238,8 +119,8 @@ def _names_a_person(element: Element, tag: str) -> bool:
     """Whether the element names a person outside its children of ``tag``."""
     part = Element(element.tag, element.attrib)
     part.extend(child for child in element if str(child.tag) != tag)
-    fields = _fields(part)
-    return names_a_person(Table(header=list(fields), columns=[[v] for v in fields.values()]))
+    cells = fields(part)
+    return names_a_person(Table(header=list(cells), columns=[[v] for v in cells.values()]))
 
 
 def _lines(root: Element) -> Iterator[str]:
@@ -247,9 +128,9 @@ def _lines(root: Element) -> Iterator[str]:
     time"): the names are the context detectors use. A ``value`` attribute is its element's
     value (CDA's ``<birthTime value="19751102"/>``: "birth time: 19751102")."""
     for el in root.iter():
-        tag = words(_name(el.tag))
+        tag = words(local_name(el.tag))
         for key, value in el.attrib.items():
-            label = tag if _name(key) == "value" else f"{tag} {words(_name(key))}"
+            label = tag if local_name(key) == "value" else f"{tag} {words(local_name(key))}"
             yield f"{label}: {' '.join(value.split())}"
         if el.text and el.text.strip():
             yield f"{tag}: {' '.join(el.text.split())}"
@@ -267,11 +148,81 @@ def _flat_document(root: Element) -> Callable[[Element], Iterator[doc_tables.Pie
     return odt.pieces if root.tag == _FLAT_ODF else None
 
 
-def read(data: bytes, name: str) -> Iterator[Item]:
+# Elements that describe the rows rather than hold them: an inline XML Schema (a .NET
+# DataSet's, SQL Server's ``FOR XML ... XMLSCHEMA``), an XDR or ADO recordset schema, and
+# mysqldump's column definitions beside each table's data.
+_DESCRIPTIONS = (
+    "{http://www.w3.org/2001/XMLSchema}schema",
+    "{urn:schemas-microsoft-com:xml-data}Schema",
+    "{uuid:BDC6E3F0-6DA3-11d1-A2A3-00AA00C14882}Schema",
+    "table_structure",
+)
+_JUNK_AFTER_ROOT = 9  # expat's XML_ERROR_JUNK_AFTER_DOC_ELEMENT: a second top element
+
+
+def _parse(data: bytes) -> Element | None:
+    """The document's root, or a made one around a fragment's top elements; None when it
+    cannot be parsed or is refused (entity declarations)."""
     try:
-        root = SafeET.fromstring(data)
+        return SafeET.fromstring(data)
+    except (defusedxml.DefusedXmlException, ValueError):
+        return None
+    except ParseError as exc:
+        if exc.code != _JUNK_AFTER_ROOT:
+            return None
+    try:
+        return SafeET.fromstring(_fragment(data))
     except (defusedxml.DefusedXmlException, ParseError, ValueError):
+        return None
+
+
+def _fragment(data: bytes) -> bytes:
+    """A fragment's text (in the encoding its declaration names, else as sniffed) inside one
+    made root, its XML declarations dropped (a second one is an error anywhere but first)."""
+    try:
+        if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+            raise LookupError  # (a byte order mark says more than a declaration)
+        content = data.decode(codecs.lookup(_declared(data[:256])).name, errors="replace")
+    except LookupError:
+        content, _ = decode(data)
+    pieces, at = [], 0
+    while (start := content.find("<?xml", at)) >= 0 and (end := content.find("?>", start)) >= 0:
+        pieces.append(content[at:start])
+        at = end + 2
+    pieces.append(content[at:])
+    return ("<fragment>" + "".join(pieces) + "</fragment>").encode("utf-8")
+
+
+def _declared(head: bytes) -> str:
+    """The encoding an XML declaration at the start names, or ""."""
+    if not head.lstrip().startswith(b"<?xml"):
+        return ""
+    _, found, rest = head.partition(b"encoding=")
+    quote = rest[:1]
+    if not found or quote not in (b'"', b"'"):
+        return ""
+    return rest[1:].split(quote, 1)[0].decode("ascii", errors="replace")
+
+
+def _prune(root: Element) -> None:
+    """Takes out the schemas and column definitions (``_DESCRIPTIONS``) below the root."""
+    for tag in _DESCRIPTIONS:
+        if next(root.iter(tag), root) is root:
+            continue  # (none: told by a scan in C, no walk in Python)
+        for parent in [p for p in root.iter() if p.find(tag) is not None]:
+            for child in parent.findall(tag):
+                parent.remove(child)
+
+
+def read(data: bytes, name: str) -> Iterator[Item]:
+    root = _parse(data)
+    if root is None:
         yield from text.read(data, name)
+        return
+    if clinical := cda.documents(root):
+        # An HL7 CDA document (alone or in an envelope) is one patient's: read by its parts,
+        # its staff and next of kin never its patients (``readers.cda``).
+        yield from cda.read(clinical)
         return
     if hl7v2_xml.is_hl7_xml(root):
         yield from hl7v2_xml.messages(root)
@@ -279,10 +230,15 @@ def read(data: bytes, name: str) -> Iterator[Item]:
     if spreadsheet_xml.is_workbook(root):
         yield from spreadsheet_xml.read(root)
         return
-    if document := _flat_document(root):
+    if pieces := _flat_document(root):
         # Word's XML (2003's WordprocessingML, 2007's flat package) and OpenDocument's flat
         # XML hold what their zipped forms do, under the same element names.
-        yield from doc_tables.items(document(root))
+        yield from doc_tables.items(pieces(root))
+        return
+    _prune(root)
+    several = xml_lists.tables(root)
+    if several is not None:
+        yield from several
         return
     table = _table(root)
     if table is not None:

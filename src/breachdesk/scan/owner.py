@@ -13,8 +13,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk.detect.hl7 import sensitive_map
+from breachdesk.detect.passage_facts import add_diagnosis, facts_in
 from breachdesk.detect.records import PersonRecord, add_to_row
-from breachdesk.detect.text import tests_in_text
 from breachdesk.detect.text_cells import text_columns
 from breachdesk.readers.base import Table
 
@@ -57,6 +57,7 @@ def one_person(people: list[PersonRecord]) -> list[PersonRecord]:
     for name, value in numbered.values.items():
         named.set(name, value)
     named.exposed |= numbered.exposed
+    named.sensitive |= numbered.sensitive
     for code in numbered.tests:
         named.add_test(code)
     named.ods_codes += [code for code in numbered.ods_codes if code not in named.ods_codes]
@@ -70,9 +71,9 @@ def one_person(people: list[PersonRecord]) -> list[PersonRecord]:
 def give_unowned(people: list[PersonRecord], unowned: list[Unowned]) -> None:
     """A per-patient export (a cumulative report: the patient named above a table of their
     results, no column saying who), or a letter or report naming its patient in one part (a
-    Word header, the first page, an e-mail's subject) and the results in another: those tests
-    are that patient's, when the file's prose names exactly one person and no table row names
-    anyone."""
+    Word header, the first page, an e-mail's subject) and the results in another: those tests,
+    and the diagnoses of its text, are that patient's, when the file's prose names exactly one
+    person and no table row names anyone."""
     who = {
         p.values.get("nhs_number") or (p.values.get("family_name"), p.values.get("date_of_birth"))
         for p in people
@@ -82,7 +83,9 @@ def give_unowned(people: list[PersonRecord], unowned: list[Unowned]) -> None:
     person = people[0]
     for where, codes, results, detector, rule, text in unowned:
         if text:
-            codes, results = tests_in_text(text)
+            codes, results, found = facts_in(text)
+            for mention in found:  # its diagnoses, coded or in words, as its tests
+                add_diagnosis(person, mention.extra, where, f"{rule} {mention.rule}")
         for code in codes:
             person.add_test(code)
             person.evidence.append(("test", where, detector, rule, ""))

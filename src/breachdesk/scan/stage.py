@@ -8,7 +8,6 @@ reader that kills its worker outright is skipped on the unit's next attempt (``g
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import shutil
@@ -28,7 +27,7 @@ from breachdesk.case import Case
 from breachdesk.detect import folder_relations, pmi_terms
 from breachdesk.detect.fhir import person_from_patient
 from breachdesk.detect.folder_relations import KEYED_SCHEMA
-from breachdesk.detect.hl7 import person_from_message, sensitive_map
+from breachdesk.detect.hl7 import person_from_analyser, person_from_message, sensitive_map
 from breachdesk.detect.label_columns import records_of
 from breachdesk.detect.pmi_terms import Matcher
 from breachdesk.detect.records import (
@@ -51,9 +50,11 @@ from breachdesk.readers import fhir as fhir_reader
 from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Nested, ReaderError, Record, Table
 from breachdesk.readers.delimited import is_unheaded
+from breachdesk.readers.embedded import PROBLEM
 from breachdesk.readers.registry import reader_for, stream_reader_for
 from breachdesk.readers.sections import splitter
 from breachdesk.scan import owner
+from breachdesk.scan.collector import settle_collector
 from breachdesk.scan.owner import (
     Unowned,
     give_to_banner,
@@ -76,6 +77,7 @@ MAX_NESTING = 4
 # Structured records (named fields) and the detector that turns each into person-records.
 STRUCTURED: dict[str, Callable[[Record], list[PersonRecord]]] = {
     "hl7v2": person_from_message,
+    "astm": person_from_analyser,
     "fhir": person_from_patient,
 }
 Batch = tuple[pa.Table, pa.Table, pa.Table, pa.Table]  # records, mentions, scanned, keyed
@@ -88,7 +90,7 @@ OUTPUTS = {
 # Files that are one table, joined with the other such files of their folder after the scan;
 # and files that may hold one table (a one-sheet workbook, a dump of one table), joined so when
 # they do. A workbook's table is named by its file ("Sheet1" says nothing), a dump's by itself.
-WHOLE_TABLES = frozenset({"csv", "tsv", "psv"})
+WHOLE_TABLES = frozenset({"csv", "tsv", "psv", "dbase"})
 WORKBOOKS = frozenset({"xlsx", "xls", "ods"})
 DUMPS = frozenset({"sql", "sqlite"})
 # Files that are one report, letter or message: their parts (pages, a Word header, an e-mail's
@@ -112,6 +114,11 @@ DOCUMENTS = frozenset(
         "image",
     }
 )
+# Message files whose reports may be carried inside (an OBX's PDF, a FHIR attachment): a carried
+# report that names no one is about the one patient the file names, as a document's part is.
+CARRIERS = frozenset({"hl7", "fhir_json", "fhir_xml"})
+# Parts that could not be read (a damaged attachment) named in an ok file's reason, at most.
+_PROBLEMS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -187,8 +194,8 @@ def _items(
                 item.locator = locator
                 yield from STRUCTURED[item.schema](item)
                 continue
-            if item.schema == fhir_reader.LINKS:
-                item.locator = locator  # the prefix of the file's entries
+            if item.schema in (fhir_reader.LINKS, PROBLEM):
+                item.locator = locator  # the prefix of the file's entries, or the bad part's
                 yield item
                 continue
             found = people_in_text(item.text, locator, item.schema, extra=extra)
@@ -217,25 +224,31 @@ def _nested(
     extra: Matcher | None = None,
     unowned: bool = False,
 ) -> Iterator[PersonRecord | Table | Unowned | Record]:
-    """An attachment: read like a file, and an attached archive walked under the same limits."""
+    """An attachment: read like a file, and an attached archive walked under the same limits.
+    One that cannot be read costs itself, not the file carrying it: a ``PROBLEM`` record."""
     inner = sniff_data(item.data, item.name)
     here = f"{prefix}{item.locator}!"
-    if inner not in ARCHIVES:
-        yield from _items(item.data, inner, item.name, here, depth + 1, limits, extra, unowned)
-        return
-    for entry in walk_bytes(item.data, item.name, limits):
-        if entry.data is not None:
-            member = entry.path.split("!/", 1)[-1]
-            yield from _items(
-                entry.data,
-                entry.type,
-                member,
-                f"{here}{member}!",
-                depth + 1,
-                limits,
-                extra,
-                unowned,
-            )
+    try:
+        if inner not in ARCHIVES:
+            yield from _items(item.data, inner, item.name, here, depth + 1, limits, extra, unowned)
+            return
+        for entry in walk_bytes(item.data, item.name, limits):
+            if entry.data is not None:
+                member = entry.path.split("!/", 1)[-1]
+                yield from _items(
+                    entry.data,
+                    entry.type,
+                    member,
+                    f"{here}{member}!",
+                    depth + 1,
+                    limits,
+                    extra,
+                    unowned,
+                )
+    except (ReaderError, LimitExceeded) as exc:
+        status, reason = _verdict(exc, limits)
+        fields = {"status": [status], "reason": [reason]}
+        yield Record(locator=f"{prefix}{item.locator}", schema=PROBLEM, fields=fields)
 
 
 def _scan_file(
@@ -244,11 +257,13 @@ def _scan_file(
     limits: Limits,
     extra: Matcher | None = None,
     keyed: list[pa.Table] | None = None,
+    problems: list[str] | None = None,
 ) -> Iterator[tuple[pa.Table, pa.Table]]:
     """Records and mentions of one file, a table chunk at a time; then the rows of its tables
     that point at people in another of its tables (``detect.relations``); free-text people last.
     ``keyed``: where a file that is one table leaves what a join with the other tables of its
-    folder needs (``detect.folder_relations``)."""
+    folder needs (``detect.folder_relations``); ``problems``: where the parts it carries that
+    could not be read are named ("part:2: ...")."""
     people: list[PersonRecord] = []
     relations = Relations()
     source: bytes | BinaryIO = (
@@ -263,7 +278,8 @@ def _scan_file(
     document = entry.type in DOCUMENTS
     name = entry.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     whole = name if keyed is not None and entry.type in WHOLE_TABLES else None
-    for item in _items(source, entry.type, entry.path, "", 0, limits, extra, document):
+    carrier = document or entry.type in CARRIERS
+    for item in _items(source, entry.type, entry.path, "", 0, limits, extra, carrier):
         if isinstance(item, Table):
             item, records, mentions = records_of(item, file_id)
             relations.add(item, records, whole if not item.prefix else None)
@@ -293,6 +309,9 @@ def _scan_file(
                 banner = records, mentions  # a one-row table, the only one naming anyone yet
             else:
                 yield records, mentions
+        elif isinstance(item, Record) and item.schema == PROBLEM:
+            if problems is not None:
+                problems.append(f"{item.locator}: {item.fields['reason'][0]}")
         elif isinstance(item, Record):
             links.append(item)
         elif isinstance(item, Unowned):
@@ -365,29 +384,6 @@ def _status(file_id: int, status: str, reason: str, count: int, seconds: float) 
     return pa.Table.from_pylist([{**row, "seconds": round(seconds, 4)}], schema=SCANNED_SCHEMA)
 
 
-_SETTLED = False
-
-
-_YOUNGEST = 50_000
-
-
-def settle_collector() -> None:
-    """Once per process, after its first file: what the worker has built by then (catalogue,
-    automata, compiled patterns, the PMI's terms, warm caches) is taken out of the cyclic
-    collector's generations (``gc.freeze``). It lives as long as the worker, and each full
-    collection would otherwise walk all of it again: 6% of the 1 GB scan benchmark's CPU.
-
-    The youngest generation is also collected after 50,000 new objects rather than 700: a log
-    makes a record and its tuples per line, none of them in a cycle, and the default threshold
-    spent ~5% of a log's scan looking for cycles among them (measured on the 20,000-patient
-    incident's logs). Cycles are still collected, every 50,000 allocations."""
-    global _SETTLED
-    if not _SETTLED:
-        _SETTLED = True
-        gc.freeze()
-        gc.set_threshold(_YOUNGEST, *gc.get_threshold()[1:])
-
-
 def scan_unit(unit: Unit) -> Iterator[Batch]:
     """Batches of (records, mentions, scanned, keyed) for one top-level file, a file at a
     time."""
@@ -415,12 +411,19 @@ def scan_unit(unit: Unit) -> Iterator[Batch]:
             started = time.monotonic()
             status, reason, count = "ok", "", 0
             keyed: list[pa.Table] = []
+            problems: list[str] = []
             try:
                 with deadline(limits.seconds_per_file) as clock:
-                    for records, mentions in _scan_file(entry, file_id, limits, extra, keyed):
+                    for records, mentions in _scan_file(
+                        entry, file_id, limits, extra, keyed, problems
+                    ):
                         count += records.num_rows
                         with clock.paused():
                             yield records, mentions, SCANNED_SCHEMA.empty_table(), no_keys
+                if problems:  # read, but for the parts named
+                    more = len(problems) - _PROBLEMS_SHOWN
+                    reason = "parts not read: " + "; ".join(problems[:_PROBLEMS_SHOWN])
+                    reason += f"; and {more} more" if more > 0 else ""
             except Exception as exc:
                 status, reason = _verdict(exc, limits)
                 keyed = []  # a file not read whole joins nothing

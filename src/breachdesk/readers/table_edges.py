@@ -1,0 +1,115 @@
+"""What stands at a table's edges in a report's export: a group row over its header, a footer
+under its rows.
+
+An EMIS search exported to Excel or CSV names a test once, in merged cells over its columns
+("HIV viral load" over "Date | Value", "CD4 count" over the next "Date | Value"): the header row
+alone says "Value" twice and no test, so every row lost its results. Such a group row is read
+into the names of the columns under it ("HIV viral load Value", "HIV viral load Date"), which
+the column typing reads as the test's; a group naming no test ("Patient Details") is left out.
+
+A search's or report's export ends with a count ("Total patients: 3", "Population count,3",
+"End of report"): read as a row, it was one more person's row in the table's first column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# A header's own kinds under which a group's test name belongs: what the test gave, and when.
+_GENERIC = frozenset({"result", "units", "other_date", "collected_at", "received_at"})
+# A cell a group row holds: a few words over its columns, no sentence, no label's colon.
+_GROUP_CELL = re.compile(r"[^\W\d_][^:\n]{0,39}")
+
+# A footer's count ("Total patients: 3", "Population count" beside "3"), and a report's closing
+# line ("End of report", "Page 2 of 2", "3 records", "Printed on 14/03/2024 by LTANNER").
+_NOUNS = r"(?:patients?|records?|rows?|people|persons|results?|items?|entries|matches|clients?)"
+_COUNT_LINE = re.compile(
+    rf"\W{{0,3}}(?:(?:grand\s)?totals?(?:\s(?:no\.?|number)(?:\sof)?)?(?:\s{_NOUNS})?"
+    rf"|(?:{_NOUNS}|population)\s(?:count|total|found|listed|returned|selected)|count"
+    rf"|(?:number|no\.?)\sof\s{_NOUNS})\s{{0,3}}[:=]?\s{{0,3}}(\d[\d,]{{0,12}})?\.?",
+    re.I,
+)
+_CLOSING = re.compile(
+    rf"(?i)\W{{0,5}}(?:end\s(?:of\s)?(?:report|search|list|file|results?|data)\b"
+    rf"|page\s\d{{1,4}}\b|(?:printed|generated|exported|produced|run)\s(?:on|by|at|date)\b"
+    rf"|\d{{1,9}}\s{_NOUNS}\b)"
+)
+_NUMBER = re.compile(r"\d[\d,]{0,12}")
+# Rows at a table's end looked at for a footer (blank rows between it and the rows included).
+FOOTER_ROWS = 5
+
+
+def is_group_row(row: Sequence[str], header: Sequence[str]) -> bool:
+    """Whether ``row``, just above ``header``, groups its columns: a few labels, each over
+    several of the header's (the merged cells to its right left blank or repeating it), fewer
+    than the header names; not a title (one cell in the first column) nor a form's label and
+    value."""
+    if len(row) != len(header) or len(row) < 2:
+        return False
+    cells = [c.strip() for c in row]
+    filled = [(j, c) for j, c in enumerate(cells) if c]
+    distinct = {c for _, c in filled}
+    if not filled or len(distinct) >= sum(1 for h in header if h.strip()):
+        return False
+    if len(distinct) < 2 and filled[0][0] == 0:
+        return False
+    if not all(_GROUP_CELL.fullmatch(c) for c in distinct):
+        return False
+    return any(
+        j + 1 < len(cells) and cells[j + 1] in ("", c) and header[j + 1].strip() for j, c in filled
+    )
+
+
+def group_header(row: Sequence[str], header: Sequence[str]) -> list[str]:
+    """``header``'s names, each under a group that names a test (``is_group_row``'s row)
+    given the test's name when the header's own says only what of a test it holds ("Value",
+    "Date", "Units")."""
+    from breachdesk.detect.columns import header_kind  # the synonyms, loaded once
+
+    names: list[str] = []
+    group = ""
+    for cell, sub in zip(row, header, strict=True):
+        group = cell.strip() or group
+        sub = sub.strip()
+        kind = header_kind(group) if group and group != sub else None
+        if kind and kind.startswith("analyte:") and (not sub or header_kind(sub) in _GENERIC):
+            names.append(f"{group} {sub}".rstrip())
+        else:
+            names.append(sub)
+    return names
+
+
+def footer_start(rows: Sequence[Sequence[str]]) -> int:
+    """Where a footer ("Total patients: 3", with the blank rows above it and the lines of one
+    cell after it, a prompt or a signature) starts among a table's last rows, or ``len(rows)``
+    where it has none."""
+    cut = at = len(rows)
+    while at and len(rows) - at < FOOTER_ROWS:
+        filled = [c.strip() for c in rows[at - 1] if c and c.strip()]
+        if len(filled) > 2 or (filled and not _is_footer(filled) and len(filled) > 1):
+            break
+        at -= 1
+        if filled and _is_footer(filled):
+            cut = at
+    while cut < len(rows) and cut and not any(c and c.strip() for c in rows[cut - 1]):
+        cut -= 1
+    return cut
+
+
+def is_footer(row: Sequence[str]) -> bool:
+    """Whether a row is a footer's ("Total patients: 3")."""
+    filled = [c.strip() for c in row if c and c.strip()]
+    return bool(filled) and _is_footer(filled)
+
+
+def _is_footer(filled: list[str]) -> bool:
+    """A count alone or beside its number, or a closing line: a "Total cholesterol | 5.2"
+    is a result."""
+    if len(filled) == 1:
+        count = _COUNT_LINE.fullmatch(filled[0])
+        return bool(count and count[1]) or _CLOSING.match(filled[0]) is not None
+    if len(filled) == 2:
+        count = _COUNT_LINE.fullmatch(filled[0])
+        return bool(count and not count[1]) and _NUMBER.fullmatch(filled[1]) is not None
+    return False
