@@ -8,7 +8,7 @@ report with its results) is one row whose listed records' leaves keep their own 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from xml.etree.ElementTree import Element, SubElement
 
 from breachdesk.readers.base import Table
@@ -159,13 +159,18 @@ def _leaves(record: Element) -> Iterator[tuple[str, str]]:
 
 def outside(element: Element, tag: str) -> Element:
     """A copy of ``element`` without its descendants of ``tag`` (and what is below them)."""
+    return copy_without(element, lambda child: str(child.tag) == tag)
+
+
+def copy_without(element: Element, dropped: Callable[[Element], bool]) -> Element:
+    """A copy of ``element`` without the descendants ``dropped`` says (and what is below them)."""
     top = Element(element.tag, element.attrib)
     top.text = element.text
     stack = [(element, top)]
     while stack:
         source, copy = stack.pop()
         for child in source:
-            if str(child.tag) != tag:
+            if not dropped(child):
                 made = SubElement(copy, child.tag, child.attrib)
                 made.text = child.text
                 stack.append((child, made))

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from breachdesk.readers.base import Table
 from breachdesk.readers.json_doc import names_a_person
 from breachdesk.readers.xml_fields import (
+    copy_without,
     document,
     fields,
     fields_of_one,
@@ -242,15 +243,4 @@ def _keyed(built: list[tuple[_List, Table | None, bool]], people: list[Table]) -
 
 def _without(element: Element, ids: set[int]) -> Element:
     """A copy of ``element`` without the descendants whose ids are ``ids``."""
-    top = Element(element.tag, element.attrib)
-    top.text = element.text
-    stack = [(element, top)]
-    while stack:
-        source, copy = stack.pop()
-        for child in source:
-            if id(child) not in ids:
-                made = Element(child.tag, child.attrib)
-                made.text = child.text
-                copy.append(made)
-                stack.append((child, made))
-    return top
+    return copy_without(element, lambda child: id(child) in ids)
