@@ -236,7 +236,8 @@ def test_each_person_in_a_letter_gets_their_own_diagnosis() -> None:
     assert rows[B]["sensitive"] == "cancer" and rows[B]["tests"] is None
     assert rows[B]["e_test_description"] is True
     rules = pc.filter(mentions["rule"], pc.equal(mentions["detector"], "diagnosis")).to_pylist()
-    assert sorted(rules) == ["labelled ICD-10 B20", "labelled ICD-10 C50.9"]
+    # ("B20 HIV disease": the code, and the words too)
+    assert sorted(rules) == ["labelled ICD-10 B20", "labelled ICD-10 C50.9", "term HIV infection"]
 
 
 def test_log_lines_read_together_and_alone_alike() -> None:
