@@ -15,19 +15,16 @@ import pyarrow as pa
 import pytest
 from hypothesis import example, given
 
-from breachdesk.case import Case
 from breachdesk.detect.columns import header_kind
 from breachdesk.detect.hl7 import sensitive_map
 from breachdesk.detect.records import rows_to_tables
 from breachdesk.detect.tables import records_from_table
-from breachdesk.engine.local import LocalEngine
 from breachdesk.ingest.limits import Limits
 from breachdesk.ingest.sniff import sniff, sniff_data
-from breachdesk.ingest.stage import run_ingest
 from breachdesk.readers import dbase, dbase_memo
 from breachdesk.readers.base import Encrypted, ReaderError, Record, Table
 from breachdesk.readers.dbase_header import LANGUAGE_DRIVERS, SIGNATURES, is_dbase
-from breachdesk.scan.stage import _items, run_scan
+from breachdesk.scan.stage import _items
 from test_fuzz_readers import FUZZ, _read_all, mutated
 
 A, B, C = "4557660932", "4274295745", "4010232137"
@@ -422,14 +419,9 @@ def test_a_dump_of_tables_memo_files_and_damage(tmp_path: Path) -> None:
         "broken/CUT.DBF": lab[: len(lab) - 1 - 2 * 51 - 20],
         "broken/junk.dbf": random.Random(1).randbytes(4096),
     }
-    dump = tmp_path / "dump"
-    for name, data in files.items():
-        (dump / name).parent.mkdir(parents=True, exist_ok=True)
-        (dump / name).write_bytes(data)
-    case = Case.create(tmp_path / "case", dump)
-    run_ingest(LocalEngine(workers=1), case)
-    run_scan(LocalEngine(workers=1), case)
-    case = Case.open(tmp_path / "case")
+    from test_folder_relations import _scan
+
+    case = _scan(tmp_path, files)
     listed = {r["path"]: r for r in case.read_table("files").to_pylist()}
     scanned = {r["file_id"]: r for r in case.read_table("scanned").to_pylist()}
     status = {

@@ -19,12 +19,9 @@ import pytest
 from breachdesk import nhs
 from breachdesk.case import Case
 from breachdesk.detect import null_cells
-from breachdesk.engine.local import LocalEngine
-from breachdesk.ingest.limits import Limits
 from breachdesk.ingest.sniff import decode, sniff_data, text_stream
-from breachdesk.ingest.stage import run_ingest
-from breachdesk.ingest.walk import Entry
-from breachdesk.scan.stage import _scan_file, run_scan
+from test_folder_relations import _scan as _scan_case
+from test_round13_joins import _rules, _scan
 
 # Invented people; the numbers pass Modulus 11 in the England range.
 N1, N2, N3, N4 = "4058744677", "4218270384", "4946272062", "4067774915"
@@ -36,24 +33,8 @@ def test_the_invented_numbers_are_valid() -> None:
     assert all(nhs.is_valid(n) and nhs.region(n) for n in (N1, N2, N3, N4))
 
 
-def _scan(name: str, data: bytes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    entry = Entry(
-        path=name, parent=None, depth=0, size=len(data), type=sniff_data(data, name), data=data
-    )
-    records: list[dict[str, Any]] = []
-    mentions: list[dict[str, Any]] = []
-    for found, said in _scan_file(entry, 1, Limits(), keyed=[]):
-        records.extend(found.to_pylist())
-        mentions.extend(said.to_pylist())
-    return records, mentions
-
-
 def _joined(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     return sorted(tuple(r[f] for f in FIELDS) for r in records if r["source"] == "joined")
-
-
-def _rules(mentions: list[dict[str, Any]]) -> set[str]:
-    return {m["rule"] for m in mentions if m["detector"] == "relations"}
 
 
 MYSQLDUMP = f"""-- MySQL dump 10.13  Distrib 8.0.34, for Linux (x86_64)
@@ -152,17 +133,6 @@ def test_a_chain_reaches_its_patients_past_a_patient_row_that_identifies_no_one(
         ("table:result!row:2", N2, "Okonjo", "Chidi", "1959-10-02", "PSA", "cancer"),
     ]  # fmt: skip
     assert _rules(mentions) == {"joined:result.req_id->request.req_id;request.pid->patient.pid"}
-
-
-def _scan_case(tmp_path: Path, files: dict[str, bytes]) -> Case:
-    dump = tmp_path / "dump"
-    for name, data in files.items():
-        (dump / name).parent.mkdir(parents=True, exist_ok=True)
-        (dump / name).write_bytes(data)
-    case = Case.create(tmp_path / "case", dump)
-    run_ingest(LocalEngine(workers=1), case)
-    run_scan(LocalEngine(workers=1), case)
-    return Case.open(tmp_path / "case")
 
 
 def _case_joined(case: Case) -> dict[str, list[tuple[Any, ...]]]:
