@@ -32,7 +32,7 @@ from breachdesk.errors import UserError
 from breachdesk.ingest.sniff import sniff
 from breachdesk.readers import ocr
 from breachdesk.readers.base import Record
-from breachdesk.synth import PMI_COLUMNS, SynthSummary, generate
+from breachdesk.synth import PMI_COLUMNS, SynthSummary, clinical, generate
 from breachdesk.synth import noise as synth_noise
 from breachdesk.synth import rows as synth_rows
 from breachdesk.synth.variants import OTHER_DATE_STYLES, OTHER_HEADERS
@@ -371,6 +371,24 @@ def test_sensitive_share(incident: tuple[Path, SynthSummary]) -> None:
     assert summary.sensitive == sum(1 for r in people if r["sensitive"])
     kinds = {k for r in people for k in r["sensitive"].split(";") if k}
     assert len(kinds) >= 4
+
+
+def test_sensitive_tests_fit_the_person_s_sex(incident: tuple[Path, SynthSummary]) -> None:
+    # A man's hCG is a tumour marker (``detect.male_markers``): the generator orders the
+    # pregnancy kind for women only, so its truth never says a man was tested for pregnancy.
+    out, _ = incident
+    sex = {r["patient_id"]: r["sex"] for r in _csv(out / "pmi.csv")}
+    exposed = _csv(out / "truth" / "exposed.csv")
+    by_sex: dict[str, set[str]] = {"M": set(), "F": set()}
+    for row in exposed:
+        by_sex[sex[row["patient_id"]]].update(row["sensitive"].split(";"))
+    assert "pregnancy" not in by_sex["M"] and "pregnancy" in by_sex["F"]
+    rng = random.Random(3)
+    for _ in range(400):
+        (man,) = clinical.order(rng, True, most=1, sex="M")
+        (woman,) = clinical.order(rng, True, most=1, sex="F")
+        assert man.sensitive != "pregnancy" and man.code not in {"CA125", "LBC", "AMH"}
+        assert woman.code not in {"PSA", "FPSA", "SEMEN", "PVSA"}
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 DOB_LABEL = re.compile(
-    # "patient_dob=", "pt_dob=": a log's key names the date with an underscore before it
-    r"(?:\bd\.?\s?o\.?\s?b\.?|date[\s_]+of[\s_]+birth|\bborn(?:\s+on)?(?:\s+the)?"
+    # "patient_dob=", "pt_dob=": a log's key names the date with an underscore before it;
+    # "dateOfBirth=", "date-of-birth": a program's names for it, camel-case and kebab-case
+    r"(?:\bd\.?\s?o\.?\s?b\.?|date[\s_-]*of[\s_-]*birth|\bborn(?:\s+on)?(?:\s+the)?"
     r"|birth[\s_]?(?:date|time)|(?<![^\W_])dob|\bb\.)"  # "Okafor Grace b. 12/01/1962": born
     r"(?:\s*[/(]\s*age\b\)?)?"  # "DOB / Age 12.01.1962 (62y)", "Date of Birth (Age): ..."
     r"(?:\s+(?:is|as|was)\b)?"  # "your date of birth as 12/01/1962": a letter's wording
@@ -37,7 +38,7 @@ _DOB_LABEL_REVERSED = re.compile(
     r"(?:[._\u2026][._\u2026 ]*[._\u2026]\s*)?[\"']?"
     r"(?:\b(?:si|sa|saw)\s+)?"
     r"(?:\)?\bega\s*[/(]\s*)?"
-    r"(?:\.?b\s?\.?o\s?\.?d\b|htrib[\s_]+fo[\s_]+etad|(?:eht\s+)?(?:no\s+)?nrob\b"
+    r"(?:\.?b\s?\.?o\s?\.?d\b|htrib[\s_-]*fo[\s_-]*etad|(?:eht\s+)?(?:no\s+)?nrob\b"
     r"|(?:etad|emit)[\s_]?htrib|bod(?![^\W_])|\.b\b)",
     re.IGNORECASE,
 )

@@ -28,9 +28,16 @@ from breachdesk.detect.base import Mention
 # prefilter scans such spaces as plain ones.
 _GAP = "[ \u00a0\u2007\u2009\u202f-]"
 _AFTER = r"(?!\d|[/.-]\d)"
+# A URL's path names a patient by it ("/api/patients/4557660932/results", "/nhs/4557660932"):
+# after a slash only so, as other ids in paths are no one's.
+_IN_PATH = (
+    r"|(?<=[Pp][Aa][Tt][Ii][Ee][Nn][Tt]/\d)|(?<=[Pp][Aa][Tt][Ii][Ee][Nn][Tt][Ss]/\d)"
+    r"|(?<=[Nn][Hh][Ss]/\d)|(?<=[Nn][Hh][Ss][Nn][Uu][Mm][Bb][Ee][Rr]/\d)"
+    r"|(?<=[Nn][Hh][Ss][-_][Nn][Uu][Mm][Bb][Ee][Rr]/\d)"
+)
 PATTERN = re.compile(
     r"(\d(?:(?<![\dA-Za-z/.:-]\d)|(?<=[Nn][Oo][.:]\d)|(?<=[Nn][Hh][Ss][.:]\d)"
-    r"|(?<=[Nn][Uu][Mm][Bb][Ee][Rr][.:]\d))\d{2})"
+    rf"|(?<=[Nn][Uu][Mm][Bb][Ee][Rr][.:]\d){_IN_PATH})\d{{2}})"
     rf"{_GAP}?(\d{{3}}){_GAP}?(\d{{4}}){_AFTER}"
 )
 # The rarer ways a number is written, read in a pass of their own (``PATTERN`` is the common

@@ -27,6 +27,7 @@ from breachdesk.detect import (
 from breachdesk.detect.columns import type_columns
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA
 from breachdesk.readers.base import Table
+from breachdesk.readers.table_edges import without_header_rows
 from breachdesk.vocabulary import CATEGORIES
 
 _NULL = pa.scalar(None, pa.string())
@@ -202,9 +203,7 @@ def _join(arrays: list[pa.Array], n: int) -> pa.Array:
 
 def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     n = table.n_rows
-    raw = [
-        col if isinstance(col, pa.Array) else pa.array(col, pa.string()) for col in table.columns
-    ]
+    raw = without_header_rows(table.header, table.columns)
     types = type_columns(table.header, raw)
     table.arrow, table.types = raw, types
     # Trimmed, empty as null: made once per typed column, shared by values, flags and mentions.

@@ -10,6 +10,7 @@ from typing import Any, BinaryIO
 
 from breachdesk.ingest.structured_text import kind as structured_kind
 from breachdesk.readers import dbase_header, dbase_memo
+from breachdesk.readers.table_edges import unboxed
 
 _TEXT_SAMPLE = 64 * 1024
 
@@ -177,7 +178,8 @@ _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 def delimiter(text: str) -> str | None:
     """The delimiter most lines agree on, counted outside quotes; None for prose."""
     # (A line without a quote has nothing to take out: the regex is not run over it.)
-    rows = [ln for ln in _rows(text, 50) if ln.strip()]
+    # (A database shell's rules, "------+------" or "+----+----+", are drawn between rows.)
+    rows = [ln for ln in _rows(text, 50) if ln.strip() and not _RULE.fullmatch(ln)]
     lines = [_QUOTED.sub("", ln) if '"' in ln else ln for ln in rows]
     if len(lines) < 2:
         return None
@@ -220,6 +222,7 @@ def delimiter(text: str) -> str | None:
 
 
 _LABEL_VALUE = re.compile(r"[A-Za-z]{2}:[ \t]+\S")
+_RULE = re.compile(r"[ \t|+:]{0,8}[-=]{3}[-=+|: \t]*")
 _TITLE_LINES = 10
 
 
@@ -459,7 +462,7 @@ def sniff(head: bytes, name: str, members: list[str] | None = None, size: int | 
     # (One table copied out of a PostgreSQL dump is a single COPY statement and its rows.)
     if len(_SQL.findall(text[:8192])) >= 2 or _COPY_FIRST.match(stripped):
         return "sql"
-    delim = delimiter(text)
+    delim = delimiter(unboxed(text))
     if _is_log(lines, levelled=True):
         return "log"
     if delim in {"\t", "|"}:

@@ -30,6 +30,7 @@ from breachdesk.readers.table_edges import (
     group_header,
     is_footer,
     is_group_row,
+    unboxed,
 )
 from breachdesk.readers.text import paragraphs
 
@@ -322,6 +323,11 @@ def sections(rows: list[list[str]], prefix: str = "") -> list[Record] | None:
     lines = ["  ".join(c for c in key if c) for key in keys]
     if sum(1 for i in repeats if _BLOCK_PATIENT.search(lines[i - 1])) < 0.8 * len(repeats):
         return None
+    # A list printed a page at a time repeats its header over more patients' rows: the row
+    # under each repeat names a patient, where a block's rows under it are its results.
+    below = [lines[i + 1] for i in repeats if i + 1 < len(lines)]
+    if below and sum(1 for line in below if _BLOCK_PATIENT.search(line)) >= 0.8 * len(below):
+        return None
     for i in reversed(repeats):
         lines.insert(i - 1, "")  # each block its own paragraph, its patient's line first
     return list(paragraphs("\n".join(lines), prefix=prefix))
@@ -373,6 +379,7 @@ def _read(data: bytes) -> Iterator[Table | Record]:
     text, _encoding = decode(data)
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
+    text = unboxed(text)
     sample = text[:_SNIFF_CHARS]
     wide = _wide_terminator(sample)
     if wide is not None:  # one character in its place, as the CSV readers need

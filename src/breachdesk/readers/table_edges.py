@@ -15,6 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # A header's own kinds under which a group's test name belongs: what the test gave, and when.
 _GENERIC = frozenset({"result", "units", "other_date", "collected_at", "received_at"})
@@ -113,3 +118,86 @@ def _is_footer(filled: list[str]) -> bool:
         count = _COUNT_LINE.fullmatch(filled[0])
         return bool(count and not count[1]) and _NUMBER.fullmatch(filled[1]) is not None
     return False
+
+
+# A database shell's printout of a query's rows: psql's rule under its header ("-----+-----"),
+# MySQL's and SQLite's boxes ("+-----+-----+" above, under the header and below; "| a | b |"
+# rows). Its rules are no rows, and a box's outer bars would make an empty first and last
+# column of every row, so a row of labels read as no header and the printout as prose.
+_SHELL_RULE = re.compile(r"[ \t]{0,4}(?:\+?-{2,}(?:\+-{2,}){1,200}\+?|\+-{2,}\+)[ \t]{0,4}")
+
+
+# The same drawn in Unicode's box-drawing characters (DuckDB's shell, SQLite's ".mode box",
+# psql's "linestyle unicode"): bars to "|", lines to "-", corners and joints to "+".
+_BOX_ASCII = str.maketrans(
+    {**dict.fromkeys("│┃║", "|"), **dict.fromkeys("─━═", "-"),
+     **dict.fromkeys("┌┬┐├┼┤└┴┘╭╮╰╯┏┳┓┣╋┫┗┻┛╔╦╗╠╬╣╚╩╝╞╪╡╟╫╢", "+")}
+)  # fmt: skip
+
+
+def ascii_boxes(text: str) -> str:
+    """``text`` with a box drawn in Unicode's characters drawn in ASCII's (each character one,
+    so offsets stay); any other text as it was."""
+    return text.translate(_BOX_ASCII) if "│" in text[:8192] or "║" in text[:8192] else text
+
+
+# DuckDB's shell prints each column's type under its name ("int64", "varchar", "date").
+_SQL_TYPE = re.compile(
+    r"(?i)u?(?:tiny|small|big|huge)?int(?:eger|8|16|32|64|128)?|varchar|text|string|date"
+    r"|time(?:stamp)?(?:[ _]?(?:with time zone|tz|s|ms|ns))?|double|float|real|bool(?:ean)?"
+    r"|decimal\(\d{1,2},\d{1,2}\)|blob|uuid|interval|json|bit"
+)
+
+
+def _types_row(line: str) -> bool:
+    cells = [cell.strip() for cell in line.strip(" |").split("|")]
+    return len(cells) > 1 and all(_SQL_TYPE.fullmatch(cell) for cell in cells)
+
+
+def unboxed(text: str) -> str:
+    """``text`` with a shell printout's rules blanked and the outer bars taken off its boxed
+    rows (lines stay where they were, so rows keep their numbers); any other text as it was."""
+    text = ascii_boxes(text)
+    head = text[:8192].splitlines()[:8]
+    if not any(_SHELL_RULE.fullmatch(line) for line in head):
+        return text
+    boxed = any(line.strip().startswith("+") for line in head if _SHELL_RULE.fullmatch(line))
+    lines = text.split("\n")
+    for at, line in enumerate(lines):
+        body = line.rstrip("\r")
+        # (A row of types is the one under the header's labels, not a header of "date".)
+        under_labels = 0 < at < 8 and lines[at - 1].strip() != ""
+        if _SHELL_RULE.fullmatch(body) or (under_labels and _types_row(body)):
+            lines[at] = line[len(body) :]
+        elif boxed and len(inner := body.strip()) > 1 and inner[0] == inner[-1] == "|":
+            lines[at] = inner[1:-1] + line[len(body) :]
+    return "\n".join(lines)
+
+
+def without_header_rows(header: list[str], cells: Sequence[Any]) -> list[pa.Array]:
+    """A table's columns (``cells``: arrays or lists of strings) as Arrow arrays, with the rows
+    that repeat the header blanked: a printout exported a page at a time ("Session, Patient
+    Name, Hosp No" again over each page's rows) read each again as a person named "Patient Name"
+    whose hospital number was "Hosp No". A row repeats it where two cells or more are their
+    columns' labels and every other cell is empty."""
+    columns = [c if isinstance(c, pa.Array) else pa.array(c, pa.string()) for c in cells]
+    labelled = [(at, label.strip()) for at, label in enumerate(header) if label.strip()]
+    if len(labelled) < 2 or not columns or not len(columns[0]):
+        return columns
+    at, label = labelled[0]  # (an exact label in one column gates the rest: most tables none)
+    if not pc.any(pc.equal(pc.utf8_trim_whitespace(columns[at]), label)).as_py():
+        return columns
+    repeats = pa.array(np.ones(len(columns[0]), dtype=bool))
+    named = pa.array(np.zeros(len(columns[0]), dtype=np.int64))
+    for at, column in enumerate(columns):
+        cell = pc.utf8_lower(pc.utf8_trim_whitespace(column))
+        label = header[at].strip().lower() if at < len(header) else ""
+        same = pc.fill_null(pc.equal(cell, label), False) if label else pa.scalar(False)
+        empty = pc.fill_null(pc.equal(cell, ""), True)
+        repeats = pc.and_(repeats, pc.or_(same, empty))
+        named = pc.add(named, pc.cast(same, pa.int64()) if label else pa.scalar(0))
+    drop = pc.and_(repeats, pc.greater_equal(named, 2))
+    if not pc.any(drop).as_py():
+        return columns
+    null = pa.scalar(None, pa.string())
+    return [pc.if_else(drop, null, pc.cast(column, pa.string())) for column in columns]

@@ -79,6 +79,14 @@ def _unseparated(text: str) -> str:
     return _LABEL_SEPARATORS.sub(lambda m: ":" + " " * (len(m.group()) - 1), text)
 
 
+# A database shell's banner over each row of a vertical printout: MySQL's "\\G" ("*****
+# 1. row *****"), psql's "\\x" ("-[ RECORD 1 ]-+-----").
+ROW_BANNER = re.compile(
+    r"[ \t]{0,4}(?:\*{3,}[ \t]{1,4}\d{1,9}\.[ \t]row[ \t]{1,4}\*{3,}"
+    r"|-\[[ \t]RECORD[ \t]\d{1,9}[ \t]\][-+]{0,200})[ \t\r]{0,4}"
+)
+
+
 def paragraphs(text: str, prefix: str = "") -> Iterator[Record]:
     """Records of whole paragraphs, merged up to MAX_LINES lines; a paragraph longer than that
     is cut. A letter's "Re: patient, DOB" and the next paragraph's tests stay in one record."""
@@ -100,6 +108,15 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
         buffer = []
 
     for number, line in enumerate(itertools.chain(lines, [""]), start=1):
+        if line[:1] in "*-" and ROW_BANNER.fullmatch(line):
+            # One row of a database shell's vertical printout ends: the next is another
+            # person's, however few lines each holds, and the query above the first is no one's.
+            if paragraph:
+                start = start if buffer else p_start
+                buffer.extend(paragraph)
+                paragraph = []
+            yield from flush()
+            continue
         if line.strip():
             if not paragraph:
                 p_start = number

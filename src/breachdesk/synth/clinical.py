@@ -21,6 +21,10 @@ _COMMON.update({"BONE": 3, "FERR": 3, "B12": 2, "VITD": 2, "INR": 3, "MSU": 3, "
 _DISCIPLINE_WEIGHT = {"biochemistry": 4.0, "haematology": 3.0, "microbiology": 1.5}
 _SENSITIVE_WEIGHT = {"sexual_health": 5, "pregnancy": 4, "hiv": 3, "hepatitis": 3, "cancer": 3}
 _SENSITIVE_WEIGHT.update({"genetic": 2, "substance_misuse": 2, "fertility": 1, "mental_health": 1})
+# Tests a lab is sent for one sex only: a man's hCG is a tumour marker, not the pregnancy test its
+# catalogue kind says, so the generator orders the pregnancy kind for women only, as GPs do.
+_WOMEN_ONLY = frozenset({"PROG21", "AMH", "CA125", "CA153", "LBC", "HRHPV", "NIPT"})
+_MEN_ONLY = frozenset({"SEMEN", "PVSA", "PSA", "FPSA"})
 _PANELS = {
     "UE": ("NA", "K", "UREA", "CREA", "EGFR"),
     "LFT": ("ALT", "ALP", "BILI", "ALB"),
@@ -135,18 +139,29 @@ def pick_routine(rng: random.Random, count: int) -> list[Test]:
     return chosen
 
 
-def pick_sensitive(rng: random.Random) -> Test:
+def _fits(test: Test, sex: str | None) -> bool:
+    if sex == "M":
+        return test.sensitive != "pregnancy" and test.code not in _WOMEN_ONLY
+    if sex == "F":
+        return test.code not in _MEN_ONLY
+    return True
+
+
+def pick_sensitive(rng: random.Random, sex: str | None = None) -> Test:
+    """One sensitive test, its kind drawn by weight among the kinds with a test for ``sex``."""
     m = menu()
-    kinds = [k for k in _SENSITIVE_WEIGHT if k in m.sensitive]
+    fitting = {k: [t for t in m.sensitive[k] if _fits(t, sex)] for k in _SENSITIVE_WEIGHT}
+    kinds = [k for k, tests in fitting.items() if tests]
     kind = rng.choices(kinds, weights=[_SENSITIVE_WEIGHT[k] for k in kinds])[0]
-    return rng.choice(m.sensitive[kind])
+    return rng.choice(fitting[kind])
 
 
-def order(rng: random.Random, sensitive: bool, most: int = 3) -> list[Test]:
-    """The tests of one request; a sensitive request carries exactly one sensitive test."""
+def order(rng: random.Random, sensitive: bool, most: int = 3, sex: str | None = None) -> list[Test]:
+    """The tests of one request; a sensitive request carries exactly one sensitive test, one
+    that is ordered for a person of ``sex``."""
     tests = pick_routine(rng, rng.randint(1, most))
     if sensitive:
-        tests.insert(0, pick_sensitive(rng))
+        tests.insert(0, pick_sensitive(rng, sex))
         del tests[most:]
     return tests
 

@@ -65,7 +65,7 @@ def bundle(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[bytes, li
         when = moment(rng)
         taken = collected(rng, when)
         clinician = ctx.pop.clinician(rng, req)
-        for test in clinical.order(rng, sensitive):
+        for test in clinical.order(rng, sensitive, sex=person.sex):
             for part in clinical.components(test)[:4]:
                 res = clinical.result(rng, part)
                 coding: dict[str, str] = {"display": clinical.term(rng, part, tags, code=False)}

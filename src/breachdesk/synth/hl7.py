@@ -88,7 +88,7 @@ def message(
     tags = w.tags
     codes: list[str] = []
     taken = collected(rng, when)
-    for n, test in enumerate(clinical.order(rng, sensitive, most=4), start=1):
+    for n, test in enumerate(clinical.order(rng, sensitive, most=4, sex=person.sex), start=1):
         placer = f"ORD{rng.randint(1, 999999):06d}"
         if rng.random() < 0.3:
             # Order numbers that look like NHS numbers but fail Modulus 11.

@@ -70,7 +70,7 @@ def _query(ctx: Ctx, rng: random.Random, app: App, number: int) -> tuple[EmailMe
     gp = ctx.pop.clinician(rng, req)
     lab = rng.choice(ctx.pop.lab_staff)
     tags = w.tags
-    tests = clinical.order(rng, sensitive, most=2)
+    tests = clinical.order(rng, sensitive, most=2, sex=person.sex)
     labels = " and ".join(clinical.term(rng, t, tags, code=False) for t in tests)
     if ctx.variant != variants.STANDARD:
         return _other_query(ctx, rng, (app, number), w, (gp, lab, req), tests, labels)

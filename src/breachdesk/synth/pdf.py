@@ -80,7 +80,7 @@ def _report_page(ctx: Ctx, rng: random.Random, doc: FPDF, app: App) -> Rec:
     when = moment(rng)
     for visit in range(rng.randint(1, 3)):
         day = when - timedelta(days=90 * visit + rng.randint(0, 20))
-        for test in clinical.order(rng, sensitive and visit == 0):
+        for test in clinical.order(rng, sensitive and visit == 0, sex=person.sex):
             for part in clinical.components(test)[:5]:
                 if len(codes) >= 36 and not (sensitive and visit == 0):
                     break  # one page is all a cumulative report gets here
@@ -123,7 +123,7 @@ def summary(ctx: Ctx, rng: random.Random, apps: Sequence[App]) -> tuple[bytes, l
             w = noise.written(rng, person, caps=1.0, nhs_styles=("spaced", "plain"), latin1=True)
             req = clinical.requester(rng, ctx.pop, person)
             tags = w.tags
-            test = clinical.order(rng, app[1], most=1)[0]
+            test = clinical.order(rng, app[1], most=1, sex=person.sex)[0]
             res = clinical.result(rng, test)
             label = test_label(rng, test, tags)
             cells = (w.nhs, w.comma_name(), w.dob_text("dmy"), label, res.value, req)

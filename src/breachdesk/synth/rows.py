@@ -150,7 +150,7 @@ def rows_for(
     clinician = pop.clinician(rng, req)
     when = moment(rng)
     sample = f"{when:%y}{rng.choice('HBCM')}{rng.randint(1000000, 9999999)}"
-    tests = clinical.order(rng, sensitive)
+    tests = clinical.order(rng, sensitive, sex=person.sex)
     if "test" in sh.kinds:
         # Worklists list analytes, one per row; a panel becomes its components.
         lines = [[part] for t in tests for part in clinical.components(t)][:5]
