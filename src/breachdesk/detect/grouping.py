@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from breachdesk.detect.address_blocks import addressees
 from breachdesk.detect.base import Mention
 from breachdesk.detect.contact_owner import patients_only
 from breachdesk.detect.records import PersonRecord
@@ -330,12 +331,15 @@ def group_in(
         mentions = _birth_dates_after_names(mentions, text)
     line_of: Callable[[int], int]
     pairs: dict[Mention, Mention] = {}
+    addressed: list[Mention] = []
     if breaks is None:
         line_of = _first_line
         anchors = _anchors_on_one_line(mentions)
     else:
         line_of = _line_of(breaks)
         anchors = _anchors(mentions, line_of)
+        if not anchors and text:
+            anchors = addressed = addressees(mentions, text, line_of)
         if len(anchors) > 1 and any(a.kind == "name" for a in anchors):
             pairs = _header_pairs(mentions, anchors, line_of)
             anchors = [a for a in anchors if a not in pairs]
@@ -365,6 +369,8 @@ def group_in(
                 anchor.extra or "",
             )
             person.exposed.add("name")
+    if addressed:  # (a letter's addressee, by their full name and the block's postcode)
+        return [p for p in people if p.identifies() or p.addressed()]
     return [p for p in people if p.identifies()]
 
 

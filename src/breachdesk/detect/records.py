@@ -88,6 +88,12 @@ class PersonRecord:
             and (v.get("date_of_birth") or v.get("hospital_number"))
         )
 
+    def addressed(self) -> bool:
+        """A full name with a postcode: how a letter's address block names its patient
+        (``detect.address_blocks``), where nothing else in the letter does."""
+        v = self.values
+        return bool(v.get("family_name") and v.get("given_name") and v.get("postcode"))
+
 
 _ROW = pa.struct(list(SCHEMA))
 _MENTION_ROW = pa.struct(list(MENTION_SCHEMA))

@@ -76,7 +76,9 @@ def _may_anchor(
     text loses nothing. With ``pmi_names`` a name needs no trigger: the PMI's family names are
     found without one.
     Also the NHS-number mentions, where finding that out needed them (for ``find_mentions``)."""
-    if present is None or ("date" in present and (pmi_names or "name" in present)):
+    # (A name and a postcode: a letter's address block, ``detect.address_blocks``.)
+    named = pmi_names or "name" in present if present is not None else True
+    if present is None or (named and ("date" in present or "postcode" in present)):
         return True, None
     if (
         "hospital" in present
