@@ -263,7 +263,10 @@ def _lookup_plainly(value: str) -> list[str]:
         test = index.get(catalogue.term_key(item))
         found = [test.code] if test else []
         if not found and "/" in item:
-            found = [t.code for p in item.split("/") if (t := index.get(catalogue.term_key(p)))]
+            tests = [index.get(catalogue.term_key(p)) for p in item.split("/")]
+            found = [t.code for t in tests if t]
+            if found and not all(tests):  # "Antenatal booking (HIV/HBsAg/Syph)": the text's too
+                found = [m.value for m in lab_tests.detect(item) if m.kind == "test"] + found
         if not found:
             found = [m.value for m in lab_tests.detect(item) if m.kind == "test"]
         codes += [code for code in found if code not in codes]

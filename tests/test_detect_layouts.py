@@ -60,5 +60,5 @@ def test_another_labs_layout_gives_the_same_people(results_csv: Path) -> None:
 
     original = _people(data, results_csv.name)
     assert len(original) == len(rows) - 1
-    assert sum(r[0] is not None for r in original) >= 20  # NHS numbers, not just names
+    assert sum(r[0] is not None for r in original) >= 10  # NHS numbers, not just names
     assert _people(resaved, "export.csv") == original

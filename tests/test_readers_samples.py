@@ -325,6 +325,39 @@ def arrow_bytes() -> bytes:
     return sink.getvalue()
 
 
+def stata_bytes() -> bytes:
+    """The sample row as ``pandas.to_stata`` writes it: short variable names, their labels."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "nhsno": [float(NHS)],
+            "sname": [SURNAME],
+            "fname": [FORENAME],
+            "dob": pd.to_datetime(["1980-02-01"]),
+            "hba1c": [48.0],
+        }
+    )
+    labels = {"nhsno": "NHS number", "sname": "Surname", "fname": "Forename", "dob": "DOB"}
+    sink = io.BytesIO()
+    frame.to_stata(sink, write_index=False, convert_dates={"dob": "td"}, variable_labels=labels)
+    return sink.getvalue()
+
+
+def notebook_bytes() -> bytes:
+    """A Jupyter notebook whose output shows the sample row as HTML and as text."""
+    table = (
+        "<table><tr><th></th><th>nhs_number</th><th>surname</th><th>forename</th><th>dob</th>"
+        f"</tr><tr><th>0</th><td>{NHS}</td><td>{SURNAME}</td><td>{FORENAME}</td>"
+        "<td>1980-02-01</td></tr></table>"
+    )
+    plain = f"   nhs_number surname forename        dob\n0  {NHS}   {SURNAME} {FORENAME} 1980-02-01"
+    data = {"text/html": [table], "text/plain": [plain]}
+    output = {"data": data, "metadata": {}, "output_type": "execute_result"}
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [output], "source": ["df"]}
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4}, indent=1).encode()
+
+
 # -- Outlook .msg: an OLE compound file written by hand (no library writes one) -------------
 _END, _FREE, _FATSECT, _NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
 Tree = dict[str, "bytes | Tree"]
@@ -525,6 +558,8 @@ SAMPLES: dict[str, Callable[[], bytes]] = {
     "sqlite": sqlite_bytes,
     "parquet": parquet_bytes,
     "arrow": arrow_bytes,
+    "stata": stata_bytes,
+    "notebook": notebook_bytes,
     "xlsx": xlsx_bytes,
     "xls": xls_bytes,
     "ods": ods_bytes,

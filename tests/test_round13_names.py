@@ -105,7 +105,7 @@ def test_a_clinic_list_pdf_title_names_no_patient() -> None:
             "Patient Forename .... Imelda Consultant ...... Mr Victor STEYN\n"
             f"D.O.B. .............. 02/10/1964 Ward ..... Theatres\nNHS No. ............. {C}\n"
             "Request: Group & screen, crossmatch 2 units.\n",
-            [("NAPIER-COLE", "Imelda", "1964-10-02", C, "XM")],
+            [("NAPIER-COLE", "Imelda", "1964-10-02", C, "GS;XM")],  # (group & screen a test)
         ),
     ],
 )
@@ -147,7 +147,7 @@ def test_a_two_column_pdf_form_gives_the_patient_not_the_consultant() -> None:
     pdf.cell(0, 6, "Request: Group & screen, crossmatch 2 units.", new_x="LMARGIN", new_y="NEXT")
     kind, rows = people_in_file("transfusion.pdf", bytes(pdf.output()), FIELDS)
     assert kind == "pdf"
-    assert rows == [("NAPIER-COLE", "Imelda", "1964-10-02", C, None, "XM")]
+    assert rows == [("NAPIER-COLE", "Imelda", "1964-10-02", C, None, "GS;XM")]
 
 
 @pytest.mark.parametrize(

@@ -54,3 +54,11 @@ def test_only_a_block_ending_in_a_postcode_names_anyone() -> None:
     # Words beside the name on its line: a sentence, not a block's first line.
     prose = LETTER.replace("Mrs Grace Okafor\n", "Seen today with Mrs Grace Okafor\n")
     assert people_in_file("l.txt", prose.encode(), fields)[1] == []
+
+
+def test_a_date_s_month_and_year_are_no_gestation() -> None:
+    # The standard incident's "DOB 23/11/40" had made a man pregnant ("11/40").
+    assert _terms("re Mr Roger Thompson DOB 23/11/40 NHS 4588700618: TSH 0.4") == []
+    assert _terms("DOB 1.11/40") == []
+    assert _terms("currently 11/40 pregnant") == ["term gestation N/40", "term pregnancy"]
+    assert _terms("G2P1 at 28+3/40") == ["term gravida/para", "term gestation N/40"]

@@ -19,6 +19,7 @@ from functools import lru_cache
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from breachdesk.detect import null_cells
 from breachdesk.detect.text import tests_in_text
 
 # A free-text cell longer than this is a document or a message, read by ``text_cells``.
@@ -82,7 +83,8 @@ def _facts(cell: str) -> tuple[str | None, bool]:
 # not done: such a cell exposes no test (a "-" under "HIV" had flagged every row HIV).
 _NOT_DONE = pa.array(
     ["-", "--", "---", "\u2013", "\u2014", "n/a", "na", "n.a", "not tested", "not done",
-     "not requested", "not applicable", "not performed", "not indicated", "nt"]
+     "not requested", "not applicable", "not performed", "not indicated", "nt",
+     *sorted(null_cells.NO_RESULT)]  # a tool's empty cell: pandas' "nan", SQL's "NULL"
 )  # fmt: skip
 # ... or is a request's tick box ("HIV requested: Y/N"): only a yes asks for the test. (1/0,
 # true/false and "None" may be results: a negative is still a test done, and exposed.)
@@ -96,7 +98,7 @@ def done(values: pa.Array) -> pa.Array:
     noes."""
     folded = pc.utf8_trim(pc.utf8_lower(values), characters=" .")
     distinct = set(pc.unique(folded).drop_null().to_pylist())
-    if distinct and distinct <= _FLAGS:
+    if distinct and distinct - null_cells.NO_RESULT <= _FLAGS:
         kept = pc.is_in(folded, value_set=pa.array(sorted(_YES)))
     elif distinct.isdisjoint(_NOT_DONE.to_pylist()):
         return values

@@ -22,7 +22,7 @@ _TEST_THINGS = frozenset(
 )  # fmt: skip
 _THINGS = frozenset(
     {"specimen", "sample", "drug", "medication", "medicine", "product", "ward", "practice",
-     "surgery", "hospital", "site", "location", "department", "dept", "clinic", "team",
+     "surgery", "hospital", "hosp", "site", "location", "department", "dept", "clinic", "team",
      "service", "organisation", "organization", "org", "trust", "unit", "lab", "laboratory",
      "file", "host", "computer", "workstation", "device", "instrument", "analyser", "analyzer",
      "machine", "printer", "report", "document", "template", "organism", "antibiotic", "field",

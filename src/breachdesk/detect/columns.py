@@ -23,11 +23,14 @@ from breachdesk.detect import (
     contact,
     diagnoses,
     given_names,
+    hospital_columns,
     lab_tests,
+    name_columns,
     nhs_number,
     null_cells,
     ods,
     postcode,
+    test_headers,
 )
 from breachdesk.detect.column_roles import WHOSE, contact_whose, named_whose
 from breachdesk.detect.dates import may_parse, parse_column
@@ -84,8 +87,7 @@ def _by_header(header: str) -> str | None:
     compact = _compact_synonyms().get(folded.replace(" ", ""))
     if compact:
         return compact
-    test = _test_of_header(header)
-    if test is not None and len(folded) >= 2:
+    if (test := test_headers.code_of_name(header) or _test_of_header(header)) and len(folded) > 1:
         return f"analyte:{test}"
     words = folded.split()
     if _relatives(folded, words):
@@ -100,7 +102,7 @@ def _by_header(header: str) -> str | None:
     if best is None:
         # "Amended By", "Viewed by": the member of staff who did it.
         return "clinician" if len(words) > 1 and words[-1] == "by" else None
-    kind = table[best]
+    kind = "full_name" if table[best] in _NAMES and name_columns.both_parts(words) else table[best]
     if kind in _NAMES and words[-1] in _KEY_WORDS:
         return None  # "Family ID", "Surname code": a key, not a name
     if kind in _NAMES and WHOSE.isdisjoint(words) and "service user" not in folded:
@@ -365,19 +367,6 @@ def _by_values_arrow(values: pa.Array) -> str | None:
     return None
 
 
-# A database's own row number under a patient-ish name ("PatientID", "patient_id": 1, 2, 3...):
-# a key that joins its tables (``relations``), not a number the hospital gave anyone. Hospital
-# numbers are seven characters or more, or carry letters.
-_ROW_KEY = r"^\s*\d{1,5}\s*$"
-
-
-def _row_keys(values: pa.Array) -> bool:
-    sample = _first_filled(pc.cast(values, pa.string()))
-    return (
-        len(sample) > 0 and _share(pc.match_substring_regex(sample, _ROW_KEY), len(sample)) >= 0.8
-    )
-
-
 def _ods_codes(values: pa.Array) -> bool:
     """Whether a column headed as a clinician ("Requested By", "Ordered By") holds the
     requesting organisations' ODS codes (F83001, RJ122): the controller, not a person."""
@@ -389,16 +378,6 @@ def _ods_codes(values: pa.Array) -> bool:
 _CODES_SAMPLE = 20
 
 
-def _nhs_numbers(values: pa.Array) -> bool:
-    """Whether a column headed as the hospital's own number ("Patient ID", "Patient ID (NHS)",
-    "Local ID") holds NHS numbers: many systems key their patients by them. Its first cells say
-    so (a random ten-digit number passes the checksum and the ranges about one time in twenty;
-    four in five of twenty cells never do by chance)."""
-    sample = _first_filled(pc.cast(values, pa.string())).slice(0, _CODES_SAMPLE)
-    valid = len(sample) - nhs_number.validate_column(sample).null_count
-    return len(sample) > 0 and valid >= 0.8 * len(sample)
-
-
 def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]:
     """One type per column (``nhs_number``, ``family_name``, ``analyte:K``, ...), or None.
 
@@ -407,11 +386,7 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
     """
     types = [_by_header(h) or _by_values(col) for h, col in zip(header, columns, strict=True)]
     types = [
-        None
-        if kind == "hospital_number" and _row_keys(col)
-        else "nhs_number"
-        if kind == "hospital_number" and _nhs_numbers(col)
-        else "requester"
+        "requester"
         if kind == "clinician" and _ods_codes(col)
         else "test"
         if kind in _NAMES and _tests(col)
@@ -422,6 +397,8 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
         else kind
         for h, kind, col in zip(header, types, columns, strict=True)
     ]
+    # (Hospital numbers' headers kept, or not, as their cells say: ``hospital_columns``.)
+    types = hospital_columns.settle(header, types, columns, _first_filled)
     types = _sexual_health_codes(header, _clinic_numbers(header, types))
     guessed = [i for i, t in enumerate(types) if t == "value_dob"]
     if "date_of_birth" in types or len(guessed) != 1:

@@ -204,6 +204,8 @@ def _relative_before(words: list[str], line: str) -> bool:
 def _judge(term: Term, lowered: bytes, start: int, end: int, seg: tuple[int, int]) -> str | None:
     """The rule's ending for a term at ``start:end`` of its line ``seg`` ("" or " (negated)"),
     or None where it is not the person's diagnosis."""
+    if start > 1 and lowered[start - 1] in b"/.-" and lowered[start - 2 : start - 1].isdigit():
+        return None  # "DOB 23/11/40": a date's month and year, no gestation
     clause = _clause(lowered, seg[0], start)
     words = _WORD.findall(clause)
     last = words[-3:]

@@ -20,8 +20,10 @@ from collections.abc import Callable
 from breachdesk.detect.address_blocks import addressees
 from breachdesk.detect.base import Mention
 from breachdesk.detect.contact_owner import patients_only
+from breachdesk.detect.prose_owners import by_sentence, relatives_of, wrapped_birth_dates
 from breachdesk.detect.records import PersonRecord
 from breachdesk.detect.subject_dates import letter_date
+from breachdesk.detect.table_tests import detect as table_tests
 
 # The exposure category each kind of mention adds to its person.
 _CATEGORY = {
@@ -258,8 +260,9 @@ def _header_pairs(
     pairs: dict[Mention, Mention] = {}
     for line, anchor in (wrapped | lone).items():
         # (a wrapped sentence goes on from the line above; a lone number's line may also stand
-        # above its name's)
-        for near, away in ((line - 1, -1), (line + 1, 1)) if line in lone else ((line - 1, -1),):
+        # above its name's, or below it past a line that says nothing: a header's wrapped tail)
+        up = line - 2 if line in lone and line - 1 not in said and line - 2 in named else line - 1
+        for near, away in ((up, -1), (line + 1, 1)) if line in lone else ((line - 1, -1),):
             # The pair's lines, and no anchor on the lines either side of them.
             if (
                 near in named
@@ -329,6 +332,9 @@ def group_in(
     offsets written relative to it."""
     if text:
         mentions = _birth_dates_after_names(mentions, text)
+        if breaks is not None:
+            # (what the detectors, reading a line or a sentence, cannot see)
+            mentions = table_tests(text, wrapped_birth_dates(mentions, text))
     line_of: Callable[[int], int]
     pairs: dict[Mention, Mention] = {}
     addressed: list[Mention] = []
@@ -358,6 +364,9 @@ def group_in(
         shares = _shares(mentions, anchors, breaks, line_of, paragraphs)
         if pairs:
             _give_paired(shares, anchors, pairs)
+        if breaks is not None and any(m.kind == "test" or m.kind == "diagnosis" for m in mentions):
+            # (a sentence wrapped over lines is its subject's; a relative is not the patient)
+            by_sentence(shares, anchors, text, relatives_of(anchors, text), pairs)
         for person, share in zip(people, shares, strict=True):
             _gather_one(person, share, base)
     for person, anchor in zip(people, anchors, strict=True):

@@ -17,7 +17,7 @@ from functools import cache
 import ahocorasick
 
 from breachdesk import catalogue
-from breachdesk.detect import diagnoses, diagnosis_words, male_markers, test_context
+from breachdesk.detect import diagnoses, diagnosis_words, male_markers, test_context, test_headers
 from breachdesk.detect.base import Mention
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -53,6 +53,7 @@ _ENGLISH = {
     "alt",
     "ast",
     "crp",
+    "zinc",  # "zinc oxide cream", "zinc and castor oil" on a drug chart
 }
 # What may stand between a test and its value: a colon, "was", "level", "result ....", and in
 # a letter's or a note's sentence a few of "test ... came back", "added - result", and of its
@@ -540,7 +541,15 @@ def _item(item: str) -> tuple[str, ...]:
     """One item of a list: its terms (``_terms``), else the tests free text detection finds in
     it ("HbA1c (diabetes monitoring)" still names its test)."""
     found = detect(item, coded=False)
-    return _terms(item) or tuple(dict.fromkeys(m.value for m in found if m.kind == "test"))
+    terms = _terms(item)
+    if terms and "/" in item and not _terms(item, every=True):
+        # A "/" list inside a description: "Antenatal booking (HIV/HBsAg/Syph)" has pieces
+        # "Antenatal booking (HIV" and "Syph)" that are no terms whole, so the free text's tests
+        # are read too (HIV), then the pieces' terms ("Syph" counts only as a piece).
+        detected = (m.value for m in found if m.kind == "test")
+        return tuple(dict.fromkeys((*detected, *terms)))
+    named = tuple(dict.fromkeys(m.value for m in found if m.kind == "test"))
+    return terms or named or test_headers.codes_of_cell(item)  # a script's "syph_tpab"
 
 
 def _terms(item: str, *, every: bool = False) -> tuple[str, ...]:

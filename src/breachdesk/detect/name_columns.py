@@ -314,3 +314,24 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
             given = pc.if_else(initial, initials, given)
             family = pc.if_else(initial, pc.struct_field(parts, "family"), family)
     return pc.utf8_trim_whitespace(family), pc.utf8_trim_whitespace(given)
+
+
+# A name column's header that names both parts says the column holds the whole name, in the
+# order it names them: "Name (Last, First)", "Surname, Forename", "First Last". (The header
+# "Name last" alone is the family name's.)
+_FAMILY_WORDS = frozenset({"last", "lastname", "surname", "family", "familyname"})
+_GIVEN_WORDS = frozenset({"first", "firstname", "forename", "forenames", "given", "givenname"})
+_SPANISH = frozenset({"surname", "family", "familyname"})  # "first surname": primer apellido
+
+
+def both_parts(words: list[str]) -> bool:
+    """Whether a header's words (folded) name both the family and the given name."""
+    # ("Surname (first 3)": part of the family name, not the given name; "First surname", a
+    # Spanish name's first family name.)
+    if any(word.isdigit() for word in words):
+        return False
+    given = any(
+        word in _GIVEN_WORDS and not (word == "first" and after in _SPANISH)
+        for word, after in zip(words, [*words[1:], ""], strict=True)
+    )
+    return given and not _FAMILY_WORDS.isdisjoint(words)

@@ -445,3 +445,24 @@ def given_before(text: str, at: int, floor: int = 0) -> tuple[int, str] | None:
     if not word[0].isupper() or given_kind(word) <= 0 or staff_before(text, found.start(), floor):
         return None
     return found.start(), word
+
+
+# A relative introduced in prose before their name: "Her sister, Mrs Louise ...", "his wife
+# Gillian ...", "the patient's mother, Anna ...". Such a person may be identified in their own
+# right, but is not the letter's patient (``prose_owners``). Read backwards, as
+# ``STAFF_BEFORE``: the title, the separator, the relation, then whose it is.
+_RELATIVE_IN_PROSE_REVERSED = re.compile(
+    r"[ \t]{0,3}(?:\.?(?:rm|srm|sm|ssim|xm|retsam))?(?:[ \t]{0,3}[,:(\-][ \t]{0,3}|[ \t]{1,3})"
+    r"(?:rehtom|rehtaf|tnerap|naidraug|dnabsuh|efiw|rentrap|esuops|nos|rethguad|retsis"
+    r"|rehtorb|niwt|tnua|elcnu|nisuoc|rehtomdnarg|rehtafdnarg|gnilbis)"
+    r"(?:[ \t]{1,3}(?:regnuoy|redle|niwt|dlo-?raey-?\d{1,3}))?"
+    r"[ \t\n]{1,3}(?:reh|sih|rieht|s['’]?tneitap[ \t]{1,3}eht|s['’]?tneitap|s['’]?tp)\b",
+    re.IGNORECASE,
+)
+
+
+def relative_in_prose(text: str, start: int, floor: int = 0) -> bool:
+    """Whether a relation and whose it is ("her sister,", "his wife", "patient's mother:") stand
+    just before the name at ``start`` (``_RELATIVE_IN_PROSE_REVERSED``)."""
+    window = text[max(floor, start - 50) : start]
+    return _RELATIVE_IN_PROSE_REVERSED.match(window[::-1]) is not None

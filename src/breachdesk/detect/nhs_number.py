@@ -48,14 +48,18 @@ PATTERN = re.compile(
 # - a printed form's dotted leader against the number ("NHS No......4557660932");
 # - four, three and three digits, one kind of separator ("NHS 4347 635 311"): how some systems
 #   print the number, but also how phone and account numbers are grouped, so taken only after
-#   an NHS label (``_NHS_LABEL_BEFORE``).
+#   an NHS label (``_NHS_LABEL_BEFORE``);
+# - after an NHS label too, three, four and three digits ("NHS No 415 5834 103", a grouping
+#   some letters use) and slashes parting 3-3-4 ("NHS: 477/039/7542"), which unlabelled reads
+#   as a fraction or a reference.
 # No match of one is a match of ``PATTERN``: before the first digit ".." or after it a full
-# stop, or four digits before the first separator.
+# stop, four digits before the first separator or after the second, or a slash after three.
 RARER = re.compile(
     r"(\d(?:(?<![\dA-Za-z/.:-]\d)|(?<=[Nn][Oo][.:]\d)|(?<=[Nn][Hh][Ss][.:]\d)"
     r"|(?<=[Nn][Uu][Mm][Bb][Ee][Rr][.:]\d)|(?<=\.\.\d))\d{2})"
     rf"(?:\.(\d{{3}})\.|(?<=\.\.\d{{3}}){_GAP}?(\d{{3}}){_GAP}?)(\d{{4}}){_AFTER}"
     rf"|(\d(?<![\dA-Za-z/.:-]\d)\d{{3}})({_GAP})(\d{{3}})\6(\d{{3}}){_AFTER}"
+    rf"|(\d(?<![\dA-Za-z/.:-]\d)\d{{2}})(?:/(\d{{3}})/(\d{{4}})|({_GAP})(\d{{4}})\12(\d{{3}})){_AFTER}"
 )
 # The label just before a 4-3-3 number, on its line: "NHS", "NHS No.", "NHS number:", and a
 # form's dotted leader after it ("NHS No. ...... 4347 635 311").
@@ -170,18 +174,21 @@ def detect(text: str, starts: list[int] | None = None) -> Iterator[Mention]:
 
 # What may follow a number's first four digits in RARER's 4-3-3 form (``_GAP``'s characters).
 _GAP_CHARS = frozenset(" \u00a0\u2007\u2009\u202f-")
+_SLASH_OR_DOT = frozenset("./")
 
 
 def _rarer_starts(text: str, starts: list[int]) -> list[int]:
     """The prefilter's NHS-number starts where a ``RARER`` match can begin: a full stop after
-    three digits, a dotted leader before them, or a gap after four. Nearly every start is a
-    plain number's, and trying the pattern at each had cost a log as much as ``PATTERN``."""
+    three digits (or a slash), a dotted leader before them, a gap after four, or one after
+    eight (3-4-3). Nearly every start is a plain number's, and trying the pattern at each had
+    cost a log as much as ``PATTERN``."""
     return [
         s
         for s in starts
-        if text[s + 3 : s + 4] == "."
+        if text[s + 3 : s + 4] in _SLASH_OR_DOT
         or text[s + 4 : s + 5] in _GAP_CHARS
         or text[s - 2 : s] == ".."
+        or text[s + 8 : s + 9] in _GAP_CHARS
     ]
 
 
@@ -193,10 +200,20 @@ def _rarer(text: str, starts: list[int] | None) -> list[Mention]:
         if not starts:
             return found
     for match in RARER.finditer(text) if starts is None else prefilter.matches(RARER, text, starts):
-        if match[5] is None:
+        if match[1] is not None:
             found.append(_mention(text, match, match[1] + (match[2] or match[3]) + match[4]))
-        elif _NHS_LABEL_BEFORE.search(text, max(0, match.start() - _LABEL_REACH), match.start()):
+        elif not _NHS_LABEL_BEFORE.search(
+            text, max(0, match.start() - _LABEL_REACH), match.start()
+        ):
+            continue
+        elif match[5] is not None:
             found.append(_mention(text, match, match[5] + match[7] + match[8], "nhs_label+4-3-3"))
+        elif match[10] is not None:
+            digits = match[9] + match[10] + match[11]
+            found.append(_mention(text, match, digits, "nhs_label+slashed"))
+        else:
+            digits = match[9] + match[13] + match[14]
+            found.append(_mention(text, match, digits, "nhs_label+3-4-3"))
     return found
 
 

@@ -17,6 +17,10 @@ TOKENS = frozenset(
      "#null!", "-"}
 )  # fmt: skip
 _TOKENS = pa.array(sorted(TOKENS), pa.string())
+# Those that under a test's column say it holds no result for the row, so no test: pandas'
+# ``NaN`` had given every patient every test of a frame, and its ``None`` (an object column's
+# missing value) a man a pregnancy test and a BRCA test to a man never sent one.
+NO_RESULT = TOKENS
 _ZERO = pa.scalar(0, pa.int32())
 
 

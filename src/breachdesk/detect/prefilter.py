@@ -38,9 +38,16 @@ _SEX_DATE = (
     r"|(?i:mrn|hosp))"
 )
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    # nhs_number.PATTERN, and RARER's full stops and 4-3-3 grouping, without their lookarounds
-    # (RARER's dotted leader is a lookbehind; the 4-3-3 label its detector reads backwards).
-    "nhs": (r"\d{3}[ -]?\d{3}[ -]?\d{4}", r"\d{3}\.\d{3}\.\d{4}", r"\d{4}[ -]\d{3}[ -]\d{3}"),
+    # nhs_number.PATTERN, and RARER's full stops, 4-3-3 and 3-4-3 groupings and slashes,
+    # without their lookarounds (RARER's dotted leader is a lookbehind; the label its detector
+    # reads backwards).
+    "nhs": (
+        r"\d{3}[ -]?\d{3}[ -]?\d{4}",
+        r"\d{3}\.\d{3}\.\d{4}",
+        r"\d{4}[ -]\d{3}[ -]\d{3}",
+        r"\d{3}[ -]\d{4}[ -]\d{3}",
+        r"\d{3}/\d{3}/\d{4}",
+    ),
     # dates.DATE_TEXT's alternatives; the month form's separator class is the range " -/".
     "date": (
         r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",

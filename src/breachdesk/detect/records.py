@@ -1,7 +1,9 @@
 """The person-record: the facts about one identifiable person in one place, as scan writes them.
 
 A record is kept only when it identifies someone: a valid NHS number, or a family name, given
-name and date of birth together (what a caller or a controller would recognise as "me").
+name and date of birth together (what a caller or a controller would recognise as "me"), or a
+family name with both a date of birth and a hospital number (a lab links its samples on exactly
+those). A row whose NHS number is in the 999 test range is a test patient, no one.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from breachdesk.detect import male_markers
+from breachdesk.detect import male_markers, nhs_number
 from breachdesk.vocabulary import CATEGORIES
 
 VALUE_FIELDS = (
@@ -80,19 +83,60 @@ class PersonRecord:
 
     def identifies(self) -> bool:
         """A valid NHS number, or a full name with a date of birth or a hospital number (a
-        LIMS worksheet's "Hosp No | Surname | Forename | Test" names its patients so)."""
+        LIMS worksheet's "Hosp No | Surname | Forename | Test" names its patients so), or a
+        family name with both (a freezer's or archive's "Hosp No | Surname | DOB" inventory: a
+        lab matches a sample to its patient on those three; a staff list's surname and date
+        have no hospital number beside them)."""
         v = self.values
-        return bool(v.get("nhs_number")) or bool(
-            v.get("family_name")
-            and v.get("given_name")
-            and (v.get("date_of_birth") or v.get("hospital_number"))
-        )
+        if v.get("nhs_number"):
+            return True
+        if not v.get("family_name"):
+            return False
+        dob, number = v.get("date_of_birth"), v.get("hospital_number")
+        return bool((v.get("given_name") and (dob or number)) or (dob and number))
 
     def addressed(self) -> bool:
         """A full name with a postcode: how a letter's address block names its patient
         (``detect.address_blocks``), where nothing else in the letter does."""
         v = self.values
         return bool(v.get("family_name") and v.get("given_name") and v.get("postcode"))
+
+
+def person_mask(
+    nhs: pa.Array, family: pa.Array, given: pa.Array, dob: pa.Array, hospital: pa.Array
+) -> pa.Array:
+    """``PersonRecord.identifies`` over a table's columns (null where a row has no value): a
+    boolean array, no nulls."""
+    valid = pc.is_valid
+    named = pc.and_(valid(family), pc.or_(valid(dob), valid(hospital)))
+    full = pc.or_(valid(given), pc.and_(valid(dob), valid(hospital)))
+    return pc.fill_null(pc.or_(valid(nhs), pc.and_(named, full)), False)
+
+
+# A cell of an NHS number column holding a 999-range number: a system's test patient.
+_TEST_CELL = r"^\s*'?999[ -]?\d{3}[ -]?\d{4}\s*$"
+
+
+def test_patients(numbers: list[pa.Array]) -> pa.Array | None:
+    """Rows whose NHS number column holds a 999-range number passing the check (``nhs.RANGES``'
+    test range), or None where none does: an interface's or analyser's test patient ("TEST
+    PATIENT", "XXTESTPATIENT") filed among real ones, no one whatever else the row holds."""
+    found: pa.Array | None = None
+    for column in numbers:
+        text = pc.cast(column, pa.string())
+        shaped = pc.fill_null(pc.match_substring_regex(text, _TEST_CELL), False)
+        if not pc.any(shaped).as_py():
+            continue  # (most tables: one vectorised look, nothing more)
+        # The few 999 cells checked one by one, as a text's numbers are.
+        cells = text.to_pylist()
+        flags = [
+            bool(on)
+            and nhs_number.classify("".join(ch for ch in cells[i] if ch.isdigit())) == "test"
+            for i, on in enumerate(shaped.to_pylist())
+        ]
+        here = pa.array(flags, pa.bool_())
+        found = here if found is None else pc.or_(found, here)
+    return found
 
 
 _ROW = pa.struct(list(SCHEMA))

@@ -25,7 +25,7 @@ from breachdesk.detect import (
     postcode,
 )
 from breachdesk.detect.columns import type_columns
-from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA
+from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, person_mask, test_patients
 from breachdesk.readers.base import Table
 from breachdesk.readers.table_edges import without_header_rows
 from breachdesk.vocabulary import CATEGORIES
@@ -281,16 +281,13 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
         _coalesce_bool(results, n),
     )
     requester = _coalesce([_map_unique(v, ods.code_of) for v in tidy.get("requester", [])], n)
-    # Who a row is about: as ``PersonRecord.identifies`` says.
+    # Who a row is about: as ``PersonRecord.identifies`` says; a 999-range NHS number's no one.
     hospital = cleaned("hospital_number")
-    person = pc.or_(
-        pc.is_valid(nhs),
-        pc.and_(
-            pc.and_(pc.is_valid(family), pc.is_valid(given)),
-            pc.or_(pc.is_valid(dob), pc.is_valid(hospital)),
-        ),
-    )
-    person = pc.fill_null(person, _FALSE)
+    person = person_mask(nhs, family, given, dob, hospital)
+    if (tested := test_patients(cols.get("nhs_number", []))) is not None:
+        # (The rows under a test patient's first row are theirs: ``grouped_rows``.)
+        tested = tested if owner is None else tested.take(owner)
+        person = pc.and_(person, pc.invert(tested))
     locator, record_id = _locators(table, file_id)
     values = {
         "record_id": record_id,

@@ -8,8 +8,12 @@ import io
 import re
 from typing import Any, BinaryIO
 
+from breachdesk.ingest.damaged import agreeing, cut_row, without_cut
+from breachdesk.ingest.damaged import first_lines as _first_lines  # noqa: F401 (tests)
+from breachdesk.ingest.damaged import rows as _rows
+from breachdesk.ingest.mojibake import repair
 from breachdesk.ingest.structured_text import kind as structured_kind
-from breachdesk.readers import dbase_header, dbase_memo
+from breachdesk.readers import dbase_header, dbase_memo, stata_header
 from breachdesk.readers.table_edges import unboxed
 
 _TEXT_SAMPLE = 64 * 1024
@@ -114,7 +118,12 @@ _JSON_TIME = re.compile(
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding it was in: BOMs first, then UTF-16 without one, then UTF-8, then
-    Windows-1252 (UK Excel)."""
+    Windows-1252 (UK Excel); mojibake in it (UTF-8 once read as Windows-1252) repaired."""
+    text, encoding = _decode(data)
+    return repair(text), encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -181,6 +190,7 @@ def delimiter(text: str) -> str | None:
     # (A database shell's rules, "------+------" or "+----+----+", are drawn between rows.)
     rows = [ln for ln in _rows(text, 50) if ln.strip() and not _RULE.fullmatch(ln)]
     lines = [_QUOTED.sub("", ln) if '"' in ln else ln for ln in rows]
+    cut = cut_row(text, rows)  # a partial copy's last row, cut off mid-row
     if len(lines) < 2:
         return None
     # Notes whose lines each hold a comma or two and "Label: value" pairs ("Patient: SMITH, John
@@ -188,7 +198,7 @@ def delimiter(text: str) -> str | None:
     labelled = sum(1 for ln in lines if _LABEL_VALUE.search(ln)) >= 0.6 * len(lines)
     best: tuple[float, str] | None = None
     for delim in (",", "\t", "|", ";"):
-        counts = [ln.count(delim) for ln in lines]
+        counts = without_cut([ln.count(delim) for ln in lines], cut)
         # A short export's footer ("Total records: 3", "Exported by jsmith on 01/06/2024")
         # holds no delimiter either: the lines without one at its end are left out.
         trail = next((i for i, count in enumerate(reversed(counts)) if count), len(counts))
@@ -205,7 +215,7 @@ def delimiter(text: str) -> str | None:
         skip = max(skip, _table_run(counts, rows, delim))
         tail = counts[skip:] or counts
         common = max(set(tail), key=tail.count)
-        share = tail.count(common) / len(tail)
+        share = agreeing(tail, common) / len(tail)
         if common >= 1 and share >= 0.8 and not (labelled and delim == "," and common <= 2):
             if delim in ",;" and common <= 2 and _prose_cells(lines, delim, common):
                 continue
@@ -335,44 +345,6 @@ def _label_first(lines: list[str], delim: str) -> bool:
     return bool(firsts) and sum(bool(_FORM_LABEL.fullmatch(f)) for f in firsts) >= 0.8 * len(firsts)
 
 
-def _first_lines(text: str, n: int) -> list[str]:
-    """``text.splitlines()[:n]`` from a head of the text that holds them: a reader passes a
-    200 kB sample, and splitting it whole cost more than the rest of ``delimiter``. A head split
-    into more than ``n`` pieces holds the first ``n`` lines whole, each ended inside it (a
-    ``\r\n`` cut at the head's end can only end the last piece)."""
-    size = 8192
-    while size < len(text):
-        lines = text[:size].splitlines()
-        if len(lines) > n:
-            return lines[:n]
-        size *= 4
-    return text.splitlines()[:n]
-
-
-_ROW_LINES = 32  # physical lines a quoted cell may run over (an address, a comment)
-
-
-def _rows(text: str, n: int) -> list[str]:
-    """The first ``n`` rows of a delimited text: a quoted cell may hold line breaks (an
-    address typed over three lines in a spreadsheet), and its row goes on until the quote
-    closes. Lines stay apart where a quote is never closed within ``_ROW_LINES`` of them (a
-    stray quote in prose)."""
-    lines = _first_lines(text, n * 4)
-    if not any('"' in line for line in lines):
-        return lines[:n]
-    rows: list[str] = []
-    at = 0
-    while at < len(lines) and len(rows) < n:
-        row, end = lines[at], at + 1
-        while row.count('"') % 2 and end < min(len(lines), at + _ROW_LINES):
-            row, end = f"{row}\n{lines[end]}", end + 1
-        if row.count('"') % 2:
-            row, end = lines[at], at + 1  # never closed: the line alone
-        rows.append(row)
-        at = end
-    return rows
-
-
 def _is_astm(sample: bytes) -> bool:
     """An analyser's records (``readers.astm``): a header record naming four distinct
     delimiters, then a patient, order or result record under its field delimiter."""
@@ -381,6 +353,12 @@ def _is_astm(sample: bytes) -> bool:
         if len(set(delimiters)) == 4 and header.group(2) == delimiters[:1]:
             return astm_record(delimiters[:1]).search(sample, header.end()) is not None
     return False
+
+
+def _is_zpl(sample: bytes) -> bool:
+    """A Zebra label spool: it opens with a label's ``^XA``, or has one and field data early."""
+    opening = sample.lstrip(b"\xef\xbb\xbf\r\n \t")
+    return opening[:3].upper() == b"^XA" or b"^FD" in sample[:4096]
 
 
 @functools.cache
@@ -426,6 +404,8 @@ def sniff(head: bytes, name: str, members: list[str] | None = None, size: int | 
     # No magic number: a signature byte, then a header whose lengths must all agree.
     if head[0] in dbase_header.SIGNATURES and dbase_header.is_dbase(head, size):
         return "dbase"
+    if stata_header.is_stata(head):
+        return "stata"
     if len(head) >= 512 and not any(head[22:64]) and dbase_memo.layout(head, size):
         return "dbase_memo"
     sample = head[:_TEXT_SAMPLE]
@@ -433,6 +413,8 @@ def sniff(head: bytes, name: str, members: list[str] | None = None, size: int | 
         return "edifact"
     if _HL7_START.match(sample.lstrip(b"\xef\xbb\xbf\r\n ")):
         return "hl7"
+    if b"^XA" in sample[:4096] and _is_zpl(sample):
+        return "zpl"
     if b"H" in sample and _is_astm(sample):
         return "astm"
     if _looks_binary(sample):
@@ -443,6 +425,11 @@ def sniff(head: bytes, name: str, members: list[str] | None = None, size: int | 
     # "[2024-05-30 10:00:01] ..." opens like a JSON array: a log whose lines open with a
     # bracketed timestamp.
     if stripped.startswith(("{", "[")) and not _is_log(lines, levelled=False):
+        if '"cells"' in text or '"worksheets"' in text:
+            from breachdesk.readers.notebook import is_notebook  # (it imports this module)
+
+            if is_notebook(text):
+                return "notebook"
         return "fhir_json" if _FHIR.search(text[:4096]) else "json"
     first_lines = "\n".join(text.splitlines()[:30])
     if len(_EMAIL_HEADER.findall(first_lines)) >= 3:

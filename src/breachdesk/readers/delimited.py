@@ -379,6 +379,14 @@ def _read(data: bytes) -> Iterator[Table | Record]:
     text, _encoding = decode(data)
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
+    if _DRAWN.search(text[:_SNIFF_CHARS]) and len(text) < _DOCUMENT_CHARS:
+        # Tables drawn with bars in notes (Markdown, reStructuredText): a text with its tables.
+        from breachdesk.readers import fixed_width  # (it reads this module's forms)
+
+        items = [i for i in fixed_width.read_text(text) if isinstance(i, Table | Record)]
+        if any(isinstance(item, Table) for item in items):
+            yield from items
+            return
     text = unboxed(text)
     sample = text[:_SNIFF_CHARS]
     wide = _wide_terminator(sample)
@@ -399,6 +407,14 @@ def _read(data: bytes) -> Iterator[Table | Record]:
             yield from tables
             return
     yield from _tables(sample, io.StringIO(text, newline=""), delim)
+
+
+# A line opening a table drawn with bars: a rule ("+----+", "|:---|") or a barred row; and the
+# size of a document of notes holding such tables (a bigger file is an export).
+_DRAWN = re.compile(
+    r"(?m)^[ \t]{0,12}(?:\+[-=]{3}|\|[ \t:]{0,4}-{3}|\|[^|\n]{1,200}\|[^\n]{0,2000}\|[ \t]*$)"
+)
+_DOCUMENT_CHARS = 1 << 20
 
 
 # A report printed a block per patient is a few pages; a bigger file is a table.
@@ -438,6 +454,34 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
     yield from map(_unformula, tables) if '="' in head else tables
 
 
+# A free-text column, whose cells may hold the delimiter unquoted: an address by the header
+# synonyms ("Flat 3, Rose Court"), a comment or note by these words ("Reactive, repeat").
+_FREE_TEXT = re.compile(
+    r"(?i)\b(?:comments?|notes?|remarks?|description|details|free ?text|narrative)\b"
+)
+
+
+def _spill_column(header: list[str]) -> int:
+    """The first free-text column of a table (``_FREE_TEXT``), or -1 for none."""
+    from breachdesk.detect.columns import header_kind  # loaded only for a table with a long row
+
+    return next(
+        (i for i, h in enumerate(header) if header_kind(h) == "address" or _FREE_TEXT.search(h)),
+        -1,
+    )
+
+
+def _realigned(row: list[str], width: int, spill: int, delim: str) -> list[str]:
+    """A row with more cells than the header's ``width``: its cells from both ends in their
+    columns, the extra ones joined back into the free-text column ``spill`` whose unquoted
+    delimiter split it. Without one, the row as it is: its first cells (an NHS number, a name
+    and a date of birth, most often) in their columns, the extra cut at the end."""
+    if spill < 0:
+        return row
+    stop = spill + len(row) - width + 1
+    return [*row[:spill], delim.join(row[spill:stop]), *row[stop:]]
+
+
 def _tables(
     sample: str, lines: Iterable[str], delim: str | None = None
 ) -> Iterator[Table | Record]:
@@ -460,7 +504,11 @@ def _tables(
 
         # The last rows are held back from a full chunk: a footer at the end ("Total
         # patients: 3") is no row, whichever chunk it would have ended.
+        spill: int | None = None  # where a long row's extra cells go, looked for at the first
         for row in itertools.chain(pending, reader):
+            if len(row) > width > 1:
+                spill = _spill_column(header) if spill is None else spill
+                row = _realigned(row, width, spill, delim)
             chunk.append(row)
             if len(chunk) >= CHUNK_ROWS + FOOTER_ROWS:
                 yield flush(chunk[:CHUNK_ROWS])

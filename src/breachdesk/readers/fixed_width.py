@@ -44,8 +44,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import BinaryIO
 
+from breachdesk.detect import ocr_digits
 from breachdesk.ingest.sniff import decode, text_stream
-from breachdesk.readers import forms, packed, printed_columns
+from breachdesk.readers import forms, markup_tables, packed, printed_columns, totals
 from breachdesk.readers import text as text_reader
 from breachdesk.readers.base import Item, Record, Table, transpose
 from breachdesk.readers.doc_tables import IDENTITY, label_kind
@@ -105,7 +106,11 @@ def read(data: bytes, name: str) -> Iterator[Item]:
 def read_text(text: str, prefix: str = "") -> Iterator[Item]:
     """A text's prose, printed tables and forms (``segments``), located under ``prefix`` (an
     e-mail body's "part:1!")."""
-    text = forms.delimited_pairs(text)  # a form saved as CSV: "D.O.B.,17/02/1961"
+    text = forms.delimited_pairs(ocr_digits.repair(text))  # CSV'd forms; OCR's "23/1l/1963"
+    text, barred = markup_tables.tables(text)  # Markdown's and reStructuredText's tables
+    for table in barred:
+        table.prefix = prefix + table.prefix
+        yield table
     probe = text if "\n" in text[:65536] or "\r" not in text else text.replace("\r", "\n")
     # (Both patterns need two spaces or a tab between cells: most letters and e-mails have
     # neither, and ``in`` says so quicker than either pattern.)
@@ -230,6 +235,12 @@ def _continues(layout: _Layout, line: str, above: list[str] | None) -> list[str]
     if row is None or printed_columns.continued(row, above, layout.identity) is None:
         return None
     return row
+
+
+def _total_line(layout: _Layout, line: str) -> bool:
+    """Whether a line under the rows, its columns saying who blank, is a total (``totals``)."""
+    row = _row(layout, line, least=1, furniture=False)
+    return row is not None and not any(row[i] for i in layout.identity) and totals.is_total(row)
 
 
 def _furniture_line(line: str) -> bool:
@@ -554,6 +565,9 @@ def _table(layout: _Layout, header_line: int, source: _Lines) -> Iterator[Item]:
         elif _header(line) is not None:
             source.back([item])  # another table's labels
             break
+        elif ("otal" in line or "OTAL" in line) and _total_line(layout, line):
+            gap.append(item)  # "PAGE TOTAL 410.50": carried down, the last patient's again
+            furniture += 1
         elif (row := _row(layout, line)) is not None:
             yield from _furniture(gap)
             gap, furniture = [], 0

@@ -36,7 +36,8 @@ def _messages(lines: Iterable[bytes]) -> Iterator[bytes]:
         yield b"".join(current)
 
 
-def _located(items: Iterable[Item], prefix: str) -> Iterator[Item]:
+def located(items: Iterable[Item], prefix: str) -> Iterator[Item]:
+    """``items`` located under ``prefix`` (a message's, a notebook cell's)."""
     for item in items:
         if isinstance(item, Record | Nested):
             yield replace(item, locator=prefix + item.locator)
@@ -51,7 +52,7 @@ def _read(lines: Iterable[bytes], name: str) -> Iterator[Item]:
             items = list(email_message.read(message, name))
         except ReaderError:
             continue  # one malformed message costs that message, not the mailbox
-        yield from _located(items, f"message:{number}!")
+        yield from located(items, f"message:{number}!")
 
 
 def read(data: bytes, name: str) -> Iterator[Item]:

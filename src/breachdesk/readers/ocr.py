@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from PIL import Image
 
-from breachdesk.detect import given_names, hospital
+from breachdesk.detect import given_names, hospital, ocr_digits
 from breachdesk.readers import layout, rules
 from breachdesk.readers.base import Item
 from breachdesk.readers.text import paragraphs
@@ -370,6 +370,8 @@ def items(lines: list[str], prefix: str) -> Iterator[Item]:
     still reaches its value). Every page is tried as laid out (a misread label, "Sumame", would
     fail ``layout.may_hold_table``, and the trying is little beside the OCR)."""
     lines = [_mended(line) for line in lines]
+    if lines:  # OCR's letters for digits in NHS numbers and dates of birth
+        lines = ocr_digits.repair("\n".join(lines)).split("\n")
     printed = layout.printed_table(lines, prefix)
     if printed is not None:
         yield from printed

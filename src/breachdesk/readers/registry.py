@@ -21,6 +21,7 @@ from breachdesk.readers import (
     json_doc,
     mbox,
     msg,
+    notebook,
     odt,
     pdf,
     powerpoint_binary,
@@ -29,10 +30,12 @@ from breachdesk.readers import (
     spreadsheet,
     sql_dump,
     sqlite,
+    stata,
     text,
     word_binary,
     xml,
     yaml_doc,
+    zpl,
 )
 from breachdesk.readers.base import ReadFn, StreamFn
 
@@ -42,6 +45,7 @@ READERS: dict[str, ReadFn] = {
     "psv": delimited.read,
     "hl7": hl7v2.read,
     "astm": astm.read,  # an analyser's records (LIS2-A2), framed or in its host log
+    "zpl": zpl.read,  # a Zebra label printer's spool: a record per label
     "edifact": edifact.read,
     # Prose, with tables printed in spaces read as tables (a report printout).
     "text": fixed_width.read,
@@ -53,7 +57,9 @@ READERS: dict[str, ReadFn] = {
     "dbase_memo": dbase_memo.read,
     "parquet": columnar.read_parquet,
     "arrow": columnar.read_arrow,
+    "stata": stata.read,  # Stata .dta, a chunk of rows at a time
     "json": json_doc.read,
+    "notebook": notebook.read,  # Jupyter .ipynb: cells, and each output once
     "yaml": yaml_doc.read,  # read as data, each document as JSON is
     "fhir_json": fhir.read,
     "fhir_xml": fhir_xml.read,
@@ -92,6 +98,7 @@ STREAM_READERS: dict[str, StreamFn] = {
     "mbox": mbox.read_stream,
     "parquet": columnar.read_parquet_stream,
     "arrow": columnar.read_arrow_stream,
+    "stata": stata.read_stream,
 }
 
 # Types that are containers (walked by ingest) or legitimately hold nothing to read.
