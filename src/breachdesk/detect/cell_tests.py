@@ -80,14 +80,16 @@ def _facts(cell: str) -> tuple[str | None, bool]:
 
 
 # A test's column in a wide layout ("HIV", "Hep C Ab") holds its result, or says the test was
-# not done: such a cell exposes no test (a "-" under "HIV" had flagged every row HIV).
+# not done: such a cell exposes no test (a "-" under "HIV" had flagged every row HIV). So does a
+# tool's empty cell: pandas' "nan", SQL's "NULL", SAS's and Stata's missing number "." (folded
+# to "" as its full stop is trimmed).
 _NOT_DONE = pa.array(
     ["-", "--", "---", "\u2013", "\u2014", "n/a", "na", "n.a", "not tested", "not done",
      "not requested", "not applicable", "not performed", "not indicated", "nt",
-     *sorted(null_cells.NO_RESULT)]  # a tool's empty cell: pandas' "nan", SQL's "NULL"
+     "", *sorted(null_cells.NO_RESULT)]
 )  # fmt: skip
-# ... or is a request's tick box ("HIV requested: Y/N"): only a yes asks for the test. (1/0,
-# true/false and "None" may be results: a negative is still a test done, and exposed.)
+# ... or is a request's tick box ("HIV requested: Y/N"): only a yes asks for the test. (1/0 and
+# true/false may be results: a negative is still a test done, and exposed.)
 _YES = frozenset({"y", "yes", "x", "\u2713", "\u2714", "requested", "req"})
 _FLAGS = _YES | {"n", "no"}
 

@@ -11,10 +11,11 @@ import pyarrow.compute as pc
 # Folded to lower case. Where each comes from: SQL Server Management Studio, sqlcmd and most
 # clients (NULL), MySQL ``SELECT ... INTO OUTFILE`` and PostgreSQL ``COPY`` text (\N), C's printf
 # and Java's String.valueOf (``(null)``, ``null``), DBeaver (``[NULL]``, ``<null>``), pandas
-# (``NaN``, ``NaT``, ``<NA>``, ``None``), Excel (``#N/A``, ``#NULL!``), and people (``N/A``, ``-``).
+# (``NaN``, ``NaT``, ``<NA>``, ``None``), Excel (``#N/A``, ``#NULL!``), SAS and Stata's missing
+# number (``.``), and people (``N/A``, ``-``).
 TOKENS = frozenset(
     {"null", "(null)", "[null]", "<null>", "\\n", "nan", "nat", "<na>", "none", "n/a", "#n/a",
-     "#null!", "-"}
+     "#null!", "-", "."}
 )  # fmt: skip
 _TOKENS = pa.array(sorted(TOKENS), pa.string())
 # Those that under a test's column say it holds no result for the row, so no test: pandas'

@@ -231,6 +231,11 @@ def delimiter(text: str) -> str | None:
     return best[1] if best else None
 
 
+# A command in a Stata session's log: ". " at a line's start, then one of its commands.
+_STATA_COMMAND = re.compile(
+    r"(?m)^\. (?:use|list|tab(?:ulate)?|describe|summarize|su|count|keep|drop|gen(?:erate)?|sort"
+    r"|merge|import|export|browse|display|log|save|replace|clear|codebook|by(?:sort)?)\b"
+)
 _LABEL_VALUE = re.compile(r"[A-Za-z]{2}:[ \t]+\S")
 _RULE = re.compile(r"[ \t|+:]{0,8}[-=]{3}[-=+|: \t]*")
 _TITLE_LINES = 10
@@ -458,8 +463,8 @@ def sniff(head: bytes, name: str, members: list[str] | None = None, size: int | 
         # Timestamps with ",123" milliseconds would otherwise pass as CSV; but an export whose
         # rows open with a date and time has a header (or a title) before them, a log does not.
         return "log"
-    if delim is not None:
-        return "csv"
+    if delim is not None and not (delim == "," and len(_STATA_COMMAND.findall(text[:8192])) >= 2):
+        return "csv"  # (a Stata session's log: its commands' commas part no cells)
     return "text"
 
 

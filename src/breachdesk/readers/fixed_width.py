@@ -64,7 +64,7 @@ _TWO_LABELS = re.compile(
 )
 _CELL = re.compile(r"\S(?:\S| (?=\S))*")
 _LABEL = re.compile(r"[A-Za-z][\w .#/()'&%+-]{0,31}")
-_DIGITS = re.compile(r"\d{3}")
+_DIGITS = re.compile(r"(?<![A-Za-z])\d{3}")  # (a test's name may hold digits: "CA125")
 _RULED = re.compile(r"[\s\-=_*+~.|#]*")
 _SQL_ROWS = re.compile(r"\),\s*\(")
 # A page's furniture lined up under the columns by chance: "Ward: AMU ... Page 2 of 2".
