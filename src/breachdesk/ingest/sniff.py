@@ -14,7 +14,7 @@ from breachdesk.ingest.damaged import rows as _rows
 from breachdesk.ingest.mojibake import repair
 from breachdesk.ingest.structured_text import kind as structured_kind
 from breachdesk.readers import dbase_header, dbase_memo, stata_header
-from breachdesk.readers.table_edges import unboxed
+from breachdesk.readers.table_edges import DRAWN_RULE, unboxed
 
 _TEXT_SAMPLE = 64 * 1024
 
@@ -188,7 +188,7 @@ def delimiter(text: str) -> str | None:
     """The delimiter most lines agree on, counted outside quotes; None for prose."""
     # (A line without a quote has nothing to take out: the regex is not run over it.)
     # (A database shell's rules, "------+------" or "+----+----+", are drawn between rows.)
-    rows = [ln for ln in _rows(text, 50) if ln.strip() and not _RULE.fullmatch(ln)]
+    rows = [ln for ln in _rows(text, 50) if ln.strip() and not DRAWN_RULE.fullmatch(ln)]
     lines = [_QUOTED.sub("", ln) if '"' in ln else ln for ln in rows]
     cut = cut_row(text, rows)  # a partial copy's last row, cut off mid-row
     if len(lines) < 2:
@@ -237,7 +237,6 @@ _STATA_COMMAND = re.compile(
     r"|merge|import|export|browse|display|log|save|replace|clear|codebook|by(?:sort)?)\b"
 )
 _LABEL_VALUE = re.compile(r"[A-Za-z]{2}:[ \t]+\S")
-_RULE = re.compile(r"[ \t|+:]{0,8}[-=]{3}[-=+|: \t]*")
 _TITLE_LINES = 10
 
 

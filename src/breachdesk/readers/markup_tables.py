@@ -17,12 +17,10 @@ import re
 
 from breachdesk.readers import frame_printouts
 from breachdesk.readers.base import Table, transpose
-from breachdesk.readers.table_edges import ascii_boxes
+from breachdesk.readers.table_edges import DRAWN_RULE, ascii_boxes
 
 # A row: a bar first and last, as Markdown's, reStructuredText's and the shells' rows are.
 _ROW = re.compile(r"[ \t]{0,12}\|[^\n]{0,8000}\|[ \t]{0,40}")
-# A rule: bars, pluses, colons (Markdown's alignment), spaces, and a run of dashes or equals.
-_RULE = re.compile(r"[ \t]{0,12}[|+:]?[ \t:]{0,4}(?:-{3}|={3})[-=+|: \t]{0,8000}")
 _MOST_CELLS = 200
 # A frame's header (spaces first, as a default index has no name) over a row opening with its
 # index; looked for in notes up to a size (a bigger text is a log or an export, not notes).
@@ -67,11 +65,11 @@ def _blank(lines: list[str], first: int, end: int) -> None:
 
 def _barred(line: str) -> bool:
     body = line.rstrip("\r")
-    return "|" in body or ("+" in body and _RULE.fullmatch(body) is not None)
+    return "|" in body or ("+" in body and DRAWN_RULE.fullmatch(body) is not None)
 
 
 def _is_rule(line: str) -> bool:
-    return _RULE.fullmatch(line.rstrip("\r")) is not None
+    return DRAWN_RULE.fullmatch(line.rstrip("\r")) is not None
 
 
 def _cells(line: str) -> list[str]:

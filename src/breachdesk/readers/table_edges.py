@@ -127,6 +127,12 @@ def _is_footer(filled: list[str]) -> bool:
 _SHELL_RULE = re.compile(r"[ \t]{0,4}(?:\+?-{2,}(?:\+-{2,}){1,200}\+?|\+-{2,}\+)[ \t]{0,4}")
 
 
+# Any rule drawn across a table in text: bars, pluses, colons (Markdown's alignment), spaces and
+# a run of dashes or equals ("------+------", "+====+====+", "|:---|---:|"), a line of nothing
+# else: no row, for the sniffer's count of delimiters and for ``markup_tables``.
+DRAWN_RULE = re.compile(r"[ \t]{0,12}[|+:]?[ \t:]{0,4}(?:-{3}|={3})[-=+|: \t]{0,8000}")
+
+
 # The same drawn in Unicode's box-drawing characters (DuckDB's shell, SQLite's ".mode box",
 # psql's "linestyle unicode"): bars to "|", lines to "-", corners and joints to "+".
 _BOX_ASCII = str.maketrans(
