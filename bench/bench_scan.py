@@ -26,6 +26,10 @@ and scans (images and image-only PDFs, OCR'd), per MB and per file, with no targ
 same bytes with ``--dump DIR/dump --once`` (one pass from disk, as ``--gb`` scans). At 1 GB
 expect ~5 minutes to generate and 15-30 minutes of CPU to scan on a loaded machine; peak memory
 stays that of the generator (a few GB at 600,000 patients), as files are scanned one at a time.
+
+Each format's files are also split into a fixed cost per file and a marginal rate (a
+least-squares line through their sizes and CPU times): how much of a format's figure is the
+generator's small files rather than its bytes.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 
 from breachdesk.ingest.archives import ARCHIVES
@@ -115,24 +120,45 @@ def _timed(
         yield kind, len(data), time.process_time() - started, records
 
 
+def _split_cost(sizes: list[float], seconds: list[float]) -> tuple[float | None, float | None]:
+    """(fixed ms per file, marginal MB/s per core) of one format: the least-squares line
+    seconds = fixed + MB / rate through its files. The generator's files are small (a CSV ~30
+    kB, an e-mail ~1 kB), so a format's MB/s says mostly what a file costs whatever its size;
+    the marginal rate is what a big file of it would be read at. None where the files' sizes do
+    not spread enough to tell the two apart."""
+    if len(sizes) < 3 or max(sizes) < 2 * min(sizes):
+        return None, None
+    design = np.column_stack([np.ones(len(sizes)), np.asarray(sizes) / 1e6])
+    (fixed, per_mb), *_ = np.linalg.lstsq(design, np.asarray(seconds), rcond=None)
+    if fixed < 0 or per_mb <= 0:  # a few files' noise, not a cost
+        return None, None
+    return round(float(fixed) * 1e3, 3), round(1 / float(per_mb), 2)
+
+
 def _figures(rows: Iterable[tuple[str, int, float, int]]) -> dict[str, dict[str, float]]:
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for kind, size, seconds, records in rows:
+    each: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for kind, nbytes, cpu, found in rows:
         row = totals[kind]
-        row[0] += size
-        row[1] += seconds
-        row[2] += records
+        row[0] += nbytes
+        row[1] += cpu
+        row[2] += found
         row[3] += 1
-    return {
-        kind: {
+        each[kind][0].append(float(nbytes))
+        each[kind][1].append(cpu)
+    out: dict[str, dict[str, float]] = {}
+    for kind, (size, seconds, records, files) in sorted(totals.items()):
+        fixed, marginal = _split_cost(*each[kind])
+        out[kind] = {
             "files": int(files),
             "mb": round(size / 1e6, 2),
             "seconds": round(seconds, 3),
             "mb_per_s": round(size / 1e6 / max(seconds, 1e-9), 2),
             "records": int(records),
+            "fixed_ms_per_file": fixed,  # type: ignore[dict-item]
+            "marginal_mb_per_s": marginal,  # type: ignore[dict-item]
         }
-        for kind, (size, seconds, records, files) in sorted(totals.items())
-    }
+    return out
 
 
 def measure(dump: Path, rounds: int) -> dict[str, dict[str, float]]:
@@ -205,10 +231,16 @@ def build(root: Path, gigabytes: float, patients: int | None, seed: int) -> Path
 def _print(figures: dict[str, dict[str, float]], by_group: dict[str, dict[str, object]]) -> None:
     size = sum(f["mb"] for f in figures.values())
     seconds = sum(f["seconds"] for f in figures.values())
-    print(f"{'format':12s} {'files':>7s} {'MB':>9s} {'CPU s':>9s} {'MB/s/core':>10s}")
+    print(
+        f"{'format':12s} {'files':>7s} {'MB':>9s} {'CPU s':>9s} {'MB/s/core':>10s}"
+        f" {'fixed ms':>9s} {'marginal':>9s}"
+    )
     for kind, f in figures.items():
+        fixed, marginal = f.get("fixed_ms_per_file"), f.get("marginal_mb_per_s")
         print(
             f"{kind:12s} {f['files']:7d} {f['mb']:9.2f} {f['seconds']:9.2f} {f['mb_per_s']:10.2f}"
+            f" {'-' if fixed is None else f'{fixed:.2f}':>9s}"
+            f" {'-' if marginal is None else f'{marginal:.1f}':>9s}"
         )
     print(f"{'all':12s} {'':7s} {size:9.2f} {seconds:9.2f} {size / max(seconds, 1e-9):10.2f}")
     print()

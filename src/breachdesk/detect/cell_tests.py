@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -31,13 +32,104 @@ def named(results: list[pa.Array], untyped: list[pa.Array]) -> list[tuple[int, p
     and ``untyped`` (after them) in which some cell names a catalogue test: the cell's codes
     joined by ";" (null where it names none), and whether the cell also gives the result."""
     found = []
-    for at, values in enumerate(results + untyped):
-        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-            continue
-        column = _named(values, prose=at >= len(results))
-        if column is not None:
-            found.append((at, *column))
+    for first, group, prose in ((0, results, False), (len(results), untyped, True)):
+        strings = [
+            (at, values)
+            for at, values in enumerate(group, first)
+            if pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+        ]
+        said = _named_each([values for _, values in strings], prose=prose)
+        found += [
+            (at, *column)
+            for (at, _), column in zip(strings, said, strict=True)
+            if column is not None
+        ]
     return found
+
+
+# Up to this many bytes of cells, a group's columns are read at once (an Arrow string array's
+# offsets end at 2 GiB); more, a column at a time.
+_AT_ONCE = 1 << 28
+
+
+def _named_each(columns: list[pa.Array], *, prose: bool) -> list[tuple[pa.Array, pa.Array] | None]:
+    """``_named`` of each column, read together: one pass over their distinct cells."""
+    strings = []
+    read = []  # which of ``columns`` may name a test, by their bytes
+    out: list[tuple[pa.Array, pa.Array] | None] = [None] * len(columns)
+    for at, values in enumerate(columns):
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        if values.type != pa.string():  # (a large string column: alone, as it is)
+            out[at] = _named(values, prose=prose)
+        elif _may_name(values, prose=prose):
+            strings.append(values)
+            read.append(at)
+    if not strings:
+        return out
+    if len(strings) == 1:
+        combined = strings[0]
+    elif sum(values.get_total_buffer_size() for values in strings) < _AT_ONCE:
+        combined = pa.concat_arrays(strings)
+    else:
+        return [_named(values, prose=prose) for values in columns]
+    encoded = pc.dictionary_encode(combined)
+    cells, rows = encoded.dictionary, encoded.indices
+    wanted = pc.match_substring_regex(cells, "[A-Za-z]{2}")
+    if prose:
+        wanted = pc.and_(wanted, pc.match_substring_regex(cells, r"\S\s+\S"))
+        wanted = pc.and_(wanted, pc.less_equal(pc.utf8_length(cells), _LONGEST))
+    if wanted.null_count:  # (none: a dictionary holds no null)
+        wanted = pc.fill_null(wanted, False)
+    if not wanted.true_count:
+        return out
+    codes: list[str | None] = [None] * len(cells)
+    gives: list[bool] = [False] * len(cells)
+    chosen = pc.indices_nonzero(wanted).to_pylist()
+    for i, cell in zip(chosen, cells.take(chosen).to_pylist(), strict=True):
+        codes[i], gives[i] = _facts(cell)
+    if not any(codes):
+        return out
+    codes_of = pc.take(pa.array(codes, pa.string()), rows)
+    gives_of = pc.fill_null(pc.take(pa.array(gives, pa.bool_()), rows), False)
+    start = 0
+    for at, values in zip(read, strings, strict=True):
+        size = len(values)
+        column = codes_of.slice(start, size)
+        if column.null_count < size:
+            out[at] = (column, gives_of.slice(start, size))
+        start += size
+    return out
+
+
+def _may_name(values: pa.StringArray, *, prose: bool) -> bool:
+    """Whether some cell of a string column holds a space (``prose``) or an ASCII letter, as
+    ``_named``'s first look: told from its bytes, without a call, where its null cells hold
+    none (as readers make them)."""
+    if not len(values) or values.null_count == len(values):
+        return False
+    validity, offsets_buffer, data = values.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        values.offset : values.offset + len(values) + 1
+    ]
+    if data is None or offsets[0] == offsets[-1]:
+        return False  # (every cell empty)
+    if values.null_count:
+        valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        valid = valid[values.offset : values.offset + len(values)].astype(bool)
+        if np.diff(offsets)[~valid].any():  # a null cell's bytes: read as Arrow reads them
+            return _look(values, prose=prose)
+    held = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    if prose:
+        return bool((held == 32).any())
+    return bool(((held | 32) - 97 < 26).any())  # (unsigned bytes: "A"-"Z", "a"-"z" only)
+
+
+def _look(values: pa.Array, *, prose: bool) -> bool:
+    look = (
+        pc.match_substring(values, " ") if prose else pc.match_substring_regex(values, "[A-Za-z]")
+    )
+    return bool(pc.any(look).as_py())
 
 
 def _named(values: pa.Array, *, prose: bool) -> tuple[pa.Array, pa.Array] | None:
@@ -45,10 +137,7 @@ def _named(values: pa.Array, *, prose: bool) -> tuple[pa.Array, pa.Array] | None
         values = values.combine_chunks()
     # Most columns are passed over on one look: no space (an untyped column's codes and flags)
     # or no letter (a result column's numbers).
-    look = (
-        pc.match_substring(values, " ") if prose else pc.match_substring_regex(values, "[A-Za-z]")
-    )
-    if not pc.any(look).as_py():
+    if not _look(values, prose=prose):
         return None
     encoded = pc.dictionary_encode(values)
     cells = encoded.dictionary

@@ -69,7 +69,8 @@ def distinct_ascii(
         return None
     cells: list[str | None] = encoded.dictionary.to_pylist()
     if any_text:
-        if max((len(c) for c in cells if c is not None), default=0) > LONGEST:
+        # (Empty cells dropped with the nulls: their length is the default's.)
+        if max(map(len, filter(None, cells)), default=0) > LONGEST:
             return None
     elif not _all_agreed(cells):
         return None
@@ -97,3 +98,29 @@ def offsets(values: pa.Array) -> np.ndarray:
     off its offsets buffer without a compute call; a slice's own."""
     buffer = values.buffers()[1]
     return np.frombuffer(buffer, dtype=np.int32)[values.offset : values.offset + len(values) + 1]
+
+
+def may_contain(values: pa.Array, needles: tuple[bytes, ...]) -> bool:
+    """Whether some cell of a string column may hold one of ``needles``: the column's bytes
+    searched whole, so a null cell's count too (True where unsure). A gate before a compute call
+    that says exactly (a few microseconds where the call costs dozens): where no cell holds the
+    character a pattern needs, replacing it changes nothing."""
+    if not isinstance(values, pa.Array) or values.type != pa.string():
+        return True
+    data = values.buffers()[2]
+    if data is None or not len(values):
+        return False
+    bounds = offsets(values)
+    text = data.slice(int(bounds[0]), int(bounds[-1] - bounds[0])).to_pybytes()
+    return any(needle in text for needle in needles)
+
+
+def null_or_empty(values: pa.Array) -> int | None:
+    """How many cells of a string column are null or empty, off its buffers; None for a chunked
+    or empty column."""
+    if not isinstance(values, pa.Array) or not len(values):
+        return None
+    empty = np.diff(offsets(values)) == 0
+    if values.null_count:
+        empty |= ~values.is_valid().to_numpy(zero_copy_only=False)
+    return int(empty.sum())

@@ -6,7 +6,6 @@ valid NHS numbers is an NHS number column) and catalogue test names as headers m
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from functools import cache, lru_cache
@@ -38,6 +37,9 @@ from breachdesk.detect.dates import may_parse, parse_column
 _SAMPLE = 500
 # Made once: a Python literal in a compute call is converted to a scalar on every call.
 _ZERO, _NINE, _TEN = (pa.scalar(n, pa.int32()) for n in (0, 9, 10))
+_STRING = pa.string()
+_HEAD_ROWS = 64  # (fewer than ``_SAMPLE``)
+_NULL_TOKENS = null_cells.TOKENS
 # "SMITH, John" or "Müller, Zoë A": a patient column even under a header we do not know. RE2's
 # ``\pL`` is any letter: a London list's names are not all ASCII.
 _LISTED_NAME = r"^\s*\pL[\pL'’\- ]+,\s*\pL[\pL'’\-]+(?:\s+[\pL.]+)?\s*$"
@@ -192,6 +194,10 @@ def _first_filled(values: pa.Array) -> pa.Array:
     """The first ``_SAMPLE`` non-blank cells, looked for in a growing head of the column: the
     first of a head that holds enough are the column's first, and a chunk of 50,000 rows is
     not trimmed and filtered whole for 500 of them."""
+    if len(values) <= cellwise.FEW and isinstance(values, pa.Array) and values.type == _STRING:
+        found = null_cells.first_filled(values.to_pylist(), _SAMPLE)
+        if found is not None:
+            return pa.array(found, _STRING)
     size = min(len(values), cellwise.FEW)
     while True:
         head = values.slice(0, size)
@@ -200,6 +206,24 @@ def _first_filled(values: pa.Array) -> pa.Array:
             sample = filled.slice(0, _SAMPLE)
             return pc.filter(sample, pc.invert(null_cells.blank(sample)))  # NULL, #N/A: blanks
         size = min(len(values), size * 8)
+
+
+def _first_cells(values: pa.Array, count: int) -> list[str]:
+    """``_first_filled(values).slice(0, count).to_pylist()``, read in Python where it can be
+    (``null_cells.first_filled``): first off the head of the column, which mostly holds them
+    (fewer than ``_SAMPLE`` filled cells there, so those found are ``_first_filled``'s first)."""
+    if values.type != _STRING:
+        values = pc.cast(values, _STRING)
+    if isinstance(values, pa.Array) and len(values) > _HEAD_ROWS > count:
+        found = null_cells.first_filled(values.slice(0, _HEAD_ROWS).to_pylist(), _SAMPLE)
+        if found is not None and len(found) >= count:
+            return found[:count]
+    if isinstance(values, pa.Array) and len(values) <= cellwise.FEW:
+        found = null_cells.first_filled(values.to_pylist(), _SAMPLE)
+        if found is not None:
+            return found[:count]
+    cells: list[str] = _first_filled(values).slice(0, count).to_pylist()
+    return cells
 
 
 def _sample_cells(values: pa.Array) -> list[str] | None:
@@ -211,7 +235,9 @@ def _sample_cells(values: pa.Array) -> list[str] | None:
         # that Arrow keeps. (Their text joined is ASCII exactly when each cell is.)
         if not "".join(every).isascii():
             return None
-        cells = list(itertools.islice((c for c in every if not null_cells.is_blank(c)), _SAMPLE))
+        # (``null_cells.is_blank`` inline: a call a cell was most of the cost.)
+        cells = [c for c in every if (t := c.strip()) and t.lower() not in _NULL_TOKENS]
+        cells = cells[:_SAMPLE]
     else:
         cells = _first_filled(values).to_pylist()
         if not "".join(cells).isascii():
@@ -371,7 +397,7 @@ def _ods_codes(values: pa.Array) -> bool:
     """Whether a column headed as a clinician ("Requested By", "Ordered By") holds the
     requesting organisations' ODS codes (F83001, RJ122): the controller, not a person."""
     # (The first cells say so: a clinician's name is never a code.)
-    sample = _first_filled(pc.cast(values, pa.string())).slice(0, _CODES_SAMPLE).to_pylist()
+    sample = _first_cells(values, _CODES_SAMPLE)
     return bool(sample) and sum(ods.code_of(c) is not None for c in sample) >= 0.8 * len(sample)
 
 
@@ -418,8 +444,7 @@ def _clock_times(values: pa.Array) -> bool:
 
 def _head_cells(values: pa.Array) -> list[str]:
     """A column's first ``_CODES_SAMPLE`` filled cells, trimmed."""
-    sample = _first_filled(pc.cast(values, pa.string())).slice(0, _CODES_SAMPLE)
-    return [cell.strip() for cell in sample.to_pylist()]
+    return [cell.strip() for cell in _first_cells(values, _CODES_SAMPLE)]
 
 
 def _tests(values: pa.Array) -> bool:
@@ -537,11 +562,7 @@ def _names_by_values(types: list[str | None], columns: list[pa.Array]) -> list[s
         return types
     if _NAMES.intersection(types):
         return _whole_names_under_family(types, columns)
-    samples = {
-        i: _first_filled(pc.cast(columns[i], pa.string())).to_pylist()[:_NAME_SAMPLE]
-        for i, t in enumerate(types)
-        if t is None
-    }
+    samples = {i: _first_cells(columns[i], _NAME_SAMPLE) for i, t in enumerate(types) if t is None}
     anchors = [i for i, t in enumerate(types) if t in _WHO]
     found = given_names.name_columns(samples, anchors)
     if found is None:
@@ -570,7 +591,7 @@ def _whole_names_under_family(types: list[str | None], columns: list[pa.Array]) 
     if types.count("family_name") != 1 or "given_name" in types or "full_name" in types:
         return types
     at = types.index("family_name")
-    sample = _first_filled(pc.cast(columns[at], pa.string())).to_pylist()[:_NAME_SAMPLE]
+    sample = _first_cells(columns[at], _NAME_SAMPLE)
     if given_names.full_name_column({at: sample}) is None:
         return types
     return ["full_name" if i == at else t for i, t in enumerate(types)]

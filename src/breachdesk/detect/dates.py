@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from breachdesk.detect import date_numbers, dob_label, prefilter
+from breachdesk.detect import cellwise, date_numbers, dob_label, prefilter
 from breachdesk.detect.base import Mention
 from breachdesk.detect.date_order import month_first
 
@@ -534,6 +534,11 @@ def parse_column(values: pa.Array, others: Sequence[pa.Array] = ()) -> pa.Array:
         cells = _few_cells(distinct)
     attempts = []
     formats = _formats_of(distinct, cells)
+    # A first format that reads every cell any can (all but the null and empty ones) is the
+    # one ranked first and the whole coalesced column, where no tie is the table's to break:
+    # the other formats are not tried.
+    unread = cellwise.null_or_empty(values) if len(formats) > 1 else None
+    alone = not others or _US not in formats or formats[0] == _US
     for fmt in formats:
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
         # "%Y" happily reads "45" as the year 45: such a reading is the wrong format, not a date.
@@ -543,6 +548,9 @@ def parse_column(values: pa.Array, others: Sequence[pa.Array] = ()) -> pa.Array:
         if earliest.is_valid and earliest.value < _FLOOR.value:
             parsed = pc.if_else(pc.less(parsed, _FLOOR), _NULL_TIME, parsed)
         attempts.append(parsed)
+        if alone and parsed.null_count == unread:
+            formats = formats[:1]
+            break
     if not attempts or not len(values) or all(a.null_count == len(values) for a in attempts):
         serials = date_numbers.excel_serials(values)
         if serials is not None:

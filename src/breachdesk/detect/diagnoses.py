@@ -468,16 +468,35 @@ def _split(owner: pa.Array, joined: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def merged_kinds(columns: list[pa.Array]) -> pa.Array:
-    """Row by row, the kinds of ``columns`` (each joined by ";") in one: sorted, each once."""
-    rows = pa.array(np.arange(len(columns[0]), dtype=np.int64))
-    pairs = [
-        _split(rows, pa.concat_arrays(c.chunks) if isinstance(c, pa.ChunkedArray) else c)
+    """Row by row, the kinds of ``columns`` (each joined by ";") in one: sorted, each once.
+    Merged once per distinct combination of the columns' cells (a table's rows share a few)."""
+    n = len(columns[0])
+    filled = [
+        c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
         for c in columns
+        if c.null_count < len(c)  # (a column of nulls adds no kind)
     ]
-    owner = pa.concat_arrays([o for o, _ in pairs])
-    kinds = pa.concat_arrays([k for _, k in pairs])
-    keep = pc.greater(pc.utf8_length(kinds), 0)
-    return _gather(owner.filter(keep), kinds.filter(keep), len(rows), ordered=True, sep=";")
+    if not filled:
+        return pa.nulls(n, pa.string())
+    # Each row's combination of cells, numbered afresh after each column (fewer than the rows).
+    encoded = pc.dictionary_encode(filled[0], null_encoding="encode")
+    row_combination = encoded.indices.to_numpy().astype(np.int64)
+    combinations = [(cell,) for cell in encoded.dictionary.to_pylist()]
+    for column in filled[1:]:
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        cells = encoded.dictionary.to_pylist()
+        size = len(cells)
+        numbered = pc.dictionary_encode(row_combination * size + encoded.indices.to_numpy())
+        row_combination = numbered.indices.to_numpy().astype(np.int64)
+        combinations = [
+            combinations[at // size] + (cells[at % size],) for at in numbered.dictionary.to_pylist()
+        ]
+    merged: list[str | None] = []
+    for combination in combinations:
+        kinds = {kind for cell in combination if cell for kind in cell.split(";")}
+        kinds.discard("")
+        merged.append(";".join(sorted(kinds)) or None)
+    return pc.take(pa.array(merged, pa.string()), pa.array(row_combination))
 
 
 @dataclass
@@ -500,10 +519,15 @@ class Coded:
         self, record_id: pa.Array, locator: pa.Array, person: pa.Array, file_id: int
     ) -> pa.Table:
         """A mention per code-giving cell of a person's row, its rule naming the codes."""
-        is_person = pc.fill_null(person, False).to_numpy(zero_copy_only=False)
+        if person.null_count:
+            person = pc.fill_null(person, False)
+        is_person = person.to_numpy(zero_copy_only=False)
         parts = []
         for head, named in self.columns:
-            rows = np.flatnonzero(is_person & pc.is_valid(named).to_numpy(zero_copy_only=False))
+            given = is_person
+            if named.null_count:
+                given = given & pc.is_valid(named).to_numpy(zero_copy_only=False)
+            rows = np.flatnonzero(given)
             if not len(rows):
                 continue
             take = pa.array(rows)
@@ -511,18 +535,19 @@ class Coded:
             def repeat(text: str, count: int = len(rows)) -> pa.Array:
                 return pa.repeat(pa.scalar(text, pa.string()), count)
 
-            columns = {
-                "record_id": record_id.take(take),
-                "file_id": pa.array(np.full(len(rows), file_id, dtype=np.int64)),
-                "locator": locator.take(take),
-                "kind": repeat(KIND),
-                "field": repeat(head),
-                "detector": repeat(KIND),
-                "rule": pc.binary_join_element_wise("column", named.take(take), " "),
-                "score": pa.array(np.ones(len(rows)), pa.float64()),
-                "checksum": repeat(""),
-            }
-            parts.append(pa.table(columns, schema=MENTION_SCHEMA))
+            diagnosis = repeat(KIND)  # (the kind and the detector: one array, twice)
+            columns = [
+                record_id.take(take),
+                pa.array(np.full(len(rows), file_id, dtype=np.int64)),
+                locator.take(take),
+                diagnosis,
+                repeat(head),
+                diagnosis,
+                pc.binary_join_element_wise("column", named.take(take), " "),
+                pa.array(np.ones(len(rows)), pa.float64()),
+                repeat(""),
+            ]
+            parts.append(pa.Table.from_arrays(columns, schema=MENTION_SCHEMA))
         return pa.concat_tables(parts) if parts else MENTION_SCHEMA.empty_table()
 
 

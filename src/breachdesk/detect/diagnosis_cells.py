@@ -6,11 +6,15 @@ IVDU)" under a test column), and a gestation or a gravida/para under an obstetri
 ("Gest at booking": "11+4", "G/P": "G3P1"). And a man's hCG, which tells of no pregnancy
 (``male_markers``).
 
-Each column is read over its distinct cells: a letter test and one scan of their bytes, in
-Arrow; only the terms found are looked at in Python.
+A table's columns are read together over their distinct cells: one scan of their bytes; only
+the terms found are looked at in Python (a cell without two letters passed over: numbers, codes
+and flags name no diagnosis).
 """
 
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -36,8 +40,16 @@ _GESTATION_RE2 = (
 )
 _GRAVIDA_RE2 = r"^\s*(?i:g)\s?[0-9]{1,2}\s?(?i:p)\s?[0-9]{1,2}(?:\s?\+\s?[0-9]{1,2})?\s*$"
 _LETTERS_RE2 = "[A-Za-z]{2}"
+_LETTERS = re.compile(_LETTERS_RE2)
+# A table's columns read at once, in one scan, up to this many bytes of cells (an Arrow string
+# array's offsets end at 2 GiB); more, a column at a time.
+_AT_ONCE = 1 << 28
+# ... and up to this many matches: each column's own budget (``diagnosis_words.in_cells``) is
+# at least this, so a scan of them all that none cut finds what each column's scan would.
+_AT_ONCE_MATCHES = 4096
 
 
+@lru_cache(maxsize=4096)
 def _obstetric(header: str) -> bool:
     words = fold(header)
     return any(words == h or words.startswith(h + " ") for h in _OBSTETRIC)
@@ -77,6 +89,52 @@ def _words(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
     return pc.take(per_cell_kinds, encoded.indices), pc.take(per_cell_rules, encoded.indices)
 
 
+def _words_each(columns: list[pa.Array]) -> list[tuple[pa.Array, pa.Array] | None]:
+    """``_words`` of each column, read together: one scan of their distinct cells, whatever
+    their letters (a cell's terms are its own), the cells without two letters passed over
+    after it, on the few found."""
+    strings = [_as_strings(values) for values in columns]
+    if not strings:
+        return []
+    if len(strings) == 1:
+        combined = strings[0]
+    elif sum(values.get_total_buffer_size() for values in strings) < _AT_ONCE:
+        combined = pa.concat_arrays(strings)
+    else:
+        return [_words(values) for values in columns]
+    encoded = pc.dictionary_encode(combined)
+    cells = encoded.dictionary
+    found = diagnosis_words.in_cells_within(cells, _AT_ONCE_MATCHES)
+    if found is None:  # a flood of terms: each column with its own budget, as alone
+        return [_words(values) for values in columns]
+    kinds: dict[int, set[str]] = {}
+    rules: dict[int, dict[str, None]] = {}
+    lettered: dict[int, bool] = {}
+    for cell, kind, rule in found:
+        if cell not in lettered:
+            lettered[cell] = _LETTERS.search(cells[cell].as_py()) is not None
+        if lettered[cell]:  # (numbers, codes and flags name no diagnosis)
+            kinds.setdefault(cell, set()).add(kind)
+            rules.setdefault(cell, {})[rule] = None
+    if not kinds:
+        return [None] * len(columns)
+    kinds_of: list[str | None] = [None] * len(cells)
+    rules_of: list[str | None] = [None] * len(cells)
+    for cell, each in kinds.items():
+        kinds_of[cell] = ";".join(sorted(each))
+        rules_of[cell] = "; ".join(rules[cell])
+    row_kinds = pc.take(pa.array(kinds_of, pa.string()), encoded.indices)
+    row_rules = pc.take(pa.array(rules_of, pa.string()), encoded.indices)
+    out: list[tuple[pa.Array, pa.Array] | None] = []
+    at = 0
+    for values in strings:
+        size = len(values)
+        said = row_kinds.slice(at, size)
+        out.append(None if said.null_count == size else (said, row_rules.slice(at, size)))
+        at += size
+    return out
+
+
 def _gestation(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
     """An obstetric column's cells that hold a gestation ("11+4", "28/40") or a gravida/para
     ("G3P1"): pregnancy, by its header."""
@@ -114,12 +172,16 @@ def row_kinds(
                 sensitive, tests, sex, catalogue.sensitive_by_code()
             )
     coded = diagnoses.in_table(header, types, clean)
-    found: list[tuple[str, tuple[pa.Array, pa.Array]]] = []
+    read: list[tuple[str, bool, pa.Array]] = []
     for head, kind, values in zip(header, types, raw, strict=True):
         obstetric = _obstetric(head)
         if (kind in _NOT_READ or (kind or "").startswith("analyte:")) and not obstetric:
             continue  # (an analyte's cells are its results: "Positive", "5.4", "Detected")
-        said = _gestation(values) if obstetric else _words(values)
+        read.append((head, obstetric, values))
+    words = iter(_words_each([values for _, obstetric, values in read if not obstetric]))
+    found: list[tuple[str, tuple[pa.Array, pa.Array]]] = []
+    for head, obstetric, values in read:
+        said = _gestation(values) if obstetric else next(words)
         if said is not None:
             found.append((head, said))
     if not found:

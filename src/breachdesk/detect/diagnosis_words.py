@@ -16,7 +16,7 @@ import contextlib
 import csv
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -241,12 +241,19 @@ def _judge(term: Term, lowered: bytes, start: int, end: int, seg: tuple[int, int
 def _hits(scanned: bytes, budget: int) -> list[tuple[int, int, int]]:
     """(start, end, term) of every term's match, the longest where they overlap. A flood of
     matches (a glossary, a crafted text) is read up to ``budget`` of them."""
+    return _hits_within(scanned, budget)[0]
+
+
+def _hits_within(scanned: bytes, budget: int) -> tuple[list[tuple[int, int, int]], bool]:
+    """``_hits`` and whether the budget cut the scan short."""
     best: dict[tuple[int, int], int] = {}
+    cut = False
 
     def hit(index: int, start: int, end: int, flags: int, context: object) -> bool:
-        nonlocal budget
+        nonlocal budget, cut
         budget -= 1
         if budget < 0:
+            cut = True
             return True  # ends the scan
         if best.get((index, start), -1) < end:
             best[index, start] = end
@@ -254,6 +261,8 @@ def _hits(scanned: bytes, budget: int) -> list[tuple[int, int, int]]:
 
     with contextlib.suppress(hyperscan.ScanTerminated):
         _database().scan(scanned, match_event_handler=hit)
+    if not best:
+        return [], cut
     found = sorted((start, -end, index) for (index, start), end in best.items())
     kept: list[tuple[int, int, int]] = []
     last_end = -1
@@ -261,14 +270,20 @@ def _hits(scanned: bytes, budget: int) -> list[tuple[int, int, int]]:
         if start >= last_end:
             kept.append((start, -minus_end, index))
             last_end = -minus_end
-    return kept
+    return kept, cut
 
 
 def _found(scanned: bytes, budget: int) -> Iterator[tuple[int, int, Term, str]]:
     """(start, end, term, the rule's ending) of each term in ``scanned`` that is the person's
     diagnosis. Nothing is read across a line break: lines joined by one (a log's, a column's
     cells) are each read as if alone."""
-    hits = _hits(scanned, budget)
+    yield from _judged(scanned, _hits(scanned, budget))
+
+
+def _judged(
+    scanned: bytes, hits: list[tuple[int, int, int]]
+) -> Iterator[tuple[int, int, Term, str]]:
+    """``_found``'s terms out of the scan's ``hits``."""
     if not hits:
         return
     terms = vocabulary()[0]
@@ -308,19 +323,61 @@ def in_cells(cells: pa.Array) -> list[tuple[int, str, str]]:
     """(cell, kind, rule) of each term in a string column's ``cells``, each read as if alone:
     their bytes scanned straight from Arrow's buffer, each cell closed by a line break (a
     non-ASCII byte is no word's, as "?" is in ``detect``)."""
+    # (A column's cells may each hold a term or two: "Adenocarcinoma", "Pregnant".)
+    return _in_cells(cells, 4 * len(cells) + 4096) or []
+
+
+def in_cells_within(cells: pa.Array, budget: int) -> list[tuple[int, str, str]] | None:
+    """``in_cells`` read up to ``budget`` matches, None where a flood of them cut it short.
+    (Each cell's matches are its own: where none is cut, ``in_cells`` of any of these cells
+    finds what this does of them, its budget being at least 4096.)"""
+    return _in_cells(cells, budget, strict=True)
+
+
+def _in_cells(
+    cells: pa.Array, budget: int, *, strict: bool = False
+) -> list[tuple[int, str, str]] | None:
     if not len(cells):
         return []
+    data, starts = _framed(cells)
+    hits, cut = _hits_within(data, budget)
+    if cut and strict:
+        return None
+    if not hits:
+        return []
+    out = []
+    at = starts()
+    for start, _, term, ending in _judged(data, hits):
+        cell = int(np.searchsorted(at, start, side="right")) - 1
+        out.append((cell, term.kind, f"term {term.name}{ending}"))
+    return out
+
+
+def _framed(cells: pa.Array) -> tuple[bytes, Callable[[], np.ndarray]]:
+    """The cells' bytes, each closed by a line break, and where each starts in them (asked
+    for only where a term is found)."""
+    if cells.null_count == 0 and cells.type == pa.string():
+        # Joined in Python, quicker than in Arrow for a table's few thousand cells; the same
+        # bytes, a cell's text being its UTF-8 (Arrow's, if valid: else as Arrow frames them).
+        try:
+            data = ("\n".join(cells.to_pylist()) + "\n").encode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+
+            def starts() -> np.ndarray:
+                offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)[
+                    cells.offset : cells.offset + len(cells) + 1
+                ]
+                return offsets[:-1] - offsets[0] + np.arange(len(cells), dtype=np.int32)
+
+            return data, starts
     framed = pc.binary_join_element_wise(cells, _EMPTY, "\n")  # each cell with "\n" after it
-    framed = pc.fill_null(framed, "\n")
+    if framed.null_count:
+        framed = pc.fill_null(framed, "\n")
     offsets = np.frombuffer(framed.buffers()[1], dtype=np.int32)[
         framed.offset : framed.offset + len(framed) + 1
     ]
     first = int(offsets[0])
-    data = framed.buffers()[2].to_pybytes()[first : int(offsets[-1])]
-    starts = offsets[:-1] - first
-    out = []
-    # (A column's cells may each hold a term or two: "Adenocarcinoma", "Pregnant".)
-    for start, _, term, ending in _found(data, 4 * len(cells) + 4096):
-        cell = int(np.searchsorted(starts, start, side="right")) - 1
-        out.append((cell, term.kind, f"term {term.name}{ending}"))
-    return out
+    data = framed.buffers()[2].slice(first, int(offsets[-1]) - first).to_pybytes()
+    return data, lambda: offsets[:-1] - first

@@ -72,10 +72,22 @@ def _kinds() -> dict[str, int]:
     return {word: n for word, n in score.items() if n}
 
 
+# Each word's ``kind`` as asked: a name column asks it of every cell's two words, and a dump
+# repeats its names across thousands of tables, where ``_key``'s folding costs more than the
+# look-up. (Cleared when full: a bound, not a policy.)
+_KIND_OF: dict[str, int] = {}
+_KIND_CACHED = 1 << 16
+
+
 def kind(word: str) -> int:
     """How many more of the lists hold ``word`` as a given name than as a family name (negative:
     a family name), 0 where they do not tell."""
-    return _kinds().get(_key(word), 0)
+    found = _KIND_OF.get(word)
+    if found is None:
+        if len(_KIND_OF) >= _KIND_CACHED:
+            _KIND_OF.clear()
+        found = _KIND_OF[word] = _kinds().get(_key(word), 0)
+    return found
 
 
 def family_first(first: str, second: str) -> bool | None:
@@ -98,8 +110,10 @@ def two_words(cell: str) -> tuple[str, str] | None:
     """The words of a name written "A B" with nothing to say which is the family name: two
     words, no comma or caret, and not one in capitals beside one that is not (that one is the
     family name already)."""
+    if "," in cell or "^" in cell:
+        return None
     words = cell.split()
-    if len(words) != 2 or "," in cell or "^" in cell:
+    if len(words) != 2:
         return None
     a, b = words
     if (a.isupper() and len(a) > 1) != (b.isupper() and len(b) > 1):
@@ -115,16 +129,19 @@ def column_family_first(pairs: Iterable[tuple[str, str]]) -> bool:
 
 
 def reorder_column(
-    values: pa.Array, family: pa.Array, given: pa.Array
+    values: pa.Array, family: pa.Array, given: pa.Array, family_first: bool | None = None
 ) -> tuple[pa.Array, pa.Array]:
-    """A full-name column's parts with its "A B" names read family first, where the column's
-    names say so (``column_family_first``); else as they are."""
+    """A full-name column's parts with its "A B" names read family first, where its header says
+    so (``family_first``) or, where it does not say, the column's names do
+    (``column_family_first``); else as they are."""
     pairs = {
         cell: words
         for cell in pc.unique(values).to_pylist()
         if cell and (words := two_words(cell)) is not None
     }
-    if not pairs or not column_family_first(pairs.values()):
+    if not pairs or not (
+        column_family_first(pairs.values()) if family_first is None else family_first
+    ):
         return family, given
     where = pc.index_in(values, pa.array(list(pairs), pa.string()))
     first = pa.array([a for a, _ in pairs.values()], pa.string())

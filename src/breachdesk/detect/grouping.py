@@ -213,23 +213,25 @@ def _header_pairs(
     lines stand apart from other anchors' lines:
     rows of a list (a row with only an NHS number beside a row with only a name) stay people
     of their own. The line above is looked at first (the usual order), then the line below."""
-    named = {line_of(a.start): a for a in anchors if a.kind == "name"}
+    # Each anchor's and mention's line, worked out once (a page's mentions were looked up
+    # several times each).
+    anchor_at = [(line_of(a.start), a) for a in anchors]
+    named = {line: a for line, a in anchor_at if a.kind == "name"}
     if not named:
         return {}
-    anchor_lines = {line_of(a.start) for a in anchors}
+    anchor_lines = {line for line, _ in anchor_at}
+    mention_lines = [line_of(m.start) for m in mentions]
     said: dict[int, set[str]] = {}
-    for m in mentions:
-        said.setdefault(line_of(m.start), set()).add(m.kind)
-    numbers = Counter(line_of(a.start) for a in anchors if a.kind == "nhs_number")
+    for line, m in zip(mention_lines, mentions, strict=True):
+        said.setdefault(line, set()).add(m.kind)
+    numbers = Counter(line for line, a in anchor_at if a.kind == "nhs_number")
     # A two-column banner splits the patient's date of birth from their name ("Patient: BELL,
     # Ann   Hosp No: RX1" over "DOB: 21.03.1952   NHS No: 455 766 0932"): the number's line
     # may give the date of birth too, where the name's line gives none.
     lone = {
-        line_of(a.start): a
-        for a in anchors
-        if a.kind == "nhs_number"
-        and numbers[line_of(a.start)] == 1
-        and said[line_of(a.start)] <= _BANNER
+        line: a
+        for line, a in anchor_at
+        if a.kind == "nhs_number" and numbers[line] == 1 and said[line] <= _BANNER
     }
 
     def fits(line: int, near: int) -> bool:
@@ -246,16 +248,16 @@ def _header_pairs(
     # ("... Mrs Elaine CARTWRIGHT DOB 27/11/1958" / "NHS 477 016 8314, her HIV viral load ..."):
     # the number's line may go on with the tests, where the name's line named none.
     first_on_line: dict[int, Mention] = {}
-    for m in mentions:
-        first_on_line.setdefault(line_of(m.start), m)
+    for line, m in zip(mention_lines, mentions, strict=True):
+        first_on_line.setdefault(line, m)
     wrapped = {
-        line_of(a.start): a
-        for a in anchors
+        line: a
+        for line, a in anchor_at
         if a.kind == "nhs_number"
-        and numbers[line_of(a.start)] == 1
-        and first_on_line.get(line_of(a.start)) is a
-        and line_of(a.start) - 1 in named
-        and not said[line_of(a.start) - 1] & {"test", "nhs_number", "hospital_number"}
+        and numbers[line] == 1
+        and first_on_line.get(line) is a
+        and line - 1 in named
+        and not said[line - 1] & {"test", "nhs_number", "hospital_number"}
     }
     pairs: dict[Mention, Mention] = {}
     for line, anchor in (wrapped | lone).items():

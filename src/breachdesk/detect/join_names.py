@@ -5,7 +5,7 @@ names a key: the names propose a join, the values (``relations.best_relation``) 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from breachdesk.detect import staff_tables
 from breachdesk.detect.columns import fold
@@ -17,6 +17,7 @@ def person_keys() -> frozenset[str]:
     return frozenset(compact_name(name) for name in staff_tables.relation_keys()["person_keys"])
 
 
+@lru_cache(maxsize=4096)  # (a dump's tables repeat their column names)
 def compact_name(name: str) -> str:
     return fold(name).replace(" ", "")
 

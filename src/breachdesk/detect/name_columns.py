@@ -117,9 +117,12 @@ _COMMA_JOINED = re.compile(
 )
 
 
-def _split_cells(cells: list[str | None]) -> list[tuple[str | None, str | None]]:
+def _split_cells(
+    cells: list[str | None], family_first: bool | None = None
+) -> list[tuple[str | None, str | None]]:
     """``_split_stripped`` of each cell (None gives no names), a column's "A B" names read
-    family first where its names say so (``given_names.column_family_first``)."""
+    family first where its header says so (``family_first``) or, where it does not say, its
+    names do (``given_names.column_family_first``)."""
     present = [c for c in cells if c is not None]
     joined = "\x00".join(present)
     if len(present) < len(cells) or joined.count("\x00") != len(present) - 1:
@@ -127,15 +130,18 @@ def _split_cells(cells: list[str | None]) -> list[tuple[str | None, str | None]]
     else:
         # (``findall`` may add an empty match at the very end: one more than there are cells.)
         found = _COMMA_JOINED.findall(joined)[: len(present)]
+        ways = _NO_COMMA if "^" in joined else _NO_CARET  # (the caret's way needs one)
         parts = [
-            (family.strip(), given.strip()) if family else _split_stripped(cell)
+            (family.strip(), given.strip()) if family else _split_stripped(cell, ways)
             for cell, (family, given) in zip(present, found, strict=True)
         ]
     for i, (family, given) in enumerate(parts):
         if given and given.casefold() in _GIVEN_OPENERS and (cell := cells[i]) is not None:
             parts[i] = (family, _whole_given(cell, given))
     two = [(i, words) for i, c in enumerate(cells) if c and (words := two_words(c)) is not None]
-    if two and column_family_first(words for _, words in two):
+    if two and (
+        column_family_first(words for _, words in two) if family_first is None else family_first
+    ):
         for i, words in two:
             parts[i] = words
     return parts
@@ -171,9 +177,18 @@ def _whole_given_column(values: pa.Array, given: pa.Array) -> pa.Array:
     return pc.if_else(opens, pc.coalesce(found, given), given)
 
 
-def _split_stripped(cell: str) -> tuple[str | None, str | None]:
-    """Family and given name of one cell whose title ``_strip_title_cells`` has stripped."""
-    for way in _WAYS_PY:
+# The ways after the comma's, for a cell ``_COMMA_JOINED`` has found written no comma's way (its
+# group reads exactly where ``_WAYS_PY[0]`` matches).
+_NO_COMMA = _WAYS_PY[1:]
+_NO_CARET = _WAYS_PY[2:]
+
+
+def _split_stripped(
+    cell: str, ways: tuple[re.Pattern[str], ...] = _WAYS_PY
+) -> tuple[str | None, str | None]:
+    """Family and given name of one cell whose title ``_strip_title_cells`` has stripped (of
+    ``ways``, the first that matches)."""
+    for way in ways:
         found = way.match(cell)
         if found:
             family, given = found["family"], found["given"]
@@ -234,14 +249,16 @@ def strip_title_filled(values: pa.Array) -> pa.Array | None:
     return cellwise.map_back(index, [c or None for c in _strip_title_cells(cells)])[0]
 
 
-def split_column_filled(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
+def split_column_filled(
+    values: pa.Array, family_first: bool | None = None
+) -> tuple[pa.Array, pa.Array] | None:
     """``split_column`` with empty parts made null, when the column takes the Python path (as
     ``strip_title_filled``); else None."""
     found = cellwise.distinct_ascii(pc.cast(values, pa.string()), any_text=True)
     if found is None:
         return None
     index, cells = found
-    parts = _split_cells(_strip_title_cells(cells))
+    parts = _split_cells(_strip_title_cells(cells), family_first)
     family, given = cellwise.map_back(
         index, [f or None for f, _ in parts], [g or None for _, g in parts]
     )
@@ -257,14 +274,15 @@ def _first_of(arrays: list[pa.Array], n: int) -> pa.Array:
     return pc.coalesce(*arrays) if len(arrays) > 1 else arrays[0]
 
 
-def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Family and given names from a full-name column, whichever way each cell is written."""
+def split_column(values: pa.Array, family_first: bool | None = None) -> tuple[pa.Array, pa.Array]:
+    """Family and given names from a full-name column, whichever way each cell is written ("A
+    B" names family first where ``family_first`` or, it None, the column's names say so)."""
     values = pc.cast(values, pa.string())
     found = cellwise.distinct_ascii(values, any_text=True)
     if found is not None:
         index, cells = found
         stripped = _strip_title_cells(cells)
-        parts = _split_cells(stripped)
+        parts = _split_cells(stripped, family_first)
         family, given = cellwise.map_back(index, [f for f, _ in parts], [g for _, g in parts])
         return family, given
     values = strip_title(values)
@@ -295,7 +313,7 @@ def split_column(values: pa.Array) -> tuple[pa.Array, pa.Array]:
         if number < len(ways):
             pending = pc.if_else(pc.is_null(family), pending, _NULL)
     family, given = reorder_column(
-        values, _first_of(families, len(values)), _first_of(givens, len(values))
+        values, _first_of(families, len(values)), _first_of(givens, len(values)), family_first
     )
     single = pc.and_(
         pc.is_null(family), pc.greater(pc.utf8_length(values), pa.scalar(0, pa.int32()))
@@ -335,3 +353,20 @@ def both_parts(words: list[str]) -> bool:
         for word, after in zip(words, [*words[1:], ""], strict=True)
     )
     return given and not _FAMILY_WORDS.isdisjoint(words)
+
+
+def header_order(words: list[str]) -> bool | None:
+    """Whether a full-name column's header (its words, folded) says its names are written
+    family name first ("Name (Surname Forename)", "Last First"): True, given name first ("Name
+    (First Last)"): False, or None where it names one part or neither. A system writes all its
+    names one way, and its header saying which settles "Okonjo Adaeze", which the name lists
+    may not."""
+    if not words or not both_parts(words):
+        return None
+    family = next(i for i, word in enumerate(words) if word in _FAMILY_WORDS)
+    given = next(
+        i
+        for i, (word, after) in enumerate(zip(words, [*words[1:], ""], strict=True))
+        if word in _GIVEN_WORDS and not (word == "first" and after in _SPANISH)
+    )
+    return family < given

@@ -79,6 +79,7 @@ _CELL = (
 _LABEL_PREFIX = r"^\s*(?i:nhs)\s*(?i:no\.?|number)?\s*[:#]?"
 _FALSE = pa.scalar(False)
 _WEIGHTS = np.array([10, 9, 8, 7, 6, 5, 4, 3, 2], dtype=np.int64)
+_TEN = np.arange(10)
 # Longest day of each month, indexed by month number (0: no such month).
 _MONTH_DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -250,17 +251,47 @@ def _labelled(values: pa.Array) -> bool:
     return bool(pc.any(pc.match_substring(values, "nhs", ignore_case=True)).as_py())
 
 
+def _shaped(values: pa.Array) -> pa.Array:
+    """Whether each cell is one number's shape (``_CELL``), a null cell's false."""
+    found = pc.match_substring_regex(values, _CELL)
+    return pc.fill_null(found, _FALSE) if found.null_count else found
+
+
+def _every(shaped: pa.Array) -> bool:
+    """``pc.all`` of a boolean column without nulls, off its count where it is one array."""
+    if isinstance(shaped, pa.Array):
+        return shaped.true_count == len(shaped)
+    return bool(pc.all(shaped).as_py())
+
+
+def _some(shaped: pa.Array) -> bool:
+    """``pc.any`` of a boolean column without nulls, as ``_every``."""
+    if isinstance(shaped, pa.Array):
+        return shaped.true_count > 0
+    return bool(pc.any(shaped).as_py())
+
+
+# Every spelling of "nh" (no other character folds with an "n" or an "h", in RE2 or Python).
+_NH = (b"nh", b"nH", b"Nh", b"NH")
+
+
 def validate_column(values: pa.Array) -> pa.Array:
     """Valid patient NHS numbers (digits only) where a cell holds one, else null; vectorised."""
     values = pc.cast(values, pa.string())
-    shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
-    if not pc.all(shaped).as_py() and pc.any(pc.match_substring(values, ".")).as_py():
+    shaped = _shaped(values)
+    # (Float and label are each searched for only where the column's bytes may hold one: where
+    # none does, the replacing calls would change no cell.)
+    if (
+        not _every(shaped)
+        and cellwise.may_contain(values, (b".",))
+        and pc.any(pc.match_substring(values, ".")).as_py()
+    ):
         values = _unfloated(values)
-        shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
-    if not pc.all(shaped).as_py() and _labelled(values):
+        shaped = _shaped(values)
+    if not _every(shaped) and cellwise.may_contain(values, _NH) and _labelled(values):
         values = pc.replace_substring_regex(values, _LABEL_PREFIX, "")
-        shaped = pc.fill_null(pc.match_substring_regex(values, _CELL), _FALSE)
-    if not pc.any(shaped).as_py():
+        shaped = _shaped(values)
+    if not _some(shaped):
         return pa.nulls(len(values), pa.string())
     if isinstance(values, pa.ChunkedArray):
         values, shaped = values.combine_chunks(), shaped.combine_chunks()
@@ -273,8 +304,15 @@ def validate_column(values: pa.Array) -> pa.Array:
     offsets = cellwise.offsets(values)
     text = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
     is_shaped = shaped.to_numpy(zero_copy_only=False)
-    of_shaped = np.repeat(is_shaped, np.diff(offsets))
-    raw = text[of_shaped & (text >= ord("0")) & (text <= ord("9"))].reshape(-1, 10) - ord("0")
+    sizes = np.diff(offsets)
+    starts = offsets[:-1][is_shaped] - offsets[0]
+    if (sizes[is_shaped] == 10).all():
+        # (A shaped cell of ten bytes is its ten digits: read at their places, not by a pass
+        # over every byte of the column.)
+        raw = text[starts[:, None] + _TEN] - ord("0")
+    else:
+        of_shaped = np.repeat(is_shaped, sizes)
+        raw = text[of_shaped & (text >= ord("0")) & (text <= ord("9"))].reshape(-1, 10) - ord("0")
     check = 11 - (raw[:, :9] @ _WEIGHTS) % 11
     check[check == 11] = 0
     ok = (check == raw[:, 9]) & (raw.min(axis=1) != raw.max(axis=1))

@@ -95,6 +95,10 @@ _CLASS[[ord(c) for c in "OolI"]] = 2
 _CLASS[[ord(c) for c in " /.-"]] = 3
 # The characters about a mix (its first at 10) a candidate can span (an NHS number's twelve).
 _AROUND = np.arange(-10, 12)
+# An ASCII digit beside a letter OCR writes for one, either way round: what every mix below
+# holds, so a text without one (most) skips the array passes. Opening with the digit, as ``re``
+# then skips to digits, fewer than the letters.
+_ANY_MIX = re.compile(r"[0-9](?:[OolI]|(?<=[OolI][0-9]))")
 
 
 def _mixes(text: str) -> list[int]:
@@ -102,7 +106,7 @@ def _mixes(text: str) -> list[int]:
     ``_LEAST_DATE_DIGITS`` digits near: where a repair can be. Vectorised: clinical text mixes
     letters and digits often ("SpO2", "T1DM", "CO2") but seldom amid so many digits, and a text
     with no mix at all costs a few array passes."""
-    if len(text) < 2:
+    if len(text) < 2 or _ANY_MIX.search(text) is None:
         return []
     if text.isascii():
         kind = _CLASS[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]

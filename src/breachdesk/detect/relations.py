@@ -56,7 +56,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from breachdesk import catalogue
-from breachdesk.detect import lab_tests, ods, staff_tables
+from breachdesk.detect import cellwise, lab_tests, ods, staff_tables
 from breachdesk.detect.columns import type_columns
 from breachdesk.detect.join_names import compact_name as _compact
 from breachdesk.detect.join_names import is_key as _is_key
@@ -96,7 +96,10 @@ def _clean(values: pa.Array) -> pa.Array:
 
 def _keys(values: pa.Array) -> pa.Array:
     """Keys compared as text; a spreadsheet's ``12.0`` is the ``12`` of a dump."""
-    return pc.replace_substring_regex(_clean(values), r"^(\d+)\.0+$", r"\1")
+    cleaned = _clean(values)
+    if not cellwise.may_contain(cleaned, (b".",)):
+        return cleaned  # (no cell with a full stop: the replacing call would change none)
+    return pc.replace_substring_regex(cleaned, r"^(\d+)\.0+$", r"\1")
 
 
 def _map_unique(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:

@@ -24,7 +24,7 @@ from breachdesk.detect import (
     ods,
     postcode,
 )
-from breachdesk.detect.columns import type_columns
+from breachdesk.detect.columns import fold, type_columns
 from breachdesk.detect.records import MENTION_SCHEMA, SCHEMA, person_mask, test_patients
 from breachdesk.readers.base import Table
 from breachdesk.readers.table_edges import without_header_rows
@@ -102,12 +102,15 @@ def _stripped(values: pa.Array) -> pa.Array:
     return _clean(name_columns.strip_title(values)) if filled is None else filled
 
 
-def _split(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """``_clean`` of each part of ``name_columns.split_column(values)``."""
-    filled = name_columns.split_column_filled(values)
+def _split(values: pa.Array, header: str = "") -> tuple[pa.Array, pa.Array]:
+    """``_clean`` of each part of ``name_columns.split_column(values)``, in the order the
+    column's header names them where it does (a name found in another column's cells, "Name /
+    DOB", comes after the columns typed whole names, with no header: "")."""
+    family_first = name_columns.header_order(fold(header).split())
+    filled = name_columns.split_column_filled(values, family_first)
     if filled is not None:
         return filled
-    family, given = name_columns.split_column(values)
+    family, given = name_columns.split_column(values, family_first)
     return _clean(family), _clean(given)
 
 
@@ -141,8 +144,7 @@ def _tests_and_sensitive(values: pa.Array) -> tuple[pa.Array, pa.Array]:
         values = values.combine_chunks()
     encoded = pc.dictionary_encode(values)
     facts = [(None, None) if u is None else _test_facts(u) for u in encoded.dictionary.to_pylist()]
-    codes = [c for c, _ in facts]
-    kinds = [k for _, k in facts]
+    codes, kinds = zip(*facts, strict=True) if facts else ((), ())
     return (
         pc.take(pa.array(codes, pa.string()), encoded.indices),
         pc.take(pa.array(kinds, pa.string()), encoded.indices),
@@ -242,8 +244,9 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     nhs = _coalesce(own["nhs_number"], n)
     family = _coalesce([_stripped(v) for v in cols.get("family_name", [])], n)
     given = _coalesce([_stripped(v) for v in cols.get("given_name", [])], n)
-    for full in cols.get("full_name", []):
-        fam, giv = _split(full)
+    whole = [at for at, kind in enumerate(types) if kind == "full_name" and clean[at] is not None]
+    for at, full in enumerate(cols.get("full_name", [])):
+        fam, giv = _split(full, table.header[whole[at]] if at < len(whole) else "")
         # (With no column of its own, a part is the shared null column: the parts themselves.)
         family = fam if family is _nulls(n) else pc.coalesce(family, fam)
         given = giv if given is _nulls(n) else pc.coalesce(given, giv)

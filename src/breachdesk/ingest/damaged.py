@@ -67,18 +67,23 @@ def rows(text: str, n: int) -> list[str]:
     closes. Lines stay apart where a quote is never closed within ``_ROW_LINES`` of them (a
     stray quote in prose); but a quote opening a cell that the text ends inside (a file cut
     off in a comment) runs to the end, closed there, as the csv module reads it."""
+    # Without a quote in the first ``n`` lines, each is a row whatever the lines below hold:
+    # the four times as many, which a quoted cell's line breaks may need, are not split.
+    head = first_lines(text, n)
+    if not any('"' in line for line in head):
+        return head
     lines = first_lines(text, n * 4)
-    if not any('"' in line for line in lines):
-        return lines[:n]
     rows: list[str] = []
     at = 0
     while at < len(lines) and len(rows) < n:
         row, end = lines[at], at + 1
-        while row.count('"') % 2 and end < min(len(lines), at + _ROW_LINES):
+        odd = row.count('"') % 2  # (kept as lines are joined on, not counted again)
+        while odd and end < min(len(lines), at + _ROW_LINES):
+            odd ^= lines[end].count('"') % 2
             row, end = f"{row}\n{lines[end]}", end + 1
-        if row.count('"') % 2 and end == len(lines) and opens_cut_cell(row):
+        if odd and end == len(lines) and opens_cut_cell(row):
             row += '"'  # the text cut off inside a quoted cell: the cell runs to its end
-        elif row.count('"') % 2:
+        elif odd:
             row, end = lines[at], at + 1  # never closed: the line alone
         rows.append(row)
         at = end

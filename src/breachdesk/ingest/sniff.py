@@ -181,23 +181,35 @@ def _looks_binary(sample: bytes) -> bool:
     return controls > max(8, len(text) // 100) or text.count("\ufffd") > len(text) // 50
 
 
-_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+# (A run of plain characters taken whole, not one at a time: it ends at a quote, which is all
+# the pattern could stop at either way, so the strings it takes are the same.)
+_QUOTED = re.compile(r'"(?:[^"]++|"")*"')
 
 
 def delimiter(text: str) -> str | None:
     """The delimiter most lines agree on, counted outside quotes; None for prose."""
     # (A line without a quote has nothing to take out: the regex is not run over it.)
     # (A database shell's rules, "------+------" or "+----+----+", are drawn between rows.)
-    rows = [ln for ln in _rows(text, 50) if ln.strip() and not DRAWN_RULE.fullmatch(ln)]
+    # (A rule holds "---" or "===": the regex is run over those lines alone.)
+    rows = [
+        ln
+        for ln in _rows(text, 50)
+        if ln.strip() and not (("---" in ln or "===" in ln) and DRAWN_RULE.fullmatch(ln))
+    ]
     lines = [_QUOTED.sub("", ln) if '"' in ln else ln for ln in rows]
     cut = cut_row(text, rows)  # a partial copy's last row, cut off mid-row
     if len(lines) < 2:
         return None
     # Notes whose lines each hold a comma or two and "Label: value" pairs ("Patient: SMITH, John
     # DOB: ...") are prose: no CSV's rows read "word: value" in most lines.
-    labelled = sum(1 for ln in lines if _LABEL_VALUE.search(ln)) >= 0.6 * len(lines)
+    # (Looked for only where it may decide: most files' commas are more than two a line.)
+    labelled: bool | None = None
+    # A delimiter in no line counts none in each, which no table has: it is not looked at.
+    joined = "\n".join(lines)
     best: tuple[float, str] | None = None
     for delim in (",", "\t", "|", ";"):
+        if delim not in joined:
+            continue
         counts = without_cut([ln.count(delim) for ln in lines], cut)
         # A short export's footer ("Total records: 3", "Exported by jsmith on 01/06/2024")
         # holds no delimiter either: the lines without one at its end are left out.
@@ -216,6 +228,8 @@ def delimiter(text: str) -> str | None:
         tail = counts[skip:] or counts
         common = max(set(tail), key=tail.count)
         share = agreeing(tail, common) / len(tail)
+        if common >= 1 and share >= 0.8 and delim == "," and common <= 2 and labelled is None:
+            labelled = sum(1 for ln in lines if _LABEL_VALUE.search(ln)) >= 0.6 * len(lines)
         if common >= 1 and share >= 0.8 and not (labelled and delim == "," and common <= 2):
             if delim in ",;" and common <= 2 and _prose_cells(lines, delim, common):
                 continue
@@ -294,8 +308,16 @@ _KEYED = re.compile(r"[A-Za-z][\w ./()#-]{0,30}:[ \t]{0,20}\S")
 def _keyed_cells(lines: list[str], delim: str) -> bool:
     """Whether most cells are "key: value" pairs: a record a line, each field named in its
     cell (read as text, the key-value rules naming each), no table with a header."""
+    # Only a cell holding a colon may be keyed (most tables' cells hold none): the regex is
+    # run over those alone, and not at all where they are too few.
+    if not any(":" in ln for ln in lines[:20]):
+        return False
     cells = [cell for ln in lines[:20] for cell in ln.split(delim) if cell.strip()]
-    return bool(cells) and sum(1 for c in cells if _KEYED.match(c.lstrip())) >= 0.6 * len(cells)
+    colons = [c for c in cells if ":" in c]
+    least = 0.6 * len(cells)
+    if not cells or len(colons) < least:
+        return False
+    return sum(1 for c in colons if _KEYED.match(c.lstrip())) >= least
 
 
 def _is_label(cell: str) -> bool:

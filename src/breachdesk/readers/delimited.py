@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, BinaryIO
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from breachdesk.ingest.damaged import first_lines
 from breachdesk.ingest.sniff import decode, delimiter, text_stream
-from breachdesk.readers.arrow_csv import ARROW_MIN_CHARS, arrow_tables
+from breachdesk.readers.arrow_csv import ARROW_MIN_CHARS, arrow_tables, last_head
 from breachdesk.readers.base import Item, ReaderError, Record, Table, transpose
 from breachdesk.readers.table_edges import (
     FOOTER_ROWS,
@@ -58,7 +59,29 @@ def is_data_row(row: list[str]) -> bool:
 def _table_start(rows: list[list[str]]) -> int:
     """Where a table's header (or, without one, its first row) is among ``rows``: below a
     form's block, and never below its own first rows of data."""
+    return _head(rows)[0]
+
+
+# ``split_header`` and ``titles`` look at the same first rows one after the other (from the
+# same text or sheet): the last rows' start and form, kept by their cells, spare the second
+# look (a quarter of a small table's reading).
+_last_head: tuple[tuple[tuple[str, ...], ...], tuple[int, forms.Block | None]] | None = None
+
+
+def _head(rows: list[list[str]]) -> tuple[int, forms.Block | None]:
+    """``_table_start`` of ``rows`` and their form (``_form``)."""
+    global _last_head
+    key = tuple(map(tuple, rows))
+    last = _last_head
+    if last is not None and last[0] == key:
+        return last[1]
     form = _form(rows)
+    found = (_start(rows, form), form)
+    _last_head = (key, found)
+    return found
+
+
+def _start(rows: list[list[str]], form: forms.Block | None) -> int:
     if form is not None:
         # A form's block above the table ("Patient Surname | FOTHERGILL | | Patient Forename |
         # Imogen"): the table's header is the first row of cells below it (a cumulative report's
@@ -275,7 +298,7 @@ def titles(
     if not above:
         return
     lines = [delim.join(c for c in row if c.strip() or not cells_only) for row in above]
-    form = _form(rows)
+    form = _head(rows)[1]
     if form is None:
         if any(_PERSONAL.search(text) for text in lines):
             yield from paragraphs("\n".join(lines), prefix=prefix)
@@ -307,12 +330,10 @@ def sections(rows: list[list[str]], prefix: str = "") -> list[Record] | None:
     results went to that patient and the others were lost."""
     if len(rows) < 4:
         return None
-    keys = [tuple(c.strip() for c in row) for row in rows]
+    keys = [tuple(map(str.strip, row)) for row in rows]
     # The blocks' header: the commonest row of two or more labels, no digit in them.
     labels = Counter(
-        key
-        for key in keys
-        if sum(1 for c in key if c) >= 2 and not any(ch.isdigit() for c in key for ch in c)
+        key for key in keys if len(key) - key.count("") >= 2 and not _has_digit("".join(key))
     )
     if not labels:
         return None
@@ -331,6 +352,17 @@ def sections(rows: list[list[str]], prefix: str = "") -> list[Record] | None:
     for i in reversed(repeats):
         lines.insert(i - 1, "")  # each block its own paragraph, its patient's line first
     return list(paragraphs("\n".join(lines), prefix=prefix))
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _has_digit(text: str) -> bool:
+    """Whether any character of ``text`` is a digit (``str.isdigit``): in ASCII, one of 0-9,
+    looked for in C rather than a character at a time."""
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
+    return any(map(str.isdigit, text))
 
 
 # Excel's way to keep a number as text in a CSV: ="4557660932" (leading zeros, long numbers).
@@ -366,9 +398,11 @@ def _wide_terminator(sample: str) -> str | None:
     """The multi-character terminator every one of the first lines parts the same number of
     fields with, or None."""
     head = sample[:4096]
+    if "|" not in head:  # (each of them holds one: most files are spared six searches)
+        return None
     for wide in _WIDE:
         if wide in head:
-            lines = [line for line in sample.splitlines()[:20] if line.strip()]
+            lines = [line for line in first_lines(sample, 20) if line.strip()]
             count = lines[0].count(wide)
             if count and all(line.count(wide) == count for line in lines):
                 return wide
@@ -379,7 +413,7 @@ def _read(data: bytes) -> Iterator[Table | Record]:
     text, _encoding = decode(data)
     if "\x00" in text:
         raise ReaderError("NUL bytes in a delimited text file")
-    if _DRAWN.search(text[:_SNIFF_CHARS]) and len(text) < _DOCUMENT_CHARS:
+    if len(text) < _DOCUMENT_CHARS and _drawn(text[:_SNIFF_CHARS]):
         # Tables drawn with bars in notes (Markdown, reStructuredText): a text with its tables.
         from breachdesk.readers import fixed_width  # (it reads this module's forms)
 
@@ -398,11 +432,23 @@ def _read(data: bytes) -> Iterator[Table | Record]:
         return
     if len(text) >= ARROW_MIN_CHARS:
         tables = arrow_tables(sample, text, delim)
+        read_head = last_head(text)
         if tables is not None:
-            try:
-                head = list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delim), 25))
-            except csv.Error:
-                head = []
+            # The titles are read from the sample's first rows, split at "\n" alone: the
+            # text's, where they end inside the sample as it begins the text (no wide
+            # terminator cut at its end) and no "\r" but a "\r\n" ends a line of them.
+            head, end = read_head or ([], len(text))
+            if not (
+                end < len(sample)
+                and sample.count("\r", 0, end) == sample.count("\r\n", 0, end)
+                and text.startswith(sample[:end])
+            ):
+                try:
+                    head = list(
+                        itertools.islice(csv.reader(io.StringIO(sample), delimiter=delim), 25)
+                    )
+                except csv.Error:
+                    head = []
             yield from titles(head, delim)
             yield from tables
             return
@@ -415,6 +461,16 @@ _DRAWN = re.compile(
     r"(?m)^[ \t]{0,12}(?:\+[-=]{3}|\|[ \t:]{0,4}-{3}|\|[^|\n]{1,200}\|[^\n]{0,2000}\|[ \t]*$)"
 )
 _DOCUMENT_CHARS = 1 << 20
+# Where a line may open such a table (its indent, then a "+" or a "|"): ``_DRAWN`` is tried at
+# those lines only, as searching all of a sample for it cost a sixth of a small CSV's reading.
+_DRAWN_OPENING = re.compile(r"\n[ \t]{0,12}[+|]")
+
+
+def _drawn(sample: str) -> bool:
+    """Whether ``_DRAWN`` finds a line in ``sample``."""
+    if _DRAWN.match(sample):
+        return True
+    return any(_DRAWN.match(sample, at.start() + 1) for at in _DRAWN_OPENING.finditer(sample))
 
 
 # A report printed a block per patient is a few pages; a bigger file is a table.
@@ -425,7 +481,7 @@ def _sectioned(sample: str, text: str, delim: str) -> list[Record] | None:
     """``sections`` of a delimited text in which a line of labels comes back (looked for among
     its first lines as written, so that most files, whose header appears once, are not parsed
     twice)."""
-    first = sample.splitlines()[:_TITLE_ROWS]
+    first = first_lines(sample, _TITLE_ROWS)
     if not any(
         delim in line and not any(map(str.isdigit, line)) and text.count(line) > 1
         for line in first

@@ -29,7 +29,9 @@ def _decoded(value: object) -> str:
     The stdlib's compat32 policy, which leaves header values as written: the default policy
     parses every header into objects (addresses into display names and mailboxes), most of an
     e-mail's reading time, for text the detectors read as text anyway."""
-    text = _FOLD.sub("", str(value))
+    text = str(value)
+    if "\n" in text:
+        text = _FOLD.sub("", text)
     if "=?" in text:
         # A malformed encoded word is read as written.
         with contextlib.suppress(HeaderParseError, LookupError, UnicodeError, ValueError):
@@ -67,27 +69,41 @@ def _header(message: Message) -> str:
     a subject naming a patient made the sender's and the recipients' addresses theirs, when
     they are the GP's, the ward's and the lab's (a patient writing in from their own address
     is the case the mailbox's words say so)."""
-    subject = _decoded(message["Subject"]) if message["Subject"] else ""
+    # (Each header looked up once: a lookup is a walk over all of them.)
+    values = [(name, message[name]) for name in _HEADERS]
+    raw_subject = values[-1][1]
+    subject = _decoded(raw_subject) if raw_subject else ""
+    words: set[str] | None = None  # the subject's words, for the first address header
     lines = []
-    for name in _HEADERS:
-        if message[name]:
-            value = _decoded(message[name])
+    for name, raw in values:
+        if raw:
+            value = _decoded(raw)
             if name != "Subject":
-                value = addresses_kept(value, subject)
+                if "@" in value and words is None:
+                    words = _subject_words(subject)
+                value = addresses_kept(value, subject, words)
             lines.append(f"{name}: {value}")
     return "\n".join(lines)
 
 
-def addresses_kept(value: str, subject: str) -> str:
+def _subject_words(subject: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(subject)} - _ROLES
+
+
+def addresses_kept(value: str, subject: str, words: set[str] | None = None) -> str:
     """A From, To or Cc header's ``value`` with each address taken out unless its mailbox
-    holds a word of the ``subject`` that is not a role (see ``_header``)."""
-    words = {w.lower() for w in _WORD.findall(subject)} - _ROLES
+    holds a word of the ``subject`` that is not a role (see ``_header``); ``words``: those of
+    the subject, when the caller has them."""
+    if "@" not in value:
+        return value
+    if words is None:
+        words = _subject_words(subject)
 
     def kept(match: re.Match[str]) -> str:
         mailbox = {w.lower() for w in _WORD.findall(match.group(1))}
         return match.group() if mailbox & words else ""
 
-    return _ADDRESS.sub(kept, value).strip() if "@" in value else value
+    return _ADDRESS.sub(kept, value).strip()
 
 
 def _body(part: Message) -> str | None:
@@ -163,7 +179,10 @@ def _items(message: Message) -> Iterator[Item]:
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             continue
-        if filename or part.get_content_maintype() not in {"text"}:
+        # (The type parsed once where it is needed: ``get_content_maintype`` and
+        # ``get_content_subtype`` each parse it again, and it holds exactly one "/".)
+        maintype, _, subtype = ("", "", "") if filename else part.get_content_type().partition("/")
+        if filename or maintype not in {"text"}:
             yield Nested(locator=f"part:{number}", name=filename or f"part{number}", data=payload)
             continue
         charset = part.get_content_charset() or "utf-8"
@@ -171,7 +190,7 @@ def _items(message: Message) -> Iterator[Item]:
             body = payload.decode(charset, errors="replace")
         except LookupError:
             body = payload.decode("utf-8", errors="replace")
-        if part.get_content_subtype() == "html":
+        if subtype == "html":
             # A body written in HTML may hold a table of patients: read as a table.
             from breachdesk.readers import doc_tables, html
 

@@ -49,10 +49,18 @@ def _spellings() -> dict[str, str]:
     return {key.replace(" ", ""): kind for key, kind in table.items()} | table
 
 
-@lru_cache(maxsize=4096)
 def label_kind(cell: str) -> str | None:
     """What a form's label names, as the header synonyms spell it: the looser reading of a
     column's header ("Patient OKAFOR" as a full name's) would make a line of prose a form's."""
+    # A cell with a digit names nothing (below): answered before the cache, which a table's
+    # numbers and dates, most of the cells looked at and each new, would flush of its labels.
+    if any(map(str.isdigit, cell)):
+        return None
+    return _label_kind(cell)
+
+
+@lru_cache(maxsize=4096)
+def _label_kind(cell: str) -> str | None:
     from breachdesk.detect.columns import fold
 
     words = cell.strip().rstrip(":").strip()

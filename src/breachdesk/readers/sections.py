@@ -33,25 +33,52 @@ Column: TypeAlias = Sequence[str | None] | pa.Array | pa.ChunkedArray
 @lru_cache(maxsize=256)
 def _labels(
     header: tuple[str, ...], first: tuple[str, ...]
-) -> tuple[frozenset[str], pa.Array, int]:
-    """A section's labels (its header's and its table's first header's), as an Arrow array too,
-    and how many of them a row must hold to be a header: two, and half of its own."""
+) -> tuple[frozenset[str], tuple[bytes, ...], int]:
+    """A section's labels (its header's and its table's first header's), in UTF-8 too, and how
+    many of them a row must hold to be a header: two, and half of its own."""
     own = {h.strip() for h in header if h and h.strip()}
     labels = frozenset(own | {h.strip() for h in first if h and h.strip()})
-    return labels, pa.array(sorted(labels), pa.string()), max(2, (len(own) + 1) // 2)
+    encoded = tuple(label.encode("utf-8") for label in labels)
+    return labels, encoded, max(2, (len(own) + 1) // 2)
+
+
+@lru_cache(maxsize=256)
+def _wanted(labels: frozenset[str]) -> pa.Array:
+    """``labels`` as an Arrow array, for ``is_in``."""
+    return pa.array(sorted(labels), pa.string())
+
+
+# A column's text searched for the labels in Python at most this big (a big table's chunks
+# share one buffer, which a copy for each would cost more than Arrow's look).
+_SEARCHED_BYTES = 1 << 22
+
+
+def _may_hold(column: pa.Array | pa.ChunkedArray, encoded: tuple[bytes, ...]) -> bool:
+    """Whether a cell of an Arrow column may be one of the labels (``encoded``): False where
+    none is anywhere in its text, as in most tables (a few C searches, where ``is_in`` costs a
+    call of ~25 us and a hash table of the labels)."""
+    if not isinstance(column, pa.Array) or not pa.types.is_string(column.type):
+        return True
+    data = column.buffers()[2]
+    if data is None or data.size > _SEARCHED_BYTES:
+        return True
+    text = data.to_pybytes()
+    return any(label in text for label in encoded)
 
 
 def _labelled_rows(
-    columns: Sequence[Column], labels: frozenset[str], wanted: pa.Array, least: int
+    columns: Sequence[Column], labels: frozenset[str], encoded: tuple[bytes, ...], least: int
 ) -> list[int]:
-    """The data rows with at least ``least`` cells that are one of ``labels`` (``wanted``), in
-    order. A section's header starts at the left, so only rows whose first or second cell is a
-    label are counted: two looks per table (a set's ``isdisjoint``, or Arrow's ``is_in``), and
-    most tables have no such cell at all."""
+    """The data rows with at least ``least`` cells that are one of ``labels`` (``encoded``: in
+    UTF-8), in order. A section's header starts at the left, so only rows whose first or second
+    cell is a label are counted: two looks per table (a set's ``isdisjoint``, or Arrow's
+    ``is_in`` where the labels' text is in the column), and most tables have no such cell."""
     candidates: set[int] = set()
     for column in columns[:2]:
         if isinstance(column, pa.Array | pa.ChunkedArray):
-            hits = pc.is_in(column, wanted)
+            if not _may_hold(column, encoded):
+                continue
+            hits = pc.is_in(column, _wanted(labels))
             if hits.true_count:
                 candidates.update(pc.indices_nonzero(pc.fill_null(hits, False)).to_pylist())
         elif not labels.isdisjoint(column):
@@ -84,13 +111,13 @@ class Sections:
     def split(self, table: Table) -> Iterator[Table]:
         key = (table.prefix, tuple(table.header))
         header = self._current.get(key, table.header)
-        labels, wanted, least = _labels(tuple(header), key[1])
+        labels, encoded, least = _labels(tuple(header), key[1])
         if len(labels) < 2 or not table.n_rows:
             yield table if header is table.header else _under(table, header, 0, table.n_rows)
             return
         starts = [
             i
-            for i in _labelled_rows(table.columns, labels, wanted, least)
+            for i in _labelled_rows(table.columns, labels, encoded, least)
             if [_cell(c, i) for c in table.columns] != [h.strip() for h in header]
         ]
         if not starts:

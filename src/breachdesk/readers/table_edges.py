@@ -164,7 +164,10 @@ def unboxed(text: str) -> str:
     """``text`` with a shell printout's rules blanked and the outer bars taken off its boxed
     rows (lines stay where they were, so rows keep their numbers); any other text as it was."""
     text = ascii_boxes(text)
-    head = text[:8192].splitlines()[:8]
+    # (The first 8 lines of 8 kB, from the first kB where it holds more than 8 pieces: those
+    # are whole lines, each ended inside it.)
+    head = text[:1024].splitlines()
+    head = head[:8] if len(head) > 8 else text[:8192].splitlines()[:8]
     if not any(_SHELL_RULE.fullmatch(line) for line in head):
         return text
     boxed = any(line.strip().startswith("+") for line in head if _SHELL_RULE.fullmatch(line))
@@ -191,6 +194,8 @@ def without_header_rows(header: list[str], cells: Sequence[Any]) -> list[pa.Arra
     if len(labelled) < 2 or not columns or not len(columns[0]):
         return columns
     at, label = labelled[0]  # (an exact label in one column gates the rest: most tables none)
+    if not _may_hold(columns[at], label):
+        return columns
     if not pc.any(pc.equal(pc.utf8_trim_whitespace(columns[at]), label)).as_py():
         return columns
     repeats = pa.array(np.ones(len(columns[0]), dtype=bool))
@@ -207,3 +212,19 @@ def without_header_rows(header: list[str], cells: Sequence[Any]) -> list[pa.Arra
         return columns
     null = pa.scalar(None, pa.string())
     return [pc.if_else(drop, null, pc.cast(column, pa.string())) for column in columns]
+
+
+def _may_hold(column: pa.Array, label: str) -> bool:
+    """Whether a cell of a text column may read ``label`` once trimmed: False where the label's
+    bytes are nowhere in the column's data (one C search, where Arrow's trim and compare cost
+    three calls of ~25 us a table, most of which repeat no header)."""
+    if not pa.types.is_string(column.type) or column.null_count == len(column):
+        return True
+    data = column.buffers()[2]
+    # (A big table's chunks share one buffer: copied whole for each, it would cost more.)
+    if data is None or data.size > _SEARCHED_BYTES:
+        return True
+    return label.encode("utf-8") in data.to_pybytes()
+
+
+_SEARCHED_BYTES = 1 << 22
