@@ -57,11 +57,11 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
     return bytes(out)
 
 
-# Readers backed by native libraries (calamine, pdfium, sqlite, Pillow and Tesseract) run in a
-# forked child under a memory limit: a hostile file can make them allocate without bound (a
-# mutated XLS did), which in a worker is the memory limit's business (MemoryError, or a crash
-# the engine isolates).
-NATIVE = {"xls", "xlsx", "ods", "pdf", "sqlite", "image"}
+# Readers backed by native libraries (calamine, pdfium, sqlite, Pillow and Tesseract, ReadStat)
+# run in a forked child under a memory limit: a hostile file can make them allocate without
+# bound (a mutated XLS did), which in a worker is the memory limit's business (MemoryError, or a
+# crash the engine isolates).
+NATIVE = {"xls", "xlsx", "ods", "pdf", "sqlite", "image", "spss", "sas"}
 
 
 def _in_child(kind: str, data: bytes) -> None:

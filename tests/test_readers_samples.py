@@ -325,6 +325,58 @@ def arrow_bytes() -> bytes:
     return sink.getvalue()
 
 
+def _readstat_bytes(write: str, suffix: str, **options: object) -> bytes:
+    """The sample row as pyreadstat writes an SPSS or SAS dataset (to a path: its writers take
+    no stream)."""
+    import tempfile
+
+    import pandas as pd
+    import pyreadstat
+
+    frame = pd.DataFrame(
+        {
+            "nhsno": [float(NHS)],
+            "sname": [SURNAME],
+            "fname": [FORENAME],
+            "dob": [dt.date(1980, 2, 1)],
+            "hba1c": [48.0],
+        }
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/sample.{suffix}"
+        getattr(pyreadstat, write)(frame, path, **options)
+        with open(path, "rb") as handle:
+            return handle.read()
+
+
+def dbase_bytes() -> bytes:
+    """The sample row as the ``dbf`` library writes a dBase III table (to a path: it takes no
+    stream)."""
+    import tempfile
+
+    import dbf
+
+    spec = "SURNAME C(20); FORENAME C(20); DOB D; NHSNO C(10); POSTCODE C(8); TEST C(8)"
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/SAMPLE.DBF"
+        table = dbf.Table(path, spec, dbf_type="db3", codepage="cp1252")
+        table.open(dbf.READ_WRITE)
+        table.append((SURNAME, FORENAME, dt.date(1980, 2, 1), NHS, "SE15 4AB", "HbA1c"))
+        table.close()
+        with open(path, "rb") as handle:
+            return handle.read()
+
+
+def spss_bytes() -> bytes:
+    labels = ["NHS number", "Surname", "Forename", "DOB", "HbA1c"]
+    return _readstat_bytes("write_sav", "sav", column_labels=labels)
+
+
+def sas_bytes() -> bytes:
+    labels = ["NHS number", "Surname", "Forename", "DOB", "HbA1c"]
+    return _readstat_bytes("write_sas7bdat", "sas7bdat", column_labels=labels)
+
+
 def stata_bytes() -> bytes:
     """The sample row as ``pandas.to_stata`` writes it: short variable names, their labels."""
     import pandas as pd
@@ -559,6 +611,9 @@ SAMPLES: dict[str, Callable[[], bytes]] = {
     "parquet": parquet_bytes,
     "arrow": arrow_bytes,
     "stata": stata_bytes,
+    "spss": spss_bytes,
+    "dbase": dbase_bytes,
+    "sas": sas_bytes,
     "notebook": notebook_bytes,
     "xlsx": xlsx_bytes,
     "xls": xls_bytes,

@@ -6,6 +6,7 @@ CSV's columns are. Tables are written here by the ``dbf`` library or byte by byt
 from __future__ import annotations
 
 import datetime
+import io
 import random
 import struct
 from pathlib import Path
@@ -21,6 +22,7 @@ from breachdesk.detect.records import rows_to_tables
 from breachdesk.detect.tables import records_from_table
 from breachdesk.ingest.limits import Limits
 from breachdesk.ingest.sniff import sniff, sniff_data
+from breachdesk.ingest.walk import walk_file
 from breachdesk.readers import dbase, dbase_memo
 from breachdesk.readers.base import Encrypted, ReaderError, Record, Table
 from breachdesk.readers.dbase_header import LANGUAGE_DRIVERS, SIGNATURES, is_dbase
@@ -303,6 +305,20 @@ def test_a_big_table_is_read_a_block_at_a_time() -> None:
     assert [(t.first_row, t.n_rows) for t in tables] == [(1, 50_000), (50_001, 50_000),
                                                          (100_001, 20_000)]  # fmt: skip
     assert tables[2].columns[3].to_pylist()[-3:] == [A, B, C]
+
+
+def test_a_table_too_big_to_hold_is_streamed_not_too_large(tmp_path: Path) -> None:
+    """A LIMS table past ``max_in_memory`` is walked as a stream and read a block at a time by
+    the scan, as a big CSV is: not ``too_large``."""
+    data = build(LAB, lab_rows(3_000))
+    (tmp_path / "RESULTS.DBF").write_bytes(data)
+    limits = Limits(max_in_memory=16 * 1024)
+    (entry,) = walk_file(tmp_path, "RESULTS.DBF", limits)
+    assert (entry.type, entry.status) == ("dbase", "ok")
+    tables = list(_items(io.BytesIO(data), "dbase", entry.path, "", 0, limits))
+    assert [t.first_row for t in tables] == [1]  # type: ignore[union-attr]
+    nhs = [n for t in tables for n in t.columns[3].to_pylist()]  # type: ignore[union-attr]
+    assert nhs == [A, B, C] * 1_000
 
 
 # -- Visual FoxPro's binary fields, nulls and varchars -----------------------------------------

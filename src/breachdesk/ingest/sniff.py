@@ -13,7 +13,7 @@ from breachdesk.ingest.damaged import first_lines as _first_lines  # noqa: F401 
 from breachdesk.ingest.damaged import rows as _rows
 from breachdesk.ingest.mojibake import repair
 from breachdesk.ingest.structured_text import kind as structured_kind
-from breachdesk.readers import dbase_header, dbase_memo, stata_header
+from breachdesk.readers import dbase_header, dbase_memo, spss_sas_header, stata_header
 from breachdesk.readers.table_edges import DRAWN_RULE, unboxed
 
 _TEXT_SAMPLE = 64 * 1024
@@ -432,6 +432,8 @@ def sniff(head: bytes, name: str, members: list[str] | None = None, size: int | 
         return "dbase"
     if stata_header.is_stata(head):
         return "stata"
+    if (package := spss_sas_header.kind_of(head)) is not None:
+        return package
     if len(head) >= 512 and not any(head[22:64]) and dbase_memo.layout(head, size):
         return "dbase_memo"
     sample = head[:_TEXT_SAMPLE]

@@ -28,6 +28,7 @@ from breachdesk.readers import (
     pptx,
     rtf,
     spreadsheet,
+    spss_sas,
     sql_dump,
     sqlite,
     stata,
@@ -58,6 +59,8 @@ READERS: dict[str, ReadFn] = {
     "parquet": columnar.read_parquet,
     "arrow": columnar.read_arrow,
     "stata": stata.read,  # Stata .dta, a chunk of rows at a time
+    "spss": spss_sas.read,  # SPSS .sav, .zsav, .por
+    "sas": spss_sas.read,  # SAS .sas7bdat, .xpt
     "json": json_doc.read,
     "notebook": notebook.read,  # Jupyter .ipynb: cells, and each output once
     "yaml": yaml_doc.read,  # read as data, each document as JSON is
@@ -99,6 +102,9 @@ STREAM_READERS: dict[str, StreamFn] = {
     "parquet": columnar.read_parquet_stream,
     "arrow": columnar.read_arrow_stream,
     "stata": stata.read_stream,
+    "dbase": dbase.read_stream,  # a block of records at a time
+    "spss": spss_sas.read_stream,
+    "sas": spss_sas.read_stream,
 }
 
 # Types that are containers (walked by ingest) or legitimately hold nothing to read.

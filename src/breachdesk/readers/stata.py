@@ -14,7 +14,7 @@ Known by its header (``stata_header``), whatever its name.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 import pyarrow as pa
@@ -44,7 +44,7 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
             first = 1
             for frame in reader:
                 if len(frame) and len(frame.columns):
-                    yield _table(frame, labels, first)
+                    yield frame_table(frame, labels, first)
                 first += len(frame)
     except (ReaderError, LimitExceeded, MemoryError):
         raise  # a time or memory limit hit inside pandas is the limit's verdict, not damage
@@ -52,7 +52,9 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
         raise ReaderError(f"damaged or unsupported Stata file: {exc}") from exc
 
 
-def _table(frame: Any, labels: dict[str, str], first: int) -> Table:
+def frame_table(frame: Any, labels: Mapping[str, str | None], first: int) -> Table:
+    """A chunk of a statistics package's dataset as a table: each variable under its label where
+    it has one, its cells as an export writes them (``_column``); columns of no text left out."""
     header: list[str] = []
     columns: list[pa.Array] = []
     for variable in frame.columns:
