@@ -1,5 +1,6 @@
 """Sixteenth round, the lead's fixes: a full-name column's header saying which name comes first
-(``name_columns.header_order``)."""
+(``name_columns.header_order``); LIMS codes for common tests in the catalogue; a sexual health
+screen's "CT" and "NG" read before their result."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import random
 
 import pytest
 
+from breachdesk.detect import lab_tests
 from breachdesk.detect.name_columns import header_order
 from breachdesk.nhs import generate
 from test_generalise import people_in_file
@@ -70,3 +72,50 @@ def test_full_names_read_in_the_order_their_header_gives(header: str, names: lis
     found = people_in_file("list.csv", _csv(header, plain), FIELDS)
     assert found == ("csv", sorted(expected, key=str))
 
+
+@pytest.mark.parametrize(
+    ("code", "test"),
+    [
+        ("CHLA", "CHLAM"),
+        ("MAGN", "MAG"),
+        ("URIC", "URATE"),
+        ("LIPA", "LIPASE"),
+        ("CORCA", "ADJCA"),
+        ("ADJCAL", "ADJCA"),
+        ("TRANSF", "TRF"),
+        ("HIVAG", "HIVP24"),
+        ("HBELEC", "HBOP"),
+        ("BCULT", "BCUL"),
+        ("PROL", "PRL"),
+    ],
+)
+def test_lims_codes_in_a_test_column(code: str, test: str) -> None:
+    assert lab_tests.lookup(code) == [test]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("CT NOT DETECTED  NG NOT DETECTED", [
+            ("test", "CHLAM", "CT"), ("test_result", "CHLAM", "NOT DETECTED"),
+            ("test", "GC", "NG"), ("test_result", "GC", "NOT DETECTED"),
+        ]),
+        ("NAAT: CT: Detected", [("test", "CHLAM", "CT"), ("test_result", "CHLAM", "Detected")]),
+        # One test of both, not a gonorrhoea test besides.
+        ("CT/NG NOT DETECTED", [
+            ("test", "CTNG", "CT/NG"), ("test_result", "CTNG", "NOT DETECTED"),
+        ]),
+        # A scan, a nasogastric tube, a note's "transferred": no test.
+        ("CT head: no bleed detected", []),
+        ("NG tube placed, position confirmed on x-ray", []),
+        ("transf to ICU overnight", []),
+        # Lowered LIMS codes in prose are words ("prol", "lipa"): capitals only.
+        ("LIPA 45 IU/L, PROL 310", [
+            ("test", "LIPASE", "LIPA"), ("test_result", "LIPASE", "45"),
+            ("test", "PRL", "PROL"), ("test_result", "PRL", "310"),
+        ]),
+        ("Dua Lipa and prol. labour", []),
+    ],
+)  # fmt: skip
+def test_sexual_health_shorthand_in_text(text: str, found: list[tuple[str, str, str]]) -> None:
+    assert [(m.kind, m.value, text[m.start : m.end]) for m in lab_tests.detect(text)] == found

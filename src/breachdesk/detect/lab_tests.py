@@ -54,6 +54,7 @@ _ENGLISH = {
     "ast",
     "crp",
     "zinc",  # "zinc oxide cream", "zinc and castor oil" on a drug chart
+    "transf",  # "transf to ICU": a LIMS's code for transferrin, a note's for "transferred"
 }
 # What may stand between a test and its value: a colon, "was", "level", "result ....", and in
 # a letter's or a note's sentence a few of "test ... came back", "added - result", and of its
@@ -114,6 +115,7 @@ def _valued(term: str, value: str, unit: str, *, unit_needed: str = "") -> str:
 # text holds few of them, and only there is its value looked for: the catalogue's code, those
 # followers, and the pattern of the term (group ``term``) and its value from the term's start.
 _FOLLOWERS = (" ", ":", "=", "\t")
+_DETECTED = _GAP + r"(?i:not[ \t]detected|detected)\b"
 _SHORTHAND = {
     "Na": (
         "NA",
@@ -177,6 +179,10 @@ _SHORTHAND = {
             + ")"
         ),
     ),
+    # "CT" and "NG" alone are a scan and a nasogastric tube; before "(not) detected" they are
+    # a sexual health screen's NAATs. Not the "NG" of "CT/NG", which the catalogue reads whole.
+    "CT": ("CHLAM", _FOLLOWERS, re.compile(rf"(?P<term>CT)(?={_DETECTED})")),
+    "NG": ("GC", _FOLLOWERS, re.compile(rf"(?<![A-Za-z0-9/])(?P<term>NG)(?={_DETECTED})")),
     "Gleason": (
         "HISTO",
         ("",),
