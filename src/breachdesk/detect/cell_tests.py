@@ -75,21 +75,10 @@ def _named_each(columns: list[pa.Array], *, prose: bool) -> list[tuple[pa.Array,
         return [_named(values, prose=prose) for values in columns]
     encoded = pc.dictionary_encode(combined)
     cells, rows = encoded.dictionary, encoded.indices
-    wanted = pc.match_substring_regex(cells, "[A-Za-z]{2}")
-    if prose:
-        wanted = pc.and_(wanted, pc.match_substring_regex(cells, r"\S\s+\S"))
-        wanted = pc.and_(wanted, pc.less_equal(pc.utf8_length(cells), _LONGEST))
-    if wanted.null_count:  # (none: a dictionary holds no null)
-        wanted = pc.fill_null(wanted, False)
-    if not wanted.true_count:
+    facts = _dictionary_facts(cells, prose=prose)
+    if facts is None:
         return out
-    codes: list[str | None] = [None] * len(cells)
-    gives: list[bool] = [False] * len(cells)
-    chosen = pc.indices_nonzero(wanted).to_pylist()
-    for i, cell in zip(chosen, cells.take(chosen).to_pylist(), strict=True):
-        codes[i], gives[i] = _facts(cell)
-    if not any(codes):
-        return out
+    codes, gives = facts
     codes_of = pc.take(pa.array(codes, pa.string()), rows)
     gives_of = pc.fill_null(pc.take(pa.array(gives, pa.bool_()), rows), False)
     start = 0
@@ -100,6 +89,28 @@ def _named_each(columns: list[pa.Array], *, prose: bool) -> list[tuple[pa.Array,
             out[at] = (column, gives_of.slice(start, size))
         start += size
     return out
+
+
+def _dictionary_facts(
+    cells: pa.Array, *, prose: bool
+) -> tuple[list[str | None], list[bool]] | None:
+    """Each distinct cell's test code and whether it gives a result (``_facts``), asked only of
+    cells with two letters running (and in ``prose``, two words, not too long); None where no
+    cell names a test."""
+    wanted = pc.match_substring_regex(cells, "[A-Za-z]{2}")
+    if prose:
+        wanted = pc.and_(wanted, pc.match_substring_regex(cells, r"\S\s+\S"))
+        wanted = pc.and_(wanted, pc.less_equal(pc.utf8_length(cells), _LONGEST))
+    if wanted.null_count:  # (none: a dictionary holds no null)
+        wanted = pc.fill_null(wanted, False)
+    if not wanted.true_count:
+        return None
+    codes: list[str | None] = [None] * len(cells)
+    gives: list[bool] = [False] * len(cells)
+    chosen = pc.indices_nonzero(wanted).to_pylist()
+    for i, cell in zip(chosen, cells.take(chosen).to_pylist(), strict=True):
+        codes[i], gives[i] = _facts(cell)
+    return (codes, gives) if any(codes) else None
 
 
 def _may_name(values: pa.StringArray, *, prose: bool) -> bool:
@@ -140,21 +151,10 @@ def _named(values: pa.Array, *, prose: bool) -> tuple[pa.Array, pa.Array] | None
     if not _look(values, prose=prose):
         return None
     encoded = pc.dictionary_encode(values)
-    cells = encoded.dictionary
-    wanted = pc.match_substring_regex(cells, "[A-Za-z]{2}")
-    if prose:
-        wanted = pc.and_(wanted, pc.match_substring_regex(cells, r"\S\s+\S"))
-        wanted = pc.and_(wanted, pc.less_equal(pc.utf8_length(cells), _LONGEST))
-    wanted = pc.fill_null(wanted, False)
-    if not wanted.true_count:
+    facts = _dictionary_facts(encoded.dictionary, prose=prose)
+    if facts is None:
         return None
-    codes: list[str | None] = [None] * len(cells)
-    gives: list[bool] = [False] * len(cells)
-    chosen = pc.indices_nonzero(wanted).to_pylist()
-    for i, cell in zip(chosen, cells.take(chosen).to_pylist(), strict=True):
-        codes[i], gives[i] = _facts(cell)
-    if not any(codes):
-        return None
+    codes, gives = facts
     return (
         pc.take(pa.array(codes, pa.string()), encoded.indices),
         pc.fill_null(pc.take(pa.array(gives, pa.bool_()), encoded.indices), False),
