@@ -46,7 +46,7 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
         raise ReaderError(
             f"{_NAMES[package]} files need pyreadstat, which is not installed"
         ) from exc
-    reader, options = _reader(pyreadstat, head)
+    reader, options = _reader(pyreadstat, head, package)
     try:
         yield from _chunks(stream, reader, options)
     except (ReaderError, LimitExceeded, MemoryError):
@@ -55,12 +55,15 @@ def read_stream(stream: BinaryIO, name: str) -> Iterator[Item]:
         raise ReaderError(f"damaged or unsupported {_NAMES[package]} file: {exc}") from exc
 
 
-def _reader(pyreadstat: Any, head: bytes) -> tuple[Callable[..., Any], dict[str, Any]]:
-    """The function that reads this kind of file, and its options."""
+def _reader(
+    pyreadstat: Any, head: bytes, package: str
+) -> tuple[Callable[..., Any], dict[str, Any]]:
+    """The function that reads this kind of file (``package``, told from ``head``), and its
+    options."""
     options: dict[str, Any] = {"dates_as_pandas_datetime": True}
     if head[:4] in (b"$FL2", b"$FL3"):
         reader = pyreadstat.read_sav
-    elif kind_of(head) == "spss":
+    elif package == "spss":
         reader = pyreadstat.read_por
     elif head.startswith(b"HEADER RECORD"):
         return pyreadstat.read_xport, options
