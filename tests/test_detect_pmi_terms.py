@@ -168,7 +168,7 @@ def test_scan_with_a_pmi_finds_the_patient_in_a_note(tmp_path: Path) -> None:
     assert (with_pmi.root / "scan" / "pmi_terms.pickle").exists()
     records = with_pmi.read_table("records").to_pylist()
     found = [(r["locator"], r["family_name"], r["given_name"], r["date_of_birth"]) for r in records]
-    assert found == [("line:1", "Okafor", "Grace", "1961-04-03")]  # the note's one paragraph
+    assert found == [("line:2", "Okafor", "Grace", "1961-04-03")]  # at her line of the note
     mentions = with_pmi.read_table("mentions").to_pylist()
     assert ("name", "pmi_term:family+dob") in {(m["kind"], m["rule"]) for m in mentions}
     without = open_case(dump, tmp_path / "case2", None, None)

@@ -271,7 +271,7 @@ def test_word_2003_xml_and_flat_opendocument_are_read_as_their_zipped_forms() ->
         + "".join(f"<text:p>{line}</text:p>" for line in _LETTER_LINES)
         + "</office:text></office:body></office:document>"
     )
-    grace = ("line:1", "OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv")
+    grace = ("line:2", "OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv")
     tomasz = ("table:1!row:1", "NOWAK", "Tomasz", "1975-11-02", None, "HCVAB", "hepatitis")
     assert people_in_file("letter.xml", word.encode(), ("locator", *FIELDS)) == (
         "xml",

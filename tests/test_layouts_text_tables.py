@@ -256,7 +256,8 @@ def test_a_form_printed_in_rows_of_boxes_is_one_person() -> None:
             "line:1",
             "PATHOLOGY REQUEST FORM                     St Elsewhere Hospital\n\n"
             "Surname: OKAFOR   Forename(s): Grace   Date of birth: 12/01/1962\n"
-            f"NHS number: {A[:3]} {A[3:6]} {A[6:]}   Hospital no: H1234567   Sex: F\n\n"
+            f"NHS number: {A[:3]} {A[3:6]} {A[6:]}   Hospital no: H1234567   Sex: F\n\n\n\n\n"
+            # (the form's other lines blank: "Tests requested" at index 8, the file's line 9)
             "Tests requested: HIV, Ferritin\nRequested by: Dr A Patel",
         )
     ]
@@ -295,7 +296,7 @@ def test_rows_of_boxes_as_ocr_reads_them() -> None:
         "Surname: WRIGHT   Forename(s): Sian",
         "Date of birth: 22/02/1998",
         "Sex: F   Ward: AMU",
-        "",
+        *[""] * 4,  # the form's other lines, blank: the misread row keeps its line, the 8th
         "   (ate conde                   Hospital no",
         f"   {A}                   L4795733",
     ]

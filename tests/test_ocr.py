@@ -84,7 +84,7 @@ def test_a_scanned_request_form_gives_its_patient_and_tests() -> None:
     data = _saved(scan_image(_pdf(FORM)), "PNG", dpi=(200, 200))
     assert people_in_file("form.png", data) == ("image", [GRACE])
     _, where = people_in_file("form.png", data, ("nhs_number", "locator"))
-    assert where == [(A, "page:1!line:1")]
+    assert where == [(A, "page:1!line:3")]  # below the form's title
 
 
 @pytest.mark.parametrize("degrees", [1.4, -1.8])
@@ -148,7 +148,7 @@ def test_image_pages_of_a_pdf_are_ocrd_beside_its_text_pages() -> None:
     form = _saved(_tilted(scan_image(_pdf(FORM)), 0.8).convert("RGB"), "PNG")
     doc.image(io.BytesIO(form), x=0, y=0, w=210)
     kind, rows = people_in_file("letter.pdf", bytes(doc.output()), ("nhs_number", "locator"))
-    assert (kind, rows) == ("pdf", [(A, "page:2!line:1")])
+    assert (kind, rows) == ("pdf", [(A, "page:2!line:3")])  # (the form title above)
     scanned = _saved(scan_image(_pdf(FORM)).convert("RGB"), "PDF", resolution=200)
     assert people_in_file("scan.pdf", scanned) == ("pdf", [GRACE])
 
@@ -162,7 +162,7 @@ def test_a_scan_attached_to_an_email_is_read_as_its_part() -> None:
     msg.add_attachment(scan, maintype="image", subtype="jpeg", filename="scan0001.jpg")
     kind, rows = people_in_file("request.eml", msg.as_bytes(), (*FIELDS, "locator"))
     assert kind == "eml"
-    assert rows == [(*GRACE, "part:2!page:1!line:1")]
+    assert rows == [(*GRACE, "part:2!page:1!line:3")]
 
 
 def test_a_photo_with_no_writing_reads_as_nothing() -> None:

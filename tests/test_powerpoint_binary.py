@@ -116,7 +116,7 @@ def test_a_deck_gives_each_slide_its_people_in_the_order_shown() -> None:
         ("slide:1!table:1!row:1", "Nowak", "Tomasz", "1975-11-02", B, "HCVAB", None),
         ("slide:1!table:1!row:2", "Haddad", "Amira", "1985-07-21", None, "HBA1C", None),
         ("slide:2!line:1", "OKAFOR", "Grace", "1962-01-12", A, "HIVVL", "F84001"),
-        ("slide:3!line:1", "KOWALSKA", "Zofia", "1978-02-14", None, "CHLAM", None),
+        ("slide:3!line:2", "KOWALSKA", "Zofia", "1978-02-14", None, "CHLAM", None),
     ]
 
 

@@ -125,6 +125,6 @@ def test_an_opendocument_presentation_is_read_slide_by_slide() -> None:
     kind, people = people_in_file("cases.odp", data, FIELDS)
     assert kind == "odp"
     assert people == [
-        ("slide:1!line:1", "OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB"),
-        ("slide:2!line:1", "NOWAK", "Tomasz", "1975-11-02", None, "HCVAB"),
+        ("slide:1!line:2", "OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB"),  # under "Case 1"
+        ("slide:2!line:2", "NOWAK", "Tomasz", "1975-11-02", None, "HCVAB"),
     ]

@@ -158,9 +158,10 @@ JOURNAL_MAREK = ("Kowalczyk", "Marek", "1959-08-23", A)
 def test_a_journal_table_under_its_patient_gives_its_entries_tests() -> None:
     assert people_in_file("journal.txt", JOURNAL.encode(), FIELDS) == (
         "psv",
-        [("line:1", *JOURNAL_MAREK, "FIT;FERR;CEA;LFT", "cancer", True, True)],
+        # (at his practice's line, the first of his record's)
+        [("line:2", *JOURNAL_MAREK, "FIT;FERR;CEA;LFT", "cancer", True, True)],
     )
-    given = ("1:line:1#0", "line:1", "test", "rows", "text", "table_of_person")
+    given = ("1:line:2#0", "line:2", "test", "rows", "text", "table_of_person")
     assert _mentions("journal.txt", JOURNAL.encode()) == [given] * 4
 
 
@@ -168,7 +169,7 @@ def test_a_journal_entry_naming_another_patient_gives_nothing() -> None:
     other = "02 Mar 2024| 10:00 | Dr Nikhil Bhatt     | Mrs Amina Hussain DOB 04/02/1971 rang\n"
     found = people_in_file("journal.txt", (JOURNAL + other).encode(), FIELDS)[1]
     assert [row[:3] + row[5:] for row in found] == [
-        ("line:1", "Kowalczyk", "Marek", None, None, False, False),
+        ("line:2", "Kowalczyk", "Marek", None, None, False, False),
         ("row:5", "Hussain", "Amina", None, None, False, False),
     ]
 
@@ -183,7 +184,7 @@ def test_a_table_whose_rows_name_their_patients_gives_the_preamble_nothing() -> 
         "09 Mar 2024| Grace OKAFOR     | Haemoglobin concentration 92 g/L [130 - 180]\n"
     )
     found = people_in_file("list.txt", (JOURNAL.split("Date ")[0] + table).encode(), FIELDS)
-    assert found == ("psv", [("line:1", *JOURNAL_MAREK, None, None, False, False)])
+    assert found == ("psv", [("line:2", *JOURNAL_MAREK, None, None, False, False)])
 
 
 def test_a_journal_too_long_for_one_patient_gives_nothing() -> None:
@@ -194,4 +195,4 @@ def test_a_journal_too_long_for_one_patient_gives_nothing() -> None:
         for n in range(25_000)
     )
     found = people_in_file("journal.txt", (JOURNAL + rows).encode(), FIELDS)[1]
-    assert found == [("line:1", *JOURNAL_MAREK, None, None, False, False)]
+    assert found == [("line:2", *JOURNAL_MAREK, None, None, False, False)]

@@ -145,7 +145,7 @@ def test_a_csv_request_form_reads_its_dotted_labels() -> None:
         "TROPT,High sensitivity troponin T,Complete\nINR,INR,Complete\n"
     ).encode()
     assert people_in_file("request.csv", data, FIELDS)[1] == [
-        ("line:1", A, "VARMA", "Ashok", "1961-02-17", "SO881002", None, "TROPT;INR")
+        ("line:4", A, "VARMA", "Ashok", "1961-02-17", "SO881002", None, "TROPT;INR")  # "Pt Name"
     ]
 
 

@@ -66,7 +66,7 @@ def test_a_spring_boot_log_with_a_tab_indented_stack_trace_is_a_log() -> None:
     assert kind == "log"  # the tabs of "\tat ..." made it a TSV: 0 records
     pendleton = (PENDLETON, "Pendleton", "Marcus", None, "LS6 1AB", "HIVVL", "hiv")
     assert rows == [
-        ("line:2", *pendleton),  # the ERROR line with the exception under it: one entry
+        ("line:4", *pendleton),  # one entry, the ERROR line and the exception under it
         ("line:10", QUARRIE, "Quarrie", "Dorothy", None, "LS12 3PJ", "PSA", "cancer"),
     ]
 
@@ -92,7 +92,7 @@ def test_a_dotnet_exception_printing_a_patient_keeps_its_test_on_its_own_entry()
     kind, rows = _scan("OrderComms.Worker-20231112.log", SERILOG.encode())
     assert kind == "log"  # was "text": the whole file one paragraph
     assert rows == [
-        ("line:2", NWACHUKWU, "Nwachukwu", "Ifeoma", "1988-05-14", "NW1 2AB", "SYPH",
+        ("line:6", NWACHUKWU, "Nwachukwu", "Ifeoma", "1988-05-14", "NW1 2AB", "SYPH",
          "sexual_health"),
         ("line:8", LINDGREN, "Lindgren", "Freya", None, "NW6 7QB", "UPT;HCG", "pregnancy"),
     ]  # fmt: skip
@@ -120,7 +120,7 @@ def test_a_python_traceback_keeps_its_locals_test_off_the_next_patient() -> None
     assert kind == "log"
     assert rows == [
         # datetime.date(1936, 11, 2) is his date of birth; the troponin is his alone.
-        ("line:2", ASHCOMBE, "Ashcombe", "Walter", "1936-11-02", "BS1 4DJ", "TROPT", None),
+        ("line:8", ASHCOMBE, "Ashcombe", "Walter", "1936-11-02", "BS1 4DJ", "TROPT", None),
         ("line:10", HADDAD, "Haddad", "Samir", "1980-08-08", None, "HBSAG", "hepatitis"),
     ]
 
@@ -152,7 +152,7 @@ def test_xml_elements_in_a_log_are_read_as_labelled_values() -> None:
     kind, rows = _scan("soap_interface.log", SOAP.encode())
     assert kind == "log"
     assert rows == [
-        ("line:1", TREVITHICK, "Trevithick", "Morwen", "1987-07-07", "PL4 8AA", "HCVRNA",
+        ("line:6", TREVITHICK, "Trevithick", "Morwen", "1987-07-07", "PL4 8AA", "HCVRNA",
          "hepatitis"),
         ("line:16", POLGLASE, "Polglase", "Jory", "1949-01-15", None, "FBC", None),
     ]  # fmt: skip

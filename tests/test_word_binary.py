@@ -131,7 +131,7 @@ def test_a_letter_with_a_table_of_patients(split: int | None) -> None:
     kind, people = people_in_file("letter.doc", data, ("locator", *FIELDS))
     assert kind == "doc"
     assert people == [
-        ("document!line:1", "OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),
+        ("document!line:3", "OKAFOR", "Grace", "1962-01-12", A, "HIVAGAB", "hiv"),  # her "Re:"
         ("document!table:1!row:1", "NOWAK", "Tomasz", "1975-11-02", B, "HCVAB", "hepatitis"),
         ("document!table:1!row:2", "KOWALSKI", "Anna", "1988-03-30", None, "FBC", None),
     ]
@@ -156,8 +156,8 @@ def test_cells_rows_and_stories_are_read_as_written() -> None:
     assert texts == {
         "document!line:1": (
             f"Dear Dr Khan,\n\nRe: Mrs Grace OKAFOR, DOB 12/01/1962, NHS No {A}\n"
-            "Her HIV 1+2 Ab/Ag was reactive.\nAlso on the worklist:\n\n"
-            "Yours sincerely, Zoë Müller"  # after the table's place, a blank line
+            "Her HIV 1+2 Ab/Ag was reactive.\nAlso on the worklist:\n\n\n\n\n"
+            "Yours sincerely, Zoë Müller"  # after the table's place, its three rows blank
         ),
         "headers!line:1": "Patient: OKAFOR, Grace",
     }

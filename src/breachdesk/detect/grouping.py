@@ -21,6 +21,7 @@ from breachdesk.detect.address_blocks import addressees
 from breachdesk.detect.base import Mention
 from breachdesk.detect.contact_owner import patients_only
 from breachdesk.detect.prose_owners import by_sentence, relatives_of, wrapped_birth_dates
+from breachdesk.detect.record_lines import placed, without_heading_names
 from breachdesk.detect.records import PersonRecord
 from breachdesk.detect.subject_dates import letter_date
 from breachdesk.detect.table_tests import detect as table_tests
@@ -355,9 +356,11 @@ def group_in(
         return []
     if text:
         mentions = patients_only(mentions, text, breaks, [*anchors, *pairs], base)
+        if breaks is not None:
+            mentions = without_heading_names(mentions, anchors, text, line_of)
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
     if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
-        _gather_one(people[0], mentions, base)
+        shares = [mentions]
     else:
         # Anchors in more than one paragraph (a letter about several people): a fact off every
         # anchor's line belongs to an anchor of its own paragraph, else to the person written
@@ -369,8 +372,10 @@ def group_in(
         if breaks is not None and any(m.kind == "test" or m.kind == "diagnosis" for m in mentions):
             # (a sentence wrapped over lines is its subject's; a relative is not the patient)
             by_sentence(shares, anchors, text, relatives_of(anchors, text), pairs)
-        for person, share in zip(people, shares, strict=True):
-            _gather_one(person, share, base)
+    for person, share in zip(people, shares, strict=True):
+        if breaks is not None:  # (each person at their own line of a paragraph)
+            person.locator, base = placed(share, locator, breaks)
+        _gather_one(person, share, base)
     for person, anchor in zip(people, anchors, strict=True):
         # A person anchored by their name is that name, whatever name came before it in the
         # text ("Duty log - Ms T Jackson" above "BALL, Ann (born 3 April 1968)" is not Ann Ball).

@@ -62,7 +62,16 @@ def staff_before(text: str, start: int, floor: int = 0) -> bool:
         trimmed = trimmed[:-1].rstrip()
     if not trimmed or trimmed[-1] not in STAFF_LAST:
         return False
-    return STAFF_BEFORE_REVERSED.match(window[::-1]) is not None
+    return STAFF_BEFORE_REVERSED.match(window[::-1]) is not None and not _PATIENT_DOCTOR.search(
+        window
+    )
+
+
+# A doctor who is the patient: "re your patient Dr Chloe SMITH, DOB ...", "Pt: Prof A Lee". The
+# word before the title says whose the name is, as "Patient:" does before a labelled one.
+_PATIENT_DOCTOR = re.compile(
+    r"\b(?:patient|pt)\.?(?::[^\S\n]*|[^\S\n]+)(?:dr|doctor|prof)\.?[^\S\n]*$", re.IGNORECASE
+)
 
 
 # A clinic's, list's or theatre's title line names the clinician who runs it: "Colposcopy Clinic -

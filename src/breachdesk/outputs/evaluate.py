@@ -6,8 +6,10 @@
 - people not in the PMI: found vs true, matched on NHS number, else folded family name + DOB;
 - clustering: pairwise precision/recall of records grouped into people, over the records that
   align one-to-one with truth by (file path, locator) — table rows, HL7 messages, SQL rows,
-  FHIR entries; a PDF page or e-mail part holding several people cannot be aligned record by
-  record, so it is left out and the number aligned is reported.
+  FHIR entries, text lines; a PDF page or e-mail part is aligned where it holds one person on
+  each side (ours at a line of it: "page:2!line:3" is truth's "page:2"); one holding several
+  people cannot be aligned record by record, so it is left out and the number aligned is
+  reported.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ def _pairs(groups: dict[Any, int]) -> int:
     return sum(n * (n - 1) // 2 for n in groups.values())
 
 
+# A record's line within a page or a part ("part:1!line:3"): truth says only the part.
+_AT_LINE = re.compile(r"!line:\d+$")
+
+
 def clustering(case: Case, truth_rows: list[dict[str, str]]) -> dict[str, Any]:
     """Pairwise precision/recall of the person each record was put in, against truth."""
     files = case.read_table("files").select(["file_id", "path"]).to_pydict()
@@ -61,10 +67,13 @@ def clustering(case: Case, truth_rows: list[dict[str, str]]) -> dict[str, Any]:
     links = case.read_table("record_links").select(["record_id", "person_id"]).to_pydict()
     person_of = dict(zip(links["record_id"], links["person_id"], strict=True))
     ours: dict[tuple[str, str], list[str]] = {}
+    parts: dict[tuple[str, str], list[str]] = {}  # by the page or part a line is of
     for rid, fid, loc in zip(
         records["record_id"], records["file_id"], records["locator"], strict=True
     ):
         ours.setdefault((path_of.get(fid, ""), loc), []).append(rid)
+        if (part := _AT_LINE.sub("", loc)) != loc:
+            parts.setdefault((path_of.get(fid, ""), part), []).append(rid)
     theirs: dict[tuple[str, str], list[str]] = {}
     for row in truth_rows:
         theirs.setdefault((row["path"], row["locator"]), []).append(row["person"])
@@ -73,7 +82,7 @@ def clustering(case: Case, truth_rows: list[dict[str, str]]) -> dict[str, Any]:
     both_n: dict[tuple[str, str], int] = {}
     aligned = 0
     for key, persons in theirs.items():
-        mine = ours.get(key, [])
+        mine = ours.get(key) or parts.get(key, [])
         if len(persons) != 1 or len(mine) != 1 or mine[0] not in person_of:
             continue
         aligned += 1

@@ -99,6 +99,7 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
     start = 1
     paragraph: list[str] = []
     p_start = 1
+    held = 0  # the buffer's lines, counting one blank line after each paragraph
 
     def flush() -> Iterator[Record]:
         nonlocal buffer
@@ -113,6 +114,7 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
             # person's, however few lines each holds, and the query above the first is no one's.
             if paragraph:
                 start = start if buffer else p_start
+                buffer.extend([""] * max(p_start - start - len(buffer), 1 if buffer else 0))
                 buffer.extend(paragraph)
                 paragraph = []
             yield from flush()
@@ -125,11 +127,15 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
                 continue
         if not paragraph:
             continue
-        if buffer and len(buffer) + len(paragraph) > MAX_LINES:
+        if buffer and held + len(paragraph) > MAX_LINES:
             yield from flush()
         if not buffer:
-            start = p_start
-        buffer.extend([*paragraph, ""])
+            start, held = p_start, 0
+        # As many blank lines before it as the file has (one at least, a paragraph's end), so a
+        # line of the record is the file's line ``start`` + its index: a person's locator.
+        buffer.extend([""] * max(p_start - start - len(buffer), 1 if buffer else 0))
+        buffer.extend(paragraph)
+        held += len(paragraph) + 1
         paragraph = []
     yield from flush()
 
