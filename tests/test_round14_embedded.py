@@ -115,7 +115,7 @@ def _pieces_apart(data: bytes, size: int) -> list[str]:
         # No source component; the base64 broken every 76 characters with HL7's line break.
         (
             [f"OBX|1|ED|RPT^Report||AP^PDF^BASE64^{BR.join(_chunks(_b64(PDF), 76))}|"],
-            _pdf(),
+            PDF,
         ),
         # Broken with hex escapes of CR LF.
         (
@@ -128,7 +128,7 @@ def _pieces_apart(data: bytes, size: int) -> list[str]:
                 f"OBX|{n}|ED|PDF^Report||{'^application^pdf^Base64^' if n == 1 else ''}{c}|"
                 for n, c in enumerate(_chunks(_b64(PDF), 400), start=1)
             ],
-            _pdf(),
+            PDF,
         ),
         # The header repeated on each piece, each piece encoded apart.
         (
@@ -136,7 +136,7 @@ def _pieces_apart(data: bytes, size: int) -> list[str]:
                 f"OBX|{n}|ED|PDF^Report|{n}|^application^pdf^Base64^{c}|"
                 for n, c in enumerate(_pieces_apart(PDF, 301), start=1)
             ],
-            _pdf(),
+            PDF,
         ),
         # A PDF's base64 sent as text, with no header at all; and broken with line breaks.
         ([f"OBX|1|TX|PDF^Report||{_b64(PDF)}|"], PDF),

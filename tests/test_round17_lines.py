@@ -5,6 +5,9 @@ is not the first patient's name; a doctor written as "your patient Dr ..." is th
 from __future__ import annotations
 
 import random
+from pathlib import Path
+
+import pytest
 
 from breachdesk.detect.name_context import staff_before
 from breachdesk.nhs import generate
@@ -110,5 +113,127 @@ def test_your_patient_doctor_is_the_patient_and_a_doctor_alone_is_staff() -> Non
     )
     _, rows = people_in_file("mail.txt", text.encode(), FIELDS)
     assert rows == [("line:3", "RAHMAN", "Marilyn", "1944-12-11", N3, "PCT")]
-    assert staff_before("seen by Dr ", 11) and staff_before("re Dr ", 6)
+    assert staff_before("seen by Dr ", 11) and staff_before("Called Dr ", 10)
     assert not staff_before("patient Dr ", 11) and not staff_before("Pt: Prof ", 9)
+    assert not staff_before("(Y04808) re Dr ", 15)  # a call log's "re" names its patient
+
+
+def test_a_call_logs_doctor_patient_keeps_their_date_and_the_next_keeps_theirs() -> None:
+    # "re Dr Iain ROBERTSON" was read as staff, and his date of birth, on a line of no one's,
+    # went to the next line's patient as theirs.
+    text = (
+        "Handover notes\n"
+        "\n"
+        f"10:18 Called Dr N Smith (G82276) re Mr Daniel Quinn DOB 07/02/1978 NHS {N1}: U&E.\n"
+        "10:29 Called Dr R Parker (Y04808) re Dr Iain ROBERTSON DOB 1968-01-25: IGF-1 13.4.\n"
+        "10:40 Ward 7 rang about a haemolysed sample from bed 4, no name given, DOB 1931-05-05\n"
+        "11:06 Called Dr N Smith (G82276) re Mr Matthew Cameron DOB 09/07/1953: Ferritin 8.\n"
+    )
+    _, rows = people_in_file("handover.txt", text.encode(), FIELDS)
+    assert rows == [
+        ("line:3", "Quinn", "Daniel", "1978-02-07", N1, "UE"),
+        ("line:4", "ROBERTSON", "Iain", "1968-01-25", None, "IGF1"),
+        ("line:6", "Cameron", "Matthew", "1953-07-09", None, "FERR"),  # not bed 4's date
+    ]
+
+
+LAID_OUT = [  # a PDF table's page as laid out: a long test name touching its result
+    "       NHS No         Patient                        DOB           Test"
+    "                            Result        Source",
+    "                      BRENNAN,  Stephen              13/02/1957    "
+    "Erythrocyte sedimentation rate  25.4          Y09325",
+    "                      JONES, Zoë                     17/09/1927    "
+    "Extractable nuclear antigen antibodies Reported  Y06467",
+    f"       {N1}     SMITH, Emily                   20/05/1936    "
+    "Urinary protein:creatinine ratio  4.7         Y03500",
+]
+
+
+def test_a_long_value_touching_the_next_is_cut_at_its_words_not_the_tables_end() -> None:
+    from breachdesk.readers import fixed_width
+    from breachdesk.readers.base import Table
+
+    (table,) = fixed_width.segments(LAID_OUT)
+    assert isinstance(table, Table) and table.n_rows == 3  # was a form of one row, then prose
+    assert [column[1] for column in table.columns] == [
+        "",
+        "JONES, Zoë",
+        "17/09/1927",
+        "Extractable nuclear antigen antibodies",
+        "Reported",
+        "Y06467",
+    ]
+    # A sentence under the labels, its only cell across every column, is no row.
+    sentence = "Results telephoned to the practice and repeat samples requested."
+    prose = [*LAID_OUT[:3], " " * 22 + sentence]
+    items = list(fixed_width.segments(prose))
+    assert [type(i).__name__ for i in items] == ["Table", "Record"]
+    assert items[0].n_rows == 2  # type: ignore[union-attr]
+
+
+def test_a_pmi_name_that_is_a_street_of_the_address_is_no_person(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from breachdesk.detect import pmi_terms
+    from breachdesk.detect.text import people_in_text
+
+    pmi = {
+        "patient_id": ["P1", "P2"],
+        "nhs_number": [N1, N2],
+        "family_name": ["Oduya", "Hill"],
+        "given_name": ["Lewis", "Albert"],
+        "date_of_birth": ["1954-03-28", "1954-03-28"],
+        "sex": ["M", "M"],
+    }
+    path = tmp_path / "pmi_terms.pickle"
+    pmi_terms.save(pmi_terms.build(pa.table(pmi)), path)
+    text = (
+        "Southbank Pathology - Cumulative Report\n"
+        "Patient: Mr Lewis ODUYA Sex: M\n"
+        "Date of birth: 28/03/1954\n"
+        "Hosp No: K7269465\n"
+        "Address: 129 Albert Hill, London, SE6 8ZZ\n"
+        "24/05/2024 Gonorrhoea PCR Detected\n"
+    )
+    people = people_in_text(text, "page:1!line:1", extra=pmi_terms.matcher(str(path)))
+    # One person, with the tests and the address: "Albert Hill" took them as a second.
+    assert [
+        (p.locator, p.values["family_name"], p.tests, p.values.get("postcode")) for p in people
+    ] == [("page:1!line:2", "ODUYA", ["GC"], "SE6 8ZZ")]
+
+
+def test_a_postcodes_inward_code_is_no_two_week_wait_referral() -> None:
+    from breachdesk.detect import diagnosis_words
+
+    def kinds(text: str) -> list[tuple[str, str | None]]:
+        return [(m.value, m.extra) for m in diagnosis_words.detect(text)]
+
+    assert kinds("Address: 112 Victoria Rise, London, SE19 2WW") == []
+    assert kinds("Address: 4 Hill Road, London, N1 2WW") == []
+    assert kinds("Referred 2WW by GP, seen in clinic.") == [("two-week-wait", "cancer")]
+
+
+@pytest.mark.parametrize(
+    ("pmi", "dump"),
+    [
+        ("Yılmaz", "YILMAZ"),
+        ("Łukasz", "Lukasz"),
+        ("Søren", "Soren"),
+        ("Strauß", "STRAUSS"),
+        ("Đorđević", "Dordevic"),
+        ("Wiśniewska", "WISNIEWSKA"),
+        ("O'Neill-Brontë", "ONEILL BRONTE"),
+    ],
+)
+def test_linkage_folds_a_name_to_the_letters_a_dump_writes(pmi: str, dump: str) -> None:
+    import duckdb
+
+    from breachdesk.engine.spark import transpile
+    from breachdesk.link.prepare import FOLD
+    from breachdesk.outputs.evaluate import _fold
+
+    def folded(name: str) -> str:
+        return str(duckdb.execute(f"SELECT {FOLD.format(x='?')}", [name]).fetchall()[0][0])
+
+    assert folded(pmi) == folded(dump) == _fold(pmi) == _fold(dump)
+    assert "TRANSLATE(TRANSLATE(REPLACE(" in transpile(f"SELECT {FOLD.format(x='n')} FROM t")

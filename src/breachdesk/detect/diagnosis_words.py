@@ -144,6 +144,9 @@ def _database() -> Any:
 # --- What stands around a term ---------------------------------------------------------------
 
 _WORD = re.compile(r"[a-z]+")
+# A postcode's inward code after its outward code: "SE19 2WW" is a place, not a 2WW referral.
+_INWARD = re.compile(rb"\d[a-z]{2}")
+_OUTWARD_BEFORE = re.compile(rb"(?<![a-z0-9])[a-z]{1,2}\d[a-z\d]?[ \t]?$")
 _REACH = 60  # characters read before a term, within its clause
 _AFTER = 40  # ... and after it
 _CONTEXT = 80  # where an ambiguous abbreviation's word of its kind is looked for
@@ -206,6 +209,10 @@ def _judge(term: Term, lowered: bytes, start: int, end: int, seg: tuple[int, int
     or None where it is not the person's diagnosis."""
     if start > 1 and lowered[start - 1] in b"/.-" and lowered[start - 2 : start - 1].isdigit():
         return None  # "DOB 23/11/40": a date's month and year, no gestation
+    if _INWARD.fullmatch(lowered, start, end) and _OUTWARD_BEFORE.search(
+        lowered[max(0, start - 6) : start]
+    ):
+        return None
     clause = _clause(lowered, seg[0], start)
     words = _WORD.findall(clause)
     last = words[-3:]

@@ -21,7 +21,7 @@ from breachdesk.detect.address_blocks import addressees
 from breachdesk.detect.base import Mention
 from breachdesk.detect.contact_owner import patients_only
 from breachdesk.detect.prose_owners import by_sentence, relatives_of, wrapped_birth_dates
-from breachdesk.detect.record_lines import placed, without_heading_names
+from breachdesk.detect.record_lines import own_line_values, placed, without_heading_names
 from breachdesk.detect.records import PersonRecord
 from breachdesk.detect.subject_dates import letter_date
 from breachdesk.detect.table_tests import detect as table_tests
@@ -372,6 +372,8 @@ def group_in(
         if breaks is not None and any(m.kind == "test" or m.kind == "diagnosis" for m in mentions):
             # (a sentence wrapped over lines is its subject's; a relative is not the patient)
             by_sentence(shares, anchors, text, relatives_of(anchors, text), pairs)
+        if breaks is not None:
+            own_line_values(shares, anchors, line_of)
     for person, share in zip(people, shares, strict=True):
         if breaks is not None:  # (each person at their own line of a paragraph)
             person.locator, base = placed(share, locator, breaks)

@@ -67,10 +67,14 @@ def staff_before(text: str, start: int, floor: int = 0) -> bool:
     )
 
 
-# A doctor who is the patient: "re your patient Dr Chloe SMITH, DOB ...", "Pt: Prof A Lee". The
-# word before the title says whose the name is, as "Patient:" does before a labelled one.
+# A doctor who is the patient: "re your patient Dr Chloe SMITH, DOB ...", "Pt: Prof A Lee",
+# a call log's "Called Dr M Shaw (Y04808) re Dr Iain ROBERTSON DOB ...". The word before the
+# title says whose the name is, as "Patient:" does before a labelled one. (The rules that read a
+# doctor's name at all want a date of birth after it or a label before: "re Dr Patel's clinic"
+# and "re: Dr A Shah, Consultant" name no one.)
 _PATIENT_DOCTOR = re.compile(
-    r"\b(?:patient|pt)\.?(?::[^\S\n]*|[^\S\n]+)(?:dr|doctor|prof)\.?[^\S\n]*$", re.IGNORECASE
+    r"\b(?:patient|pt|re)\.?(?::[^\S\n]*|[^\S\n]+)(?:dr|doctor|prof)\.?[^\S\n]*$",
+    re.IGNORECASE,
 )
 
 

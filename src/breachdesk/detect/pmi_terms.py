@@ -202,6 +202,8 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
                 )
         elif _STAFF.search(text[max(0, start - 40) : start]):
             continue
+        elif _overlaps(mentions, start, end, ("address",)):
+            continue  # "Address: 129 Albert Hill, London": a street, not the Hill family
         elif not written[:1].isupper() and not _given_beside(terms, key, text, start, end):
             # "the green box": names are written with a capital, unless the whole name is in
             # small letters ("results for grace okafor", an e-mail subject, a user's note)

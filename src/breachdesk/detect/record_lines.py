@@ -58,6 +58,33 @@ def without_heading_names(
     return [m for m in mentions if m not in drop] if drop else mentions
 
 
+# The facts a person has one of: where their own line gives one, another line's is not theirs.
+_ONE_EACH = ("name", "date_of_birth", "nhs_number")
+
+
+def own_line_values(
+    shares: list[list[Mention]], anchors: list[Mention], line_of: Callable[[int], int]
+) -> None:
+    """Each person's name, date of birth and NHS number from their own line where it gives
+    them: in a list a line a person, a fact on a line no one was found on went to the nearest
+    person ("re Dr Iain ROBERTSON DOB 1968-01-25" above "re Mr Matthew Cameron DOB 09/07/1953"
+    gave Mr Cameron the first date), and the first of a kind is the one a record keeps. Such
+    a fact, differing from the one on the person's own line, is dropped from their share."""
+    for index, (share, anchor) in enumerate(zip(shares, anchors, strict=True)):
+        line = line_of(anchor.start)
+        own: dict[str, set[str]] = {}
+        for m in share:
+            if m.kind in _ONE_EACH and line_of(m.start) == line:
+                own.setdefault(m.kind, set()).add(m.value.casefold())
+        if not own:
+            continue
+        shares[index] = [
+            m
+            for m in share
+            if m.kind not in own or m.value.casefold() in own[m.kind] or line_of(m.start) == line
+        ]
+
+
 def placed(share: list[Mention], locator: str, breaks: list[int]) -> tuple[str, int]:
     """The locator of a person whose facts are ``share``: the line of the first of them, where
     ``locator`` ends in the paragraph's first line (a text's "line:N", a page's

@@ -21,7 +21,16 @@ import pyarrow.csv as pacsv
 
 from breachdesk.engine import Engine
 
-FOLD = "nullif(regexp_replace(lower(strip_accents(coalesce({x}, ''))), '[^a-z]', '', 'g'), '')"
+# A name folded to its ASCII letters. Accents go (strip_accents), and so, first, do the letters
+# that decompose to no ASCII letter, which strip_accents keeps and the [a-z] filter would then
+# drop: a dump writes "Yılmaz" as "YILMAZ" and "Łukasz" as "Lukasz", which folded to "ylmaz"
+# and "ukasz" never met their PMI spelling.
+_SPELT_OUT = "replace(replace(replace(lower(coalesce({x}, '')), 'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe')"
+FOLD = (
+    "nullif(regexp_replace(strip_accents(translate("
+    + _SPELT_OUT
+    + ", 'ıłøđðħ', 'iloddh')), '[^a-z]', '', 'g'), '')"
+)
 _WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 
 

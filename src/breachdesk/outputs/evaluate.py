@@ -17,9 +17,10 @@ from __future__ import annotations
 import csv
 import json
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
+
+from anyascii import anyascii
 
 from breachdesk.case import Case
 from breachdesk.errors import UserError
@@ -39,8 +40,8 @@ def _split(text: str | None) -> set[str]:
 
 
 def _fold(text: str | None) -> str:
-    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", plain.lower())
+    # (anyascii spells out what NFKD cannot: "Yılmaz" is "YILMAZ" written in a dump)
+    return re.sub(r"[^a-z]", "", anyascii(text or "").lower())
 
 
 def _ratio(num: int, den: int) -> float | None:

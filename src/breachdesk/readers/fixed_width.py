@@ -9,9 +9,10 @@ a ``Table``, so the table detectors type its columns by their labels and values,
 - its header is a line of three or more short labels, two or more spaces apart, one of which
   names who a row is about (a name, date of birth, NHS or hospital number: the header synonyms
   the table detectors use);
-- at least two rows follow, each of cells (runs of words one space apart) that sit under the
-  labels: a cell may reach into the next column (a long name, a number aligned right) but a
-  line that runs across several columns is prose;
+- at least two rows follow, each of cells (runs of words one space apart) under the labels: a
+  cell may reach into the next column (a long name, a number aligned right), and one running
+  across several columns is a sentence, prose, unless its line has other cells (then it is a
+  long value and the next, one space apart, cut at its words: ``printed_columns.by_words``);
 - blank and ruled lines, and up to ``_MAX_GAP`` other lines followed by a row or by the labels
   again (a page's footer and the next page's title), leave the table going; those other lines
   are read as prose in their place, as is everything outside a table;
@@ -189,12 +190,9 @@ def _row(layout: _Layout, line: str, least: int = 2, furniture: bool = True) -> 
             if sum(1 for c in row if c) < least or row == layout.labels:
                 return None
             return row
-    row = [""] * len(starts)
-    pieces = 0
-    for start, end, cell in _cells(line):
-        # A cell crossing a column's start right after a space is two cells one space apart;
-        # one reaching into the next column is a long or right-aligned value, and one running
-        # across several a sentence.
+    row, pieces, cells = [""] * len(starts), 0, _cells(line)
+    for start, end, cell in cells:
+        # A cell crossing a column's start right after a space is two cells one space apart.
         crossed = 0
         for k in range(bisect_right(starts, start), bisect_left(starts, end)):
             at = starts[k] - start
@@ -204,10 +202,12 @@ def _row(layout: _Layout, line: str, least: int = 2, furniture: bool = True) -> 
                 start, cell = starts[k], cell[at:]
             else:
                 crossed += 1
-        if crossed > 1:
+        if crossed > 1 and len(cells) < 3:
             return None
-        _put(row, starts, ends, start, end, cell)
-        pieces += 1
+        split = printed_columns.by_words(starts, start, cell) if crossed > 1 else None
+        for piece in split or [(start, end, cell)]:
+            _put(row, starts, ends, *piece)
+            pieces += 1
     if pieces < least or sum(1 for c in row if c) < least or row == layout.labels:
         return None
     return row

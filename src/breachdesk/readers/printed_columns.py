@@ -140,3 +140,26 @@ def wrap(above: list[str], row: list[str]) -> None:
     for i, cell in enumerate(row):
         if cell:
             above[i] = f"{above[i]} {cell}" if above[i] else cell
+
+
+_WORD = re.compile(r"\S+")
+
+
+def by_words(starts: list[int], start: int, cell: str) -> list[Cell]:
+    """A cell running over more than one column's start, one space between its values (a long
+    test name then its result, "Extractable nuclear antigen antibodies Reported" under "Test"
+    and "Result" of a PDF's table), cut into a cell a column: each word to the column it starts
+    under, the first word's column taking those before it."""
+    pieces: list[Cell] = []
+    column = -1
+    for match in _WORD.finditer(cell):
+        at = start + match.start()
+        # (the last column starting at or before the word: bisect over sorted starts)
+        here = max((k for k, s in enumerate(starts) if s <= at), default=0)
+        if pieces and here == column:
+            first, _, text = pieces[-1]
+            pieces[-1] = (first, start + match.end(), f"{text} {match.group()}")
+        else:
+            pieces.append((at, start + match.end(), match.group()))
+            column = here
+    return pieces
