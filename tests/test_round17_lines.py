@@ -237,3 +237,20 @@ def test_linkage_folds_a_name_to_the_letters_a_dump_writes(pmi: str, dump: str) 
 
     assert folded(pmi) == folded(dump) == _fold(pmi) == _fold(dump)
     assert "TRANSLATE(TRANSLATE(REPLACE(" in transpile(f"SELECT {FOLD.format(x='n')} FROM t")
+
+
+def test_a_full_name_cells_family_name_keeps_its_particles() -> None:
+    data = (
+        "DOB;Requested Tests;Name;Postcode\n"
+        "20.01.1931;Free T4;Mrs Kayleigh De Souza;BR6 2YG\n"
+        "02.02.1950;FBC;Mr Pieter van der Berg;SE1 1AA\n"
+        "03.03.1960;FBC;Maria de Jesus Santos;SE1 1AB\n"
+        "04.04.1970;FBC;Áine Ó Súilleabháin;SE1 1AC\n"
+    ).encode()
+    _, rows = people_in_file("outstanding.csv", data, ("family_name", "given_name"))
+    assert rows == [
+        ("De Souza", "Kayleigh"),  # was Souza: the PMI's "De Souza" never met it
+        ("Santos", "Maria"),  # "de" before a given name's word, not the family name's
+        ("van der Berg", "Pieter"),
+        ("Ó Súilleabháin", "Áine"),
+    ]

@@ -17,7 +17,7 @@ from breachdesk.detect.given_names import (
     reorder_column,
     two_words,
 )
-from breachdesk.detect.names import LOWER, TITLES, UPPER
+from breachdesk.detect.names import LOWER, PARTICLES, TITLES, UPPER
 
 _TITLE_PREFIX = rf"(?i)^\s*(?:{TITLES}\.?\s+)"
 # ... and one after the name in brackets: "Smith (Mr)", "OKAFOR, Grace (Mrs)".
@@ -35,7 +35,11 @@ _CAPS_LAST = (
     rf"^\s*(?P<given>[{UPPER}][{LOWER}]\S*(?:\s+[{UPPER}][{LOWER}]\S*)*)\s+"
     rf"(?P<family>[{UPPER}][{UPPER}'\-]+(?:\s+[{UPPER}][{UPPER}'\-]+)+)\s*$"
 )
-_SPACED = r"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>\S+)\s*$"
+# The last word the family name's, with the particles before it ("Kayleigh De Souza", "Pieter
+# van der Berg"): the middle words are taken as few as may be, so the particles go to the
+# family name; a particle written first is a given name ("Da Silva": given Da).
+_PARTICLE_WORDS = rf"(?:(?i:{'|'.join(PARTICLES)})\s+)*"
+_SPACED = rf"^\s*(?P<given>\S+)(?:\s+\S+)*?\s+(?P<family>{_PARTICLE_WORDS}\S+)\s*$"
 
 
 # The same for Python's ``re`` on short cells (see ``cellwise``): RE2's ``\s`` is exactly
@@ -194,8 +198,23 @@ def _split_stripped(
             family, given = found["family"], found["given"]
             if way is _WAYS_PY[-1] and _INITIALS_PY.fullmatch(family):
                 return _before_initials(cell)
+            if way is _WAYS_PY[-1]:
+                return _with_particles(cell, found.start("family")), given.strip()
             return family.strip(), given.strip()
     return (cell, None) if cell else (None, None)
+
+
+_PARTICLE_SET = frozenset(PARTICLES)
+
+
+def _with_particles(cell: str, start: int) -> str:
+    """The family name starting at ``start`` with the particles written before it, up to the
+    first word (``_SPACED``: "Kayleigh De Souza" is family De Souza)."""
+    words = [found.span() for found in _WORD_PY.finditer(cell, 0, start)]
+    first = len(words)
+    while first > 1 and cell[slice(*words[first - 1])].casefold() in _PARTICLE_SET:
+        first -= 1
+    return cell[words[first][0] if first < len(words) else start :].strip()
 
 
 def _before_initials(cell: str) -> tuple[str, str]:

@@ -56,6 +56,7 @@ _PARTICLES: tuple[str, ...] = ("van", "von", "der", "den", "de", "del", "della",
 _PARTICLES += ("dos", "das", "la", "le", "al", "el", "bin", "ibn", "ter", "ten", "ap")
 # Irish and Scottish Gaelic: "Áine Ó Súilleabháin", "Siobhán Ní Bhriain", "Seán Mac Giolla".
 _PARTICLES += ("ó", "ní", "nic", "mac", "uí")
+PARTICLES = _PARTICLES  # (``name_columns`` gives a full name's family name its particles)
 _PARTICLE = rf"(?i:{'|'.join(_PARTICLES)})"
 _FAMILY = rf"(?:{_PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
 # "Ms G. Okafor", "Mr J Smith": a given name written as its initial, a lone letter and a dot.
