@@ -254,3 +254,37 @@ def test_a_full_name_cells_family_name_keeps_its_particles() -> None:
         ("van der Berg", "Pieter"),
         ("Ó Súilleabháin", "Áine"),
     ]
+
+
+def test_a_number_written_right_after_a_long_value_is_the_next_columns() -> None:
+    from breachdesk.readers import fixed_width
+    from breachdesk.readers.base import Table
+
+    def line(*placed: tuple[int, str]) -> str:
+        text = ""
+        for column, value in placed:
+            text = text.ljust(column) + value
+        return text
+
+    header = line((7, "NHS"), (12, "No"), (23, "Patient"), (44, "DOB"), (58, "Test"))
+    header = line((0, header), (90, "Result"), (104, "Source"))
+    rows = [
+        line((7, f"{N1[:3]} {N1[3:6]} {N1[6:]}"), (23, "COLLINS, Jennifer"), (44, "23/02/1951"))
+        + line((58 - 54, "Serum angiotensin converting enzyme 94"), (104 - 54, "Y08390")),
+        line((23, "BYRNE, Maureen"), (44, "15/04/2002"))
+        + line((58 - 54, "Activated partial thromboplastin time"), (104 - 54, "G81113")),
+        line((7, N2), (23, "WARD, Diana"), (44, "27/12/1996"), (58, "Ferritin"), (90, "8"))
+        + line((104 - 91, "F84001")),
+    ]
+    assert rows[0].rindex(" 94") + 1 >= 90 > rows[0].index("enzyme")  # over "Result" only
+    (table,) = fixed_width.segments([header, *rows])
+    assert isinstance(table, Table)
+    columns = dict(zip(table.header, table.columns, strict=True))
+    # The spaced NHS number under a header cut "NHS  No" is not cut at its last group.
+    assert columns["NHS"] == [f"{N1[:3]} {N1[3:6]} {N1[6:]}", "", N2]
+    assert columns["No"] == ["", "", ""]
+    assert columns["Test"][:2] == [
+        "Serum angiotensin converting enzyme",
+        "Activated partial thromboplastin time",  # a long value over an empty column: kept whole
+    ]
+    assert columns["Result"] == ["94", "", "8"]

@@ -204,7 +204,7 @@ def _row(layout: _Layout, line: str, least: int = 2, furniture: bool = True) -> 
                 crossed += 1
         if crossed > 1 and len(cells) < 3:
             return None
-        split = printed_columns.by_words(starts, start, cell) if crossed > 1 else None
+        split = printed_columns.cut(starts, start, cell, crossed, cells) if crossed else None
         for piece in split or [(start, end, cell)]:
             _put(row, starts, ends, *piece)
             pieces += 1

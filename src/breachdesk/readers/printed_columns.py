@@ -145,6 +145,32 @@ def wrap(above: list[str], row: list[str]) -> None:
 _WORD = re.compile(r"\S+")
 
 
+# A result written right after a long value, one space apart: a number, maybe with a sign.
+_NUMBER = re.compile(r"[<>]?=?\d+(?:\.\d+)?")
+
+
+def cut(starts: list[int], start: int, cell: str, crossed: int, cells: list[Cell]) -> list[Cell]:
+    """A cell running over ``crossed`` columns' starts cut into a cell a column: over several,
+    at its words (``by_words``); over one, only where its last word is a number starting
+    under that column and no other cell of the line is there ("Serum angiotensin converting
+    enzyme 94" under "Test" and "Result") after words, not a long value overrunning an empty
+    column ("Activated partial thromboplastin time") nor a spaced number. Unchanged otherwise."""
+    if crossed > 1:
+        return by_words(starts, start, cell)
+    head, _, last = cell.rpartition(" ")
+    at = start + len(head) + 1
+    column = max((k for k, s in enumerate(starts) if s <= at), default=0)
+    end = starts[column + 1] if column + 1 < len(starts) else at + len(last) + 1
+    if (
+        not any(c.isalpha() for c in head)  # ("762 285 1833" under a header cut "NHS  No")
+        or _NUMBER.fullmatch(last) is None
+        or starts[column] <= start
+        or any(starts[column] <= s < end for s, _, _ in cells if s > start)
+    ):
+        return [(start, start + len(cell), cell)]
+    return [(start, start + len(head), head.rstrip()), (at, at + len(last), last)]
+
+
 def by_words(starts: list[int], start: int, cell: str) -> list[Cell]:
     """A cell running over more than one column's start, one space between its values (a long
     test name then its result, "Extractable nuclear antigen antibodies Reported" under "Test"
