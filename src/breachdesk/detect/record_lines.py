@@ -2,8 +2,8 @@
 
 A text's people are grouped a paragraph (or a page) at a time, so each would carry the
 paragraph's first line as its locator: a handover note's five patients all "line:1", which tells
-an analyst opening the file nothing. ``placed`` gives each person the line of the identifier
-where their facts start instead, and counts the places of those facts from that line.
+an analyst opening the file nothing. ``placed`` gives each person the line where their facts
+start instead, and counts the places of those facts ("chars:a-b") from the start of that line.
 
 A note's heading names its author ("Handover notes 26/05/2024 - Ms A Woods") a blank line above
 the first patient's line; nearness gave that name to the first patient, whose own name on their
@@ -66,10 +66,10 @@ def own_line_values(
     shares: list[list[Mention]], anchors: list[Mention], line_of: Callable[[int], int]
 ) -> None:
     """Each person's name, date of birth and NHS number from their own line where it gives
-    them: in a list a line a person, a fact on a line no one was found on went to the nearest
-    person ("re Dr Iain ROBERTSON DOB 1968-01-25" above "re Mr Matthew Cameron DOB 09/07/1953"
-    gave Mr Cameron the first date), and the first of a kind is the one a record keeps. Such
-    a fact, differing from the one on the person's own line, is dropped from their share."""
+    them. In a list of a person a line, a fact on a line where no one was found went to the
+    nearest person (a stray "DOB 1931-05-05" above "re Mr Matthew Cameron DOB 09/07/1953" gave
+    Mr Cameron the first date), and the first of a kind is the one a record keeps. Such a
+    fact, differing from the one on the person's own line, is dropped from their share."""
     for index, (share, anchor) in enumerate(zip(shares, anchors, strict=True)):
         line = line_of(anchor.start)
         own: dict[str, set[str]] = {}
