@@ -18,6 +18,7 @@ column of three values; these say where the columns really are:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 
 Cell = tuple[int, int, str]  # start column, end column, text
@@ -143,23 +144,27 @@ def wrap(above: list[str], row: list[str]) -> None:
 
 
 _WORD = re.compile(r"\S+")
-
-
 # A result written right after a long value, one space apart: a number, maybe with a sign.
 _NUMBER = re.compile(r"[<>]?=?\d+(?:\.\d+)?")
 
 
+def _column(starts: list[int], at: int) -> int:
+    """The column a cell starting at ``at`` is under: the last whose start is at or before it
+    (the first where none is)."""
+    return max(bisect_right(starts, at) - 1, 0)
+
+
 def cut(starts: list[int], start: int, cell: str, crossed: int, cells: list[Cell]) -> list[Cell]:
     """A cell running over ``crossed`` columns' starts cut into a cell a column: over several,
-    at its words (``by_words``); over one, only where its last word is a number starting
-    under that column and no other cell of the line is there ("Serum angiotensin converting
-    enzyme 94" under "Test" and "Result") after words, not a long value overrunning an empty
-    column ("Activated partial thromboplastin time") nor a spaced number. Unchanged otherwise."""
+    at its words (``by_words``); over one, only where words end in a number starting under
+    that column and no other cell of the line is there ("Serum angiotensin converting enzyme
+    94" under "Test" and "Result"), so not a long value overrunning an empty column
+    ("Activated partial thromboplastin time") nor a spaced number. Else the cell, whole."""
     if crossed > 1:
         return by_words(starts, start, cell)
     head, _, last = cell.rpartition(" ")
     at = start + len(head) + 1
-    column = max((k for k, s in enumerate(starts) if s <= at), default=0)
+    column = _column(starts, at)
     end = starts[column + 1] if column + 1 < len(starts) else at + len(last) + 1
     if (
         not any(c.isalpha() for c in head)  # ("762 285 1833" under a header cut "NHS  No")
@@ -180,8 +185,7 @@ def by_words(starts: list[int], start: int, cell: str) -> list[Cell]:
     column = -1
     for match in _WORD.finditer(cell):
         at = start + match.start()
-        # (the last column starting at or before the word: bisect over sorted starts)
-        here = max((k for k, s in enumerate(starts) if s <= at), default=0)
+        here = _column(starts, at)
         if pieces and here == column:
             first, _, text = pieces[-1]
             pieces[-1] = (first, start + match.end(), f"{text} {match.group()}")

@@ -101,6 +101,11 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
     p_start = 1
     held = 0  # the buffer's lines, counting one blank line after each paragraph
 
+    def gap() -> list[str]:
+        # As many blank lines before a paragraph as the file has (one at least after another
+        # paragraph), so a line of the record is the file's line ``start`` + its index.
+        return [""] * max(p_start - start - len(buffer), 1 if buffer else 0)
+
     def flush() -> Iterator[Record]:
         nonlocal buffer
         if any(line.strip() for line in buffer):
@@ -114,8 +119,7 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
             # person's, however few lines each holds, and the query above the first is no one's.
             if paragraph:
                 start = start if buffer else p_start
-                buffer.extend([""] * max(p_start - start - len(buffer), 1 if buffer else 0))
-                buffer.extend(paragraph)
+                buffer.extend([*gap(), *paragraph])
                 paragraph = []
             yield from flush()
             continue
@@ -131,10 +135,7 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
             yield from flush()
         if not buffer:
             start, held = p_start, 0
-        # As many blank lines before it as the file has (one at least, a paragraph's end), so a
-        # line of the record is the file's line ``start`` + its index: a person's locator.
-        buffer.extend([""] * max(p_start - start - len(buffer), 1 if buffer else 0))
-        buffer.extend(paragraph)
+        buffer.extend([*gap(), *paragraph])
         held += len(paragraph) + 1
         paragraph = []
     yield from flush()
