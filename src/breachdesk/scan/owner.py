@@ -7,6 +7,7 @@ when the file turns out to name one person.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import pyarrow as pa
@@ -28,7 +29,7 @@ class Unowned(NamedTuple):
     person, so a file naming none or several pays nothing)."""
 
     where: str
-    codes: list[str]
+    codes: Sequence[str]
     results: bool
     detector: str
     rule: str
