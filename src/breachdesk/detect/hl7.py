@@ -149,15 +149,20 @@ _REQUESTER_COMPONENTS = {
 
 
 def _requesters(f: Mapping[str, list[str]]) -> list[str]:
-    found: list[str] = []
-    for name in _REQUESTER_COMPONENTS:
-        values = f.get(name)
-        if values:
-            for value in values:
-                for code in _codes_in(name, value):
-                    if code not in found:
-                        found.append(code)
-    return found
+    # (One cached call for the message's requester fields together: a feed's messages from one
+    # practice repeat them all, and a call per field was a twentieth of an HL7 file's scan.)
+    return list(_requesters_of(tuple(tuple(f.get(name) or ()) for name in _REQUESTER_COMPONENTS)))
+
+
+@lru_cache(maxsize=16384)
+def _requesters_of(fields: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The ODS codes of a message's requester fields (``_REQUESTER_COMPONENTS``' values, in
+    its order), each once, in order of first sight."""
+    found: dict[str, None] = {}
+    for name, values in zip(_REQUESTER_COMPONENTS, fields, strict=True):
+        for value in values:
+            found.update(dict.fromkeys(_codes_in(name, value)))
+    return tuple(found)
 
 
 # Cached: every OBR and ORC of a feed repeats the same requester and practice fields.
