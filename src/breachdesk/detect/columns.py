@@ -19,6 +19,7 @@ from anyascii import anyascii
 from breachdesk import catalogue
 from breachdesk.detect import (
     cellwise,
+    column_sets,
     contact,
     diagnoses,
     given_names,
@@ -247,13 +248,22 @@ def _sample_cells(values: pa.Array) -> list[str] | None:
     return None
 
 
+def _by_values_under(header: str, values: pa.Array) -> str | None:
+    """``_by_values``, but no NHS number column under a header naming another number
+    ("Invoice No", "Sample ID", "Account"): one such number in eleven passes the check."""
+    kind = _by_values(values)
+    if kind == "nhs_number" and nhs_number.OTHER_LABEL.search(header) is not None:
+        return None
+    return kind
+
+
 def _by_values(values: pa.Array) -> str | None:
     values = pc.cast(values, pa.string())
     cells = _sample_cells(values)
     if cells is None:
         return _by_values_arrow(values)
     total = len(cells)
-    if total < 3:
+    if total < column_sets.VOTERS:
         return None
     # Each test is a share of the sample's cells, counted over its distinct cells weighted by
     # how often each occurs: the same integer sums, but a column of repeated codes, units or
@@ -356,7 +366,7 @@ def _by_values_arrow(values: pa.Array) -> str | None:
     """``_by_values`` in Arrow calls, for columns with non-ASCII or long cells."""
     sample = _first_filled(values)
     total = len(sample)
-    if total < 3:
+    if total < column_sets.VOTERS:
         return None
     # Each costly test runs only when a cheap necessary condition already holds for 80% of the
     # sample: most columns a header leaves open are codes, numbers or words, not identifiers.
@@ -410,7 +420,9 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
     A column of dates spread over decades, under a header that says nothing, is taken as the
     date of birth only when no column is headed as one and it is the only such column.
     """
-    types = [_by_header(h) or _by_values(col) for h, col in zip(header, columns, strict=True)]
+    types = [
+        _by_header(h) or _by_values_under(h, col) for h, col in zip(header, columns, strict=True)
+    ]
     types = [
         "requester"
         if kind == "clinician" and _ods_codes(col)
@@ -425,13 +437,18 @@ def type_columns(header: list[str], columns: list[pa.Array]) -> list[str | None]
     ]
     # (Hospital numbers' headers kept, or not, as their cells say: ``hospital_columns``.)
     types = hospital_columns.settle(header, types, columns, _first_filled)
-    types = _sexual_health_codes(header, _clinic_numbers(header, types))
+    types = column_sets.sexual_health_codes(header, column_sets.clinic_numbers(header, types))
     guessed = [i for i, t in enumerate(types) if t == "value_dob"]
     if "date_of_birth" in types or len(guessed) != 1:
         types = ["other_date" if t == "value_dob" else t for t in types]
     else:
         types = ["date_of_birth" if t == "value_dob" else t for t in types]
-    return _birth_parts(header, _names_by_values(types, columns))
+    types = column_sets.birth_parts(header, _names_by_values(types, columns))
+    if not columns or len(columns[0]) >= column_sets.VOTERS or "test" in types:
+        return types
+    if not (_WHO | _NAMES).intersection(types):
+        return types
+    return column_sets.few_rows_tests(header, types, lambda at: _head_cells(columns[at]))
 
 
 def _clock_times(values: pa.Array) -> bool:
@@ -459,16 +476,48 @@ def _tests(values: pa.Array) -> bool:
 
 # Headers that name a type only where the cells bear it out: an SMS gateway's "To" or a phone
 # log's "Caller" may hold a name, a LIMS's "Order" its number.
-_IF_VALUES = {"order": "test", "orders": "test"} | dict.fromkeys(
+# A handover sheet's "Pt" (or "PT", prothrombin time's code) holds a patient's whole name only
+# where its cells are names; a "Marker" column, a tumour marker's name.
+_IF_VALUES = dict.fromkeys(("order", "orders", "marker", "markers", "tumour marker",
+                            "tumor marker"), "test") | dict.fromkeys(
     ("to", "from", "recipient", "destination", "dest", "sent to", "send to", "to number",
      "recipient number", "destination number", "number", "caller", "caller id", "cli"), "phone"
-)  # fmt: skip
+) | dict.fromkeys(("pt", "pat", "pt details", "patient details"), "full_name") | {
+    "sn": "family_name", "fn": "given_name"  # LDAP's and a JSON feed's short keys
+}  # fmt: skip
 
 
 def _by_header_and_values(header: str, values: pa.Array) -> str | None:
     kind = _IF_VALUES.get(fold(header))
-    bears_out = _phones if kind == "phone" else _tests
-    return kind if kind is not None and bears_out(values) else None
+    if kind is None:
+        return None
+    bears_out = _BORNE_OUT.get(kind, _tests)
+    return kind if bears_out(values) else None
+
+
+# A whole name as a cell: two to five words of letters (hyphens, apostrophes, a comma after
+# the family name, a title's full stop), no digit.
+_NAME_WORD = r"[^\W\d_](?:[^\W\d_]|['’.\-]){0,40}"
+_WHOLE_NAME = re.compile(rf"{_NAME_WORD}(?:,? {_NAME_WORD}){{1,4}}")
+
+
+_NAME_WORDS = re.compile(rf"{_NAME_WORD}(?:,? {_NAME_WORD}){{0,3}}")
+
+
+def _whole_names(values: pa.Array, shape: re.Pattern[str] = _WHOLE_NAME) -> bool:
+    """Whether a column's first cells are people's whole names ("Ikechukwu ADEBAYO",
+    "OKAFOR, Grace"), not results or tests; with ``shape`` ``_NAME_WORDS``, names of a word
+    or more (a family or a given name)."""
+    cells = _head_cells(values)
+    named = sum(
+        shape.fullmatch(" ".join(c.split())) is not None and not lab_tests.is_test_list(c)
+        for c in cells
+    )
+    return bool(cells) and named >= 0.8 * len(cells)
+
+
+def _name_words(values: pa.Array) -> bool:
+    return _whole_names(values, _NAME_WORDS)
 
 
 def _phones(values: pa.Array) -> bool:
@@ -481,72 +530,13 @@ def _phone(cell: str) -> bool:
     return contact.PHONE.fullmatch(cell) is not None and contact.uk_digits(cell) is not None
 
 
-# A sexual health clinic's own numbers for its patients: where a table also has a hospital
-# number, that is the one the person is known by elsewhere (and the clinic's is a key).
-_CLINIC_NUMBERS = frozenset(
-    {"gum no", "gum number", "gum id", "gu no", "gu number", "clinic no", "clinic number"}
-)
-
-
-def _clinic_numbers(header: list[str], types: list[str | None]) -> list[str | None]:
-    numbers = [i for i, t in enumerate(types) if t == "hospital_number"]
-    clinic = [i for i in numbers if fold(header[i]) in _CLINIC_NUMBERS]
-    if not clinic or len(numbers) == len(clinic):
-        return types
-    return [None if i in clinic else t for i, t in enumerate(types)]
-
-
-# "CT" and "NG" are chlamydia and gonorrhoea only beside a sexual health screen's other tests
-# ("HIV", "Syph", "GC"): elsewhere a CT is a scan, and NG a nasogastric tube.
-_SCREEN_CODES = {"ct": "CHLAM", "ng": "GC", "ct result": "CHLAM", "ng result": "GC"}
-_SCREEN_KINDS = frozenset({"sexual_health", "hiv"})
-
-
-def _sexual_health_codes(header: list[str], types: list[str | None]) -> list[str | None]:
-    coded = {
-        i: _SCREEN_CODES.get(fold(h), "")
-        for i, (h, t) in enumerate(zip(header, types, strict=True))
-        if t in (None, "result") and len(h) <= 9
-    }
-    if not any(coded.values()):
-        return types
-    kinds = catalogue.sensitive_by_code()
-    screen = [t for t in types if t and t[:8] == "analyte:" and kinds.get(t[8:]) in _SCREEN_KINDS]
-    if len(screen) < 2:
-        return types
-    return [f"analyte:{coded[i]}" if coded.get(i) else t for i, t in enumerate(types)]
-
-
-# A date of birth kept in three columns ("DOB Day", "DOB Month", "DOB Year"; "Day of birth"...).
-_BIRTH = re.compile(r"\b(?:dob|d o b|birth|born)\b")
-_PARTS = (
-    ("dob_day", re.compile(r"\b(?:day|dd|d)\b")),
-    ("dob_month", re.compile(r"\b(?:month|mon|mm|m)\b")),
-    ("dob_year", re.compile(r"\b(?:year|yyyy|yy|y)\b")),
-)
-
-
-def _birth_parts(header: list[str], types: list[str | None]) -> list[str | None]:
-    """A table's three columns of a date of birth's day, month and year typed as those parts
-    (``tables`` puts them together), where it has all three."""
-    if len(header) < 3:
-        return types
-    parts: dict[str, int] = {}
-    for i, name in enumerate(header):
-        if "b" not in name and "B" not in name:
-            continue  # (every way of saying birth has a b: most headers are passed over so)
-        folded = fold(name)
-        if not _BIRTH.search(folded):
-            continue
-        found = [part for part, word in _PARTS if word.search(folded)]
-        if len(found) == 1 and found[0] not in parts:
-            parts[found[0]] = i
-    if len(parts) < 3:
-        return types
-    out = list(types)
-    for part, i in parts.items():
-        out[i] = part
-    return out
+# How a column headed only loosely (``_IF_VALUES``) shows it holds its kind; tests by default.
+_BORNE_OUT = {
+    "phone": _phones,
+    "full_name": _whole_names,
+    "family_name": _name_words,
+    "given_name": _name_words,
+}
 
 
 _WHO = frozenset({"nhs_number", "date_of_birth", "hospital_number"})

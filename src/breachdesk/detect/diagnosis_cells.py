@@ -52,7 +52,16 @@ _AT_ONCE_MATCHES = 4096
 @lru_cache(maxsize=4096)
 def _obstetric(header: str) -> bool:
     words = fold(header)
-    return any(words == h or words.startswith(h + " ") for h in _OBSTETRIC)
+    return words in _DUE or any(words == h or words.startswith(h + " ") for h in _OBSTETRIC)
+
+
+# A pregnancy's due date, where the header can mean nothing else: a date under it says
+# pregnancy. (Not a bare "EDD", a ward's expected date of discharge as often, nor "Due date",
+# a result's or a recall's.)
+_DUE = frozenset({"edc", "estimated delivery date", "est delivery date", "expected delivery date",
+                  "estimated date of delivery", "expected date of delivery",
+                  "estimated date of confinement", "edd delivery", "edd obstetric"})  # fmt: skip
+_DATED_RE2 = r"\d{1,4}[/.\- ]\s?(?:\d{1,2}|[A-Za-z]{3,9})[/.\- ]\s?\d{2,4}"
 
 
 def _as_strings(values: pa.Array) -> pa.Array:
@@ -135,21 +144,24 @@ def _words_each(columns: list[pa.Array]) -> list[tuple[pa.Array, pa.Array] | Non
     return out
 
 
-def _gestation(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
+def _gestation(values: pa.Array, due: bool = False) -> tuple[pa.Array, pa.Array] | None:
     """An obstetric column's cells that hold a gestation ("11+4", "28/40") or a gravida/para
-    ("G3P1"): pregnancy, by its header."""
+    ("G3P1"), or under a due date's header (``due``) a date: pregnancy, by its header."""
     cells = _as_strings(values)
-    said = pc.or_(
-        pc.match_substring_regex(cells, _GESTATION_RE2),
-        pc.match_substring_regex(cells, _GRAVIDA_RE2),
-    )
+    if due:
+        said = pc.match_substring_regex(cells, _DATED_RE2)
+    else:
+        said = pc.or_(
+            pc.match_substring_regex(cells, _GESTATION_RE2),
+            pc.match_substring_regex(cells, _GRAVIDA_RE2),
+        )
     said = pc.fill_null(said, False)
     if not said.true_count:
         return None
     null = pa.scalar(None, pa.string())
     return (
         pc.if_else(said, pa.scalar("pregnancy"), null),
-        pc.if_else(said, pa.scalar("header gestation"), null),
+        pc.if_else(said, pa.scalar("header due date" if due else "header gestation"), null),
     )
 
 
@@ -181,7 +193,7 @@ def row_kinds(
     words = iter(_words_each([values for _, obstetric, values in read if not obstetric]))
     found: list[tuple[str, tuple[pa.Array, pa.Array]]] = []
     for head, obstetric, values in read:
-        said = _gestation(values) if obstetric else next(words)
+        said = _gestation(values, fold(head) in _DUE) if obstetric else next(words)
         if said is not None:
             found.append((head, said))
     if not found:

@@ -24,9 +24,10 @@ _TITLE_PREFIX = rf"(?i)^\s*(?:{TITLES}\.?\s+)"
 _TITLE_SUFFIX = rf"(?i)\s*\((?:{TITLES})\.?\)\s*$"
 _COMMA = rf"^\s*(?P<family>[^,^]+?)\s*,\s*(?:(?i:{TITLES})\.?\s+)?(?P<given>[^\s,]+)"
 _CARET_CELL = r"^\s*(?P<family>[^\^]+)\^(?P<given>[^\^]*)"
-# "DA SILVA Tomasz", "MÜLLER Zoë": the family name in capitals, however many words, then given.
+# "DA SILVA Tomasz", "MÜLLER Zoë": the family name in capitals, however many words, then given
+# ("ST. JOHN-BAPTISTE Amélie": a saint's abbreviation keeps its full stop).
 _CAPS_FIRST = (
-    rf"^\s*(?P<family>[{UPPER}][{UPPER}'\-]+(?:\s+[{UPPER}][{UPPER}'\-]+)*)\s+"
+    rf"^\s*(?P<family>[{UPPER}][{UPPER}'\-]+\.?(?:\s+[{UPPER}][{UPPER}'\-]+)*)\s+"
     rf"(?P<given>[{UPPER}][{LOWER}]\S*)(?:\s+\S+)*\s*$"
 )
 # "Anne-Marie DE LA CRUZ", "Mary Jane VAN DER BERG": given names written as names, then a
@@ -63,7 +64,7 @@ _WAYS_PY = (
     re.compile(r"(?P<family>[^\^]+)\^(?P<given>[^\^]*)"),
     re.compile(
         # Possessive: a word in capitals is never a given name, so none is ever given back.
-        rf"{_S}*(?P<family>[{UPPER}][{UPPER}'\-]++(?:{_S}++[{UPPER}][{UPPER}'\-]++)*+){_S}+"
+        rf"{_S}*(?P<family>[{UPPER}][{UPPER}'\-]++\.?+(?:{_S}++[{UPPER}][{UPPER}'\-]++)*+){_S}+"
         rf"(?P<given>[{UPPER}][{LOWER}]{_NS}*)(?!{_NS})"
     ),
     re.compile(

@@ -7,6 +7,9 @@ cytology of a site other than the cervix ("FNA thyroid, 2 passes, LBC" is a thyr
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from breachdesk import catalogue
 
 # An empty tick box straight before a test on a request form copied out as text.
 _UNTICKED = re.compile(r"(?:[\u2610\u25a1\u274f]|\[ ?\]|\( ?\))[ \t]{0,2}\Z")
@@ -36,13 +39,20 @@ def written_as(text: str, lowered: str, start: int, end: int, code: str) -> str 
     None where it stands for no test (``lowered``: ``text`` in small ASCII letters)."""
     if _UNTICKED.search(text, max(0, start - 5), start):
         return None  # "☐ HIV 1+2 Ag/Ab": a request form's box left empty, not asked for
-    if _GENE_AFTER.match(lowered, end) and text[start:end].isupper():
+    if _GENE_AFTER.match(lowered, end) and text[start:end].isupper() and code not in _gene_tests():
         return None
     if _VACCINE.match(lowered, end):
         return None
     if code == "LBC" and lowered[start:end] in _LBC_WRITTEN and _other_site(lowered, start, end):
         return "CYTO"
     return code
+
+
+@cache
+def _gene_tests() -> frozenset[str]:
+    """The catalogue's tests of a gene (its genetics discipline): "BRCA1 mutation screen",
+    "JAK2 mutation", "HFE gene" name the test itself, not a tumour's gene written like one."""
+    return frozenset(t.code for t in catalogue.load() if t.discipline == "genetics")
 
 
 def _other_site(lowered: str, start: int, end: int) -> bool:

@@ -53,10 +53,16 @@ def label_kind(cell: str) -> str | None:
     """What a form's label names, as the header synonyms spell it: the looser reading of a
     column's header ("Patient OKAFOR" as a full name's) would make a line of prose a form's."""
     # A cell with a digit names nothing (below): answered before the cache, which a table's
-    # numbers and dates, most of the cells looked at and each new, would flush of its labels.
+    # numbers and dates, most of the cells looked at and each new, would flush of its labels;
+    # but a numbered label ("Test 1", "Test 2", "Address 2:") is its label's.
     if any(map(str.isdigit, cell)):
-        return None
+        numbered = _NUMBERED.fullmatch(cell.strip())
+        return _label_kind(numbered.group(1)) if numbered else None
     return _label_kind(cell)
+
+
+# A label and its number: "Test 1", "Test #2", "Address 2:" (the same box repeated on a form).
+_NUMBERED = re.compile(r"([^\W\d_][^\d:#]{0,39}?)[ ]?#?[1-9]\d?:?")
 
 
 @lru_cache(maxsize=4096)
