@@ -460,6 +460,36 @@ def given_before(text: str, at: int, floor: int = 0) -> tuple[int, str] | None:
     return found.start(), word
 
 
+def nhs_label_at(text: str, at: int) -> bool:
+    """Whether the label after a name read by the before-label rule is an NHS number's."""
+    # Sliced: one anchored try over the few characters between a name and its label.
+    return _NHS_AFTER.match(text[at : at + 64]) is not None
+
+
+_NHS_AFTER = re.compile(r"[^\S\n]*+(?:[,(\[\-][^\S\n]*+)?(?i:nhs)")
+
+
+def caps_family_before(
+    text: str, at: int, given: str, middle: str, floor: int = 0
+) -> tuple[int, str] | None:
+    """Where the family name before ``at`` starts, and the name, when two given names the lists
+    know follow a word in capitals there ("NOWAK Anna Maria DOB ...": the before-label rule's
+    two words are the given names, the family name before them); else None."""
+    if not (given[0].isupper() and middle[0].isupper()) or given.isupper() or middle.isupper():
+        return None
+    if given_kind(given) <= 0 or given_kind(middle) <= 0:
+        return None
+    found = _WORD_BEFORE.search(text, max(floor, at - 70), at)
+    if found is None:
+        return None
+    word = found.group(1)
+    if len(word) < 2 or not word.isupper() or word.lower() in NOT_NAMES:
+        return None
+    if lab_tests.is_test_list(word) or staff_before(text, found.start(), floor):
+        return None  # "HIV Anna Maria ...", "Dr SMITH Anna Maria"
+    return found.start(), word
+
+
 # A relative introduced in prose before their name: "Her sister, Mrs Louise ...", "his wife
 # Gillian ...", "the patient's mother, Anna ...". Such a person may be identified in their own
 # right, but is not the letter's patient (``prose_owners``). Read backwards, as

@@ -19,11 +19,13 @@ from breachdesk.detect.given_names import family_first
 from breachdesk.detect.given_names import kind as given_kind
 from breachdesk.detect.name_context import NOT_NAMES as _STOP
 from breachdesk.detect.name_context import (
+    caps_family_before,
     doctor_before,
     doctor_titled,
     given_before,
     given_before_nhs,
     listed_test,
+    nhs_label_at,
     organisation_named,
     relative_before,
     session_title_before,
@@ -108,9 +110,10 @@ _CAPS_COMMA = re.compile(
 _CARET = re.compile(rf"(?<![\w^])(?P<a>{_TOKEN})(?P<sep>\^)(?P<b>{_TOKEN})(?![\w])")
 # "surname=SMITH forename=John", "given_name: John; family name: SMITH": logs, exports and forms
 # that write fields as key=value pairs. The keys say which token is which, so no label is needed.
-_FAMILY_KEY = r"(?:surname|family(?:[_. ]?name)?|last[_. ]?name)"
+# (LDAP's "sn", a log's "lname"/"fn": short keys, read only in a pair, family and given.)
+_FAMILY_KEY = r"(?:surname|family(?:[_. ]?name)?|last[_. ]?name|l[_. ]?name|sn)"
 # ("Forename(s):", as paper forms print the box.)
-_GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given(?:[_. ]?names?)?)(?:\(s\))?"
+_GIVEN_KEY = r"(?:forenames?|first[_. ]?names?|given(?:[_. ]?names?)?|f[_. ]?names?|fn)(?:\(s\))?"
 # "Surname: SMITH", "surname=SMITH", and a printout's dot leaders: "Surname ....... SMITH".
 _KEY_SEP = rf"[\"']?{_SP}*+(?:[=:]|\.{{2,}}+{_SP}*+[=:]?){_SP}*+[\"']?"
 # One line break may part the two: an XML or form's fields are written one to a line, each
@@ -335,15 +338,6 @@ def _comma_family(text: str, at: int, second: str) -> tuple[int, str] | None:
     return found.start(1), word
 
 
-def _nhs_label_at(text: str, at: int) -> bool:
-    """Whether the label after a name read by the before-label rule is an NHS number's."""
-    # Sliced: one anchored try over the few characters between a name and its label.
-    return _NHS_AFTER.match(text[at : at + 64]) is not None
-
-
-_NHS_AFTER = re.compile(rf"{_SP}*+(?:[,(\[\-]{_SP}*+)?(?i:nhs)")
-
-
 class _Found:
     """What ``detect`` reads of a match: its groups and spans, here on the unreversed text."""
 
@@ -550,6 +544,7 @@ def _detect(
                 and not c
                 and a.lower() in _PARTICLES
                 and (after := _COMMA_GIVEN.match(text, b_end)) is not None
+                and after.group(1)[:1].isupper()  # ("Patient: LE Van Thanh, born ...")
             ):
                 # "PT=DE SOUZA,MARCOS": a family name with its particle, then the given name
                 family, given, b_end = f"{a} {b}", after.group(1), after.end(1)
@@ -560,6 +555,8 @@ def _detect(
                 (a_start, family), given = lead, a
             elif rule == "before_dob" and (lead := _comma_family(text, a_start, b)) is not None:
                 (a_start, family), given = lead, a
+            elif rule == "before_dob" and (lead := caps_family_before(text, a_start, a, b, floor)):
+                (a_start, family), given = lead, a  # "NOWAK Anna Maria DOB ..."
             elif rule == "before_dob" and surname_prefix(a, b):  # "Penelope ST JOHN DOB ..."
                 if (lead := given_before(text, a_start, floor)) is None:
                     continue
@@ -593,7 +590,7 @@ def _detect(
                 max(end, a_end),
                 family,
                 "names",
-                "before_nhs" if rule == "before_dob" and _nhs_label_at(text, b_end) else rule,
+                "before_nhs" if rule == "before_dob" and nhs_label_at(text, b_end) else rule,
                 1.0,
                 "",
                 given,

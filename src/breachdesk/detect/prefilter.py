@@ -71,8 +71,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "name:hl7_xpn": (r"\^",),
     # Both key=value rules: a name key and its "=" or ":".
     "name:key_value": (
-        rf"(?i)(?:surname|family(?:[_. ]?name)?|last[_. ]?name|forenames?|first[_. ]?names?|"
-        rf"given(?:[_. ]?names?)?)[\"']?{_S}*(?:[=:]|\.\.)",
+        rf"(?i)(?:surname|family(?:[_. ]?name)?|last[_. ]?name|l[_. ]?name|sn|forenames?|"
+        rf"first[_. ]?names?|given(?:[_. ]?names?)?|f[_. ]?names?|fn)[\"']?{_S}*(?:[=:]|\.\.)",
         # names.key_words: a family name's caption and a word, no colon.
         r"(?i)(?:surname|family[_. ]name|last[_. ]name)[ \t\v\f\r\x1c-\x1f]+[a-z\x7f]",
     ),
