@@ -50,7 +50,7 @@ BOUNDED_INPUT = {
     "breachdesk.detect.dob_label._DOB_LABEL_REVERSED": 40,
     "breachdesk.detect.name_context.STAFF_BEFORE_REVERSED": 30,
     "breachdesk.detect.name_context.RELATIVE_BEFORE_REVERSED": 40,
-    "breachdesk.detect.names._NHS_AFTER": 64,
+    "breachdesk.detect.name_context._NHS_AFTER": 64,
     "breachdesk.detect.nhs_number._OTHER_LABEL_REVERSED": 24,
     # The plain forms the reversed labels above are checked against (never run by the
     # product), searched over the same windows.
@@ -62,6 +62,7 @@ BOUNDED_INPUT = {
     "breachdesk.detect.grouping._SEX_GAP": 16,
     # One table's locator prefix ("table:<name>!"), searched once per table.
     "breachdesk.detect.relations._PREFIX": 4096,
+    "breachdesk.detect.staff_tables._NAMED": 4096,
 }
 # re calls whose pattern is built at run time, and the test that checks what they build.
 # Patterns the product runs only over what another pattern accepted, and how it joins that:

@@ -10,7 +10,8 @@ import random
 import pyarrow as pa
 
 from breachdesk.detect import hospital_columns
-from breachdesk.detect.records import PersonRecord, person_mask, test_patients
+from breachdesk.detect.records import PersonRecord, person_mask
+from breachdesk.detect.records import test_patients as find_test_patients
 from breachdesk.nhs import generate
 from breachdesk.readers import totals
 from test_generalise import people_in_file
@@ -160,9 +161,13 @@ def test_999_range_rows_are_test_patients_not_people() -> None:
     ).encode()
     _, rows = people_in_file("iqc.csv", data, ("family_name", "nhs_number", "sensitive"))
     assert rows == [("Hussain", N2, None), ("Morgan", N1, None)]
-    flags = test_patients([pa.array([T1, N1, "9990000000", None])])
+    names = pa.array(["TEST", "Morgan", "Hussain", None]), pa.array(["PATIENT", "Lisa", "I", None])
+    flags = find_test_patients([pa.array([T1, N1, "9990000000", None])], *names)
     assert flags is not None and flags.to_pylist() == [True, False, False, False]
-    assert test_patients([pa.array([N1, N2])]) is None
+    assert find_test_patients([pa.array([N1, N2])], *(pa.nulls(2, pa.string()),) * 2) is None
+    # A test patient's name alone says so, whatever the number.
+    named = find_test_patients([pa.array([N1, N2])], pa.array(["ZZTEST", "Morgan"]), names[1][:2])
+    assert named is not None and named.to_pylist() == [True, False]
 
 
 def test_a_printouts_page_total_is_no_row() -> None:

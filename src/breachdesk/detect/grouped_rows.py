@@ -7,7 +7,8 @@ written on the first row of their group only and left blank on the rest.
 
 Read row by row, the second row names no one, and the patient's HIV test was lost. A row
 whose every column saying who (NHS number, names, date of birth, hospital number) is blank,
-but which gives a test or a result, is the patient's of the nearest row above it that says who.
+but which gives a test or a result, is the patient's of the nearest row above it that says who,
+unless a row giving neither (a blank row, a "Summary" heading) stands between them.
 """
 
 from __future__ import annotations
@@ -58,7 +59,11 @@ def owners(
     given = ~_blank(facts, n) if facts else np.zeros(n, dtype=bool)
     above = np.where(blank, -1, np.arange(n))
     np.maximum.accumulate(above, out=above)
-    taken = blank & given & (above >= 0)
+    # A row that gives neither who nor what (a blank row, "Summary by test") ends the group:
+    # the totals under it ("Total,,,,,Hep C Ab,12") are no patient's.
+    ended = np.where(blank & ~given, np.arange(n), -1)
+    np.maximum.accumulate(ended, out=ended)
+    taken = blank & given & (above >= 0) & (above > ended)
     if not taken.any():
         return None
     return pa.array(np.where(taken, above, np.arange(n)))

@@ -123,7 +123,8 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
     nhs_lines = {line_of(m.start) for m in nhs}
     # A name beside a 999-range NHS number is a test patient on an interface, not a person.
     test_lines = {line_of(m.start) for m in mentions if m.kind == "nhs_number_test"}
-    named = []
+    named: list[Mention] = []
+    loose: list[Mention] = []  # names with their date of birth, where NHS numbers are written
     starts = [d.start for d in dobs]
     in_order = all(a <= b for a, b in itertools.pairwise(starts))  # as callers pass them
     names_on: dict[int, list[Mention]] = {}
@@ -150,9 +151,48 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
             continue  # the date of birth of the name on its own line (a signature above)
         if not nhs or (line not in nhs_lines and line_of(dob.start) == line):
             named.append(m)
+        elif line not in nhs_lines:
+            loose.append(m)
+    named += _unclaimed(nhs, loose, dobs, [m for m in mentions if m.kind == "name"])
     if not named:
         return _with_hospital_numbers(nhs, mentions, line_of)
     return sorted([*nhs, *named], key=lambda m: m.start)
+
+
+def _claimed(number: Mention, names: list[Mention]) -> Mention:
+    """The name an NHS number claims: the nearest written before it (a block's or a letter's
+    header names its patient first), else the nearest after it."""
+    before = [m for m in names if m.end <= number.start]
+    if before:
+        return max(before, key=operator.attrgetter("end"))
+    return min(names, key=operator.attrgetter("start"))
+
+
+def _unclaimed(
+    nhs: list[Mention], loose: list[Mention], dobs: list[Mention], names: list[Mention]
+) -> list[Mention]:
+    """The names off the NHS numbers' lines that no NHS number claims, each with a date of
+    birth of its own after it: each number claims its nearest name (its block's: "Surname:
+    OKAFOR" above "NHS No: 401 023 2137") and that name written again. Another person's block
+    in the same text, with no NHS number of its own ("Surname: PEMBERTON-LLOYD", "Date of
+    birth: 30/06/1977", "Tests requested: CEA"), is that person, not the numbered patient's:
+    read so, their tests went to the patient above. (A date of birth is its own only where it
+    follows the name within ``_NEAR`` and no other name stands between them.)"""
+    if not nhs or not loose:
+        return []
+    claimed = {_claimed(number, loose) for number in nhs}
+    families = {m.value.casefold() for m in claimed}
+    found = []
+    for name in loose:
+        if name in claimed or name.value.casefold() in families:
+            continue
+        after = [d for d in dobs if 0 <= d.start - name.end < _NEAR]
+        if after and not any(name.end <= o.start < after[0].start for o in names):
+            found.append(name)
+    return found
+
+
+_NEAR = 80  # (as a name's date of birth is looked for in ``_anchors``)
 
 
 def _with_hospital_numbers(
@@ -387,6 +427,13 @@ def group_in(
                 anchor.extra or "",
             )
             person.exposed.add("name")
+    # A person whose own facts hold a test-range NHS number and no other is a test patient (a
+    # training manual's "NHS number: 999 000 0018" under its made-up name and date of birth).
+    people = [
+        p
+        for p, share in zip(people, shares, strict=True)
+        if p.values.get("nhs_number") or not any(m.kind == "nhs_number_test" for m in share)
+    ]
     if addressed:  # (a letter's addressee, by their full name and the block's postcode)
         return [p for p in people if p.identifies() or p.addressed()]
     return [p for p in people if p.identifies()]
@@ -546,7 +593,8 @@ def _first_line(offset: int) -> int:
 
 # A blank line, or a line that is only a rule ("=====", "-----"): batched reports and printouts
 # part their patients so, with no blank line between.
-_BLANK_LINE = re.compile(r"\n[^\S\n]*(?:[=\-_*~#]{3,}[^\S\n]*)?(?=\n|\Z)")
+# (A form feed is a page's end: a paragraph's too.)
+_BLANK_LINE = re.compile(r"\n[^\S\n]*(?:[=\-_*~#]{3,}[^\S\n]*)?(?=\n|\Z)|\f")
 
 
 def _paragraphs(text: str, anchors: list[Mention]) -> Callable[[Mention], int] | None:

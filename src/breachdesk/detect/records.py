@@ -8,6 +8,7 @@ those). A row whose NHS number is in the 999 test range is a test patient, no on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -88,6 +89,8 @@ class PersonRecord:
         lab matches a sample to its patient on those three; a staff list's surname and date
         have no hospital number beside them)."""
         v = self.values
+        if is_test_name(v.get("family_name"), v.get("given_name")):
+            return False  # a system's test patient, whatever number it was given
         if v.get("nhs_number"):
             return True
         if not v.get("family_name"):
@@ -117,11 +120,46 @@ def person_mask(
 _TEST_CELL = r"^\s*'?999[ -]?\d{3}[ -]?\d{4}\s*$"
 
 
-def test_patients(numbers: list[pa.Array]) -> pa.Array | None:
+# A LIMS's, an interface's or a trainer's made-up patients ("ZZTEST, Labsys", "TEST, Patient",
+# "XXTESTPATIENT"), and the cartoon names trainers give them: no one.
+_TEST_FAMILY = re.compile(r"(?:zz|xx)?test(?:[\s_-]?(?:patient|pt|\d{1,4}))?", re.IGNORECASE)
+_CARTOONS = frozenset({("mouse", "mickey"), ("mouse", "minnie"), ("duck", "donald"),
+                       ("duck", "daisy"), ("bunny", "bugs"), ("flintstone", "fred")})  # fmt: skip
+
+
+def is_test_name(family: str | None, given: str | None) -> bool:
+    """Whether a family and given name are a test patient's (``_TEST_FAMILY``, ``_CARTOONS``)."""
+    if not family:
+        return False
+    if _TEST_FAMILY.fullmatch(family.strip()) is not None:
+        return True
+    return (family.strip().casefold(), (given or "").strip().casefold()) in _CARTOONS
+
+
+def _test_named(family: pa.Array, given: pa.Array) -> pa.Array | None:
+    """``is_test_name`` over two columns (a boolean array, no nulls), or None where no row is a
+    test patient's: one vectorised look at the family names, the few that may be read one by
+    one."""
+    maybe = pc.fill_null(pc.match_substring_regex(family, _MAYBE_TEST), False)
+    if not pc.any(maybe).as_py():
+        return None
+    rows = pc.indices_nonzero(maybe).to_pylist()
+    families, givens = family.take(rows).to_pylist(), given.take(rows).to_pylist()
+    flags = [False] * len(family)
+    for row, one, other in zip(rows, families, givens, strict=True):
+        flags[row] = is_test_name(one, other)
+    return pa.array(flags, pa.bool_())
+
+
+_MAYBE_TEST = r"(?i)^\s*(?:(?:zz|xx)?test|" + "|".join(sorted({f for f, _ in _CARTOONS})) + r")"
+
+
+def test_patients(numbers: list[pa.Array], family: pa.Array, given: pa.Array) -> pa.Array | None:
     """Rows whose NHS number column holds a 999-range number passing the check (``nhs.RANGES``'
-    test range), or None where none does: an interface's or analyser's test patient ("TEST
-    PATIENT", "XXTESTPATIENT") filed among real ones, no one whatever else the row holds."""
-    found: pa.Array | None = None
+    test range), or whose name is a test patient's (``is_test_name``); None where none is: an
+    interface's or analyser's test patient ("TEST PATIENT", "XXTESTPATIENT") filed among real
+    ones, no one whatever else the row holds."""
+    found = _test_named(family, given) if family.null_count < len(family) else None
     for column in numbers:
         text = pc.cast(column, pa.string())
         shaped = pc.fill_null(pc.match_substring_regex(text, _TEST_CELL), False)

@@ -12,6 +12,7 @@ column naming a patient (an NHS number, ``patient_id``) overrules both, as a pat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -19,6 +20,7 @@ from importlib import resources
 import yaml
 
 from breachdesk.detect.columns import fold
+from breachdesk.readers.base import Table
 
 
 @cache
@@ -70,3 +72,22 @@ def is_staff(table: str, header: Sequence[str]) -> bool:
         return False
     compact = {h.replace(" ", "") for h in folded}
     return names_staff(table) or not compact.isdisjoint(columns) or len(compact & hints) > 1
+
+
+def lists_staff(table: Table) -> bool:
+    """``is_staff`` of a typed table read on its own: named by its prefix ("table:lab_users!",
+    "sheet:Users!"); else by a column only staff have (a login, a staff number), as a file's
+    name is no table's ("results_by_consultant.csv" lists patients) and a job's words beside
+    a patient ("Department", "Extension") may be the requester's. A table with a test column
+    lists patients, whoever else it names."""
+    if any(kind == "test" or (kind or "").startswith("analyte:") for kind in table.types or ()):
+        return False
+    found = _NAMED.search(table.prefix)
+    if found is not None:
+        return is_staff(found.group(1), table.header)
+    columns = _lists()[1]
+    compact = {fold(h).replace(" ", "") for h in table.header}
+    return not compact.isdisjoint(columns) and is_staff("", table.header)
+
+
+_NAMED = re.compile(r"(?:table|sheet):([^!]*)!$")

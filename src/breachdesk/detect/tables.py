@@ -286,8 +286,10 @@ def records_from_table(table: Table, file_id: int) -> tuple[pa.Table, pa.Table]:
     requester = _coalesce([_map_unique(v, ods.code_of) for v in tidy.get("requester", [])], n)
     # Who a row is about: as ``PersonRecord.identifies`` says; a 999-range NHS number's no one.
     hospital = cleaned("hospital_number")
+    if owner is not None:  # (and their hospital number and postcode, where a row has none)
+        hospital, post = (pc.coalesce(c, c.take(owner)) for c in (hospital, post))
     person = person_mask(nhs, family, given, dob, hospital)
-    if (tested := test_patients(cols.get("nhs_number", []))) is not None:
+    if (tested := test_patients(cols.get("nhs_number", []), family, given)) is not None:
         # (The rows under a test patient's first row are theirs: ``grouped_rows``.)
         tested = tested if owner is None else tested.take(owner)
         person = pc.and_(person, pc.invert(tested))

@@ -88,3 +88,53 @@ def people_in_cells(table: Table, extra: Matcher | None = None) -> list[PersonRe
             locator = f"{table.prefix}row:{table.first_row + row}"
             people += people_in_text(cell, locator, "text", extra=extra)
     return people
+
+
+# What a person read in a row's text cell may hold and still be that row's: identifiers only.
+_IDENTIFIERS = ("nhs_number", "hospital_number")
+_WHO_ELSE = ("family_name", "given_name", "date_of_birth")
+
+
+def onto_rows(
+    records: pa.Table, mentions: pa.Table, people: list[PersonRecord]
+) -> tuple[pa.Table, pa.Table, list[PersonRecord]]:
+    """The people of a table's text cells that are only identifiers ("NHS: 619 938 6663; MRN:
+    W0081122" under "Identifiers") added to their row's record where it has none of its own:
+    the row's patient, one person, not a second record with no name beside the first (which,
+    without a PMI to link the two, counted each patient twice). The others are returned."""
+    if not people or not records.num_rows:
+        return records, mentions, people
+    at = {locator: i for i, locator in enumerate(records["locator"].to_pylist())}
+    columns = {name: records[name].to_pylist() for name in _IDENTIFIERS}
+    rest: list[PersonRecord] = []
+    added: list[dict[str, object]] = []
+    for person in people:
+        values = person.values
+        row = at.get(person.locator)
+        if (
+            row is None
+            or any(values.get(name) for name in _WHO_ELSE)
+            or any(values.get(n) and columns[n][row] for n in _IDENTIFIERS)
+            or not any(values.get(n) for n in _IDENTIFIERS)
+        ):
+            rest.append(person)
+            continue
+        for name in _IDENTIFIERS:
+            columns[name][row] = columns[name][row] or values.get(name)
+        record_id = records["record_id"][row].as_py()
+        for kind, where, detector, rule, checksum in person.evidence:
+            added.append(
+                {"record_id": record_id, "file_id": records["file_id"][row].as_py()}
+                | {"locator": person.locator, "kind": kind, "field": where, "detector": detector}
+                | {"rule": rule, "score": 1.0, "checksum": checksum}
+            )
+    if len(rest) == len(people):
+        return records, mentions, people
+    for name, values in columns.items():
+        column = pa.array(values, pa.string())
+        records = records.set_column(records.schema.get_field_index(name), name, column)
+        flag = f"e_{name}"
+        exposed = pc.or_(records[flag], pc.is_valid(column))
+        records = records.set_column(records.schema.get_field_index(flag), flag, exposed)
+    found = pa.Table.from_pylist(added, schema=mentions.schema)
+    return records, pa.concat_tables([mentions, found]), rest

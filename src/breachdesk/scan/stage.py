@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from breachdesk import __version__
 from breachdesk.case import Case
-from breachdesk.detect import folder_relations, pmi_terms
+from breachdesk.detect import folder_relations, pmi_terms, staff_tables, text_cells
 from breachdesk.detect.fhir import person_from_patient
 from breachdesk.detect.folder_relations import KEYED_SCHEMA
 from breachdesk.detect.hl7 import person_from_analyser, person_from_message, sensitive_map
@@ -119,6 +119,21 @@ DOCUMENTS = frozenset(
 CARRIERS = frozenset({"hl7", "fhir_json", "fhir_xml"})
 # Parts that could not be read (a damaged attachment) named in an ok file's reason, at most.
 _PROBLEMS_SHOWN = 3
+_STAFF = ": staff, not patients"
+
+
+def _reason(problems: list[str]) -> str:
+    """An ok file's reason: the parts it carries that could not be read, at most
+    ``_PROBLEMS_SHOWN`` named, then its tables of staff (read, their people not patients)."""
+    unread = [p for p in problems if not p.endswith(_STAFF, 0, p.rfind(" ("))]
+    staff = [p for p in problems if p not in unread]
+    parts = []
+    if unread:
+        more = len(unread) - _PROBLEMS_SHOWN
+        parts.append("parts not read: " + "; ".join(unread[:_PROBLEMS_SHOWN]))
+        parts[-1] += f"; and {more} more" if more > 0 else ""
+    parts += staff
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -283,11 +298,19 @@ def _scan_file(
         if isinstance(item, Table):
             item, records, mentions = records_of(item, file_id)
             relations.add(item, records, whole if not item.prefix else None)
+            if records.num_rows and staff_tables.lists_staff(item):
+                # A LIMS's users or a rota: its people are staff, not patients (said in the
+                # file's reason, not as people; its text cells may still name patients).
+                if problems is not None:
+                    problems.append(f"{item.prefix}rows{_STAFF} ({item.n_rows} rows)")
+                people.extend(people_in_cells(item, extra))
+                continue
             found_in_tables += records.num_rows
             if not records.num_rows and item.n_rows < FEW_ROWS and is_unheaded(item.header):
                 cells = _rows_as_text(item, extra)  # its text cells with the rest
             else:
                 cells = people_in_cells(item, extra)
+                records, mentions, cells = text_cells.onto_rows(records, mentions, cells)
             people.extend(cells)
             in_cells = in_cells or bool(cells)
             if not records.num_rows:
@@ -421,9 +444,7 @@ def scan_unit(unit: Unit) -> Iterator[Batch]:
                         with clock.paused():
                             yield records, mentions, SCANNED_SCHEMA.empty_table(), no_keys
                 if problems:  # read, but for the parts named
-                    more = len(problems) - _PROBLEMS_SHOWN
-                    reason = "parts not read: " + "; ".join(problems[:_PROBLEMS_SHOWN])
-                    reason += f"; and {more} more" if more > 0 else ""
+                    reason = _reason(problems)
             except Exception as exc:
                 status, reason = _verdict(exc, limits)
                 keyed = []  # a file not read whole joins nothing
