@@ -372,3 +372,13 @@ def test_a_training_blocks_test_range_number_makes_it_no_one() -> None:
     assert people_in_text(block.format("999 000 0018"), "page:1", "text") == []
     (person,) = people_in_text(block.format("401 023 2137"), "page:1", "text")
     assert person.values["family_name"] == "SMITH"
+
+
+def test_a_line_giving_another_birth_date_is_not_the_patients() -> None:
+    # The second line's patient goes unnamed (lower case), but their HIV result is not Grace's.
+    text = (
+        "Grace OKAFOR DOB 12/01/1962 NHS 401 023 2137 FBC\n"
+        "new pt winston mcfarlane-boyd dob 30/01/1971 hiv 1+2 ab/ag reactive\n"
+    )
+    (person,) = people_in_text(text, "line:1", "text")
+    assert (person.values["date_of_birth"], person.tests) == ("1962-01-12", ["FBC"])

@@ -401,6 +401,8 @@ def group_in(
     people = [PersonRecord(locator=locator, source=source) for _ in anchors]
     if len(anchors) == 1:  # every mention is the one anchor's (a log line's one patient)
         shares = [mentions]
+        if breaks is not None:  # (but not a line that gives another person's birth date)
+            own_line_values(shares, anchors, line_of)
     else:
         # Anchors in more than one paragraph (a letter about several people): a fact off every
         # anchor's line belongs to an anchor of its own paragraph, else to the person written

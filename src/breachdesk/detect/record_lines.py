@@ -69,7 +69,10 @@ def own_line_values(
     them. In a list of a person a line, a fact on a line where no one was found went to the
     nearest person (a stray "DOB 1931-05-05" above "re Mr Matthew Cameron DOB 09/07/1953" gave
     Mr Cameron the first date), and the first of a kind is the one a record keeps. Such a
-    fact, differing from the one on the person's own line, is dropped from their share."""
+    fact, differing from the one on the person's own line, is dropped from their share; and
+    where it is a date of birth or an NHS number, the rest of its line with it, as another
+    person's whom no one found ("new pt winston mcfarlane-boyd dob 30/01/1971 hiv 1+2 ab/ag
+    reactive" under "Grace OKAFOR DOB 12/01/1962 NHS ..." had given Grace the HIV result)."""
     for index, (share, anchor) in enumerate(zip(shares, anchors, strict=True)):
         line = line_of(anchor.start)
         own: dict[str, set[str]] = {}
@@ -78,10 +81,21 @@ def own_line_values(
                 own.setdefault(m.kind, set()).add(m.value.casefold())
         if not own:
             continue
+        # (A name read on another line may be a list of tests in capitals, "HIV, Ferritin": only
+        # another date of birth or NHS number says the line is someone else's.)
+        other = {
+            at
+            for m in share
+            if m.kind in own
+            and m.kind != "name"
+            and m.value.casefold() not in own[m.kind]
+            and (at := line_of(m.start)) != line
+        }
         shares[index] = [
             m
             for m in share
-            if m.kind not in own or m.value.casefold() in own[m.kind] or line_of(m.start) == line
+            if (m.kind not in own or m.value.casefold() in own[m.kind] or line_of(m.start) == line)
+            and line_of(m.start) not in other
         ]
 
 
