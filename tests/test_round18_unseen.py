@@ -382,3 +382,15 @@ def test_a_line_giving_another_birth_date_is_not_the_patients() -> None:
     )
     (person,) = people_in_text(text, "line:1", "text")
     assert (person.values["date_of_birth"], person.tests) == ("1962-01-12", ["FBC"])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Tests requested: HIV, Ferritin", []),  # a list of tests, not "HIV, Ferritin" the person
+        ("Tests:\tHIV, Hep B sAg", []),
+        ("FISH, Anne DOB 01/02/1970", [("FISH", "Anne")]),  # a family name that is a test's too
+    ],
+)
+def test_a_test_list_in_capitals_is_no_name(text: str, found: list[tuple[str, str]]) -> None:
+    assert [(m.value, m.extra) for m in names.detect(text)] == found

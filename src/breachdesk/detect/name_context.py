@@ -288,13 +288,23 @@ NOT_NAMES = {
 }
 
 
-def listed_test(text: str, start: int, word: str) -> bool:
+def listed_test(text: str, start: int, word: str, after: int | None = None) -> bool:
     """Whether capitals read as a family name before a comma are a test in a list of tests:
-    a catalogue term after another item and its comma. (A family name that is also a test's
-    abbreviation, "FISH, Anne", stands first on its line or after a label.)"""
-    return text[max(0, start - 2) : start].rstrip(" ").endswith(",") and bool(
-        lab_tests.lookup(word)
-    )
+    a catalogue term after another item and its comma, or before one (``after``: where the
+    word after the comma starts; "Tests requested: HIV, Ferritin"). (A family name that is
+    also a test's abbreviation, "FISH, Anne", stands first on its line or after a label, and
+    no given name is a test.)"""
+    if not lab_tests.lookup(word):
+        return False
+    if text[max(0, start - 2) : start].rstrip(" ").endswith(","):
+        return True
+    if after is None:
+        return False
+    item = _ITEM.match(text, after)
+    return item is not None and bool(lab_tests.lookup(item.group()))
+
+
+_ITEM = re.compile(r"[^,;\n]{1,40}")  # the next item of a list, up to its comma
 
 
 # A doctor's or professor's title with given names or initials between it and where a rule's

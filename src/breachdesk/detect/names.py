@@ -515,7 +515,7 @@ def _detect(
                 or organisation_named(text, min(a_start, b_start), match.end("c") if c else b_end)
             ):
                 continue  # "Dr Lucy HAWTHORNE,": staff; "HAWTHORNE, Fairfield Surgery": a place
-            if rule == "caps_comma" and listed_test(text, a_start, a):
+            if rule == "caps_comma" and listed_test(text, a_start, a, b_start):
                 continue  # "Tests: LFT, GGT, FBC, Clotting screen", "CT/NG NAAT, HIV, Syphilis"
             if rule not in ("hl7_xpn", "key_value") and a.endswith(_POSSESSIVE):
                 continue  # "Mr Nowak's PSA (DOB ...)": no name follows a possessive
