@@ -394,3 +394,28 @@ def test_a_line_giving_another_birth_date_is_not_the_patients() -> None:
 )
 def test_a_test_list_in_capitals_is_no_name(text: str, found: list[tuple[str, str]]) -> None:
     assert [(m.value, m.extra) for m in names.detect(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("path", "who"),
+    [
+        # An export filed a folder a patient, or named for them: the results inside are theirs.
+        (f"by_patient/{A} HARGREAVES Tobias/FBC_20240311.txt", ("nhs_number", A)),
+        (f"scans/NHS_{A}_HARGREAVES_Tobias.txt", ("nhs_number", A)),
+        ("by_patient/OKAFOR Grace 12-01-1962/vl.txt", ("family_name", "OKAFOR")),
+    ],
+)
+def test_a_path_naming_one_patient_owns_a_file_naming_none(path: str, who: tuple[str, str]) -> None:
+    data = b"Full blood count\nHb 132 g/L\nHepatitis C antibody: not detected\n"
+    entry = Entry(path=path, parent=None, depth=0, size=len(data), type="text", data=data)
+    (records,) = [r for r, _ in _scan_file(entry, 1, Limits()) if r.num_rows]
+    (row,) = records.to_pylist()
+    assert (row[who[0]], row["locator"], row["tests"]) == (who[1], "path", "FBC;HB;HCVAB")
+
+
+def test_a_path_names_no_one_where_the_file_does() -> None:
+    data = b"Patient: Grace OKAFOR  DOB 12/01/1962\nHbA1c 48\n"
+    entry = Entry(path=f"{B}/note.txt", parent=None, depth=0, size=len(data), type="text")
+    entry.data = data
+    rows = [r for records, _ in _scan_file(entry, 1, Limits()) for r in records.to_pylist()]
+    assert [(r["family_name"], r["nhs_number"]) for r in rows] == [("OKAFOR", None)]

@@ -2,7 +2,8 @@
 part (a Word header, a first page, an e-mail's subject, a banner table) and gives results in
 another, a per-patient export naming its patient above a table of results with no column saying
 whose. The parts' tests are kept while the file is read (bounded) and given at its end, only
-when the file turns out to name one person.
+when the file turns out to name one person; or, naming no one, when its path does (a folder a
+patient, "6344914599 HARGREAVES Tobias/FBC_20240311.txt").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pyarrow.compute as pc
 from breachdesk.detect.hl7 import sensitive_map
 from breachdesk.detect.passage_facts import add_diagnosis, facts_in
 from breachdesk.detect.records import PersonRecord, add_to_row
+from breachdesk.detect.text import people_in_text
 from breachdesk.detect.text_cells import text_columns
 from breachdesk.readers.base import Table
 
@@ -156,3 +158,15 @@ def give_to_banner(
     found = PersonRecord(row["locator"], row["source"])
     give_unowned([found], unowned)
     return add_to_row(records, mentions, found, sensitive_map())
+
+
+def named_by_path(path: str) -> list[PersonRecord]:
+    """The one person a file's path names, in one folder's or the file's own name (an export
+    filed a folder a patient: "6344914599 HARGREAVES Tobias/", "7659008382_1983-07-22_CHEN_Lily_
+    HIV.txt"), located ``path``; none where it names no one or several. Each name is read as a
+    line, its underscores as spaces and its extension dropped."""
+    parts = path.split("/")
+    parts[-1] = parts[-1].rsplit(".", 1)[0]
+    text = "\n".join(part.replace("_", " ") for part in parts if part)
+    found = people_in_text(text, "path", "path")
+    return found if len(found) == 1 else []

@@ -364,6 +364,8 @@ def _scan_file(
         if unowned and found_in_tables == 1:
             banner = give_to_banner(*banner, people, unowned)
         yield banner
+    if not people and not found_in_tables and unowned:
+        people = owner.named_by_path(entry.path)  # (its facts are the one its path names)
     if people:
         if document and len(people) == 2:
             people = one_person(people)
