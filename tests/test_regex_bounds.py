@@ -61,8 +61,7 @@ BOUNDED_INPUT = {
     # What stands between a name and a date, read only when at most 16 characters.
     "breachdesk.detect.grouping._SEX_GAP": 16,
     # One table's locator prefix ("table:<name>!"), searched once per table.
-    "breachdesk.detect.relations._PREFIX": 4096,
-    "breachdesk.detect.staff_tables._NAMED": 4096,
+    "breachdesk.detect.staff_tables.TABLE_NAME": 4096,
 }
 # re calls whose pattern is built at run time, and the test that checks what they build.
 # Patterns the product runs only over what another pattern accepted, and how it joins that:

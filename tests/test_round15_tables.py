@@ -164,7 +164,8 @@ def test_999_range_rows_are_test_patients_not_people() -> None:
     names = pa.array(["TEST", "Morgan", "Hussain", None]), pa.array(["PATIENT", "Lisa", "I", None])
     flags = find_test_patients([pa.array([T1, N1, "9990000000", None])], *names)
     assert flags is not None and flags.to_pylist() == [True, False, False, False]
-    assert find_test_patients([pa.array([N1, N2])], *(pa.nulls(2, pa.string()),) * 2) is None
+    nobody = pa.nulls(2, pa.string())
+    assert find_test_patients([pa.array([N1, N2])], nobody, nobody) is None
     # A test patient's name alone says so, whatever the number.
     named = find_test_patients([pa.array([N1, N2])], pa.array(["ZZTEST", "Morgan"]), names[1][:2])
     assert named is not None and named.to_pylist() == [True, False]

@@ -50,9 +50,13 @@ _AT_ONCE_MATCHES = 4096
 
 
 @lru_cache(maxsize=4096)
-def _obstetric(header: str) -> bool:
+def _obstetric(header: str) -> str | None:
+    """What an obstetric column holds by its header: "due" (a delivery date), "gestation" (a
+    gestation or a gravida/para), or None where it is no such column."""
     words = fold(header)
-    return words in _DUE or any(words == h or words.startswith(h + " ") for h in _OBSTETRIC)
+    if words in _DUE:
+        return "due"
+    return "gestation" if any(words == h or words.startswith(h + " ") for h in _OBSTETRIC) else None
 
 
 # A pregnancy's due date, where the header can mean nothing else: a date under it says
@@ -184,7 +188,7 @@ def row_kinds(
                 sensitive, tests, sex, catalogue.sensitive_by_code()
             )
     coded = diagnoses.in_table(header, types, clean)
-    read: list[tuple[str, bool, pa.Array]] = []
+    read: list[tuple[str, str | None, pa.Array]] = []
     for head, kind, values in zip(header, types, raw, strict=True):
         obstetric = _obstetric(head)
         if (kind in _NOT_READ or (kind or "").startswith("analyte:")) and not obstetric:
@@ -193,7 +197,7 @@ def row_kinds(
     words = iter(_words_each([values for _, obstetric, values in read if not obstetric]))
     found: list[tuple[str, tuple[pa.Array, pa.Array]]] = []
     for head, obstetric, values in read:
-        said = _gestation(values, fold(head) in _DUE) if obstetric else next(words)
+        said = _gestation(values, obstetric == "due") if obstetric else next(words)
         if said is not None:
             found.append((head, said))
     if not found:

@@ -46,7 +46,6 @@ is dropped with it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,7 +73,6 @@ OUT_ROWS = 50_000  # joined records are written in chunks this size
 IDENTITY = tuple(name for name in VALUE_FIELDS if name not in ("tests", "sensitive"))
 _FLAGS = tuple(f"e_{c}" for c in CATEGORIES)
 _NULL = pa.scalar(None, pa.string())
-_PREFIX = re.compile(r"(?:table|sheet):(?P<name>[^!]*)!$")
 # The source of a file that is one table (a CSV): named by the file, joined with the other such
 # files of its folder after the scan (``detect.folder_relations``), never within the file.
 WHOLE_FILE = "\x00file"
@@ -237,7 +235,7 @@ class Relations:
     def add(self, table: Table, records: pa.Table, whole: str | None = None) -> None:
         """Keep what a join could need from one chunk and the person-records made of it.
         ``whole``: the name of a file that is this one table (its tables have no name)."""
-        found = _PREFIX.search(table.prefix)
+        found = staff_tables.TABLE_NAME.search(table.prefix)
         n = table.n_rows
         if n == 0:
             return

@@ -63,15 +63,20 @@ def names_staff(table: str) -> bool:
     return _singular(words[-1]) in _lists()[0]
 
 
-def is_staff(table: str, header: Sequence[str]) -> bool:
-    """Whether a table named ``table`` with columns ``header`` lists staff, not patients."""
-    _, columns, hints, patient, prefixes = _lists()
+def is_staff(table: str, header: Sequence[str], hints: bool = True) -> bool:
+    """Whether a table named ``table`` with columns ``header`` lists staff, not patients
+    (without ``hints``, only its name or a column only staff have says so)."""
+    _, columns, hinted, patient, prefixes = _lists()
     folded = [fold(h) for h in header]
     words = {w for h in folded for w in h.split()}
     if not patient.isdisjoint(words) or any(w.startswith(tuple(prefixes)) for w in words):
         return False
     compact = {h.replace(" ", "") for h in folded}
-    return names_staff(table) or not compact.isdisjoint(columns) or len(compact & hints) > 1
+    return (
+        names_staff(table)
+        or not compact.isdisjoint(columns)
+        or (hints and len(compact & hinted) > 1)
+    )
 
 
 def lists_staff(table: Table) -> bool:
@@ -82,12 +87,11 @@ def lists_staff(table: Table) -> bool:
     lists patients, whoever else it names."""
     if any(kind == "test" or (kind or "").startswith("analyte:") for kind in table.types or ()):
         return False
-    found = _NAMED.search(table.prefix)
+    found = TABLE_NAME.search(table.prefix)
     if found is not None:
-        return is_staff(found.group(1), table.header)
-    columns = _lists()[1]
-    compact = {fold(h).replace(" ", "") for h in table.header}
-    return not compact.isdisjoint(columns) and is_staff("", table.header)
+        return is_staff(found.group("name"), table.header)
+    return is_staff("", table.header, hints=False)
 
 
-_NAMED = re.compile(r"(?:table|sheet):([^!]*)!$")
+# A table's own name at the end of its locator prefix ("table:lab_users!", "sheet:Users!").
+TABLE_NAME = re.compile(r"(?:table|sheet):(?P<name>[^!]*)!$")

@@ -125,8 +125,8 @@ _STAFF = ": staff, not patients"
 def _reason(problems: list[str]) -> str:
     """An ok file's reason: the parts it carries that could not be read, at most
     ``_PROBLEMS_SHOWN`` named, then its tables of staff (read, their people not patients)."""
-    unread = [p for p in problems if not p.endswith(_STAFF, 0, p.rfind(" ("))]
-    staff = [p for p in problems if p not in unread]
+    staff = [p for p in problems if _STAFF in p]
+    unread = [p for p in problems if _STAFF not in p]
     parts = []
     if unread:
         more = len(unread) - _PROBLEMS_SHOWN
