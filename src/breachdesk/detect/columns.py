@@ -164,7 +164,12 @@ def _test_of_header(header: str) -> str | None:
 
 
 _NAMES = frozenset({"family_name", "given_name", "full_name"})
-_KEY_WORDS = frozenset({"id", "no", "number", "code", "ref"})
+# A name header's last word making it a key ("Patient Key", "Patient FK", "PatientGUID", "Patient
+# Seq": a database's joins, as relation_keys.yaml lists them).
+_KEY_WORDS = frozenset(
+    {"id", "ids", "no", "num", "nbr", "number", "code", "ref", "reference", "key", "fk", "pk",
+     "uid", "guid", "uuid", "seq", "sk"}
+)  # fmt: skip
 # A clock time ("01:40", "23:05:10"): two-digit hours, so a titre ("1:40") is still a result.
 _CLOCK = r"^\s*(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?\s*$"
 # A header's first word naming another person of the patient's ("Partner DOB").

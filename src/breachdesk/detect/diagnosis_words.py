@@ -180,6 +180,9 @@ _LABEL = re.compile(r"\b[a-z]{2,}[ \t]{0,2}:")
 _KIN_AFTER = re.compile(
     r"[ \t]{0,3}(?:\([ \t]{0,2}|in[ \t]{1,3}(?:(?:her|his|their)[ \t]{1,3})?)?([a-z]+)"
 )
+# Terms a family history leads to in the person themselves: "FH Huntington's disease,
+# predictive test" is the patient's own genetic test, though the history is a relative's.
+_OWN_AFTER_HISTORY = frozenset({"genetic testing"})
 _FIRST_WORD = re.compile(r"[ \t:=\-]{0,6}([a-z]+)")
 
 
@@ -194,12 +197,17 @@ def _clause(lowered: bytes, floor: int, start: int) -> str:
     return window[max(cut, window.rfind("\n")) + 1 :]
 
 
-def _relative_before(words: list[str], line: str) -> bool:
+def _relative_before(words: list[str], line: str, own: bool = False) -> bool:
+    """Whether a relative's word (``words``: the clause before a term) or a family history's
+    label before it on its ``line`` makes the term another person's; with ``own``, the label
+    alone does not."""
     for word in reversed(words):
         if word in _REPORTING:
             break
         if word in _KIN:
             return True
+    if own:
+        return False
     labels = [found.end() for found in _FAMILY.finditer(line)]
     return bool(labels) and _LABEL.search(line, labels[-1]) is None
 
@@ -221,7 +229,7 @@ def _judge(term: Term, lowered: bytes, start: int, end: int, seg: tuple[int, int
         return None  # "non-malignant", "non-alcoholic"
     if not term.unless_before.isdisjoint(last) or not _HYPOTHETICAL.isdisjoint(last):
         return None
-    if _relative_before(words, _text(lowered, seg[0], start)):
+    if _relative_before(words, _text(lowered, seg[0], start), term.name in _OWN_AFTER_HISTORY):
         return None
     after = _text(lowered, end, min(seg[1], end + _AFTER))
     if term.unless_after and after.lstrip(" \t-").startswith(term.unless_after):

@@ -328,7 +328,7 @@ class Relations:
         ``name`` where given; none where the file holds several (joined among themselves)."""
         # Tables kept only for an unlisted number (``_NUMBERED``) count if they join here.
         listed = [k for k, t in self._tables.items() if any(map(_is_key, [*t.keys, *t.pointers]))]
-        if len(listed) != 1 or (len(self._tables) > 1 and self.relations()):
+        if len(listed) != 1 or (len(self._tables) > 1 and (self.relations() or self._chained())):
             return []
         state = self._tables[listed[0]]
         self._tables.clear()
@@ -339,6 +339,13 @@ class Relations:
         if not state.pointers:
             state.rows, state.tests, state.result, state.requester = [], [], [], []
         return [state]
+
+    def _chained(self) -> bool:
+        """Whether events reach people here through steps (``relation_chains``): a workbook's
+        Results sheet by "Lab No" through Requests to Patients, joined among themselves."""
+        from breachdesk.detect import relation_chains  # (it builds on this module)
+
+        return bool(relation_chains.chains(self._tables, set()))
 
     def put(self, source: str, state: _State) -> None:
         """A table kept elsewhere (``take_whole_files`` of another file), under ``source``; a

@@ -261,15 +261,24 @@ def _document(document: Any) -> Iterator[Item]:
     if items is None:
         yield from _records("root", _fields(document))
         return
-    header = _header(document, path)
-    rows = [
-        _row(dict(zip(header, item, strict=True)))
-        if header is not None and isinstance(item, list) and len(item) == len(header)
-        else _row(item)
-        for item in items
-    ]
-    table = _table(rows, path)
+    table = _table(_rows_at(document, path, items), path)
     where = _about_one(document, path, table)
+    siblings = _sibling_lists(document, path) if where is None else []
+    if siblings:
+        # A patients list beside a results list pointing at it ({"patients": [...], "results":
+        # [...]}): each a table named as a database dump's are, so the joins of
+        # ``detect.relations`` give each result to its patient; read alone, the results were lost.
+        rest = document
+        for place in siblings:
+            rest = _without(rest, place)
+        yield from _records("root", _fields(rest))
+        for place in siblings:
+            rows = _rows_at(document, place, _at(document, place))
+            found = _table(rows, place)
+            if found is not None:
+                found.prefix = f"table:{place[-1]}!"
+                yield found
+        return
     if where is not None:
         # The list is what one person had done (a report's results): the part of the document
         # that holds both is that person's row, their tests in it as an export writes them.
@@ -277,6 +286,38 @@ def _document(document: Any) -> Iterator[Item]:
     yield from _records("root", _fields(_without(document, path)))
     if table is not None:
         yield table
+
+
+def _rows_at(document: Any, path: tuple[Any, ...], items: list[Any]) -> list[dict[Any, str]]:
+    header = _header(document, path)
+    return [
+        _row(dict(zip(header, item, strict=True)))
+        if header is not None and isinstance(item, list) and len(item) == len(header)
+        else _row(item)
+        for item in items
+    ]
+
+
+def _sibling_lists(document: Any, path: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """The paths of the lists of rows (``_is_rows``) under the object that holds the list at
+    ``path``, itself among them, where there are two or more; else none."""
+    if not path or not isinstance(path[-1], str):
+        return []
+    parent = _at(document, path[:-1])
+    if not isinstance(parent, dict):
+        return []
+    places = [(*path[:-1], key) for key, value in parent.items() if _is_rows(value)]
+    return places if len(places) > 1 and path in places else []
+
+
+def _is_rows(node: Any) -> bool:
+    """A list whose elements are all objects, not typed pairs (one object's identifiers)."""
+    return (
+        isinstance(node, list)
+        and bool(node)
+        and all(isinstance(v, dict) for v in node)
+        and not all(_named_value(v) for v in node)
+    )
 
 
 def _table(rows: list[dict[tuple[str, str], str]], path: tuple[Any, ...]) -> Table | None:

@@ -5,8 +5,8 @@ rows; then "Biochemistry worklist", "Surname,Forename,DOB,NHS Number,Test", its 
 Read under the first header, a later section's cells were typed by the wrong columns (a family
 name as an NHS number, a date of birth as a given name). A data row that holds at least two of
 the header's labels (and at least half of them), from its first or second cell on, in another
-order or beside others, is the
-next section's header: the rows after it are a table under it. A row that repeats the header as
+order or beside others, or whose every cell (three or more) names a column, is the next
+section's header: the rows after it are a table under it. A row that repeats the header as
 it is (a printout's page header) is left where it is: it names no one.
 
 A big file's chunks share their reader's first header, so a section that runs on into the next
@@ -83,11 +83,32 @@ def _labelled_rows(
                 candidates.update(pc.indices_nonzero(pc.fill_null(hits, False)).to_pylist())
         elif not labels.isdisjoint(column):
             candidates.update(i for i, cell in enumerate(column) if cell in labels)
-    return [
-        i
-        for i in sorted(candidates)
-        if sum(_cell(column, i) in labels for column in columns) >= least
-    ]
+    found = []
+    for i in sorted(candidates):
+        cells = [_cell(column, i) for column in columns]
+        if sum(cell in labels for cell in cells) >= least or _all_headers(cells):
+            found.append(i)
+    return found
+
+
+def _all_headers(cells: list[str]) -> bool:
+    """Whether a row is a header of its own: three or more cells, three in four a column's name
+    (``columns.header_kind``: "Hosp No | Investigation | Result Text | Reported", a results
+    section under a patients section it shares only its key with). A data row holds a value
+    no header names (a number, a name, a result)."""
+    from breachdesk.detect.columns import header_kind  # (the detectors read tables too)
+
+    filled = [cell for cell in cells if cell]
+    if len(filled) < _OWN_HEADER:
+        return False
+    named = sum(header_kind(cell) is not None for cell in filled)
+    return named >= _OWN_HEADER and named >= _NAMED_SHARE * len(filled)
+
+
+# Cells a row of known headers needs to be a section's header (fewer may be a data row's
+# words), and their share of its filled cells (an export's own column, "Flag", is unknown).
+_OWN_HEADER = 3
+_NAMED_SHARE = 0.75
 
 
 def _cell(column: Column, i: int) -> str:
