@@ -10,7 +10,7 @@ import pytest
 
 from breachdesk import catalogue
 from breachdesk.detect import lab_tests
-from breachdesk.readers import json_doc
+from breachdesk.readers import json_doc, json_shapes
 from breachdesk.readers.base import Record, Table
 from test_generalise import people_in_file
 
@@ -58,9 +58,9 @@ def test_extended_json_wrappers_read_as_their_values() -> None:
     assert cells["dob"] == ["1974-09-02T00:00:00.000Z", "1960-01-01T00:00:00.000Z"]
     assert cells["visits"] == ["", "3"]
     # Only an object of one known "$" key is a wrapper.
-    assert json_doc._extended({"$date": 1700000000000}) == "2023-11-14T22:13:20.000Z"
-    assert json_doc._extended({"$set": "x"}) == {"$set": "x"}
-    assert json_doc._extended({"$oid": "a", "n": 1}) == {"$oid": "a", "n": 1}
+    assert json_shapes.extended({"$date": 1700000000000}) == "2023-11-14T22:13:20.000Z"
+    assert json_shapes.extended({"$set": "x"}) == {"$set": "x"}
+    assert json_shapes.extended({"$oid": "a", "n": 1}) == {"$oid": "a", "n": 1}
 
 
 EVENTS = [

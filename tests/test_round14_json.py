@@ -485,7 +485,7 @@ def test_mongo_extended_dates_of_birth_are_uk_dates() -> None:
     ]  # fmt: skip
     rows = _people("mongoexport.json", json.dumps(doc).encode())[1]
     assert {r[1]: r[4] for r in rows} == {N6: "2001-09-30", N5: "2001-09-10"}
-    assert json_doc._extended({"$date": "2023-10-02T08:11:41.093Z"}) == "2023-10-02T08:11:41.093Z"
+    assert json_shapes.extended({"$date": "2023-10-02T08:11:41.093Z"}) == "2023-10-02T08:11:41.093Z"
 
 
 # -- hostile input -----------------------------------------------------------------------------

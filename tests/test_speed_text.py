@@ -14,7 +14,7 @@ import pytest
 from breachdesk.detect import names, nhs_number, ocr_digits, prose_owners, text
 
 _U, _L = names.UPPER, names.LOWER
-_PLAIN_TITLE = rf"(?<![\w'’\-])[{_U}][{_L}]{{1,30}}(?:-[{_U}][{_L}]{{1,30}})?"
+_PLAIN_TITLE = rf"(?<![\w'’\-])[{_U}]{names._INNER_CAPITAL}(?:-[{_U}][{_L}]{{1,30}})?"
 _PLAIN_CAPS = rf"(?<![\w'’\-])[{_U}]{{2,30}}(?:['’\-][{_U}]{{2,30}})?"
 _AHEAD = names._DATE_AHEAD
 # The given-and-family-name-before-a-date rules as they were written before their fast forms.
@@ -43,6 +43,8 @@ PIECES = [
     "Grace OKAFOR 12/01/1962",
     "OKAFOR Grace 12/01/1962",
     "Grace Okafor 12/01/1962",
+    "Callum MacLeod 19/11/1965",
+    "Gareth O'Neill 09/09/1977",
     "OKAFOR, GRACE 12.01.1962",
     "OKAFOR GRACE F 12-01-62",
     "Okafor, Grace (F) 12-Jan-1962",

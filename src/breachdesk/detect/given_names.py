@@ -15,6 +15,7 @@ capitals ("PATIENT: OKAFOR GRACE", as lab systems print them) is asked.
 from __future__ import annotations
 
 import importlib
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -86,8 +87,14 @@ def kind(word: str) -> int:
     if found is None:
         if len(_KIND_OF) >= _KIND_CACHED:
             _KIND_OF.clear()
-        found = _KIND_OF[word] = _kinds().get(_key(word), 0)
+        found = _kinds().get(_key(word), 0) or (-_MARGIN if _GAELIC_SHAPE.match(word) else 0)
+        _KIND_OF[word] = found
     return found
+
+
+# A family name by its shape where the lists do not know it: "MacLeod", "McAllister", "O'Neill",
+# "D'Souza" (no given name is written with an inner capital after Mac, Mc or an apostrophe).
+_GAELIC_SHAPE = re.compile(r"(?:Ma?c|[OD]['’])[A-Z][a-z]+$")
 
 
 def family_first(first: str, second: str) -> bool | None:

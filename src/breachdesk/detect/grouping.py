@@ -20,7 +20,13 @@ from collections.abc import Callable
 from breachdesk.detect.address_blocks import addressees
 from breachdesk.detect.base import Mention
 from breachdesk.detect.contact_owner import patients_only
-from breachdesk.detect.prose_owners import by_sentence, relatives_of, wrapped_birth_dates
+from breachdesk.detect.nhs_claims import header_pairs, unclaimed
+from breachdesk.detect.prose_owners import (
+    by_paragraph_name,
+    by_sentence,
+    relatives_of,
+    wrapped_birth_dates,
+)
 from breachdesk.detect.record_lines import own_line_values, placed, without_heading_names
 from breachdesk.detect.records import PersonRecord
 from breachdesk.detect.subject_dates import letter_date
@@ -39,21 +45,6 @@ _CATEGORY = {
     "test_result": "test_result",
 }
 _FIELDS = frozenset({"nhs_number", "date_of_birth", "postcode", "hospital_number"})  # with a value
-# What a header block's NHS-number line may say besides the number: more of who the patient is
-# ("NHS No: 455 766 0932   Hosp No: H1234567   GP: F83001"), not a name, a date of birth or a
-# test (a line of its own event, as in a log).
-_IDENTIFIERS = frozenset(
-    {
-        "nhs_number",
-        "nhs_number_invalid",
-        "hospital_number",
-        "postcode",
-        "phone",
-        "email",
-        "ods_code",
-    }
-)
-_BANNER = _IDENTIFIERS | {"date_of_birth"}
 START = operator.itemgetter(1)  # Mention.start, without a Python call per mention
 
 
@@ -153,46 +144,10 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
             named.append(m)
         elif line not in nhs_lines:
             loose.append(m)
-    named += _unclaimed(nhs, loose, dobs, [m for m in mentions if m.kind == "name"])
+    named += unclaimed(nhs, loose, dobs, [m for m in mentions if m.kind == "name"])
     if not named:
         return _with_hospital_numbers(nhs, mentions, line_of)
     return sorted([*nhs, *named], key=lambda m: m.start)
-
-
-def _claimed(number: Mention, names: list[Mention]) -> Mention:
-    """The name an NHS number claims: the nearest written before it (a block's or a letter's
-    header names its patient first), else the nearest after it."""
-    before = [m for m in names if m.end <= number.start]
-    if before:
-        return max(before, key=operator.attrgetter("end"))
-    return min(names, key=operator.attrgetter("start"))
-
-
-def _unclaimed(
-    nhs: list[Mention], loose: list[Mention], dobs: list[Mention], names: list[Mention]
-) -> list[Mention]:
-    """The names off the NHS numbers' lines that no NHS number claims, each with a date of
-    birth of its own after it: each number claims its nearest name (its block's: "Surname:
-    OKAFOR" above "NHS No: 401 023 2137") and that name written again. Another person's block
-    in the same text, with no NHS number of its own ("Surname: PEMBERTON-LLOYD", "Date of
-    birth: 30/06/1977", "Tests requested: CEA"), is that person, not the numbered patient's:
-    read so, their tests went to the patient above. (A date of birth is its own only where it
-    follows the name within ``_NEAR`` and no other name stands between them.)"""
-    if not nhs or not loose:
-        return []
-    claimed = {_claimed(number, loose) for number in nhs}
-    families = {m.value.casefold() for m in claimed}
-    found = []
-    for name in loose:
-        if name in claimed or name.value.casefold() in families:
-            continue
-        after = [d for d in dobs if 0 <= d.start - name.end < _NEAR]
-        if after and not any(name.end <= o.start < after[0].start for o in names):
-            found.append(name)
-    return found
-
-
-_NEAR = 80  # (as a name's date of birth is looked for in ``_anchors``)
 
 
 def _with_hospital_numbers(
@@ -241,81 +196,6 @@ def _with_hospital_numbers(
         ):
             named.append(m)
     return sorted(named, key=START)
-
-
-def _header_pairs(
-    mentions: list[Mention], anchors: list[Mention], line_of: Callable[[int], int]
-) -> dict[Mention, Mention]:
-    """NHS-number anchors alone on their line next to a line whose name and date of birth
-    anchor a person, by the named anchor they belong to: a letter's header block ("Patient:
-    OKAFOR, Grace  DOB 12/01/1962" over "NHS: 455 766 0932  Hosp No: H1234567") is one
-    person, not two. Only where the number's line says nothing but who the patient is (one NHS
-    number, a hospital number, contacts, a date of birth the name's line lacks) and the two
-    lines stand apart from other anchors' lines:
-    rows of a list (a row with only an NHS number beside a row with only a name) stay people
-    of their own. The line above is looked at first (the usual order), then the line below."""
-    # Each anchor's and mention's line, worked out once (a page's mentions were looked up
-    # several times each).
-    anchor_at = [(line_of(a.start), a) for a in anchors]
-    named = {line: a for line, a in anchor_at if a.kind == "name"}
-    if not named:
-        return {}
-    anchor_lines = {line for line, _ in anchor_at}
-    mention_lines = [line_of(m.start) for m in mentions]
-    said: dict[int, set[str]] = {}
-    for line, m in zip(mention_lines, mentions, strict=True):
-        said.setdefault(line, set()).add(m.kind)
-    numbers = Counter(line for line, a in anchor_at if a.kind == "nhs_number")
-    # A two-column banner splits the patient's date of birth from their name ("Patient: BELL,
-    # Ann   Hosp No: RX1" over "DOB: 21.03.1952   NHS No: 455 766 0932"): the number's line
-    # may give the date of birth too, where the name's line gives none.
-    lone = {
-        line: a
-        for line, a in anchor_at
-        if a.kind == "nhs_number" and numbers[line] == 1 and said[line] <= _BANNER
-    }
-
-    def fits(line: int, near: int) -> bool:
-        return "date_of_birth" not in said[line] or "date_of_birth" not in said[near]
-
-    if (
-        lone
-        and set(lone) == {line + 1 for line in named}
-        and all(fits(line, line - 1) for line in lone)
-    ):
-        # Every name's line followed by its number's: header blocks one after another.
-        return {number: named[line - 1] for line, number in lone.items()}
-    # A sentence wrapped after the name and date of birth, its NHS number opening the next line
-    # ("... Mrs Elaine CARTWRIGHT DOB 27/11/1958" / "NHS 477 016 8314, her HIV viral load ..."):
-    # the number's line may go on with the tests, where the name's line named none.
-    first_on_line: dict[int, Mention] = {}
-    for line, m in zip(mention_lines, mentions, strict=True):
-        first_on_line.setdefault(line, m)
-    wrapped = {
-        line: a
-        for line, a in anchor_at
-        if a.kind == "nhs_number"
-        and numbers[line] == 1
-        and first_on_line.get(line) is a
-        and line - 1 in named
-        and not said[line - 1] & {"test", "nhs_number", "hospital_number"}
-    }
-    pairs: dict[Mention, Mention] = {}
-    for line, anchor in (wrapped | lone).items():
-        # (a wrapped sentence goes on from the line above; a lone number's line may also stand
-        # above its name's, or below it past a line that says nothing: a header's wrapped tail)
-        up = line - 2 if line in lone and line - 1 not in said and line - 2 in named else line - 1
-        for near, away in ((up, -1), (line + 1, 1)) if line in lone else ((line - 1, -1),):
-            # The pair's lines, and no anchor on the lines either side of them.
-            if (
-                near in named
-                and fits(line, near)
-                and near + away not in anchor_lines
-                and line - away not in anchor_lines
-            ):
-                pairs[anchor] = named[near]
-                break
-    return pairs
 
 
 def _nearest(starts: list[int], offset: int) -> int:
@@ -390,7 +270,7 @@ def group_in(
         if not anchors and text:
             anchors = addressed = addressees(mentions, text, line_of)
         if len(anchors) > 1 and any(a.kind == "name" for a in anchors):
-            pairs = _header_pairs(mentions, anchors, line_of)
+            pairs = header_pairs(mentions, anchors, line_of)
             anchors = [a for a in anchors if a not in pairs]
     if not anchors:
         return []
@@ -414,6 +294,8 @@ def group_in(
         if breaks is not None and any(m.kind == "test" or m.kind == "diagnosis" for m in mentions):
             # (a sentence wrapped over lines is its subject's; a relative is not the patient)
             by_sentence(shares, anchors, text, relatives_of(anchors, text), pairs)
+            if paragraphs is not None:  # (a paragraph naming one person by a word alone)
+                by_paragraph_name(shares, anchors, text, _blank_lines(text))
         if breaks is not None:
             own_line_values(shares, anchors, line_of)
     for person, share in zip(people, shares, strict=True):
@@ -481,8 +363,8 @@ def _shares(
 def _give_paired(
     shares: list[list[Mention]], anchors: list[Mention], pairs: dict[Mention, Mention]
 ) -> None:
-    """Each paired NHS number (``_header_pairs``) moved to its named anchor's share, wherever
-    nearness put it (a long header line can leave it nearer the next person's name)."""
+    """Each paired NHS number (``nhs_claims.header_pairs``) moved to its named anchor's share,
+    wherever nearness put it (a long header line can leave it nearer the next person's name)."""
     owner = {number: anchors.index(name) for number, name in pairs.items()}
     for index, share in enumerate(shares):
         moving = [m for m in share if m in owner and owner[m] != index]
@@ -599,11 +481,15 @@ def _first_line(offset: int) -> int:
 _BLANK_LINE = re.compile(r"\n[^\S\n]*(?:[=\-_*~#]{3,}[^\S\n]*)?(?=\n|\Z)|\f")
 
 
+def _blank_lines(text: str) -> list[int]:
+    return [m.start() for m in _BLANK_LINE.finditer(text)]
+
+
 def _paragraphs(text: str, anchors: list[Mention]) -> Callable[[Mention], int] | None:
     """The anchor a fact off every anchor's line belongs to, when the anchors are in more than
     one paragraph (else None): the nearest in the fact's own paragraph, else the last one before
     the fact (the first when none is)."""
-    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    blanks = _blank_lines(text)
     if not blanks:
         return None
     by_paragraph: dict[int, list[int]] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from breachdesk.detect import lab_tests
+from breachdesk.detect.given_names import family_first
 from breachdesk.detect.given_names import kind as given_kind
 
 STAFF_BEFORE = re.compile(
@@ -307,6 +308,19 @@ def listed_test(text: str, start: int, word: str, after: int | None = None) -> b
 _ITEM = re.compile(r"[^,;\n]{1,40}")  # the next item of a list, up to its comma
 
 
+def about_a_test(first: str, second: str) -> bool:
+    """Whether two words after a subject line's label ("Re:", "Subject:") say what it is about
+    rather than whom: a test or a result word among them."""
+    return any(w.lower() in _RESULT_WORDS or lab_tests.lookup(w) for w in (first, second))
+
+
+# Words of a result or a request's urgency, in a subject line before a test's name.
+_RESULT_WORDS = frozenset(
+    {"reactive", "positive", "negative", "detected", "abnormal", "raised",
+     "urgent", "repeat", "critical", "query", "rejected", "haemolysed", "fwd", "fw"}
+)  # fmt: skip
+
+
 # A doctor's or professor's title with given names or initials between it and where a rule's
 # match starts ("Dr Lucy HAWTHORNE,": the capitals-and-comma rule starts at the family name;
 # "Prof A. B. Bell DOB ..."): staff, where ``staff_before`` looks only just before the match.
@@ -519,3 +533,38 @@ def relative_in_prose(text: str, start: int, floor: int = 0) -> bool:
     just before the name at ``start`` (``_RELATIVE_IN_PROSE_REVERSED``)."""
     window = text[max(floor, start - 50) : start]
     return _RELATIVE_IN_PROSE_REVERSED.match(window[::-1]) is not None
+
+
+def is_caps(token: str) -> bool:
+    return token.isupper() and len(token) > 1
+
+
+# How many more lists must hold a word as a given name than as a family name for it to say,
+# alone, which of two capitalised words is which (as ``given_names.family_first`` asks of two).
+_SURE_GIVEN = 3
+
+
+def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
+    """(family, given) from two or three tokens as they were written."""
+    if sep.strip() in {",", "^"}:
+        return a, b
+    if c:
+        if len(b) == 1:
+            return c, a  # "J A Smith"
+        # "John Paul SMITH" or "SMITH John Paul": the ALL-CAPS token is the family name.
+        if is_caps(a) and not is_caps(c):
+            return a, b
+        return c, a
+    if sep.strip() == "." or (len(a) == 1 < len(b)):
+        return b, a  # "G. Okafor", "Mr J Smith": the initial is the given name
+    if len(b) == 1 < len(a):
+        return a, b  # "SMITH J"
+    if is_caps(a) and not is_caps(b):
+        return a, b
+    if is_caps(a) == is_caps(b) and family_first(a, b):
+        # "OKAFOR GRACE", "Okafor Grace b. ...": known family and given names say so (a lab
+        # system's order)
+        return a, b
+    if is_caps(a) and is_caps(b) and given_kind(a) == 0 and given_kind(b) >= _SURE_GIVEN:
+        return a, b  # "ABERNETHY FIONA": a family name the lists lack before a sure given name
+    return b, a

@@ -19,6 +19,7 @@ from breachdesk.detect.given_names import family_first
 from breachdesk.detect.given_names import kind as given_kind
 from breachdesk.detect.name_context import NOT_NAMES as _STOP
 from breachdesk.detect.name_context import (
+    about_a_test,
     caps_family_before,
     doctor_before,
     doctor_titled,
@@ -26,12 +27,16 @@ from breachdesk.detect.name_context import (
     given_before_nhs,
     listed_test,
     nhs_label_at,
+    order,
     organisation_named,
     relative_before,
     session_title_before,
     staff_before,
     surname_prefix,
     thing_named,
+)
+from breachdesk.detect.name_context import (
+    is_caps as _is_caps,
 )
 
 _TITLE_WORDS: tuple[str, ...] = ("mr", "mrs", "ms", "miss", "mx", "master", "dr", "prof", "rev")
@@ -57,7 +62,10 @@ _TOKEN = rf"{_LETTER}(?:{_LETTER}|['’\-](?={_LETTER})){{0,63}}"
 _PARTICLES: tuple[str, ...] = ("van", "von", "der", "den", "de", "del", "della", "di", "da", "du")
 _PARTICLES += ("dos", "das", "la", "le", "al", "el", "bin", "ibn", "ter", "ten", "ap")
 # Irish and Scottish Gaelic: "Áine Ó Súilleabháin", "Siobhán Ní Bhriain", "Seán Mac Giolla".
-_PARTICLES += ("ó", "ní", "nic", "mac", "uí")
+_PARTICLES += ("ó", "ní", "nic", "mac", "uí", "ni", "ui")  # (a text message drops the fadas)
+# Those that open a family name after a title with no given name between ("Mr Ó Briain", "Ms Ni
+# Bhriain"); "Mr Van Thanh" is a given name.
+_GAELIC = frozenset({"ó", "ní", "nic", "mac", "uí", "ni", "ui"})
 PARTICLES = _PARTICLES  # (``name_columns`` gives a full name's family name its particles)
 _PARTICLE = rf"(?i:{'|'.join(_PARTICLES)})"
 _FAMILY = rf"(?:{_PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
@@ -74,6 +82,7 @@ _LABELLED = re.compile(
     # name="John Smith", as key=value logs quote a value with spaces; "patient_name":"...", a
     # JSON payload's key quoted too
     r"[\"']?\s*(?:[:=\-]|\.{2,}+(?:\s*[:=])?)\s*[\"']?"  # (a printout's "Name ...... Grace Okafor")
+    r"(?:(?<=[:=\-\s])pt\.?:?\s+)?"  # "RE: Pt SMITH-JONES Kieran": a subject line's "Pt"
     rf"(?:{TITLES}\.?\s+)?"
     rf"(?P<a>{_TOKEN})(?P<sep>{_SP}*,{_SP}*|{_SP}+|\^|{_INITIAL_SEP})(?P<b>{_FAMILY})"
     rf"(?:{_MIDDLE_INITIAL}{_SP}+(?P<c>{_TOKEN}))?",
@@ -149,6 +158,14 @@ _GIVEN_FIRST_BARE = re.compile(
     rf"(?P<a>{_FAMILY})(?![\w'’\-])",
     re.IGNORECASE,
 )
+# A scanned form's captions and boxes read out a line each: "Surname" / "O SULLIVAN" /
+# "Forename(s)" / "Bridget" (OCR and pdftotext of a request form). Each caption and each name
+# alone on its line, so no sentence is read as one; the family name may be two words.
+_FAMILY_LINES = re.compile(
+    rf"^{_SP}*+{_BARE_FAMILY_KEY}{_SP}*+\n{_SP}*+(?P<a>{_FAMILY}(?:{_SP}{_TOKEN})?){_SP}*+\n"
+    rf"{_SP}*+(?P<sep>){_BARE_GIVEN_KEY}(?:\(s\))?{_SP}*+\n{_SP}*+(?P<b>{_TOKEN}){_SP}*+$",
+    re.IGNORECASE | re.MULTILINE,
+)
 # "Dear Grace Okafor,": a letter's salutation names the person it is written to, its patient.
 # Asked only where the lists know the given name, so "Dear Practice Manager," names no one
 # ("Dear Mr Okafor" is the title rule's; "Dear Dr Lee" names a clinician, "Dr" no given name).
@@ -166,34 +183,6 @@ _NAME_LABEL = re.compile(r"(?:patient\s+|pt\s+)?name\s*[:=\-]", re.IGNORECASE)
 def _initial_upper(name: str) -> bool:
     """Whether a name's last word (after any particles: "van der Berg") is capitalised."""
     return name.rsplit(None, 1)[-1][0].isupper()
-
-
-def _is_caps(token: str) -> bool:
-    return token.isupper() and len(token) > 1
-
-
-def order(a: str, b: str, c: str | None, sep: str) -> tuple[str, str]:
-    """(family, given) from two or three tokens as they were written."""
-    if sep.strip() in {",", "^"}:
-        return a, b
-    if c:
-        if len(b) == 1:
-            return c, a  # "J A Smith"
-        # "John Paul SMITH" or "SMITH John Paul": the ALL-CAPS token is the family name.
-        if _is_caps(a) and not _is_caps(c):
-            return a, b
-        return c, a
-    if sep.strip() == "." or (len(a) == 1 < len(b)):
-        return b, a  # "G. Okafor", "Mr J Smith": the initial is the given name
-    if len(b) == 1 < len(a):
-        return a, b  # "SMITH J"
-    if _is_caps(a) and not _is_caps(b):
-        return a, b
-    if _is_caps(a) == _is_caps(b) and family_first(a, b):
-        # "OKAFOR GRACE", "Okafor Grace b. ...": known family and given names say so (a lab
-        # system's order)
-        return a, b
-    return b, a
 
 
 def _caret_matches(text: str) -> Iterator[re.Match[str]]:
@@ -268,12 +257,14 @@ _DATE_AHEAD = (
     rf"\d{{1,2}}(?:[/.-]\d{{1,2}}[/.-]\d{{2}}|[ -](?i:{_MONTHS3})[a-z]*[ -]\d{{2}}"
     r"|\d[ ]?\d{3}[ ]?\d{4}(?!\d))|(?i:mrn|hosp(?:ital)?\.?[ ]?no)\b))"
 )
-_TITLE_WORD = rf"[{UPPER}][{LOWER}]{{1,30}}(?:-[{UPPER}][{LOWER}]{{1,30}})?"
+# (A Gaelic or Norman family name's inner capital: "MacLeod", "McAllister", "O'Neill", "D'Souza".)
+_INNER_CAPITAL = rf"(?:[{LOWER}]{{1,30}}|(?:a?c|['’])[{UPPER}][{LOWER}]{{1,30}})"
+_TITLE_WORD = rf"[{UPPER}]{_INNER_CAPITAL}(?:-[{UPPER}][{LOWER}]{{1,30}})?"
 _CAPS_WORD = rf"[{UPPER}]{{2,30}}(?:['’\-][{UPPER}]{{2,30}})?"
 # The first word with its lookbehind after its first letter, so ``re`` skips to capitals (see
 # above; the plain forms, in tests/test_speed_text.py, were most of an e-mail's name rules).
 _TITLE_WORD_FIRST = (
-    rf"[{UPPER}](?<![\w'’\-][{UPPER}])[{LOWER}]{{1,30}}(?:-[{UPPER}][{LOWER}]{{1,30}})?"
+    rf"[{UPPER}](?<![\w'’\-][{UPPER}]){_INNER_CAPITAL}(?:-[{UPPER}][{LOWER}]{{1,30}})?"
 )
 _CAPS_WORD_FIRST = rf"[{UPPER}](?<![\w'’\-][{UPPER}])[{UPPER}]{{1,29}}(?:['’\-][{UPPER}]{{2,30}})?"
 _GIVEN_CAPS = re.compile(
@@ -397,6 +388,7 @@ _RULES = tuple(
         ("key_value", _GIVEN_FIRST),
         ("key_words", _FAMILY_FIRST_BARE),
         ("key_words", _GIVEN_FIRST_BARE),
+        ("key_words", _FAMILY_LINES),
         ("dear", _DEAR),
         ("before_dob", _BEFORE_DOB),
         ("given_caps", _GIVEN_CAPS),
@@ -478,7 +470,7 @@ def _detect(
                     continue
                 spans = [(low, high)]
             start = match.start()
-            if line_starts is not None and rule == "key_value" and "\n" in match.group():
+            if line_starts is not None and rule in _KEYED and "\n" in match.group():
                 continue  # a key pair may span a line break, but joined lines are read alone
             floor = 0 if line_starts is None else line_starts[bisect_right(line_starts, start) - 1]
             if staff_before(text, start, floor) or relative_before(text, a_start, floor):
@@ -490,6 +482,8 @@ def _detect(
             ):
                 continue  # "ward name: ...", '"name": "Dr Samuel Ogundipe"' (an orderer's)
             a, b = match.group("a", "b")
+            if rule == "label" and text[start] in "RrSs" and about_a_test(a, b):
+                continue  # "Subject: Reactive HIV screen", "Re: Ferritin Results"
             c = match.group("c") if has_c else None
             # A third word is a middle name only if it looks like one: "Leigh ROINSON DOB" has
             # its family name already in capitals, "DOB" is a label, not a name, and one letter
@@ -539,6 +533,8 @@ def _detect(
                 family, given = (a, b) if lower else (b, a)
             elif rule == "label" and a.lower() in _TITLE_WORDS:
                 family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
+            elif rule in ("title", "label", "dear") and a.lower() in _GAELIC and not c:
+                family, given = f"{a} {b}", ""  # "Dear Mr Ó Briain": a family name alone
             elif (
                 rule == "label"
                 and not c

@@ -99,16 +99,20 @@ def classify(digits: str) -> str:
 # A label naming another kind of number just before it: about one invoice, phone or timestamp in
 # eleven passes Modulus 11 and many fall in an issued range, so the label outweighs the checksum.
 OTHER_LABEL = re.compile(
-    r"\b(?:invoice|inv|account|acct|a/c|tel|telephone|phone|fax|mob|mobile|sample|"
-    r"specimen|accession|barcode|batch|epoch|timestamp|unix|ts)\b[^\n\d]{0,12}$",
+    # Bounded by letters and digits, not by "\b": a log's key "invoice_no=", "sample_id=",
+    # "phone_number=" names its number with an underscore after the word.
+    r"(?<![^\W_])(?:invoice|inv|account|acct|a/c|tel|telephone|phone|fax|mob|mobile|sample|"
+    r"specimen|accession|barcode|batch|epoch|timestamp|unix|ts|staff|employee|emp|payroll|order|"
+    r"ticket|call)(?![^\W_])[^\n\d]{0,12}$",
     re.IGNORECASE,
 )
-# ``OTHER_LABEL`` read backwards (each alternative spelled backwards; ``\b`` looks both ways): its
-# matches end where the text searched does (``$`` also allows a last newline), so one anchored
+# ``OTHER_LABEL`` read backwards (each alternative spelled backwards; its bounds look both ways):
+# its matches end where the text searched does (``$`` also allows a last newline), so one anchored
 # attempt on the reversed text says the same as ``search`` trying every position.
 _OTHER_LABEL_REVERSED = re.compile(
-    r"\n?[^\n\d]{0,12}\b(?:eciovni|vni|tnuocca|tcca|c/a|let|enohpelet|enohp|xaf|bom|elibom|elpmas|"
-    r"nemiceps|noissecca|edocrab|hctab|hcope|pmatsemit|xinu|st)\b",
+    r"\n?[^\n\d]{0,12}(?<![^\W_])(?:eciovni|vni|tnuocca|tcca|c/a|let|enohpelet|enohp|xaf|bom|"
+    r"elibom|elpmas|nemiceps|noissecca|edocrab|hctab|hcope|pmatsemit|xinu|st|ffats|eyolpme|pme|"
+    r"llroyap|redro|tekcit|llac)(?![^\W_])",
     re.IGNORECASE,
 )
 _NHS_LABEL = re.compile(r"nhs|chi\b|h&c|h\+c", re.IGNORECASE)

@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from breachdesk import nhs
 from breachdesk.detect.base import Mention
+from breachdesk.detect.name_context import relative_before
 
 MIN_FAMILY = 3  # shorter family names ("Ng", "Li") hit inside too much prose to be worth it
 MIN_ID = 5  # a patient id shorter than this is a counter, not an identifier
@@ -48,12 +49,22 @@ _BEFORE = re.compile(rf"(?P<word>{_WORD})[^\S\n]+$")
 _AFTER = re.compile(rf"^[^\S\n]*(?:,[^\S\n]*)?(?P<word>{_WORD})")
 # A clinician's title or role just before a name, perhaps with their initials between ("Dr F
 # Lee, Victoria Park Group Practice": Dr Lee, not the PMI's Victoria Lee).
-_STAFF = re.compile(
+_STAFF_WORDS = (
     r"(?:\bdr|\bdoctor|\bprof|\bsister|\bnurse|\bconsultant|\bgp|requested\s+by|"
-    r"authori[sz]ed\s+by|reported\s+by|verified\s+by|signed|regards,?)\.?"
-    r"(?:[^\S\n]+[A-Za-z]\.?){0,3}[^\S\n]*(?:[:\-][^\S\n]*)?$",
+    r"authori[sz]ed\s+by|reported\s+by|verified\s+by|signed|regards,?|\bcc:|\bbcc:)\.?"
+)
+_STAFF = re.compile(
+    rf"{_STAFF_WORDS}(?:[^\S\n]+[A-Za-z]\.?){{0,3}}[^\S\n]*(?:[:\-][^\S\n]*)?$", re.IGNORECASE
+)
+# ... with a given name between ("Dr Sarah Hughes", "Cc: Hughes, Sarah" read from "Sarah"): staff
+# too, unless a date follows the name ("about Dr Pamela KHAN (born 23-12-1991)": a patient who
+# is a doctor, as ``_dated`` asks).
+_STAFF_GIVEN = re.compile(
+    rf"{_STAFF_WORDS}[^\S\n]+[A-Za-z][A-Za-z'\-]+(?:[^\S\n]+[A-Za-z]\.?)?[^\S\n]*$",
     re.IGNORECASE,
 )
+# How far after a name a date says it is a patient's, with its birth date.
+_DATED_REACH = 30
 
 Matcher = Callable[[str, list[Mention]], list[Mention]]
 Patient = tuple[str, str, str, str]  # folded given name, given name, date of birth, sex (F/M/"")
@@ -200,7 +211,9 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
                 added.append(
                     Mention("hospital_number", start, end, written, "pmi_terms", "pmi_term")
                 )
-        elif _STAFF.search(text[max(0, start - 40) : start]):
+        elif _STAFF.search(before := text[max(0, start - 40) : start]) or (
+            _STAFF_GIVEN.search(before) and not _dated(dates, end)
+        ):
             continue
         elif _overlaps(mentions, start, end, ("address",)):
             continue  # "Address: 129 Albert Hill, London": a street, not the Hill family
@@ -208,14 +221,21 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
             # "the green box": names are written with a capital, unless the whole name is in
             # small letters ("results for grace okafor", an e-mail subject, a user's note)
             continue
-        elif (named := _named(mentions, start, end)) and not _cut_short(named[0], written):
-            # Found by the name detectors already; its date may still be the birth date.
+        elif (
+            (named := _named(mentions, start, end))
+            and not _cut_short(named[0], written)
+            and (named[0].extra or named[0].start < start)
+        ):
+            # Found by the name detectors already; its date may still be the birth date. (A
+            # family name found alone, "Dear Mr Ó Briain (DOB ...)", is the PMI's to complete.)
             first, last = named[0].start, named[0].end
             date = _birth(terms.family(key), named[0].extra, "", first, last, dates)
             if date is not None and date.kind == "date":
                 births[date.start] = _as_birth(date)
         elif not _overlaps(added, start, end, ("name",)):
             found = _name(terms.family(key), _title_sex(text, start), text, start, end, dates)
+            if found and relative_before(text, found[0].start):
+                continue  # "Next of kin: Linda Foster (mother)": in the PMI, but not this file's
             if found:
                 # A name detector's shorter reading of this name ("Mr Da Silva" read as given
                 # name Da, family name Silva) gives way to the PMI's family name.
@@ -227,6 +247,11 @@ def merge(terms: Terms, text: str, mentions: list[Mention]) -> list[Mention]:
         return mentions
     kept = [births.pop(m.start) if m.start in births and m.kind == "date" else m for m in mentions]
     return sorted([*kept, *added], key=lambda m: m.start)
+
+
+def _dated(dates: list[Mention], end: int) -> bool:
+    """Whether a date starts within ``_DATED_REACH`` after ``end``."""
+    return any(0 <= d.start - end <= _DATED_REACH for d in dates)
 
 
 def _given_beside(terms: Terms, key: str, text: str, start: int, end: int) -> bool:

@@ -75,6 +75,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         rf"first[_. ]?names?|given(?:[_. ]?names?)?|f[_. ]?names?|fn)[\"']?{_S}*(?:[=:]|\.\.)",
         # names.key_words: a family name's caption and a word, no colon.
         r"(?i)(?:surname|family[_. ]name|last[_. ]name)[ \t\v\f\r\x1c-\x1f]+[a-z\x7f]",
+        # ... or its caption alone on a line, its box on the next (a scanned form's text)
+        r"(?i)(?:surname|family[_. ]name|last[_. ]name)[ \t\v\f\r\x1c-\x1f]*\n",
     ),
     # names.before_dob: a date-of-birth label after the name, or an NHS label and its number.
     "name:before_dob": (

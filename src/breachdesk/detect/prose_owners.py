@@ -102,6 +102,53 @@ def by_sentence(
         share.insert(bisect.bisect_left([m.start for m in share], mention.start), mention)
 
 
+def by_paragraph_name(
+    shares: list[list[Mention]], anchors: list[Mention], text: str, blanks: list[int]
+) -> None:
+    """The tests, results and diagnoses of a paragraph naming no one by an anchor moved to the
+    one person it names by a given or family name alone ("could you chase the repeat hCG on
+    Bethan please? ... 6/40 by dates": a quoted earlier e-mail under another patient's), where
+    nearness gave them to the person written before it. ``blanks``: the paragraphs' ends."""
+    owner_of: dict[str, set[int]] = {}
+    for index, share in enumerate(shares):
+        for mention in share:
+            if mention.kind == "name":
+                for word in (mention.value, mention.extra):
+                    if len(word) > 2 and " " not in word:
+                        owner_of.setdefault(word.casefold(), set()).add(index)
+    if len(set().union(*owner_of.values(), set())) < 2:
+        return
+    anchored = {bisect.bisect_left(blanks, anchor.start) for anchor in anchors}
+    moves: dict[int, list[tuple[int, Mention]]] = {}
+    for index, share in enumerate(shares):
+        for mention in share:
+            paragraph = bisect.bisect_left(blanks, mention.start)
+            if mention.kind in _CLINICAL and paragraph not in anchored:
+                moves.setdefault(paragraph, []).append((index, mention))
+    for paragraph, facts in moves.items():
+        start = blanks[paragraph - 1] if paragraph else 0
+        end = blanks[paragraph] if paragraph < len(blanks) else len(text)
+        # (a word two people share, "Hughes" of a patient and of a doctor's name, says no one)
+        words = _CAPITALISED.findall(_HEADER_LINE.sub("", text[start:end]))
+        owners = [owner_of.get(word.casefold(), ()) for word in words]
+        named = {who for found in owners if len(found) == 1 for who in found}
+        if len(named) != 1:
+            continue
+        (target,) = named
+        for index, mention in facts:
+            if index != target:
+                shares[index].remove(mention)
+                share = shares[target]
+                share.insert(bisect.bisect_left([m.start for m in share], mention.start), mention)
+
+
+# An e-mail's header lines but its subject: they name its senders and readers, staff.
+_HEADER_LINE = re.compile(r"(?im)^[ \t>]*(?:from|to|cc|bcc|sent|date)[ \t]*:.*$")
+# A word written with a capital, or in capitals, after a space or a bracket: a name written
+# alone in prose or in a subject line ("Subject: hCG repeat - HUGHES").
+_CAPITALISED = re.compile(r"(?<=[\s(])[A-Z](?:[a-z]+|[A-Z]{2,})(?:['’\-][A-Z][a-zA-Z]+)?\b")
+
+
 def _patient_near(anchors: list[Mention], patients: list[int], mention: Mention) -> int:
     """The last patient's anchor before the mention (a letter's "Re:" line above its results),
     else the first after it."""

@@ -51,7 +51,7 @@ BATCH_CELLS = 2_000_000
 def read(data: bytes, name: str) -> Iterator[Item]:
     text, _ = decode(data)
     try:
-        document = json.loads(text, object_hook=_extended)
+        document = json.loads(text, object_hook=json_shapes.extended)
     except (json.JSONDecodeError, RecursionError):
         yield from _lines(text.splitlines())
         return
@@ -216,37 +216,13 @@ def _object(line: str) -> dict[str, Any] | list[Any] | None:
     if not stripped.startswith(("{", "[")):
         return None
     try:
-        value = json.loads(stripped, object_hook=_extended)
+        value = json.loads(stripped, object_hook=json_shapes.extended)
     except (json.JSONDecodeError, RecursionError):
         # A shell's document on a line ({ "_id" : ObjectId("..."), ... }, unquoted keys).
         if not stripped.endswith(("}", "]")):
             return None
-        value = relaxed_json.loads(stripped, _extended)
+        value = relaxed_json.loads(stripped, json_shapes.extended)
     return value if isinstance(value, dict | list) else None
-
-
-# MongoDB's extended JSON (mongoexport's and Compass's habit): a typed value as an object of
-# one "$" key. Read by key alone, a date of birth was a "$date" column and no date of birth.
-_EXTENDED = frozenset(
-    {"$date", "$oid", "$numberLong", "$numberInt", "$numberDouble", "$numberDecimal", "$uuid"}
-)
-
-
-def _extended(node: dict[str, Any]) -> Any:
-    """The value an extended-JSON wrapper holds, a ``$date`` as ISO 8601 (its milliseconds
-    since 1970 too; summer time's 23:00Z as the next day's UK date, ``instants``); any other
-    object as it is."""
-    if len(node) != 1:
-        return node
-    ((key, value),) = node.items()
-    if key not in _EXTENDED or not isinstance(value, str | int | float):
-        return node
-    if key == "$date" and isinstance(value, int | str) and str(value).lstrip("-").isdigit():
-        # (canonical: {"$date": {"$numberLong": "-315619200000"}}, unwrapped inside out)
-        return instants.from_epoch(int(value)) or str(value)
-    if key == "$date" and isinstance(value, str):
-        return instants.from_text(value) or value
-    return value
 
 
 def _paragraphs(lines: list[str], first: int) -> Iterator[Record]:

@@ -318,3 +318,27 @@ def _guess_unit(value: int) -> str:
     if abs(value) < 100_000:
         return "days"
     return "ms" if abs(value) < 10**14 else "us"
+
+
+# MongoDB's extended JSON (mongoexport's and Compass's habit): a typed value as an object of
+# one "$" key. Read by key alone, a date of birth was a "$date" column and no date of birth.
+_EXTENDED = frozenset(
+    {"$date", "$oid", "$numberLong", "$numberInt", "$numberDouble", "$numberDecimal", "$uuid"}
+)
+
+
+def extended(node: dict[str, Any]) -> Any:
+    """The value an extended-JSON wrapper holds, a ``$date`` as ISO 8601 (its milliseconds
+    since 1970 too; summer time's 23:00Z as the next day's UK date, ``instants``); any other
+    object as it is."""
+    if len(node) != 1:
+        return node
+    ((key, value),) = node.items()
+    if key not in _EXTENDED or not isinstance(value, str | int | float):
+        return node
+    if key == "$date" and isinstance(value, int | str) and str(value).lstrip("-").isdigit():
+        # (canonical: {"$date": {"$numberLong": "-315619200000"}}, unwrapped inside out)
+        return instants.from_epoch(int(value)) or str(value)
+    if key == "$date" and isinstance(value, str):
+        return instants.from_text(value) or value
+    return value
