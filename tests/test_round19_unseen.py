@@ -132,9 +132,15 @@ def _stacked() -> bytes:
 
 
 def test_a_sections_header_sharing_one_label_is_still_its_header() -> None:
-    # Read under the patients' header, a result row was a person "Negative 15/03/2024".
-    found = people_in_file("stacked.xlsx", _stacked(), ("nhs_number", "family_name"))[1]
-    assert found == [(B, "Villiers"), (A, "Gildersleeve")]
+    # Read under the patients' header, a result row was a person "Negative 15/03/2024"; read
+    # under its own, the section is a table of its own, its results joined to the patients by
+    # their hospital numbers.
+    assert _records("stacked.xlsx", _stacked()) == [
+        ("sheet:Export!row:1", "Gildersleeve", None, None),
+        ("sheet:Export!row:2", "Villiers", None, None),
+        ("sheet:Export!row:6", "Gildersleeve", "CA125", "cancer"),
+        ("sheet:Export!row:7", "Villiers", "HIVAGAB", "hiv"),
+    ]
 
 
 def test_a_data_row_of_a_few_header_words_is_no_header() -> None:

@@ -239,8 +239,8 @@ class Relations:
         n = table.n_rows
         if n == 0:
             return
-        if found is not None:
-            source, name = table.prefix[: found.start()], found.group("name")
+        if found is not None:  # (a sheet's later section is a table of its own)
+            source, name = table.prefix[: found.start()], found.group("name") + table.section
         elif whole is not None:
             source, name = WHOLE_FILE, whole
         else:

@@ -45,6 +45,10 @@ class Table:
     # convert a reader's lists nor type the table a second time.
     arrow: list[pa.Array] | None = field(default=None, compare=False, repr=False)
     types: list[str | None] | None = field(default=None, compare=False, repr=False)
+    # A later section of one sheet under a header of its own (``readers.sections``), told apart
+    # from the first for the joins of ``detect.relations`` ("@8": its header's row); its rows
+    # are still located by the sheet's prefix.
+    section: str = field(default="", compare=False)
 
     @property
     def n_rows(self) -> int:

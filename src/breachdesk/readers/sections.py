@@ -126,15 +126,18 @@ class Sections:
     """Splits the tables of one file at their sections' header rows (``split``)."""
 
     def __init__(self) -> None:
-        # A table's reader header (with its prefix) -> the header its last section ran under
-        self._current: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        # A table's reader header (with its prefix) -> the header its last section ran under,
+        # and that section's name
+        self._current: dict[tuple[str, tuple[str, ...]], tuple[list[str], str]] = {}
 
     def split(self, table: Table) -> Iterator[Table]:
         key = (table.prefix, tuple(table.header))
-        header = self._current.get(key, table.header)
+        header, section = self._current.get(key, (table.header, ""))
         labels, encoded, least = _labels(tuple(header), key[1])
         if len(labels) < 2 or not table.n_rows:
-            yield table if header is table.header else _under(table, header, 0, table.n_rows)
+            yield (
+                table if header is table.header else _under(table, header, 0, table.n_rows, section)
+            )
             return
         starts = [
             i
@@ -142,17 +145,20 @@ class Sections:
             if [_cell(c, i) for c in table.columns] != [h.strip() for h in header]
         ]
         if not starts:
-            yield table if header is table.header else _under(table, header, 0, table.n_rows)
+            yield (
+                table if header is table.header else _under(table, header, 0, table.n_rows, section)
+            )
             return
         begin = 0
         for at in starts:
             if at > begin:
-                yield _under(table, header, begin, at)
+                yield _under(table, header, begin, at, section)
             header = [_cell(c, at) for c in table.columns]
+            section = f"@{table.first_row + at}"
             begin = at + 1
         if begin < table.n_rows:
-            yield _under(table, header, begin, table.n_rows)
-        self._current[key] = header
+            yield _under(table, header, begin, table.n_rows, section)
+        self._current[key] = (header, section)
 
 
 def splitter(kind: str) -> Callable[[Table], Iterator[Table]]:
@@ -165,9 +171,13 @@ def _whole(table: Table) -> Iterator[Table]:
     yield table
 
 
-def _under(table: Table, header: list[str], start: int, stop: int) -> Table:
-    """Rows ``start`` to ``stop`` of ``table`` as a table under ``header``."""
+def _under(table: Table, header: list[str], start: int, stop: int, section: str) -> Table:
+    """Rows ``start`` to ``stop`` of ``table`` as a table under ``header``, its ``section``."""
     columns = cast(list[list[str]] | list[pa.Array], [_rows(c, start, stop) for c in table.columns])
     return Table(
-        header=list(header), columns=columns, first_row=table.first_row + start, prefix=table.prefix
+        header=list(header),
+        columns=columns,
+        first_row=table.first_row + start,
+        prefix=table.prefix,
+        section=section,
     )
