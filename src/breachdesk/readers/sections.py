@@ -5,9 +5,11 @@ rows; then "Biochemistry worklist", "Surname,Forename,DOB,NHS Number,Test", its 
 Read under the first header, a later section's cells were typed by the wrong columns (a family
 name as an NHS number, a date of birth as a given name). A data row that holds at least two of
 the header's labels (and at least half of them), from its first or second cell on, in another
-order or beside others, or whose every cell (three or more) names a column, is the next
-section's header: the rows after it are a table under it. A row that repeats the header as
-it is (a printout's page header) is left where it is: it names no one.
+order or beside others, or three or more of whose filled cells (three in four) name columns,
+is the next section's header: the rows after it are a table under it, a table of its own for
+the joins (``Table.section``: a results section keyed by hospital number joins the patients
+section above it). A row that repeats the header as it is (a printout's page header) is left
+where it is: it names no one.
 
 A big file's chunks share their reader's first header, so a section that runs on into the next
 chunk keeps its own (``Sections`` remembers it per table).
