@@ -9,11 +9,8 @@ with more letters are in test_round18_unseen's.)"""
 
 from __future__ import annotations
 
-import io
-
 import pyarrow as pa
 import pytest
-import xlsxwriter
 
 from breachdesk.detect import columns, diagnosis_words, nhs_number, pmi_terms
 from breachdesk.detect.text import people_in_text
@@ -22,6 +19,7 @@ from breachdesk.ingest.sniff import sniff_data
 from breachdesk.ingest.walk import Entry
 from breachdesk.scan.stage import _scan_file
 from test_generalise import A, B, C, people_in_file
+from test_round12_joins_dates import _workbook
 
 FACTS = ("nhs_number", "tests", "sensitive")
 
@@ -56,22 +54,25 @@ def _records(name: str, data: bytes) -> list[tuple[str | None, ...]]:
 
 
 def _three_sheets() -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    patients = book.add_worksheet("Patients")
-    patients.write_row(0, 0, ["PatientKey", "Hosp No", "NHS No.", "Surname", "Forename", "DOB"])
-    patients.write_row(1, 0, [5001, "K7663005", A, "Castellan", "Ottoline", "03/04/1961"])
-    patients.write_row(2, 0, [5002, "K9418649", B, "Fairweather", "Ambrose", "17/09/1988"])
-    requests = book.add_worksheet("Requests")
-    requests.write_row(0, 0, ["Lab No", "PatientKey", "Requested", "Clinician"])
-    requests.write_row(1, 0, ["24L77100", 5001, "2024-03-20", "Dr Penrose"])
-    requests.write_row(2, 0, ["24L77101", 5002, "2024-03-20", "Dr Penrose"])
-    results = book.add_worksheet("Results")
-    results.write_row(0, 0, ["Lab No", "Test Code", "Test Name", "Value"])
-    results.write_row(1, 0, ["24L77100", "S0", "Cystic fibrosis genetic testing", "see report"])
-    results.write_row(2, 0, ["24L77101", "S1", "HBsAg", "Reactive"])
-    book.close()
-    return buffer.getvalue()
+    return _workbook(
+        {
+            "Patients": [
+                ["PatientKey", "Hosp No", "NHS No.", "Surname", "Forename", "DOB"],
+                [5001, "K7663005", A, "Castellan", "Ottoline", "03/04/1961"],
+                [5002, "K9418649", B, "Fairweather", "Ambrose", "17/09/1988"],
+            ],
+            "Requests": [
+                ["Lab No", "PatientKey", "Requested", "Clinician"],
+                ["24L77100", 5001, "2024-03-20", "Dr Penrose"],
+                ["24L77101", 5002, "2024-03-20", "Dr Penrose"],
+            ],
+            "Results": [
+                ["Lab No", "Test Code", "Test Name", "Value"],
+                ["24L77100", "S0", "Cystic fibrosis genetic testing", "see report"],
+                ["24L77101", "S1", "HBsAg", "Reactive"],
+            ],
+        }
+    )
 
 
 def test_a_workbooks_results_reach_patients_through_its_requests_sheet() -> None:
@@ -111,24 +112,21 @@ def test_a_json_patients_list_beside_a_list_of_their_identifiers_is_one_table() 
 
 
 def _stacked() -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Export")
-    rows = [
-        ["PATIENTS"],
-        ["Hosp No", "NHS No.", "Surname", "Forename", "D.O.B"],
-        ["K7663005", A, "Gildersleeve", "Esther", "28/03/1992"],
-        ["K9418649", B, "Villiers", "Cordelia", "05/04/1968"],
-        [],
-        ["RESULTS"],
-        ["Hosp No", "Investigation", "Result Text", "Reported"],
-        ["K7663005", "CA125", "212", "15/03/2024"],
-        ["K9418649", "HIV Ag/Ab", "Negative", "15/03/2024"],
-    ]
-    for i, row in enumerate(rows):
-        sheet.write_row(i, 0, row)
-    book.close()
-    return buffer.getvalue()
+    return _workbook(
+        {
+            "Export": [
+                ["PATIENTS"],
+                ["Hosp No", "NHS No.", "Surname", "Forename", "D.O.B"],
+                ["K7663005", A, "Gildersleeve", "Esther", "28/03/1992"],
+                ["K9418649", B, "Villiers", "Cordelia", "05/04/1968"],
+                [],
+                ["RESULTS"],
+                ["Hosp No", "Investigation", "Result Text", "Reported"],
+                ["K7663005", "CA125", "212", "15/03/2024"],
+                ["K9418649", "HIV Ag/Ab", "Negative", "15/03/2024"],
+            ]
+        }
+    )
 
 
 def test_a_sections_header_sharing_one_label_is_still_its_header() -> None:
