@@ -361,6 +361,9 @@ def test_short_test_names_before_a_result_in_their_unit() -> None:
         ("test", "IRON", "Iron"),
         ("test_result", "IRON", "16"),
     ]
-    # Not without the unit, nor in another unit, nor in lower case where capitals are the rule.
-    for prose in ("Hb 98", "Na 140 g/L", "egfr 54", "urea 5.2 was fine", "iron 2 tablets"):
+    # Not without the unit, nor in another unit, nor an everyday word in lower case.
+    for prose in ("Hb 98", "Na 140 g/L", "iron 2 tablets"):
         assert [m.value for m in lab_tests.detect(prose)] == [], prose
+    # A code in lower case with its result straight after it is a note's test (round 20).
+    for prose, code in (("egfr 54", "EGFR"), ("urea 5.2 was fine", "UREA")):
+        assert [m.value for m in lab_tests.detect(prose) if m.kind == "test"] == [code], prose

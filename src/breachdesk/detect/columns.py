@@ -90,11 +90,18 @@ def _by_header(header: str) -> str | None:
     compact = _compact_synonyms().get(folded.replace(" ", ""))
     if compact:
         return compact
-    if (test := test_headers.code_of_name(header) or _test_of_header(header)) and len(folded) > 1:
+    test = test_headers.code_of_name(header) or _test_of_header(header)
+    test = test or next(iter(test_headers.compact_code(header)), None)  # "CHLAMPCR", "GCPCR"
+    if test and len(folded) > 1:
         return f"analyte:{test}"
     words = folded.split()
     if _relatives(folded, words):
         return "relative"
+    if len(words) > 1 and words[0] in _RESULT_FIRST:
+        # "result_CDT", "res HIVAB": a wide export's test column, the result word first
+        inner = _by_header(" ".join(words[1:]))
+        if inner is not None and inner.startswith("analyte:"):
+            return inner
     padded = f" {folded} "
     found = [s for s in table if f" {s} " in padded]
     # "Patient MRN", "Patient Sex": the word saying whose is no type when another word says one.
@@ -111,6 +118,9 @@ def _by_header(header: str) -> str | None:
     if kind in _NAMES and WHOSE.isdisjoint(words) and "service user" not in folded:
         return named_whose(words, kind)
     return contact_whose(words, kind)
+
+
+_RESULT_FIRST = frozenset({"result", "results", "res", "value", "val"})
 
 
 def _relatives(folded: str, words: list[str]) -> bool:

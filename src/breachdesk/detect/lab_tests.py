@@ -35,27 +35,11 @@ def _ascii_lower(text: str) -> str:
 
 # Catalogue terms that are also everyday words: in free text only their upper-case form counts.
 _ENGLISH = {
-    "fit",
-    "iron",
-    "lead",
-    "sugar",
-    "protein",
-    "bone",
-    "urine",
-    "blood",
-    "stool",
-    "serum",
-    "culture",
-    "swab",
-    "screen",
-    "liver",
-    "kidney",
-    "alt",
-    "ast",
-    "crp",
+    "fit", "iron", "lead", "sugar", "protein", "bone", "urine", "blood", "stool", "serum",
+    "culture", "swab", "screen", "liver", "kidney", "alt", "ast", "crp",
     "zinc",  # "zinc oxide cream", "zinc and castor oil" on a drug chart
     "transf",  # "transf to ICU": a LIMS's code for transferrin, a note's for "transferred"
-}
+}  # fmt: skip
 # What may stand between a test and its value: a colon, "was", "level", "result ....", and in
 # a letter's or a note's sentence a few of "test ... came back", "added - result", and of its
 # time and trend words ("Your chlamydia test was POSITIVE", "INR came back 8.2", "PSA added -
@@ -350,7 +334,16 @@ def _catalogue_terms(text: str, lowered: str, across: bool) -> list[tuple[int, i
         start = end_index - length + 1
         if forms is not None:
             written = text[start : end_index + 1]
-            if not written.isupper() and written not in forms:
+            if (
+                not written.isupper()
+                and written not in forms
+                # ("hiv neg", "psa 14": a note's code in small letters with its result)
+                and not (
+                    written.islower()
+                    and written not in _ENGLISH
+                    and test_context.result_after(text, end_index + 1)
+                )
+            ):
                 continue
         if shape is not None:
             match = shape.match(text, start)
@@ -555,7 +548,8 @@ def _item(item: str) -> tuple[str, ...]:
         detected = (m.value for m in found if m.kind == "test")
         return tuple(dict.fromkeys((*detected, *terms)))
     named = tuple(dict.fromkeys(m.value for m in found if m.kind == "test"))
-    return terms or named or test_headers.codes_of_cell(item)  # a script's "syph_tpab"
+    # a script's "syph_tpab", a lab's local "CHLAMPCR"
+    return terms or named or test_headers.codes_of_cell(item) or test_headers.compact_code(item)
 
 
 def _terms(item: str, *, every: bool = False) -> tuple[str, ...]:
@@ -568,10 +562,18 @@ def _terms(item: str, *, every: bool = False) -> tuple[str, ...]:
         return (test.code,)
     if "/" not in item:
         return ()
-    found = [index.get(_key(piece)) for piece in item.split("/")]
+    found = [_piece_code(index, piece) for piece in item.split("/")]
     if every and not all(found):
         return ()
-    return tuple(dict.fromkeys(t.code for t in found if t))
+    return tuple(dict.fromkeys(code for code in found if code))
+
+
+def _piece_code(index: dict[str, catalogue.Test], piece: str) -> str | None:
+    """A "/"-list's piece's test: a catalogue term, or a lab's local code ("GCPCR")."""
+    test = index.get(_key(piece))
+    if test is not None:
+        return test.code
+    return next(iter(test_headers.compact_code(piece)), None)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -592,3 +594,9 @@ _ITEMS = re.compile(r"[;,|]|\s\+\s")
 @functools.lru_cache(maxsize=16384)
 def _key(term: str) -> str:
     return catalogue.term_key(term)
+
+
+def term(value: str) -> str | None:
+    """The catalogue code whose name or synonym ``value`` is, whole; else None."""
+    found = catalogue.by_cell_term().get(_key(value))
+    return found.code if found else None

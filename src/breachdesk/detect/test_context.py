@@ -1,7 +1,8 @@
 """What stands beside a catalogue test's name in text that makes it no such test, or another:
 an empty tick box before it on a request form, a tumour's gene after it ("EGFR exon 19
 deletion" is no eGFR), a vaccine's words after it ("Hep B vaccination"), and liquid-based
-cytology of a site other than the cervix ("FNA thyroid, 2 passes, LBC" is a thyroid's).
+cytology of a site other than the cervix ("FNA thyroid, 2 passes, LBC" is a thyroid's); and
+what makes a code in small letters one: its result straight after it ("hiv neg").
 """
 
 from __future__ import annotations
@@ -62,3 +63,17 @@ def _other_site(lowered: str, start: int, end: int) -> bool:
     line_end = lowered.find("\n", end, end + _REACH)
     stop = end + _REACH if line_end < 0 else line_end
     return _OTHER_SITE.search(lowered, max(line_start, start - _REACH), stop) is not None
+
+
+# A result straight after a short code typed in small letters ("hiv neg 2023", "psa 14", "cdt
+# raised"): a note's or a chat's test, which the capitals-only rule would pass over.
+_RESULT_AFTER = re.compile(
+    r"[ \t]{0,3}[:=-]?[ \t]{0,3}(?:neg(?:ative)?|pos(?:itive)?|(?:non[ -]?)?reactive|detected"
+    r"|not[ \t]detected|raised|elevated|high|low|normal|equivocal|indeterminate|[<>]?\d)"
+    r"(?![A-Za-z])"
+)
+
+
+def result_after(text: str, end: int) -> bool:
+    """Whether a result follows a test's name ending at ``end``."""
+    return _RESULT_AFTER.match(text, end) is not None

@@ -120,6 +120,36 @@ def codes_of_cell(cell: str) -> tuple[str, ...]:
     return ()
 
 
+# What a lab's local code adds after a test's name: its method, quantity or generation
+# ("CHLAMPCR", "SYPHAB", "BHCGQ", "PSAT", "HIV4G", "BRCAPAN"), longest first.
+_METHODS = (
+    "screen", "panel", "combo", "quant", "naat", "pcr", "dna", "rna", "abs", "scr", "pan",
+    "ab", "ag", "4g", "12", "q", "t",
+)  # fmt: skip
+_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,11}(?:[ /+-][A-Za-z0-9]{1,6})?")
+
+
+@lru_cache(maxsize=4096)
+def compact_code(cell: str) -> tuple[str, ...]:
+    """The test a lab's local code in a test column names (no catalogue term whole): a term
+    with its spaces left out ("HEPBSAG", "HCVPCR"), else such a term with its method after it
+    ("CHLAMPCR": chlamydia by PCR; "HIV1/2": HIV), the term at least three letters long before
+    a one-letter method ("PSAT", not "CAT")."""
+    cell = cell.strip()
+    if _CODE.fullmatch(cell) is None:
+        return ()
+    compact = re.sub(r"[ /+-]", "", cell.lower())
+    terms = _compact_terms()
+    if (test := terms.get(compact)) is not None:
+        return (test.code,)
+    for method in _METHODS:
+        stem = compact.removesuffix(method)
+        long_enough = len(stem) >= (3 if len(method) == 1 else 2)
+        if stem != compact and long_enough and (test := terms.get(stem)) is not None:
+            return (test.code,)
+    return ()
+
+
 @lru_cache(maxsize=1)
 def _compact_terms() -> dict[str, catalogue.Test]:
     """The catalogue's terms without their spaces ("tp ab": "tpab"), the first term's test."""
