@@ -127,22 +127,75 @@ def _part(
 
 def join(keyed: pa.Table, people: People) -> Iterator[tuple[pa.Table, pa.Table]]:
     """Joined records and mentions of every folder whose tables point at people in another;
-    ``people`` gives the person records of the folder's tables."""
+    ``people`` gives the person records of the folder's tables. An events file that joins
+    nothing in its own folder is tried again beside the tables of its sibling folders (an
+    export's ``Results/`` beside its ``Patients/``, ``scope``)."""
     if not keyed.num_rows:
         return
-    events = pc.equal(keyed["role"], "event")
+    events = events_of(keyed)
+    unjoined: dict[str, set[int]] = {}
     for folder in pc.unique(pc.filter(keyed["folder"], events)).to_pylist():
-        relations = Relations()
         here = keyed.filter(pc.equal(keyed["folder"], folder))
-        persons = pc.filter(here["file_id"], pc.equal(here["role"], "person"))
-        records = people(pc.unique(persons).to_pylist())
-        for file_id in pc.unique(here["file_id"]).to_pylist():
-            of_file = here.filter(pc.equal(here["file_id"], file_id))
-            own = records.filter(pc.equal(records["file_id"], file_id))
-            for name in pc.unique(of_file["table"]).to_pylist():
-                rows = of_file.filter(pc.equal(of_file["table"], name))
-                relations.put(folder, _state(rows, file_id, own))
-        yield from relations.joined()
+        joined: set[int] = set()
+        for records, mentions in _related(folder, here, people):
+            joined.update(pc.unique(records["file_id"]).to_pylist())
+            yield records, mentions
+        waiting = set(pc.filter(here["file_id"], events_of(here)).unique().to_pylist()) - joined
+        if waiting and folder:
+            unjoined.setdefault(folder_of(folder), set()).update(waiting)
+    for parent, waiting in unjoined.items():
+        near = scope(keyed["folder"].unique().to_pylist(), parent)
+        wide = keyed.filter(pc.is_in(keyed["folder"], pa.array(near, pa.string())))
+        # Of the events files, only the waiting: the others joined in their own folders.
+        wide = wide.filter(
+            pc.or_(
+                pc.invert(pc.equal(wide["role"], "event")),
+                pc.is_in(wide["file_id"], pa.array(sorted(waiting), pa.int64())),
+            )
+        )
+        wide = wide.filter(pc.invert(_serial(wide)))
+        roles = set(wide["role"].unique().to_pylist())
+        if {"person", "event"} <= roles:
+            yield from _related(parent, wide, people)
+
+
+def _serial(keyed: pa.Table) -> pa.ChunkedArray:
+    """The events rows whose pointer column is all short serial numbers (``1``, ``2044``): any
+    table's row numbers hold those, so beyond a folder they identify no one's table."""
+    events = keyed.filter(events_of(keyed))
+    short = pc.match_substring_regex(events["key"], r"^\d{1,5}$")
+    pairs = pc.binary_join_element_wise(
+        pc.cast(events["file_id"], pa.string()), events["column"], "\t"
+    )
+    whole = pa.table({"pair": pairs, "short": short}).group_by("pair").aggregate([("short", "all")])
+    serial = pc.filter(whole["pair"], whole["short_all"])
+    every = pc.binary_join_element_wise(
+        pc.cast(keyed["file_id"], pa.string()), keyed["column"], "\t"
+    )
+    return pc.and_(events_of(keyed), pc.is_in(every, serial))
+
+
+def events_of(keyed: pa.Table) -> pa.ChunkedArray:
+    return pc.equal(keyed["role"], "event")
+
+
+def scope(folders: list[str], parent: str) -> list[str]:
+    """``parent`` and the folders directly inside it, among ``folders``."""
+    return [f for f in folders if f == parent or folder_of(f) == parent]
+
+
+def _related(source: str, here: pa.Table, people: People) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """The joined records of the tables in ``here`` (``keyed`` rows of one scope)."""
+    relations = Relations()
+    persons = pc.filter(here["file_id"], pc.equal(here["role"], "person"))
+    records = people(pc.unique(persons).to_pylist())
+    for file_id in pc.unique(here["file_id"]).to_pylist():
+        of_file = here.filter(pc.equal(here["file_id"], file_id))
+        own = records.filter(pc.equal(records["file_id"], file_id))
+        for name in pc.unique(of_file["table"]).to_pylist():
+            rows = of_file.filter(pc.equal(of_file["table"], name))
+            relations.put(source, _state(rows, file_id, own))
+    yield from relations.joined()
 
 
 def _state(rows: pa.Table, file_id: int, records: pa.Table) -> _State:

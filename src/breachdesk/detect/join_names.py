@@ -42,9 +42,12 @@ def is_pointer(compact: str) -> bool:
 
 
 # A name that says its column numbers something ("Clinic No", "pat_seq", "Lab Number"): the
-# same name in two tables of one source proposes a join even if no list names it. Only within
-# one source: a folder's files export their keys to the case, and these would multiply them.
-_NUMBERED = re.compile(r"(?:no|num|number|nbr|id|key|ref|reference|seq|sequence|identifier)$")
+# same name in two tables of one source (a dump, a workbook, a folder of one-table files:
+# ``Accession`` of a requests file and of its results file) proposes a join even if no list
+# names it.
+_NUMBERED = re.compile(
+    r"(?:no|num|number|nbr|id|key|ref|reference|seq|sequence|identifier|accession|episode)$"
+)
 # What such a column may be typed as: a date, a phone number or a test is numbered but no key.
 _KEY_TYPES = frozenset({None, "hospital_number", "sample_id", "nhs_number"})
 

@@ -46,6 +46,7 @@ is dropped with it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,11 +248,7 @@ class Relations:
             return
         compact = [_compact(h) for h in table.header]
         kinds = table.types or [None] * len(compact)
-        wanted = [
-            i
-            for i, c in enumerate(compact)
-            if _is_key(c) or (source != WHOLE_FILE and _numbered(c, kinds[i]))
-        ]
+        wanted = [i for i, c in enumerate(compact) if _is_key(c) or _numbered(c, kinds[i])]
         if not wanted:
             return
         state = self._tables.setdefault((source, name), _State(name, table.prefix))
@@ -326,16 +323,18 @@ class Relations:
     def take_only(self, name: str | None = None) -> list[_State]:
         """A file's one table, taken out (to be joined with other files' tables) and renamed
         ``name`` where given; none where the file holds several (joined among themselves)."""
-        # Tables kept only for an unlisted number (``_NUMBERED``) count if they join here.
+        # Tables kept only for an unlisted number (``_NUMBERED``) count if they join here, or
+        # where the file has no other ("Sample No" of a sample register beside its results).
         listed = [k for k, t in self._tables.items() if any(map(_is_key, [*t.keys, *t.pointers]))]
+        listed = listed or [k for k, t in self._tables.items() if t.keys or t.pointers]
         if len(listed) != 1 or (len(self._tables) > 1 and (self.relations() or self._chained())):
             return []
         state = self._tables[listed[0]]
         self._tables.clear()
         state.name = name or state.name
-        state.keys = {k: v for k, v in state.keys.items() if _is_key(k)}
-        state.pointers = {k: v for k, v in state.pointers.items() if _is_key(k)}
-        state.spare = {k: v for k, v in state.spare.items() if _is_key(k)}
+        state.keys = {k: v for k, v in state.keys.items() if _kept(k)}
+        state.pointers = {k: v for k, v in state.pointers.items() if _kept(k)}
+        state.spare = {k: v for k, v in state.spare.items() if _kept(k)}
         if not state.pointers:
             state.rows, state.tests, state.result, state.requester = [], [], [], []
         return [state]
@@ -387,6 +386,12 @@ class Relations:
 Naming = Callable[[str, str, str], int]
 
 
+def _kept(key: str) -> bool:
+    """Whether a key goes with its table to another file's (``take_only``): as a whole file's
+    table keeps them (``add``), listed keys and unlisted numbers."""
+    return _is_key(key) or _numbered(key)
+
+
 def _people(state: _State) -> bool:
     return bool(state.people) and not state.staff
 
@@ -414,7 +419,7 @@ def best_relation(
                 naming = naming_of(pointer, key, parent_name)
                 if not naming or not _memo(parent, (keys_of, key), _unique, key_chunks):
                     continue
-                if not _is_key(pointer) and not _identifies(chunks, key_chunks):
+                if not _is_key(pointer) and not _identifies(chunks, key_chunks, pointer):
                     continue
                 values = _memo(child, ("values", str(id(chunks[0]))), _values, chunks)
                 every = _memo(parent, (f"every {keys_of}", key), _every_key(parent, keys_of), key)
@@ -476,14 +481,22 @@ def _unique(chunks: list[pa.Array]) -> bool:
     return len(values) > 0 and pc.count_distinct(values).as_py() >= MIN_UNIQUE * len(values)
 
 
-def _identifies(pointers: list[pa.Array], keys: list[pa.Array]) -> bool:
+# An unlisted number named as a person's ("pat_seq", "PatientNo", "client_ref"): a database's
+# auto-increment key from 1, where another number with values under 1000 is a row count.
+_PERSON_NUMBER = re.compile(r"(?:pat|patient|pt|person|client|subject|member)")
+
+
+def _identifies(pointers: list[pa.Array], keys: list[pa.Array], name: str = "") -> bool:
     """Whether an unlisted number's values look like people's keys, not like what else a
-    column so named may hold: a row count (1..n in each table), one batch or run for every
-    row, or an events table's own serial (distinct and all digits)."""
+    column so named may hold: a row count (1..n in each table, unless the name is a person's),
+    one batch or run for every row, or an events table's own serial (distinct and all
+    digits)."""
     values = pc.drop_null(pa.concat_arrays(keys))
     if not len(values) or not pc.all(pc.match_substring_regex(values, r"\d")).as_py():
         return False
-    if pc.any(pc.match_substring_regex(values, r"^0*\d{1,3}$")).as_py():
+    if _PERSON_NUMBER.match(name) is None and (
+        pc.any(pc.match_substring_regex(values, r"^0*\d{1,3}$")).as_py()
+    ):
         return False
     pointed = pc.drop_null(pa.concat_arrays(pointers))
     distinct = pc.count_distinct(pointed).as_py()

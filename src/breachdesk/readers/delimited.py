@@ -44,9 +44,11 @@ _NUMERIC = re.compile(r"^[\d\s/.:+-]*$")
 
 
 # A cell no header holds: an NHS number's shape, a date, eight digits of a date (19620112), or
-# a name as HL7 writes it (OKAFOR^GRACE).
+# a name as HL7 writes it (OKAFOR^GRACE); the first two perhaps after their label, as a list
+# typed by hand writes them ("DOB 24/11/2015", "NHS 7859952890").
 _DATA_CELL = re.compile(
-    r"^\s*(?:\d{3}[ -]?\d{3}[ -]?\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d{6}"
+    r"^\s*(?:(?i:d\.?o\.?b\.?|born|nhs(?:[ \t]?(?:no\.?|number))?)[ \t]{0,3}:?[ \t]{0,3}"
+    r"(?=\d))?(?:\d{3}[ -]?\d{3}[ -]?\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d{6}"
     r"|[A-Za-z][A-Za-z' -]{0,40}\^[A-Za-z][A-Za-z' -]{0,40}(?:\^[^^]{0,40})?)\s*$"
 )
 
@@ -257,7 +259,7 @@ def split_header(rows: list[list[str]]) -> tuple[list[str], int]:
         return [], len(rows)
     header = [h.strip() for h in rows[start]]
     if is_data_row(header):
-        return _by_position(len(header)), start
+        return _labelled(header), start
     if start and is_group_row(rows[start - 1], header):
         # A test named over its "Date | Value" columns: their names take the test's.
         header = group_header(rows[start - 1], header)
@@ -276,9 +278,27 @@ def _by_position(width: int) -> list[str]:
     return [f"column_{i + 1}" for i in range(width)]
 
 
+_CELL_LABEL = re.compile(
+    r"(?i:(d\.?o\.?b\.?|born|nhs(?:[ \t]?(?:no\.?|number))?))[ \t]{0,3}:?[ \t]{0,3}\d"
+)
+
+
+def _labelled(first: list[str]) -> list[str]:
+    """A headerless table's column names: by position, or the label its first row's cell
+    writes before its value ("DOB 24/11/2015", "NHS 7859952890": a list typed by hand)."""
+    return [
+        found.group(1) if (found := _CELL_LABEL.match(cell)) else f"column_{i + 1}"
+        for i, cell in enumerate(first)
+    ]
+
+
 def is_unheaded(header: list[str]) -> bool:
-    """Whether ``split_header`` named the columns by position: the table had no header."""
-    return header == _by_position(len(header))
+    """Whether ``split_header`` named the columns by position (or by their cells' labels):
+    the table had no header."""
+    return all(
+        h == f"column_{i + 1}" or _CELL_LABEL.match(f"{h} 0") is not None
+        for i, h in enumerate(header)
+    )
 
 
 # Title rows that may say whom the export is about: "Patient: OKAFOR, Grace  NHS No: 455 766
