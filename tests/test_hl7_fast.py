@@ -111,6 +111,8 @@ def _full_parse(text: str) -> list[tuple[str, str, dict[str, list[str]]]]:
                 fields.setdefault(f"{kind}-{i}", []).append(norm(parts[i]))
         if kind == "NTE" and len(parts) > 3:
             out[-1] = (locator, note + " " + parts[3], fields)
+        if kind == "OBR" and len(parts) > 13 and parts[13]:  # the clinical details
+            out[-1] = (locator, note + " " + parts[13], fields)
     return out
 
 

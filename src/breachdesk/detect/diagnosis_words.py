@@ -184,6 +184,14 @@ _KIN_AFTER = re.compile(
 # predictive test" is the patient's own genetic test, though the history is a relative's.
 _OWN_AFTER_HISTORY = frozenset({"genetic testing"})
 _FIRST_WORD = re.compile(r"[ \t:=\-]{0,6}([a-z]+)")
+# A cancer named as a predisposition, not as the person's disease: "R208 Inherited breast and
+# ovarian cancer" (a genomic test's indication), "hereditary ... cancer predisposition", "bowel
+# cancer risk", "cancer gene panel".
+_PREDISPOSED = frozenset({"inherited", "hereditary", "familial", "heritable"})
+_PREDISPOSITION = re.compile(
+    r"[ \t\-]{0,3}(?:\(?[a-z]{2,6}\)?[ \t]{1,3})?(?:predisposition|susceptibility|risk|genes?\b"
+    r"|gene[ \t]panel|syndrome)"
+)
 
 
 def _text(lowered: bytes, start: int, end: int) -> str:
@@ -233,6 +241,10 @@ def _judge(term: Term, lowered: bytes, start: int, end: int, seg: tuple[int, int
         return None
     after = _text(lowered, end, min(seg[1], end + _AFTER))
     if term.unless_after and after.lstrip(" \t-").startswith(term.unless_after):
+        return None
+    if term.kind == "cancer" and (
+        not _PREDISPOSED.isdisjoint(words[-5:]) or _PREDISPOSITION.match(after)
+    ):
         return None
     kin = _KIN_AFTER.match(after)
     if kin is not None and kin.group(1) in _KIN:

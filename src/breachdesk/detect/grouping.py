@@ -25,6 +25,7 @@ from breachdesk.detect.prose_owners import (
     by_paragraph_name,
     by_sentence,
     relatives_of,
+    relatives_own,
     wrapped_birth_dates,
 )
 from breachdesk.detect.record_lines import own_line_values, placed, without_heading_names
@@ -64,6 +65,12 @@ def after_name(named: list[Mention], text: str) -> Callable[[int], bool]:
 _SEX_GAP = re.compile(r"[ \t,;:()]*(?:[MFU]|male|female|unknown)[ \t,;:()]*", re.IGNORECASE)
 
 
+# A time straight after a date: the date is a timestamp's ("08/03/2024 11:05", "2024-03-08T11:05").
+_TIME_AFTER = re.compile(
+    r"(?:[ \t]{1,3}|,[ \t]{0,2}|T)(?:at[ \t]{1,2})?\d{1,2}[:.]\d{2}(?![\d/.-])"
+)
+
+
 def _name_gap(gap: str) -> bool:
     """Whether what stands between a name and a date lets the date be the name's date of
     birth: a few spaces or punctuation marks, or a sex among them."""
@@ -90,6 +97,8 @@ def _birth_dates_after_names(mentions: list[Mention], text: str) -> list[Mention
                 and _name_gap(text[name_ends[i] : m.start])
                 # ("Re: Mr Alan PRICE<tab>12 March 2024": a letter's date, at its tab stop)
                 and not letter_date(text, names[i][1], name_ends[i], m.start, m.end)
+                # ("Tom Reid 08/03/2024 11:05": a chat's author and the time of the message)
+                and _TIME_AFTER.match(text, m.end) is None
             ):
                 m = Mention("date_of_birth", m.start, m.end, m.value, m.detector, "after_name")
             else:
@@ -147,6 +156,15 @@ def _anchors(mentions: list[Mention], line_of: Callable[[int], int]) -> list[Men
     named += unclaimed(nhs, loose, dobs, [m for m in mentions if m.kind == "name"])
     if not named:
         return _with_hospital_numbers(nhs, mentions, line_of)
+    if any(m.kind == "hospital_number" for m in mentions):
+        # A list's patient given a hospital number and no birth date among others given one
+        # ("Patient 3: ROBINSON Daniel, 81y M, Hosp No RJZ2225380"): a patient of their own.
+        taken = {line_of(m.start) for m in (*nhs, *named)}
+        named += [
+            m
+            for m in _with_hospital_numbers(nhs, mentions, line_of)
+            if m.kind == "name" and line_of(m.start) not in taken
+        ]
     return sorted([*nhs, *named], key=lambda m: m.start)
 
 
@@ -283,6 +301,9 @@ def group_in(
         shares = [mentions]
         if breaks is not None:  # (but not a line that gives another person's birth date)
             own_line_values(shares, anchors, line_of)
+            if relatives_of(anchors, text):  # (a relative's: not the letter's results)
+                shares = [relatives_own(shares[0], anchors[0], text)]
+                people[0].relative = True
     else:
         # Anchors in more than one paragraph (a letter about several people): a fact off every
         # anchor's line belongs to an anchor of its own paragraph, else to the person written

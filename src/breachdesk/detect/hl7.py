@@ -42,10 +42,13 @@ def _identifiers(rec: PersonRecord, values: list[str]) -> None:
             number = parts[0].strip()
             kind = parts[4].strip().upper() if count > 4 else ""
             digits = number.replace(" ", "").replace("-", "")
+            authority = parts[3].strip().upper() if count > 3 else ""
+            # (Ten digits typed as the hospital's own number, "4012345672^^^RGT^MR", are not
+            # the NHS number, valid or not.)
             looks_nhs = (
                 kind == "NH"
-                or (count > 3 and parts[3].strip().upper() == "NHS")
-                or len(digits) == 10
+                or authority == "NHS"
+                or (len(digits) == 10 and kind not in _HOSPITAL_KINDS)
             )
             if looks_nhs and nhs_number.classify(digits) == "valid":
                 rec.set("nhs_number", digits, "nhs_number")
@@ -105,10 +108,18 @@ def _test_codes(coded: str) -> tuple[str, ...]:
     lab's local code may be another test's catalogue code ("CA^CA 125", "HB^Hepatitis B surface
     antigen": calcium, haemoglobin); the text says which test it is. A code in LOINC (its coding
     system ``LN``: "2857-1^^LN", a feed that sends no text) is looked up among LOINC's."""
-    for candidate in (_comp(coded, 2), _comp(coded, 1), _comp(coded, 5)):
+    text = _comp(coded, 2)
+    for candidate in (text, _comp(coded, 1), _comp(coded, 5)):
         if candidate:
             codes = lab_tests.lookup(unescape(candidate))  # "HIV 1\T\2 antibody"
             if codes:
+                if candidate is text and not lab_tests.is_test_list(unescape(text)):
+                    # Text that only names a test among its words ("Carbohydrate def
+                    # transferrin": transferrin) beside a code that is a catalogue test whole
+                    # ("CDT"): the code's test first.
+                    exact = lab_tests.term(_comp(coded, 1))
+                    if exact is not None and exact not in codes:
+                        return (exact, *codes)
                 return tuple(codes)
     for code, system in ((1, 3), (4, 6)):
         if _comp(coded, system).upper() in _LOINC_SYSTEMS:
@@ -204,8 +215,12 @@ def person_from_message(message: Record) -> list[PersonRecord]:
     xpns = get("PID-5")
     if xpns:
         name = _legal_name(xpns[0])
-        rec.set("family_name", _value(name[0]), "name")
-        rec.set("given_name", _value(name[1]) if len(name) > 1 else "", "name")
+        family, given = _value(name[0]), _value(name[1]) if len(name) > 1 else ""
+        if not given and "," in family:
+            # A legacy sender's whole name in the family component: "COHEN, REBECCA"
+            family, _, given = (part.strip() for part in family.partition(","))
+        rec.set("family_name", family, "name")
+        rec.set("given_name", given, "name")
     births = get("PID-7")
     if births:
         rec.set("date_of_birth", _birth(births[0]), "date_of_birth")

@@ -22,6 +22,11 @@ PID = re.compile(r"P(?<![A-Za-z0-9]P)ID\|[^\r\n]{1,4000}")
 # (a letter first) and the field separator, at a line's start.
 _NEXT = re.compile(r"(?:\r\n?|\n)([A-Z][A-Z0-9]{2})\|([^\r\n]{0,4000})")
 _ESCAPED_BREAK = re.compile(r"\\[rn](?=[A-Z][A-Z0-9]{2}\|)")
+# A message whose segment ends became spaces (an XML element's or a JSON value's text, its line
+# breaks folded: "...BN1 3FE OBR|1|..."): a space before a segment a message carries.
+_FOLDED_BREAK = re.compile(
+    r" (?=(?:MSH|EVN|PD1|PV1|PV2|NK1|ORC|OBR|OBX|NTE|DG1|AL1|IN1|GT1|SPM|TQ1|TXA|Z[A-Z0-9]{2})\|)"
+)
 _ENDS_MESSAGE = frozenset({"MSH", "PID", "BHS", "FHS", "BTS", "FTS"})
 # A quoted message's header is seldom quoted with it: the segments are read under this one.
 _HEADER = "MSH|^~\\&|"
@@ -39,6 +44,8 @@ def segment_people(text: str, locator: str, source: str) -> tuple[list[PersonRec
         # each "\r" before a segment is read as the break it stands for (a space and a
         # carriage return: the same length, so every offset stays).
         text = _ESCAPED_BREAK.sub(" \r", text)
+    if " " in text:
+        text = _FOLDED_BREAK.sub("\r", text)
     for match in PID.finditer(text):
         segments = [_HEADER, match.group()]
         end = match.end()

@@ -1,8 +1,9 @@
 """hCG in a man: a germ-cell tumour marker (beside AFP and LDH after an orchidectomy), not a
 pregnancy test. Where a person's sex is known male, the test gives no pregnancy kind; it is
 still a test, and the tumour it marks is told by the report's own words. Its sex is a record's
-``sex`` (a table's column, HL7's PID-8, FHIR's gender), or in text a "Sex: M" label or "a
-37-year-old man" near the test, read only where an hCG is named.
+``sex`` (a table's column, HL7's PID-8, FHIR's gender), or in text a "Sex: M" label, "a
+37-year-old man" or a man's organ ("testicular mass", "orchidectomy", "seminoma") near the test,
+read only where an hCG is named.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ _MALE_PY = re.compile(rf"[ \t]{{0,8}}(?:{_MALE}|1)[ \t]{{0,8}}", re.IGNORECASE)
 SEX_IN_TEXT = re.compile(
     r"\b(?:sex|gender)[ \t]{0,3}(?:[:=][ \t]{0,3})?(?P<label>male|female|m|f)\b"
     r"|\b\d{1,3}[ \t-]{0,2}(?:year|yr)s?[ \t-]{0,2}old[ \t]{1,2}"
-    r"(?P<words>man|male|gentleman|boy|woman|female|lady|girl)\b",
+    r"(?P<words>man|male|gentleman|boy|woman|female|lady|girl)\b"
+    # A man's organ or its tumour: "Testicular mass, AFP 220, bHCG 45. Orchidectomy: seminoma"
+    r"|\b(?P<organ>testicular|testis|testes|scrotal|scrotum|orchidectomy|orchiectomy|seminoma"
+    r"|non-?seminomatous|prostate|prostatic)\b",
     re.IGNORECASE,
 )
 _WOMEN = frozenset({"f", "female", "woman", "lady", "girl"})
@@ -53,9 +57,9 @@ def sex_mentions(text: str, line_starts: list[int] | None = None) -> Iterator[Me
     for found in SEX_IN_TEXT.finditer(text):
         if line_starts is not None and "\n" in found.group():
             continue
-        said = (found.group("label") or found.group("words")).lower()
-        value = "F" if said in _WOMEN else "M"
-        span = found.span("label") if found.group("label") else found.span("words")
+        group = next(g for g in ("label", "words", "organ") if found.group(g))
+        value = "F" if found.group(group).lower() in _WOMEN else "M"
+        span = found.span(group)
         yield Mention("sex", span[0], span[1], value, "lab_tests", "sex_with_hcg")
 
 

@@ -110,7 +110,8 @@ def session_title_before(text: str, start: int, floor: int = 0) -> bool:
 RELATIVE_BEFORE_REVERSED = re.compile(
     r"\s*(?:\.?(?:rm|srm|sm|ssim|xm)\s+)?[:\-]\s*(?:(?:sliated|eman)\s+)?(?:s['’])?"
     r"(?:rehtom|rehtaf|tnerap|naidraug|dnabsuh|efiw|rentrap|esuops|nos|rethguad|rerac"
-    r"|nik\s+fo\s+txen|kon|mum|dad)\b",
+    r"|nik\s+fo\s+txen|kon|mum|dad|(?:rehtom|rehtaf)(?:dnarg|taerg)"
+    r"|ytilibisnopser\s+latnerap(?:\s+htiw\s+nosrep)?)\b",
     re.IGNORECASE,
 )
 
@@ -521,9 +522,13 @@ def caps_family_before(
 _RELATIVE_IN_PROSE_REVERSED = re.compile(
     r"[ \t]{0,3}(?:\.?(?:rm|srm|sm|ssim|xm|retsam))?(?:[ \t]{0,3}[,:(\-][ \t]{0,3}|[ \t]{1,3})"
     r"(?:rehtom|rehtaf|tnerap|naidraug|dnabsuh|efiw|rentrap|esuops|nos|rethguad|retsis"
-    r"|rehtorb|niwt|tnua|elcnu|nisuoc|rehtomdnarg|rehtafdnarg|gnilbis)"
+    r"|rehtorb|niwt|tnua|elcnu|nisuoc|rehtomdnarg|rehtafdnarg|gnilbis|ecein|wehpen|mum|dad"
+    r"|amdnarg|dadnarg|nan)"
     r"(?:[ \t]{1,3}(?:regnuoy|redle|niwt|dlo-?raey-?\d{1,3}))?"
-    r"[ \t\n]{1,3}(?:reh|sih|rieht|s['’]?tneitap[ \t]{1,3}eht|s['’]?tneitap|s['’]?tp)\b",
+    # whose: "her", "the patient's"; or who brought them ("accompanied by mum", "with dad");
+    # or a line's own label ("Sister: Mrs Anna Nowak, DOB ...")
+    r"(?:[ \t\n]{1,3}(?:reh|sih|rieht|s['’]?tneitap[ \t]{1,3}eht|s['’]?tneitap|s['’]?tp|yb|htiw)\b"
+    r"|[ \t]{0,3}\n)",
     re.IGNORECASE,
 )
 
@@ -531,7 +536,8 @@ _RELATIVE_IN_PROSE_REVERSED = re.compile(
 def relative_in_prose(text: str, start: int, floor: int = 0) -> bool:
     """Whether a relation and whose it is ("her sister,", "his wife", "patient's mother:") stand
     just before the name at ``start`` (``_RELATIVE_IN_PROSE_REVERSED``)."""
-    window = text[max(floor, start - 50) : start]
+    low = max(floor, start - 50)
+    window = ("\n" if low == 0 else "") + text[low:start]  # (the text's start opens a line)
     return _RELATIVE_IN_PROSE_REVERSED.match(window[::-1]) is not None
 
 

@@ -63,9 +63,10 @@ _PARTICLES: tuple[str, ...] = ("van", "von", "der", "den", "de", "del", "della",
 _PARTICLES += ("dos", "das", "la", "le", "al", "el", "bin", "ibn", "ter", "ten", "ap")
 # Irish and Scottish Gaelic: "Áine Ó Súilleabháin", "Siobhán Ní Bhriain", "Seán Mac Giolla".
 _PARTICLES += ("ó", "ní", "nic", "mac", "uí", "ni", "ui")  # (a text message drops the fadas)
+_PARTICLES += ("o",)  # "O BRIEN": a system that keeps no apostrophe writes O'Brien so
 # Those that open a family name after a title with no given name between ("Mr Ó Briain", "Ms Ni
 # Bhriain"); "Mr Van Thanh" is a given name.
-_GAELIC = frozenset({"ó", "ní", "nic", "mac", "uí", "ni", "ui"})
+_GAELIC = frozenset({"ó", "ní", "nic", "mac", "uí", "ni", "ui", "o"})
 PARTICLES = _PARTICLES  # (``name_columns`` gives a full name's family name its particles)
 _PARTICLE = rf"(?i:{'|'.join(_PARTICLES)})"
 _FAMILY = rf"(?:{_PARTICLE}{_SP}+){{0,3}}{_TOKEN}"
@@ -78,7 +79,9 @@ _MIDDLE_INITIAL = rf"(?:(?<!{_LETTER}{_LETTER})\.)?"
 _PARTICLE_CAPS = rf"(?:{'|'.join(p.upper() for p in _PARTICLES)})"
 _LABELLED = re.compile(
     r"(?-i:[NnPpRrSs\u017f])(?<!\w.)"
-    r"(?:(?<=[Pp])(?:atient(?:[\s_]*name)?|t(?:[\s_]*name)?)|(?<=[Nn])ame|(?<=[Rr])e|(?<=[Ss])ubject)"
+    # ("Patient 3: ROBINSON Daniel": a list's numbered patient)
+    r"(?:(?<=[Pp])(?:atient|t)(?:[\s_]*name|[ \t]?\d{1,3}(?=[ \t]*[:=\-]))?|(?<=[Nn])ame"
+    r"|(?<=[Rr])e|(?<=[Ss])ubject)"
     # name="John Smith", as key=value logs quote a value with spaces; "patient_name":"...", a
     # JSON payload's key quoted too
     r"[\"']?\s*(?:[:=\-]|\.{2,}+(?:\s*[:=])?)\s*[\"']?"  # (a printout's "Name ...... Grace Okafor")
@@ -112,7 +115,7 @@ LOWER = f"a-z{_NON_ASCII_LOWER}"
 # in quotes ("candidates 'ROSSI, Giulia' and ..."), an apostrophe being the name's own only
 # after a letter ("O'BRIEN").
 _CAPS_COMMA = re.compile(
-    rf"(?P<a>[{UPPER}](?<!\w[{UPPER}])(?<!\w['’][{UPPER}])[{UPPER}'’\-]+(?:{_SP}{_PARTICLE_CAPS}(?={_SP})){{0,2}}"
+    rf"(?P<a>(?:(?<![\w'’])O{_SP})?[{UPPER}](?<!\w[{UPPER}])(?<!\w['’][{UPPER}])[{UPPER}'’\-]+(?:{_SP}{_PARTICLE_CAPS}(?={_SP})){{0,2}}"
     rf"(?:{_SP}[{UPPER}][{UPPER}'’\-]+)?)"
     rf"{_SP}*(?P<sep>,){_SP}*(?P<b>[{UPPER}][{LOWER}](?:\w|['’\-](?=\w))*)"
 )
@@ -533,8 +536,6 @@ def _detect(
                 family, given = (a, b) if lower else (b, a)
             elif rule == "label" and a.lower() in _TITLE_WORDS:
                 family, given = b, ""  # "Re: Mrs Okafor": a title is no given name
-            elif rule in ("title", "label", "dear") and a.lower() in _GAELIC and not c:
-                family, given = f"{a} {b}", ""  # "Dear Mr Ó Briain": a family name alone
             elif (
                 rule == "label"
                 and not c
@@ -544,6 +545,8 @@ def _detect(
             ):
                 # "PT=DE SOUZA,MARCOS": a family name with its particle, then the given name
                 family, given, b_end = f"{a} {b}", after.group(1), after.end(1)
+            elif rule in ("title", "label", "dear") and a.lower() in _GAELIC and not c:
+                family, given = f"{a} {b}", ""  # "Dear Mr Ó Briain": a family name alone
             elif rule == "before_dob" and b.lower().rstrip(".") in _TITLE_WORDS:
                 # "Okafor, Grace Mrs  NHS no. ...": the title after the given name
                 if (lead := _comma_family(text, a_start, a)) is None:

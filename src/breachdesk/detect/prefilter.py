@@ -62,6 +62,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "name:label": (
         rf"(?i)(?:^|\W)(?:(?:patient|pt)(?:{_S}|_)*name|patient|pt|name|re|subject)[\"']?{_S}*"
         r"(?:[:=\-]|\.\.)",  # a colon, or a printed form's dotted leader
+        r"(?i)(?:^|\W)(?:patient|pt)[ \t]?\d{1,3}[ \t]*[:=\-]",  # a list's "Patient 3:"
     ),
     "name:title": (
         r"(?:^|\W)(?:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?[ \t\v\f\r\x1c-\x1f]",

@@ -165,6 +165,16 @@ def relatives_of(anchors: list[Mention], text: str) -> set[int]:
     }
 
 
+def relatives_own(share: list[Mention], anchor: Mention, text: str) -> list[Mention]:
+    """A relative's share when they are the only person a passage names ("Cascade testing: her
+    niece Ms Ana Da Silva (DOB 01/02/1936) has requested predictive testing"): their
+    identifiers, and only the clinical facts of their own sentence; the rest (the letter's
+    results, "MLH1 pathogenic variant detected") are the patient's, named elsewhere."""
+    sentence = _sentences(text)
+    own = sentence(anchor.start, anchor.end)
+    return [m for m in share if m.kind not in _CLINICAL or sentence(m.start, m.end) == own]
+
+
 # A date of birth's label and its day, the line broken after the day's slash, and the month and
 # year opening the next line ("DOB: 13/" over "06/1955", a two-column header wrapped).
 # (The label's first letter first, its ``\b`` a lookbehind after it, so ``re`` skips to those

@@ -70,6 +70,9 @@ class PersonRecord:
     sensitive: set[str] = field(default_factory=set)
     # (kind, where: field name or "chars:a-b", detector, rule, checksum) for the mentions table
     evidence: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    # Named in prose as someone's relative and alone in their passage ("her niece Ms Ana Da
+    # Silva (DOB ...)"): the passage's other facts are the file's patient's (``scan.owner``).
+    relative: bool = False
 
     def set(self, name: str, value: str | None, category: str | None = None) -> None:
         if value and not self.values.get(name):

@@ -193,6 +193,10 @@ def _observation(res: dict[str, Any], fields: dict[str, list[str]]) -> None:
             value = res[key]
             text = value.get("value", value.get("text", "")) if isinstance(value, dict) else value
             fields.setdefault("result", []).append(str(text))
+            if key == "valueString" and isinstance(text, str) and " " in text.strip():
+                # A result in words names its test and findings ("HIV-1 RNA 45,000 copies/mL",
+                # "Mycoplasma genitalium DETECTED"): read as a conclusion is.
+                fields.setdefault("narrative", []).append(text)
     if isinstance(res.get("conclusion"), str):  # a DiagnosticReport's result in words
         fields.setdefault("result", []).append(res["conclusion"])
         fields.setdefault("narrative", []).append(res["conclusion"])
@@ -368,11 +372,21 @@ def _referenced_person(
     named them. None for a reference to something else (a Group, a Location, a Device)."""
     # "Patient/123", "https://host/fhir/Patient/123": the type before the id; a "urn:uuid:"
     # reference says none.
-    parts = reference.split("/") if not reference.startswith(("urn:", "#")) else []
+    identifier = _dict(subject.get("identifier"))
+    if "?" in reference:
+        # A conditional reference names the patient by an identifier, not an id:
+        # "Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919".
+        kind, _, query = reference.partition("?")
+        query = query.replace("%7C", "|").replace("%7c", "|")  # (URL-encoded, as sent)
+        system, _, wanted = query.removeprefix("identifier=").rpartition("|")
+        if not identifier and query.startswith("identifier=") and wanted:
+            identifier = {"system": system, "value": wanted}
+        parts = [kind.rsplit("/", 1)[-1], ""]
+    else:
+        parts = reference.split("/") if not reference.startswith(("urn:", "#")) else []
     kind = str(subject.get("type") or (parts[-2] if len(parts) > 1 else "Patient"))
     if kind != "Patient":
         return None
-    identifier = _dict(subject.get("identifier"))
     fields: dict[str, list[str]] = {}
     value = _strings(identifier.get("value"))
     if value:

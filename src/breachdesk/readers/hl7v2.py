@@ -192,6 +192,10 @@ def messages(pieces: Iterable[str], found: embedded.Hl7Documents | None = None) 
                                 fields[key] = [value]
                             else:
                                 held.append(value)
+                if kind == "OBR" and n > 13 and parts[13]:
+                    # The requester's clinical details ("LMP 20/04/24. 6/40 pregnant"): text,
+                    # as a comment is.
+                    message.text += " " + parts[13]
             elif kind == "MSH" and len(seg) >= 4:
                 if message is not None:
                     yield message

@@ -17,6 +17,18 @@ from breachdesk.readers.base import Item, Record
 from breachdesk.readers.log_entries import entry_blocks
 
 MAX_LINES = 24
+# A patient's label opening a paragraph ("Patient: EZE, Ngozi", "Name:", "NHS No:"). A
+# paragraph that repeats one the record has already had begins another person's block of a
+# printed report: it starts a record of its own, so the blocks before it never lend it their
+# results, nor it its results to the next; and a record that begins with one may run to
+# ``OPENED_LINES`` (a cumulative report's results under one banner). A form's fields a
+# paragraph each ("Name:", then "DOB:", then "NHS No:") repeat none, and stay one record.
+_OPENER = re.compile(
+    r"[ \t]{0,8}((?:patient(?:'s)?(?:[ \t]+(?:name|details))?|pt(?:[ \t]+name)?"
+    r"|(?:full[ \t]+)?name|surname|nhs[ \t]*(?:no\.?|number))[ \t]*[:=])",
+    re.IGNORECASE,
+)
+OPENED_LINES = 4 * MAX_LINES
 # Lines handed to the detectors at once by ``line_blocks``: one prefilter scan per block, so
 # the lines that cannot hold a person cost no Python each (``detect.text.people_in_lines``).
 BLOCK_LINES = 4096
@@ -100,6 +112,8 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
     paragraph: list[str] = []
     p_start = 1
     held = 0  # the buffer's lines, counting one blank line after each paragraph
+    opened = False  # whether the buffer begins with a patient's label (``_OPENER``)
+    seen: set[str] = set()  # the labels of the buffer's paragraphs
 
     def gap() -> list[str]:
         # As many blank lines before a paragraph as the file has (one at least after another
@@ -131,14 +145,24 @@ def paragraphs_of_lines(lines: Iterable[str], prefix: str = "") -> Iterator[Reco
                 continue
         if not paragraph:
             continue
-        if buffer and held + len(paragraph) > MAX_LINES:
+        labels = _labels(paragraph)
+        limit = OPENED_LINES if opened else MAX_LINES
+        if buffer and (held + len(paragraph) > limit or not labels.isdisjoint(seen)):
             yield from flush()
         if not buffer:
-            start, held = p_start, 0
+            start, held, opened, seen = p_start, 0, bool(labels), set()
+        seen |= labels
         buffer.extend([*gap(), *paragraph])
         held += len(paragraph) + 1
         paragraph = []
     yield from flush()
+
+
+def _labels(paragraph: list[str]) -> set[str]:
+    """The patient's label (``_OPENER``) that opens ``paragraph``, in small letters (the
+    first line's only: a next of kin's "Name:" under a heading of its own is no new block)."""
+    found = _OPENER.match(paragraph[0])
+    return {" ".join(found.group(1).lower().split())} if found else set()
 
 
 _SQL_ROWS = re.compile(r"\),\s*\(")

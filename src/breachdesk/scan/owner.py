@@ -77,6 +77,7 @@ def give_unowned(people: list[PersonRecord], unowned: list[Unowned]) -> None:
     Word header, the first page, an e-mail's subject) and the results in another: those tests,
     and the diagnoses of its text, are that patient's, when the file's prose names exactly one
     person and no table row names anyone."""
+    people = [p for p in people if not p.relative]  # (a relative named in a passage is not)
     who = {
         p.values.get("nhs_number") or (p.values.get("family_name"), p.values.get("date_of_birth"))
         for p in people
@@ -153,7 +154,7 @@ def give_to_banner(
     of its unnamed parts are that record's, as ``give_unowned`` gives them to a person named
     in the prose."""
     row = records.to_pylist()[0]
-    if not all(_same(person.values, row) for person in people):
+    if not all(_same(person.values, row) for person in people if not person.relative):
         return records, mentions
     found = PersonRecord(row["locator"], row["source"])
     give_unowned([found], unowned)

@@ -216,7 +216,8 @@ def _items(
             found = people_in_text(item.text, locator, item.schema, extra=extra)
             if found:
                 yield from found
-            elif unowned and item.text.strip():
+            if unowned and all(p.relative for p in found) and item.text.strip():
+                # (no one named, or only a relative: its facts are the file's patient's)
                 yield Unowned(locator, [], False, "text", "report_of_person", item.text)
         elif isinstance(item, Nested) and depth < MAX_NESTING:
             yield from _nested(item, prefix, depth, limits, extra, unowned)
@@ -567,10 +568,15 @@ def _join_folders(case: Case) -> tuple[int, int]:
     if not path.exists():
         return 0, 0
     roles = pq.read_table(path, columns=["folder", "role"])
-    folders = pc.unique(pc.filter(roles["folder"], pc.equal(roles["role"], "event")))
+    events = pc.filter(roles["folder"], folder_relations.events_of(roles))
+    folders = set(events.unique().to_pylist())
     found: list[tuple[pa.Table, pa.Table]] = []
-    if len(folders):
-        keyed = pq.read_table(path, filters=pc.field("folder").isin(folders.to_pylist()))
+    if folders:
+        # An events folder's siblings too: its files may point at people kept beside it.
+        every = roles["folder"].unique().to_pylist()
+        parents = {folder_relations.folder_of(folder) for folder in folders if folder}
+        folders.update(f for p in parents for f in folder_relations.scope(every, p))
+        keyed = pq.read_table(path, filters=pc.field("folder").isin(sorted(folders)))
 
         def people(file_ids: list[int]) -> pa.Table:
             return pq.read_table(
